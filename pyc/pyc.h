@@ -1,0 +1,408 @@
+/* pyc.h — the pybpf compiler: one header for every stage.
+ *
+ *   lex.c     source text  -> Token list        (lex_*)
+ *   parse.c   Token list   -> AST (Node)        (parse_*)
+ *   check.c   AST          -> typed AST + Prog  (check_*)
+ *   emit.c    Prog         -> BPF C text         (emit_*)
+ *   diag.c    diagnostics: file:line:col: error: ... with source line and caret
+ *   util.c    allocation (never freed: the compiler is short-lived), vectors, strings
+ *
+ * Every token points into the source and knows its file, line and column;
+ * every node keeps the token it starts at, so any pass can point at the source.
+ */
+#ifndef PYC_H
+#define PYC_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- util.c ----------------------------------------------------------- */
+
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer (used by the emitter and the loader). */
+typedef struct {
+	char *buf;
+	size_t len, cap;
+} Str;
+void str_add(Str *s, const char *data, size_t n);
+void str_puts(Str *s, const char *text);
+void str_printf(Str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable vector of pointers. */
+typedef struct Vec_ {
+	void **data;
+	int len, cap;
+} Vec;
+void vec_push(Vec *v, void *p);
+#define VEC_AT(v, i) ((v).data[i])
+
+/* Levenshtein distance between two names (for "did you mean"). */
+int edit_distance(const char *a, const char *b);
+
+/* Read a whole file; NULL and errno set on failure. *len gets the size. */
+char *read_file(const char *path, size_t *len);
+
+/* ---- diag.c ----------------------------------------------------------- */
+
+typedef struct SrcFile {
+	const char *name;     /* as given by the user, used in messages */
+	const char *text;     /* whole contents, NUL-terminated */
+	size_t len;
+} SrcFile;
+
+/* A position in a source file (1-based line and column, column counted in
+ * characters of the line as written, tabs count as one). */
+typedef struct {
+	SrcFile *file;
+	int line, col;
+	const char *p;        /* pointer into file->text */
+	int len;              /* length of the underlined span (>= 1) */
+} Loc;
+
+/* User errors: print "file:line:col: error: msg", the source line, and a
+ * caret under the column (with ~ under the rest of the span), then exit(1).
+ * Never return. */
+_Noreturn void error_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A note attached to the previous error (printed, does not exit). */
+void note_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like error_at but the caller prints notes afterwards and calls diag_exit(). */
+void error_begin(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void diag_exit(void);
+/* An error with no source position ("pybpf: error: ..."), exit(1). */
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Compiler bugs: "pybpf: internal compiler error at pyc/x.c:123: ..." exit(70). */
+_Noreturn void ice_at(const char *cfile, int cline, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define unreachable() ice_at(__FILE__, __LINE__, "unreachable")
+#define ICE(...) ice_at(__FILE__, __LINE__, __VA_ARGS__)
+
+/* When set, error_at longjmps here instead of exiting (used by the fuzzer
+ * harness and by `pybpf load --watch`). NULL by default. */
+extern jmp_buf *diag_jmp;
+
+/* ---- lex.c ------------------------------------------------------------ */
+
+/* ORDER TokKind: tok_names[] in lex.c follows this order. */
+typedef enum {
+	TK_EOF,
+	TK_NEWLINE,
+	TK_INDENT,
+	TK_DEDENT,
+	TK_NAME,
+	TK_INT,       /* ival (uint64), big set when it does not fit in 64 bits */
+	TK_STRING,    /* str/slen: decoded value; is_bytes for b'' literals */
+	TK_FSTRING,   /* fparts: literal text and {expr} parts, see FPart */
+	/* keywords */
+	TK_FALSE, TK_NONE, TK_TRUE, TK_AND, TK_AS, TK_ASSERT, TK_ASYNC, TK_AWAIT,
+	TK_BREAK, TK_CLASS, TK_CONTINUE, TK_DEF, TK_DEL, TK_ELIF, TK_ELSE,
+	TK_EXCEPT, TK_FINALLY, TK_FOR, TK_FROM, TK_GLOBAL, TK_IF, TK_IMPORT,
+	TK_IN, TK_IS, TK_LAMBDA, TK_NONLOCAL, TK_NOT, TK_OR, TK_PASS, TK_RAISE,
+	TK_RETURN, TK_TRY, TK_WHILE, TK_WITH, TK_YIELD,
+	/* operators and delimiters */
+	TK_PLUS, TK_MINUS, TK_STAR, TK_DSTAR, TK_SLASH, TK_DSLASH, TK_PERCENT,
+	TK_AT, TK_LSHIFT, TK_RSHIFT, TK_AMP, TK_PIPE, TK_CARET, TK_TILDE,
+	TK_WALRUS, TK_LT, TK_GT, TK_LE, TK_GE, TK_EQ, TK_NE,
+	TK_LPAR, TK_RPAR, TK_LSQB, TK_RSQB, TK_LBRACE, TK_RBRACE,
+	TK_COMMA, TK_COLON, TK_DOT, TK_SEMI, TK_ASSIGN, TK_ARROW, TK_ELLIPSIS,
+	TK_PLUSEQ, TK_MINUSEQ, TK_STAREQ, TK_SLASHEQ, TK_DSLASHEQ, TK_PERCENTEQ,
+	TK_ATEQ, TK_AMPEQ, TK_PIPEEQ, TK_CARETEQ, TK_RSHIFTEQ, TK_LSHIFTEQ,
+	TK_DSTAREQ,
+	TK__COUNT
+} TokKind;
+
+extern const char *const tok_names[TK__COUNT]; /* "NAME", "'+='", "'def'" ... */
+
+typedef struct Node Node;
+
+/* One piece of an f-string: either literal text, or a replacement field
+ * {expr!conv:spec}. The expression is parsed by the parser from expr_loc
+ * (lex.c records where its text is, with correct line/col). */
+typedef struct FPart {
+	bool is_expr;
+	char *text;           /* literal: decoded text ("{{" already folded) */
+	int text_len;
+	/* replacement field */
+	Loc expr_loc;         /* span of the expression text inside the f-string */
+	char conv;            /* 0, 'r', 's' or 'a' */
+	char *spec;           /* format spec text after ':', or NULL; nested {} rejected by the lexer */
+	Loc spec_loc;
+	bool self_doc;        /* f"{x=}" */
+	Node *expr;           /* filled in by the parser */
+} FPart;
+
+typedef struct Token {
+	TokKind kind;
+	Loc loc;              /* loc.p/loc.len: the token's text in the source */
+	struct Token *next;
+	/* TK_INT */
+	uint64_t ival;
+	bool big;             /* literal does not fit in 64 bits */
+	/* TK_NAME (the identifier) and TK_STRING (decoded value, may hold NULs) */
+	char *str;
+	int slen;
+	bool is_bytes;
+	/* TK_FSTRING */
+	FPart *fparts;
+	int nfparts;
+	bool at_bol;          /* first token on its logical line */
+} Token;
+
+/* Tokenize a whole file. Errors exit through error_at. The list ends with
+ * NEWLINE (if the last line had tokens), the DEDENTs still open, then EOF. */
+Token *lex_file(SrcFile *file);
+/* Tokenize one expression inside an f-string replacement field starting at
+ * loc (no INDENT/DEDENT/NEWLINE; ends with EOF at the end of the span). */
+Token *lex_span(Loc loc);
+/* Debug dump: one token per line "line:col KIND text" (used by tests). */
+void lex_dump(Token *t, FILE *out);
+
+/* ---- parse.c: the AST ------------------------------------------------ */
+
+/* ORDER NodeKind: node_names[] in parse.c follows this order. */
+typedef enum {
+	/* expressions */
+	ND_NAME,       /* name */
+	ND_INT,        /* tok->ival / tok->big */
+	ND_STR,        /* tok->str / tok->slen / tok->is_bytes (adjacent literals concatenated) */
+	ND_FSTR,       /* fparts/nfparts (adjacent literals, incl. plain strings, concatenated) */
+	ND_TRUE, ND_FALSE, ND_NONE, ND_ELLIPSIS,
+	ND_ATTR,       /* lhs.name */
+	ND_SUBSCRIPT,  /* lhs[rhs]  (rhs may be ND_TUPLE or ND_SLICE) */
+	ND_SLICE,      /* lhs:rhs:third (each may be NULL) */
+	ND_CALL,       /* lhs(args..., keywords...) */
+	ND_KEYWORD,    /* name=lhs in a call or class header; name NULL for **lhs */
+	ND_BINOP,      /* lhs op rhs; op is TK_PLUS ... TK_AT */
+	ND_UNARY,      /* op lhs; op is TK_MINUS, TK_PLUS, TK_TILDE, TK_NOT */
+	ND_BOOLOP,     /* op is TK_AND/TK_OR; elts: 2 or more operands */
+	ND_COMPARE,    /* lhs (cmpops[i] elts[i])...; cmpops hold CmpOp */
+	ND_IFEXP,      /* rhs if test else third: test, lhs=body, rhs=orelse */
+	ND_LAMBDA,     /* params, lhs=body */
+	ND_TUPLE, ND_LIST, ND_SET,  /* elts */
+	ND_DICT,       /* elts=keys (NULL key for **mapping), vals=values */
+	ND_LISTCOMP, ND_SETCOMP, ND_GENEXP,  /* lhs=element, comps */
+	ND_DICTCOMP,   /* lhs=key, rhs=value, comps */
+	ND_COMPREHENSION, /* for target in iter if ifs...: target, iter, elts=ifs, is_async */
+	ND_STARRED,    /* *lhs */
+	ND_NAMEDEXPR,  /* lhs := rhs */
+	ND_YIELD,      /* yield lhs (lhs may be NULL); is_from for 'yield from' */
+	ND_AWAIT,      /* await lhs */
+
+	/* statements */
+	ND_EXPR_STMT,  /* value */
+	ND_ASSIGN,     /* targets = value   (a = b = value: two targets) */
+	ND_AUGASSIGN,  /* target op= value; op is the binary operator (TK_PLUS for +=) */
+	ND_ANNASSIGN,  /* target: annotation [= value] */
+	ND_IF,         /* if test: body elif...: orelse holds one ND_IF for elif */
+	ND_WHILE,      /* while test: body else: orelse */
+	ND_FOR,        /* for target in iter: body else: orelse; is_async */
+	ND_BREAK, ND_CONTINUE, ND_PASS,
+	ND_RETURN,     /* value (may be NULL) */
+	ND_FUNCDEF,    /* decorators, name, params, returns, body; is_async */
+	ND_PARAM,      /* name, annotation, value=default; kind in param_kind */
+	ND_CLASSDEF,   /* decorators, name, bases (elts), keywords (vals), body */
+	ND_IMPORT,     /* names: ND_ALIAS list */
+	ND_IMPORTFROM, /* module name (dots in level), names: ND_ALIAS list; '*' as alias name "*" */
+	ND_ALIAS,      /* name [as asname] */
+	ND_GLOBAL, ND_NONLOCAL, /* names: ND_NAME list (in elts) */
+	ND_DEL,        /* targets */
+	ND_ASSERT,     /* test, value=msg */
+	ND_RAISE,      /* value=exc, lhs=cause (from) */
+	ND_TRY,        /* body, handlers, orelse, finalbody; is_star for except* */
+	ND_HANDLER,    /* except type as name: body (type may be NULL) */
+	ND_WITH,       /* items (ND_WITHITEM), body; is_async */
+	ND_WITHITEM,   /* value as target */
+	ND_MATCH,      /* parsed only far enough to reject: value=subject */
+	ND_MODULE,     /* body */
+	ND__COUNT
+} NodeKind;
+
+extern const char *const node_names[ND__COUNT];
+
+typedef enum {
+	CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE,
+	CMP_IN, CMP_NOT_IN, CMP_IS, CMP_IS_NOT
+} CmpOp;
+
+typedef enum { PARAM_NORMAL, PARAM_VARARGS, PARAM_KWONLY, PARAM_KWARGS, PARAM_POSONLY } ParamKind;
+
+struct Type;
+
+struct Node {
+	NodeKind kind;
+	Token *tok;           /* first token; diagnostics point here */
+	Loc loc;              /* span of the whole construct (at least tok->loc) */
+
+	/* expressions */
+	Node *lhs, *rhs, *third;
+	int op;               /* TokKind of the operator */
+	CmpOp *cmpops;        /* ND_COMPARE: one per element of elts */
+	Vec elts;             /* Node*: tuple/list/set items, call args, compare operands, boolop operands, dict keys */
+	Vec vals;             /* Node*: dict values, call keywords (ND_KEYWORD), class keywords */
+	Vec comps;            /* Node*: ND_COMPREHENSION */
+	FPart *fparts;        /* ND_FSTR */
+	int nfparts;
+	bool is_from;         /* yield from */
+
+	/* statements */
+	Node *test, *value, *target, *annotation, *iter, *returns;
+	Vec targets;          /* ND_ASSIGN, ND_DEL */
+	Vec body, orelse, finalbody;
+	Vec handlers;         /* ND_TRY: ND_HANDLER */
+	Vec decorators;       /* ND_FUNCDEF, ND_CLASSDEF: expressions */
+	Vec params;           /* ND_FUNCDEF, ND_LAMBDA: ND_PARAM */
+	Vec items;            /* ND_WITH: ND_WITHITEM */
+	Vec names;            /* ND_IMPORT/ND_IMPORTFROM: ND_ALIAS; ND_GLOBAL/ND_NONLOCAL: ND_NAME */
+	const char *name;     /* ND_NAME, ND_ATTR, ND_FUNCDEF, ND_CLASSDEF, ND_PARAM, ND_KEYWORD, ND_ALIAS, ND_HANDLER (as name), ND_IMPORTFROM module */
+	const char *asname;   /* ND_ALIAS */
+	int level;            /* ND_IMPORTFROM: number of leading dots */
+	ParamKind param_kind; /* ND_PARAM */
+	bool is_async, is_star;
+	bool parens;          /* parse.c: the expression was written in parentheses */
+	int height;           /* parse.c: height of the expression tree (capped, so passes may recurse) */
+
+	/* filled in by the checker */
+	struct Type *type;
+	struct Sym *sym;      /* resolved symbol (ND_NAME, map of ND_SUBSCRIPT's lhs) */
+	struct RaiseSite *raise; /* first of the exception sites this node can raise at (consecutive ids) */
+	struct RaiseSite *store_raise; /* raised when the value is stored into a narrower type */
+	int rec_off;          /* print argument: byte offset in its record */
+	int64_t cval;         /* a constant the checker folded (e.g. the exponent of **) */
+	int id;               /* ND_CALL of print: the print site */
+	struct Vec_ *locals;  /* ND_FUNCDEF: the function's locals (Sym*) */
+};
+
+/* Parse a whole module. Syntax errors exit through error_at. */
+Node *parse_module(SrcFile *file, Token *toks);
+/* Debug dump of the AST as an indented tree (used by tests). */
+void parse_dump(Node *n, FILE *out);
+
+/* ---- check.c: types, symbols and the program description ------------- */
+
+typedef enum {
+	TY_NONE,      /* the value None / a function returning nothing */
+	TY_BOOL,
+	TY_INT,       /* Python int: 64-bit signed at run time; OverflowError beyond */
+	TY_FIXED,     /* u8..u64, i8..i64: storage types (map keys/values, annotated locals) */
+	TY_STR,       /* str[N]: NUL-padded, capacity N bytes (including the NUL) */
+	TY_MAP,       /* a BPF map declared at module level */
+	TY_CTX,       /* a probe's context argument (tracepoint args) */
+	TY_PTR,       /* an untyped pointer read from a context field (user_str/kernel_str) */
+} TypeKind;
+
+typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP__COUNT } MapKind;
+
+typedef struct Type {
+	TypeKind kind;
+	int size;             /* TY_FIXED: 1, 2, 4, 8; TY_STR: capacity */
+	bool is_signed;       /* TY_FIXED */
+	MapKind map_kind;     /* TY_MAP */
+	struct Type *key, *val;
+} Type;
+
+extern Type *ty_none, *ty_bool, *ty_int, *ty_ctx, *ty_ptr;
+Type *ty_fixed(int size, bool is_signed);
+Type *ty_str(int cap);
+/* "int", "u32", "str[16]", "Hash[str[16], u64]" */
+const char *ty_name(Type *t);
+/* Size and alignment in bytes of a storage (map key/value, record) type. */
+int ty_size(Type *t);
+/* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
+const char *ty_ctype(Type *t);
+
+typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE } SymKind;
+
+typedef struct Sym {
+	SymKind kind;
+	const char *name;
+	const char *cname;    /* its C spelling */
+	struct Type *type;
+	Node *decl;           /* where it was declared (for notes) */
+	void *data;           /* MapDecl*, ConstDecl*, Probe* */
+	int index;            /* SYM_LOCAL: index for definite-assignment sets */
+} Sym;
+
+typedef struct MapDecl {
+	const char *name;     /* Python name; also the kernel's map name */
+	const char *cname;    /* C identifier */
+	Type *type;           /* TY_MAP */
+	uint32_t max_entries;
+	Node *decl;
+} MapDecl;
+
+/* A `NAME: Final[int] = value` constant: read-only data, -D overrides. */
+typedef struct ConstDecl {
+	const char *name, *cname;
+	Type *type;
+	int64_t value;
+	Node *decl;
+} ConstDecl;
+
+/* One piece of a print record's text: a literal, or a value at an offset. */
+typedef struct PrintSeg {
+	bool is_arg;
+	const char *text;     /* literal */
+	int text_len;
+	Type *type;           /* value: TY_INT, TY_BOOL, TY_STR */
+	int offset;           /* byte offset in the record */
+	const char *spec;     /* format spec or NULL */
+	char conv;            /* 0, 'r', 's' */
+} PrintSeg;
+
+typedef struct PrintSite {
+	int id;
+	Loc loc;
+	Vec segs;             /* PrintSeg* */
+	int size;             /* record size in bytes (with the 8-byte id header) */
+} PrintSite;
+
+/* A place that can raise an exception that nobody catches: counted in the
+ * kernel per site, reported by the loader as file:line: Exc in probe: N times */
+typedef struct RaiseSite {
+	int id;
+	Loc loc;
+	const char *exc;      /* "OverflowError" */
+	const char *func;     /* the probe it is in */
+} RaiseSite;
+
+typedef struct Probe {
+	const char *name;     /* Python function name (= BPF program name) */
+	const char *cname;
+	const char *kind;     /* "tracepoint" */
+	const char *target;   /* "syscalls/sys_enter_openat" */
+	const char *sec;      /* "tracepoint/syscalls/sys_enter_openat" */
+	Loc target_loc;       /* the decorator's string literal */
+	Node *def;
+} Probe;
+
+typedef struct Prog {
+	SrcFile *file;
+	Node *module;
+	Vec maps;             /* MapDecl* */
+	Vec consts;           /* ConstDecl* */
+	Vec probes;           /* Probe* */
+	Vec prints;           /* PrintSite* */
+	Vec raises;           /* RaiseSite* */
+} Prog;
+
+/* Resolve names, infer and check types, collect maps/probes/print sites.
+ * Errors exit through error_at. */
+Prog *check_program(SrcFile *file, Node *module);
+
+/* ---- emit.c ------------------------------------------------------------ */
+
+/* Generate the BPF C for a checked program (deterministic). */
+void emit_program(Prog *prog, Str *out);
+
+/* The runtime header text (bpf/pybpf.h, embedded at build time). */
+extern const char pybpf_runtime_h[];
+extern const unsigned pybpf_runtime_h_len;
+
+#endif

@@ -1,0 +1,210 @@
+/* pybpf.h — the runtime that every generated BPF C file starts with.
+ *
+ * pybpf embeds this header in its binary and pastes it at the top of each
+ * generated file, so `pybpf compile -o x.bpf.c` output is self-contained and
+ * clang never opens a system header (compile time matters: no vmlinux.h, no
+ * bpf_helper_defs.h). Everything here carries the reserved prefix __pyb_,
+ * __PYB_ or is a BPF helper name, so it never clashes with user names (the
+ * emitter renames user names that would).
+ *
+ * Python semantics that need more than one C operator live here, not in the
+ * emitter: floor division and modulo, overflow-checked arithmetic, the
+ * lookup-or-init atomic add of `d[k] += n`.
+ */
+#ifndef __PYB_RUNTIME_H
+#define __PYB_RUNTIME_H
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+
+#define SEC(name) __attribute__((section(name), used))
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+#define __pyb_always_inline inline __attribute__((always_inline))
+#define __pyb_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* BPF map types and flags used by the emitter (uapi/linux/bpf.h values). */
+#define __PYB_MAP_HASH 1
+#define __PYB_MAP_ARRAY 2
+#define __PYB_MAP_PERCPU_HASH 5
+#define __PYB_MAP_PERCPU_ARRAY 6
+#define __PYB_MAP_LRU_HASH 9
+#define __PYB_MAP_LRU_PERCPU_HASH 10
+#define __PYB_MAP_RINGBUF 27
+#define __PYB_ANY 0
+#define __PYB_NOEXIST 1
+#define __PYB_EEXIST 17
+
+/* BPF helpers (numbers from uapi/linux/bpf.h's __BPF_FUNC_MAPPER). */
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
+static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
+static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
+static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
+static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
+static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
+static __u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
+static long (*bpf_get_current_comm)(void *buf, __u32 size) = (void *)16;
+static long (*bpf_probe_read_user)(void *dst, __u32 size, const void *src) = (void *)112;
+static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
+static long (*bpf_probe_read_user_str)(void *dst, __u32 size, const void *src) = (void *)114;
+static long (*bpf_probe_read_kernel_str)(void *dst, __u32 size, const void *src) = (void *)115;
+static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (void *)131;
+static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
+
+/* The print channel: one ring buffer for every print() record. Each record
+ * starts with a __u64 holding the print site's id; the loader formats it. */
+struct {
+	__uint(type, __PYB_MAP_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} __pyb_events SEC(".maps");
+
+/* Counters the loader reads and shows: records that did not fit in the ring
+ * buffer, and uncaught exceptions per raise site (sized by the emitter). */
+__u64 __pyb_lost SEC(".bss");
+
+/* ---- integers: Python's int is a 64-bit signed value here; a result that
+ * does not fit raises OverflowError (never wraps silently). -------------- */
+
+/* Floor division and modulo as Python defines them. The caller has ruled
+ * out b == 0 and INT64_MIN // -1. BPF before cpu v4 has only unsigned
+ * division, so both work on magnitudes. */
+static __pyb_always_inline __s64 __pyb_floordiv(__s64 a, __s64 b)
+{
+	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
+	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
+	__u64 q = ua / ub;
+
+	if ((a < 0) != (b < 0))
+		return (__s64)(-(q + (ua % ub != 0)));
+	return (__s64)q;
+}
+
+static __pyb_always_inline __s64 __pyb_mod(__s64 a, __s64 b)
+{
+	if (b == -1)
+		return 0;
+	return (__s64)((__u64)a - (__u64)b * (__u64)__pyb_floordiv(a, b));
+}
+
+/* Shifts: Python's a << b for 0 <= b; overflow raises (checked by caller
+ * through __pyb_shl_ok). a >> b floors (arithmetic shift); b >= 64 gives
+ * 0 or -1 as Python would. */
+static __pyb_always_inline __s64 __pyb_shr(__s64 a, __s64 b)
+{
+	return b >= 64 ? (a < 0 ? -1 : 0) : (a >> b);
+}
+
+static __pyb_always_inline int __pyb_shl_ok(__s64 a, __s64 b, __s64 *res)
+{
+	if (a == 0) {
+		*res = 0;
+		return 1;
+	}
+	if (b >= 63)
+		return 0;
+	*res = (__s64)((__u64)a << b);
+	return (*res >> b) == a;
+}
+
+/* ---- strings: str[N] is a NUL-padded char array of capacity N ---------- */
+
+/* a == b for two fixed-capacity strings (compares up to the first NUL). */
+static __pyb_always_inline int __pyb_streq(const char *a, __u32 na, const char *b, __u32 nb)
+{
+	__u32 n = na < nb ? na : nb;
+	for (__u32 i = 0; i < n; i++) {
+		if (a[i] != b[i])
+			return 0;
+		if (a[i] == 0)
+			return 1;
+	}
+	/* equal over the shorter capacity: the longer one must end there */
+	if (na > nb)
+		return a[n] == 0;
+	if (nb > na)
+		return b[n] == 0;
+	return 1;
+}
+
+static __pyb_always_inline int __pyb_strlen(const char *a, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++)
+		if (a[i] == 0)
+			return i;
+	return n;
+}
+
+/* ---- maps --------------------------------------------------------------- */
+
+/* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;
+ * 8- and 16-bit values are read-modify-write). Returns 0, or 1 when the map
+ * is full, or 2 when the new value does not fit the value type (the value
+ * has then wrapped: the add already happened). */
+#define __PYB_DEFINE_MAP_ADD(T, LO, HI, ATOMIC)                                     \
+static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s64 d) \
+{                                                                                     \
+	__##T *v = bpf_map_lookup_elem(map, key);                                     \
+	__##T init, old;                                                              \
+	long err;                                                                     \
+	if (!v) {                                                                     \
+		if (d < (__s64)(LO) || (HI >= 0 && d > (__s64)(HI)))                  \
+			return 2;                                                     \
+		init = (__##T)d;                                                      \
+		err = bpf_map_update_elem(map, key, &init, __PYB_NOEXIST);            \
+		if (err == 0)                                                         \
+			return 0;                                                     \
+		if (err != -__PYB_EEXIST)                                             \
+			return 1;                                                     \
+		v = bpf_map_lookup_elem(map, key);                                    \
+		if (!v)                                                               \
+			return 1;                                                     \
+	}                                                                             \
+	if (ATOMIC)                                                                   \
+		old = __sync_fetch_and_add(v, (__##T)d);                              \
+	else {                                                                        \
+		old = *v;                                                             \
+		*v = (__##T)(old + d);                                                \
+	}                                                                             \
+	return __pyb_add_fits_##T(old, d) ? 0 : 2;                                    \
+}
+
+static __pyb_always_inline int __pyb_add_fits_u64(__u64 old, __s64 d)
+{
+	return d >= 0 ? old + (__u64)d >= old : old >= -(__u64)d;
+}
+static __pyb_always_inline int __pyb_add_fits_s64(__s64 old, __s64 d)
+{
+	__s64 r;
+	return !__builtin_add_overflow(old, d, &r);
+}
+#define __PYB_DEFINE_ADD_FITS(T, LO, HI)                                       \
+static __pyb_always_inline int __pyb_add_fits_##T(__##T old, __s64 d)         \
+{                                                                        \
+	__s64 r;                                                         \
+	if (__builtin_add_overflow((__s64)old, d, &r))                   \
+		return 0;                                                \
+	return r >= (LO) && r <= (HI);                                   \
+}
+__PYB_DEFINE_ADD_FITS(u32, 0, 4294967295LL)
+__PYB_DEFINE_ADD_FITS(s32, -2147483648LL, 2147483647LL)
+__PYB_DEFINE_ADD_FITS(u16, 0, 65535)
+__PYB_DEFINE_ADD_FITS(s16, -32768, 32767)
+__PYB_DEFINE_ADD_FITS(u8, 0, 255)
+__PYB_DEFINE_ADD_FITS(s8, -128, 127)
+
+__PYB_DEFINE_MAP_ADD(u64, 0, -1, 1)
+__PYB_DEFINE_MAP_ADD(s64, (-9223372036854775807LL - 1), -1, 1)
+__PYB_DEFINE_MAP_ADD(u32, 0, 4294967295LL, 1)
+__PYB_DEFINE_MAP_ADD(s32, -2147483648LL, 2147483647LL, 1)
+__PYB_DEFINE_MAP_ADD(u16, 0, 65535, 0)
+__PYB_DEFINE_MAP_ADD(s16, -32768, 32767, 0)
+__PYB_DEFINE_MAP_ADD(u8, 0, 255, 0)
+__PYB_DEFINE_MAP_ADD(s8, -128, 127, 0)
+
+#endif /* __PYB_RUNTIME_H */

@@ -1,0 +1,1341 @@
+/* check.c — names, types and the program description.
+ *
+ * The checker walks the AST once: it resolves every name (locals, Final
+ * constants, maps, builtins), gives every expression a type, rejects what
+ * pybpf cannot compile with a message that says why and what to write
+ * instead, and collects what the emitter and the loader need: maps, probes,
+ * print sites (record layouts) and raise sites (uncaught-exception counters).
+ *
+ * Value model: every integer expression is a Python int held in 64 signed
+ * bits; a result that does not fit raises OverflowError. u8..u64 / i8..i64
+ * are storage types: assigning a value outside their range raises
+ * OverflowError. str[N] is a NUL-padded buffer of capacity N.
+ */
+#include "pyc.h"
+#include "support.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- types ------------------------------------------------------------- */
+
+static Type t_none = {TY_NONE}, t_bool = {TY_BOOL}, t_int = {TY_INT},
+	    t_ctx = {TY_CTX}, t_ptr = {TY_PTR};
+Type *ty_none = &t_none, *ty_bool = &t_bool, *ty_int = &t_int,
+     *ty_ctx = &t_ctx, *ty_ptr = &t_ptr;
+
+Type *ty_fixed(int size, bool is_signed)
+{
+	static Type fixed[2][9];
+	Type *t = &fixed[is_signed][size];
+	t->kind = TY_FIXED;
+	t->size = size;
+	t->is_signed = is_signed;
+	return t;
+}
+
+Type *ty_str(int cap)
+{
+	Type *t = xcalloc(1, sizeof(*t));
+	t->kind = TY_STR;
+	t->size = cap;
+	return t;
+}
+
+static const char *const map_kind_names[MAP__COUNT] = {
+	/* ORDER MapKind */
+	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash",
+};
+
+const char *ty_name(Type *t)
+{
+	switch (t->kind) {
+	case TY_NONE: return "None";
+	case TY_BOOL: return "bool";
+	case TY_INT: return "int";
+	case TY_FIXED: return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
+	case TY_STR: return xasprintf("str[%d]", t->size);
+	case TY_MAP:
+		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
+	case TY_CTX: return "tracepoint context";
+	case TY_PTR: return "pointer";
+	}
+	unreachable();
+}
+
+int ty_size(Type *t)
+{
+	switch (t->kind) {
+	case TY_BOOL: return 1;
+	case TY_INT: return 8;
+	case TY_FIXED: return t->size;
+	case TY_STR: return t->size;
+	default: ICE("ty_size of %s", ty_name(t));
+	}
+}
+
+const char *ty_ctype(Type *t)
+{
+	switch (t->kind) {
+	case TY_BOOL: return "__u8";
+	case TY_INT: return "__s64";
+	case TY_FIXED: return xasprintf("__%c%d", t->is_signed ? 's' : 'u', t->size * 8);
+	case TY_STR: return xasprintf("char[%d]", t->size);
+	default: ICE("ty_ctype of %s", ty_name(t));
+	}
+}
+
+static bool ty_equal(Type *a, Type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == TY_FIXED)
+		return a->size == b->size && a->is_signed == b->is_signed;
+	if (a->kind == TY_STR)
+		return a->size == b->size;
+	return true;
+}
+
+static bool is_intlike(Type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
+}
+
+/* ---- symbols ----------------------------------------------------------- */
+
+/* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
+static const char *const builtin_funcs[] = {
+	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
+	"tracepoint", NULL,
+};
+static const char *const builtin_types[] = {
+	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
+	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
+	NULL,
+};
+
+/* C keywords and names the runtime header defines: a user name that is one
+ * of these gets another C spelling. */
+static const char *const c_reserved[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do",
+	"double", "else", "enum", "extern", "float", "for", "goto", "if",
+	"inline", "int", "long", "register", "restrict", "return", "short",
+	"signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+	"unsigned", "void", "volatile", "while", "_Bool", "asm", "typeof",
+	"LICENSE", "SEC", NULL,
+};
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* C name for a module-level user name (map, probe, constant): the name
+ * itself, so the kernel and bpftool show it, unless C would misread it. */
+static const char *global_cname(const char *name)
+{
+	if (in_list(c_reserved, name) || !strncmp(name, "__pyb", 5) || !strncmp(name, "bpf_", 4) ||
+	    !strncmp(name, "__", 2))
+		return xasprintf("py_%s", name);
+	return name;
+}
+
+typedef struct Scope {
+	Vec syms;             /* Sym* */
+	struct Scope *up;
+} Scope;
+
+static Sym *scope_find(Scope *s, const char *name)
+{
+	for (; s; s = s->up)
+		for (int i = s->syms.len - 1; i >= 0; i--) {
+			Sym *y = VEC_AT(s->syms, i);
+			if (!strcmp(y->name, name))
+				return y;
+		}
+	return NULL;
+}
+
+static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
+{
+	Sym *y = xcalloc(1, sizeof(*y));
+	y->kind = kind;
+	y->name = name;
+	y->decl = decl;
+	vec_push(&s->syms, y);
+	return y;
+}
+
+/* ---- "did you mean" ---------------------------------------------------- */
+
+typedef struct {
+	const char *best;
+	int dist;
+	const char *target;
+} Suggest;
+
+static void suggest_try(Suggest *s, const char *cand)
+{
+	int d = edit_distance(s->target, cand);
+	int limit = strlen(s->target) / 3 + 1;
+	if (d <= limit && (!s->best || d < s->dist)) {
+		s->best = cand;
+		s->dist = d;
+	}
+}
+
+/* ---- the checker's state --------------------------------------------- */
+
+typedef struct Checker {
+	Prog *prog;
+	Scope module;
+	Scope *scope;         /* current function scope (NULL at module level) */
+	Probe *probe;         /* probe being checked */
+	Vec locals;           /* Sym* of the current function */
+	bool imported_all;
+	Vec imported;         /* const char*: names imported by name */
+	/* definite assignment: assigned[i] for local i along the current path */
+	char *assigned;
+	int nassigned;
+} Checker;
+
+static Loc node_loc(Node *n)
+{
+	return n->loc.file ? n->loc : n->tok->loc;
+}
+
+static bool is_imported(Checker *c, const char *name)
+{
+	if (c->imported_all)
+		return true;
+	for (int i = 0; i < c->imported.len; i++)
+		if (!strcmp(VEC_AT(c->imported, i), name))
+			return true;
+	return false;
+}
+
+static _Noreturn void unknown_name(Checker *c, Node *n)
+{
+	Suggest s = {.target = n->name};
+	for (Scope *sc = c->scope; sc; sc = sc->up)
+		for (int i = 0; i < sc->syms.len; i++)
+			suggest_try(&s, ((Sym *)VEC_AT(sc->syms, i))->name);
+	for (int i = 0; i < c->module.syms.len; i++)
+		suggest_try(&s, ((Sym *)VEC_AT(c->module.syms, i))->name);
+	for (int i = 0; builtin_funcs[i]; i++)
+		suggest_try(&s, builtin_funcs[i]);
+	for (int i = 0; builtin_types[i]; i++)
+		suggest_try(&s, builtin_types[i]);
+	if (in_list(builtin_funcs, n->name) || in_list(builtin_types, n->name))
+		error_at(node_loc(n), "name '%s' is not defined; import it with 'from pybpf import %s'",
+			 n->name, n->name);
+	if (s.best)
+		error_at(node_loc(n), "name '%s' is not defined; did you mean '%s'?", n->name, s.best);
+	error_at(node_loc(n), "name '%s' is not defined", n->name);
+}
+
+static RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
+{
+	RaiseSite *r = xcalloc(1, sizeof(*r));
+	r->id = c->prog->raises.len;
+	r->loc = node_loc(n);
+	r->exc = exc;
+	r->func = c->probe ? c->probe->name : "<module>";
+	vec_push(&c->prog->raises, r);
+	return r;
+}
+
+/* ---- constant evaluation (Final values, map sizes, str capacities) ------ */
+
+static bool const_int(Checker *c, Node *n, int64_t *out)
+{
+	int64_t a, b;
+	switch (n->kind) {
+	case ND_INT:
+		if (n->tok->big || n->tok->ival > (uint64_t)INT64_MAX)
+			error_at(node_loc(n), "integer literal does not fit in 64 bits (pybpf's int is 64-bit signed)");
+		*out = (int64_t)n->tok->ival;
+		return true;
+	case ND_TRUE: *out = 1; return true;
+	case ND_FALSE: *out = 0; return true;
+	case ND_NAME: {
+		Sym *y = scope_find(&c->module, n->name);
+		if (y && y->kind == SYM_CONST) {
+			*out = ((ConstDecl *)y->data)->value;
+			return true;
+		}
+		return false;
+	}
+	case ND_UNARY:
+		if (!const_int(c, n->lhs, &a))
+			return false;
+		if (n->op == TK_MINUS) {
+			if (a == INT64_MIN)
+				return false;
+			*out = -a;
+		} else if (n->op == TK_PLUS) {
+			*out = a;
+		} else if (n->op == TK_TILDE) {
+			*out = ~a;
+		} else {
+			return false;
+		}
+		return true;
+	case ND_BINOP:
+		if (!const_int(c, n->lhs, &a) || !const_int(c, n->rhs, &b))
+			return false;
+		switch (n->op) {
+		case TK_PLUS: return !__builtin_add_overflow(a, b, out);
+		case TK_MINUS: return !__builtin_sub_overflow(a, b, out);
+		case TK_STAR: return !__builtin_mul_overflow(a, b, out);
+		case TK_DSLASH:
+		case TK_PERCENT:
+			if (b == 0 || (a == INT64_MIN && b == -1))
+				return false;
+			if (n->op == TK_DSLASH) {
+				int64_t q = a / b;
+				if ((a % b != 0) && ((a < 0) != (b < 0)))
+					q--;
+				*out = q;
+			} else {
+				int64_t r = a % b;
+				if (r != 0 && ((r < 0) != (b < 0)))
+					r += b;
+				*out = r;
+			}
+			return true;
+		case TK_AMP: *out = a & b; return true;
+		case TK_PIPE: *out = a | b; return true;
+		case TK_CARET: *out = a ^ b; return true;
+		case TK_LSHIFT:
+			if (b < 0 || b >= 63 || (a != 0 && ((a << b) >> b) != a))
+				return false;
+			*out = a << b;
+			return true;
+		case TK_RSHIFT:
+			if (b < 0)
+				return false;
+			*out = b >= 64 ? (a < 0 ? -1 : 0) : a >> b;
+			return true;
+		case TK_DSTAR: {
+			int64_t r = 1;
+			if (b < 0)
+				return false;
+			for (int64_t i = 0; i < b; i++)
+				if (__builtin_mul_overflow(r, a, &r))
+					return false;
+			*out = r;
+			return true;
+		}
+		default:
+			return false;
+		}
+	default:
+		return false;
+	}
+}
+
+/* ---- type annotations -------------------------------------------------- */
+
+static const char *const fixed_names[] = {"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"};
+
+static Type *resolve_type(Checker *c, Node *n, bool storage);
+
+static Type *fixed_by_name(const char *name)
+{
+	for (int i = 0; i < 8; i++)
+		if (!strcmp(fixed_names[i], name))
+			return ty_fixed(1 << (i % 4), i >= 4);
+	return NULL;
+}
+
+/* annotation: 'int' | 'bool' | u8..i64 | 'str' '[' N ']' */
+static Type *resolve_type(Checker *c, Node *n, bool storage)
+{
+	Type *t;
+	if (n->kind == ND_NAME) {
+		if ((t = fixed_by_name(n->name)) || !strcmp(n->name, "int") || !strcmp(n->name, "bool")) {
+			if (!t)
+				t = !strcmp(n->name, "int") ? ty_int : ty_bool;
+			if (!is_imported(c, n->name) && strcmp(n->name, "int") && strcmp(n->name, "bool"))
+				unknown_name(c, n);
+			return t;
+		}
+		if (!strcmp(n->name, "str"))
+			error_at(node_loc(n), "'str' needs a capacity in pybpf: write str[N] (N bytes, including the terminating NUL)");
+		if (!strcmp(n->name, "float"))
+			error_at(node_loc(n), "floating-point numbers are not supported in pybpf (BPF has no floating point); use integers");
+		if (!scope_find(&c->module, n->name) && !in_list(builtin_types, n->name))
+			unknown_name(c, n);
+		error_at(node_loc(n), "'%s' is not a type that can be used here", n->name);
+	}
+	if (n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "str")) {
+		int64_t cap;
+		if (!const_int(c, n->rhs, &cap))
+			error_at(node_loc(n->rhs), "the capacity in str[N] must be a constant integer");
+		if (cap < 1 || cap > 4096)
+			error_at(node_loc(n->rhs), "str capacity must be between 1 and 4096 bytes, not %lld", (long long)cap);
+		return ty_str((int)cap);
+	}
+	if (n->kind == ND_NONE)
+		return ty_none;
+	error_at(node_loc(n), "unsupported type annotation; expected int, bool, u8..u64, i8..i64 or str[N]");
+}
+
+/* ---- module level ------------------------------------------------------ */
+
+static MapKind map_kind_by_name(const char *name, bool *ok)
+{
+	for (int i = 0; i < MAP__COUNT; i++)
+		if (!strcmp(map_kind_names[i], name)) {
+			*ok = true;
+			return i;
+		}
+	*ok = false;
+	return 0;
+}
+
+static void check_name_free(Checker *c, Node *n, const char *name)
+{
+	Sym *y = scope_find(&c->module, name);
+	if (y) {
+		error_begin(node_loc(n), "'%s' is already defined", name);
+		note_at(node_loc(y->decl), "'%s' was defined here", name);
+		diag_exit();
+	}
+}
+
+/* NAME: Hash[K, V] = Hash(max_entries=N) */
+static void declare_map(Checker *c, Node *s, MapKind kind)
+{
+	Node *ann = s->annotation, *val = s->value;
+	Node *args = ann->rhs;
+	MapDecl *m = xcalloc(1, sizeof(*m));
+	Type *t = xcalloc(1, sizeof(*t));
+	bool ok;
+
+	if (args->kind != ND_TUPLE || args->elts.len != 2)
+		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
+	t->kind = TY_MAP;
+	t->map_kind = kind;
+	t->key = resolve_type(c, VEC_AT(args->elts, 0), true);
+	t->val = resolve_type(c, VEC_AT(args->elts, 1), true);
+	if (t->key->kind == TY_INT)
+		t->key = ty_fixed(8, true);
+	if (t->val->kind == TY_INT)
+		t->val = ty_fixed(8, true);
+	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
+		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type or str[N], not %s", ty_name(t->key));
+	if (t->val->kind != TY_FIXED)
+		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), not %s",
+			 map_kind_names[kind], ty_name(t->val));
+	m->type = t;
+	m->name = s->target->name;
+	m->cname = global_cname(m->name);
+	m->decl = s;
+	m->max_entries = 10240;
+	if (!val)
+		error_at(node_loc(s), "map '%s' needs a value: %s = %s(max_entries=N)", m->name, m->name, map_kind_names[kind]);
+	if (val->kind != ND_CALL || val->lhs->kind != ND_NAME || map_kind_by_name(val->lhs->name, &ok) != kind || !ok)
+		error_at(node_loc(val), "map '%s' must be created with %s(...) to match its annotation", m->name, map_kind_names[kind]);
+	if (val->elts.len)
+		error_at(node_loc(VEC_AT(val->elts, 0)), "%s() takes keyword arguments only (max_entries=N)", map_kind_names[kind]);
+	for (int i = 0; i < val->vals.len; i++) {
+		Node *kw = VEC_AT(val->vals, i);
+		int64_t v;
+		if (!kw->name || strcmp(kw->name, "max_entries"))
+			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N",
+				 kw->name ? kw->name : "**", map_kind_names[kind]);
+		if (!const_int(c, kw->lhs, &v))
+			error_at(node_loc(kw->lhs), "max_entries must be a constant integer");
+		if (v < 1 || v > (1 << 24))
+			error_at(node_loc(kw->lhs), "max_entries must be between 1 and %d, not %lld", 1 << 24, (long long)v);
+		m->max_entries = (uint32_t)v;
+	}
+	check_name_free(c, s->target, m->name);
+	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
+	y->type = t;
+	y->data = m;
+	y->cname = m->cname;
+	vec_push(&c->prog->maps, m);
+}
+
+/* NAME: Final[int] = CONST */
+static void declare_const(Checker *c, Node *s)
+{
+	ConstDecl *k = xcalloc(1, sizeof(*k));
+	Node *ann = s->annotation;
+	k->type = ty_int;
+	if (ann->kind == ND_SUBSCRIPT) {
+		Type *t = resolve_type(c, ann->rhs, false);
+		if (!is_intlike(t))
+			error_at(node_loc(ann->rhs), "Final constants must be integers or bools (for now), not %s", ty_name(t));
+		k->type = t->kind == TY_BOOL ? ty_bool : ty_int;
+	}
+	if (!s->value)
+		error_at(node_loc(s), "Final constant '%s' needs a value", s->target->name);
+	if (!const_int(c, s->value, &k->value))
+		error_at(node_loc(s->value), "the value of a Final constant must be a constant integer expression");
+	k->name = s->target->name;
+	k->cname = global_cname(k->name);
+	k->decl = s;
+	check_name_free(c, s->target, k->name);
+	Sym *y = scope_add(&c->module, SYM_CONST, k->name, s->target);
+	y->type = k->type;
+	y->data = k;
+	y->cname = k->cname;
+	vec_push(&c->prog->consts, k);
+}
+
+static void check_import(Checker *c, Node *s)
+{
+	if (s->kind == ND_IMPORT || !s->name || strcmp(s->name, "pybpf") || s->level)
+		error_at(node_loc(s), "only 'from pybpf import ...' is supported (a probe cannot import Python modules: it runs in the kernel)");
+	for (int i = 0; i < s->names.len; i++) {
+		Node *a = VEC_AT(s->names, i);
+		if (!strcmp(a->name, "*")) {
+			c->imported_all = true;
+			continue;
+		}
+		if (a->asname && strcmp(a->asname, a->name))
+			error_at(node_loc(a), "'import ... as ...' is not supported for pybpf names");
+		if (!in_list(builtin_funcs, a->name) && !in_list(builtin_types, a->name)) {
+			Suggest sg = {.target = a->name};
+			for (int j = 0; builtin_funcs[j]; j++)
+				suggest_try(&sg, builtin_funcs[j]);
+			for (int j = 0; builtin_types[j]; j++)
+				suggest_try(&sg, builtin_types[j]);
+			if (sg.best)
+				error_at(node_loc(a), "cannot import name '%s' from 'pybpf'; did you mean '%s'?", a->name, sg.best);
+			error_at(node_loc(a), "cannot import name '%s' from 'pybpf'", a->name);
+		}
+		vec_push(&c->imported, (void *)a->name);
+	}
+}
+
+static bool is_docstring(Node *s)
+{
+	return s->kind == ND_EXPR_STMT && s->value->kind == ND_STR;
+}
+
+static const char *stmt_what(Node *s)
+{
+	switch (s->kind) {
+	case ND_WHILE: return "'while' loops";
+	case ND_FOR: return "'for' loops";
+	case ND_TRY: return "'try' statements";
+	case ND_WITH: return "'with' statements";
+	case ND_RAISE: return "'raise'";
+	case ND_ASSERT: return "'assert'";
+	case ND_DEL: return "'del'";
+	case ND_GLOBAL: return "'global' declarations";
+	case ND_NONLOCAL: return "'nonlocal' declarations";
+	case ND_CLASSDEF: return "classes";
+	case ND_FUNCDEF: return s->is_async ? "'async def' functions" : "nested functions";
+	case ND_IMPORT:
+	case ND_IMPORTFROM: return "imports inside functions";
+	case ND_MATCH: return "'match' statements";
+	case ND_BREAK: return "'break' outside a loop";
+	case ND_CONTINUE: return "'continue' outside a loop";
+	default: return "this statement";
+	}
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static Type *check_expr(Checker *c, Node *e);
+
+static const char *expr_what(Node *e)
+{
+	switch (e->kind) {
+	case ND_LAMBDA: return "lambda expressions are not supported in pybpf (BPF has no closures); define a function with def";
+	case ND_LISTCOMP:
+	case ND_SETCOMP:
+	case ND_DICTCOMP:
+	case ND_GENEXP: return "comprehensions are not supported in pybpf (they would need a heap); use a loop and a map";
+	case ND_LIST:
+	case ND_DICT:
+	case ND_SET: return "list, dict and set displays are not supported in pybpf (BPF has no heap); declare a map at module level";
+	case ND_TUPLE: return "tuples are not supported here yet";
+	case ND_YIELD: return "generators are not supported in pybpf";
+	case ND_AWAIT: return "'await' is not supported in pybpf";
+	case ND_NAMEDEXPR: return "assignment expressions (:=) are not supported in pybpf; assign on a separate line";
+	case ND_STARRED: return "starred expressions are not supported here";
+	case ND_SLICE: return "slices are not supported here";
+	case ND_FSTR: return "f-strings are only supported as arguments of print()";
+	case ND_ELLIPSIS: return "'...' is not supported here";
+	default: return "this expression is not supported in pybpf";
+	}
+}
+
+static Type *need_int(Checker *c, Node *e, const char *what)
+{
+	Type *t = check_expr(c, e);
+	if (!is_intlike(t))
+		error_at(node_loc(e), "%s must be an int, not %s", what, ty_name(t));
+	return t;
+}
+
+static void mark_assigned(Checker *c, Sym *y)
+{
+	if (y->kind == SYM_LOCAL)
+		c->assigned[y->index] = 1;
+}
+
+static Type *check_name(Checker *c, Node *e)
+{
+	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
+	if (!y) {
+		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
+			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);
+		unknown_name(c, e);
+	}
+	e->sym = y;
+	if (y->kind == SYM_LOCAL && !c->assigned[y->index]) {
+		error_begin(node_loc(e), "local variable '%s' may be used before it is assigned (CPython would raise UnboundLocalError)", e->name);
+		note_at(node_loc(y->decl), "'%s' is assigned here", e->name);
+		diag_exit();
+	}
+	if (y->kind == SYM_MAP)
+		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
+	return y->type;
+}
+
+static Type *check_call(Checker *c, Node *e, bool stmt);
+
+static Type *check_binop(Checker *c, Node *e)
+{
+	Type *l = check_expr(c, e->lhs), *r = check_expr(c, e->rhs);
+	if (e->op == TK_SLASH)
+		error_at(node_loc(e), "true division '/' gives a float, and pybpf has no floating point; use '//' for floor division");
+	if (e->op == TK_AT)
+		error_at(node_loc(e), "the '@' operator is not supported in pybpf");
+	if (!is_intlike(l) || !is_intlike(r)) {
+		if (e->op == TK_PLUS && l->kind == TY_STR && r->kind == TY_STR)
+			error_at(node_loc(e), "string concatenation is not supported in pybpf (strings have a fixed capacity); use an f-string in print()");
+		error_at(node_loc(e), "unsupported operand types for %s: %s and %s", tok_names[e->op], ty_name(l), ty_name(r));
+	}
+	switch (e->op) {
+	case TK_PLUS: case TK_MINUS: case TK_STAR:
+		e->raise = new_raise(c, e, "OverflowError");
+		break;
+	case TK_DSLASH: case TK_PERCENT:
+		e->raise = new_raise(c, e, "ZeroDivisionError");
+		new_raise(c, e, "OverflowError");   /* id + 1 */
+		break;
+	case TK_LSHIFT:
+		e->raise = new_raise(c, e, "ValueError");  /* negative shift count */
+		new_raise(c, e, "OverflowError");
+		break;
+	case TK_RSHIFT:
+		e->raise = new_raise(c, e, "ValueError");
+		break;
+	case TK_DSTAR: {
+		int64_t ex;
+		if (!const_int(c, e->rhs, &ex) || ex < 0 || ex > 64)
+			error_at(node_loc(e->rhs), "the exponent of '**' must be a constant integer between 0 and 64 (BPF has no loops to compute it otherwise)");
+		e->raise = new_raise(c, e, "OverflowError");
+		break;
+	}
+	case TK_AMP: case TK_PIPE: case TK_CARET:
+		break;
+	default:
+		ICE("binop %d", e->op);
+	}
+	return ty_int;
+}
+
+static Type *check_compare(Checker *c, Node *e)
+{
+	Type *prev = check_expr(c, e->lhs);
+	Node *prevn = e->lhs;
+	for (int i = 0; i < e->elts.len; i++) {
+		Node *rn = VEC_AT(e->elts, i);
+		Type *r = check_expr(c, rn);
+		CmpOp op = e->cmpops[i];
+		if (op == CMP_IN || op == CMP_NOT_IN)
+			error_at(node_loc(rn), "'in' on maps is not supported yet");
+		if (op == CMP_IS || op == CMP_IS_NOT)
+			error_at(node_loc(e), "'is' compares object identity, which pybpf values do not have; use '==' or '!='");
+		if (is_intlike(prev) && is_intlike(r))
+			;
+		else if (prev->kind == TY_STR && r->kind == TY_STR) {
+			if (op != CMP_EQ && op != CMP_NE)
+				error_at(node_loc(e), "strings can only be compared with == and != in pybpf");
+		} else {
+			error_at(node_loc(e), "cannot compare %s (%s) with %s (%s)", ty_name(prev),
+				 prevn->kind == ND_NAME ? prevn->name : "left operand", ty_name(r),
+				 rn->kind == ND_NAME ? rn->name : "right operand");
+		}
+		prev = r;
+		prevn = rn;
+	}
+	return ty_bool;
+}
+
+static Type *check_expr(Checker *c, Node *e)
+{
+	Type *t;
+	switch (e->kind) {
+	case ND_INT: {
+		int64_t v;
+		const_int(c, e, &v);
+		t = ty_int;
+		break;
+	}
+	case ND_TRUE: case ND_FALSE:
+		t = ty_bool;
+		break;
+	case ND_NONE:
+		t = ty_none;
+		break;
+	case ND_STR:
+		if (e->tok->is_bytes)
+			error_at(node_loc(e), "bytes literals are not supported yet");
+		if (memchr(e->tok->str, 0, e->tok->slen))
+			error_at(node_loc(e), "strings with NUL characters are not supported in pybpf (strings are NUL-terminated)");
+		t = ty_str(e->tok->slen + 1);
+		break;
+	case ND_NAME:
+		t = check_name(c, e);
+		break;
+	case ND_BINOP:
+		t = check_binop(c, e);
+		break;
+	case ND_UNARY:
+		t = check_expr(c, e->lhs);
+		if (e->op == TK_NOT)
+			return e->type = ty_bool;
+		if (!is_intlike(t))
+			error_at(node_loc(e), "bad operand type for unary %s: %s", tok_names[e->op], ty_name(t));
+		if (e->op == TK_MINUS)
+			e->raise = new_raise(c, e, "OverflowError");
+		t = ty_int;
+		break;
+	case ND_BOOLOP: {
+		Type *first = NULL;
+		for (int i = 0; i < e->elts.len; i++) {
+			Node *o = VEC_AT(e->elts, i);
+			Type *ot = check_expr(c, o);
+			if (ot->kind == TY_STR || ot->kind == TY_NONE)
+				error_at(node_loc(o), "'%s' on %s values is not supported in pybpf; compare explicitly",
+					 e->op == TK_AND ? "and" : "or", ty_name(ot));
+			if (ot->kind == TY_FIXED)
+				ot = ty_int;
+			if (first && !ty_equal(first, ot))
+				error_at(node_loc(o), "the operands of '%s' have different types (%s and %s); Python would return either one, pybpf needs one type",
+					 e->op == TK_AND ? "and" : "or", ty_name(first), ty_name(ot));
+			first = ot;
+		}
+		t = first;
+		break;
+	}
+	case ND_COMPARE:
+		t = check_compare(c, e);
+		break;
+	case ND_IFEXP: {
+		need_int(c, e->test, "the condition");
+		Type *a = check_expr(c, e->lhs), *b = check_expr(c, e->rhs);
+		if (a->kind == TY_FIXED)
+			a = ty_int;
+		if (b->kind == TY_FIXED)
+			b = ty_int;
+		if (!ty_equal(a, b) || (a->kind != TY_INT && a->kind != TY_BOOL))
+			error_at(node_loc(e), "both branches of a conditional expression must be int (or both bool), not %s and %s",
+				 ty_name(a), ty_name(b));
+		t = a;
+		break;
+	}
+	case ND_CALL:
+		t = check_call(c, e, false);
+		break;
+	case ND_ATTR:
+		t = check_expr(c, e->lhs);
+		if (t->kind == TY_CTX)
+			error_at(node_loc(e), "tracepoint argument fields are not supported yet");
+		error_at(node_loc(e), "%s has no attribute '%s'", ty_name(t), e->name);
+	case ND_SUBSCRIPT: {
+		if (e->lhs->kind == ND_NAME) {
+			Sym *y = c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
+			if (y && y->kind == SYM_MAP)
+				error_at(node_loc(e), "reading %s[key] is not supported yet; only '%s[key] += n' and '%s[key] = v'",
+					 e->lhs->name, e->lhs->name, e->lhs->name);
+		}
+		t = check_expr(c, e->lhs);
+		error_at(node_loc(e), "%s cannot be indexed", ty_name(t));
+	}
+	default:
+		error_at(node_loc(e), "%s", expr_what(e));
+	}
+	return e->type = t;
+}
+
+/* Is the value of e known to fit in t? (literals, and builtins whose range
+ * is known, so the emitter can skip the run-time range check) */
+static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out);
+
+/* ---- calls --------------------------------------------------------------- */
+
+static void no_args(Node *e)
+{
+	if (e->elts.len || e->vals.len)
+		error_at(node_loc(e), "%s() takes no arguments", e->lhs->name);
+}
+
+static void check_print_arg(Checker *c, PrintSite *p, Node *a, int *off)
+{
+	Type *t = check_expr(c, a);
+	PrintSeg *s = xcalloc(1, sizeof(*s));
+	if (t->kind == TY_FIXED)
+		t = ty_int;
+	if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_STR)
+		error_at(node_loc(a), "print() cannot show a value of type %s", ty_name(t));
+	s->is_arg = true;
+	s->type = t;
+	s->offset = *off;
+	*off += t->kind == TY_STR ? (t->size + 7) / 8 * 8 : 8;
+	a->rec_off = s->offset;
+	vec_push(&p->segs, s);
+}
+
+static void add_text(PrintSite *p, const char *text, int len)
+{
+	PrintSeg *s;
+	if (!len)
+		return;
+	s = xcalloc(1, sizeof(*s));
+	s->text = text;
+	s->text_len = len;
+	vec_push(&p->segs, s);
+}
+
+/* print(*args, sep=' ', end='\n'): one ring buffer record per call. */
+static Type *check_print(Checker *c, Node *e)
+{
+	PrintSite *p = xcalloc(1, sizeof(*p));
+	const char *sep = " ", *end = "\n";
+	int seplen = 1, endlen = 1, off = 8;
+
+	for (int i = 0; i < e->vals.len; i++) {
+		Node *kw = VEC_AT(e->vals, i);
+		if (!kw->name || (strcmp(kw->name, "sep") && strcmp(kw->name, "end")))
+			error_at(node_loc(kw), "print() in pybpf supports only the keyword arguments sep= and end=");
+		if (kw->lhs->kind != ND_STR)
+			error_at(node_loc(kw->lhs), "print()'s %s= must be a string literal", kw->name);
+		if (!strcmp(kw->name, "sep"))
+			sep = kw->lhs->tok->str, seplen = kw->lhs->tok->slen;
+		else
+			end = kw->lhs->tok->str, endlen = kw->lhs->tok->slen;
+	}
+	p->id = c->prog->prints.len;
+	p->loc = node_loc(e);
+	for (int i = 0; i < e->elts.len; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		if (i)
+			add_text(p, sep, seplen);
+		if (a->kind == ND_STARRED)
+			error_at(node_loc(a), "print(*args) is not supported in pybpf");
+		if (a->kind == ND_STR && !a->tok->is_bytes) {
+			a->type = ty_str(a->tok->slen + 1);
+			add_text(p, a->tok->str, a->tok->slen);
+			continue;
+		}
+		if (a->kind != ND_FSTR) {
+			check_print_arg(c, p, a, &off);
+			continue;
+		}
+		a->type = ty_none;
+		for (int j = 0; j < a->nfparts; j++) {
+			FPart *fp = &a->fparts[j];
+			if (!fp->is_expr) {
+				add_text(p, fp->text, fp->text_len);
+				continue;
+			}
+			if (fp->self_doc)
+				add_text(p, xasprintf("%.*s=", fp->expr_loc.len, fp->expr_loc.p), fp->expr_loc.len + 1);
+			check_print_arg(c, p, fp->expr, &off);
+			PrintSeg *s = VEC_AT(p->segs, p->segs.len - 1);
+			s->conv = fp->conv;
+			if (fp->self_doc && !fp->conv && !fp->spec)
+				s->conv = 'r';
+			if (s->conv == 'a')
+				error_at(fp->expr_loc, "the !a conversion is not supported in pybpf; use !r");
+			if (fp->spec && *fp->spec) {
+				enum fmt_kind k = s->type->kind == TY_STR && s->conv != 'r' ? FMT_STR : FMT_INT;
+				const char *msg;
+				if (s->conv == 'r' || s->conv == 's')
+					k = FMT_STR;
+				msg = fmt_check(fp->spec, k);
+				if (msg)
+					error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "%s", msg);
+				s->spec = fp->spec;
+			}
+		}
+	}
+	add_text(p, end, endlen);
+	p->size = off;
+	if (off > 4096)
+		error_at(node_loc(e), "this print() record is %d bytes; pybpf allows 4096 per print", off);
+	vec_push(&c->prog->prints, p);
+	e->id = p->id;
+	return ty_none;
+}
+
+static Type *check_call(Checker *c, Node *e, bool stmt)
+{
+	Node *f = e->lhs;
+	const char *name;
+	Sym *y;
+
+	if (f->kind == ND_ATTR) {
+		Type *t = check_expr(c, f->lhs);
+		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+	}
+	if (f->kind != ND_NAME)
+		error_at(node_loc(f), "only named functions can be called in pybpf");
+	name = f->name;
+	y = c->scope ? scope_find(c->scope, name) : scope_find(&c->module, name);
+	if (y && y->kind != SYM_BUILTIN)
+		error_at(node_loc(f), "'%s' is not callable", name);
+	if (!in_list(builtin_funcs, name)) {
+		if (!strcmp(name, "int") || !strcmp(name, "bool") || !strcmp(name, "str") || !strcmp(name, "len") ||
+		    !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max"))
+			error_at(node_loc(f), "%s() is not supported yet", name);
+		unknown_name(c, f);
+	}
+	if (!is_imported(c, name))
+		unknown_name(c, f);
+	if (!strcmp(name, "print")) {
+		if (!stmt)
+			error_at(node_loc(e), "print() returns None; call it as a statement");
+		return check_print(c, e);
+	}
+	if (!strcmp(name, "tracepoint"))
+		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
+	no_args(e);
+	if (!strcmp(name, "comm"))
+		return ty_str(16);
+	return ty_int;  /* pid tid ktime_ns cpu uid gid */
+}
+
+static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out)
+{
+	int64_t lo, hi, v;
+	if (const_int(c, e, &v)) {
+		lo = hi = v;
+	} else if (e->kind == ND_CALL && e->lhs->kind == ND_NAME) {
+		const char *n = e->lhs->name;
+		if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "uid") || !strcmp(n, "gid"))
+			lo = 0, hi = UINT32_MAX;
+		else if (!strcmp(n, "ktime_ns"))
+			lo = 0, hi = INT64_MAX;
+		else
+			return false;
+	} else if (e->type && e->type->kind == TY_BOOL) {
+		lo = 0, hi = 1;
+	} else {
+		return false;
+	}
+	if (lo_out)
+		*lo_out = lo, *hi_out = hi;
+	if (t->kind == TY_INT)
+		return true;
+	if (t->kind == TY_BOOL)
+		return lo >= 0 && hi <= 1;
+	if (t->is_signed) {
+		int64_t max = t->size == 8 ? INT64_MAX : (INT64_C(1) << (t->size * 8 - 1)) - 1;
+		return lo >= -max - 1 && hi <= max;
+	}
+	return lo >= 0 && (t->size == 8 || hi <= (int64_t)((UINT64_C(1) << (t->size * 8)) - 1));
+}
+
+/* A value of type `from` stored into `to` (a local, a map key or value). */
+static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
+{
+	int64_t lo, hi;
+	if (to->kind == TY_STR) {
+		if (from->kind != TY_STR)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		if (value->kind == ND_STR && from->size > to->size)
+			error_at(node_loc(value), "string literal of %d bytes does not fit in %s (%s holds %d bytes including the NUL)",
+				 from->size - 1, ty_name(to), what, to->size);
+		if (from->size > to->size)
+			value->store_raise = new_raise(c, value, "ValueError");
+		return;
+	}
+	if (!is_intlike(from) || (to->kind == TY_BOOL && from->kind != TY_BOOL))
+		error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+	if (to->kind == TY_FIXED && !fits_statically(c, value, to, &lo, &hi)) {
+		if (const_int(c, value, &lo))
+			error_at(node_loc(value), "%lld does not fit in %s (%s)", (long long)lo, what, ty_name(to));
+		value->store_raise = new_raise(c, value, "OverflowError");
+	}
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static void check_block(Checker *c, Vec *body);
+
+static Sym *new_local(Checker *c, Node *target, Type *t)
+{
+	Sym *y = scope_add(c->scope, SYM_LOCAL, target->name, target);
+	y->type = t;
+	y->cname = xasprintf("l_%s", target->name);
+	y->index = c->locals.len;
+	vec_push(&c->locals, y);
+	if (c->locals.len > c->nassigned) {
+		int n = c->nassigned ? c->nassigned * 2 : 16;
+		c->assigned = xrealloc(c->assigned, n);
+		memset(c->assigned + c->nassigned, 0, n - c->nassigned);
+		c->nassigned = n;
+	}
+	return y;
+}
+
+static void check_map_target(Checker *c, Node *t, Sym **mapsym)
+{
+	Sym *y = t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
+	Type *kt;
+	MapDecl *m;
+	if (!y || y->kind != SYM_MAP) {
+		Type *lt = check_expr(c, t->lhs);
+		error_at(node_loc(t), "%s does not support item assignment", ty_name(lt));
+	}
+	m = y->data;
+	t->lhs->sym = y;
+	t->lhs->type = y->type;
+	if (t->rhs->kind == ND_TUPLE)
+		error_at(node_loc(t->rhs), "tuple keys are not supported yet");
+	kt = check_expr(c, t->rhs);
+	check_store(c, t->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name));
+	*mapsym = y;
+}
+
+static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Type *ann)
+{
+	if (tg->kind == ND_NAME) {
+		Sym *y = scope_find(c->scope, tg->name);
+		if (y && y->kind != SYM_LOCAL) {
+			if (y->kind == SYM_CONST)
+				error_at(node_loc(tg), "cannot assign to '%s': it is a Final constant", tg->name);
+			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
+				 y->kind == SYM_MAP ? "map" : "name");
+		}
+		if (!y) {
+			Type *t = ann ? ann : vt;
+			if (t->kind == TY_FIXED && !ann)
+				t = ty_int;
+			if (t->kind == TY_NONE)
+				error_at(node_loc(value), "cannot assign None to a variable in pybpf");
+			if (t->kind == TY_CTX || t->kind == TY_MAP)
+				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
+			y = new_local(c, tg, t);
+		} else if (ann && !ty_equal(ann, y->type)) {
+			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
+			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
+			diag_exit();
+		}
+		if (y->type->kind == TY_STR && vt->kind == TY_STR && !ann && y->decl != tg && vt->size > y->type->size &&
+		    value->kind == ND_STR) {
+			/* literal longer than the capacity the variable got first */
+		}
+		if ((y->type->kind == TY_STR) != (vt->kind == TY_STR) || (y->type->kind == TY_BOOL && vt->kind != TY_BOOL)) {
+			error_begin(node_loc(value), "cannot assign %s to '%s' (it has type %s)", ty_name(vt), tg->name, ty_name(y->type));
+			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
+			diag_exit();
+		}
+		check_store(c, value, vt, y->type, xasprintf("'%s'", tg->name));
+		tg->sym = y;
+		tg->type = y->type;
+		mark_assigned(c, y);
+		return;
+	}
+	if (tg->kind == ND_SUBSCRIPT) {
+		Sym *ms;
+		MapDecl *m;
+		check_map_target(c, tg, &ms);
+		m = ms->data;
+		check_store(c, value, vt, m->type->val, xasprintf("a value of '%s'", m->name));
+		tg->raise = new_raise(c, tg, "MapFullError");
+		return;
+	}
+	if (tg->kind == ND_TUPLE || tg->kind == ND_LIST)
+		error_at(node_loc(tg), "tuple unpacking is not supported yet");
+	if (tg->kind == ND_ATTR)
+		error_at(node_loc(tg), "attribute assignment is not supported in pybpf");
+	error_at(node_loc(tg), "cannot assign to this expression");
+}
+
+static void check_stmt(Checker *c, Node *s)
+{
+	switch (s->kind) {
+	case ND_PASS:
+		return;
+	case ND_EXPR_STMT:
+		if (is_docstring(s))
+			return;
+		if (s->value->kind == ND_CALL) {
+			s->value->type = check_call(c, s->value, true);
+			return;
+		}
+		check_expr(c, s->value);
+		error_at(node_loc(s->value), "this expression has no effect; pybpf only allows calls as statements");
+	case ND_ASSIGN: {
+		Type *vt = check_expr(c, s->value);
+		for (int i = 0; i < s->targets.len; i++)
+			check_assign_target(c, VEC_AT(s->targets, i), s->value, vt, NULL);
+		return;
+	}
+	case ND_ANNASSIGN: {
+		Type *ann = resolve_type(c, s->annotation, false), *vt;
+		if (s->target->kind != ND_NAME)
+			error_at(node_loc(s->target), "only simple names can be annotated");
+		if (!s->value)
+			error_at(node_loc(s), "'%s' must be given a value where it is declared (pybpf has no uninitialized variables)",
+				 s->target->name);
+		vt = check_expr(c, s->value);
+		check_assign_target(c, s->target, s->value, vt, ann);
+		return;
+	}
+	case ND_AUGASSIGN: {
+		Node *tg = s->target;
+		Type *vt = check_expr(c, s->value);
+		if (!is_intlike(vt))
+			error_at(node_loc(s->value), "unsupported operand type for %s=: %s", tok_names[s->op], ty_name(vt));
+		if (tg->kind == ND_SUBSCRIPT) {
+			Sym *ms;
+			check_map_target(c, tg, &ms);
+			if (s->op != TK_PLUS && s->op != TK_MINUS)
+				error_at(node_loc(s), "only += and -= are supported on map values (they are atomic)");
+			tg->raise = new_raise(c, tg, "MapFullError");
+			new_raise(c, tg, "OverflowError");
+			return;
+		}
+		if (tg->kind != ND_NAME)
+			error_at(node_loc(tg), "cannot use augmented assignment on this target");
+		Type *lt = check_name(c, tg);
+		if (!is_intlike(lt) || lt->kind == TY_BOOL)
+			error_at(node_loc(tg), "unsupported operand type for %s=: %s", tok_names[s->op], ty_name(lt));
+		/* reuse the binop rules: s->value is the right operand */
+		Node fake = *s;
+		fake.kind = ND_BINOP;
+		fake.lhs = tg;
+		fake.rhs = s->value;
+		check_binop(c, &fake);
+		s->raise = fake.raise;
+		if (lt->kind == TY_FIXED)	/* the range of the annotated type */
+			s->store_raise = new_raise(c, s, "OverflowError");
+		return;
+	}
+	case ND_IF: {
+		char *before = xcalloc(1, c->nassigned), *after_body;
+		int n = c->nassigned;
+		need_int(c, s->test, "the condition");
+		memcpy(before, c->assigned, n);
+		check_block(c, &s->body);
+		after_body = xcalloc(1, c->nassigned);
+		memcpy(after_body, c->assigned, c->nassigned);
+		memset(c->assigned, 0, c->nassigned);
+		memcpy(c->assigned, before, n);
+		check_block(c, &s->orelse);
+		/* definitely assigned after the if: assigned on both paths
+		 * (a path that returned counts as assigning everything) */
+		for (int i = 0; i < n && i < c->nassigned; i++)
+			c->assigned[i] = c->assigned[i] && after_body[i];
+		for (int i = n; i < c->nassigned; i++)
+			c->assigned[i] = 0;
+		return;
+	}
+	case ND_RETURN:
+		if (s->value) {
+			Type *t = check_expr(c, s->value);
+			if (t->kind != TY_NONE)
+				error_at(node_loc(s->value), "a probe returns None; '%s' returns %s here", c->probe->name, ty_name(t));
+		}
+		return;
+	default:
+		error_at(node_loc(s), "%s %s not supported in pybpf yet", stmt_what(s),
+			 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
+	}
+}
+
+/* True when every path through the block ends in return (so nothing after it runs). */
+static bool block_returns(Vec *body)
+{
+	for (int i = 0; i < body->len; i++) {
+		Node *s = VEC_AT(*body, i);
+		if (s->kind == ND_RETURN)
+			return true;
+		if (s->kind == ND_IF && block_returns(&s->body) && s->orelse.len && block_returns(&s->orelse))
+			return true;
+	}
+	return false;
+}
+
+static void check_block(Checker *c, Vec *body)
+{
+	for (int i = 0; i < body->len; i++)
+		check_stmt(c, VEC_AT(*body, i));
+	if (block_returns(body))
+		memset(c->assigned, 1, c->nassigned);
+}
+
+/* ---- probes ---------------------------------------------------------------- */
+
+static bool valid_tp_part(const char *s, int n)
+{
+	if (n <= 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (!(s[i] == '_' || s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	return true;
+}
+
+static void check_probe(Checker *c, Node *fn)
+{
+	Probe *p = xcalloc(1, sizeof(*p));
+	Node *d, *arg;
+	Scope scope = {.up = &c->module};
+	const char *tp, *slash;
+
+	if (fn->decorators.len != 1) {
+		if (!fn->decorators.len)
+			error_at(node_loc(fn), "function '%s' has no probe decorator; pybpf functions must be probes such as @tracepoint(\"syscalls/sys_enter_openat\") (helper functions come later)",
+				 fn->name);
+		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
+	}
+	d = VEC_AT(fn->decorators, 0);
+	if (d->kind != ND_CALL || d->lhs->kind != ND_NAME)
+		error_at(node_loc(d), "unknown decorator; expected @tracepoint(\"category/name\")");
+	if (strcmp(d->lhs->name, "tracepoint")) {
+		Suggest s = {.target = d->lhs->name};
+		suggest_try(&s, "tracepoint");
+		if (s.best)
+			error_at(node_loc(d->lhs), "unknown decorator '%s'; did you mean 'tracepoint'?", d->lhs->name);
+		error_at(node_loc(d->lhs), "unknown decorator '%s'; pybpf supports @tracepoint(\"category/name\") for now", d->lhs->name);
+	}
+	if (!is_imported(c, "tracepoint"))
+		unknown_name(c, d->lhs);
+	if (d->elts.len != 1 || d->vals.len)
+		error_at(node_loc(d), "@tracepoint takes one argument: the tracepoint as \"category/name\"");
+	arg = VEC_AT(d->elts, 0);
+	if (arg->kind != ND_STR || arg->tok->is_bytes)
+		error_at(node_loc(arg), "the tracepoint must be a string literal \"category/name\"");
+	tp = arg->tok->str;
+	slash = strchr(tp, '/');
+	if (!slash || !valid_tp_part(tp, slash - tp) || !valid_tp_part(slash + 1, strlen(slash + 1)))
+		error_at(node_loc(arg), "'%s' is not a tracepoint name; expected \"category/name\", e.g. \"syscalls/sys_enter_openat\"", tp);
+	p->kind = "tracepoint";
+	p->target = tp;
+	p->sec = xasprintf("tracepoint/%s", tp);
+	p->target_loc = node_loc(arg);
+	p->name = fn->name;
+	p->cname = global_cname(fn->name);
+	p->def = fn;
+
+	if (fn->params.len > 1)
+		error_at(node_loc(VEC_AT(fn->params, 1)), "a tracepoint probe takes at most one parameter (the tracepoint's args)");
+	if (fn->returns && fn->returns->kind != ND_NONE)
+		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
+
+	c->probe = p;
+	c->scope = &scope;
+	c->locals = (Vec){0};
+	if (fn->params.len) {
+		Node *pa = VEC_AT(fn->params, 0);
+		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
+			error_at(node_loc(pa), "a probe's parameter must be a plain name");
+		if (pa->value)
+			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
+		Sym *y = scope_add(&scope, SYM_LOCAL, pa->name, pa);
+		y->type = ty_ctx;
+		y->cname = "ctx";
+		y->index = 0;
+		vec_push(&c->locals, y);
+		if (!c->nassigned) {
+			c->nassigned = 16;
+			c->assigned = xcalloc(1, 16);
+		}
+		memset(c->assigned, 0, c->nassigned);
+		c->assigned[0] = 1;
+	} else if (c->assigned) {
+		memset(c->assigned, 0, c->nassigned);
+	}
+	check_block(c, &fn->body);
+	/* the emitter needs the function's locals */
+	fn->locals = xcalloc(1, sizeof(Vec));
+	*fn->locals = c->locals;
+	c->scope = NULL;
+	c->probe = NULL;
+	vec_push(&c->prog->probes, p);
+	check_name_free(c, fn, fn->name);
+	Sym *y = scope_add(&c->module, SYM_PROBE, fn->name, fn);
+	y->data = p;
+}
+
+Prog *check_program(SrcFile *file, Node *module)
+{
+	Checker c = {0};
+	Prog *prog = xcalloc(1, sizeof(*prog));
+	c.prog = prog;
+	prog->file = file;
+	prog->module = module;
+
+	for (int i = 0; i < module->body.len; i++) {
+		Node *s = VEC_AT(module->body, i);
+		switch (s->kind) {
+		case ND_IMPORTFROM:
+		case ND_IMPORT:
+			check_import(&c, s);
+			break;
+		case ND_ANNASSIGN: {
+			Node *ann = s->annotation;
+			const char *an = ann->kind == ND_NAME ? ann->name
+				       : ann->kind == ND_SUBSCRIPT && ann->lhs->kind == ND_NAME ? ann->lhs->name : NULL;
+			bool ok;
+			if (s->target->kind != ND_NAME)
+				error_at(node_loc(s->target), "only simple names can be declared at module level");
+			if (an && !strcmp(an, "Final")) {
+				if (!is_imported(&c, "Final"))
+					unknown_name(&c, ann->kind == ND_NAME ? ann : ann->lhs);
+				declare_const(&c, s);
+				break;
+			}
+			if (an && ann->kind == ND_SUBSCRIPT) {
+				MapKind k = map_kind_by_name(an, &ok);
+				if (ok) {
+					if (!is_imported(&c, an))
+						unknown_name(&c, ann->lhs);
+					declare_map(&c, s, k);
+					break;
+				}
+			}
+			error_at(node_loc(s), "module-level names must be maps (e.g. Hash[K, V]) or Final constants; mutable globals come later");
+		}
+		case ND_FUNCDEF:
+			if (s->is_async)
+				error_at(node_loc(s), "'async def' is not supported in pybpf");
+			check_probe(&c, s);
+			break;
+		case ND_EXPR_STMT:
+			if (is_docstring(s))
+				break;
+			/* fall through */
+		default:
+			if (s->kind == ND_ASSIGN)
+				error_at(node_loc(s), "module-level names need a type: write 'NAME: Final[int] = value' for a constant or 'NAME: Hash[K, V] = Hash()' for a map");
+			error_at(node_loc(s), "%s %s not supported at module level in pybpf", stmt_what(s),
+				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
+		}
+	}
+	if (!prog->probes.len)
+		error_at((Loc){.file = file, .line = 1, .col = 1, .p = file->text, .len = 1},
+			 "no probes: decorate a function with @tracepoint(\"category/name\")");
+	return prog;
+}

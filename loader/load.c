@@ -1,0 +1,720 @@
+/* load.c — pybpf load: compile, load, attach, stream print() records, and
+ * show maps and counters at exit.
+ *
+ * Nothing is left behind: every kernel object belongs to the bpf_object and
+ * its links, and one cleanup path destroys them whether the run ends with
+ * Ctrl-C, SIGTERM, --duration, or an error. Unpinned links die with the
+ * process even on SIGKILL (their file descriptors close).
+ */
+#include "loader.h"
+#include "support.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- front end ----------------------------------------------------------- */
+
+Prog *compile_file(const char *path)
+{
+	SrcFile *f = xcalloc(1, sizeof(*f));
+	size_t len;
+	char *text = read_file(path, &len);
+	Token *toks;
+	Node *mod;
+
+	if (!text)
+		fatal("cannot read %s: %s", path, strerror(errno));
+	f->name = path;
+	f->text = text;
+	f->len = len;
+	toks = lex_file(f);
+	mod = parse_module(f, toks);
+	return check_program(f, mod);
+}
+
+Prog *compile_to_c(const char *path, Str *c_out)
+{
+	Prog *p = compile_file(path);
+	emit_program(p, c_out);
+	return p;
+}
+
+/* ---- libbpf messages ------------------------------------------------------- */
+
+static Str libbpf_log;       /* everything libbpf said (the verifier log is in it) */
+static bool libbpf_verbose;
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *s;
+	int n;
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	n = vasprintf(&s, fmt, ap);
+	if (n < 0)
+		return 0;
+	str_add(&libbpf_log, s, n);
+	if (libbpf_verbose)
+		fputs(s, stderr);
+	free(s);
+	return n;
+}
+
+/* ---- source lines ----------------------------------------------------------- */
+
+static Loc line_loc(SrcFile *f, int lineno)
+{
+	const char *p = f->text;
+	Loc l = {.file = f, .line = lineno, .col = 1, .len = 1};
+	for (int i = 1; i < lineno && *p; p++)
+		if (*p == '\n')
+			i++;
+	while (*p == ' ' || *p == '\t')
+		p++, l.col++;
+	l.p = p;
+	while (p[l.len] && p[l.len] != '\n')
+		l.len++;
+	return l;
+}
+
+/* ---- verifier rejections ------------------------------------------------ */
+
+/* Explain a failed load: which probe, which Python line (from the last
+ * "; ... @ file:N" line info in the verifier log), the verifier's reason,
+ * then the whole log between markers. */
+static void explain_load_failure(Prog *prog, int err)
+{
+	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
+	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
+	const char *probe = NULL;
+	int pyline = 0;
+	char reason[512] = "";
+	const char *fname = prog->file->name;
+
+	if (begin) {
+		/* "libbpf: prog 'NAME': -- BEGIN PROG LOAD LOG --" */
+		const char *q = begin;
+		while (q > log && q[-1] != '\n')
+			q--;
+		const char *a = strstr(q, "prog '");
+		if (a && a < begin) {
+			a += 6;
+			const char *b = strchr(a, '\'');
+			probe = xstrndup(a, b - a);
+		}
+		/* scan the log: remember the last line info and the last message */
+		const char *p = strchr(begin, '\n');
+		while (p && p < end) {
+			const char *nl = strchr(p + 1, '\n');
+			const char *ls = p + 1;
+			int n = nl ? (int)(nl - ls) : (int)strlen(ls);
+			if (ls >= end)
+				break;
+			if (n > 2 && ls[0] == ';') {
+				const char *at = NULL;
+				for (const char *x = ls; x + 3 < ls + n; x++)
+					if (x[0] == ' ' && x[1] == '@' && x[2] == ' ')
+						at = x + 3;
+				if (at) {
+					size_t fl = strlen(fname);
+					const char *base = strrchr(fname, '/');
+					const char *colon = memchr(at, ':', ls + n - at);
+					if (colon && ((size_t)(colon - at) == fl && !strncmp(at, fname, fl)))
+						pyline = atoi(colon + 1);
+					else if (colon && base && !strncmp(at, base + 1, colon - at))
+						pyline = atoi(colon + 1);
+				}
+			} else if (n > 0 && !(n >= 10 && !strncmp(ls, "processed ", 10)) && ls[0] != '\n' &&
+				   !(ls[0] >= '0' && ls[0] <= '9' && memchr(ls, ':', n) && strstr(ls, ") ") == NULL && 0)) {
+				/* a message line (not an instruction dump "12: (b7) ...") */
+				int is_insn = 0;
+				int k = 0;
+				while (k < n && ls[k] >= '0' && ls[k] <= '9')
+					k++;
+				if (k > 0 && k < n && ls[k] == ':')
+					is_insn = 1;
+				if (!is_insn && strncmp(ls, "func#", 5) && strncmp(ls, "from ", 5) && strncmp(ls, "last_idx", 8) &&
+				    strncmp(ls, "regs=", 5) && strncmp(ls, "verification time", 17) &&
+				    strncmp(ls, "stack depth", 11) && strncmp(ls, "libbpf:", 7) && strncmp(ls, "-- END", 6))
+					snprintf(reason, sizeof(reason), "%.*s", n, ls);
+			}
+			p = nl;
+		}
+	}
+	fflush(stdout);
+	if (pyline > 0) {
+		Loc l = line_loc(prog->file, pyline);
+		error_begin(l, "the kernel's verifier rejected probe '%s'%s%s", probe ? probe : "?",
+			    reason[0] ? ": " : "", reason);
+	} else {
+		fprintf(stderr, "pybpf: error: the kernel refused to load %s%s%s: %s%s%s\n", probe ? "probe '" : "the program",
+			probe ? probe : "", probe ? "'" : "", strerror(-err), reason[0] ? ": " : "", reason);
+	}
+	if (begin) {
+		fprintf(stderr, "--- verifier log ---\n");
+		const char *p = strchr(begin, '\n');
+		if (p)
+			fwrite(p + 1, 1, (end ? end : log + strlen(log)) - (p + 1), stderr);
+		fprintf(stderr, "--- end of verifier log ---\n");
+		fprintf(stderr, "note: pybpf should only generate programs the verifier accepts; "
+				"this is worth reporting with the probe file\n");
+	} else if (libbpf_log.len) {
+		fputs(libbpf_log.buf, stderr);
+	}
+}
+
+/* ---- tracepoints ----------------------------------------------------------- */
+
+/* Is tracepoint cat/name there? If not: an error at the decorator naming
+ * the nearest tracepoints. */
+static void check_tracepoint(Probe *p)
+{
+	const char *tfs = sys_tracefs();
+	char *path = xasprintf("%s/events/%s/id", tfs, p->target);
+	const char *slash = strchr(p->target, '/');
+	char *cat = xstrndup(p->target, slash - p->target);
+	char *dir;
+	DIR *d;
+	struct dirent *de;
+	const char *best[3] = {0};
+	int bestd[3] = {INT_MAX, INT_MAX, INT_MAX};
+	bool cat_exists;
+
+	if (access(path, F_OK) == 0)
+		return;
+	dir = xasprintf("%s/events/%s", tfs, cat);
+	cat_exists = access(dir, F_OK) == 0;
+	if (!cat_exists)
+		dir = xasprintf("%s/events", tfs);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		const char *nm = de->d_name;
+		int dist;
+		if (nm[0] == '.' || !strcmp(nm, "enable") || !strcmp(nm, "filter") || !strcmp(nm, "header_page") ||
+		    !strcmp(nm, "header_event"))
+			continue;
+		dist = edit_distance(cat_exists ? slash + 1 : cat, nm);
+		for (int i = 0; i < 3; i++)
+			if (dist < bestd[i] || (dist == bestd[i] && best[i] && strcmp(nm, best[i]) < 0)) {
+				for (int j = 2; j > i; j--)
+					best[j] = best[j - 1], bestd[j] = bestd[j - 1];
+				best[i] = xstrdup(nm);
+				bestd[i] = dist;
+				break;
+			}
+	}
+	if (d)
+		closedir(d);
+	if (!cat_exists)
+		error_begin(p->target_loc, "no tracepoint category '%s' on this kernel (%s/events/%s does not exist)", cat,
+			    tfs, cat);
+	else
+		error_begin(p->target_loc, "no tracepoint '%s' on this kernel", p->target);
+	if (best[0]) {
+		Str s = {0};
+		for (int i = 0; i < 3 && best[i]; i++)
+			str_printf(&s, "%s'%s%s%s'", i ? ", " : "", cat_exists ? cat : "", cat_exists ? "/" : "", best[i]);
+		fprintf(stderr, "note: the nearest %s: %s; 'pybpf probes' lists them all\n",
+			cat_exists ? "tracepoints" : "categories", s.buf);
+	}
+	diag_exit();
+}
+
+/* ---- -D overrides of Final constants -------------------------------------- */
+
+static int parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	int neg = 0;
+	unsigned long long v;
+	if (!strcmp(s, "True"))
+		return *out = 1, 0;
+	if (!strcmp(s, "False"))
+		return *out = 0, 0;
+	if (*s == '-')
+		neg = 1, s++;
+	errno = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtoull(s + 2, &end, 16);
+	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		v = strtoull(s + 2, &end, 8);
+	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		v = strtoull(s + 2, &end, 2);
+	else
+		v = strtoull(s, &end, 10);
+	if (errno || *end || end == s || (!neg && v > INT64_MAX) || (neg && v > (unsigned long long)INT64_MAX + 1))
+		return -1;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+static ConstDecl *find_const(Prog *prog, const char *name)
+{
+	for (int i = 0; i < prog->consts.len; i++) {
+		ConstDecl *k = VEC_AT(prog->consts, i);
+		if (!strcmp(k->name, name))
+			return k;
+	}
+	return NULL;
+}
+
+/* Check every -D before anything touches the kernel. */
+static void check_defines(Prog *prog, LoadOpts *o)
+{
+	for (int i = 0; i < o->defines.len; i++) {
+		Define *d = VEC_AT(o->defines, i);
+		ConstDecl *k = find_const(prog, d->name);
+		int64_t v;
+		if (!k) {
+			Str names = {0};
+			for (int j = 0; j < prog->consts.len; j++)
+				str_printf(&names, "%s%s", j ? ", " : "", ((ConstDecl *)VEC_AT(prog->consts, j))->name);
+			fatal("-D %s: %s has no Final constant named '%s'%s%s", d->name, prog->file->name, d->name,
+			      names.len ? "; its constants are: " : "", names.len ? names.buf : "");
+		}
+		if (parse_int(d->value, &v) < 0)
+			fatal("-D %s=%s: not an integer (decimal, 0x.., 0o.., 0b.., True or False)", d->name, d->value);
+		if (k->type->kind == TY_BOOL && v != 0 && v != 1)
+			fatal("-D %s=%s: '%s' is a bool constant; use True or False", d->name, d->value, d->name);
+	}
+}
+
+static int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o)
+{
+	struct bpf_map *rodata = NULL, *m;
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vsi;
+	size_t size;
+	char *data;
+	int id;
+
+	if (!o->defines.len)
+		return 0;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n);
+		if (nl >= 7 && !strcmp(n + nl - 7, ".rodata"))
+			rodata = m;
+	}
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (!rodata || id < 0)
+		ICE("no .rodata for Final constants");
+	data = bpf_map__initial_value(rodata, &size);
+	sec = btf__type_by_id(btf, id);
+	for (int i = 0; i < o->defines.len; i++) {
+		Define *d = VEC_AT(o->defines, i);
+		ConstDecl *k = find_const(prog, d->name);
+		int64_t v = 0;
+		bool done = false;
+		parse_int(d->value, &v);
+		vsi = btf_var_secinfos(sec);
+		for (int j = 0; j < btf_vlen(sec); j++, vsi++) {
+			const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+			if (!strcmp(btf__name_by_offset(btf, var->name_off), k->cname) && vsi->offset + 8 <= size) {
+				memcpy(data + vsi->offset, &v, 8);
+				done = true;
+			}
+		}
+		if (!done)
+			ICE("constant %s not found in .rodata", k->cname);
+	}
+	return 0;
+}
+
+/* ---- print records ------------------------------------------------------------- */
+
+typedef struct Run {
+	Prog *prog;
+	Str out;
+	uint64_t records;
+} Run;
+
+static void format_value(Str *o, PrintSeg *s, const char *rec)
+{
+	int64_t v;
+	Str tmp = {0};
+	const char *txt;
+	size_t len;
+
+	if (s->type->kind == TY_STR) {
+		txt = rec + s->offset;
+		len = strnlen(txt, s->type->size);
+		if (s->conv == 'r') {
+			fmt_repr_str(&tmp, txt, len);
+			txt = tmp.buf, len = tmp.len;
+		}
+		if (s->spec)
+			fmt_str(o, txt, len, s->spec);
+		else
+			str_add(o, txt, len);
+		free(tmp.buf);
+		return;
+	}
+	memcpy(&v, rec + s->offset, 8);
+	if (s->type->kind == TY_BOOL && (!s->spec || s->conv)) {
+		txt = v ? "True" : "False";
+		if (s->spec)
+			fmt_str(o, txt, strlen(txt), s->spec);
+		else
+			str_puts(o, txt);
+		return;
+	}
+	if (s->conv) {       /* str(int) / repr(int), then the spec applies to that string */
+		fmt_int(&tmp, (uint64_t)v, false, NULL);
+		if (s->spec)
+			fmt_str(o, tmp.buf, tmp.len, s->spec);
+		else
+			str_add(o, tmp.buf, tmp.len);
+		free(tmp.buf);
+		return;
+	}
+	if (fmt_int(o, (uint64_t)v, false, s->spec) < 0)
+		str_printf(o, "<%s: format error>", "int");
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	Run *r = ctx;
+	uint64_t id;
+	PrintSite *p;
+
+	if (size < 8)
+		return 0;
+	memcpy(&id, data, 8);
+	if (id >= (uint64_t)r->prog->prints.len)
+		return 0;
+	p = VEC_AT(r->prog->prints, id);
+	if ((size_t)p->size > size)
+		return 0;
+	for (int i = 0; i < p->segs.len; i++) {
+		PrintSeg *s = VEC_AT(p->segs, i);
+		if (s->is_arg)
+			format_value(&r->out, s, data);
+		else
+			str_add(&r->out, s->text, s->text_len);
+	}
+	r->records++;
+	return 0;
+}
+
+static void flush_out(Run *r)
+{
+	if (r->out.len) {
+		fwrite(r->out.buf, 1, r->out.len, stdout);
+		r->out.len = 0;
+		fflush(stdout);
+	}
+}
+
+/* ---- maps at exit ----------------------------------------------------------------- */
+
+typedef struct Entry {
+	char *key;
+	unsigned char *kraw;
+	int64_t sval;
+	uint64_t uval;
+} Entry;
+
+static int64_t read_int(const void *p, Type *t, uint64_t *u)
+{
+	int64_t v = 0;
+	switch (t->size) {
+	case 1: v = t->is_signed ? (int64_t)*(int8_t *)p : (int64_t)*(uint8_t *)p; break;
+	case 2: v = t->is_signed ? (int64_t)*(int16_t *)p : (int64_t)*(uint16_t *)p; break;
+	case 4: v = t->is_signed ? (int64_t)*(int32_t *)p : (int64_t)*(uint32_t *)p; break;
+	default: memcpy(&v, p, 8); break;
+	}
+	if (u)
+		*u = (uint64_t)v;
+	return v;
+}
+
+static Type *cmp_type;
+static int cmp_entries(const void *a, const void *b)
+{
+	const Entry *x = a, *y = b;
+	int c;
+	if (cmp_type->is_signed)
+		c = x->sval < y->sval ? -1 : x->sval > y->sval;
+	else
+		c = x->uval < y->uval ? -1 : x->uval > y->uval;
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static void format_key(Str *o, Type *t, const unsigned char *k)
+{
+	if (t->kind == TY_STR) {
+		str_add(o, (const char *)k, strnlen((const char *)k, t->size));
+		return;
+	}
+	uint64_t u;
+	int64_t v = read_int(k, t, &u);
+	if (t->is_signed || t->size < 8)
+		str_printf(o, "%" PRId64, v);
+	else
+		str_printf(o, "%" PRIu64, u);
+}
+
+static void print_map(struct bpf_object *obj, MapDecl *m, bool first)
+{
+	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
+	Type *kt = m->type->key, *vt = m->type->val;
+	int fd, ksz = ty_size(kt), vsz = ty_size(vt), ncpu = 1, vstride;
+	bool percpu = m->type->map_kind == MAP_PERCPU_HASH || m->type->map_kind == MAP_LRU_PERCPU_HASH;
+	unsigned char *key = xcalloc(1, ksz), *next = xcalloc(1, ksz), *val;
+	Entry *ents = NULL;
+	int n = 0, cap = 0;
+	void *prev = NULL;
+
+	if (!bm)
+		return;
+	fd = bpf_map__fd(bm);
+	if (percpu)
+		ncpu = libbpf_num_possible_cpus();
+	vstride = percpu ? (vsz + 7) / 8 * 8 : vsz;
+	val = xcalloc(ncpu, vstride);
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;
+		Entry e = {0};
+		Str ks = {0};
+		uint64_t usum = 0;
+		int64_t ssum = 0;
+		for (int c = 0; c < ncpu; c++) {
+			uint64_t u;
+			int64_t s = read_int(val + c * vstride, vt, &u);
+			ssum += s;
+			usum += vt->is_signed ? (uint64_t)s : (vt->size == 8 ? u : (uint64_t)s);
+		}
+		format_key(&ks, kt, key);
+		e.key = ks.buf ? ks.buf : xstrdup("");
+		e.sval = ssum;
+		e.uval = usum;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ents = xrealloc(ents, cap * sizeof(Entry));
+		}
+		ents[n++] = e;
+	}
+	if (!n)
+		return;
+	cmp_type = vt;
+	qsort(ents, n, sizeof(Entry), cmp_entries);
+	if (!first)
+		putchar('\n');
+	for (int i = 0; i < n; i++) {
+		if (vt->is_signed)
+			printf("%s[%s]: %" PRId64 "\n", m->name, ents[i].key, ents[i].sval);
+		else
+			printf("%s[%s]: %" PRIu64 "\n", m->name, ents[i].key, ents[i].uval);
+	}
+}
+
+/* ---- counters: lost records and uncaught exceptions ------------------------------ */
+
+/* Read element `index` of the __u64 global `var` in .bss. The value is read
+ * from the kernel (a lookup of the whole section), not from libbpf's copy. */
+static uint64_t read_bss_u64(struct bpf_object *obj, const char *var, int index)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *m;
+	int id = btf ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
+
+	if (id < 0)
+		return 0;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n), size = bpf_map__value_size(m);
+		const struct btf_type *sec = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vsi = btf_var_secinfos(sec);
+		unsigned char *data;
+		uint64_t x = 0;
+		int key = 0;
+
+		if (nl < 4 || strcmp(n + nl - 4, ".bss"))
+			continue;
+		for (int j = 0; j < btf_vlen(sec); j++, vsi++) {
+			const struct btf_type *v = btf__type_by_id(btf, vsi->type);
+			if (strcmp(btf__name_by_offset(btf, v->name_off), var))
+				continue;
+			if (vsi->offset + (index + 1) * 8 > size)
+				return 0;
+			data = xcalloc(1, size);
+			if (bpf_map_lookup_elem(bpf_map__fd(m), &key, data) == 0)
+				memcpy(&x, data + vsi->offset + index * 8, 8);
+			free(data);
+			return x;
+		}
+	}
+	return 0;
+}
+
+static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
+{
+	for (int i = 0; i < prog->raises.len; i++) {
+		RaiseSite *r = VEC_AT(prog->raises, i);
+		uint64_t n = read_bss_u64(obj, "__pyb_exc", i);
+		if (n == seen[i])
+			continue;
+		if (final)
+			fprintf(stderr, "%s:%d: %s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line, r->exc,
+				r->func, n, n == 1 ? "" : "s");
+		else
+			fprintf(stderr, "%s:%d: %s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line, r->exc,
+				r->func, n);
+		if (!final)
+			seen[i] = n;
+	}
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+int load_main(const char *path, LoadOpts *o)
+{
+	Str c = {0};
+	Prog *prog = compile_to_c(path, &c);
+	struct bpfcc_result cc = {0};
+	struct bpf_object *obj = NULL;
+	struct bpf_link **links = NULL;
+	struct ring_buffer *rb = NULL;
+	struct bpf_map *events;
+	uint64_t *seen = NULL, *zero = NULL, t0 = sys_now_ns(), deadline = 0, next_report = 0;
+	Run run = {.prog = prog};
+	int err, status = 1, nlinks = 0;
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	check_defines(prog, o);
+	if (sys_check_privileges() < 0)
+		return 1;
+	if (sys_ensure_mounts() < 0)
+		return 1;
+	for (int i = 0; i < prog->probes.len; i++)
+		check_tracepoint(VEC_AT(prog->probes, i));
+	sys_bump_memlock();
+
+	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0) {
+		fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
+			cc.diagnostics ? cc.diagnostics : "(no output)\n");
+		fprintf(stderr, "(this is a bug in pybpf, not in your program; please report it)\n");
+		return 70;
+	}
+	if (o->verbose)
+		fprintf(stderr, "pybpf: %s %s in %.1f ms\n", cc.cache_hit ? "cached object" : "compiled", cc.obj_path,
+			(sys_now_ns() - t0) / 1e6);
+
+	libbpf_verbose = o->verbose;
+	libbpf_set_print(libbpf_print_fn);
+	obj = bpf_object__open_file(cc.obj_path, NULL);
+	if (!obj) {
+		fprintf(stderr, "pybpf: error: cannot open %s: %s\n", cc.obj_path, strerror(errno));
+		goto cleanup;
+	}
+	apply_defines(obj, prog, o);
+	err = bpf_object__load(obj);
+	if (err) {
+		explain_load_failure(prog, err);
+		goto cleanup;
+	}
+
+	links = xcalloc(prog->probes.len, sizeof(*links));
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		struct bpf_program *bp = bpf_object__find_program_by_name(obj, p->cname);
+		if (!bp)
+			ICE("program %s not in the object", p->cname);
+		links[i] = bpf_program__attach(bp);
+		if (!links[i]) {
+			err = -errno;
+			error_begin(p->target_loc, "cannot attach probe '%s' to %s %s: %s", p->name, p->kind, p->target,
+				    strerror(-err));
+			goto cleanup;
+		}
+		nlinks++;
+	}
+
+	events = bpf_object__find_map_by_name(obj, "__pyb_events");
+	rb = ring_buffer__new(bpf_map__fd(events), on_record, &run, NULL);
+	if (!rb) {
+		fprintf(stderr, "pybpf: error: cannot set up the ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	seen = xcalloc(prog->raises.len + 1, sizeof(uint64_t));
+	zero = xcalloc(prog->raises.len + 1, sizeof(uint64_t));
+	fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
+	if (o->verbose)
+		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);
+	if (o->duration > 0)
+		deadline = sys_now_ns() + (uint64_t)(o->duration * 1e9);
+	next_report = sys_now_ns() + 1000000000ull;
+	while (!stop) {
+		int timeout = 100;
+		uint64_t now = sys_now_ns();
+		if (deadline) {
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000 < (uint64_t)timeout)
+				timeout = (deadline - now) / 1000000 + 1;
+		}
+		err = ring_buffer__poll(rb, timeout);
+		flush_out(&run);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "pybpf: error: polling the ring buffer: %s\n", strerror(-err));
+			break;
+		}
+		if (sys_now_ns() >= next_report) {   /* rate-limited: once a second */
+			report_exceptions(obj, prog, seen, false);
+			next_report = sys_now_ns() + 1000000000ull;
+		}
+	}
+	/* detach first so the counts are final, then drain what is buffered */
+	for (int i = 0; i < nlinks; i++)
+		bpf_link__destroy(links[i]);
+	nlinks = 0;
+	ring_buffer__consume(rb);
+	flush_out(&run);
+
+	bool first = true;
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		print_map(obj, m, first);
+		first = false;
+	}
+	fflush(stdout);
+	report_exceptions(obj, prog, zero, true);
+	uint64_t lost = read_bss_u64(obj, "__pyb_lost", 0);
+	if (lost)
+		fprintf(stderr, "pybpf: %" PRIu64 " print record%s lost (the ring buffer was full)\n", lost,
+			lost == 1 ? "" : "s");
+	status = 0;
+
+cleanup:
+	for (int i = 0; i < nlinks; i++)
+		bpf_link__destroy(links[i]);
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+	fflush(stdout);
+	return status;
+}

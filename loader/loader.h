@@ -1,0 +1,33 @@
+/* loader.h — compile a probe file and run it in the kernel.
+ *
+ * The flow follows libbpf-bootstrap: compile (cached) -> open -> set
+ * read-only config (-D) -> load -> attach -> poll the ring buffer until a
+ * signal or --duration -> print maps and counters -> one cleanup path.
+ */
+#ifndef PYBPF_LOADER_H
+#define PYBPF_LOADER_H
+
+#include "pyc.h"
+
+/* A -D NAME=VALUE override of a Final constant. */
+typedef struct Define {
+	const char *name;
+	const char *value;
+} Define;
+
+typedef struct LoadOpts {
+	double duration;      /* seconds; 0 = until Ctrl-C / SIGTERM */
+	Vec defines;          /* Define* */
+	bool verbose;         /* libbpf's messages, timings */
+	bool no_cache;
+} LoadOpts;
+
+/* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */
+Prog *compile_file(const char *path);
+/* Front end + emitter. */
+Prog *compile_to_c(const char *path, Str *c_out);
+
+/* pybpf load: returns the process exit status. */
+int load_main(const char *path, LoadOpts *opts);
+
+#endif

@@ -1,0 +1,135 @@
+/* main.c — the pybpf command line. */
+#include "loader.h"
+#include "support.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: pybpf <command> [options] FILE.py\n"
+	"\n"
+	"commands:\n"
+	"  load FILE.py      compile, load and attach; stream print() output; print maps at exit\n"
+	"      --duration S  stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
+	"      -D NAME=VALUE override a Final constant (no recompilation)\n"
+	"      -v            show libbpf's messages and timings\n"
+	"      --no-cache    always run clang\n"
+	"  compile FILE.py [-o OUT]\n"
+	"                    write the generated BPF C (OUT ending in .c, or stdout)\n"
+	"                    or the BPF object (OUT ending in .o)\n"
+	"  check FILE.py     parse and type-check only (no kernel, no clang)\n"
+	"  help              this text\n";
+
+static _Noreturn void bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pybpf: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage);
+	exit(2);
+}
+
+static int cmd_compile(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	Str c = {0};
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-o")) {
+			if (++i == argc)
+				bad_usage("%s needs a file name", "-o");
+			out = argv[i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			bad_usage("unknown option '%s' for compile", argv[i]);
+		} else if (!in) {
+			in = argv[i];
+		} else {
+			bad_usage("unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!in)
+		bad_usage("%s", "compile needs a FILE.py");
+	compile_to_c(in, &c);
+	if (!out || !strcmp(out, "-")) {
+		fwrite(c.buf, 1, c.len, stdout);
+		return 0;
+	}
+	size_t ol = strlen(out);
+	if (ol > 2 && !strcmp(out + ol - 2, ".o")) {
+		struct bpfcc_result r = {0};
+		if (bpfcc_compile_to(c.buf, c.len, out, &r) < 0) {
+			fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
+				r.diagnostics ? r.diagnostics : "(no output)\n");
+			return 70;
+		}
+		return 0;
+	}
+	FILE *f = fopen(out, "w");
+	if (!f || fwrite(c.buf, 1, c.len, f) != c.len || fclose(f)) {
+		fprintf(stderr, "pybpf: error: cannot write %s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	LoadOpts o = {0};
+	const char *in = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--duration") || !strncmp(a, "--duration=", 11)) {
+			const char *v = a[10] == '=' ? a + 11 : (++i < argc ? argv[i] : NULL);
+			char *end;
+			if (!v)
+				bad_usage("%s needs a number of seconds", "--duration");
+			o.duration = strtod(v, &end);
+			if (*end || end == v || o.duration <= 0)
+				bad_usage("--duration %s: expected a positive number of seconds", v);
+		} else if (!strcmp(a, "-D") || !strncmp(a, "-D", 2)) {
+			const char *v = a[2] ? a + 2 : (++i < argc ? argv[i] : NULL);
+			const char *eq;
+			Define *d;
+			if (!v || !(eq = strchr(v, '=')) || eq == v)
+				bad_usage("-D needs NAME=VALUE%s", "");
+			d = xcalloc(1, sizeof(*d));
+			d->name = xstrndup(v, eq - v);
+			d->value = eq + 1;
+			vec_push(&o.defines, d);
+		} else if (!strcmp(a, "-v")) {
+			o.verbose = true;
+		} else if (!strcmp(a, "--no-cache")) {
+			o.no_cache = true;
+		} else if (a[0] == '-' && a[1]) {
+			bad_usage("unknown option '%s' for load", a);
+		} else if (!in) {
+			in = a;
+		} else {
+			bad_usage("unexpected argument '%s'", a);
+		}
+	}
+	if (!in)
+		bad_usage("%s", "load needs a FILE.py");
+	return load_main(in, &o);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(usage, cmd ? stdout : stderr);
+		return cmd ? 0 : 2;
+	}
+	if (!strcmp(cmd, "load"))
+		return cmd_load(argc - 2, argv + 2);
+	if (!strcmp(cmd, "compile"))
+		return cmd_compile(argc - 2, argv + 2);
+	if (!strcmp(cmd, "check")) {
+		if (argc != 3)
+			bad_usage("%s", "check takes one FILE.py");
+		compile_file(argv[2]);
+		return 0;
+	}
+	bad_usage("unknown command '%s'", cmd);
+}

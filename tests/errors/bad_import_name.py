@@ -1,0 +1,1 @@
+from pybpf import Hsah

@@ -1,0 +1,5 @@
+from pybpf import *
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    s: str[4] = "hello"

@@ -1,0 +1,3 @@
+from pybpf import *
+
+m: Hash[u32, str[16]] = Hash()

@@ -1,0 +1,7 @@
+from pybpf import *
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    if pid() == 1:
+        x = 1
+    print(x)

@@ -1,0 +1,3 @@
+from pybpf import *
+
+count = 0

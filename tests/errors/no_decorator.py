@@ -1,0 +1,4 @@
+from pybpf import *
+
+def helper() -> None:
+    pass

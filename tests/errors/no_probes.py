@@ -1,0 +1,3 @@
+from pybpf import *
+
+m: Hash[u32, u64] = Hash()

@@ -1,0 +1,5 @@
+from pybpf import Hash
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    pass

@@ -1,0 +1,3 @@
+from pybpf import *
+
+m: Hash[str, u64] = Hash()

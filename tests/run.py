@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""pybpf's test runner: every tier, one summary line at the end.
+
+    python3 tests/run.py [-k SUBSTRING] [-v]
+
+Tiers:
+  frontend  tokens / AST / syntax-error goldens (build/pyc-frontend)
+  errors    checker error goldens: tests/errors/X.py -> X.err (pybpf check)
+  unit      Python format-spec results against CPython (build/format-test)
+  runtime   real loads and attaches on this kernel (tests/runtime.py)
+
+The last line is 'N passed, N failed' (', N skipped' when any were).
+"""
+import os
+import subprocess
+import sys
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+results = {"passed": 0, "failed": 0, "skipped": 0}
+failures = []
+VERBOSE = "-v" in sys.argv
+FILTER = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
+
+
+def report(name, ok, detail=""):
+    if ok is None:
+        results["skipped"] += 1
+        print(f"SKIP {name}: {detail}")
+        return
+    results["passed" if ok else "failed"] += 1
+    if not ok:
+        failures.append(name)
+        print(f"FAIL {name}\n{detail}")
+    elif VERBOSE:
+        print(f"ok   {name}")
+
+
+def wanted(name):
+    return FILTER is None or FILTER in name
+
+
+def diff(expected, got):
+    import difflib
+    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True),
+                                        "expected", "got"))
+
+
+def golden_dir(sub, mode, ext, stream, want_rc, cmd_fn):
+    d = os.path.join(ROOT, "tests", sub)
+    if not os.path.isdir(d):
+        return
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".py"):
+            continue
+        name = f"{sub}/{f}"
+        if not wanted(name):
+            continue
+        rel = os.path.join("tests", sub, f)
+        gold = os.path.join(d, f[:-3] + ext)
+        if not os.path.exists(gold):
+            report(name, False, f"missing golden {gold}")
+            continue
+        p = subprocess.run(cmd_fn(rel), cwd=ROOT, capture_output=True, text=True, timeout=30)
+        got = p.stdout if stream == "stdout" else p.stderr
+        exp = open(gold).read()
+        ok = got == exp and (p.returncode == want_rc)
+        detail = ""
+        if not ok:
+            detail = f"exit status {p.returncode} (want {want_rc})\n" + diff(exp, got)
+            if stream == "stdout" and p.stderr:
+                detail += "stderr:\n" + p.stderr
+        report(name, ok, detail)
+
+
+def tier_frontend():
+    fe = os.path.join(ROOT, "build", "pyc-frontend")
+    golden_dir("frontend/tokens", "tokens", ".tokens", "stdout", 0, lambda f: [fe, "tokens", f])
+    golden_dir("frontend/ast", "ast", ".ast", "stdout", 0, lambda f: [fe, "ast", f])
+    golden_dir("frontend/errors", "ast", ".err", "stderr", 1, lambda f: [fe, "ast", f])
+
+
+def tier_errors():
+    pybpf = os.path.join(ROOT, "pybpf")
+    golden_dir("errors", "check", ".err", "stderr", 1, lambda f: [pybpf, "check", f])
+
+
+def tier_unit():
+    script = os.path.join(ROOT, "tests", "unit", "format_cases.py")
+    if not os.path.exists(script) or not wanted("unit/format"):
+        return
+    p = subprocess.run([sys.executable, script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    report("unit/format", p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:])
+
+
+def tier_runtime():
+    import runtime
+    for name, fn in runtime.TESTS:
+        full = f"runtime/{name}"
+        if not wanted(full):
+            continue
+        try:
+            fn()
+            report(full, True)
+        except runtime.Skip as e:
+            report(full, None, str(e))
+        except Exception:
+            report(full, False, traceback.format_exc())
+
+
+def main():
+    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime):
+        tier()
+    if failures:
+        print("\nfailed: " + " ".join(failures))
+    line = f"{results['passed']} passed, {results['failed']} failed"
+    if results["skipped"]:
+        line += f", {results['skipped']} skipped"
+    print(line)
+    sys.exit(1 if results["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()

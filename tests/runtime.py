@@ -1,0 +1,302 @@
+"""Runtime tests: real compiles, loads and attaches on this machine's kernel.
+
+Each test writes a probe, starts `pybpf load` on it with -D PID=<our pid>,
+waits until it has attached, makes an exact number of syscalls from this
+process, stops the loader with SIGINT, and compares its whole output with
+exact expected text. Afterwards nothing may be left in the kernel: no
+program and no map of the test's names (checked with bpftool).
+"""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYBPF = os.path.join(ROOT, "pybpf")
+TESTS = []
+
+
+class Skip(Exception):
+    pass
+
+
+def test(fn):
+    TESTS.append((fn.__name__, fn))
+    return fn
+
+
+def bpftool_names(kind):
+    out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True, check=True).stdout
+    return {o.get("name", "") for o in json.loads(out or "[]")}
+
+
+def assert_nothing_left(progs=(), maps=()):
+    """No program or map of these names is in the kernel. The kernel frees
+    them asynchronously after the last reference goes, so allow it 3 s."""
+    for _ in range(30):
+        left_p = set(progs) & bpftool_names("prog")
+        left_m = set(maps) & bpftool_names("map")
+        if not left_p and not left_m:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"left in the kernel: programs {left_p}, maps {left_m}")
+
+
+class Loader:
+    """A running `pybpf load`; use as a context manager (always cleaned up)."""
+
+    def __init__(self, source, args=(), name="probe.py"):
+        self.dir = tempfile.mkdtemp(prefix="pybpf-test-")
+        self.path = os.path.join(self.dir, name)
+        with open(self.path, "w") as f:
+            f.write(source)
+        self.args = list(args)
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([PYBPF, "load", self.path, *self.args], cwd=self.dir,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # wait for "Attached N probe(s)." on stderr
+        self.err_head = ""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                break
+            self.err_head += line
+            if line.startswith("Attached "):
+                return self
+        out, err = self.finish()
+        raise AssertionError(f"pybpf load did not attach:\nstdout:\n{out}\nstderr:\n{err}")
+
+    def finish(self, sig=signal.SIGINT):
+        """Stop the loader (SIGINT, like Ctrl-C) and return (stdout, stderr)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            out, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            raise AssertionError("pybpf load did not exit after SIGINT")
+        self.rc = self.proc.returncode
+        return out, self.err_head + err
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        return False
+
+
+def my_comm():
+    with open("/proc/self/comm") as f:
+        return f.read().strip()
+
+
+def getppid_n(n):
+    for _ in range(n):
+        os.getppid()
+
+
+def check(got, want, what="output"):
+    assert got == want, f"{what} differs:\n--- want\n{want}\n--- got\n{got}"
+
+
+@test
+def count_exact_syscalls_by_pid():
+    """The probe counts exactly the N getppid calls this process made."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash(max_entries=64)
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_count_ppid(args) -> None:
+    if pid() == PID:
+        calls[pid()] += 1
+'''
+    n = 1234
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(n)
+        out, err = ld.finish()
+    check(out, f"calls[{os.getpid()}]: {n}\n")
+    assert ld.rc == 0, err
+    assert_nothing_left(["t_count_ppid"], ["calls"])
+
+
+@test
+def count_by_comm_sorted_by_value():
+    """str keys from comm(), two maps, printed bpftrace-style sorted by value."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+by_comm: Hash[str[16], u64] = Hash()
+by_kind: Hash[u32, i64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_comm_ppid() -> None:
+    if pid() != PID:
+        return
+    by_comm[comm()] += 1
+    by_kind[1] += 1
+
+@tracepoint("syscalls/sys_enter_getpgid")
+def t_comm_pgid() -> None:
+    if pid() != PID:
+        return
+    by_kind[2] += 3
+    by_kind[3] -= 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(7)
+        for _ in range(5):
+            os.getpgid(0)
+        out, err = ld.finish()
+    check(out, f"by_comm[{my_comm()}]: 7\n\nby_kind[3]: -5\nby_kind[1]: 7\nby_kind[2]: 15\n")
+    assert_nothing_left(["t_comm_ppid", "t_comm_pgid"], ["by_comm", "by_kind"])
+
+
+@test
+def print_exact_lines():
+    """print() records are formatted in user space exactly as CPython would."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_print_ppid() -> None:
+    if pid() == PID:
+        n = -7
+        print(f"pid={pid()} tid={tid()} comm={comm()!r:>20}|{n // 2} {n % 3} {255:#x} {5:08b} {n:+d}|{comm():<16}|")
+        print("two", n * 3, pid() == PID, sep=",", end=";\\n")
+'''
+    c = my_comm()
+    pid = os.getpid()
+    n = -7
+    line1 = f"pid={pid} tid={pid} comm={c!r:>20}|{n // 2} {n % 3} {255:#x} {5:08b} {n:+d}|{c:<16}|\n"
+    line2 = f"two,{n * 3},True;\n"
+    with Loader(src, ["-D", f"PID={pid}"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    check(out, (line1 + line2) * 3)
+    assert_nothing_left(["t_print_ppid"])
+
+
+@test
+def uncaught_exception_counted():
+    """Division by zero raises ZeroDivisionError: counted per line, reported at exit."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+ZERO: Final[int] = 0
+seen: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_exc_ppid() -> None:
+    if pid() != PID:
+        return
+    seen[0] += 1
+    x = 10 // ZERO
+    seen[1] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(4)
+        out, err = ld.finish()
+    check(out, "seen[0]: 4\n")
+    assert f"{ld.path}:11: ZeroDivisionError in t_exc_ppid: 4 times\n" in err, err
+    assert_nothing_left(["t_exc_ppid"], ["seen"])
+
+
+@test
+def define_overrides_final():
+    """-D changes a Final constant in the loaded object without recompiling."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+STEP: Final[int] = 1
+total: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_def_ppid() -> None:
+    if pid() == PID:
+        total[0] += STEP
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}", "-D", "STEP=1000"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    check(out, "total[0]: 3000\n")
+
+
+@test
+def duration_ends_the_run():
+    """--duration stops the loader by itself and still prints the maps."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+n: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_dur_ppid() -> None:
+    if pid() == PID:
+        n[0] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}", "--duration", "1"]) as ld:
+        getppid_n(10)
+        t0 = time.time()
+        out, err = ld.proc.communicate(timeout=30)
+        assert ld.proc.returncode == 0, err
+        assert time.time() - t0 < 5
+    check(out, "n[0]: 10\n")
+    assert_nothing_left(["t_dur_ppid"], ["n"])
+
+
+@test
+def unknown_tracepoint_is_an_error():
+    src = '''from pybpf import *
+
+@tracepoint("syscalls/sys_enter_getppidd")
+def t_bad_tp() -> None:
+    pass
+'''
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "bad.py")
+    open(path, "w").write(src)
+    p = subprocess.run([PYBPF, "load", path], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1
+    check(p.stderr,
+          f'{path}:3:13: error: no tracepoint \'syscalls/sys_enter_getppidd\' on this kernel\n'
+          '    @tracepoint("syscalls/sys_enter_getppidd")\n'
+          '                ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n'
+          "note: the nearest tracepoints: 'syscalls/sys_enter_getppid', 'syscalls/sys_enter_getpgid', "
+          "'syscalls/sys_enter_getpid'; 'pybpf probes' lists them all\n")
+    assert_nothing_left(["t_bad_tp"])
+
+
+@test
+def sigkill_leaves_nothing_attached():
+    """An unpinned loader killed with SIGKILL leaves no program or map behind."""
+    src = '''from pybpf import *
+k: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kill_ppid() -> None:
+    k[0] += 1
+'''
+    with Loader(src) as ld:
+        assert "t_kill_ppid" in bpftool_names("prog")
+        ld.finish(signal.SIGKILL)
+    assert_nothing_left(["t_kill_ppid"], ["k"])
+
+
+@test
+def compile_outputs():
+    """pybpf compile writes deterministic C (with #line) and a BPF object."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    a, b, o = (os.path.join(d, x) for x in ("a.bpf.c", "b.bpf.c", "x.bpf.o"))
+    ex = os.path.join(ROOT, "examples", "hello.py")
+    subprocess.run([PYBPF, "compile", ex, "-o", a], check=True)
+    subprocess.run([PYBPF, "compile", ex, "-o", b], check=True)
+    ca = open(a).read()
+    assert ca == open(b).read(), "generated C is not deterministic"
+    assert ca.startswith("/* generated by pybpf from"), ca[:80]
+    assert f'#line 13 "{ex}"' in ca, "missing #line for the += statement"
+    subprocess.run([PYBPF, "compile", ex, "-o", o], check=True)
+    head = open(o, "rb").read(20)
+    assert head[:4] == b"\x7fELF" and head[18] == 247, "not a BPF ELF object (e_machine 247)"

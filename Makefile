@@ -50,7 +50,7 @@ demo: deps
 	./pybpf load examples/hello.py --duration 5
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory pybpf
+	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test
 	python3 tests/run.py
 
 bench: deps

@@ -88,3 +88,36 @@ $(OUT)/pyc-frontend-asan: $(FRONTEND_SRCS) pyc/pyc.h
 	$(Q)$(ASAN_CC) -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 		-fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-parameter \
 		-Wno-missing-field-initializers -D_GNU_SOURCE -Ipyc -o $@ $(FRONTEND_SRCS)
+
+# ---- fuzzing the front end (tests/fuzz, docs/fuzzing.md) -----------------
+# harness-asan: gcc (ASAN_CC) ASan+UBSan, no extra packages; reproduces
+# findings and runs tests/fuzz/regress_check.py. harness-afl and `make fuzz`
+# need AFL++ (sh scripts/deps-fuzz.sh). UBSan is requested by hand rather
+# than with AFL_USE_UBSAN=1 (which appends its flags last, so FUZZ_SAN_EXTRA
+# could not switch a check off); UBSan reports abort via UBSAN_OPTIONS.
+FUZZ_SECONDS ?= 1800
+FUZZ_SRCS    := $(PYC_SRCS) loader/format.c tests/fuzz/harness.c $(OUT)/runtime_h.c
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -Ipyc -Iloader \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+FUZZ_SAN_EXTRA ?=    # e.g. -fno-sanitize=nonnull-attribute to step past a known report
+
+$(OUT)/fuzz/harness-asan: $(FUZZ_SRCS) pyc/pyc.h loader/support.h
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(ASAN_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		$(FUZZ_SAN_EXTRA) -o $@ $(FUZZ_SRCS) $(LDLIBS)
+
+$(OUT)/fuzz/harness-afl: $(FUZZ_SRCS) pyc/pyc.h loader/support.h
+	@mkdir -p $(dir $@)
+	@echo "  AFL     $@"
+	$(Q)AFL_USE_ASAN=1 AFL_QUIET=1 afl-clang-fast $(FUZZ_CFLAGS) -fsanitize=undefined \
+		-fno-sanitize-recover=all $(FUZZ_SAN_EXTRA) -o $@ $(FUZZ_SRCS) $(LDLIBS)
+
+.PHONY: fuzz-build fuzz fuzz-regress
+fuzz-build: $(OUT)/fuzz/harness-afl $(OUT)/fuzz/harness-asan
+
+fuzz: fuzz-build
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+fuzz-regress: $(OUT)/fuzz/harness-asan
+	python3 tests/fuzz/regress_check.py

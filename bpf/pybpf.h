@@ -57,6 +57,24 @@ static long (*bpf_probe_read_kernel_str)(void *dst, __u32 size, const void *src)
 static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (void *)131;
 static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
 
+/* Open-coded iterators (kernel 6.4+): `for i in range(...)` counts with
+ * one, so the verifier checks the body once, not once per iteration. */
+struct bpf_iter_num {
+	__u64 __opaque[1];
+} __attribute__((aligned(8)));
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __attribute__((weak, section(".ksyms")));
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __attribute__((weak, section(".ksyms")));
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __attribute__((weak, section(".ksyms")));
+#define __PYB_MAX_LOOPS (8 * 1024 * 1024)   /* the kernel's BPF_MAX_LOOPS */
+
+/* len(range(a, b, s)) for s != 0, without overflow. */
+static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
+{
+	if (s > 0)
+		return a < b ? ((__u64)b - (__u64)a - 1) / (__u64)s + 1 : 0;
+	return a > b ? ((__u64)a - (__u64)b - 1) / (-(__u64)s) + 1 : 0;
+}
+
 /* The print channel: one ring buffer for every print() record. Each record
  * starts with a __u64 holding the print site's id; the loader formats it. */
 struct {
@@ -90,6 +108,20 @@ static __pyb_always_inline __s64 __pyb_mod(__s64 a, __s64 b)
 	if (b == -1)
 		return 0;
 	return (__s64)((__u64)a - (__u64)b * (__u64)__pyb_floordiv(a, b));
+}
+
+/* a * b without leaving 64 signed bits: 1 and *res, or 0 on overflow.
+ * (__builtin_mul_overflow would need a 128-bit multiply, which BPF lacks.) */
+static __pyb_always_inline int __pyb_mul_ok(__s64 a, __s64 b, __s64 *res)
+{
+	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
+	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
+	__u64 p = ua * ub;
+
+	*res = (__s64)((__u64)a * (__u64)b);
+	if (ua != 0 && ub > 0xffffffffffffffffULL / ua)
+		return 0;
+	return (a < 0) != (b < 0) ? p <= 0x8000000000000000ULL : p <= 0x7fffffffffffffffULL;
 }
 
 /* Shifts: Python's a << b for 0 <= b; overflow raises (checked by caller

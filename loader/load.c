@@ -466,7 +466,8 @@ static void format_key(Str *o, Type *t, const unsigned char *k)
 		str_printf(o, "%" PRIu64, u);
 }
 
-static void print_map(struct bpf_object *obj, MapDecl *m, bool first)
+/* Returns true when the map was empty (nothing printed). */
+static bool print_map(struct bpf_object *obj, MapDecl *m, bool first)
 {
 	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
 	Type *kt = m->type->key, *vt = m->type->val;
@@ -478,7 +479,7 @@ static void print_map(struct bpf_object *obj, MapDecl *m, bool first)
 	void *prev = NULL;
 
 	if (!bm)
-		return;
+		return true;
 	fd = bpf_map__fd(bm);
 	if (percpu)
 		ncpu = libbpf_num_possible_cpus();
@@ -510,7 +511,7 @@ static void print_map(struct bpf_object *obj, MapDecl *m, bool first)
 		ents[n++] = e;
 	}
 	if (!n)
-		return;
+		return true;
 	cmp_type = vt;
 	qsort(ents, n, sizeof(Entry), cmp_entries);
 	if (!first)
@@ -521,45 +522,79 @@ static void print_map(struct bpf_object *obj, MapDecl *m, bool first)
 		else
 			printf("%s[%s]: %" PRIu64 "\n", m->name, ents[i].key, ents[i].uval);
 	}
+	return false;
 }
 
 /* ---- counters: lost records and uncaught exceptions ------------------------------ */
 
-/* Read element `index` of the __u64 global `var` in .bss. The value is read
- * from the kernel (a lookup of the whole section), not from libbpf's copy. */
-static uint64_t read_bss_u64(struct bpf_object *obj, const char *var, int index)
+/* Read `size` bytes at element `index` of global `var` in section sec
+ * (".bss", ".data"), from the kernel (a lookup of the whole section, not
+ * libbpf's copy). Returns 0, or -1 when there is no such variable. */
+static int read_global(struct bpf_object *obj, const char *sec, const char *var, int index, void *out, int size)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	struct bpf_map *m;
-	int id = btf ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
+	int id = btf ? btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC) : -1;
+	size_t sl = strlen(sec);
 
 	if (id < 0)
-		return 0;
+		return -1;
 	bpf_object__for_each_map(m, obj) {
 		const char *n = bpf_map__name(m);
-		size_t nl = strlen(n), size = bpf_map__value_size(m);
-		const struct btf_type *sec = btf__type_by_id(btf, id);
-		const struct btf_var_secinfo *vsi = btf_var_secinfos(sec);
+		size_t nl = strlen(n), vsize = bpf_map__value_size(m);
+		const struct btf_type *ds = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vsi = btf_var_secinfos(ds);
 		unsigned char *data;
-		uint64_t x = 0;
-		int key = 0;
+		int key = 0, err;
 
-		if (nl < 4 || strcmp(n + nl - 4, ".bss"))
+		if (nl < sl || strcmp(n + nl - sl, sec))
 			continue;
-		for (int j = 0; j < btf_vlen(sec); j++, vsi++) {
+		for (int j = 0; j < btf_vlen(ds); j++, vsi++) {
 			const struct btf_type *v = btf__type_by_id(btf, vsi->type);
 			if (strcmp(btf__name_by_offset(btf, v->name_off), var))
 				continue;
-			if (vsi->offset + (index + 1) * 8 > size)
-				return 0;
-			data = xcalloc(1, size);
-			if (bpf_map_lookup_elem(bpf_map__fd(m), &key, data) == 0)
-				memcpy(&x, data + vsi->offset + index * 8, 8);
+			if (vsi->offset + (size_t)(index + 1) * size > vsize)
+				return -1;
+			data = xcalloc(1, vsize);
+			err = bpf_map_lookup_elem(bpf_map__fd(m), &key, data);
+			if (!err)
+				memcpy(out, data + vsi->offset + index * size, size);
 			free(data);
-			return x;
+			return err ? -1 : 0;
 		}
 	}
-	return 0;
+	return -1;
+}
+
+static uint64_t read_bss_u64(struct bpf_object *obj, const char *var, int index)
+{
+	uint64_t x = 0;
+	read_global(obj, ".bss", var, index, &x, 8);
+	return x;
+}
+
+/* Module-level variables at exit: "name: value", like bpftrace's scalars. */
+static void print_globals(struct bpf_object *obj, Prog *prog, bool first)
+{
+	for (int i = 0; i < prog->globals.len; i++) {
+		GlobalDecl *g = VEC_AT(prog->globals, i);
+		unsigned char buf[8] = {0};
+		uint64_t u;
+		int64_t v;
+		if (read_global(obj, ".data", g->cname, 0, buf, ty_size(g->type)) < 0)
+			continue;
+		if (!first && i == 0)
+			putchar('\n');
+		if (g->type->kind == TY_BOOL) {
+			printf("%s: %s\n", g->name, buf[0] ? "True" : "False");
+			continue;
+		}
+		v = read_int(buf, g->type, &u);
+		if (g->type->is_signed || g->type->size < 8)
+			printf("%s: %" PRId64 "\n", g->name, v);
+		else
+			printf("%s: %" PRIu64 "\n", g->name, u);
+	}
 }
 
 static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
@@ -570,11 +605,11 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 		if (n == seen[i])
 			continue;
 		if (final)
-			fprintf(stderr, "%s:%d: %s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line, r->exc,
-				r->func, n, n == 1 ? "" : "s");
+			fprintf(stderr, "%s:%d: %s%s%s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line, r->exc,
+				r->msg ? ": " : "", r->msg ? r->msg : "", r->func, n, n == 1 ? "" : "s");
 		else
-			fprintf(stderr, "%s:%d: %s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line, r->exc,
-				r->func, n);
+			fprintf(stderr, "%s:%d: %s%s%s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line, r->exc,
+				r->msg ? ": " : "", r->msg ? r->msg : "", r->func, n);
 		if (!final)
 			seen[i] = n;
 	}
@@ -699,9 +734,9 @@ int load_main(const char *path, LoadOpts *o)
 	bool first = true;
 	for (int i = 0; i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
-		print_map(obj, m, first);
-		first = false;
+		first = print_map(obj, m, first) && first;
 	}
+	print_globals(obj, prog, first);
 	fflush(stdout);
 	report_exceptions(obj, prog, zero, true);
 	uint64_t lost = read_bss_u64(obj, "__pyb_lost", 0);

@@ -201,7 +201,60 @@ typedef struct Checker {
 	/* definite assignment: assigned[i] for local i along the current path */
 	char *assigned;
 	int nassigned;
+	int loop_depth;       /* for break/continue */
+	int handler_depth;    /* inside an except block: bare 'raise' allowed */
+	Vec declared_global;  /* const char*: names in this function's 'global' statements */
 } Checker;
+
+/* ---- exception classes ------------------------------------------------- */
+
+/* The built-in exceptions pybpf can raise, with Python's hierarchy.
+ * ORDER: a parent comes before its children. */
+static const struct {
+	const char *name, *parent;
+} builtin_exc[] = {
+	{"BaseException", NULL},
+	{"Exception", "BaseException"},
+	{"ArithmeticError", "Exception"},
+	{"OverflowError", "ArithmeticError"},
+	{"ZeroDivisionError", "ArithmeticError"},
+	{"AssertionError", "Exception"},
+	{"LookupError", "Exception"},
+	{"IndexError", "LookupError"},
+	{"KeyError", "LookupError"},
+	{"RuntimeError", "Exception"},
+	{"MapFullError", "RuntimeError"},   /* pybpf: a map update found the map full */
+	{"ValueError", "Exception"},
+	{"TypeError", "Exception"},
+};
+
+static int find_class(Prog *p, const char *name)
+{
+	for (int i = 0; i < p->classes.len; i++)
+		if (!strcmp(((ExcClass *)VEC_AT(p->classes, i))->name, name))
+			return i;
+	return -1;
+}
+
+static int add_class(Prog *p, const char *name, int parent, Node *decl)
+{
+	ExcClass *k = xcalloc(1, sizeof(*k));
+	int id = p->classes.len;
+	k->name = name;
+	k->parent = parent;
+	k->decl = decl;
+	vec_push(&p->classes, k);
+	/* it is a descendant of itself and of every ancestor */
+	for (int a = id; a >= 0; a = ((ExcClass *)VEC_AT(p->classes, a))->parent)
+		((ExcClass *)VEC_AT(p->classes, a))->descendants |= 1ull << id;
+	return id;
+}
+
+static void init_classes(Prog *p)
+{
+	for (size_t i = 0; i < sizeof(builtin_exc) / sizeof(builtin_exc[0]); i++)
+		add_class(p, builtin_exc[i].name, builtin_exc[i].parent ? find_class(p, builtin_exc[i].parent) : -1, NULL);
+}
 
 static Loc node_loc(Node *n)
 {
@@ -244,6 +297,9 @@ static RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
 	r->id = c->prog->raises.len;
 	r->loc = node_loc(n);
 	r->exc = exc;
+	r->cls = find_class(c->prog, exc);
+	if (r->cls < 0)
+		ICE("unknown exception class %s", exc);
 	r->func = c->probe ? c->probe->name : "<module>";
 	vec_push(&c->prog->raises, r);
 	return r;
@@ -548,6 +604,8 @@ static const char *stmt_what(Node *s)
 /* ---- expressions ------------------------------------------------------- */
 
 static Type *check_expr(Checker *c, Node *e);
+static void check_map_key(Checker *c, Node *sub, MapDecl *m);
+static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what);
 
 static const char *expr_what(Node *e)
 {
@@ -602,6 +660,10 @@ static Type *check_name(Checker *c, Node *e)
 	}
 	if (y->kind == SYM_MAP)
 		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
+	if (y->kind == SYM_EXC)
+		error_at(node_loc(e), "exception class '%s' can only be raised or caught in pybpf", e->name);
+	if (y->kind == SYM_GLOBAL && ((GlobalDecl *)y->data)->type->size == 8 && !((GlobalDecl *)y->data)->type->is_signed)
+		e->raise = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 	return y->type;
 }
 
@@ -638,6 +700,7 @@ static Type *check_binop(Checker *c, Node *e)
 		int64_t ex;
 		if (!const_int(c, e->rhs, &ex) || ex < 0 || ex > 64)
 			error_at(node_loc(e->rhs), "the exponent of '**' must be a constant integer between 0 and 64 (BPF has no loops to compute it otherwise)");
+		e->cval = ex;
 		e->raise = new_raise(c, e, "OverflowError");
 		break;
 	}
@@ -655,10 +718,21 @@ static Type *check_compare(Checker *c, Node *e)
 	Node *prevn = e->lhs;
 	for (int i = 0; i < e->elts.len; i++) {
 		Node *rn = VEC_AT(e->elts, i);
-		Type *r = check_expr(c, rn);
 		CmpOp op = e->cmpops[i];
-		if (op == CMP_IN || op == CMP_NOT_IN)
-			error_at(node_loc(rn), "'in' on maps is not supported yet");
+		Type *r;
+		if (op == CMP_IN || op == CMP_NOT_IN) {
+			Sym *y = rn->kind == ND_NAME && c->scope ? scope_find(c->scope, rn->name) : NULL;
+			if (!y || y->kind != SYM_MAP)
+				error_at(node_loc(rn), "'in' is supported on maps only (the right operand must be a map name)");
+			if (e->elts.len != 1)
+				error_at(node_loc(e), "'in' cannot be chained with other comparisons in pybpf; split it with 'and'");
+			rn->sym = y;
+			rn->type = y->type;
+			check_store(c, e->lhs, prev, ((MapDecl *)y->data)->type->key,
+				    xasprintf("the key of '%s'", y->name));
+			return ty_bool;
+		}
+		r = check_expr(c, rn);
 		if (op == CMP_IS || op == CMP_IS_NOT)
 			error_at(node_loc(e), "'is' compares object identity, which pybpf values do not have; use '==' or '!='");
 		if (is_intlike(prev) && is_intlike(r))
@@ -759,11 +833,16 @@ static Type *check_expr(Checker *c, Node *e)
 			error_at(node_loc(e), "tracepoint argument fields are not supported yet");
 		error_at(node_loc(e), "%s has no attribute '%s'", ty_name(t), e->name);
 	case ND_SUBSCRIPT: {
-		if (e->lhs->kind == ND_NAME) {
-			Sym *y = c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
-			if (y && y->kind == SYM_MAP)
-				error_at(node_loc(e), "reading %s[key] is not supported yet; only '%s[key] += n' and '%s[key] = v'",
-					 e->lhs->name, e->lhs->name, e->lhs->name);
+		Sym *y = e->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
+		if (y && y->kind == SYM_MAP) {
+			MapDecl *m = y->data;
+			/* a Hash is a collections.defaultdict: reading a missing
+			 * key inserts the zero value and returns it */
+			check_map_key(c, e, m);
+			e->raise = new_raise(c, e, "MapFullError");
+			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+			t = ty_int;
+			break;
 		}
 		t = check_expr(c, e->lhs);
 		error_at(node_loc(e), "%s cannot be indexed", ty_name(t));
@@ -892,8 +971,31 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	Sym *y;
 
 	if (f->kind == ND_ATTR) {
-		Type *t = check_expr(c, f->lhs);
-		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+		Sym *ms = f->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, f->lhs->name) : NULL;
+		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "get")) {
+			/* d.get(key, default): the value, or default when key is missing */
+			MapDecl *m = ms->data;
+			Type *dt;
+			if (e->vals.len)
+				error_at(node_loc(VEC_AT(e->vals, 0)), "%s.get() takes no keyword arguments", m->name);
+			if (e->elts.len == 1)
+				error_at(node_loc(e), "%s.get(key) returns None for a missing key, and pybpf has no Optional yet; "
+					 "write %s.get(key, default)", m->name, m->name);
+			if (e->elts.len != 2)
+				error_at(node_loc(e), "%s.get() takes a key and a default", m->name);
+			/* reuse check_map_key: it reads the key from ->rhs */
+			e->rhs = VEC_AT(e->elts, 0);
+			check_map_key(c, e, m);
+			dt = check_expr(c, VEC_AT(e->elts, 1));
+			if (!is_intlike(dt))
+				error_at(node_loc(VEC_AT(e->elts, 1)), "the default of %s.get() must be an int, not %s", m->name, ty_name(dt));
+			e->raise = new_raise(c, e, "OverflowError");  /* u64 value above 2**63-1 */
+			e->op = 'g';
+			return ty_int;
+		}
+		Type *t = ms && ms->kind == SYM_MAP ? ms->type : check_expr(c, f->lhs);
+		error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
+			 ms && ms->kind == SYM_MAP ? " (maps support get, and the operators [], in, del, +=)" : "");
 	}
 	if (f->kind != ND_NAME)
 		error_at(node_loc(f), "only named functions can be called in pybpf");
@@ -996,6 +1098,19 @@ static Sym *new_local(Checker *c, Node *target, Type *t)
 	return y;
 }
 
+/* The key of m[key] (node sub: ND_SUBSCRIPT, or any node whose rhs is the key). */
+static void check_map_key(Checker *c, Node *sub, MapDecl *m)
+{
+	Type *kt;
+	Sym *y = scope_find(c->scope, m->name);
+	sub->lhs->sym = y;
+	sub->lhs->type = m->type;
+	if (sub->rhs->kind == ND_TUPLE)
+		error_at(node_loc(sub->rhs), "tuple keys are not supported yet");
+	kt = check_expr(c, sub->rhs);
+	check_store(c, sub->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name));
+}
+
 static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 {
 	Sym *y = t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
@@ -1006,19 +1121,36 @@ static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 		error_at(node_loc(t), "%s does not support item assignment", ty_name(lt));
 	}
 	m = y->data;
-	t->lhs->sym = y;
-	t->lhs->type = y->type;
-	if (t->rhs->kind == ND_TUPLE)
-		error_at(node_loc(t->rhs), "tuple keys are not supported yet");
-	kt = check_expr(c, t->rhs);
-	check_store(c, t->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name));
+	(void)kt;
+	check_map_key(c, t, m);
 	*mapsym = y;
+}
+
+static bool is_declared_global(Checker *c, const char *name)
+{
+	for (int i = 0; i < c->declared_global.len; i++)
+		if (!strcmp(VEC_AT(c->declared_global, i), name))
+			return true;
+	return false;
 }
 
 static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Type *ann)
 {
 	if (tg->kind == ND_NAME) {
 		Sym *y = scope_find(c->scope, tg->name);
+		if (y && y->kind == SYM_GLOBAL) {
+			GlobalDecl *g = y->data;
+			if (!is_declared_global(c, tg->name))
+				error_at(node_loc(tg), "assigning to '%s' here would make it a local variable (Python's rule); "
+					 "write 'global %s' first to change the module-level variable", tg->name, tg->name);
+			if (ann)
+				error_at(node_loc(tg), "annotated name '%s' can't be global", tg->name);
+			check_store(c, value, vt, g->type->kind == TY_FIXED && g->type->size == 8 && g->type->is_signed ? ty_int : g->type,
+				    xasprintf("'%s'", tg->name));
+			tg->sym = y;
+			tg->type = y->type;
+			return;
+		}
 		if (y && y->kind != SYM_LOCAL) {
 			if (y->kind == SYM_CONST)
 				error_at(node_loc(tg), "cannot assign to '%s': it is a Final constant", tg->name);
@@ -1070,6 +1202,157 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 	error_at(node_loc(tg), "cannot assign to this expression");
 }
 
+static void check_block(Checker *c, Vec *body);
+static Sym *new_local(Checker *c, Node *target, Type *t);
+
+/* for i in range([start,] stop[, step]): an open-coded BPF iterator.
+ * The loop may run zero times, so nothing it assigns is definitely
+ * assigned after it (but an else: block runs after a normal end). */
+static void check_for(Checker *c, Node *s)
+{
+	Node *it = s->iter, *tg = s->target;
+	char *before;
+	int n = c->nassigned;
+	Sym *y;
+
+	if (s->is_async)
+		error_at(node_loc(s), "'async for' is not supported in pybpf");
+	if (it->kind != ND_CALL || it->lhs->kind != ND_NAME || strcmp(it->lhs->name, "range"))
+		error_at(node_loc(it), "pybpf can loop over range(...) only (for k, v in map.items() comes later)");
+	if (it->vals.len)
+		error_at(node_loc(VEC_AT(it->vals, 0)), "range() takes no keyword arguments");
+	if (it->elts.len < 1 || it->elts.len > 3)
+		error_at(node_loc(it), "range expected 1 to 3 arguments, got %d", it->elts.len);
+	for (int i = 0; i < it->elts.len; i++)
+		need_int(c, VEC_AT(it->elts, i), "a range() argument");
+	if (it->elts.len == 3) {
+		int64_t step;
+		if (const_int(c, VEC_AT(it->elts, 2), &step) && step == 0)
+			error_at(node_loc(VEC_AT(it->elts, 2)), "range() arg 3 must not be zero");
+	}
+	it->raise = new_raise(c, it, "ValueError");      /* step == 0 */
+	new_raise(c, it, "OverflowError");                /* more iterations than BPF allows */
+	if (tg->kind != ND_NAME)
+		error_at(node_loc(tg), "the loop variable must be a plain name");
+	y = scope_find(c->scope, tg->name);
+	if (y && y->kind != SYM_LOCAL)
+		error_at(node_loc(tg), "cannot use '%s' as a loop variable: it is declared at module level", tg->name);
+	if (y && y->type->kind != TY_INT) {
+		error_begin(node_loc(tg), "loop variable '%s' is an int, but '%s' has type %s", tg->name, tg->name, ty_name(y->type));
+		note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
+		diag_exit();
+	}
+	if (!y)
+		y = new_local(c, tg, ty_int);
+	tg->sym = y;
+	tg->type = ty_int;
+	before = xcalloc(1, n);
+	memcpy(before, c->assigned, n);
+	c->assigned[y->index] = 1;
+	c->loop_depth++;
+	check_block(c, &s->body);
+	c->loop_depth--;
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	check_block(c, &s->orelse);
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	/* a constant, non-empty range runs at least once: the loop variable is set */
+	{
+		int64_t v[3] = {0, 0, 1};
+		bool all = true;
+		for (int i = 0; i < it->elts.len; i++)
+			all = all && const_int(c, VEC_AT(it->elts, i), &v[it->elts.len == 1 ? 1 : i]);
+		if (all && v[2] != 0 && (v[2] > 0 ? v[0] < v[1] : v[0] > v[1]))
+			c->assigned[y->index] = 1;
+	}
+}
+
+/* The class named by an except clause or a raise: an exception class. */
+static int exc_class_of(Checker *c, Node *n)
+{
+	int k;
+	if (n->kind == ND_CALL)
+		n = n->lhs;
+	if (n->kind != ND_NAME)
+		error_at(node_loc(n), "expected an exception class name");
+	k = find_class(c->prog, n->name);
+	if (k < 0) {
+		Suggest sg = {.target = n->name};
+		for (int i = 0; i < c->prog->classes.len; i++)
+			suggest_try(&sg, ((ExcClass *)VEC_AT(c->prog->classes, i))->name);
+		if (sg.best)
+			error_at(node_loc(n), "'%s' is not an exception class; did you mean '%s'?", n->name, sg.best);
+		error_at(node_loc(n), "'%s' is not an exception class pybpf knows (built-ins, or a class deriving from Exception)", n->name);
+	}
+	return k;
+}
+
+/* raise E | raise E("message") | raise (inside except: re-raise) */
+static void check_raise(Checker *c, Node *s)
+{
+	Node *x = s->value;
+	int k;
+	if (s->lhs)
+		error_at(node_loc(s->lhs), "'raise ... from ...' is not supported in pybpf (exceptions carry no cause)");
+	if (!x) {
+		if (!c->handler_depth)
+			error_at(node_loc(s), "a bare 'raise' re-raises the exception being handled, so it must be inside an 'except' block");
+		return;
+	}
+	k = exc_class_of(c, x);
+	if (x->kind == ND_CALL) {
+		if (x->vals.len || x->elts.len > 1)
+			error_at(node_loc(x), "an exception takes at most one argument, a string literal, in pybpf");
+		if (x->elts.len && (((Node *)VEC_AT(x->elts, 0))->kind != ND_STR))
+			error_at(node_loc(VEC_AT(x->elts, 0)), "the argument of an exception must be a string literal in pybpf");
+	}
+	s->raise = new_raise(c, s, ((ExcClass *)VEC_AT(c->prog->classes, k))->name);
+	if (x->kind == ND_CALL && x->elts.len)
+		s->raise->msg = ((Node *)VEC_AT(x->elts, 0))->tok->str;
+}
+
+/* try: ... except E: ... else: ... finally: ... */
+static void check_try(Checker *c, Node *s)
+{
+	char *before;
+	int n = c->nassigned;
+	if (s->is_star)
+		error_at(node_loc(s), "'except*' is not supported in pybpf");
+	before = xcalloc(1, n);
+	memcpy(before, c->assigned, n);
+	check_block(c, &s->body);
+	check_block(c, &s->orelse);
+	for (int i = 0; i < s->handlers.len; i++) {
+		Node *h = VEC_AT(s->handlers, i);
+		uint64_t mask = 0;
+		if (h->name)
+			error_at(node_loc(h), "'except ... as %s' is not supported: exceptions carry no value in pybpf", h->name);
+		if (!h->value) {
+			mask = ~0ull;
+			if (i != s->handlers.len - 1)
+				error_at(node_loc(h), "default 'except:' must be last");
+		} else if (h->value->kind == ND_TUPLE) {
+			for (int j = 0; j < h->value->elts.len; j++)
+				mask |= ((ExcClass *)VEC_AT(c->prog->classes, exc_class_of(c, VEC_AT(h->value->elts, j))))->descendants;
+		} else {
+			mask = ((ExcClass *)VEC_AT(c->prog->classes, exc_class_of(c, h->value)))->descendants;
+		}
+		h->cval = (int64_t)mask;
+		/* a handler runs after part of the body: only what was assigned before is sure */
+		memset(c->assigned, 0, c->nassigned);
+		memcpy(c->assigned, before, n);
+		c->handler_depth++;
+		check_block(c, &h->body);
+		c->handler_depth--;
+	}
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	check_block(c, &s->finalbody);
+	if (!s->handlers.len && !s->finalbody.len)
+		error_at(node_loc(s), "expected 'except' or 'finally' block");
+}
+
 static void check_stmt(Checker *c, Node *s)
 {
 	switch (s->kind) {
@@ -1117,6 +1400,18 @@ static void check_stmt(Checker *c, Node *s)
 		}
 		if (tg->kind != ND_NAME)
 			error_at(node_loc(tg), "cannot use augmented assignment on this target");
+		Sym *gy = scope_find(c->scope, tg->name);
+		if (gy && gy->kind == SYM_GLOBAL) {
+			if (!is_declared_global(c, tg->name))
+				error_at(node_loc(tg), "'%s' is assigned here, so Python makes it a local variable and this would raise "
+					 "UnboundLocalError; write 'global %s' first", tg->name, tg->name);
+			if (s->op != TK_PLUS && s->op != TK_MINUS)
+				error_at(node_loc(s), "only += and -= are supported on module-level variables (they are atomic)");
+			tg->sym = gy;
+			tg->type = gy->type;
+			s->raise = new_raise(c, s, "OverflowError");
+			return;
+		}
 		Type *lt = check_name(c, tg);
 		if (!is_intlike(lt) || lt->kind == TY_BOOL)
 			error_at(node_loc(tg), "unsupported operand type for %s=: %s", tok_names[s->op], ty_name(lt));
@@ -1150,6 +1445,57 @@ static void check_stmt(Checker *c, Node *s)
 			c->assigned[i] = 0;
 		return;
 	}
+	case ND_BREAK:
+	case ND_CONTINUE:
+		if (!c->loop_depth)
+			error_at(node_loc(s), "'%s' outside loop", s->kind == ND_BREAK ? "break" : "continue");
+		return;
+	case ND_FOR:
+		check_for(c, s);
+		return;
+	case ND_WHILE:
+		error_at(node_loc(s), "a 'while' loop needs a bound the BPF verifier can see; write "
+			 "'for _ in range(N):' with 'if not (condition): break' as its first statement");
+	case ND_RAISE:
+		check_raise(c, s);
+		return;
+	case ND_ASSERT: {
+		need_int(c, s->test, "the condition of assert");
+		if (s->value && (s->value->kind != ND_STR || s->value->tok->is_bytes))
+			error_at(node_loc(s->value), "the message of assert must be a string literal in pybpf");
+		s->raise = new_raise(c, s, "AssertionError");
+		if (s->value)
+			s->raise->msg = s->value->tok->str;
+		return;
+	}
+	case ND_TRY:
+		check_try(c, s);
+		return;
+	case ND_DEL:
+		for (int i = 0; i < s->targets.len; i++) {
+			Node *t = VEC_AT(s->targets, i);
+			Sym *ms = t->kind == ND_SUBSCRIPT && t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
+			if (!ms || ms->kind != SYM_MAP)
+				error_at(node_loc(t), "'del' is supported on map items only (del m[key])");
+			check_map_key(c, t, ms->data);
+			t->raise = new_raise(c, t, "KeyError");
+		}
+		return;
+	case ND_GLOBAL:
+		for (int i = 0; i < s->names.len; i++) {
+			Node *n = VEC_AT(s->names, i);
+			Sym *y = scope_find(&c->module, n->name);
+			if (!y || y->kind != SYM_GLOBAL) {
+				if (y && y->kind == SYM_MAP)
+					error_at(node_loc(n), "'%s' is a map: it needs no 'global' declaration to be changed", n->name);
+				error_at(node_loc(n), "'global %s': there is no module-level variable '%s' (declare it at module level, e.g. '%s: int = 0')",
+					 n->name, n->name, n->name);
+			}
+			if (scope_find(c->scope, n->name) != y)
+				error_at(node_loc(n), "name '%s' is assigned to before global declaration", n->name);
+			vec_push(&c->declared_global, (void *)n->name);
+		}
+		return;
 	case ND_RETURN:
 		if (s->value) {
 			Type *t = check_expr(c, s->value);
@@ -1247,6 +1593,7 @@ static void check_probe(Checker *c, Node *fn)
 	c->probe = p;
 	c->scope = &scope;
 	c->locals = (Vec){0};
+	c->declared_global = (Vec){0};
 	if (fn->params.len) {
 		Node *pa = VEC_AT(fn->params, 0);
 		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
@@ -1279,6 +1626,66 @@ static void check_probe(Checker *c, Node *fn)
 	y->data = p;
 }
 
+/* NAME: int = 0 (or u32, bool, ...): a mutable module-level scalar. */
+static void declare_global(Checker *c, Node *s)
+{
+	GlobalDecl *g = xcalloc(1, sizeof(*g));
+	Type *t = resolve_type(c, s->annotation, true);
+	int64_t v = 0;
+	if (!is_intlike(t))
+		error_at(node_loc(s->annotation), "a module-level variable must be an int, bool or u8..u64/i8..i64, not %s", ty_name(t));
+	if (s->value && !const_int(c, s->value, &v))
+		error_at(node_loc(s->value), "a module-level variable's initial value must be a constant");
+	if (!s->value)
+		error_at(node_loc(s), "module-level variable '%s' needs an initial value", s->target->name);
+	g->type = t->kind == TY_INT ? ty_fixed(8, true) : t;
+	if (t->kind == TY_FIXED || t->kind == TY_BOOL) {
+		long long lo = 0, hi = 1;
+		if (t->kind == TY_FIXED) {
+			if (t->is_signed) {
+				hi = t->size == 8 ? INT64_MAX : (1LL << (t->size * 8 - 1)) - 1;
+				lo = -hi - 1;
+			} else {
+				hi = t->size == 8 ? INT64_MAX : (long long)((1ULL << (t->size * 8)) - 1);
+			}
+		}
+		if (v < lo || v > hi)
+			error_at(node_loc(s->value), "%lld does not fit in %s", (long long)v, ty_name(t));
+	}
+	g->init = v;
+	g->name = s->target->name;
+	g->cname = global_cname(g->name);
+	g->decl = s;
+	check_name_free(c, s->target, g->name);
+	Sym *y = scope_add(&c->module, SYM_GLOBAL, g->name, s->target);
+	y->type = t->kind == TY_BOOL ? ty_bool : ty_int;
+	y->data = g;
+	y->cname = g->cname;
+	vec_push(&c->prog->globals, g);
+}
+
+/* class E(Exception): pass */
+static void declare_exception(Checker *c, Node *s)
+{
+	int parent;
+	if (s->elts.len != 1 || s->vals.len || s->decorators.len)
+		error_at(node_loc(s), "pybpf classes must derive from one exception class: class %s(Exception): ... "
+			 "(Struct and struct_ops classes come later)", s->name);
+	parent = exc_class_of(c, VEC_AT(s->elts, 0));
+	for (int i = 0; i < s->body.len; i++) {
+		Node *b = VEC_AT(s->body, i);
+		if (b->kind != ND_PASS && !is_docstring(b) && !(b->kind == ND_EXPR_STMT && b->value->kind == ND_ELLIPSIS))
+			error_at(node_loc(b), "an exception class body may only hold 'pass' or a docstring in pybpf");
+	}
+	if (find_class(c->prog, s->name) >= 0)
+		error_at(node_loc(s), "exception class '%s' is already defined", s->name);
+	check_name_free(c, s, s->name);
+	if (c->prog->classes.len >= 64)
+		error_at(node_loc(s), "too many exception classes (pybpf allows 64 in all)");
+	Sym *y = scope_add(&c->module, SYM_EXC, s->name, s);
+	y->data = VEC_AT(c->prog->classes, add_class(c->prog, s->name, parent, s));
+}
+
 Prog *check_program(SrcFile *file, Node *module)
 {
 	Checker c = {0};
@@ -1286,6 +1693,7 @@ Prog *check_program(SrcFile *file, Node *module)
 	c.prog = prog;
 	prog->file = file;
 	prog->module = module;
+	init_classes(prog);
 
 	for (int i = 0; i < module->body.len; i++) {
 		Node *s = VEC_AT(module->body, i);
@@ -1316,8 +1724,12 @@ Prog *check_program(SrcFile *file, Node *module)
 					break;
 				}
 			}
-			error_at(node_loc(s), "module-level names must be maps (e.g. Hash[K, V]) or Final constants; mutable globals come later");
+			declare_global(&c, s);
+			break;
 		}
+		case ND_CLASSDEF:
+			declare_exception(&c, s);
+			break;
 		case ND_FUNCDEF:
 			if (s->is_async)
 				error_at(node_loc(s), "'async def' is not supported in pybpf");

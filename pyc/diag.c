@@ -13,6 +13,10 @@
 
 jmp_buf *diag_jmp;
 
+/* Called by ice_at() just before exit(70) when set: the fuzzer harness
+ * (tests/fuzz/harness.c) aborts there so that an ICE counts as a crash. */
+void (*ice_hook)(void);
+
 /* Print the source line of loc with a caret under loc.col and '~' under
  * the rest of the span (clipped to the line). Tabs are kept so the caret
  * lines up in a terminal. */
@@ -109,5 +113,7 @@ _Noreturn void ice_at(const char *cfile, int cline, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\n(this is a bug in pybpf, not in your program; please report it)\n", stderr);
+	if (ice_hook)
+		ice_hook();
 	exit(70);
 }

@@ -2,17 +2,25 @@
  *
  * The output is deterministic and self-contained: a banner, the runtime
  * header (bpf/pybpf.h, embedded), the maps, the Final constants as
- * `const volatile` read-only data, the print record layouts, then one
- * function per probe. Every statement is preceded by `#line N "probe.py"`
- * so that clang's and the verifier's messages point at Python lines.
+ * `const volatile` read-only data, the module-level variables, the print
+ * record layouts, then one function per probe. Every statement is preceded
+ * by `#line N "probe.py"` so that clang's and the verifier's messages point
+ * at Python lines.
  *
  * Expressions become C expressions. Where Python raises (overflow, division
- * by zero, a full map), the check sits inside a GNU statement expression
- * and jumps to __PYB_RAISE(site), which counts the uncaught exception for
- * the loader and ends the probe. Every temporary has a unique name (t<N>),
- * so nested statement expressions never capture each other's variables.
- * Buffers (str values) must outlive their statement expression, so they
- * are declared at the top of the function (b<N>).
+ * by zero, a missing key), the check sits inside a GNU statement expression
+ * and jumps to where the exception goes: a matching `except` (the class of
+ * every raise site is known at compile time, so the handler is chosen
+ * statically), a `finally` that must run first, or the top of the probe,
+ * where __PYB_RAISE counts the uncaught exception for the loader and ends
+ * the probe. A stack of frames (loops and try statements) tells the router
+ * what lies between: loops' iterators are destroyed on the way out, as the
+ * verifier demands.
+ *
+ * Every temporary has a unique name (__t<N>), so nested statement
+ * expressions never capture each other's variables. Buffers (str values),
+ * iterators and the try statements' bookkeeping are declared at the top of
+ * the function.
  */
 #include "pyc.h"
 
@@ -20,13 +28,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { FR_LOOP, FR_TRY };
+enum { PH_BODY, PH_ELSE, PH_HANDLER, PH_FINALLY };  /* where in a try we are */
+enum { PEND_NONE, PEND_EXC, PEND_RETURN, PEND_BREAK, PEND_CONTINUE };
+
+typedef struct Frame {
+	int kind;
+	int n;                /* label number */
+	Node *node;           /* the ND_FOR / ND_TRY */
+	int phase;            /* FR_TRY */
+} Frame;
+
 typedef struct Emitter {
 	Prog *prog;
 	Str *out;
 	Str decls;            /* the current function's hoisted declarations */
 	Str body;             /* the current function's statements */
-	int tmp;              /* counter for temporaries and buffers */
+	int tmp;              /* counter for temporaries, buffers and labels */
 	int indent;
+	Frame frames[128];
+	int nframes;
 } Emitter;
 
 static char *expr(Emitter *e, Node *n);
@@ -84,6 +105,137 @@ static void line_directive(Emitter *e, Node *n)
 	str_printf(&e->body, "#line %d %s\n", l.line, c_string(l.file->name, strlen(l.file->name)));
 }
 
+static char *c_ll(long long v)
+{
+	if (v == LLONG_MIN)
+		return xstrdup("(-9223372036854775807LL - 1)");
+	return xasprintf("%lldLL", v);
+}
+
+/* ---- where exceptions, returns, breaks and continues go ------------------ */
+
+static Node *handler_of(Frame *f, int i)
+{
+	return VEC_AT(f->node->handlers, i);
+}
+
+static bool has_finally(Frame *f)
+{
+	return f->kind == FR_TRY && f->node->finalbody.len > 0;
+}
+
+/* Leave frames from..0 with a pending action: the first finally on the way
+ * takes it over; loops on the way have their iterators destroyed. Returns
+ * true when a finally took it (the caller emits nothing more). */
+static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend, const char *site, const char *cls)
+{
+	for (int i = from; i > stop; i--) {
+		Frame *f = &e->frames[i];
+		if (f->kind == FR_LOOP) {
+			str_printf(s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			continue;
+		}
+		if (has_finally(f) && f->phase != PH_FINALLY) {
+			str_printf(s, "__pyb_pk%d = %d; ", f->n, pend);
+			if (pend == PEND_EXC)
+				str_printf(s, "__pyb_ps%d = %s; __pyb_pc%d = %s; ", f->n, site, f->n, cls);
+			str_printf(s, "goto __pyb_f%d; ", f->n);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The C statements that raise the exception of site r here. */
+static char *raise_code(Emitter *e, RaiseSite *r)
+{
+	Str s = {0};
+	str_puts(&s, "{ ");
+	for (int i = e->nframes - 1; i >= 0; i--) {
+		Frame *f = &e->frames[i];
+		if (f->kind == FR_LOOP) {
+			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			continue;
+		}
+		if (f->phase == PH_BODY)
+			for (int j = 0; j < f->node->handlers.len; j++)
+				if (((uint64_t)handler_of(f, j)->cval >> r->cls) & 1) {
+					str_printf(&s, "__pyb_cs%d = %d; __pyb_cc%d = %d; goto __pyb_h%d_%d; }", f->n, r->id, f->n,
+						   r->cls, f->n, j);
+					return s.buf;
+				}
+		if (has_finally(f) && f->phase != PH_FINALLY) {
+			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d; __pyb_pc%d = %d; goto __pyb_f%d; }", f->n, PEND_EXC, f->n,
+				   r->id, f->n, r->cls, f->n);
+			return s.buf;
+		}
+	}
+	str_printf(&s, "__PYB_RAISE(%d); }", r->id);
+	return s.buf;
+}
+
+static char *raise_at(Emitter *e, RaiseSite *r, int offset)
+{
+	return raise_code(e, VEC_AT(e->prog->raises, r->id + offset));
+}
+
+/* Raise an exception whose site and class are run-time values (a bare
+ * `raise`, or an exception that a finally re-raises), from frame `from`. */
+static char *raise_dynamic(Emitter *e, int from, const char *site, const char *cls)
+{
+	Str s = {0};
+	str_puts(&s, "{ ");
+	for (int i = from; i >= 0; i--) {
+		Frame *f = &e->frames[i];
+		if (f->kind == FR_LOOP) {
+			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			continue;
+		}
+		if (f->phase == PH_BODY)
+			for (int j = 0; j < f->node->handlers.len; j++)
+				str_printf(&s, "if ((0x%llxull >> %s) & 1) { __pyb_cs%d = %s; __pyb_cc%d = %s; goto __pyb_h%d_%d; } ",
+					   (unsigned long long)handler_of(f, j)->cval, cls, f->n, site, f->n, cls, f->n, j);
+		if (has_finally(f) && f->phase != PH_FINALLY) {
+			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %s; __pyb_pc%d = %s; goto __pyb_f%d; }", f->n, PEND_EXC, f->n,
+				   site, f->n, cls, f->n);
+			return s.buf;
+		}
+	}
+	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%s], 1); return 0; }", site,
+		   e->prog->raises.len ? e->prog->raises.len : 1, site);
+	return s.buf;
+}
+
+static char *return_code(Emitter *e, int from)
+{
+	Str s = {0};
+	str_puts(&s, "{ ");
+	if (!via_finally(e, &s, from, -1, PEND_RETURN, NULL, NULL))
+		str_puts(&s, "return 0; ");
+	str_puts(&s, "}");
+	return s.buf;
+}
+
+static int innermost_loop(Emitter *e, int from)
+{
+	for (int i = from; i >= 0; i--)
+		if (e->frames[i].kind == FR_LOOP)
+			return i;
+	ICE("break outside a loop");
+}
+
+static char *jump_code(Emitter *e, int from, int pend)
+{
+	Str s = {0};
+	int l = innermost_loop(e, from);
+	str_puts(&s, "{ ");
+	/* frames above the loop are try statements: finally blocks run first */
+	if (!via_finally(e, &s, from, l, pend, NULL, NULL))
+		str_printf(&s, "goto __pyb_%s%d; ", pend == PEND_BREAK ? "brk" : "cont", e->frames[l].n);
+	str_puts(&s, "}");
+	return s.buf;
+}
+
 /* ---- values -------------------------------------------------------------- */
 
 /* C truth value of an expression, as Python's bool(x). */
@@ -110,28 +262,33 @@ static void range_of(Type *t, long long *lo, long long *hi)
 	}
 }
 
-static char *c_ll(long long v)
-{
-	if (v == LLONG_MIN)
-		return xstrdup("(-9223372036854775807LL - 1)");
-	return xasprintf("%lldLL", v);
-}
-
 /* An int value converted for storage in t; raises OverflowError at
- * n->id when the checker could not prove it fits. */
+ * n->store_raise when the checker could not prove it fits. */
 static char *int_for_store(Emitter *e, Node *n, Type *t)
 {
 	char *v = expr(e, n);
 	long long lo, hi;
 	const char *x;
-	range_of(t, &lo, &hi);
 	if (t->kind != TY_FIXED || !n->store_raise)
 		return xasprintf("((__s64)(%s))", v);
+	range_of(t, &lo, &hi);
 	x = tmp(e);
 	if (t->size == 8 && !t->is_signed)
-		return xasprintf("({ __s64 %s = %s; if (%s < 0) __PYB_RAISE(%d); %s; })", x, v, x, n->store_raise->id, x);
-	return xasprintf("({ __s64 %s = %s; if (%s < %s || %s > %s) __PYB_RAISE(%d); %s; })", x, v, x, c_ll(lo), x,
-			 c_ll(hi), n->store_raise->id, x);
+		return xasprintf("({ __s64 %s = %s; if (%s < 0) %s %s; })", x, v, x, raise_code(e, n->store_raise), x);
+	return xasprintf("({ __s64 %s = %s; if (%s < %s || %s > %s) %s %s; })", x, v, x, c_ll(lo), x, c_ll(hi),
+			 raise_code(e, n->store_raise), x);
+}
+
+/* A stored value of type t at lvalue p, as an int (a u64 above 2**63-1
+ * raises OverflowError at site r). */
+static char *load_int(Emitter *e, Type *t, const char *p, RaiseSite *r)
+{
+	if (t->kind == TY_FIXED && t->size == 8 && !t->is_signed) {
+		const char *x = tmp(e);
+		return xasprintf("({ __u64 %s = %s; if (%s > 9223372036854775807ULL) %s (__s64)%s; })", x, p, x,
+				 raise_code(e, r), x);
+	}
+	return xasprintf("((__s64)%s)", p);
 }
 
 static char *binop(Emitter *e, Node *n)
@@ -141,22 +298,25 @@ static char *binop(Emitter *e, Node *n)
 	switch (n->op) {
 	case TK_PLUS:
 	case TK_MINUS:
+		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (__builtin_%s_overflow(%s, %s, &%s)) %s %s; })", a, l, b, r,
+				 x, n->op == TK_PLUS ? "add" : "sub", a, b, x, raise_code(e, n->raise), x);
 	case TK_STAR:
-		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (__builtin_%s_overflow(%s, %s, &%s)) __PYB_RAISE(%d); %s; })",
-				 a, l, b, r, x, n->op == TK_PLUS ? "add" : n->op == TK_MINUS ? "sub" : "mul", a, b, x, n->raise->id, x);
+		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (!__pyb_mul_ok(%s, %s, &%s)) %s %s; })", a, l, b, r, x, a, b,
+				 x, raise_code(e, n->raise), x);
 	case TK_DSLASH:
 	case TK_PERCENT:
-		return xasprintf("({ __s64 %s = %s, %s = %s; if (%s == 0) __PYB_RAISE(%d); %s"
-				 "__pyb_%s(%s, %s); })",
-				 a, l, b, r, b, n->raise->id,
-				 n->op == TK_DSLASH ? xasprintf("if (%s == (-9223372036854775807LL - 1) && %s == -1) __PYB_RAISE(%d); ", a, b, n->raise->id + 1) : "",
+		return xasprintf("({ __s64 %s = %s, %s = %s; if (%s == 0) %s %s__pyb_%s(%s, %s); })", a, l, b, r, b,
+				 raise_code(e, n->raise),
+				 n->op == TK_DSLASH ? xasprintf("if (%s == (-9223372036854775807LL - 1) && %s == -1) %s ", a, b,
+								raise_at(e, n->raise, 1))
+						    : "",
 				 n->op == TK_DSLASH ? "floordiv" : "mod", a, b);
 	case TK_LSHIFT:
-		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (%s < 0) __PYB_RAISE(%d); if (!__pyb_shl_ok(%s, %s, &%s)) __PYB_RAISE(%d); %s; })",
-				 a, l, b, r, x, b, n->raise->id, a, b, x, n->raise->id + 1, x);
+		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (%s < 0) %s if (!__pyb_shl_ok(%s, %s, &%s)) %s %s; })", a,
+				 l, b, r, x, b, raise_code(e, n->raise), a, b, x, raise_at(e, n->raise, 1), x);
 	case TK_RSHIFT:
-		return xasprintf("({ __s64 %s = %s, %s = %s; if (%s < 0) __PYB_RAISE(%d); __pyb_shr(%s, %s); })", a, l, b, r, b,
-				 n->raise->id, a, b);
+		return xasprintf("({ __s64 %s = %s, %s = %s; if (%s < 0) %s __pyb_shr(%s, %s); })", a, l, b, r, b,
+				 raise_code(e, n->raise), a, b);
 	case TK_AMP:
 		return xasprintf("((__s64)(%s) & (__s64)(%s))", l, r);
 	case TK_PIPE:
@@ -164,11 +324,11 @@ static char *binop(Emitter *e, Node *n)
 	case TK_CARET:
 		return xasprintf("((__s64)(%s) ^ (__s64)(%s))", l, r);
 	case TK_DSTAR: {
-		long long ex = n->cval;  /* the checker proved it constant */
 		Str s = {0};
-		str_printf(&s, "({ __s64 %s = %s, %s = 1; ", a, l, x);
-		for (long long i = 0; i < ex; i++)
-			str_printf(&s, "if (__builtin_mul_overflow(%s, %s, &%s)) __PYB_RAISE(%d); ", x, a, x, n->raise->id);
+		char *rz = raise_code(e, n->raise);
+		str_printf(&s, "({ __s64 %s = %s, %s = 1; (void)(%s); ", a, l, x, r);
+		for (long long i = 0; i < n->cval; i++)
+			str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
 		str_printf(&s, "%s; })", x);
 		return s.buf;
 	}
@@ -193,33 +353,118 @@ static const char *val_ctype(Type *t)
 	return t->kind == TY_STR ? "const char *" : "__s64 ";
 }
 
+/* ---- maps ---------------------------------------------------------------------- */
+
+static MapDecl *map_of(Node *n)
+{
+	return n->sym->data;
+}
+
+/* C statements copying a str value into a buffer of capacity cap (NUL-padded). */
+static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
+{
+	char *src = expr(e, v);
+	int m = v->type->size;
+	if (m <= cap) {
+		if (m < cap)
+			return xasprintf("__builtin_memcpy(%s, %s, %d); __builtin_memset(%s + %d, 0, %d);", dst, src, m, dst, m,
+					 cap - m);
+		return xasprintf("__builtin_memcpy(%s, %s, %d);", dst, src, m);
+	}
+	/* the value may be longer than the destination: ValueError if it is */
+	const char *t = tmp(e);
+	return xasprintf("{ const char *%s = %s; if (__pyb_strlen(%s, %d) >= %d) %s __builtin_memcpy(%s, %s, %d); }", t, src,
+			 t, m, cap, raise_code(e, v->store_raise), dst, t, cap);
+}
+
+/* The statements that build the key of map m from node k; *kptr gets a
+ * C pointer expression to it. Used inside statement expressions, so the
+ * key is computed exactly where Python evaluates it. */
+static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
+{
+	Type *kt = m->type->key;
+	if (kt->kind == TY_STR) {
+		const char *b = buffer(e, kt->size);
+		*kptr = b;
+		return str_copy(e, b, kt->size, k);
+	}
+	const char *t = tmp(e);
+	*kptr = xasprintf("&%s", t);
+	return xasprintf("%s %s = %s;", ty_ctype(kt), t, int_for_store(e, k, kt));
+}
+
+/* d[k]: a Hash is a collections.defaultdict, so a missing key is inserted
+ * with the zero value (MapFullError when there is no room) */
+static char *map_read(Emitter *e, Node *n)
+{
+	MapDecl *m = map_of(n->lhs);
+	const char *kp, *v = tmp(e), *z = tmp(e), *err = tmp(e);
+	const char *vt = ty_ctype(m->type->val);
+	char *setup = key_setup(e, m, n->rhs, &kp);
+	return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) { %s %s = 0; long %s = "
+			 "bpf_map_update_elem(&%s, %s, &%s, __PYB_NOEXIST); if (%s && %s != -__PYB_EEXIST) %s "
+			 "%s = bpf_map_lookup_elem(&%s, %s); } %s ? %s : 0; })",
+			 setup, vt, v, m->cname, kp, v, vt, z, err, m->cname, kp, z, err, err, raise_code(e, n->raise), v,
+			 m->cname, kp, v, load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
+}
+
+/* d.get(k, default) */
+static char *map_get(Emitter *e, Node *n)
+{
+	MapDecl *m = map_of(n->lhs);
+	const char *kp, *v = tmp(e), *d = tmp(e);
+	char *setup = key_setup(e, m, n->rhs, &kp);
+	char *dv = expr(e, VEC_AT(n->elts, 1));
+	return xasprintf("({ %s __s64 %s = %s; %s *%s = bpf_map_lookup_elem(&%s, %s); %s ? %s : %s; })", setup, d, dv,
+			 ty_ctype(m->type->val), v, m->cname, kp, v,
+			 load_int(e, m->type->val, xasprintf("*%s", v), n->raise), d);
+}
+
+/* k in d, k not in d */
+static char *map_contains(Emitter *e, Node *n)
+{
+	Node *mn = VEC_AT(n->elts, 0);
+	MapDecl *m = map_of(mn);
+	const char *kp;
+	char *setup = key_setup(e, m, n->lhs, &kp);
+	return xasprintf("({ %s bpf_map_lookup_elem(&%s, %s) %s 0; })", setup, m->cname, kp,
+			 n->cmpops[0] == CMP_IN ? "!=" : "==");
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
 static char *compare(Emitter *e, Node *n)
 {
 	Str s = {0};
 	const char *r = tmp(e), *prev = tmp(e);
 	Type *pt = n->lhs->type;
-	str_printf(&s, "({ int %s = 1; %s%s = %s; ", r, val_ctype(pt), prev, expr(e, n->lhs));
+	if (n->cmpops[0] == CMP_IN || n->cmpops[0] == CMP_NOT_IN)
+		return map_contains(e, n);
+	/* a < b < c: each operand is evaluated once, and only if the
+	 * comparisons before it held; each step nests in the previous one */
+	str_printf(&s, "({ int %s; %s%s = %s; ", r, val_ctype(pt), prev, expr(e, n->lhs));
 	for (int i = 0; i < n->elts.len; i++) {
 		Node *o = VEC_AT(n->elts, i);
 		const char *cur = tmp(e);
 		if (i)
-			str_printf(&s, "if (%s) { ", r);
-		str_printf(&s, "%s%s = %s; %s = %s; ", val_ctype(o->type), cur, expr(e, o), r,
+			str_printf(&s, "if (%s) ", r);
+		str_printf(&s, "{ %s%s = %s; %s = %s; ", val_ctype(o->type), cur, expr(e, o), r,
 			   cmp_pair(pt, prev, o->type, cur, n->cmpops[i]));
-		if (i)
-			str_puts(&s, "} ");
-		/* the next comparison's left operand is this one's right */
-		str_printf(&s, "%s%s = %s; ", val_ctype(o->type), tmp(e), cur);
-		prev = xasprintf("__t%d", e->tmp - 1);
+		prev = cur;
 		pt = o->type;
 	}
+	for (int i = 0; i < n->elts.len; i++)
+		str_puts(&s, "} ");
 	str_printf(&s, "%s; })", r);
 	return s.buf;
 }
 
 static char *call(Emitter *e, Node *n)
 {
-	const char *f = n->lhs->name;
+	const char *f;
+	if (n->op == 'g')
+		return map_get(e, n);
+	f = n->lhs->name;
 	if (!strcmp(f, "pid"))
 		return xstrdup("((__s64)(bpf_get_current_pid_tgid() >> 32))");
 	if (!strcmp(f, "tid"))
@@ -239,6 +484,16 @@ static char *call(Emitter *e, Node *n)
 	ICE("call to %s", f);
 }
 
+static char *name_value(Emitter *e, Node *n)
+{
+	Sym *y = n->sym;
+	if (y->kind == SYM_GLOBAL) {
+		GlobalDecl *g = y->data;
+		return load_int(e, g->type, g->cname, n->raise);
+	}
+	return xstrdup(y->cname);
+}
+
 static char *expr(Emitter *e, Node *n)
 {
 	switch (n->kind) {
@@ -251,7 +506,7 @@ static char *expr(Emitter *e, Node *n)
 	case ND_STR:
 		return c_string(n->tok->str, n->tok->slen);
 	case ND_NAME:
-		return xstrdup(n->sym->cname);
+		return name_value(e, n);
 	case ND_BINOP:
 		return binop(e, n);
 	case ND_UNARY: {
@@ -263,10 +518,12 @@ static char *expr(Emitter *e, Node *n)
 		if (n->op == TK_TILDE)
 			return xasprintf("(~(__s64)(%s))", v);
 		const char *a = tmp(e);
-		return xasprintf("({ __s64 %s = %s; if (%s == (-9223372036854775807LL - 1)) __PYB_RAISE(%d); -%s; })", a, v, a,
-				 n->raise->id, a);
+		return xasprintf("({ __s64 %s = %s; if (%s == (-9223372036854775807LL - 1)) %s -%s; })", a, v, a,
+				 raise_code(e, n->raise), a);
 	}
 	case ND_BOOLOP: {
+		/* Python returns the deciding operand; the right operands run
+		 * only when Python would run them */
 		const char *x = tmp(e);
 		Str s = {0};
 		Node *first = VEC_AT(n->elts, 0);
@@ -284,6 +541,8 @@ static char *expr(Emitter *e, Node *n)
 		return xasprintf("(%s ? (__s64)(%s) : (__s64)(%s))", truth(e, n->test), expr(e, n->lhs), expr(e, n->rhs));
 	case ND_CALL:
 		return call(e, n);
+	case ND_SUBSCRIPT:
+		return map_read(e, n);
 	default:
 		ICE("expression %s", node_names[n->kind]);
 	}
@@ -293,51 +552,11 @@ static char *expr(Emitter *e, Node *n)
 
 static void block(Emitter *e, Vec *body);
 
-/* Copy a str value into a buffer of capacity cap (NUL-padded). */
-static void store_str(Emitter *e, const char *dst, int cap, Node *v)
-{
-	char *src = expr(e, v);
-	int m = v->type->size;
-	if (m <= cap) {
-		line(e, "__builtin_memcpy(%s, %s, %d);", dst, src, m);
-		if (m < cap)
-			line(e, "__builtin_memset(%s + %d, 0, %d);", dst, m, cap - m);
-		return;
-	}
-	/* the value may be longer than the destination: ValueError if it is */
-	const char *t = tmp(e);
-	line(e, "{ const char *%s = %s; if (__pyb_strlen(%s, %d) >= %d) __PYB_RAISE(%d); __builtin_memcpy(%s, %s, %d); }", t,
-	     src, t, m, cap, v->store_raise->id, dst, t, cap);
-}
-
-
-
-static MapDecl *map_of(Node *subscript)
-{
-	return ((Sym *)subscript->lhs->sym)->data;
-}
-
-/* Declare and fill the key of map[key]; returns the C name of the key. */
-static const char *map_key(Emitter *e, Node *sub)
-{
-	MapDecl *m = map_of(sub);
-	Type *kt = m->type->key;
-	if (kt->kind == TY_STR) {
-		const char *b = buffer(e, kt->size);
-		store_str(e, b, kt->size, sub->rhs);
-		return b;
-	}
-	const char *k = tmp(e);
-	line(e, "%s %s = %s;", ty_ctype(kt), k, int_for_store(e, sub->rhs, kt));
-	return k;
-}
-
 static void print_stmt(Emitter *e, Node *call)
 {
 	PrintSite *p = VEC_AT(e->prog->prints, call->id);
 	const char *r = tmp(e);
 	Vec args = {0};
-	int nargs = 0;
 
 	line(e, "{");
 	e->indent++;
@@ -357,7 +576,6 @@ static void print_stmt(Emitter *e, Node *call)
 	for (int i = 0; i < args.len; i++) {
 		Node *a = VEC_AT(args, i);
 		line(e, "%s__a%d = %s;", val_ctype(a->type), i, expr(e, a));
-		nargs++;
 	}
 	line(e, "struct __pyb_rec%d *%s = bpf_ringbuf_reserve(&__pyb_events, sizeof(*%s), 0);", p->id, r, r);
 	line(e, "if (!%s) {", r);
@@ -383,17 +601,199 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 {
 	if (tg->kind == ND_NAME) {
 		Sym *y = tg->sym;
-		if (y->type->kind == TY_STR)
-			store_str(e, y->cname, y->type->size, value);
-		else
+		if (y->kind == SYM_GLOBAL) {
+			GlobalDecl *g = y->data;
+			line(e, "%s = %s;", g->cname, int_for_store(e, value, g->type));
+		} else if (y->type->kind == TY_STR) {
+			line(e, "%s", str_copy(e, y->cname, y->type->size, value));
+		} else {
 			line(e, "%s = %s;", y->cname, int_for_store(e, value, y->type));
+		}
 		return;
 	}
-	/* map[key] = value */
-	MapDecl *m = map_of(tg);
-	const char *k = map_key(e, tg), *v = tmp(e);
-	line(e, "{ %s %s = %s; if (bpf_map_update_elem(&%s, &%s, &%s, __PYB_ANY)) __PYB_RAISE(%d); }",
-	     ty_ctype(m->type->val), v, int_for_store(e, value, m->type->val), m->cname, k, v, tg->raise->id);
+	/* map[key] = value: Python evaluates the value, then the key */
+	MapDecl *m = map_of(tg->lhs);
+	const char *v = tmp(e), *kp;
+	line(e, "{");
+	e->indent++;
+	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, int_for_store(e, value, m->type->val));
+	line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+	line(e, "if (bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)) %s", m->cname, kp, v, raise_code(e, tg->raise));
+	e->indent--;
+	line(e, "}");
+}
+
+static void augassign(Emitter *e, Node *s)
+{
+	Node *tg = s->target;
+	Sym *y;
+	if (tg->kind == ND_SUBSCRIPT) {
+		/* d[k] += n: lookup-or-init and an atomic add (bpf/pybpf.h) */
+		MapDecl *m = map_of(tg->lhs);
+		const char *kp, *d = tmp(e), *rc = tmp(e);
+		Type *vt = m->type->val;
+		line(e, "{");
+		e->indent++;
+		line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+		line(e, "__s64 %s = %s;", d, expr(e, s->value));
+		if (s->op == TK_MINUS)
+			line(e, "if (%s == (-9223372036854775807LL - 1)) %s %s = -%s;", d, raise_at(e, tg->raise, 1), d, d);
+		line(e, "int %s = __pyb_map_add_%c%d(&%s, %s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8, m->cname, kp, d);
+		line(e, "if (%s == 1) %s", rc, raise_code(e, tg->raise));
+		line(e, "if (%s == 2) %s", rc, raise_at(e, tg->raise, 1));
+		e->indent--;
+		line(e, "}");
+		return;
+	}
+	y = tg->sym;
+	if (y->kind == SYM_GLOBAL) {
+		/* global += n: atomic for 4- and 8-byte variables */
+		GlobalDecl *g = y->data;
+		Type *t = g->type;
+		const char *d = tmp(e), *old = tmp(e);
+		char fits[16];
+		snprintf(fits, sizeof(fits), "%c%d", t->is_signed ? 's' : 'u', t->size * 8);
+		line(e, "{");
+		e->indent++;
+		line(e, "__s64 %s = %s;", d, expr(e, s->value));
+		if (s->op == TK_MINUS)
+			line(e, "if (%s == (-9223372036854775807LL - 1)) %s %s = -%s;", d, raise_code(e, s->raise), d, d);
+		if (t->size >= 4)
+			line(e, "%s %s = __sync_fetch_and_add(&%s, (%s)%s);", ty_ctype(t), old, g->cname, ty_ctype(t), d);
+		else
+			line(e, "%s %s = %s; %s = (%s)(%s + %s);", ty_ctype(t), old, g->cname, g->cname, ty_ctype(t), old, d);
+		line(e, "if (!__pyb_add_fits_%s(%s, %s)) %s", fits, old, d, raise_code(e, s->raise));
+		e->indent--;
+		line(e, "}");
+		return;
+	}
+	Node fake = *s;
+	fake.kind = ND_BINOP;
+	fake.lhs = tg;
+	fake.rhs = s->value;
+	fake.raise = s->raise;
+	char *v = binop(e, &fake);
+	if (y->type->kind == TY_FIXED) {
+		long long lo, hi;
+		const char *x = tmp(e);
+		range_of(y->type, &lo, &hi);
+		line(e, "{ __s64 %s = %s; if (%s < %s || %s > %s) %s %s = %s; }", x, v, x, c_ll(lo), x, c_ll(hi),
+		     raise_code(e, s->store_raise), y->cname, x);
+	} else {
+		line(e, "%s = %s;", y->cname, v);
+	}
+}
+
+static Frame *push_frame(Emitter *e, int kind, Node *n)
+{
+	Frame *f;
+	if (e->nframes == (int)(sizeof(e->frames) / sizeof(e->frames[0])))
+		error_at(n->tok->loc, "loops and try statements are nested too deeply (at most 128)");
+	f = &e->frames[e->nframes++];
+	f->kind = kind;
+	f->node = n;
+	f->n = e->tmp++;
+	f->phase = PH_BODY;
+	return f;
+}
+
+/* for i in range(a, b, step): a BPF open-coded iterator over 0..len-1 */
+static void for_stmt(Emitter *e, Node *s)
+{
+	Node *it = s->iter;
+	Node *a0 = VEC_AT(it->elts, 0);
+	Node *a1 = it->elts.len > 1 ? VEC_AT(it->elts, 1) : NULL;
+	Node *a2 = it->elts.len > 2 ? VEC_AT(it->elts, 2) : NULL;
+	int n = e->tmp++;
+	Frame *f;
+
+	line(e, "{");
+	e->indent++;
+	if (a1) {
+		line(e, "__s64 __lo%d = %s;", n, expr(e, a0));
+		line(e, "__s64 __hi%d = %s;", n, expr(e, a1));
+	} else {
+		line(e, "__s64 __lo%d = 0;", n);
+		line(e, "__s64 __hi%d = %s;", n, expr(e, a0));
+	}
+	line(e, "__s64 __st%d = %s;", n, a2 ? expr(e, a2) : "1");
+	line(e, "if (__st%d == 0) %s", n, raise_code(e, it->raise));
+	line(e, "__u64 __len%d = __pyb_range_len(__lo%d, __hi%d, __st%d);", n, n, n, n);
+	line(e, "if (__len%d > __PYB_MAX_LOOPS) %s", n, raise_at(e, it->raise, 1));
+	f = push_frame(e, FR_LOOP, s);
+	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
+	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
+	line(e, "int *__p%d;", n);
+	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
+	e->indent++;
+	line(e, "%s = (__s64)((__u64)__lo%d + (__u64)(__s64)*__p%d * (__u64)__st%d);", s->target->sym->cname, n, n, n);
+	block(e, &s->body);
+	line(e, "__pyb_cont%d: ;", f->n);
+	e->indent--;
+	line(e, "}");
+	e->nframes--;
+	line(e, "bpf_iter_num_destroy(&__it%d);", f->n);
+	block(e, &s->orelse);
+	line(e, "goto __pyb_end%d;", f->n);
+	e->indent--;
+	line(e, "__pyb_brk%d:", f->n);
+	line(e, "\tbpf_iter_num_destroy(&__it%d);", f->n);
+	line(e, "__pyb_end%d: ;", f->n);
+	line(e, "}");
+}
+
+static void try_stmt(Emitter *e, Node *s)
+{
+	Frame *f = push_frame(e, FR_TRY, s);
+	int n = f->n, depth = e->nframes - 1;
+	bool fin = s->finalbody.len > 0;
+
+	str_printf(&e->decls, "\t__s64 __pyb_cs%d = 0, __pyb_cc%d = 0;\n", n, n);
+	if (fin) {
+		str_printf(&e->decls, "\tint __pyb_pk%d = 0;\n\t__s64 __pyb_ps%d = 0, __pyb_pc%d = 0;\n", n, n, n);
+		line(e, "__pyb_pk%d = 0;", n);
+	}
+	line(e, "(void)__pyb_cs%d; (void)__pyb_cc%d;", n, n);
+	block(e, &s->body);
+	f->phase = PH_ELSE;
+	block(e, &s->orelse);
+	line(e, "goto __pyb_tend%d;", n);
+	f->phase = PH_HANDLER;
+	for (int j = 0; j < s->handlers.len; j++) {
+		Node *h = VEC_AT(s->handlers, j);
+		line(e, "__pyb_h%d_%d: ;", n, j);
+		line_directive(e, h);
+		block(e, &h->body);
+		line(e, "goto __pyb_tend%d;", n);
+	}
+	line(e, "__pyb_tend%d: ;", n);
+	if (fin) {
+		f->phase = PH_FINALLY;
+		line(e, "__pyb_f%d: ;", n);
+		block(e, &s->finalbody);
+		e->nframes--;
+		/* what was pending when the finally began goes on outward */
+		line(e, "if (__pyb_pk%d == %d) %s", n, PEND_EXC,
+		     raise_dynamic(e, depth - 1, xasprintf("__pyb_ps%d", n), xasprintf("__pyb_pc%d", n)));
+		line(e, "if (__pyb_pk%d == %d) %s", n, PEND_RETURN, return_code(e, depth - 1));
+		for (int i = depth - 1; i >= 0; i--)
+			if (e->frames[i].kind == FR_LOOP) {
+				line(e, "if (__pyb_pk%d == %d) %s", n, PEND_BREAK, jump_code(e, depth - 1, PEND_BREAK));
+				line(e, "if (__pyb_pk%d == %d) %s", n, PEND_CONTINUE, jump_code(e, depth - 1, PEND_CONTINUE));
+				break;
+			}
+	} else {
+		e->nframes--;
+	}
+}
+
+/* The try frame whose handler we are in (for a bare raise). */
+static Frame *current_handler(Emitter *e)
+{
+	for (int i = e->nframes - 1; i >= 0; i--)
+		if (e->frames[i].kind == FR_TRY && e->frames[i].phase == PH_HANDLER)
+			return &e->frames[i];
+	ICE("bare raise outside a handler");
 }
 
 static void stmt(Emitter *e, Node *s)
@@ -406,70 +806,31 @@ static void stmt(Emitter *e, Node *s)
 	case ND_EXPR_STMT:
 		if (s->value->kind == ND_STR)
 			return;
-		if (s->value->kind == ND_CALL && !strcmp(s->value->lhs->name, "print")) {
+		if (s->value->kind == ND_CALL && s->value->lhs->kind == ND_NAME && !strcmp(s->value->lhs->name, "print")) {
 			print_stmt(e, s->value);
 			return;
 		}
 		line(e, "(void)%s;", expr(e, s->value));
 		return;
-	case ND_ASSIGN:
-		if (s->targets.len == 1) {
-			assign_to(e, VEC_AT(s->targets, 0), s->value);
-			return;
-		}
+	case ND_ASSIGN: {
 		/* a = b = value: evaluate once, then store left to right */
-		{
-			Node *first = VEC_AT(s->targets, 0);
-			assign_to(e, first, s->value);
-			for (int i = 1; i < s->targets.len; i++) {
-				Node *tg = VEC_AT(s->targets, i);
-				if (tg->kind == ND_NAME && first->kind == ND_NAME && tg->type->kind == TY_STR)
-					line(e, "__builtin_memcpy(%s, %s, %d);", ((Sym *)tg->sym)->cname,
-					     ((Sym *)first->sym)->cname, tg->type->size);
-				else
-					assign_to(e, tg, s->value);
-			}
-		}
-		return;
-	case ND_ANNASSIGN:
-		assign_to(e, s->target, s->value);
-		return;
-	case ND_AUGASSIGN: {
-		Node *tg = s->target;
-		if (tg->kind == ND_SUBSCRIPT) {
-			MapDecl *m = map_of(tg);
-			const char *k = map_key(e, tg), *d = tmp(e), *rc = tmp(e);
-			Type *vt = m->type->val;
-			char *dv = expr(e, s->value);
-			if (s->op == TK_MINUS)
-				line(e, "__s64 %s = %s; if (%s == (-9223372036854775807LL - 1)) __PYB_RAISE(%d); %s = -%s;", d, dv, d,
-				     tg->raise->id + 1, d, d);
+		Node *first = VEC_AT(s->targets, 0);
+		assign_to(e, first, s->value);
+		for (int i = 1; i < s->targets.len; i++) {
+			Node *tg = VEC_AT(s->targets, i);
+			if (tg->kind == ND_NAME && first->kind == ND_NAME && tg->type->kind == TY_STR)
+				line(e, "__builtin_memcpy(%s, %s, %d);", tg->sym->cname, first->sym->cname, tg->type->size);
 			else
-				line(e, "__s64 %s = %s;", d, dv);
-			line(e, "int %s = __pyb_map_add_%c%d(&%s, &%s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8,
-			     m->cname, k, d);
-			line(e, "if (%s == 1) __PYB_RAISE(%d);", rc, tg->raise->id);
-			line(e, "if (%s == 2) __PYB_RAISE(%d);", rc, tg->raise->id + 1);
-			return;
-		}
-		Sym *y = tg->sym;
-		Node fake = *s;
-		fake.kind = ND_BINOP;
-		fake.lhs = tg;
-		fake.rhs = s->value;
-		fake.raise = s->raise;
-		char *v = binop(e, &fake);
-		if (y->type->kind == TY_FIXED) {
-			long long lo, hi;
-			const char *x = tmp(e);
-			range_of(y->type, &lo, &hi);
-			line(e, "{ __s64 %s = %s; if (%s < %s || %s > %s) __PYB_RAISE(%d); %s = %s; }", x, v, x, c_ll(lo), x,
-			     c_ll(hi), s->store_raise->id, y->cname, x);
-		} else {
-			line(e, "%s = %s;", y->cname, v);
+				assign_to(e, tg, s->value);
 		}
 		return;
 	}
+	case ND_ANNASSIGN:
+		assign_to(e, s->target, s->value);
+		return;
+	case ND_AUGASSIGN:
+		augassign(e, s);
+		return;
 	case ND_IF:
 		line(e, "if (%s) {", truth(e, s->test));
 		e->indent++;
@@ -484,7 +845,43 @@ static void stmt(Emitter *e, Node *s)
 		line(e, "}");
 		return;
 	case ND_RETURN:
-		line(e, "return 0;");
+		line(e, "%s", return_code(e, e->nframes - 1));
+		return;
+	case ND_FOR:
+		for_stmt(e, s);
+		return;
+	case ND_BREAK:
+		line(e, "%s", jump_code(e, e->nframes - 1, PEND_BREAK));
+		return;
+	case ND_CONTINUE:
+		line(e, "%s", jump_code(e, e->nframes - 1, PEND_CONTINUE));
+		return;
+	case ND_TRY:
+		try_stmt(e, s);
+		return;
+	case ND_RAISE:
+		if (!s->value) {
+			Frame *f = current_handler(e);
+			int i = f - e->frames;
+			/* the handler's own try no longer catches; its finally still runs */
+			line(e, "%s", raise_dynamic(e, i, xasprintf("__pyb_cs%d", f->n), xasprintf("__pyb_cc%d", f->n)));
+			return;
+		}
+		line(e, "%s", raise_code(e, s->raise));
+		return;
+	case ND_ASSERT:
+		line(e, "if (!%s) %s", truth(e, s->test), raise_code(e, s->raise));
+		return;
+	case ND_DEL:
+		for (int i = 0; i < s->targets.len; i++) {
+			Node *t = VEC_AT(s->targets, i);
+			MapDecl *m = map_of(t->lhs);
+			const char *kp;
+			char *setup = key_setup(e, m, t->rhs, &kp);
+			line(e, "{ %s if (bpf_map_delete_elem(&%s, %s)) %s }", setup, m->cname, kp, raise_code(e, t->raise));
+		}
+		return;
+	case ND_GLOBAL:
 		return;
 	default:
 		ICE("statement %s", node_names[s->kind]);
@@ -505,6 +902,7 @@ static void probe(Emitter *e, Probe *p)
 	e->decls = (Str){0};
 	e->body = (Str){0};
 	e->indent = 1;
+	e->nframes = 0;
 	for (int i = 0; i < locals->len; i++) {
 		Sym *y = VEC_AT(*locals, i);
 		if (y->type->kind == TY_CTX)
@@ -545,6 +943,10 @@ void emit_program(Prog *prog, Str *out)
 	for (int i = 0; i < prog->consts.len; i++) {
 		ConstDecl *k = VEC_AT(prog->consts, i);
 		str_printf(out, "const volatile __s64 %s = %s;\n", k->cname, c_ll(k->value));
+	}
+	for (int i = 0; i < prog->globals.len; i++) {
+		GlobalDecl *g = VEC_AT(prog->globals, i);
+		str_printf(out, "%s %s SEC(\".data\") = %s;\n", ty_ctype(g->type), g->cname, c_ll(g->init));
 	}
 	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
 			"__u64 __pyb_exc[%d] SEC(\".bss\");\n"

@@ -317,7 +317,7 @@ int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
 
-typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE } SymKind;
+typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC } SymKind;
 
 typedef struct Sym {
 	SymKind kind;
@@ -325,7 +325,7 @@ typedef struct Sym {
 	const char *cname;    /* its C spelling */
 	struct Type *type;
 	Node *decl;           /* where it was declared (for notes) */
-	void *data;           /* MapDecl*, ConstDecl*, Probe* */
+	void *data;           /* MapDecl*, ConstDecl*, Probe*, GlobalDecl*, ExcClass* */
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 } Sym;
 
@@ -369,8 +369,27 @@ typedef struct RaiseSite {
 	int id;
 	Loc loc;
 	const char *exc;      /* "OverflowError" */
+	int cls;              /* its class: index in Prog.classes */
+	const char *msg;      /* raise X("msg") / assert c, "msg": shown in the report */
 	const char *func;     /* the probe it is in */
 } RaiseSite;
+
+/* An exception class: the built-in ones, then the program's own
+ * `class E(Exception)`. At most 64, so a set of classes is a u64 mask. */
+typedef struct ExcClass {
+	const char *name;
+	int parent;           /* -1 for BaseException */
+	uint64_t descendants; /* mask: itself and every subclass */
+	Node *decl;           /* NULL for built-ins */
+} ExcClass;
+
+/* A module-level mutable scalar: `total: int = 0`. */
+typedef struct GlobalDecl {
+	const char *name, *cname;
+	Type *type;           /* storage type: TY_FIXED or TY_BOOL (int is i64) */
+	int64_t init;
+	Node *decl;
+} GlobalDecl;
 
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
@@ -390,6 +409,8 @@ typedef struct Prog {
 	Vec probes;           /* Probe* */
 	Vec prints;           /* PrintSite* */
 	Vec raises;           /* RaiseSite* */
+	Vec classes;          /* ExcClass* */
+	Vec globals;          /* GlobalDecl* */
 } Prog;
 
 /* Resolve names, infer and check types, collect maps/probes/print sites.

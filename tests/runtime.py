@@ -300,3 +300,39 @@ def compile_outputs():
     subprocess.run([PYBPF, "compile", ex, "-o", o], check=True)
     head = open(o, "rb").read(20)
     assert head[:4] == b"\x7fELF" and head[18] == 247, "not a BPF ELF object (e_machine 247)"
+
+
+@test
+def non_root_is_told_what_is_missing():
+    """Without privileges, load says which capability is missing; check still works."""
+    ex = os.path.join(ROOT, "examples", "hello.py")
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+    p = subprocess.run(drop + [PYBPF, "load", ex], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1, p
+    check(p.stderr, "pybpf: error: loading BPF programs needs root or the CAP_BPF and CAP_PERFMON "
+                    "capabilities (missing: CAP_BPF, CAP_PERFMON); run it with sudo\n")
+    p = subprocess.run(drop + [PYBPF, "check", ex], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == "", p
+
+
+def semantics_test(path):
+    """The kernel computes exactly what CPython computes under pybpf's rules
+    (tests/pyref.py): same printed lines, same maps, same uncaught exceptions."""
+    import pyref
+    n = 8
+    src = open(path).read()
+    with Loader(src, ["-D", f"PID={os.getpid()}"], name=os.path.basename(path)) as ld:
+        getppid_n(n)
+        out, err = ld.finish()
+    ref = pyref.Probe(ld.path, {"PID": os.getpid()})
+    for _ in range(n):
+        for name in ref.probes():
+            ref.call(name)
+    check(out, ref.out.getvalue() + ref.maps_text(), "kernel vs CPython output")
+    report = "".join(l + "\n" for l in err.splitlines() if " time" in l and not l.startswith("Attached"))
+    check(report, ref.report(), "uncaught exceptions")
+
+
+for _f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):
+    if _f.endswith(".py"):
+        TESTS.append((f"semantics_{_f[:-3]}", lambda p=os.path.join(ROOT, "tests", "semantics", _f): semantics_test(p)))

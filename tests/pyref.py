@@ -1,0 +1,291 @@
+"""The reference semantics: run a probe file in CPython, with pybpf's rules.
+
+pybpf promises Python's meaning, with exactly these differences, all of
+which raise instead of computing something else:
+
+  - an int result outside 64-bit signed range raises OverflowError;
+  - storing into u8..u64 / i8..i64 (annotated locals, module-level
+    variables, map keys and values) raises OverflowError when out of range;
+  - a str longer than its capacity N-1 raises ValueError when stored;
+  - a map that is full raises MapFullError.
+
+This module applies those rules to CPython by rewriting the probe's AST
+(arithmetic goes through checking functions, typed stores are checked) and
+running it with python/pybpf as the `pybpf` module. The runtime tests
+compare what the kernel printed with what this computes.
+"""
+import ast
+import collections
+import io
+import os
+import sys
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+import pybpf  # noqa: E402
+
+I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _int(v):
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def _chk(v):
+    if not isinstance(v, bool) and isinstance(v, int) and not I64_MIN <= v <= I64_MAX:
+        raise OverflowError("int does not fit in 64 bits")
+    return v
+
+
+_OPS = {
+    "Add": lambda a, b: a + b, "Sub": lambda a, b: a - b, "Mult": lambda a, b: a * b,
+    "FloorDiv": lambda a, b: a // b, "Mod": lambda a, b: a % b, "Pow": lambda a, b: a ** b,
+    "LShift": lambda a, b: a << b, "RShift": lambda a, b: a >> b,
+    "BitAnd": lambda a, b: a & b, "BitOr": lambda a, b: a | b, "BitXor": lambda a, b: a ^ b,
+}
+
+
+def binop(op, a, b):
+    return _chk(_OPS[op](_int(a), _int(b)))
+
+
+def neg(a):
+    return _chk(-_int(a))
+
+
+def store(v, t):
+    """Store v into a value of annotated type t (u8..i64, int, bool, str[N])."""
+    if isinstance(t, type) and issubclass(t, pybpf._Int):
+        lo = -(1 << (t.bits - 1)) if t.signed else 0
+        hi = (1 << (t.bits - 1)) - 1 if t.signed else (1 << t.bits) - 1
+        if not lo <= v <= hi:
+            raise OverflowError(f"{v} does not fit in {t.__name__}")
+        return v
+    cap = getattr(t, "cap", None)
+    if cap is not None and len(v.encode()) >= cap:
+        raise ValueError(f"string too long for str[{cap}]")
+    return v
+
+
+class _Str(pybpf.str):
+    cap = None
+
+
+def _str_type(cap):
+    return type(f"str[{cap}]", (_Str,), {"cap": cap})
+
+
+class _TypedHash(collections.defaultdict):
+    key_t = val_t = None
+    max_entries = 10240
+
+    def __init__(self, max_entries=10240):
+        super().__init__(int)
+        self.max_entries = max_entries
+
+    def __missing__(self, key):
+        if len(self) >= self.max_entries:
+            raise pybpf.MapFullError("map is full")
+        return super().__missing__(key)
+
+    def __setitem__(self, k, v):
+        store(k, self.key_t)
+        store(v, self.val_t)
+        if k not in self and len(self) >= self.max_entries:
+            raise pybpf.MapFullError("map is full")
+        super().__setitem__(k, v)
+
+    def get(self, k, default=None):
+        store(k, self.key_t)
+        return super().get(k, default)
+
+    def __contains__(self, k):
+        store(k, self.key_t)
+        return super().__contains__(k)
+
+
+def _hash_class(kv):
+    k, v = kv
+    return type("Hash", (_TypedHash,), {"key_t": k, "val_t": v})
+
+
+class _Rewrite(ast.NodeTransformer):
+    """Arithmetic through binop/neg; typed stores through store()."""
+
+    def __init__(self, module_types):
+        self.module_types = module_types   # global name -> annotation source
+        self.local_types = {}
+
+    def _call(self, fn, args, node):
+        return ast.copy_location(ast.Call(ast.Attribute(ast.Name("__pyref", ast.Load()), fn, ast.Load()), args, []), node)
+
+    def visit_FunctionDef(self, node):
+        self.local_types = {}
+        self.globals = set()
+        self.generic_visit(node)
+        return node
+
+    def visit_Global(self, node):
+        self.globals.update(node.names)
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        return self._call("binop", [ast.Constant(type(node.op).__name__), node.left, node.right], node)
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            return self._call("neg", [node.operand], node)
+        return node
+
+    def _typed(self, name):
+        if name in self.local_types:
+            return self.local_types[name]
+        if name in getattr(self, "globals", ()) and name in self.module_types:
+            return self.module_types[name]
+        return None
+
+    def visit_AnnAssign(self, node):
+        self.generic_visit(node)
+        if not self_is_function(self) and isinstance(node.value, ast.Call) and isinstance(node.annotation, ast.Subscript):
+            # m: Hash[K, V] = Hash(...): build the typed map the annotation names
+            node.value.func = node.annotation
+            return node
+        if isinstance(node.target, ast.Name) and node.value is not None and self_is_function(self):
+            self.local_types[node.target.id] = node.annotation
+            node.value = self._call("store", [node.value, node.annotation], node.value)
+        return node
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            t = self._typed(node.targets[0].id)
+            if t is not None:
+                node.value = self._call("store", [node.value, t], node.value)
+        return node
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        op = type(node.op).__name__
+        if isinstance(node.target, ast.Name):
+            load = ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target)
+            value = self._call("binop", [ast.Constant(op), load, node.value], node)
+            t = self._typed(node.target.id)
+            if t is not None:
+                value = self._call("store", [value, t], node)
+            return ast.copy_location(ast.Assign([node.target], value), node)
+        if isinstance(node.target, ast.Subscript):
+            # d[k] += v  ->  __pyref.augitem(d, k, op, v): key evaluated once
+            t = node.target
+            return ast.copy_location(ast.Expr(self._call("augitem", [t.value, t.slice, ast.Constant(op), node.value], node)), node)
+        return node
+
+
+def self_is_function(rw):
+    return hasattr(rw, "globals")
+
+
+def augitem(d, k, op, v):
+    d[k] = binop(op, d[k], v)
+
+
+class Probe:
+    """A probe file loaded into CPython under pybpf's rules."""
+
+    def __init__(self, path, consts=None):
+        self.path = path
+        src = open(path).read()
+        tree = ast.parse(src, path)
+        module_types = {}
+        for st in tree.body:
+            if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
+                module_types[st.target.id] = st.annotation
+        tree = _Rewrite(module_types).visit(tree)
+        ast.fix_missing_locations(tree)
+        self.out = io.StringIO()
+        ns = {"__name__": "probe", "__pyref": sys.modules[__name__]}
+        shim = dict(vars(pybpf))
+        shim["Hash"] = shim["LRUHash"] = shim["PerCPUHash"] = shim["LRUPerCPUHash"] = _Typed
+        shim["str"] = _StrFactory
+        shim["print"] = lambda *a, sep=" ", end="\n": self.out.write(sep.join(_show(x) for x in a) + end)
+        ns.update({k: shim[k] for k in pybpf.__all__ if k in shim})
+        ns["print"] = shim["print"]
+        # `from pybpf import *` inside the file must bring the shim's names
+        sys.modules["pybpf"] = _ShimModule(shim)
+        try:
+            exec(compile(tree, path, "exec"), ns)
+        finally:
+            sys.modules["pybpf"] = pybpf
+        for k, v in (consts or {}).items():
+            ns[k] = v
+        self.ns = ns
+        self.uncaught = collections.Counter()
+
+    def call(self, name):
+        fn = self.ns[name]
+        try:
+            fn(*([None] * fn.__code__.co_argcount))
+        except Exception as exc:
+            fr = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == self.path][-1]
+            exc_name = type(exc).__name__
+            # pybpf reports the message of `raise E("msg")` and `assert c, "msg"`
+            if fr.line.startswith(("raise ", "assert ")) and str(exc):
+                exc_name += f": {exc}"
+            self.uncaught[(fr.lineno, exc_name, name)] += 1
+
+    def probes(self):
+        return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")]
+
+    def maps_text(self):
+        """The loader's exit output: maps sorted by value, then globals."""
+        blocks, scalars = [], []
+        for name, v in self.ns.items():
+            if isinstance(v, _TypedHash):
+                if v:
+                    items = sorted(v.items(), key=lambda kv: (kv[1], _show(kv[0])))
+                    blocks.append("".join(f"{name}[{_show(k)}]: {val}\n" for k, val in items))
+        for name, t in self.module_types().items():
+            if name in self.ns and not isinstance(self.ns[name], _TypedHash):
+                scalars.append(f"{name}: {_show(self.ns[name])}\n")
+        text = "\n".join(blocks)
+        if scalars:
+            text += ("\n" if text else "") + "".join(scalars)
+        return text
+
+    def module_types(self):
+        tree = ast.parse(open(self.path).read())
+        out = {}
+        for st in tree.body:
+            if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
+                ann = ast.unparse(st.annotation)
+                if not ann.startswith(("Final", "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash")):
+                    out[st.target.id] = ann
+        return out
+
+    def report(self):
+        return "".join(f"{self.path}:{line}: {exc} in {fn}: {n} time{'s' if n != 1 else ''}\n"
+                       for (line, exc, fn), n in sorted(self.uncaught.items()))
+
+
+def _show(x):
+    return str(x)
+
+
+class _Typed:
+    def __class_getitem__(cls, kv):
+        return _hash_class(kv)
+
+
+class _StrFactory:
+    def __class_getitem__(cls, cap):
+        return _str_type(cap)
+
+
+class _ShimModule:
+    def __init__(self, names):
+        self.__dict__.update(names)
+        self.__all__ = list(pybpf.__all__)

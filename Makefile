@@ -121,3 +121,17 @@ fuzz: fuzz-build
 
 fuzz-regress: $(OUT)/fuzz/harness-asan
 	python3 tests/fuzz/regress_check.py
+
+# ---- unit test: pyc/btf.c and pyc/tpformat.c against the running kernel ----
+$(OUT)/btf-test: tests/unit/btf_test.c $(OUT)/pyc/btf.o $(OUT)/pyc/tpformat.o $(OUT)/pyc/util.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -Ipyc -o $@ $^ $(LDLIBS)
+
+# A BTF whose task_struct has a field the kernel lacks (tests/unit/fake_btf.c).
+$(OUT)/fake_btf.o: tests/unit/fake_btf.c
+	@mkdir -p $(OUT)
+	$(Q)clang-19 -target bpf -O2 -g -c -o $@ $<
+
+.PHONY: test-btf
+test-btf: $(OUT)/btf-test
+	$(OUT)/btf-test tests/unit

@@ -67,6 +67,9 @@ extern int *bpf_iter_num_next(struct bpf_iter_num *it) __attribute__((weak, sect
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __attribute__((weak, section(".ksyms")));
 #define __PYB_MAX_LOOPS (8 * 1024 * 1024)   /* the kernel's BPF_MAX_LOOPS */
 
+/* Always 0, but the verifier cannot know it: global data is writable. */
+volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
+
 /* len(range(a, b, s)) for s != 0, without overflow. */
 static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
 {

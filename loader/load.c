@@ -88,86 +88,123 @@ static Loc line_loc(SrcFile *f, int lineno)
 
 /* ---- verifier rejections ------------------------------------------------ */
 
+typedef struct LogLine {
+	const char *p;
+	int n;
+} LogLine;
+
+static bool starts(LogLine l, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return (size_t)l.n >= k && !strncmp(l.p, prefix, k);
+}
+
+/* A line of the instruction trace ("12: (b7) r1 = 0"), not a message. */
+static bool is_insn_line(LogLine l)
+{
+	int k = 0;
+	while (k < l.n && l.p[k] >= '0' && l.p[k] <= '9')
+		k++;
+	return k > 0 && k < l.n && l.p[k] == ':';
+}
+
+/* What the verifier's reason means for a Python programmer. */
+static const char *reason_hint(const char *reason)
+{
+	if (strstr(reason, "too large") || strstr(reason, "too complex"))
+		return "the verifier follows every path through the program and gave up here: inside a loop, "
+		       "branches on values that change from one iteration to the next multiply the paths it must "
+		       "check; fewer branches in the loop body, or fewer iterations, help";
+	if (strstr(reason, "unknown#195896080") || strstr(reason, "invalid func unknown#195896080"))
+		return "a kernel field or type this probe reads does not exist in the running kernel "
+		       "(the object was built against other kernel types)";
+	if (strstr(reason, "unknown func") || strstr(reason, "cannot use helper"))
+		return "this kernel does not offer that helper to this kind of probe";
+	return NULL;
+}
+
 /* Explain a failed load: which probe, which Python line (from the last
- * "; ... @ file:N" line info in the verifier log), the verifier's reason,
- * then the whole log between markers. */
-static void explain_load_failure(Prog *prog, int err)
+ * "; ... @ file:N" line info in the verifier log), the verifier's reason
+ * and what it means, then the end of the log between markers (all of it
+ * with -v). */
+static void explain_load_failure(Prog *prog, int err, bool verbose)
 {
 	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
 	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
 	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
-	const char *probe = NULL;
-	int pyline = 0;
+	const char *probe = NULL, *fname = prog->file->name, *base = strrchr(fname, '/');
+	Vec lines = {0};
 	char reason[512] = "";
-	const char *fname = prog->file->name;
+	const char *hint;
+	int pyline = 0;
 
+	base = base ? base + 1 : fname;
 	if (begin) {
 		/* "libbpf: prog 'NAME': -- BEGIN PROG LOAD LOG --" */
-		const char *q = begin;
+		const char *q = begin, *a, *p;
 		while (q > log && q[-1] != '\n')
 			q--;
-		const char *a = strstr(q, "prog '");
+		a = strstr(q, "prog '");
 		if (a && a < begin) {
 			a += 6;
-			const char *b = strchr(a, '\'');
-			probe = xstrndup(a, b - a);
+			probe = xstrndup(a, strchr(a, '\'') - a);
 		}
-		/* scan the log: remember the last line info and the last message */
-		const char *p = strchr(begin, '\n');
-		while (p && p < end) {
+		if (!end)
+			end = log + strlen(log);
+		for (p = strchr(begin, '\n'); p && p + 1 < end;) {
 			const char *nl = strchr(p + 1, '\n');
-			const char *ls = p + 1;
-			int n = nl ? (int)(nl - ls) : (int)strlen(ls);
-			if (ls >= end)
-				break;
-			if (n > 2 && ls[0] == ';') {
-				const char *at = NULL;
-				for (const char *x = ls; x + 3 < ls + n; x++)
-					if (x[0] == ' ' && x[1] == '@' && x[2] == ' ')
-						at = x + 3;
-				if (at) {
-					size_t fl = strlen(fname);
-					const char *base = strrchr(fname, '/');
-					const char *colon = memchr(at, ':', ls + n - at);
-					if (colon && ((size_t)(colon - at) == fl && !strncmp(at, fname, fl)))
-						pyline = atoi(colon + 1);
-					else if (colon && base && !strncmp(at, base + 1, colon - at))
-						pyline = atoi(colon + 1);
-				}
-			} else if (n > 0 && !(n >= 10 && !strncmp(ls, "processed ", 10)) && ls[0] != '\n' &&
-				   !(ls[0] >= '0' && ls[0] <= '9' && memchr(ls, ':', n) && strstr(ls, ") ") == NULL && 0)) {
-				/* a message line (not an instruction dump "12: (b7) ...") */
-				int is_insn = 0;
-				int k = 0;
-				while (k < n && ls[k] >= '0' && ls[k] <= '9')
-					k++;
-				if (k > 0 && k < n && ls[k] == ':')
-					is_insn = 1;
-				if (!is_insn && strncmp(ls, "func#", 5) && strncmp(ls, "from ", 5) && strncmp(ls, "last_idx", 8) &&
-				    strncmp(ls, "regs=", 5) && strncmp(ls, "verification time", 17) &&
-				    strncmp(ls, "stack depth", 11) && strncmp(ls, "libbpf:", 7) && strncmp(ls, "-- END", 6))
-					snprintf(reason, sizeof(reason), "%.*s", n, ls);
-			}
+			LogLine *l = xcalloc(1, sizeof(*l));
+			l->p = p + 1;
+			l->n = (nl && nl < end ? nl : end) - l->p;
+			vec_push(&lines, l);
 			p = nl;
 		}
 	}
+	for (int i = 0; i < lines.len; i++) {
+		LogLine l = *(LogLine *)VEC_AT(lines, i);
+		/* "; source text @ probe.py:12" is BTF line info */
+		if (l.n > 2 && l.p[0] == ';') {
+			for (int k = l.n - 3; k > 0; k--)
+				if (l.p[k] == ' ' && l.p[k + 1] == '@' && l.p[k + 2] == ' ') {
+					const char *at = l.p + k + 3, *colon = memchr(at, ':', l.p + l.n - at);
+					size_t fl = colon ? (size_t)(colon - at) : 0;
+					if (colon && ((fl == strlen(fname) && !strncmp(at, fname, fl)) ||
+						      (fl == strlen(base) && !strncmp(at, base, fl))))
+						pyline = atoi(colon + 1);
+					break;
+				}
+			continue;
+		}
+		if (starts(l, "processed ")) {
+			break;
+		}
+		if (l.n && !is_insn_line(l) && !starts(l, "verification time") && !starts(l, "stack depth") &&
+		    !starts(l, "mark_precise") && !starts(l, "arg#") && !starts(l, "func#") && !starts(l, "last_idx") &&
+		    !starts(l, "regs=") && !starts(l, "from ") && !starts(l, "frame"))
+			snprintf(reason, sizeof(reason), "%.*s", l.n, l.p);
+	}
 	fflush(stdout);
-	if (pyline > 0) {
-		Loc l = line_loc(prog->file, pyline);
-		error_begin(l, "the kernel's verifier rejected probe '%s'%s%s", probe ? probe : "?",
+	if (pyline > 0)
+		error_begin(line_loc(prog->file, pyline), "the kernel's verifier rejected probe '%s'%s%s", probe ? probe : "?",
 			    reason[0] ? ": " : "", reason);
-	} else {
+	else
 		fprintf(stderr, "pybpf: error: the kernel refused to load %s%s%s: %s%s%s\n", probe ? "probe '" : "the program",
 			probe ? probe : "", probe ? "'" : "", strerror(-err), reason[0] ? ": " : "", reason);
-	}
-	if (begin) {
-		fprintf(stderr, "--- verifier log ---\n");
-		const char *p = strchr(begin, '\n');
-		if (p)
-			fwrite(p + 1, 1, (end ? end : log + strlen(log)) - (p + 1), stderr);
+	hint = reason_hint(reason);
+	if (!hint && strstr(log, "failed to resolve CO-RE relocation"))
+		hint = reason_hint("unknown#195896080");
+	if (hint)
+		fprintf(stderr, "note: %s\n", hint);
+	if (lines.len) {
+		int first = verbose || lines.len <= 25 ? 0 : lines.len - 25;
+		fprintf(stderr, "--- verifier log%s ---\n", first ? " (the end; pybpf load -v shows all of it)" : "");
+		if (first)
+			fprintf(stderr, "... %d earlier lines\n", first);
+		for (int i = first; i < lines.len; i++) {
+			LogLine *l = VEC_AT(lines, i);
+			fprintf(stderr, "%.*s\n", l->n, l->p);
+		}
 		fprintf(stderr, "--- end of verifier log ---\n");
-		fprintf(stderr, "note: pybpf should only generate programs the verifier accepts; "
-				"this is worth reporting with the probe file\n");
 	} else if (libbpf_log.len) {
 		fputs(libbpf_log.buf, stderr);
 	}
@@ -597,21 +634,28 @@ static void print_globals(struct bpf_object *obj, Prog *prog, bool first)
 	}
 }
 
+/* Uncaught exceptions, per probe and raise site: while running, the
+ * counts that grew since last time (seen[] is updated); at exit, all. */
 static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
 {
-	for (int i = 0; i < prog->raises.len; i++) {
-		RaiseSite *r = VEC_AT(prog->raises, i);
-		uint64_t n = read_bss_u64(obj, "__pyb_exc", i);
-		if (n == seen[i])
-			continue;
-		if (final)
-			fprintf(stderr, "%s:%d: %s%s%s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line, r->exc,
-				r->msg ? ": " : "", r->msg ? r->msg : "", r->func, n, n == 1 ? "" : "s");
-		else
-			fprintf(stderr, "%s:%d: %s%s%s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line, r->exc,
-				r->msg ? ": " : "", r->msg ? r->msg : "", r->func, n);
-		if (!final)
-			seen[i] = n;
+	int nsites = prog->raises.len;
+	for (int p = 0; p < prog->probes.len; p++) {
+		Probe *pr = VEC_AT(prog->probes, p);
+		for (int i = 0; i < nsites; i++) {
+			RaiseSite *r = VEC_AT(prog->raises, i);
+			int k = p * nsites + i;
+			uint64_t n = read_bss_u64(obj, "__pyb_exc", k);
+			if (n == seen[k])
+				continue;
+			if (final)
+				fprintf(stderr, "%s:%d: %s%s%s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line,
+					r->exc, r->msg ? ": " : "", r->msg ? r->msg : "", pr->name, n, n == 1 ? "" : "s");
+			else
+				fprintf(stderr, "%s:%d: %s%s%s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line,
+					r->exc, r->msg ? ": " : "", r->msg ? r->msg : "", pr->name, n);
+			if (!final)
+				seen[k] = n;
+		}
 	}
 }
 
@@ -666,7 +710,7 @@ int load_main(const char *path, LoadOpts *o)
 	apply_defines(obj, prog, o);
 	err = bpf_object__load(obj);
 	if (err) {
-		explain_load_failure(prog, err);
+		explain_load_failure(prog, err, o->verbose);
 		goto cleanup;
 	}
 
@@ -696,8 +740,8 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	seen = xcalloc(prog->raises.len + 1, sizeof(uint64_t));
-	zero = xcalloc(prog->raises.len + 1, sizeof(uint64_t));
+	seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+	zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
 	fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
 	if (o->verbose)
 		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);

@@ -21,6 +21,7 @@
 #include "btf.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -42,6 +43,10 @@ struct KBtf {
 	/* enumerator index: (enum id, member index), id 0 = empty slot */
 	struct enum_slot { int id, idx; } *enums;
 	uint32_t enums_mask;
+	int count;                 /* entries in names */
+	int *enum_ids, nenum_ids;  /* every enum/enum64, from build_names */
+	int *func_ids, nfunc_ids;  /* every function, indexed by name on demand */
+	bool funcs_indexed;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -215,14 +220,23 @@ KBtf *kbtf_load(const char *path, const char **err)
 	}
 	b = load_mmap(p);
 	if (!b) {
+		/* our message replaces libbpf's warnings ("failed to get EHDR") */
+		libbpf_print_fn_t old = libbpf_set_print(NULL);
+		int e;
 		errno = 0;
 		b = btf__parse(p, NULL);
+		e = errno ? errno : EINVAL;
+		libbpf_set_print(old);
 		if (!b) {
-			int e = errno ? errno : EINVAL;
-			if (e == ENODATA || e == ENOENT)
+			char msg[128];
+			if (e == ENODATA || e == ENOENT) {
 				*err = xasprintf("%s has no BTF (no .BTF section; build it with -g)", p);
-			else
-				*err = xasprintf("cannot load BTF from %s: %s", p, strerror(e));
+			} else {
+				if (libbpf_strerror(e, msg, sizeof(msg)) < 0)
+					snprintf(msg, sizeof(msg), "%s", strerror(e));
+				*err = xasprintf("cannot load BTF from %s: %s (not raw BTF nor an ELF file with a .BTF section?)",
+						 p, msg);
+			}
 			return NULL;
 		}
 	}
@@ -253,47 +267,91 @@ static bool tp_func_name(const char *s)
 	       !strncmp(s, "__bpf_trace_", 12);
 }
 
-static bool indexed(KBtf *k, const struct btf_type *t, const char **name)
+/* Open addressing, linear probing, kept at most half full. */
+static void names_insert(KBtf *k, int id, const char *name)
 {
-	if (!t->name_off)
-		return false;
-	switch (btf_kind(t)) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_FWD:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_TYPEDEF:
-		*name = tname(k, t);
-		return **name;
-	case BTF_KIND_FUNC:
-		*name = tname(k, t);
-		return tp_func_name(*name);
-	default:
-		return false;
-	}
+	uint32_t h = hash_str(name) & k->names_mask;
+	while (k->names[h])
+		h = (h + 1) & k->names_mask;
+	k->names[h] = id;
 }
 
+static void names_grow(KBtf *k)
+{
+	int *old = k->names;
+	uint32_t ocap = k->names_mask + 1;
+
+	k->names_mask = ocap * 2 - 1;
+	k->names = xcalloc(ocap * 2, sizeof(int));
+	for (uint32_t i = 0; i < ocap; i++)
+		if (old[i])
+			names_insert(k, old[i], tname(k, btf__type_by_id(k->btf, old[i])));
+	free(old);
+}
+
+static void names_add(KBtf *k, int id, const char *name)
+{
+	if (2u * ++k->count > k->names_mask)
+		names_grow(k);
+	names_insert(k, id, name);
+}
+
+static void push_id(int **v, int *n, int id)
+{
+	if (*n >= 64 && (*n & (*n - 1)) == 0)
+		*v = xrealloc(*v, 2 * *n * sizeof(int));
+	(*v)[(*n)++] = id;
+}
+
+/* One pass over all types: the index of struct/union/enum/typedef names,
+ * and the ids of all enums and functions for the indexes built on demand. */
 static void build_names(KBtf *k)
 {
 	uint32_t cap = 1024;
-	int count = 0;
-	const char *name;
 
-	for (int id = 1; id < k->ntypes; id++)
-		if (indexed(k, btf__type_by_id(k->btf, id), &name))
-			count++;
-	while (cap < 2u * count + 16)
+	while (cap < (uint32_t)k->ntypes / 2)
 		cap *= 2;
 	k->names = xcalloc(cap, sizeof(int));
 	k->names_mask = cap - 1;
+	k->enum_ids = xcalloc(64, sizeof(int));
+	k->func_ids = xcalloc(64, sizeof(int));
 	for (int id = 1; id < k->ntypes; id++) {
-		if (!indexed(k, btf__type_by_id(k->btf, id), &name))
-			continue;
-		uint32_t h = hash_str(name) & k->names_mask;
-		while (k->names[h])
-			h = (h + 1) & k->names_mask;
-		k->names[h] = id;
+		const struct btf_type *t = btf__type_by_id(k->btf, id);
+
+		switch (btf_kind(t)) {
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			push_id(&k->enum_ids, &k->nenum_ids, id);
+			/* fall through */
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_FWD:
+		case BTF_KIND_TYPEDEF:
+			if (t->name_off && *tname(k, t))
+				names_add(k, id, tname(k, t));
+			break;
+		case BTF_KIND_FUNC:
+			push_id(&k->func_ids, &k->nfunc_ids, id);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The tracepoint functions (__traceiter_* ...) join the index when first
+ * needed: reading all ~60k function names costs half a millisecond. */
+static void index_funcs(KBtf *k)
+{
+	if (!k->names)
+		build_names(k);
+	if (k->funcs_indexed)
+		return;
+	k->funcs_indexed = true;
+	for (int i = 0; i < k->nfunc_ids; i++) {
+		const char *name = tname(k, btf__type_by_id(k->btf, k->func_ids[i]));
+		if (tp_func_name(name))
+			names_add(k, k->func_ids[i], name);
 	}
 }
 
@@ -332,8 +390,10 @@ int kbtf_find(KBtf *k, const char *name, int btf_kind)
 	case BTF_KIND_TYPEDEF:
 		return names_lookup(k, name, kind_ok, &btf_kind);
 	case BTF_KIND_FUNC:
-		if (tp_func_name(name))
+		if (tp_func_name(name)) {
+			index_funcs(k);
 			return names_lookup(k, name, kind_ok, &btf_kind);
+		}
 		/* fall through */
 	default: {
 		int id = btf__find_by_name_kind(k->btf, name, btf_kind);
@@ -840,19 +900,17 @@ static void build_enums(KBtf *k)
 	uint32_t cap = 1024;
 	int count = 0;
 
-	for (int id = 1; id < k->ntypes; id++) {
-		const struct btf_type *t = btf__type_by_id(k->btf, id);
-		if (btf_is_any_enum(t))
-			count += btf_vlen(t);
-	}
+	if (!k->names)
+		build_names(k);
+	for (int i = 0; i < k->nenum_ids; i++)
+		count += btf_vlen(btf__type_by_id(k->btf, k->enum_ids[i]));
 	while (cap < 2u * count + 16)
 		cap *= 2;
 	k->enums = xcalloc(cap, sizeof(*k->enums));
 	k->enums_mask = cap - 1;
-	for (int id = 1; id < k->ntypes; id++) {
+	for (int e = 0; e < k->nenum_ids; e++) {
+		int id = k->enum_ids[e];
 		const struct btf_type *t = btf__type_by_id(k->btf, id);
-		if (!btf_is_any_enum(t))
-			continue;
 		for (int i = 0; i < btf_vlen(t); i++) {
 			const char *s = enumerator_name(k, t, i);
 			uint32_t h = hash_str(s) & k->enums_mask;
@@ -1144,6 +1202,11 @@ static void emit_members(KEmit *e, Str *out, int id, int indent)
 			else if (bt && btf_is_any_enum(bt))
 				base = int_cname(bt->size, btf_kflag(bt), "");
 			str_printf(out, "%s %s: %u;\n", base, mname(k, m), bits);
+		} else if (!*mname(k, m) && is_composite(ty(k, kbtf_skip(k, m->type)))) {
+			/* an anonymous member: inline, even when its type has a
+			 * name (-fms-extensions), so the access path stays the same */
+			int sub = kbtf_skip(k, m->type);
+			str_printf(out, "%s;\n", spell_anon(&sp, sub, ty(k, sub), ""));
 		} else {
 			str_printf(out, "%s;\n", spell(&sp, m->type, mname(k, m), true));
 		}

@@ -41,7 +41,7 @@ typedef struct KInfo {
 	int id;            /* the type id after skipping typedef/const/volatile/restrict/type_tag */
 	int size;          /* bytes (ints, enums, structs, unions, arrays; 8 for pointers) */
 	bool is_signed;    /* ints and enums (enum64 too) */
-	int target;        /* KK_PTR: pointee id (0 = void); KK_ARRAY: element id */
+	int target;        /* KK_PTR: pointee id (0 = void); KK_ARRAY: element id; KK_FUNC_PROTO: return type */
 	int nelems;        /* KK_ARRAY */
 	const char *name;  /* struct/union/enum/int name, "" if anonymous */
 	int vlen;          /* KK_STRUCT/KK_UNION: members; KK_ENUM: enumerators; KK_FUNC_PROTO: params */

@@ -204,6 +204,9 @@ typedef struct Checker {
 	int loop_depth;       /* for break/continue */
 	int handler_depth;    /* inside an except block: bare 'raise' allowed */
 	Vec declared_global;  /* const char*: names in this function's 'global' statements */
+	FuncDecl *func;       /* helper function being checked (NULL in a probe) */
+	const char *fname;    /* name of the probe or helper being checked */
+	Vec funcs;            /* FuncDecl* */
 } Checker;
 
 /* ---- exception classes ------------------------------------------------- */
@@ -300,7 +303,7 @@ static RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
 	r->cls = find_class(c->prog, exc);
 	if (r->cls < 0)
 		ICE("unknown exception class %s", exc);
-	r->func = c->probe ? c->probe->name : "<module>";
+	r->func = c->fname ? c->fname : "<module>";
 	vec_push(&c->prog->raises, r);
 	return r;
 }
@@ -964,6 +967,31 @@ static Type *check_print(Checker *c, Node *e)
 	return ty_none;
 }
 
+/* f(a, b): arguments are stored into the parameters (typed), left to right */
+static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
+{
+	if (e->vals.len)
+		error_at(node_loc(VEC_AT(e->vals, 0)), "keyword arguments are not supported yet; pass '%s' its arguments by position", fd->name);
+	if (e->elts.len != fd->ptypes.len)
+		error_at(node_loc(e), "%s() takes %d argument%s but %d %s given", fd->name, fd->ptypes.len,
+			 fd->ptypes.len == 1 ? "" : "s", e->elts.len, e->elts.len == 1 ? "was" : "were");
+	for (int i = 0; i < e->elts.len; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		Node *p = VEC_AT(fd->def->params, i);
+		Type *t;
+		if (a->kind == ND_STARRED)
+			error_at(node_loc(a), "*args is not supported in pybpf");
+		t = check_expr(c, a);
+		check_store(c, a, t, VEC_AT(fd->ptypes, i), xasprintf("parameter '%s' of %s()", p->name, fd->name));
+	}
+	e->sym = scope_find(&c->module, fd->name);
+	if (c->func) {
+		vec_push(&c->func->calls, fd);
+		vec_push(&c->func->call_sites, e);
+	}
+	return fd->ret;
+}
+
 static Type *check_call(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
@@ -1001,6 +1029,10 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(f), "only named functions can be called in pybpf");
 	name = f->name;
 	y = c->scope ? scope_find(c->scope, name) : scope_find(&c->module, name);
+	if (y && y->kind == SYM_FUNC)
+		return check_func_call(c, e, y->data);
+	if (y && y->kind == SYM_PROBE)
+		error_at(node_loc(f), "'%s' is a probe: the kernel calls it; move the shared code into a helper function", name);
 	if (y && y->kind != SYM_BUILTIN)
 		error_at(node_loc(f), "'%s' is not callable", name);
 	if (!in_list(builtin_funcs, name)) {
@@ -1204,6 +1236,9 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 
 static void check_block(Checker *c, Vec *body);
 static Sym *new_local(Checker *c, Node *target, Type *t);
+static void begin_body(Checker *c, Scope *scope);
+static void end_body(Checker *c, Node *fn);
+static bool block_returns(Vec *body);
 
 /* for i in range([start,] stop[, step]): an open-coded BPF iterator.
  * The loop may run zero times, so nothing it assigns is definitely
@@ -1497,10 +1532,21 @@ static void check_stmt(Checker *c, Node *s)
 		}
 		return;
 	case ND_RETURN:
+		if (c->func) {
+			Type *want = c->func->ret, *t = s->value ? check_expr(c, s->value) : ty_none;
+			if (want->kind == TY_NONE && t->kind != TY_NONE)
+				error_at(node_loc(s->value), "'%s' is declared '-> None' but returns %s here", c->fname, ty_name(t));
+			if (want->kind != TY_NONE) {
+				if (!s->value)
+					error_at(node_loc(s), "'%s' returns %s: 'return' needs a value", c->fname, ty_name(want));
+				check_store(c, s->value, t, want, xasprintf("the return value of '%s'", c->fname));
+			}
+			return;
+		}
 		if (s->value) {
 			Type *t = check_expr(c, s->value);
 			if (t->kind != TY_NONE)
-				error_at(node_loc(s->value), "a probe returns None; '%s' returns %s here", c->probe->name, ty_name(t));
+				error_at(node_loc(s->value), "a probe returns None; '%s' returns %s here", c->fname, ty_name(t));
 		}
 		return;
 	default:
@@ -1550,12 +1596,8 @@ static void check_probe(Checker *c, Node *fn)
 	Scope scope = {.up = &c->module};
 	const char *tp, *slash;
 
-	if (fn->decorators.len != 1) {
-		if (!fn->decorators.len)
-			error_at(node_loc(fn), "function '%s' has no probe decorator; pybpf functions must be probes such as @tracepoint(\"syscalls/sys_enter_openat\") (helper functions come later)",
-				 fn->name);
+	if (fn->decorators.len != 1)
 		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
-	}
 	d = VEC_AT(fn->decorators, 0);
 	if (d->kind != ND_CALL || d->lhs->kind != ND_NAME)
 		error_at(node_loc(d), "unknown decorator; expected @tracepoint(\"category/name\")");
@@ -1591,39 +1633,126 @@ static void check_probe(Checker *c, Node *fn)
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
 
 	c->probe = p;
-	c->scope = &scope;
-	c->locals = (Vec){0};
-	c->declared_global = (Vec){0};
+	c->fname = p->name;
+	begin_body(c, &scope);
 	if (fn->params.len) {
 		Node *pa = VEC_AT(fn->params, 0);
 		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
 			error_at(node_loc(pa), "a probe's parameter must be a plain name");
 		if (pa->value)
 			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
-		Sym *y = scope_add(&scope, SYM_LOCAL, pa->name, pa);
-		y->type = ty_ctx;
+		Sym *y = new_local(c, pa, ty_ctx);
 		y->cname = "ctx";
-		y->index = 0;
-		vec_push(&c->locals, y);
-		if (!c->nassigned) {
-			c->nassigned = 16;
-			c->assigned = xcalloc(1, 16);
-		}
-		memset(c->assigned, 0, c->nassigned);
-		c->assigned[0] = 1;
-	} else if (c->assigned) {
-		memset(c->assigned, 0, c->nassigned);
+		c->assigned[y->index] = 1;
 	}
+	end_body(c, fn);
+	c->probe = NULL;
+	vec_push(&c->prog->probes, p);
+	((Sym *)scope_find(&c->module, fn->name))->data = p;
+}
+
+/* Start checking a function body in scope (params are added by the caller). */
+static void begin_body(Checker *c, Scope *scope)
+{
+	c->scope = scope;
+	c->locals = (Vec){0};
+	c->declared_global = (Vec){0};
+	if (!c->nassigned) {
+		c->nassigned = 16;
+		c->assigned = xcalloc(1, 16);
+	}
+	memset(c->assigned, 0, c->nassigned);
+}
+
+static void end_body(Checker *c, Node *fn)
+{
 	check_block(c, &fn->body);
 	/* the emitter needs the function's locals */
 	fn->locals = xcalloc(1, sizeof(Vec));
 	*fn->locals = c->locals;
 	c->scope = NULL;
-	c->probe = NULL;
-	vec_push(&c->prog->probes, p);
+	c->fname = NULL;
+}
+
+/* def f(a: int, b: u32) -> int: the signature (pass 1; bodies come later,
+ * so functions may call functions defined below them) */
+static void declare_func(Checker *c, Node *fn)
+{
+	FuncDecl *fd = xcalloc(1, sizeof(*fd));
+	fd->name = fn->name;
+	fd->def = fn;
+	fd->ret = fn->returns ? resolve_type(c, fn->returns, false) : NULL;
+	if (!fd->ret)
+		error_at(node_loc(fn), "helper function '%s' needs a return annotation ('-> int', '-> bool' or '-> None')", fn->name);
+	if (fd->ret->kind == TY_FIXED)
+		fd->ret = ty_int;
+	if (fd->ret->kind == TY_STR)
+		error_at(node_loc(fn->returns), "functions returning str are not supported yet; return an int or bool");
+	for (int i = 0; i < fn->params.len; i++) {
+		Node *pa = VEC_AT(fn->params, i);
+		Type *t;
+		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
+			error_at(node_loc(pa), "only plain parameters are supported (no *args, **kwargs or keyword-only)");
+		if (pa->value)
+			error_at(node_loc(pa->value), "default parameter values are not supported yet");
+		if (!pa->annotation)
+			error_at(node_loc(pa), "parameter '%s' of '%s' needs a type annotation (e.g. '%s: int')", pa->name, fn->name, pa->name);
+		t = resolve_type(c, pa->annotation, false);
+		if (t->kind == TY_NONE)
+			error_at(node_loc(pa->annotation), "a parameter cannot be None");
+		vec_push(&fd->ptypes, t);
+	}
 	check_name_free(c, fn, fn->name);
-	Sym *y = scope_add(&c->module, SYM_PROBE, fn->name, fn);
-	y->data = p;
+	Sym *y = scope_add(&c->module, SYM_FUNC, fn->name, fn);
+	y->data = fd;
+	fn->sym = y;
+	vec_push(&c->funcs, fd);
+}
+
+static void check_func_body(Checker *c, Node *fn)
+{
+	FuncDecl *fd = fn->sym->data;
+	Scope *scope = xcalloc(1, sizeof(*scope));
+	scope->up = &c->module;
+	c->func = fd;
+	c->fname = fd->name;
+	begin_body(c, scope);
+	for (int i = 0; i < fn->params.len; i++) {
+		Node *pa = VEC_AT(fn->params, i);
+		Sym *y = new_local(c, pa, VEC_AT(fd->ptypes, i));
+		c->assigned[y->index] = 1;
+		vec_push(&fd->params, y);
+	}
+	end_body(c, fn);
+	if (fd->ret->kind != TY_NONE && !block_returns(&fn->body))
+		error_at(node_loc(fn), "'%s' may reach its end without 'return' and return None, but it is declared '-> %s'",
+			 fn->name, ty_name(fd->ret));
+	c->func = NULL;
+}
+
+/* BPF programs cannot recurse: reject any cycle in the call graph. */
+static void check_recursion(FuncDecl *f, Vec *path)
+{
+	f->mark = 1;
+	vec_push(path, f);
+	for (int i = 0; i < f->calls.len; i++) {
+		FuncDecl *g = VEC_AT(f->calls, i);
+		if (g->mark == 1) {
+			Str chain = {0};
+			int start = 0;
+			while (VEC_AT(*path, start) != g)
+				start++;
+			for (int j = start; j < path->len; j++)
+				str_printf(&chain, "'%s' calls ", ((FuncDecl *)VEC_AT(*path, j))->name);
+			str_printf(&chain, "'%s'", g->name);
+			error_at(node_loc(VEC_AT(f->call_sites, i)), "recursion is not supported in pybpf (BPF programs cannot recurse): %s",
+				 chain.buf);
+		}
+		if (!g->mark)
+			check_recursion(g, path);
+	}
+	path->len--;
+	f->mark = 2;
 }
 
 /* NAME: int = 0 (or u32, bool, ...): a mutable module-level scalar. */
@@ -1733,7 +1862,12 @@ Prog *check_program(SrcFile *file, Node *module)
 		case ND_FUNCDEF:
 			if (s->is_async)
 				error_at(node_loc(s), "'async def' is not supported in pybpf");
-			check_probe(&c, s);
+			if (!s->decorators.len) {
+				declare_func(&c, s);
+			} else {
+				check_name_free(&c, s, s->name);
+				s->sym = scope_add(&c.module, SYM_PROBE, s->name, s);
+			}
 			break;
 		case ND_EXPR_STMT:
 			if (is_docstring(s))
@@ -1745,6 +1879,21 @@ Prog *check_program(SrcFile *file, Node *module)
 			error_at(node_loc(s), "%s %s not supported at module level in pybpf", stmt_what(s),
 				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
 		}
+	}
+	/* pass 2: function bodies */
+	for (int i = 0; i < module->body.len; i++) {
+		Node *s = VEC_AT(module->body, i);
+		if (s->kind != ND_FUNCDEF)
+			continue;
+		if (s->decorators.len)
+			check_probe(&c, s);
+		else
+			check_func_body(&c, s);
+	}
+	for (int i = 0; i < c.funcs.len; i++) {
+		Vec path = {0};
+		if (!((FuncDecl *)VEC_AT(c.funcs, i))->mark)
+			check_recursion(VEC_AT(c.funcs, i), &path);
 	}
 	if (!prog->probes.len)
 		error_at((Loc){.file = file, .line = 1, .col = 1, .p = file->text, .len = 1},

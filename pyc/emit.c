@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FR_LOOP, FR_TRY };
+enum { FR_LOOP, FR_TRY, FR_CALL };
 enum { PH_BODY, PH_ELSE, PH_HANDLER, PH_FINALLY };  /* where in a try we are */
 enum { PEND_NONE, PEND_EXC, PEND_RETURN, PEND_BREAK, PEND_CONTINUE };
 
@@ -48,7 +48,16 @@ typedef struct Emitter {
 	int indent;
 	Frame frames[128];
 	int nframes;
+	const char *suffix;   /* appended to local names inside an inlined helper */
+	int probe_index;      /* the probe being emitted: its row of __pyb_exc */
+	int inline_depth;
 } Emitter;
+
+/* The C name of a local in the current function instance. */
+static char *local_name(Emitter *e, Sym *y)
+{
+	return xasprintf("%s%s", y->cname, y->type->kind == TY_CTX ? "" : e->suffix);
+}
 
 static char *expr(Emitter *e, Node *n);
 
@@ -170,7 +179,7 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			return s.buf;
 		}
 	}
-	str_printf(&s, "__PYB_RAISE(%d); }", r->id);
+	str_printf(&s, "__PYB_RAISE(%d); }", e->probe_index * e->prog->raises.len + r->id);
 	return s.buf;
 }
 
@@ -201,19 +210,38 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%s], 1); return 0; }", site,
-		   e->prog->raises.len ? e->prog->raises.len : 1, site);
+	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); return 0; }", site,
+		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site);
 	return s.buf;
 }
 
+/* Leave the function (a probe, or an inlined helper: its FR_CALL frame). */
 static char *return_code(Emitter *e, int from)
 {
 	Str s = {0};
 	str_puts(&s, "{ ");
-	if (!via_finally(e, &s, from, -1, PEND_RETURN, NULL, NULL))
-		str_puts(&s, "return 0; ");
-	str_puts(&s, "}");
+	for (int i = from; i >= 0; i--) {
+		Frame *f = &e->frames[i];
+		if (f->kind == FR_LOOP) {
+			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+		} else if (f->kind == FR_CALL) {
+			str_printf(&s, "goto __pyb_ret%d; }", f->n);
+			return s.buf;
+		} else if (has_finally(f) && f->phase != PH_FINALLY) {
+			str_printf(&s, "__pyb_pk%d = %d; goto __pyb_f%d; }", f->n, PEND_RETURN, f->n);
+			return s.buf;
+		}
+	}
+	str_puts(&s, "return 0; }");
 	return s.buf;
+}
+
+static Frame *current_call(Emitter *e)
+{
+	for (int i = e->nframes - 1; i >= 0; i--)
+		if (e->frames[i].kind == FR_CALL)
+			return &e->frames[i];
+	return NULL;
 }
 
 static int innermost_loop(Emitter *e, int from)
@@ -459,11 +487,77 @@ static char *compare(Emitter *e, Node *n)
 	return s.buf;
 }
 
+static void block(Emitter *e, Vec *body);
+static Frame *push_frame(Emitter *e, int kind, Node *n);
+
+/* f(args): the helper's body inlined in a statement expression, with its
+ * own names for its locals; its `return` jumps to the end, and exceptions
+ * go on to the caller's handlers through the same frames. */
+static char *inline_call(Emitter *e, Node *n)
+{
+	FuncDecl *fd = n->sym->data;
+	Node *fn = fd->def;
+	Str saved = e->body, text = {0};
+	const char *saved_suffix = e->suffix;
+	int saved_indent = e->indent;
+	Vec args = {0};
+	Frame *f;
+
+	if (++e->inline_depth > 32)
+		error_at(n->tok->loc, "helper calls are nested too deeply to inline (more than 32)");
+	/* the arguments are evaluated in the caller, left to right */
+	str_puts(&text, "({ ");
+	for (int i = 0; i < n->elts.len; i++) {
+		Node *a = VEC_AT(n->elts, i);
+		Sym *p = VEC_AT(fd->params, i);
+		if (p->type->kind == TY_STR) {
+			const char *b = buffer(e, p->type->size);
+			str_printf(&text, "%s\n", str_copy(e, b, p->type->size, a));
+			vec_push(&args, (void *)b);
+		} else {
+			const char *t = tmp(e);
+			str_printf(&text, "__s64 %s = %s;\n", t, int_for_store(e, a, p->type));
+			vec_push(&args, (void *)t);
+		}
+	}
+	f = push_frame(e, FR_CALL, fn);
+	e->suffix = xasprintf("_i%d", f->n);
+	e->body = (Str){0};
+	e->indent = 2;
+	str_printf(&text, "\t__s64 __r%d = 0;\n", f->n);
+	for (int i = 0; i < fn->locals->len; i++) {
+		Sym *y = VEC_AT(*fn->locals, i);
+		int pi = -1;
+		for (int j = 0; j < fd->params.len; j++)
+			if (VEC_AT(fd->params, j) == y)
+				pi = j;
+		if (y->type->kind == TY_STR) {
+			str_printf(&text, "\t\tchar %s[%d] = {};\n", local_name(e, y), y->type->size);
+			if (pi >= 0)
+				str_printf(&text, "\t\t__builtin_memcpy(%s, %s, %d);\n", local_name(e, y), (char *)VEC_AT(args, pi),
+					   y->type->size);
+		} else {
+			str_printf(&text, "\t\t__s64 %s = %s;\n", local_name(e, y), pi >= 0 ? (char *)VEC_AT(args, pi) : "0");
+		}
+	}
+	block(e, &fn->body);
+	str_add(&text, e->body.buf ? e->body.buf : "", e->body.len);
+	str_printf(&text, "\t__pyb_ret%d: ;\n\t__r%d; })", f->n, f->n);
+	e->nframes--;
+	e->body = saved;
+	e->suffix = saved_suffix;
+	e->indent = saved_indent;
+	e->inline_depth--;
+	return text.buf;
+}
+
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
 	if (n->op == 'g')
 		return map_get(e, n);
+	if (n->sym && n->sym->kind == SYM_FUNC)
+		return inline_call(e, n);
 	f = n->lhs->name;
 	if (!strcmp(f, "pid"))
 		return xstrdup("((__s64)(bpf_get_current_pid_tgid() >> 32))");
@@ -491,7 +585,7 @@ static char *name_value(Emitter *e, Node *n)
 		GlobalDecl *g = y->data;
 		return load_int(e, g->type, g->cname, n->raise);
 	}
-	return xstrdup(y->cname);
+	return local_name(e, y);
 }
 
 static char *expr(Emitter *e, Node *n)
@@ -605,9 +699,9 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			GlobalDecl *g = y->data;
 			line(e, "%s = %s;", g->cname, int_for_store(e, value, g->type));
 		} else if (y->type->kind == TY_STR) {
-			line(e, "%s", str_copy(e, y->cname, y->type->size, value));
+			line(e, "%s", str_copy(e, local_name(e, y), y->type->size, value));
 		} else {
-			line(e, "%s = %s;", y->cname, int_for_store(e, value, y->type));
+			line(e, "%s = %s;", local_name(e, y), int_for_store(e, value, y->type));
 		}
 		return;
 	}
@@ -678,9 +772,9 @@ static void augassign(Emitter *e, Node *s)
 		const char *x = tmp(e);
 		range_of(y->type, &lo, &hi);
 		line(e, "{ __s64 %s = %s; if (%s < %s || %s > %s) %s %s = %s; }", x, v, x, c_ll(lo), x, c_ll(hi),
-		     raise_code(e, s->store_raise), y->cname, x);
+		     raise_code(e, s->store_raise), local_name(e, y), x);
 	} else {
-		line(e, "%s = %s;", y->cname, v);
+		line(e, "%s = %s;", local_name(e, y), v);
 	}
 }
 
@@ -695,6 +789,61 @@ static Frame *push_frame(Emitter *e, int kind, Node *n)
 	f->n = e->tmp++;
 	f->phase = PH_BODY;
 	return f;
+}
+
+/* Int locals that the statements in body assign (for forget_values). */
+static void assigned_locals(Node *n, Vec *out)
+{
+	Vec *lists[4];
+	if (!n)
+		return;
+	if (n->kind == ND_NAME && n->sym && n->sym->kind == SYM_LOCAL && n->sym->type->kind != TY_STR &&
+	    n->sym->type->kind != TY_CTX) {
+		for (int i = 0; i < out->len; i++)
+			if (VEC_AT(*out, i) == n->sym)
+				return;
+		vec_push(out, n->sym);
+		return;
+	}
+	switch (n->kind) {
+	case ND_ASSIGN:
+		for (int i = 0; i < n->targets.len; i++)
+			assigned_locals(VEC_AT(n->targets, i), out);
+		return;
+	case ND_AUGASSIGN:
+	case ND_ANNASSIGN:
+		assigned_locals(n->target, out);
+		return;
+	case ND_FOR:
+		assigned_locals(n->target, out);
+		break;
+	case ND_IF: case ND_TRY: case ND_HANDLER:
+		break;
+	default:
+		return;
+	}
+	lists[0] = &n->body, lists[1] = &n->orelse, lists[2] = &n->finalbody, lists[3] = &n->handlers;
+	for (int l = 0; l < 4; l++)
+		for (int i = 0; i < lists[l]->len; i++)
+			assigned_locals(VEC_AT(*lists[l], i), out);
+}
+
+/* Before a loop, make the verifier forget the values of the int locals the
+ * loop changes (adding a zero it cannot see through: a writable global).
+ * It checks a loop body until the states at the loop head repeat; a local
+ * whose exact value it knows (n = 0, then n += 1) never repeats, and the
+ * overflow checks on it make it track that value precisely. Python's
+ * values are unchanged. */
+static void forget_values(Emitter *e, Node *loop)
+{
+	Vec v = {0};
+	for (int i = 0; i < loop->body.len; i++)
+		assigned_locals(VEC_AT(loop->body, i), &v);
+	assigned_locals(loop->target, &v);
+	for (int i = 0; i < v.len; i++) {
+		const char *x = local_name(e, VEC_AT(v, i));
+		line(e, "%s += __pyb_opaque_zero;", x);
+	}
 }
 
 /* for i in range(a, b, step): a BPF open-coded iterator over 0..len-1 */
@@ -720,13 +869,14 @@ static void for_stmt(Emitter *e, Node *s)
 	line(e, "if (__st%d == 0) %s", n, raise_code(e, it->raise));
 	line(e, "__u64 __len%d = __pyb_range_len(__lo%d, __hi%d, __st%d);", n, n, n, n);
 	line(e, "if (__len%d > __PYB_MAX_LOOPS) %s", n, raise_at(e, it->raise, 1));
+	forget_values(e, s);
 	f = push_frame(e, FR_LOOP, s);
 	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
 	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
 	line(e, "int *__p%d;", n);
 	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
 	e->indent++;
-	line(e, "%s = (__s64)((__u64)__lo%d + (__u64)(__s64)*__p%d * (__u64)__st%d);", s->target->sym->cname, n, n, n);
+	line(e, "%s = (__s64)((__u64)__lo%d + (__u64)(__s64)*__p%d * (__u64)__st%d);", local_name(e, s->target->sym), n, n, n);
 	block(e, &s->body);
 	line(e, "__pyb_cont%d: ;", f->n);
 	e->indent--;
@@ -819,7 +969,7 @@ static void stmt(Emitter *e, Node *s)
 		for (int i = 1; i < s->targets.len; i++) {
 			Node *tg = VEC_AT(s->targets, i);
 			if (tg->kind == ND_NAME && first->kind == ND_NAME && tg->type->kind == TY_STR)
-				line(e, "__builtin_memcpy(%s, %s, %d);", tg->sym->cname, first->sym->cname, tg->type->size);
+				line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, tg->sym), local_name(e, first->sym), tg->type->size);
 			else
 				assign_to(e, tg, s->value);
 		}
@@ -844,9 +994,15 @@ static void stmt(Emitter *e, Node *s)
 		}
 		line(e, "}");
 		return;
-	case ND_RETURN:
+	case ND_RETURN: {
+		Frame *f = current_call(e);
+		if (f && s->value) {
+			FuncDecl *fd = f->node->sym->data;
+			line(e, "__r%d = %s;", f->n, int_for_store(e, s->value, fd->ret));
+		}
 		line(e, "%s", return_code(e, e->nframes - 1));
 		return;
+	}
 	case ND_FOR:
 		for_stmt(e, s);
 		return;
@@ -925,7 +1081,7 @@ static void probe(Emitter *e, Probe *p)
 
 void emit_program(Prog *prog, Str *out)
 {
-	Emitter e = {.prog = prog, .out = out};
+	Emitter e = {.prog = prog, .out = out, .suffix = ""};
 
 	str_printf(out, "/* generated by pybpf from %s, do not edit */\n", prog->file->name);
 	str_add(out, pybpf_runtime_h, pybpf_runtime_h_len);
@@ -949,9 +1105,9 @@ void emit_program(Prog *prog, Str *out)
 		str_printf(out, "%s %s SEC(\".data\") = %s;\n", ty_ctype(g->type), g->cname, c_ll(g->init));
 	}
 	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
-			"__u64 __pyb_exc[%d] SEC(\".bss\");\n"
+			"__u64 __pyb_exc[%d] SEC(\".bss\");   /* [probe * sites + site] */\n"
 			"#define __PYB_RAISE(site) do { __sync_fetch_and_add(&__pyb_exc[site], 1); return 0; } while (0)\n",
-		   prog->raises.len ? prog->raises.len : 1);
+		   prog->raises.len * prog->probes.len > 0 ? prog->raises.len * prog->probes.len : 1);
 
 	for (int i = 0; i < prog->prints.len; i++) {
 		PrintSite *p = VEC_AT(prog->prints, i);
@@ -967,6 +1123,8 @@ void emit_program(Prog *prog, Str *out)
 		}
 		str_puts(out, "};\n");
 	}
-	for (int i = 0; i < prog->probes.len; i++)
+	for (int i = 0; i < prog->probes.len; i++) {
+		e.probe_index = i;
 		probe(&e, VEC_AT(prog->probes, i));
+	}
 }

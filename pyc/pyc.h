@@ -317,7 +317,7 @@ int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
 
-typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC } SymKind;
+typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC } SymKind;
 
 typedef struct Sym {
 	SymKind kind;
@@ -328,6 +328,20 @@ typedef struct Sym {
 	void *data;           /* MapDecl*, ConstDecl*, Probe*, GlobalDecl*, ExcClass* */
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 } Sym;
+
+/* A helper function: `def f(x: int) -> int:` without a decorator. The
+ * emitter inlines it at every call (so exceptions and finally blocks work
+ * across calls exactly as within one function). */
+typedef struct FuncDecl {
+	const char *name;
+	Vec params;           /* Sym* (SYM_LOCAL), in order (set when the body is checked) */
+	Vec ptypes;           /* Type*: the parameters' types (set with the signature) */
+	Type *ret;            /* ty_none, ty_int or ty_bool */
+	Node *def;
+	Vec calls;            /* FuncDecl*: functions this one calls (for the recursion check) */
+	Vec call_sites;       /* Node*: where, in the same order */
+	int mark;             /* DFS state */
+} FuncDecl;
 
 typedef struct MapDecl {
 	const char *name;     /* Python name; also the kernel's map name */

@@ -1,0 +1,9 @@
+from pybpf import *
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    try:
+        pass
+    except KeyErorr:
+        pass

@@ -50,7 +50,7 @@ demo: deps
 	./pybpf load examples/hello.py --duration 5
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test
+	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test
 	python3 tests/run.py
 
 bench: deps

@@ -670,24 +670,28 @@ static void on_signal(int sig)
 int load_main(const char *path, LoadOpts *o)
 {
 	Str c = {0};
-	Prog *prog = compile_to_c(path, &c);
+	Prog *prog;
 	struct bpfcc_result cc = {0};
 	struct bpf_object *obj = NULL;
 	struct bpf_link **links = NULL;
 	struct ring_buffer *rb = NULL;
 	struct bpf_map *events;
 	uint64_t *seen = NULL, *zero = NULL, t0 = sys_now_ns(), deadline = 0, next_report = 0;
-	Run run = {.prog = prog};
+	Run run = {0};
 	int err, status = 1, nlinks = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
 
-	check_defines(prog, o);
 	if (sys_check_privileges() < 0)
 		return 1;
 	if (sys_ensure_mounts() < 0)
 		return 1;
+	pyc_tracefs = sys_tracefs();
+	prog = compile_to_c(path, &c);
+	run.prog = prog;
+	check_defines(prog, o);
 	for (int i = 0; i < prog->probes.len; i++)
-		check_tracepoint(VEC_AT(prog->probes, i));
+		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "tracepoint"))
+			check_tracepoint(VEC_AT(prog->probes, i));
 	sys_bump_memlock();
 
 	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0) {

@@ -16,6 +16,7 @@ static const char usage[] =
 	"      -D NAME=VALUE override a Final constant (no recompilation)\n"
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"
+	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
 	"  compile FILE.py [-o OUT]\n"
 	"                    write the generated BPF C (OUT ending in .c, or stdout)\n"
 	"                    or the BPF object (OUT ending in .o)\n"
@@ -35,7 +36,11 @@ static int cmd_compile(int argc, char **argv)
 	const char *in = NULL, *out = NULL;
 	Str c = {0};
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-o")) {
+		if (!strcmp(argv[i], "--btf")) {
+			if (++i == argc)
+				bad_usage("%s needs a file", "--btf");
+			pyc_btf_path = argv[i];
+		} else if (!strcmp(argv[i], "-o")) {
 			if (++i == argc)
 				bad_usage("%s needs a file name", "-o");
 			out = argv[i];
@@ -49,6 +54,7 @@ static int cmd_compile(int argc, char **argv)
 	}
 	if (!in)
 		bad_usage("%s", "compile needs a FILE.py");
+	pyc_tracefs = sys_tracefs();
 	compile_to_c(in, &c);
 	if (!out || !strcmp(out, "-")) {
 		fwrite(c.buf, 1, c.len, stdout);
@@ -96,6 +102,10 @@ static int cmd_load(int argc, char **argv)
 			d->name = xstrndup(v, eq - v);
 			d->value = eq + 1;
 			vec_push(&o.defines, d);
+		} else if (!strcmp(a, "--btf")) {
+			if (++i == argc)
+				bad_usage("%s needs a file", "--btf");
+			pyc_btf_path = argv[i];
 		} else if (!strcmp(a, "-v")) {
 			o.verbose = true;
 		} else if (!strcmp(a, "--no-cache")) {
@@ -126,9 +136,21 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "compile"))
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "check")) {
-		if (argc != 3)
+		const char *in = NULL;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--btf") && i + 1 < argc)
+				pyc_btf_path = argv[++i];
+			else if (argv[i][0] == '-' && argv[i][1])
+				bad_usage("unknown option '%s' for check", argv[i]);
+			else if (!in)
+				in = argv[i];
+			else
+				bad_usage("unexpected argument '%s'", argv[i]);
+		}
+		if (!in)
 			bad_usage("%s", "check takes one FILE.py");
-		compile_file(argv[2]);
+		pyc_tracefs = sys_tracefs();
+		compile_file(in);
 		return 0;
 	}
 	bad_usage("unknown command '%s'", cmd);

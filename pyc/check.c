@@ -12,6 +12,7 @@
  * OverflowError. str[N] is a NUL-padded buffer of capacity N.
  */
 #include "pyc.h"
+#include "btf.h"
 #include "support.h"
 
 #include <limits.h>
@@ -19,6 +20,10 @@
 #include <string.h>
 
 /* ---- types ------------------------------------------------------------- */
+
+const char *pyc_btf_path;
+const char *pyc_tracefs;
+static KBtf *ty_btf;   /* for ty_name of kernel types */
 
 static Type t_none = {TY_NONE}, t_bool = {TY_BOOL}, t_int = {TY_INT},
 	    t_ctx = {TY_CTX}, t_ptr = {TY_PTR};
@@ -60,6 +65,8 @@ const char *ty_name(Type *t)
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
+	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_KVAL: return xasprintf("%s (embedded)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	}
 	unreachable();
 }
@@ -107,7 +114,8 @@ static bool is_intlike(Type *t)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"tracepoint", NULL,
+	"current_task", "user_str", "kernel_str",
+	"tracepoint", "tp_btf", "raw_tp", NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
@@ -227,6 +235,7 @@ static const struct {
 	{"KeyError", "LookupError"},
 	{"RuntimeError", "Exception"},
 	{"MapFullError", "RuntimeError"},   /* pybpf: a map update found the map full */
+	{"FaultError", "RuntimeError"},     /* pybpf: reading kernel or user memory failed */
 	{"ValueError", "Exception"},
 	{"TypeError", "Exception"},
 };
@@ -607,6 +616,141 @@ static const char *stmt_what(Node *s)
 /* ---- expressions ------------------------------------------------------- */
 
 static Type *check_expr(Checker *c, Node *e);
+
+/* The kernel's BTF, loaded on first use (--btf FILE or the running kernel's). */
+static KBtf *need_btf(Checker *c, Node *at)
+{
+	const char *err;
+	if (c->prog->btf)
+		return c->prog->btf;
+	c->prog->btf = kbtf_load(pyc_btf_path, &err);
+	if (!c->prog->btf)
+		error_at(node_loc(at), "this needs the kernel's types, but %s", err);
+	c->prog->kemit = kemit_new(c->prog->btf);
+	ty_btf = c->prog->btf;
+	return c->prog->btf;
+}
+
+static Type *ty_kernel(TypeKind kind, int id)
+{
+	Type *t = xcalloc(1, sizeof(*t));
+	t->kind = kind;
+	t->btf_id = id;
+	return t;
+}
+
+/* The pybpf type of a value of kernel type id (a field, an argument). NULL
+ * when pybpf cannot use it; *why says what it is. */
+static Type *kernel_value_type(KBtf *k, int id, const char **why)
+{
+	KInfo in, tg;
+	kbtf_info(k, id, &in);
+	switch (in.kind) {
+	case KK_INT: case KK_BOOL: case KK_CHAR: case KK_ENUM:
+		if (in.size > 8)
+			break;
+		return in.kind == KK_BOOL ? ty_bool : ty_int;
+	case KK_PTR:
+		kbtf_info(k, in.target, &tg);
+		if (tg.kind == KK_STRUCT || tg.kind == KK_UNION)
+			return ty_kernel(TY_KPTR, tg.id);
+		return ty_ptr;
+	case KK_STRUCT: case KK_UNION:
+		return ty_kernel(TY_KVAL, in.id);
+	case KK_ARRAY:
+		kbtf_info(k, in.target, &tg);
+		if (tg.kind == KK_CHAR)
+			return ty_str(in.nelems);
+		break;
+	default:
+		break;
+	}
+	*why = kbtf_type_name(k, id);
+	return NULL;
+}
+
+/* x.field on a kernel struct (through a pointer or embedded) */
+static Type *check_kernel_field(Checker *c, Node *e, Type *base)
+{
+	KBtf *k = need_btf(c, e);
+	KField *kf = xcalloc(1, sizeof(*kf));
+	const char *why = NULL;
+	Type *t;
+	if (kbtf_member(k, base->btf_id, e->name, kf) < 0) {
+		const char *near = kbtf_nearest_members(k, base->btf_id, e->name, 3);
+		Loc l = e->tok->loc;
+		/* point at the field name, after the dot */
+		if (e->loc.file) {
+			l = e->loc;
+			l.col += l.len - (int)strlen(e->name);
+			l.p += l.len - (int)strlen(e->name);
+			l.len = strlen(e->name);
+		}
+		error_at(l, "%s has no field '%s'%s%s", kbtf_type_name(k, base->btf_id), e->name,
+			 near[0] ? "; did you mean " : "", near[0] ? xasprintf("%s?", near) : "");
+	}
+	t = kernel_value_type(k, kf->type, &why);
+	if (!t)
+		error_at(node_loc(e), "field '%s' of %s has type %s, which pybpf cannot read yet", e->name,
+			 kbtf_type_name(k, base->btf_id), why);
+	if (kf->bit_size && t->kind != TY_INT && t->kind != TY_BOOL)
+		ICE("bitfield of type %s", ty_name(t));
+	e->kf = kf;
+	e->kstruct = base->btf_id;
+	kemit_use_member(c->prog->kemit, base->btf_id, kf);
+	if (t->kind == TY_KPTR || t->kind == TY_KVAL)
+		kemit_use_type(c->prog->kemit, t->btf_id);
+	if (t->kind != TY_KVAL)
+		e->raise = new_raise(c, e, "FaultError");
+	if (t->kind == TY_INT) {
+		KInfo in;
+		kbtf_info(k, kf->type, &in);
+		if (in.size == 8 && !in.is_signed)
+			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+	}
+	return t;
+}
+
+/* args.field of a tracepoint: typed from the tracepoint's format in tracefs */
+static Type *check_tp_field(Checker *c, Node *e)
+{
+	Probe *p = c->probe;
+	const char *err;
+	TpField *f = NULL;
+	if (!p || strcmp(p->kind, "tracepoint"))
+		ICE("args outside a tracepoint");
+	if (!p->fields && tpformat_load(pyc_tracefs, p->target, &p->fields, &p->nfields, &err) < 0)
+		error_at(node_loc(e), "cannot type '%s': %s", e->name, err);
+	for (int i = 0; i < p->nfields; i++)
+		if (!strcmp(p->fields[i].name, e->name))
+			f = &p->fields[i];
+	if (!f) {
+		Suggest sg = {.target = e->name};
+		Str all = {0};
+		for (int i = 0; i < p->nfields; i++)
+			if (!p->fields[i].common) {
+				suggest_try(&sg, p->fields[i].name);
+				str_printf(&all, "%s%s", all.len ? ", " : "", p->fields[i].name);
+			}
+		if (sg.best)
+			error_at(node_loc(e), "tracepoint %s has no field '%s'; did you mean '%s'?", p->target, e->name, sg.best);
+		error_at(node_loc(e), "tracepoint %s has no field '%s' (its fields: %s)", p->target, e->name, all.buf ? all.buf : "none");
+	}
+	e->kf = (struct KField *)f;   /* the emitter reads it back as a TpField */
+	if (f->data_loc)
+		error_at(node_loc(e), "'%s' is a variable-length (__data_loc) field, which pybpf cannot read yet", e->name);
+	if (f->is_ptr)
+		return ty_ptr;
+	if (f->array_len) {
+		if (strncmp(f->ctype, "char", 4))
+			error_at(node_loc(e), "'%s' is an array (%s), which pybpf cannot read yet", e->name, f->ctype);
+		return ty_str(f->array_len);
+	}
+	if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+		error_at(node_loc(e), "'%s' has a size (%d bytes) pybpf cannot read", e->name, f->size);
+	return ty_int;
+}
+
 static void check_map_key(Checker *c, Node *sub, MapDecl *m);
 static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what);
 
@@ -665,6 +809,7 @@ static Type *check_name(Checker *c, Node *e)
 		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
 	if (y->kind == SYM_EXC)
 		error_at(node_loc(e), "exception class '%s' can only be raised or caught in pybpf", e->name);
+
 	if (y->kind == SYM_GLOBAL && ((GlobalDecl *)y->data)->type->size == 8 && !((GlobalDecl *)y->data)->type->is_signed)
 		e->raise = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 	return y->type;
@@ -832,8 +977,14 @@ static Type *check_expr(Checker *c, Node *e)
 		break;
 	case ND_ATTR:
 		t = check_expr(c, e->lhs);
-		if (t->kind == TY_CTX)
-			error_at(node_loc(e), "tracepoint argument fields are not supported yet");
+		if (t->kind == TY_CTX) {
+			t = check_tp_field(c, e);
+			break;
+		}
+		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
+			t = check_kernel_field(c, e, t);
+			break;
+		}
 		error_at(node_loc(e), "%s has no attribute '%s'", ty_name(t), e->name);
 	case ND_SUBSCRIPT: {
 		Sym *y = e->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
@@ -1050,7 +1201,29 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	}
 	if (!strcmp(name, "tracepoint"))
 		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
+	if (!strcmp(name, "tp_btf") || !strcmp(name, "raw_tp"))
+		error_at(node_loc(e), "%s(...) is a decorator: write @%s(\"name\") above a def", name, name);
+	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str")) {
+		int64_t cap;
+		Type *pt;
+		if (e->elts.len != 2 || e->vals.len)
+			error_at(node_loc(e), "%s() takes a pointer and a capacity: %s(p, 64)", name, name);
+		pt = check_expr(c, VEC_AT(e->elts, 0));
+		if (pt->kind != TY_PTR && pt->kind != TY_KPTR)
+			error_at(node_loc(VEC_AT(e->elts, 0)), "%s() reads a string from a pointer, not from %s", name, ty_name(pt));
+		if (!const_int(c, VEC_AT(e->elts, 1), &cap) || cap < 1 || cap > 4096)
+			error_at(node_loc(VEC_AT(e->elts, 1)), "the capacity of %s() must be a constant from 1 to 4096", name);
+		e->raise = new_raise(c, e, "FaultError");
+		return ty_str((int)cap);
+	}
 	no_args(e);
+	if (!strcmp(name, "current_task")) {
+		int id = kbtf_find_struct(need_btf(c, e), "task_struct");
+		if (id < 0)
+			error_at(node_loc(e), "the kernel's types have no struct task_struct");
+		kemit_use_type(c->prog->kemit, id);
+		return ty_kernel(TY_KPTR, id);
+	}
 	if (!strcmp(name, "comm"))
 		return ty_str(16);
 	return ty_int;  /* pid tid ktime_ns cpu uid gid */
@@ -1091,6 +1264,11 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
 {
 	int64_t lo, hi;
+	if (to->kind == TY_KPTR || to->kind == TY_PTR) {
+		if (from->kind != to->kind || from->btf_id != to->btf_id)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
 	if (to->kind == TY_STR) {
 		if (from->kind != TY_STR)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
@@ -1197,6 +1375,9 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				error_at(node_loc(value), "cannot assign None to a variable in pybpf");
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
+			if (t->kind == TY_KVAL)
+				error_at(node_loc(value), "%s is a kernel struct embedded in another; a variable cannot hold it, but you can read its fields",
+					 ty_name(t));
 			y = new_local(c, tg, t);
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
@@ -1600,42 +1781,91 @@ static void check_probe(Checker *c, Node *fn)
 		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
 	d = VEC_AT(fn->decorators, 0);
 	if (d->kind != ND_CALL || d->lhs->kind != ND_NAME)
-		error_at(node_loc(d), "unknown decorator; expected @tracepoint(\"category/name\")");
-	if (strcmp(d->lhs->name, "tracepoint")) {
+		error_at(node_loc(d), "unknown decorator; expected @tracepoint(\"category/name\"), @tp_btf(\"name\") or @raw_tp(\"name\")");
+	p->kind = d->lhs->name;
+	if (strcmp(p->kind, "tracepoint") && strcmp(p->kind, "tp_btf") && strcmp(p->kind, "raw_tp")) {
 		Suggest s = {.target = d->lhs->name};
 		suggest_try(&s, "tracepoint");
+		suggest_try(&s, "tp_btf");
+		suggest_try(&s, "raw_tp");
 		if (s.best)
-			error_at(node_loc(d->lhs), "unknown decorator '%s'; did you mean 'tracepoint'?", d->lhs->name);
-		error_at(node_loc(d->lhs), "unknown decorator '%s'; pybpf supports @tracepoint(\"category/name\") for now", d->lhs->name);
+			error_at(node_loc(d->lhs), "unknown decorator '%s'; did you mean '%s'?", d->lhs->name, s.best);
+		error_at(node_loc(d->lhs), "unknown decorator '%s'; pybpf supports @tracepoint, @tp_btf and @raw_tp", d->lhs->name);
 	}
-	if (!is_imported(c, "tracepoint"))
+	if (!is_imported(c, p->kind))
 		unknown_name(c, d->lhs);
 	if (d->elts.len != 1 || d->vals.len)
-		error_at(node_loc(d), "@tracepoint takes one argument: the tracepoint as \"category/name\"");
+		error_at(node_loc(d), "@%s takes one argument: the tracepoint's name as a string", p->kind);
 	arg = VEC_AT(d->elts, 0);
 	if (arg->kind != ND_STR || arg->tok->is_bytes)
-		error_at(node_loc(arg), "the tracepoint must be a string literal \"category/name\"");
+		error_at(node_loc(arg), "the tracepoint must be a string literal");
 	tp = arg->tok->str;
-	slash = strchr(tp, '/');
-	if (!slash || !valid_tp_part(tp, slash - tp) || !valid_tp_part(slash + 1, strlen(slash + 1)))
-		error_at(node_loc(arg), "'%s' is not a tracepoint name; expected \"category/name\", e.g. \"syscalls/sys_enter_openat\"", tp);
-	p->kind = "tracepoint";
 	p->target = tp;
-	p->sec = xasprintf("tracepoint/%s", tp);
 	p->target_loc = node_loc(arg);
 	p->name = fn->name;
 	p->cname = global_cname(fn->name);
 	p->def = fn;
+	p->sec = xasprintf("%s/%s", p->kind, tp);
+	if (!strcmp(p->kind, "tracepoint")) {
+		slash = strchr(tp, '/');
+		if (!slash || !valid_tp_part(tp, slash - tp) || !valid_tp_part(slash + 1, strlen(slash + 1)))
+			error_at(node_loc(arg), "'%s' is not a tracepoint name; expected \"category/name\", e.g. \"syscalls/sys_enter_openat\"", tp);
+		if (fn->params.len > 1)
+			error_at(node_loc(VEC_AT(fn->params, 1)), "a tracepoint probe takes at most one parameter (the tracepoint's args)");
+	} else {
+		/* tp_btf / raw_tp: the arguments are typed from btf_trace_<name> */
+		KParam *kp;
+		int n;
+		const char *near;
+		if (!valid_tp_part(tp, strlen(tp)))
+			error_at(node_loc(arg), "'%s' is not a tracepoint name; @%s takes the name alone, e.g. \"sched_switch\"", tp, p->kind);
+		if (kbtf_tp_btf_args(need_btf(c, arg), tp, &kp, &n, &near) < 0)
+			error_at(node_loc(arg), "the kernel has no BTF tracepoint '%s'%s%s", tp, near && near[0] ? "; the nearest: " : "",
+				 near && near[0] ? near : "");
+		if (fn->params.len > n)
+			error_at(node_loc(VEC_AT(fn->params, n)), "tracepoint %s has %d argument%s, but '%s' takes %d", tp, n,
+				 n == 1 ? "" : "s", fn->name, fn->params.len);
+		for (int i = 0; i < n; i++)
+			vec_push(&p->kargs, (void *)(intptr_t)kp[i].type);
+	}
 
-	if (fn->params.len > 1)
-		error_at(node_loc(VEC_AT(fn->params, 1)), "a tracepoint probe takes at most one parameter (the tracepoint's args)");
 	if (fn->returns && fn->returns->kind != ND_NONE)
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
 
 	c->probe = p;
 	c->fname = p->name;
 	begin_body(c, &scope);
-	if (fn->params.len) {
+	if (strcmp(p->kind, "tracepoint")) {
+		for (int i = 0; i < fn->params.len; i++) {
+			Node *pa = VEC_AT(fn->params, i);
+			int kid = (int)(intptr_t)VEC_AT(p->kargs, i);
+			const char *why = NULL;
+			Type *t = kernel_value_type(c->prog->btf, kid, &why);
+			if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
+				error_at(node_loc(pa), "a probe's parameters must be plain names");
+			if (!t || t->kind == TY_KVAL || t->kind == TY_STR)
+				error_at(node_loc(pa), "argument %d of %s has type %s, which pybpf cannot use yet", i + 1, p->target,
+					 why ? why : kbtf_type_name(c->prog->btf, kid));
+			if (pa->annotation) {
+				/* an annotation must name the argument's type */
+				Node *an = pa->annotation;
+				const char *want = t->kind == TY_KPTR ? kbtf_type_name(c->prog->btf, t->btf_id) : ty_name(t);
+				const char *got = an->kind == ND_NAME ? an->name : NULL;
+				bool ok = got && (!strcmp(got, want) || (t->kind == TY_KPTR && !strncmp(want, "struct ", 7) && !strcmp(got, want + 7)) ||
+						  (t->kind == TY_KPTR && !strncmp(want, "union ", 6) && !strcmp(got, want + 6)) ||
+						  (t->kind == TY_INT && (fixed_by_name(got) || !strcmp(got, "int"))));
+				if (!ok)
+					error_at(node_loc(an), "argument '%s' of %s is %s in the kernel, not '%s'", pa->name, p->target,
+						 kbtf_type_name(c->prog->btf, kid), got ? got : "this");
+			}
+			if (t->kind == TY_KPTR)
+				kemit_use_type(c->prog->kemit, t->btf_id);
+			Sym *y = new_local(c, pa, t);
+			y->index = y->index;
+			c->assigned[y->index] = 1;
+			pa->cval = i;
+		}
+	} else if (fn->params.len) {
 		Node *pa = VEC_AT(fn->params, 0);
 		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
 			error_at(node_loc(pa), "a probe's parameter must be a plain name");

@@ -23,6 +23,7 @@
  * the function.
  */
 #include "pyc.h"
+#include "btf.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -50,10 +51,30 @@ typedef struct Emitter {
 	int nframes;
 	const char *suffix;   /* appended to local names inside an inlined helper */
 	int probe_index;      /* the probe being emitted: its row of __pyb_exc */
+	int pyline;           /* the Python line of the statement being emitted */
+	const char *pyfile;
 	int inline_depth;
 } Emitter;
 
 /* The C name of a local in the current function instance. */
+static char *local_name(Emitter *e, Sym *y);
+
+/* The declaration of a local, initialized to zero. */
+static char *local_decl(Emitter *e, Sym *y)
+{
+	switch (y->type->kind) {
+	case TY_CTX:
+		return xasprintf("(void)ctx");
+	case TY_STR:
+		return xasprintf("char %s[%d] = {}", local_name(e, y), y->type->size);
+	case TY_KPTR:
+		return xasprintf("%s *%s = 0", kemit_c_type(e->prog->kemit, y->type->btf_id), local_name(e, y));
+	case TY_PTR:
+		return xasprintf("const void *%s = 0", local_name(e, y));
+	default:
+		return xasprintf("__s64 %s = 0", local_name(e, y));
+	}
+}
 static char *local_name(Emitter *e, Sym *y)
 {
 	return xasprintf("%s%s", y->cname, y->type->kind == TY_CTX ? "" : e->suffix);
@@ -74,6 +95,7 @@ static const char *buffer(Emitter *e, int n)
 	return b;
 }
 
+static char *c_string(const char *s, int n);
 static void line(Emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void line(Emitter *e, const char *fmt, ...)
 {
@@ -83,6 +105,9 @@ static void line(Emitter *e, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		ICE("out of memory");
 	va_end(ap);
+	/* every C line says which Python line it comes from */
+	if (e->pyline)
+		str_printf(&e->body, "#line %d %s\n", e->pyline, c_string(e->pyfile, strlen(e->pyfile)));
 	for (int i = 0; i < e->indent; i++)
 		str_puts(&e->body, "\t");
 	str_puts(&e->body, s);
@@ -108,10 +133,12 @@ static char *c_string(const char *s, int n)
 	return o.buf;
 }
 
+/* The Python line that the following C lines come from. */
 static void line_directive(Emitter *e, Node *n)
 {
 	Loc l = n->loc.file ? n->loc : n->tok->loc;
-	str_printf(&e->body, "#line %d %s\n", l.line, c_string(l.file->name, strlen(l.file->name)));
+	e->pyline = l.line;
+	e->pyfile = l.file->name;
 }
 
 static char *c_ll(long long v)
@@ -487,6 +514,90 @@ static char *compare(Emitter *e, Node *n)
 	return s.buf;
 }
 
+/* ---- kernel memory ---------------------------------------------------------- */
+
+/* The C spelling of a pointer to kernel struct id. */
+static const char *kptr_ctype(Emitter *e, int id)
+{
+	return xasprintf("%s *", kemit_c_type(e->prog->kemit, id));
+}
+
+/* A field access chain x.a.b (x a pointer to a kernel struct, a and b
+ * embedded): the pointer x as a C expression, its struct, and "a.b". */
+static void kaccess(Emitter *e, Node *n, char **root, int *root_id, Str *path)
+{
+	Node *l = n->lhs;
+	if (l->type->kind == TY_KVAL) {
+		kaccess(e, l, root, root_id, path);
+		str_printf(path, ".%s", n->name);
+		return;
+	}
+	*root = expr(e, l);
+	*root_id = l->type->btf_id;
+	str_puts(path, n->name);
+}
+
+/* A field of a kernel struct, read with bpf_probe_read_kernel from a CO-RE
+ * relocated address (FaultError when the read fails). */
+static char *kernel_field(Emitter *e, Node *n)
+{
+	KField *kf = n->kf;
+	char *root;
+	int root_id;
+	Str path = {0};
+	const char *r = tmp(e), *v = tmp(e);
+	kaccess(e, n, &root, &root_id, &path);
+	if (kf->bit_size) {
+		const char *get = kemit_bitfield_probe(e->prog->kemit, r, path.buf);
+		return xasprintf("({ %s%s = %s; (__s64)%s; })", kptr_ctype(e, root_id), r, root, get);
+	}
+	if (n->type->kind == TY_STR) {
+		const char *b = buffer(e, n->type->size);
+		return xasprintf("({ %s%s = %s; __builtin_memset(%s, 0, %d); if (bpf_probe_read_kernel_str(%s, %d, &%s->%s) < 0) %s "
+				 "(const char *)%s; })",
+				 kptr_ctype(e, root_id), r, root, b, n->type->size, b, n->type->size, r, path.buf,
+				 raise_code(e, n->raise), b);
+	}
+	const char *vt = n->type->kind == TY_KPTR ? kptr_ctype(e, n->type->btf_id) : kemit_c_type(e->prog->kemit, kf->type);
+	char *val;
+	if (n->type->kind == TY_KPTR) {
+		val = xstrdup(v);
+	} else {
+		KInfo in;
+		kbtf_info(e->prog->btf, kf->type, &in);
+		if (in.size == 8 && !in.is_signed && in.kind != KK_PTR)
+			val = xasprintf("({ if ((__u64)%s > 9223372036854775807ULL) %s (__s64)%s; })", v, raise_at(e, n->raise, 1), v);
+		else
+			val = xasprintf("(__s64)%s", v);
+	}
+	return xasprintf("({ %s%s = %s; %s %s = 0; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
+			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
+}
+
+/* args.field of a tracepoint: at a fixed offset in the context */
+static char *tp_field(Emitter *e, Node *n)
+{
+	TpField *f = (TpField *)n->kf;
+	if (f->is_ptr)
+		return xasprintf("((const void *)*(__u64 *)((char *)ctx + %d))", f->offset);
+	if (f->array_len) {
+		const char *b = buffer(e, f->array_len);
+		return xasprintf("({ bpf_probe_read_kernel(%s, %d, (char *)ctx + %d); (const char *)%s; })", b, f->array_len,
+				 f->offset, b);
+	}
+	return xasprintf("((__s64)*(__%c%d *)((char *)ctx + %d))", f->is_signed ? 's' : 'u', f->size * 8, f->offset);
+}
+
+/* user_str(p, N) / kernel_str(p, N) */
+static char *read_str(Emitter *e, Node *n, bool user)
+{
+	const char *b = buffer(e, n->type->size);
+	return xasprintf("({ __builtin_memset(%s, 0, %d); if (bpf_probe_read_%s_str(%s, %d, (const void *)(%s)) < 0) %s "
+			 "(const char *)%s; })",
+			 b, n->type->size, user ? "user" : "kernel", b, n->type->size, expr(e, VEC_AT(n->elts, 0)),
+			 raise_code(e, n->raise), b);
+}
+
 static void block(Emitter *e, Vec *body);
 static Frame *push_frame(Emitter *e, int kind, Node *n);
 
@@ -512,11 +623,11 @@ static char *inline_call(Emitter *e, Node *n)
 		Sym *p = VEC_AT(fd->params, i);
 		if (p->type->kind == TY_STR) {
 			const char *b = buffer(e, p->type->size);
-			str_printf(&text, "%s\n", str_copy(e, b, p->type->size, a));
+			str_printf(&text, "%s ", str_copy(e, b, p->type->size, a));
 			vec_push(&args, (void *)b);
 		} else {
 			const char *t = tmp(e);
-			str_printf(&text, "__s64 %s = %s;\n", t, int_for_store(e, a, p->type));
+			str_printf(&text, "__s64 %s = %s; ", t, int_for_store(e, a, p->type));
 			vec_push(&args, (void *)t);
 		}
 	}
@@ -524,25 +635,29 @@ static char *inline_call(Emitter *e, Node *n)
 	e->suffix = xasprintf("_i%d", f->n);
 	e->body = (Str){0};
 	e->indent = 2;
-	str_printf(&text, "\t__s64 __r%d = 0;\n", f->n);
+	int caller_line = e->pyline;
+	const char *caller_file = e->pyfile;
+	str_printf(&text, "__s64 __r%d = 0; ", f->n);
 	for (int i = 0; i < fn->locals->len; i++) {
 		Sym *y = VEC_AT(*fn->locals, i);
 		int pi = -1;
 		for (int j = 0; j < fd->params.len; j++)
 			if (VEC_AT(fd->params, j) == y)
 				pi = j;
-		if (y->type->kind == TY_STR) {
-			str_printf(&text, "\t\tchar %s[%d] = {};\n", local_name(e, y), y->type->size);
-			if (pi >= 0)
-				str_printf(&text, "\t\t__builtin_memcpy(%s, %s, %d);\n", local_name(e, y), (char *)VEC_AT(args, pi),
-					   y->type->size);
-		} else {
-			str_printf(&text, "\t\t__s64 %s = %s;\n", local_name(e, y), pi >= 0 ? (char *)VEC_AT(args, pi) : "0");
-		}
+		str_printf(&text, "%s; ", local_decl(e, y));
+		if (pi >= 0 && y->type->kind == TY_STR)
+			str_printf(&text, "__builtin_memcpy(%s, %s, %d); ", local_name(e, y), (char *)VEC_AT(args, pi),
+				   y->type->size);
+		else if (pi >= 0)
+			str_printf(&text, "%s = %s; ", local_name(e, y), (char *)VEC_AT(args, pi));
 	}
+	str_puts(&text, "\n");
 	block(e, &fn->body);
 	str_add(&text, e->body.buf ? e->body.buf : "", e->body.len);
-	str_printf(&text, "\t__pyb_ret%d: ;\n\t__r%d; })", f->n, f->n);
+	str_printf(&text, "#line %d %s\n\t__pyb_ret%d: ; __r%d; })", caller_line, c_string(caller_file, strlen(caller_file)),
+		   f->n, f->n);
+	e->pyline = caller_line;
+	e->pyfile = caller_file;
 	e->nframes--;
 	e->body = saved;
 	e->suffix = saved_suffix;
@@ -571,6 +686,10 @@ static char *call(Emitter *e, Node *n)
 		return xstrdup("((__s64)(__u32)bpf_get_current_uid_gid())");
 	if (!strcmp(f, "gid"))
 		return xstrdup("((__s64)(bpf_get_current_uid_gid() >> 32))");
+	if (!strcmp(f, "user_str") || !strcmp(f, "kernel_str"))
+		return read_str(e, n, f[0] == 'u');
+	if (!strcmp(f, "current_task"))
+		return xasprintf("((%s)bpf_get_current_task())", kptr_ctype(e, n->type->btf_id));
 	if (!strcmp(f, "comm")) {
 		const char *b = buffer(e, 16);
 		return xasprintf("({ bpf_get_current_comm(%s, 16); (const char *)%s; })", b, b);
@@ -637,6 +756,10 @@ static char *expr(Emitter *e, Node *n)
 		return call(e, n);
 	case ND_SUBSCRIPT:
 		return map_read(e, n);
+	case ND_ATTR:
+		if (n->lhs->type->kind == TY_CTX)
+			return tp_field(e, n);
+		return kernel_field(e, n);
 	default:
 		ICE("expression %s", node_names[n->kind]);
 	}
@@ -700,6 +823,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "%s = %s;", g->cname, int_for_store(e, value, g->type));
 		} else if (y->type->kind == TY_STR) {
 			line(e, "%s", str_copy(e, local_name(e, y), y->type->size, value));
+		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
+			line(e, "%s = %s;", local_name(e, y), expr(e, value));
 		} else {
 			line(e, "%s = %s;", local_name(e, y), int_for_store(e, value, y->type));
 		}
@@ -1059,20 +1184,30 @@ static void probe(Emitter *e, Probe *p)
 	e->body = (Str){0};
 	e->indent = 1;
 	e->nframes = 0;
+	line_directive(e, fn);
 	for (int i = 0; i < locals->len; i++) {
 		Sym *y = VEC_AT(*locals, i);
-		if (y->type->kind == TY_CTX)
-			continue;
-		if (y->type->kind == TY_STR)
-			str_printf(&e->decls, "\tchar %s[%d] = {};\n", y->cname, y->type->size);
-		else
-			str_printf(&e->decls, "\t__s64 %s = 0;\n", y->cname);
+		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
 	}
+	if (strcmp(p->kind, "tracepoint"))
+		for (int i = 0; i < fn->params.len; i++) {
+			Node *pa = VEC_AT(fn->params, i);
+			Sym *y = NULL;
+			for (int j = 0; j < locals->len; j++)
+				if (((Sym *)VEC_AT(*locals, j))->decl == pa)
+					y = VEC_AT(*locals, j);
+			if (y->type->kind == TY_KPTR)
+				line(e, "%s = (%s)ctx[%d];", y->cname, kptr_ctype(e, y->type->btf_id), i);
+			else
+				line(e, "%s = (__s64)(%s)ctx[%d];", y->cname,
+				     kemit_c_type(e->prog->kemit, (int)(intptr_t)VEC_AT(p->kargs, i)), i);
+		}
 	block(e, &fn->body);
 	line(e, "return 0;");
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
-	str_printf(e->out, "SEC(%s)\nint %s(void *ctx)\n{\n", c_string(p->sec, strlen(p->sec)), p->cname);
+	str_printf(e->out, "SEC(%s)\nint %s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), p->cname,
+		   strcmp(p->kind, "tracepoint") ? "unsigned long long *ctx" : "void *ctx");
 	if (e->decls.len)
 		str_puts(e->out, e->decls.buf);
 	str_puts(e->out, e->body.buf);
@@ -1123,8 +1258,17 @@ void emit_program(Prog *prog, Str *out)
 		}
 		str_puts(out, "};\n");
 	}
+	/* the probes first, into their own text: emitting them records which
+	 * kernel types the file must declare, and those go before them */
+	Str code = {0};
+	e.out = &code;
 	for (int i = 0; i < prog->probes.len; i++) {
 		e.probe_index = i;
 		probe(&e, VEC_AT(prog->probes, i));
 	}
+	if (prog->kemit) {
+		str_puts(out, "\n/* kernel types this program uses (CO-RE: libbpf relocates every field access) */\n");
+		kemit_output(prog->kemit, out);
+	}
+	str_add(out, code.buf ? code.buf : "", code.len);
 }

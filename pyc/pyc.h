@@ -276,6 +276,8 @@ struct Node {
 	int rec_off;          /* print argument: byte offset in its record */
 	int64_t cval;         /* a constant the checker folded (e.g. the exponent of **) */
 	int id;               /* ND_CALL of print: the print site */
+	struct KField *kf;    /* ND_ATTR on a kernel struct: the member (pyc/btf.h) */
+	int kstruct;          /* ND_ATTR on a kernel struct: the struct's BTF id */
 	struct Vec_ *locals;  /* ND_FUNCDEF: the function's locals (Sym*) */
 };
 
@@ -294,7 +296,9 @@ typedef enum {
 	TY_STR,       /* str[N]: NUL-padded, capacity N bytes (including the NUL) */
 	TY_MAP,       /* a BPF map declared at module level */
 	TY_CTX,       /* a probe's context argument (tracepoint args) */
-	TY_PTR,       /* an untyped pointer read from a context field (user_str/kernel_str) */
+	TY_PTR,       /* a pointer to something other than a kernel struct: user_str()/kernel_str() read it */
+	TY_KPTR,      /* a pointer to a kernel struct or union (btf_id): fields read with CO-RE */
+	TY_KVAL,      /* a kernel struct or union embedded by value: only its fields can be used */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP__COUNT } MapKind;
@@ -305,6 +309,7 @@ typedef struct Type {
 	bool is_signed;       /* TY_FIXED */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
+	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
 } Type;
 
 extern Type *ty_none, *ty_bool, *ty_int, *ty_ctx, *ty_ptr;
@@ -408,15 +413,20 @@ typedef struct GlobalDecl {
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
 	const char *cname;
-	const char *kind;     /* "tracepoint" */
+	const char *kind;     /* "tracepoint", "tp_btf", "raw_tp" */
 	const char *target;   /* "syscalls/sys_enter_openat" */
 	const char *sec;      /* "tracepoint/syscalls/sys_enter_openat" */
 	Loc target_loc;       /* the decorator's string literal */
 	Node *def;
+	struct TpField *fields; /* "tracepoint": the format's fields, loaded when args.x is used */
+	int nfields;
+	Vec kargs;            /* "tp_btf"/"raw_tp": BTF type ids of the arguments (intptr_t) */
 } Probe;
 
 typedef struct Prog {
 	SrcFile *file;
+	struct KBtf *btf;     /* the kernel's types, loaded when a probe uses them */
+	struct KEmit *kemit;  /* which of them the generated C must declare */
 	Node *module;
 	Vec maps;             /* MapDecl* */
 	Vec consts;           /* ConstDecl* */
@@ -430,6 +440,11 @@ typedef struct Prog {
 /* Resolve names, infer and check types, collect maps/probes/print sites.
  * Errors exit through error_at. */
 Prog *check_program(SrcFile *file, Node *module);
+/* --btf FILE: the kernel types to compile against (NULL: the running
+ * kernel's, /sys/kernel/btf/vmlinux). */
+extern const char *pyc_btf_path;
+/* tracefs for tracepoint formats (NULL: /sys/kernel/tracing). */
+extern const char *pyc_tracefs;
 
 /* ---- emit.c ------------------------------------------------------------ */
 

@@ -82,9 +82,17 @@ def tier_frontend():
     golden_dir("frontend/errors", "ast", ".err", "stderr", 1, lambda f: [fe, "ast", f])
 
 
+def extra_args(f):
+    """A test file's first line may say '# pybpf-args: --btf build/fake_btf.o'."""
+    first = open(os.path.join(ROOT, f)).readline()
+    if first.startswith("# pybpf-args:"):
+        return first.split(":", 1)[1].split()
+    return []
+
+
 def tier_errors():
     pybpf = os.path.join(ROOT, "pybpf")
-    golden_dir("errors", "check", ".err", "stderr", 1, lambda f: [pybpf, "check", f])
+    golden_dir("errors", "check", ".err", "stderr", 1, lambda f: [pybpf, "check", *extra_args(f), f])
 
 
 def tier_unit():

@@ -336,3 +336,123 @@ def semantics_test(path):
 for _f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):
     if _f.endswith(".py"):
         TESTS.append((f"semantics_{_f[:-3]}", lambda p=os.path.join(ROOT, "tests", "semantics", _f): semantics_test(p)))
+
+
+@test
+def kernel_fields_and_tracepoint_args():
+    """current_task() fields (CO-RE reads) and args typed from the tracepoint's format."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_openat")
+def t_kf_open(args) -> None:
+    t = current_task()
+    if t.tgid != PID:
+        return
+    print(t.pid, t.tgid, t.comm, t.mm.arg_start > 0, args.flags, user_str(args.filename, 64))
+'''
+    path = "/etc/hostname"
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.close(os.open(path, os.O_RDONLY))
+        out, err = ld.finish()
+    pid = os.getpid()
+    line = f"{pid} {pid} {my_comm()} True {os.O_RDONLY | os.O_CLOEXEC} {path}\n"
+    check(out, line * 3)
+    assert_nothing_left(["t_kf_open"])
+
+
+@test
+def tp_btf_sched_switch_of_own_thread():
+    """@tp_btf("sched_switch") with BTF-typed task_struct arguments: a thread
+    that sleeps 20 times is switched out (voluntarily) at least 20 times, and
+    every switch seen for it names its own thread and process."""
+    import threading
+    src = '''from pybpf import *
+TID: Final[int] = 0
+who: Hash[u32, u64] = Hash()
+n: Hash[u32, u64] = Hash()
+
+@tp_btf("sched_switch")
+def t_btf_switch(preempt: bool, prev: task_struct, next: task_struct) -> None:
+    if prev.pid == TID and not preempt:
+        who[prev.tgid] = prev.pid
+        n[0] += 1
+'''
+    tid = []
+    go = threading.Event()
+
+    def sleeper():
+        tid.append(threading.get_native_id())
+        go.wait()
+        for _ in range(20):
+            time.sleep(0.002)
+
+    th = threading.Thread(target=sleeper)
+    th.start()
+    while not tid:
+        time.sleep(0.001)
+    try:
+        with Loader(src, ["-D", f"TID={tid[0]}"]) as ld:
+            go.set()
+            th.join()
+            out, err = ld.finish()
+    finally:
+        go.set()
+        th.join()
+    maps = out.split("\n\n")
+    check(maps[0], f"who[{os.getpid()}]: {tid[0]}")
+    count = int(maps[1].split(": ")[1])
+    assert 20 <= count <= 40, f"{count} voluntary switches for 20 sleeps"
+    assert_nothing_left(["t_btf_switch"], ["who", "n"])
+
+
+@test
+def core_relocation_against_other_btf():
+    """An object compiled against other kernel types (tests/unit/fake_btf.c:
+    task_struct with pid at offset 0) reads the right field on this kernel."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_core_ppid() -> None:
+    t = current_task()
+    if pid() == PID:
+        print(t.pid == tid(), t.tgid == pid(), t.comm == comm(), t.se.vruntime > 0)
+'''
+    fake = os.path.join(ROOT, "build", "fake_btf.o")
+    with Loader(src, ["--btf", fake, "-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(2)
+        out, err = ld.finish()
+    check(out, "True True True True\n" * 2)
+
+
+@test
+def verifier_rejection_maps_to_python_line():
+    """A field that the compile-time BTF has and the running kernel lacks:
+    CO-RE cannot relocate it, the verifier rejects the program, and pybpf
+    names the Python line and the reason; nothing stays loaded."""
+    src = '''from pybpf import *
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_rej_ppid() -> None:
+    t = current_task()
+    if t.pid == 1:
+        print(t.pybpf_no_such_field)
+'''
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "rej.py")
+    open(path, "w").write(src)
+    fake = os.path.join(ROOT, "build", "fake_btf.o")
+    p = subprocess.run([PYBPF, "load", "--btf", fake, path], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1, p
+    head = p.stderr.split("--- verifier log")[0]
+    check(head,
+          f"{path}:7:9: error: the kernel's verifier rejected probe 't_rej_ppid': "
+          "failed to resolve CO-RE relocation <byte_off> [12] struct task_struct.pybpf_no_such_field (0:1 @ offset 4)\n"
+          "            print(t.pybpf_no_such_field)\n"
+          "            ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+          "note: a kernel field or type this probe reads does not exist in the running kernel "
+          "(the object was built against other kernel types)\n")
+    assert "--- end of verifier log ---" in p.stderr
+    assert_nothing_left(["t_rej_ppid"])

@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+@tracepoint("syscalls/sys_enter_openat")
+def f(args) -> None:
+    print(args.filname)

@@ -135,3 +135,12 @@ $(OUT)/fake_btf.o: tests/unit/fake_btf.c
 .PHONY: test-btf
 test-btf: $(OUT)/btf-test
 	$(OUT)/btf-test tests/unit
+
+# ---- unit test: loader/output.c (text like bpftrace, JSON lines) ----
+$(OUT)/output-test: tests/unit/output_test.c $(OUT)/loader/output.o $(OUT)/pyc/util.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -Ipyc -Iloader -o $@ $^
+
+.PHONY: test-output
+test-output: $(OUT)/output-test
+	python3 tests/unit/output_cases.py

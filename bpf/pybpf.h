@@ -243,4 +243,44 @@ __PYB_DEFINE_MAP_ADD(s16, -32768, 32767, 0)
 __PYB_DEFINE_MAP_ADD(u8, 0, 255, 0)
 __PYB_DEFINE_MAP_ADD(s8, -128, 127, 0)
 
+/* ---- aggregations (per-CPU map values; the loader merges the CPUs) ------ */
+
+struct __pyb_stats {
+	__s64 count, sum, min, max;
+};
+
+/* Stats, Min, Max, Avg: 0 when the sum would leave 64 bits */
+static __pyb_always_inline int __pyb_stats_add(void *p, __s64 x)
+{
+	struct __pyb_stats *s = p;
+	__s64 sum;
+	if (__builtin_add_overflow(s->sum, x, &sum))
+		return 0;
+	s->sum = sum;
+	s->count += 1;
+	if (s->count == 1 || x < s->min)
+		s->min = x;
+	if (s->count == 1 || x > s->max)
+		s->max = x;
+	return 1;
+}
+
+/* Hist: slot 0 for x < 0, 1 for 0, 2 + floor(log2(x)) for x > 0 */
+static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
+{
+	__u64 v = (__u64)x;
+	__u32 r = 0;
+	if (x < 0)
+		return 0;
+	if (x == 0)
+		return 1;
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1) { r += 1; }
+	return 2 + r;
+}
+
 #endif /* __PYB_RUNTIME_H */

@@ -8,18 +8,24 @@
  */
 #include "loader.h"
 #include "support.h"
+#include "output.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 
 /* ---- front end ----------------------------------------------------------- */
 
@@ -184,6 +190,29 @@ static void explain_load_failure(Prog *prog, int err, bool verbose)
 			snprintf(reason, sizeof(reason), "%.*s", l.n, l.p);
 	}
 	fflush(stdout);
+	if (!probe) {
+		/* no verifier log: "libbpf: prog 'NAME': BPF program load failed: ..." */
+		const char *a = strstr(log, "prog '");
+		if (a) {
+			a += 6;
+			probe = xstrndup(a, strcspn(a, "'"));
+		}
+	}
+	Probe *pr = NULL;
+	for (int i = 0; probe && i < prog->probes.len; i++)
+		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->cname, probe))
+			pr = VEC_AT(prog->probes, i);
+	if (!lines.len && pr && (err == -EPERM || err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP) &&
+	    (!strcmp(pr->kind, "fentry") || !strcmp(pr->kind, "fexit") || !strcmp(pr->kind, "lsm"))) {
+		/* the kernel refuses the program type itself, before verifying it */
+		error_begin(pr->target_loc, "this kernel refuses @%s probes: loading '%s' failed with %s, before any check of "
+			    "its code", pr->kind, pr->name, strerror(-err));
+		fprintf(stderr, "note: %s\n", !strcmp(pr->kind, "lsm")
+			? "BPF LSM programs need a kernel booted with lsm=...,bpf; nothing was loaded"
+			: "use @tp_btf or @tracepoint where the event has one; @fentry/@fexit need a kernel that permits "
+			  "BPF trampolines (pybpf's QEMU tier runs them); nothing was loaded");
+		return;
+	}
 	if (pyline > 0)
 		error_begin(line_loc(prog->file, pyline), "the kernel's verifier rejected probe '%s'%s%s", probe ? probe : "?",
 			    reason[0] ? ": " : "", reason);
@@ -424,14 +453,18 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	Run *r = ctx;
 	uint64_t id;
+	uint32_t site, probe;
 	PrintSite *p;
+	size_t start = r->out.len;
 
 	if (size < 8)
 		return 0;
 	memcpy(&id, data, 8);
-	if (id >= (uint64_t)r->prog->prints.len)
+	site = (uint32_t)id;
+	probe = (uint32_t)(id >> 32);
+	if (site >= (uint32_t)r->prog->prints.len || probe >= (uint32_t)r->prog->probes.len)
 		return 0;
-	p = VEC_AT(r->prog->prints, id);
+	p = VEC_AT(r->prog->prints, site);
 	if ((size_t)p->size > size)
 		return 0;
 	for (int i = 0; i < p->segs.len; i++) {
@@ -442,6 +475,10 @@ static int on_record(void *ctx, void *data, size_t size)
 			str_add(&r->out, s->text, s->text_len);
 	}
 	r->records++;
+	if (out_format() == OUT_JSON) {
+		out_print(((Probe *)VEC_AT(r->prog->probes, probe))->name, r->out.buf + start, r->out.len - start);
+		r->out.len = start;
+	}
 	return 0;
 }
 
@@ -455,13 +492,6 @@ static void flush_out(Run *r)
 }
 
 /* ---- maps at exit ----------------------------------------------------------------- */
-
-typedef struct Entry {
-	char *key;
-	unsigned char *kraw;
-	int64_t sval;
-	uint64_t uval;
-} Entry;
 
 static int64_t read_int(const void *p, Type *t, uint64_t *u)
 {
@@ -477,89 +507,104 @@ static int64_t read_int(const void *p, Type *t, uint64_t *u)
 	return v;
 }
 
-static Type *cmp_type;
-static int cmp_entries(const void *a, const void *b)
+/* Merge the per-CPU copies of a value (ncpu of them, stride bytes apart)
+ * into out, by the rules in pyc.h: counts, sums and slots add; min and max
+ * over the CPUs that saw a value; plain integers add. */
+static void merge_percpu(Type *vt, const unsigned char *in, int ncpu, int stride, unsigned char *out)
 {
-	const Entry *x = a, *y = b;
-	int c;
-	if (cmp_type->is_signed)
-		c = x->sval < y->sval ? -1 : x->sval > y->sval;
-	else
-		c = x->uval < y->uval ? -1 : x->uval > y->uval;
-	return c ? c : strcmp(x->key, y->key);
-}
-
-static void format_key(Str *o, Type *t, const unsigned char *k)
-{
-	if (t->kind == TY_STR) {
-		str_add(o, (const char *)k, strnlen((const char *)k, t->size));
-		return;
+	int size = ty_size(vt);
+	memset(out, 0, size);
+	for (int c = 0; c < ncpu; c++) {
+		const unsigned char *v = in + (size_t)c * stride;
+		if (vt->kind == TY_AGG && vt->agg != AGG_COUNT && vt->agg != AGG_SUM && vt->agg != AGG_HIST &&
+		    vt->agg != AGG_LHIST) {
+			int64_t a[4], o[4];
+			memcpy(a, v, 32);
+			memcpy(o, out, 32);
+			if (!a[0])
+				continue;
+			if (!o[0] || a[2] < o[2])
+				o[2] = a[2];
+			if (!o[0] || a[3] > o[3])
+				o[3] = a[3];
+			o[0] += a[0];
+			o[1] += a[1];
+			memcpy(out, o, 32);
+		} else if (vt->kind == TY_AGG) {
+			for (int i = 0; i < size / 8; i++) {
+				uint64_t x, y;
+				memcpy(&x, v + i * 8, 8);
+				memcpy(&y, out + i * 8, 8);
+				y += x;
+				memcpy(out + i * 8, &y, 8);
+			}
+		} else {
+			uint64_t x, y = 0;
+			read_int(v, vt, &x);
+			memcpy(&y, out, size);
+			y = (uint64_t)read_int(&y, vt, NULL) + x;
+			memcpy(out, &y, size);
+		}
 	}
-	uint64_t u;
-	int64_t v = read_int(k, t, &u);
-	if (t->is_signed || t->size < 8)
-		str_printf(o, "%" PRId64, v);
-	else
-		str_printf(o, "%" PRIu64, u);
 }
 
-/* Returns true when the map was empty (nothing printed). */
-static bool print_map(struct bpf_object *obj, MapDecl *m, bool first)
+/* Read every entry of map m and show it (output.c). */
+static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
 	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
-	Type *kt = m->type->key, *vt = m->type->val;
-	int fd, ksz = ty_size(kt), vsz = ty_size(vt), ncpu = 1, vstride;
-	bool percpu = m->type->map_kind == MAP_PERCPU_HASH || m->type->map_kind == MAP_LRU_PERCPU_HASH;
-	unsigned char *key = xcalloc(1, ksz), *next = xcalloc(1, ksz), *val;
-	Entry *ents = NULL;
-	int n = 0, cap = 0;
+	Type *vt = m->type->val;
+	int fd, ksz, vsz = ty_size(vt), ncpu = 1, stride, n = 0, cap = 0;
+	unsigned char *key, *next, *raw, **keys = NULL, **vals = NULL;
 	void *prev = NULL;
 
 	if (!bm)
-		return true;
+		return;
 	fd = bpf_map__fd(bm);
-	if (percpu)
+	ksz = bpf_map__key_size(bm);
+	if (m->percpu)
 		ncpu = libbpf_num_possible_cpus();
-	vstride = percpu ? (vsz + 7) / 8 * 8 : vsz;
-	val = xcalloc(ncpu, vstride);
+	stride = m->percpu ? (vsz + 7) / 8 * 8 : vsz;
+	key = xcalloc(1, ksz);
+	next = xcalloc(1, ksz);
+	raw = xcalloc(ncpu, stride);
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
 		memcpy(key, next, ksz);
 		prev = key;
-		if (bpf_map_lookup_elem(fd, key, val))
+		if (bpf_map_lookup_elem(fd, key, raw))
 			continue;
-		Entry e = {0};
-		Str ks = {0};
-		uint64_t usum = 0;
-		int64_t ssum = 0;
-		for (int c = 0; c < ncpu; c++) {
-			uint64_t u;
-			int64_t s = read_int(val + c * vstride, vt, &u);
-			ssum += s;
-			usum += vt->is_signed ? (uint64_t)s : (vt->size == 8 ? u : (uint64_t)s);
-		}
-		format_key(&ks, kt, key);
-		e.key = ks.buf ? ks.buf : xstrdup("");
-		e.sval = ssum;
-		e.uval = usum;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			ents = xrealloc(ents, cap * sizeof(Entry));
+			keys = xrealloc(keys, cap * sizeof(*keys));
+			vals = xrealloc(vals, cap * sizeof(*vals));
 		}
-		ents[n++] = e;
-	}
-	if (!n)
-		return true;
-	cmp_type = vt;
-	qsort(ents, n, sizeof(Entry), cmp_entries);
-	if (!first)
-		putchar('\n');
-	for (int i = 0; i < n; i++) {
-		if (vt->is_signed)
-			printf("%s[%s]: %" PRId64 "\n", m->name, ents[i].key, ents[i].sval);
+		keys[n] = xcalloc(1, ksz);
+		memcpy(keys[n], key, ksz);
+		vals[n] = xcalloc(1, vsz);
+		if (m->percpu)
+			merge_percpu(vt, raw, ncpu, stride, vals[n]);
 		else
-			printf("%s[%s]: %" PRIu64 "\n", m->name, ents[i].key, ents[i].uval);
+			memcpy(vals[n], raw, vsz);
+		n++;
 	}
-	return false;
+	if (m->unkeyed) {
+		/* an unused aggregation (all zero) shows nothing, like an empty map */
+		bool used = false;
+		for (int i = 0; n && i < vsz; i++)
+			used |= vals[0][i] != 0;
+		if (used)
+			out_agg(m->name, vt, vals[0]);
+	} else {
+		out_map(m, keys, vals, n);
+	}
+	for (int i = 0; i < n; i++) {
+		free(keys[i]);
+		free(vals[i]);
+	}
+	free(keys);
+	free(vals);
+	free(key);
+	free(next);
+	free(raw);
 }
 
 /* ---- counters: lost records and uncaught exceptions ------------------------------ */
@@ -610,27 +655,14 @@ static uint64_t read_bss_u64(struct bpf_object *obj, const char *var, int index)
 	return x;
 }
 
-/* Module-level variables at exit: "name: value", like bpftrace's scalars. */
-static void print_globals(struct bpf_object *obj, Prog *prog, bool first)
+/* Module-level variables at exit (output.c shows them). */
+static void print_globals(struct bpf_object *obj, Prog *prog)
 {
 	for (int i = 0; i < prog->globals.len; i++) {
 		GlobalDecl *g = VEC_AT(prog->globals, i);
 		unsigned char buf[8] = {0};
-		uint64_t u;
-		int64_t v;
-		if (read_global(obj, ".data", g->cname, 0, buf, ty_size(g->type)) < 0)
-			continue;
-		if (!first && i == 0)
-			putchar('\n');
-		if (g->type->kind == TY_BOOL) {
-			printf("%s: %s\n", g->name, buf[0] ? "True" : "False");
-			continue;
-		}
-		v = read_int(buf, g->type, &u);
-		if (g->type->is_signed || g->type->size < 8)
-			printf("%s: %" PRId64 "\n", g->name, v);
-		else
-			printf("%s: %" PRIu64 "\n", g->name, u);
+		if (read_global(obj, ".data", g->cname, 0, buf, ty_size(g->type)) == 0)
+			out_global(g->name, g->type, buf);
 	}
 }
 
@@ -647,16 +679,107 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 			uint64_t n = read_bss_u64(obj, "__pyb_exc", k);
 			if (n == seen[k])
 				continue;
-			if (final)
-				fprintf(stderr, "%s:%d: %s%s%s in %s: %" PRIu64 " time%s\n", r->loc.file->name, r->loc.line,
-					r->exc, r->msg ? ": " : "", r->msg ? r->msg : "", pr->name, n, n == 1 ? "" : "s");
-			else
-				fprintf(stderr, "%s:%d: %s%s%s in %s (%" PRIu64 " so far)\n", r->loc.file->name, r->loc.line,
-					r->exc, r->msg ? ": " : "", r->msg ? r->msg : "", pr->name, n);
+			out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
 			if (!final)
 				seen[k] = n;
 		}
 	}
+}
+
+/* ---- attaching ---------------------------------------------------------------------- */
+
+/* A perf event for @profile (every CPU, freq Hz) and @interval (CPU 0, period). */
+static int open_perf_event(int cpu, bool freq, uint64_t v)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.size = sizeof(a),
+		.freq = freq,
+	};
+	if (freq)
+		a.sample_freq = v;
+	else
+		a.sample_period = v;
+	return syscall(__NR_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* Why an attach failed, in the terms of what the user wrote. */
+static const char *attach_hint(Probe *p, int err)
+{
+	if ((!strcmp(p->kind, "kprobe") || !strcmp(p->kind, "kretprobe")) &&
+	    access("/sys/bus/event_source/devices/kprobe", F_OK) != 0)
+		return "this kernel has no kprobes (it was built without CONFIG_KPROBES); use @tracepoint or @tp_btf "
+		       "where the event has one, or @fentry on kernels that allow it";
+	if ((!strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe")) && err == -ENOENT)
+		return "the binary or the symbol does not exist; 'pybpf probes uprobe:BINARY:*' lists the symbols";
+	if (!strcmp(p->kind, "tracepoint") && err == -ENOENT)
+		return "this kernel has no such tracepoint; 'pybpf probes' lists them";
+	return NULL;
+}
+
+static int attach_probe(struct bpf_object *obj, Probe *p, Vec *links)
+{
+	struct bpf_program *bp = bpf_object__find_program_by_name(obj, p->cname);
+	struct bpf_link *l;
+	int err;
+	if (!bp)
+		ICE("program %s not in the object", p->cname);
+	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end"))
+		return 0;
+	if (!strcmp(p->kind, "profile") || !strcmp(p->kind, "interval")) {
+		bool profile = !strcmp(p->kind, "profile");
+		int ncpu = profile ? libbpf_num_possible_cpus() : 1;
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			int fd = open_perf_event(cpu, profile, profile ? (uint64_t)p->rate : (uint64_t)p->rate * 1000000);
+			if (fd < 0) {
+				if (errno == ENODEV)   /* a possible CPU that is not online */
+					continue;
+				error_begin(p->target_loc.file ? p->target_loc : p->def->tok->loc,
+					    "cannot open a perf event for @%s on CPU %d: %s", p->kind, cpu, strerror(errno));
+				return -1;
+			}
+			l = bpf_program__attach_perf_event(bp, fd);
+			if (!l) {
+				err = -errno;
+				close(fd);
+				error_begin(p->def->tok->loc, "cannot attach @%s: %s", p->kind, strerror(-err));
+				return -1;
+			}
+			vec_push(links, l);
+		}
+		return 0;
+	}
+	l = bpf_program__attach(bp);
+	if (!l) {
+		const char *hint;
+		err = -errno;
+		error_begin(p->target_loc, "cannot attach probe '%s' to %s %s: %s", p->name, p->kind, p->target, strerror(-err));
+		hint = attach_hint(p, err);
+		if (hint)
+			fprintf(stderr, "note: %s\n", hint);
+		return -1;
+	}
+	vec_push(links, l);
+	return 0;
+}
+
+/* Run the @begin or @end probes once (BPF_PROG_TEST_RUN of a syscall program). */
+static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
+{
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		struct bpf_program *bp;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		if (strcmp(p->kind, kind))
+			continue;
+		bp = bpf_object__find_program_by_name(obj, p->cname);
+		if (bpf_prog_test_run_opts(bpf_program__fd(bp), &opts) < 0) {
+			error_begin(p->def->tok->loc, "cannot run @%s probe '%s': %s", kind, p->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -674,10 +797,13 @@ int load_main(const char *path, LoadOpts *o)
 	struct bpfcc_result cc = {0};
 	struct bpf_object *obj = NULL;
 	struct bpf_link **links = NULL;
+	Vec linkv = {0};
 	struct ring_buffer *rb = NULL;
 	struct bpf_map *events;
 	uint64_t *seen = NULL, *zero = NULL, t0 = sys_now_ns(), deadline = 0, next_report = 0;
 	Run run = {0};
+
+	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
 	int err, status = 1, nlinks = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
 
@@ -718,21 +844,16 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 
-	links = xcalloc(prog->probes.len, sizeof(*links));
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		struct bpf_program *bp = bpf_object__find_program_by_name(obj, p->cname);
-		if (!bp)
-			ICE("program %s not in the object", p->cname);
-		links[i] = bpf_program__attach(bp);
-		if (!links[i]) {
-			err = -errno;
-			error_begin(p->target_loc, "cannot attach probe '%s' to %s %s: %s", p->name, p->kind, p->target,
-				    strerror(-err));
+		if (attach_probe(obj, p, &linkv) < 0)
 			goto cleanup;
-		}
-		nlinks++;
 	}
+	links = (struct bpf_link **)linkv.data;
+	nlinks = linkv.len;
+	/* @begin runs once, now that everything else is attached */
+	if (run_once(obj, prog, "begin") < 0)
+		goto cleanup;
 
 	events = bpf_object__find_map_by_name(obj, "__pyb_events");
 	rb = ring_buffer__new(bpf_map__fd(events), on_record, &run, NULL);
@@ -772,25 +893,23 @@ int load_main(const char *path, LoadOpts *o)
 			next_report = sys_now_ns() + 1000000000ull;
 		}
 	}
-	/* detach first so the counts are final, then drain what is buffered */
+	/* detach first so the counts are final, run @end, then drain what is buffered */
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	nlinks = 0;
+	run_once(obj, prog, "end");
 	ring_buffer__consume(rb);
 	flush_out(&run);
 
-	bool first = true;
-	for (int i = 0; i < prog->maps.len; i++) {
-		MapDecl *m = VEC_AT(prog->maps, i);
-		first = print_map(obj, m, first) && first;
-	}
-	print_globals(obj, prog, first);
+	for (int i = 0; i < prog->maps.len; i++)
+		dump_map(obj, VEC_AT(prog->maps, i));
+	print_globals(obj, prog);
+	out_flush();
 	fflush(stdout);
 	report_exceptions(obj, prog, zero, true);
 	uint64_t lost = read_bss_u64(obj, "__pyb_lost", 0);
 	if (lost)
-		fprintf(stderr, "pybpf: %" PRIu64 " print record%s lost (the ring buffer was full)\n", lost,
-			lost == 1 ? "" : "s");
+		out_lost(lost);
 	status = 0;
 
 cleanup:

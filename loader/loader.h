@@ -20,6 +20,7 @@ typedef struct LoadOpts {
 	Vec defines;          /* Define* */
 	bool verbose;         /* libbpf's messages, timings */
 	bool no_cache;
+	bool json;            /* --format json */
 } LoadOpts;
 
 /* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */

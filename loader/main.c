@@ -1,5 +1,6 @@
 /* main.c — the pybpf command line. */
 #include "loader.h"
+#include "probes.h"
 #include "support.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@ static const char usage[] =
 	"  load FILE.py      compile, load and attach; stream print() output; print maps at exit\n"
 	"      --duration S  stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	"      -D NAME=VALUE override a Final constant (no recompilation)\n"
+	"      --format F    text (default) or json: one JSON object per line (docs/output.md)\n"
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"
 	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
@@ -21,6 +23,8 @@ static const char usage[] =
 	"                    write the generated BPF C (OUT ending in .c, or stdout)\n"
 	"                    or the BPF object (OUT ending in .o)\n"
 	"  check FILE.py     parse and type-check only (no kernel, no clang)\n"
+	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
+	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
 	"  help              this text\n";
 
 static _Noreturn void bad_usage(const char *fmt, const char *arg)
@@ -106,6 +110,11 @@ static int cmd_load(int argc, char **argv)
 			if (++i == argc)
 				bad_usage("%s needs a file", "--btf");
 			pyc_btf_path = argv[i];
+		} else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+			const char *v = a[8] == '=' ? a + 9 : (++i < argc ? argv[i] : NULL);
+			if (!v || (strcmp(v, "json") && strcmp(v, "text")))
+				bad_usage("--format takes text or json%s", "");
+			o.json = !strcmp(v, "json");
 		} else if (!strcmp(a, "-v")) {
 			o.verbose = true;
 		} else if (!strcmp(a, "--no-cache")) {
@@ -152,6 +161,13 @@ int main(int argc, char **argv)
 		pyc_tracefs = sys_tracefs();
 		compile_file(in);
 		return 0;
+	}
+	if (!strcmp(cmd, "probes")) {
+		if (argc > 3)
+			bad_usage("unexpected argument '%s'", argv[3]);
+		if (geteuid() == 0)
+			sys_ensure_mounts();   /* tracefs; non-root lists what it can read */
+		return probes_list(argc > 2 ? argv[2] : NULL, stdout);
 	}
 	bad_usage("unknown command '%s'", cmd);
 }

@@ -1004,6 +1004,43 @@ int kbtf_tp_btf_args(KBtf *k, const char *tp, KParam **args, int *n, const char 
 	return 0;
 }
 
+/* fentry/fexit/kprobe/lsm: the arguments and return type of kernel function
+ * func (a BTF FUNC). -1 when there is none (*nearest: up to 3 nearest). */
+int kbtf_func_args(KBtf *k, const char *func, KParam **args, int *n, int *ret, const char **nearest)
+{
+	int fid = kbtf_find(k, func, BTF_KIND_FUNC);
+	const struct btf_type *proto = fid > 0 ? ty(k, ty(k, fid)->type) : NULL;
+	const struct btf_param *p;
+
+	*args = NULL;
+	*n = 0;
+	if (nearest)
+		*nearest = "";
+	if (!proto || !btf_is_func_proto(proto)) {
+		if (nearest) {
+			Near nr;
+			near_init(&nr, func);
+			for (int id = 1; id < k->ntypes; id++) {
+				const struct btf_type *t = btf__type_by_id(k->btf, id);
+				if (t && btf_is_func(t))
+					near_add(&nr, tname(k, t));
+			}
+			*nearest = near_format(&nr, 3);
+		}
+		return -1;
+	}
+	*n = btf_vlen(proto);
+	p = btf_params(proto);
+	*args = xcalloc(*n + 1, sizeof(KParam));
+	for (int i = 0; i < *n; i++) {
+		const char *s = p[i].name_off ? btf__name_by_offset(k->btf, p[i].name_off) : NULL;
+		(*args)[i].name = s && *s ? s : xasprintf("arg%d", i);
+		(*args)[i].type = p[i].type;
+	}
+	*ret = proto->type;
+	return 0;
+}
+
 /* ---- emission ------------------------------------------------------------ */
 
 KEmit *kemit_new(KBtf *k)

@@ -109,6 +109,10 @@ int kbtf_tp_btf_args(KBtf *k, const char *tp, KParam **args, int *n, const char 
  *    byte size, lshift, rshift), like libbpf's BPF_CORE_READ_BITFIELD;
  *    kemit_bitfield_read()/kemit_bitfield_probe() spell that.
  */
+/* fentry/fexit/kprobe/lsm: arguments of kernel function func, and its
+ * return type id (0 = void); -1 if BTF has no such FUNC (*nearest set). */
+int kbtf_func_args(KBtf *k, const char *func, KParam **args, int *n, int *ret, const char **nearest);
+
 typedef struct KEmit KEmit;
 KEmit *kemit_new(KBtf *k);
 /* Record use of member m (as returned by kbtf_member) of struct id s, and

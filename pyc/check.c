@@ -53,6 +53,9 @@ static const char *const map_kind_names[MAP__COUNT] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash",
 };
 
+/* ORDER AggKind */
+const char *const agg_names[AGG__COUNT] = {"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist"};
+
 const char *ty_name(Type *t)
 {
 	switch (t->kind) {
@@ -67,6 +70,18 @@ const char *ty_name(Type *t)
 	case TY_PTR: return "pointer";
 	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (embedded)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_TUPLE: {
+		Str o = {0};
+		str_puts(&o, "tuple[");
+		for (int i = 0; i < t->elems.len; i++)
+			str_printf(&o, "%s%s", i ? ", " : "", ty_name(VEC_AT(t->elems, i)));
+		str_puts(&o, "]");
+		return o.buf;
+	}
+	case TY_AGG:
+		if (t->agg == AGG_LHIST)
+			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
+		return agg_names[t->agg];
 	}
 	unreachable();
 }
@@ -78,6 +93,14 @@ int ty_size(Type *t)
 	case TY_INT: return 8;
 	case TY_FIXED: return t->size;
 	case TY_STR: return t->size;
+	case TY_TUPLE: return t->size;
+	case TY_AGG:
+		switch (t->agg) {
+		case AGG_COUNT: case AGG_SUM: return 8;
+		case AGG_HIST: return AGG_HIST_SLOTS * 8;
+		case AGG_LHIST: return (int)((t->hi - t->lo) / t->step + 2) * 8;
+		default: return 32;
+		}
 	default: ICE("ty_size of %s", ty_name(t));
 	}
 }
@@ -89,6 +112,13 @@ const char *ty_ctype(Type *t)
 	case TY_INT: return "__s64";
 	case TY_FIXED: return xasprintf("__%c%d", t->is_signed ? 's' : 'u', t->size * 8);
 	case TY_STR: return xasprintf("char[%d]", t->size);
+	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
+	case TY_AGG:
+		switch (t->agg) {
+		case AGG_COUNT: case AGG_SUM: return "__s64";
+		case AGG_HIST: case AGG_LHIST: return xasprintf("__u64[%d]", ty_size(t) / 8);
+		default: return "struct __pyb_stats";
+		}
 	default: ICE("ty_ctype of %s", ty_name(t));
 	}
 }
@@ -115,10 +145,12 @@ static bool is_intlike(Type *t)
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_str", "kernel_str",
-	"tracepoint", "tp_btf", "raw_tp", NULL,
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
+	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -177,6 +209,8 @@ static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
 	vec_push(&s->syms, y);
 	return y;
 }
+
+static const char *const probe_kinds[];
 
 /* ---- "did you mean" ---------------------------------------------------- */
 
@@ -477,6 +511,101 @@ static void check_name_free(Checker *c, Node *n, const char *name)
 	}
 }
 
+static int agg_by_name(const char *name)
+{
+	for (int i = 0; i < AGG__COUNT; i++)
+		if (!strcmp(agg_names[i], name))
+			return i;
+	return -1;
+}
+
+/* Count, Sum, ..., Hist, LHist[lo, hi, step]; NULL if n is not one */
+static Type *resolve_agg(Checker *c, Node *n)
+{
+	Node *base = n->kind == ND_SUBSCRIPT ? n->lhs : n;
+	int k = base->kind == ND_NAME ? agg_by_name(base->name) : -1;
+	Type *t;
+	if (k < 0)
+		return NULL;
+	if (!is_imported(c, base->name))
+		unknown_name(c, base);
+	t = xcalloc(1, sizeof(*t));
+	t->kind = TY_AGG;
+	t->agg = k;
+	if (k == AGG_LHIST) {
+		Node *a = n->kind == ND_SUBSCRIPT ? n->rhs : NULL;
+		int64_t v[3];
+		if (!a || a->kind != ND_TUPLE || a->elts.len != 3)
+			error_at(node_loc(n), "LHist needs its buckets: LHist[lo, hi, step]");
+		for (int i = 0; i < 3; i++)
+			if (!const_int(c, VEC_AT(a->elts, i), &v[i]))
+				error_at(node_loc(VEC_AT(a->elts, i)), "the bounds of LHist must be constant integers");
+		if (v[2] <= 0 || v[1] <= v[0] || (v[1] - v[0]) % v[2])
+			error_at(node_loc(a), "LHist[lo, hi, step] needs lo < hi, step > 0 and hi - lo a multiple of step");
+		if ((v[1] - v[0]) / v[2] > 1000)
+			error_at(node_loc(a), "LHist[%lld, %lld, %lld] has %lld buckets; pybpf allows 1000",
+				 (long long)v[0], (long long)v[1], (long long)v[2], (long long)((v[1] - v[0]) / v[2]));
+		t->lo = v[0], t->hi = v[1], t->step = v[2];
+	} else if (n->kind == ND_SUBSCRIPT) {
+		error_at(node_loc(n), "%s takes no parameters", agg_names[k]);
+	}
+	return t;
+}
+
+static int tuple_count;
+
+/* tuple[A, B, ...]: laid out like the C struct the emitter declares */
+static Type *resolve_tuple(Checker *c, Node *n)
+{
+	Type *t = xcalloc(1, sizeof(*t));
+	Vec items = {0};
+	int off = 0, align = 1;
+	if (n->rhs->kind == ND_TUPLE)
+		items = n->rhs->elts;
+	else
+		vec_push(&items, n->rhs);
+	if (items.len < 2)
+		error_at(node_loc(n), "a tuple key needs at least two elements: tuple[A, B]");
+	t->kind = TY_TUPLE;
+	t->offsets = xcalloc(items.len, sizeof(int));
+	for (int i = 0; i < items.len; i++) {
+		Type *e = resolve_type(c, VEC_AT(items, i), true);
+		int a;
+		if (e->kind == TY_INT)
+			e = ty_fixed(8, true);
+		if (e->kind == TY_BOOL)
+			e = ty_fixed(1, false);
+		if (e->kind != TY_FIXED && e->kind != TY_STR)
+			error_at(node_loc(VEC_AT(items, i)), "a tuple element must be an integer type or str[N], not %s", ty_name(e));
+		a = e->kind == TY_STR ? 1 : e->size;
+		off = (off + a - 1) / a * a;
+		t->offsets[i] = off;
+		off += ty_size(e);
+		if (a > align)
+			align = a;
+		vec_push(&t->elems, e);
+	}
+	t->size = (off + align - 1) / align * align;
+	t->cid = tuple_count++;
+	return t;
+}
+
+static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
+{
+	Type *t;
+	if (is_value && (t = resolve_agg(c, n)))
+		return t;
+	if (!is_value && n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "tuple")) {
+		if (!is_imported(c, "tuple") && 0)
+			unknown_name(c, n->lhs);
+		return resolve_tuple(c, n);
+	}
+	t = resolve_type(c, n, true);
+	if (t->kind == TY_INT)
+		t = ty_fixed(8, true);
+	return t;
+}
+
 /* NAME: Hash[K, V] = Hash(max_entries=N) */
 static void declare_map(Checker *c, Node *s, MapKind kind)
 {
@@ -490,17 +619,16 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->kind = TY_MAP;
 	t->map_kind = kind;
-	t->key = resolve_type(c, VEC_AT(args->elts, 0), true);
-	t->val = resolve_type(c, VEC_AT(args->elts, 1), true);
-	if (t->key->kind == TY_INT)
-		t->key = ty_fixed(8, true);
-	if (t->val->kind == TY_INT)
-		t->val = ty_fixed(8, true);
+	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
+	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
-		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type or str[N], not %s", ty_name(t->key));
-	if (t->val->kind != TY_FIXED)
-		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), not %s",
+		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N] or a tuple of them, not %s",
+			 ty_name(t->key));
+	if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG)
+		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int) or an "
+			 "aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
+	m->percpu = kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH || t->val->kind == TY_AGG;
 	m->type = t;
 	m->name = s->target->name;
 	m->cname = global_cname(m->name);
@@ -524,6 +652,35 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 			error_at(node_loc(kw->lhs), "max_entries must be between 1 and %d, not %lld", 1 << 24, (long long)v);
 		m->max_entries = (uint32_t)v;
 	}
+	check_name_free(c, s->target, m->name);
+	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
+	y->type = t;
+	y->data = m;
+	y->cname = m->cname;
+	vec_push(&c->prog->maps, m);
+}
+
+/* lat: Hist = Hist(): one aggregation, no key */
+static void declare_unkeyed_agg(Checker *c, Node *s)
+{
+	MapDecl *m = xcalloc(1, sizeof(*m));
+	Type *t = xcalloc(1, sizeof(*t)), *v = resolve_agg(c, s->annotation);
+	Node *val = s->value;
+	t->kind = TY_MAP;
+	t->map_kind = MAP_HASH;
+	t->key = ty_fixed(4, false);
+	t->val = v;
+	if (!val || val->kind != ND_CALL || val->lhs->kind != ND_NAME || agg_by_name(val->lhs->name) != v->agg ||
+	    val->elts.len || val->vals.len)
+		error_at(node_loc(val ? val : s), "write '%s: %s = %s()'", s->target->name, ty_name(v),
+			 agg_names[v->agg]);
+	m->type = t;
+	m->name = s->target->name;
+	m->cname = global_cname(m->name);
+	m->decl = s;
+	m->max_entries = 1;
+	m->percpu = true;
+	m->unkeyed = true;
 	check_name_free(c, s->target, m->name);
 	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
 	y->type = t;
@@ -719,6 +876,9 @@ static Type *check_tp_field(Checker *c, Node *e)
 	TpField *f = NULL;
 	if (!p || strcmp(p->kind, "tracepoint"))
 		ICE("args outside a tracepoint");
+	if (p->wildcard)
+		error_at(node_loc(e), "'%s' matches many tracepoints with different fields, so args.%s has no single type; "
+			 "write one probe per tracepoint to read its fields", p->target, e->name);
 	if (!p->fields && tpformat_load(pyc_tracefs, p->target, &p->fields, &p->nfields, &err) < 0)
 		error_at(node_loc(e), "cannot type '%s': %s", e->name, err);
 	for (int i = 0; i < p->nfields; i++)
@@ -862,6 +1022,20 @@ static Type *check_binop(Checker *c, Node *e)
 
 static Type *check_compare(Checker *c, Node *e)
 {
+	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IN || e->cmpops[0] == CMP_NOT_IN)) {
+		/* key in map: checked like map[key] */
+		Node *rn = VEC_AT(e->elts, 0), sub = {0};
+		Sym *y = rn->kind == ND_NAME && c->scope ? scope_find(c->scope, rn->name) : NULL;
+		if (!y || y->kind != SYM_MAP)
+			error_at(node_loc(rn), "'in' is supported on maps only (the right operand must be a map name)");
+		sub.kind = ND_SUBSCRIPT;
+		sub.tok = e->tok;
+		sub.loc = e->loc;
+		sub.lhs = rn;
+		sub.rhs = e->lhs;
+		check_map_key(c, &sub, y->data);
+		return ty_bool;
+	}
 	Type *prev = check_expr(c, e->lhs);
 	Node *prevn = e->lhs;
 	for (int i = 0; i < e->elts.len; i++) {
@@ -992,6 +1166,11 @@ static Type *check_expr(Checker *c, Node *e)
 			MapDecl *m = y->data;
 			/* a Hash is a collections.defaultdict: reading a missing
 			 * key inserts the zero value and returns it */
+			if (m->type->val->kind == TY_AGG)
+				error_at(node_loc(e), "'%s' holds %s aggregations: the loader shows them; a probe can only add to them "
+					 "(%s[key].add(...))", m->name, ty_name(m->type->val), m->name);
+			if (m->unkeyed)
+				error_at(node_loc(e), "'%s' has no key", m->name);
 			check_map_key(c, e, m);
 			e->raise = new_raise(c, e, "MapFullError");
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
@@ -1143,6 +1322,25 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 	return fd->ret;
 }
 
+/* m[k].add(x) / agg.add(x) on an aggregation */
+static Type *check_agg_add(Checker *c, Node *e, Node *target, MapDecl *m)
+{
+	Type *v = m->type->val;
+	int want = v->agg == AGG_COUNT ? 0 : 1;
+	if (e->vals.len || e->elts.len != want)
+		error_at(node_loc(e), "%s.add() takes %s", agg_names[v->agg], want ? "one int" : "no arguments");
+	if (want)
+		need_int(c, VEC_AT(e->elts, 0), xasprintf("the argument of %s.add()", agg_names[v->agg]));
+	if (target)
+		check_map_key(c, target, m);
+	e->raise = new_raise(c, e, "MapFullError");
+	new_raise(c, e, "OverflowError");    /* a sum that leaves 64 bits */
+	e->op = 'a';
+	e->rhs = target ? target->rhs : NULL;   /* the key */
+	e->sym = scope_find(c->scope, m->name);
+	return ty_none;
+}
+
 static Type *check_call(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
@@ -1151,6 +1349,26 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 
 	if (f->kind == ND_ATTR) {
 		Sym *ms = f->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, f->lhs->name) : NULL;
+		/* lat[k].add(x): lhs is the subscript */
+		if (f->lhs->kind == ND_SUBSCRIPT && f->lhs->lhs->kind == ND_NAME && c->scope) {
+			Sym *as = scope_find(c->scope, f->lhs->lhs->name);
+			if (as && as->kind == SYM_MAP && ((MapDecl *)as->data)->type->val->kind == TY_AGG) {
+				if (strcmp(f->name, "add"))
+					error_at(node_loc(f), "an aggregation has one method, add()");
+				if (!stmt)
+					error_at(node_loc(e), "add() returns None; call it as a statement");
+				if (((MapDecl *)as->data)->unkeyed)
+					error_at(node_loc(f->lhs), "'%s' has no key: write %s.add(...)", as->name, as->name);
+				f->lhs->lhs->sym = as;
+				return check_agg_add(c, e, f->lhs, as->data);
+			}
+		}
+		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->unkeyed && !strcmp(f->name, "add")) {
+			if (!stmt)
+				error_at(node_loc(e), "add() returns None; call it as a statement");
+			f->lhs->sym = ms;
+			return check_agg_add(c, e, NULL, ms->data);
+		}
 		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "get")) {
 			/* d.get(key, default): the value, or default when key is missing */
 			MapDecl *m = ms->data;
@@ -1201,8 +1419,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	}
 	if (!strcmp(name, "tracepoint"))
 		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
-	if (!strcmp(name, "tp_btf") || !strcmp(name, "raw_tp"))
-		error_at(node_loc(e), "%s(...) is a decorator: write @%s(\"name\") above a def", name, name);
+	if (in_list(probe_kinds, name))
+		error_at(node_loc(e), "%s is a decorator: write @%s(...) above a def", name, name);
 	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str")) {
 		int64_t cap;
 		Type *pt;
@@ -1315,8 +1533,24 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	Sym *y = scope_find(c->scope, m->name);
 	sub->lhs->sym = y;
 	sub->lhs->type = m->type;
+	if (m->unkeyed)
+		error_at(node_loc(sub), "'%s' has no key", m->name);
+	if (m->type->key->kind == TY_TUPLE) {
+		Type *tt = m->type->key;
+		Node *k = sub->rhs;
+		if (k->kind != ND_TUPLE || k->elts.len != tt->elems.len)
+			error_at(node_loc(k), "the key of '%s' is a %s: give %d values, as in %s[a, b]", m->name, ty_name(tt),
+				 tt->elems.len, m->name);
+		for (int i = 0; i < k->elts.len; i++) {
+			Node *x = VEC_AT(k->elts, i);
+			check_store(c, x, check_expr(c, x), VEC_AT(tt->elems, i),
+				    xasprintf("element %d of the key of '%s'", i + 1, m->name));
+		}
+		k->type = tt;
+		return;
+	}
 	if (sub->rhs->kind == ND_TUPLE)
-		error_at(node_loc(sub->rhs), "tuple keys are not supported yet");
+		error_at(node_loc(sub->rhs), "the key of '%s' is %s, not a tuple", m->name, ty_name(m->type->key));
 	kt = check_expr(c, sub->rhs);
 	check_store(c, sub->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name));
 }
@@ -1332,6 +1566,9 @@ static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 	}
 	m = y->data;
 	(void)kt;
+	if (m->type->val->kind == TY_AGG)
+		error_at(node_loc(t), "'%s' holds %s aggregations: add to them with %s[key].add(...)", m->name,
+			 ty_name(m->type->val), m->name);
 	check_map_key(c, t, m);
 	*mapsym = y;
 }
@@ -1770,81 +2007,196 @@ static bool valid_tp_part(const char *s, int n)
 	return true;
 }
 
+/* The attach kinds: ORDER matters only for messages. */
+static const char *const probe_kinds[] = {
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", NULL,
+};
+
+/* Where a probe parameter's value comes from (stored in the param node's op) */
+enum { PS_ARGS, PS_SLOT, PS_REG, PS_RETREG };
+
+static bool is_kind(Probe *p, const char *k)
+{
+	return !strcmp(p->kind, k);
+}
+
+/* @profile(hz=99), @interval(seconds=1) / (ms=100): a keyword argument */
+static int64_t probe_rate(Checker *c, Node *d, const char *const *names, int64_t lo, int64_t hi)
+{
+	Node *kw;
+	int64_t v;
+	if (d->kind != ND_CALL || d->elts.len || d->vals.len != 1)
+		error_at(node_loc(d), "write @%s(%s=N)", d->kind == ND_CALL ? d->lhs->name : d->name, names[0]);
+	kw = VEC_AT(d->vals, 0);
+	if (!kw->name || (strcmp(kw->name, names[0]) && (!names[1] || strcmp(kw->name, names[1]))))
+		error_at(node_loc(kw), "@%s takes %s=N%s%s", d->lhs->name, names[0], names[1] ? " or " : "",
+			 names[1] ? xasprintf("%s=N", names[1]) : "");
+	if (!const_int(c, kw->lhs, &v) || v < lo || v > hi)
+		error_at(node_loc(kw->lhs), "%s must be a constant from %lld to %lld", kw->name, (long long)lo, (long long)hi);
+	d->op = names[1] && !strcmp(kw->name, names[1]);   /* interval: 1 when in ms */
+	return v;
+}
+
 static void check_probe(Checker *c, Node *fn)
 {
 	Probe *p = xcalloc(1, sizeof(*p));
-	Node *d, *arg;
+	Node *d, *arg = NULL, *dn;
 	Scope scope = {.up = &c->module};
-	const char *tp, *slash;
+	const char *tp = "", *slash;
+	int nslots = 0, retslot = -1;   /* BTF-typed ctx slots; fexit's return slot */
+	KParam *kp = NULL;
+	int kret = 0;
 
 	if (fn->decorators.len != 1)
 		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
 	d = VEC_AT(fn->decorators, 0);
-	if (d->kind != ND_CALL || d->lhs->kind != ND_NAME)
-		error_at(node_loc(d), "unknown decorator; expected @tracepoint(\"category/name\"), @tp_btf(\"name\") or @raw_tp(\"name\")");
-	p->kind = d->lhs->name;
-	if (strcmp(p->kind, "tracepoint") && strcmp(p->kind, "tp_btf") && strcmp(p->kind, "raw_tp")) {
-		Suggest s = {.target = d->lhs->name};
-		suggest_try(&s, "tracepoint");
-		suggest_try(&s, "tp_btf");
-		suggest_try(&s, "raw_tp");
-		if (s.best)
-			error_at(node_loc(d->lhs), "unknown decorator '%s'; did you mean '%s'?", d->lhs->name, s.best);
-		error_at(node_loc(d->lhs), "unknown decorator '%s'; pybpf supports @tracepoint, @tp_btf and @raw_tp", d->lhs->name);
+	dn = d->kind == ND_CALL ? d->lhs : d;
+	if (dn->kind != ND_NAME)
+		error_at(node_loc(d), "unknown decorator; expected one of @tracepoint, @tp_btf, @raw_tp, @uprobe, @uretprobe, "
+			 "@kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin, @end");
+	p->kind = dn->name;
+	if (!in_list(probe_kinds, p->kind)) {
+		Suggest sg = {.target = dn->name};
+		for (int i = 0; probe_kinds[i]; i++)
+			suggest_try(&sg, probe_kinds[i]);
+		if (sg.best)
+			error_at(node_loc(dn), "unknown decorator '%s'; did you mean '%s'?", dn->name, sg.best);
+		error_at(node_loc(dn), "unknown decorator '%s'; pybpf's probes are @tracepoint, @tp_btf, @raw_tp, @uprobe, "
+			 "@uretprobe, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
 	}
 	if (!is_imported(c, p->kind))
-		unknown_name(c, d->lhs);
-	if (d->elts.len != 1 || d->vals.len)
-		error_at(node_loc(d), "@%s takes one argument: the tracepoint's name as a string", p->kind);
-	arg = VEC_AT(d->elts, 0);
-	if (arg->kind != ND_STR || arg->tok->is_bytes)
-		error_at(node_loc(arg), "the tracepoint must be a string literal");
-	tp = arg->tok->str;
-	p->target = tp;
-	p->target_loc = node_loc(arg);
+		unknown_name(c, dn);
 	p->name = fn->name;
 	p->cname = global_cname(fn->name);
 	p->def = fn;
-	p->sec = xasprintf("%s/%s", p->kind, tp);
-	if (!strcmp(p->kind, "tracepoint")) {
+
+	if (is_kind(p, "begin") || is_kind(p, "end")) {
+		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
+			error_at(node_loc(d), "@%s takes no arguments", p->kind);
+		p->sec = "syscall";
+		p->target = "";
+	} else if (is_kind(p, "profile")) {
+		static const char *const hz[] = {"hz", NULL};
+		p->rate = probe_rate(c, d, hz, 1, 10000);
+		p->sec = "perf_event";
+		p->target = xasprintf("%lld Hz", (long long)p->rate);
+	} else if (is_kind(p, "interval")) {
+		static const char *const units[] = {"seconds", "ms"};
+		p->rate = probe_rate(c, d, units, 1, 86400000);
+		if (!d->op)
+			p->rate *= 1000;   /* in ms */
+		p->sec = "perf_event";
+		p->target = xasprintf("every %lld ms", (long long)p->rate);
+	} else {
+		if (d->kind != ND_CALL || d->elts.len != 1 || d->vals.len)
+			error_at(node_loc(d), "@%s takes one argument: what to attach to, as a string", p->kind);
+		arg = VEC_AT(d->elts, 0);
+		if (arg->kind != ND_STR || arg->tok->is_bytes)
+			error_at(node_loc(arg), "the attach point must be a string literal");
+		tp = arg->tok->str;
+		p->target = tp;
+		p->target_loc = node_loc(arg);
+		p->sec = xasprintf("%s/%s", p->kind, tp);
+	}
+
+	if (is_kind(p, "tracepoint")) {
 		slash = strchr(tp, '/');
-		if (!slash || !valid_tp_part(tp, slash - tp) || !valid_tp_part(slash + 1, strlen(slash + 1)))
-			error_at(node_loc(arg), "'%s' is not a tracepoint name; expected \"category/name\", e.g. \"syscalls/sys_enter_openat\"", tp);
+		if (!slash || !valid_tp_part(tp, slash - tp) || !valid_tp_part(slash + 1, strlen(slash + 1))) {
+			if (slash && strpbrk(tp, "*?["))
+				p->wildcard = true;
+			else
+				error_at(node_loc(arg), "'%s' is not a tracepoint name; expected \"category/name\", e.g. \"syscalls/sys_enter_openat\"", tp);
+		}
 		if (fn->params.len > 1)
 			error_at(node_loc(VEC_AT(fn->params, 1)), "a tracepoint probe takes at most one parameter (the tracepoint's args)");
-	} else {
-		/* tp_btf / raw_tp: the arguments are typed from btf_trace_<name> */
-		KParam *kp;
-		int n;
+	} else if (is_kind(p, "tp_btf") || is_kind(p, "raw_tp")) {
 		const char *near;
 		if (!valid_tp_part(tp, strlen(tp)))
 			error_at(node_loc(arg), "'%s' is not a tracepoint name; @%s takes the name alone, e.g. \"sched_switch\"", tp, p->kind);
-		if (kbtf_tp_btf_args(need_btf(c, arg), tp, &kp, &n, &near) < 0)
+		if (kbtf_tp_btf_args(need_btf(c, arg), tp, &kp, &nslots, &near) < 0)
 			error_at(node_loc(arg), "the kernel has no BTF tracepoint '%s'%s%s", tp, near && near[0] ? "; the nearest: " : "",
 				 near && near[0] ? near : "");
-		if (fn->params.len > n)
-			error_at(node_loc(VEC_AT(fn->params, n)), "tracepoint %s has %d argument%s, but '%s' takes %d", tp, n,
-				 n == 1 ? "" : "s", fn->name, fn->params.len);
-		for (int i = 0; i < n; i++)
-			vec_push(&p->kargs, (void *)(intptr_t)kp[i].type);
+	} else if (is_kind(p, "fentry") || is_kind(p, "fexit") || is_kind(p, "kprobe") || is_kind(p, "kretprobe") ||
+		   is_kind(p, "lsm")) {
+		const char *near, *fname = is_kind(p, "lsm") ? xasprintf("bpf_lsm_%s", tp) : tp;
+		if (!valid_tp_part(tp, strlen(tp)))
+			error_at(node_loc(arg), "'%s' is not a kernel function name", tp);
+		if (kbtf_func_args(need_btf(c, arg), fname, &kp, &nslots, &kret, &near) < 0)
+			error_at(node_loc(arg), "the kernel has no %s '%s'%s%s", is_kind(p, "lsm") ? "LSM hook" : "function", tp,
+				 near && near[0] ? "; the nearest: " : "", near && near[0] ? near : "");
+		if (is_kind(p, "fexit"))
+			retslot = nslots;
+		if (is_kind(p, "kprobe") || is_kind(p, "kretprobe"))
+			nslots = nslots > 6 ? 6 : nslots;   /* registers */
+	} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe")) {
+		const char *colon = strrchr(tp, ':');
+		if (!colon || colon == tp || !colon[1])
+			error_at(node_loc(arg), "'%s' is not an uprobe target; expected \"binary:symbol\", e.g. \"/bin/bash:readline\" or \"libc:malloc\"", tp);
+		/* libbpf resolves library names through the standard paths; "libc" means libc.so.6 */
+		if (!strncmp(tp, "libc:", 5))
+			p->sec = xasprintf("%s/libc.so.6:%s", p->kind, colon + 1);
+		nslots = 6;
 	}
 
-	if (fn->returns && fn->returns->kind != ND_NONE)
+	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm"))
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
 
 	c->probe = p;
 	c->fname = p->name;
 	begin_body(c, &scope);
-	if (strcmp(p->kind, "tracepoint")) {
-		for (int i = 0; i < fn->params.len; i++) {
-			Node *pa = VEC_AT(fn->params, i);
-			int kid = (int)(intptr_t)VEC_AT(p->kargs, i);
+	for (int i = 0; i < fn->params.len; i++) {
+		Node *pa = VEC_AT(fn->params, i);
+		Type *t = NULL;
+		int kid = 0;
+		bool ret = (is_kind(p, "uretprobe") || is_kind(p, "kretprobe")) || (retslot >= 0 && i == retslot);
+		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
+			error_at(node_loc(pa), "a probe's parameters must be plain names");
+		if (pa->value)
+			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
+		if (is_kind(p, "tracepoint")) {
+			t = ty_ctx;
+			pa->op = PS_ARGS;
+		} else if (is_kind(p, "profile") || is_kind(p, "interval") || is_kind(p, "begin") || is_kind(p, "end")) {
+			error_at(node_loc(pa), "@%s probes take no parameters", p->kind);
+		} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe") || ((is_kind(p, "kprobe") || is_kind(p, "kretprobe")) && !kp)) {
+			/* user functions: the parameters say what the registers hold */
+			if (ret ? i > 0 : i >= nslots)
+				error_at(node_loc(pa), ret ? "a return probe takes one parameter: the return value"
+						       : "pybpf reads at most 6 arguments from registers");
+			if (!pa->annotation)
+				error_at(node_loc(pa), "parameter '%s' needs a type: an integer type (e.g. 'int', 'u32') or 'ptr' for a pointer",
+					 pa->name);
+			if (pa->annotation->kind == ND_NAME && !strcmp(pa->annotation->name, "ptr"))
+				t = ty_ptr;
+			else
+				t = resolve_type(c, pa->annotation, false);
+			if (t->kind == TY_FIXED || t->kind == TY_BOOL)
+				pa->type = t;   /* the register is truncated to this width */
+			if (t->kind == TY_FIXED)
+				t = ty_int;
+			if (t->kind != TY_INT && t->kind != TY_PTR && t->kind != TY_BOOL)
+				error_at(node_loc(pa->annotation), "a register holds an integer or a pointer ('ptr'), not %s", ty_name(t));
+			pa->op = ret ? PS_RETREG : PS_REG;
+			pa->cval = i;
+		} else {
+			/* BTF-typed: tp_btf, raw_tp, fentry, fexit, kprobe with BTF, lsm */
 			const char *why = NULL;
-			Type *t = kernel_value_type(c->prog->btf, kid, &why);
-			if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
-				error_at(node_loc(pa), "a probe's parameters must be plain names");
+			int max = nslots + (retslot >= 0 ? 1 : 0);
+			if (ret && (is_kind(p, "kretprobe")))
+				kid = kret;
+			else if (i == retslot)
+				kid = kret;
+			else if (i < nslots)
+				kid = kp[i].type;
+			if (i >= max || (ret && is_kind(p, "kretprobe") && i > 0))
+				error_at(node_loc(pa), "%s %s has %d argument%s, but '%s' takes %d", p->kind, tp, max,
+					 max == 1 ? "" : "s", fn->name, fn->params.len);
+			if (ret && !kid)
+				error_at(node_loc(pa), "%s returns nothing (void)", tp);
+			t = kernel_value_type(c->prog->btf, kid, &why);
 			if (!t || t->kind == TY_KVAL || t->kind == TY_STR)
-				error_at(node_loc(pa), "argument %d of %s has type %s, which pybpf cannot use yet", i + 1, p->target,
+				error_at(node_loc(pa), "argument %d of %s has type %s, which pybpf cannot use yet", i + 1, tp,
 					 why ? why : kbtf_type_name(c->prog->btf, kid));
 			if (pa->annotation) {
 				/* an annotation must name the argument's type */
@@ -1853,26 +2205,26 @@ static void check_probe(Checker *c, Node *fn)
 				const char *got = an->kind == ND_NAME ? an->name : NULL;
 				bool ok = got && (!strcmp(got, want) || (t->kind == TY_KPTR && !strncmp(want, "struct ", 7) && !strcmp(got, want + 7)) ||
 						  (t->kind == TY_KPTR && !strncmp(want, "union ", 6) && !strcmp(got, want + 6)) ||
-						  (t->kind == TY_INT && (fixed_by_name(got) || !strcmp(got, "int"))));
+						  (t->kind == TY_INT && (fixed_by_name(got) || !strcmp(got, "int"))) ||
+						  (t->kind == TY_PTR && !strcmp(got, "ptr")));
 				if (!ok)
-					error_at(node_loc(an), "argument '%s' of %s is %s in the kernel, not '%s'", pa->name, p->target,
+					error_at(node_loc(an), "argument '%s' of %s is %s in the kernel, not '%s'", pa->name, tp,
 						 kbtf_type_name(c->prog->btf, kid), got ? got : "this");
 			}
 			if (t->kind == TY_KPTR)
 				kemit_use_type(c->prog->kemit, t->btf_id);
-			Sym *y = new_local(c, pa, t);
-			y->index = y->index;
-			c->assigned[y->index] = 1;
-			pa->cval = i;
+			if (is_kind(p, "kprobe") || is_kind(p, "kretprobe")) {
+				pa->op = ret ? PS_RETREG : PS_REG;
+				pa->cval = i;
+			} else {
+				pa->op = PS_SLOT;
+				pa->cval = i;
+			}
+			vec_push(&p->kargs, (void *)(intptr_t)kid);
 		}
-	} else if (fn->params.len) {
-		Node *pa = VEC_AT(fn->params, 0);
-		if (pa->param_kind != PARAM_NORMAL && pa->param_kind != PARAM_POSONLY)
-			error_at(node_loc(pa), "a probe's parameter must be a plain name");
-		if (pa->value)
-			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
-		Sym *y = new_local(c, pa, ty_ctx);
-		y->cname = "ctx";
+		Sym *y = new_local(c, pa, t);
+		if (t->kind == TY_CTX)
+			y->cname = "ctx";
 		c->assigned[y->index] = 1;
 	}
 	end_body(c, fn);
@@ -2072,6 +2424,10 @@ Prog *check_program(SrcFile *file, Node *module)
 				if (!is_imported(&c, "Final"))
 					unknown_name(&c, ann->kind == ND_NAME ? ann : ann->lhs);
 				declare_const(&c, s);
+				break;
+			}
+			if (an && agg_by_name(an) >= 0) {
+				declare_unkeyed_agg(&c, s);
 				break;
 			}
 			if (an && ann->kind == ND_SUBSCRIPT) {

@@ -444,6 +444,25 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 		return str_copy(e, b, kt->size, k);
 	}
 	const char *t = tmp(e);
+	if (m->unkeyed) {
+		*kptr = xasprintf("&%s", t);
+		return xasprintf("__u32 %s = 0;", t);
+	}
+	if (kt->kind == TY_TUPLE) {
+		/* a struct key: zero it first, so padding bytes hash the same */
+		Str s = {0};
+		*kptr = xasprintf("&%s", t);
+		str_printf(&s, "%s %s; __builtin_memset(&%s, 0, sizeof(%s));", ty_ctype(kt), t, t, t);
+		for (int i = 0; i < k->elts.len; i++) {
+			Node *x = VEC_AT(k->elts, i);
+			Type *et = VEC_AT(kt->elems, i);
+			if (et->kind == TY_STR)
+				str_printf(&s, " %s", str_copy(e, xasprintf("%s.f%d", t, i), et->size, x));
+			else
+				str_printf(&s, " %s.f%d = %s;", t, i, int_for_store(e, x, et));
+		}
+		return s.buf;
+	}
 	*kptr = xasprintf("&%s", t);
 	return xasprintf("%s %s = %s;", ty_ctype(kt), t, int_for_store(e, k, kt));
 }
@@ -666,11 +685,54 @@ static char *inline_call(Emitter *e, Node *n)
 	return text.buf;
 }
 
+/* lat[k].add(x): lookup-or-init in a per-CPU map, then update in place */
+static char *agg_add(Emitter *e, Node *n)
+{
+	MapDecl *m = n->sym->data;
+	Type *vt = m->type->val;
+	const char *kp, *v = tmp(e), *x = tmp(e), *t = tmp(e);
+	char *setup = key_setup(e, m, n->rhs, &kp);
+	Str s = {0};
+	str_printf(&s, "({ %s __s64 %s = %s; ", setup, x, vt->agg == AGG_COUNT ? "1" : expr(e, VEC_AT(n->elts, 0)));
+	str_printf(&s, "void *%s = bpf_map_lookup_elem(&%s, %s); ", v, m->cname, kp);
+	str_printf(&s, "if (!%s) { bpf_map_update_elem(&%s, %s, __pyb_zero, __PYB_NOEXIST); %s = bpf_map_lookup_elem(&%s, %s); "
+		       "if (!%s) %s } ",
+		   v, m->cname, kp, v, m->cname, kp, v, raise_code(e, n->raise));
+	switch (vt->agg) {
+	case AGG_COUNT:
+		str_printf(&s, "*(__s64 *)%s += 1; ", v);
+		break;
+	case AGG_SUM:
+		str_printf(&s, "__s64 %s; if (__builtin_add_overflow(*(__s64 *)%s, %s, &%s)) %s *(__s64 *)%s = %s; ", t, v, x, t,
+			   raise_at(e, n->raise, 1), v, t);
+		break;
+	case AGG_HIST:
+		str_printf(&s, "__u32 %s = __pyb_hist_slot(%s); if (%s < %d) ((__u64 *)%s)[%s] += 1; ", t, x, t, AGG_HIST_SLOTS,
+			   v, t);
+		break;
+	case AGG_LHIST: {
+		int last = (int)((vt->hi - vt->lo) / vt->step) + 1;
+		str_printf(&s, "__u32 %s = %s < %lldLL ? 0 : %s >= %lldLL ? %d : 1 + (__u32)((__u64)(%s - %lldLL) / %lldULL); "
+			       "if (%s <= %d) ((__u64 *)%s)[%s] += 1; ",
+			   t, x, (long long)vt->lo, x, (long long)vt->hi, last, x, (long long)vt->lo, (long long)vt->step, t,
+			   last, v, t);
+		break;
+	}
+	default:
+		str_printf(&s, "if (!__pyb_stats_add(%s, %s)) %s ", v, x, raise_at(e, n->raise, 1));
+		break;
+	}
+	str_puts(&s, "(void)0; })");
+	return s.buf;
+}
+
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
 	if (n->op == 'g')
 		return map_get(e, n);
+	if (n->op == 'a')
+		return agg_add(e, n);
 	if (n->sym && n->sym->kind == SYM_FUNC)
 		return inline_call(e, n);
 	f = n->lhs->name;
@@ -799,7 +861,7 @@ static void print_stmt(Emitter *e, Node *call)
 	line(e, "\t__sync_fetch_and_add(&__pyb_lost, 1);");
 	line(e, "} else {");
 	e->indent++;
-	line(e, "%s->id = %d;", r, p->id);
+	line(e, "%s->id = %dull << 32 | %d;", r, e->probe_index, p->id);   /* the probe, the print site */
 	for (int i = 0; i < args.len; i++) {
 		Node *a = VEC_AT(args, i);
 		if (a->type->kind == TY_STR)
@@ -1189,25 +1251,47 @@ static void probe(Emitter *e, Probe *p)
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
 	}
-	if (strcmp(p->kind, "tracepoint"))
-		for (int i = 0; i < fn->params.len; i++) {
-			Node *pa = VEC_AT(fn->params, i);
-			Sym *y = NULL;
-			for (int j = 0; j < locals->len; j++)
-				if (((Sym *)VEC_AT(*locals, j))->decl == pa)
-					y = VEC_AT(*locals, j);
-			if (y->type->kind == TY_KPTR)
-				line(e, "%s = (%s)ctx[%d];", y->cname, kptr_ctype(e, y->type->btf_id), i);
-			else
-				line(e, "%s = (__s64)(%s)ctx[%d];", y->cname,
-				     kemit_c_type(e->prog->kemit, (int)(intptr_t)VEC_AT(p->kargs, i)), i);
+	for (int i = 0; i < fn->params.len; i++) {
+		/* x86_64 struct pt_regs: di si dx cx r8 r9, and ax for return values */
+		static const int regs[] = {112, 104, 96, 88, 72, 64};
+		Node *pa = VEC_AT(fn->params, i);
+		Sym *y = NULL;
+		const char *val, *cast;
+		for (int j = 0; j < locals->len; j++)
+			if (((Sym *)VEC_AT(*locals, j))->decl == pa)
+				y = VEC_AT(*locals, j);
+		if (pa->op == 0)   /* PS_ARGS: the tracepoint context itself */
+			continue;
+		if (pa->op == 1)   /* PS_SLOT */
+			val = xasprintf("ctx[%d]", (int)pa->cval);
+		else
+			val = xasprintf("(*(__u64 *)((char *)ctx + %d))", pa->op == 3 ? 80 : regs[pa->cval]);
+		if (y->type->kind == TY_KPTR) {
+			line(e, "%s = (%s)%s;", y->cname, kptr_ctype(e, y->type->btf_id), val);
+			continue;
 		}
+		if (y->type->kind == TY_PTR) {
+			line(e, "%s = (const void *)%s;", y->cname, val);
+			continue;
+		}
+		if (p->kargs.len > i && (int)(intptr_t)VEC_AT(p->kargs, i))
+			cast = kemit_c_type(e->prog->kemit, (int)(intptr_t)VEC_AT(p->kargs, i));
+		else if (pa->type && pa->type->kind == TY_FIXED)
+			cast = ty_ctype(pa->type);
+		else if (pa->type && pa->type->kind == TY_BOOL)
+			cast = "_Bool";
+		else
+			cast = "__s64";
+		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
+	}
 	block(e, &fn->body);
 	line(e, "return 0;");
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
+	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
+		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm");
 	str_printf(e->out, "SEC(%s)\nint %s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), p->cname,
-		   strcmp(p->kind, "tracepoint") ? "unsigned long long *ctx" : "void *ctx");
+		   slots ? "unsigned long long *ctx" : "void *ctx");
 	if (e->decls.len)
 		str_puts(e->out, e->decls.buf);
 	str_puts(e->out, e->body.buf);
@@ -1222,14 +1306,41 @@ void emit_program(Prog *prog, Str *out)
 	str_add(out, pybpf_runtime_h, pybpf_runtime_h_len);
 	str_puts(out, "\n/* ---- the program ---- */\n\nchar LICENSE[] SEC(\"license\") = \"GPL\";\n\n");
 
+	int zero = 0;
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		Type *kt = m->type->key;
+		if (kt->kind == TY_TUPLE) {
+			str_printf(out, "%s {\n", ty_ctype(kt));
+			for (int j = 0; j < kt->elems.len; j++) {
+				Type *et = VEC_AT(kt->elems, j);
+				if (et->kind == TY_STR)
+					str_printf(out, "\tchar f%d[%d];\n", j, et->size);
+				else
+					str_printf(out, "\t%s f%d;\n", ty_ctype(et), j);
+			}
+			str_printf(out, "};\n_Static_assert(sizeof(%s) == %d, \"tuple layout\");\n\n", ty_ctype(kt), kt->size);
+		}
+		if (m->type->val->kind == TY_AGG && ty_size(m->type->val) > zero)
+			zero = ty_size(m->type->val);
+	}
+	if (zero)
+		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
 	for (int i = 0; i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
 		static const char *const kinds[MAP__COUNT] = {
 			/* ORDER MapKind */
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH",
 		};
+		const char *kind = kinds[m->type->map_kind];
+		if (m->unkeyed)
+			kind = "__PYB_MAP_PERCPU_ARRAY";
+		else if (m->percpu && m->type->map_kind == MAP_HASH)
+			kind = "__PYB_MAP_PERCPU_HASH";
+		else if (m->percpu && m->type->map_kind == MAP_LRU_HASH)
+			kind = "__PYB_MAP_LRU_PERCPU_HASH";
 		str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(key, %s);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
-			   kinds[m->type->map_kind], m->max_entries, ty_ctype(m->type->key), ty_ctype(m->type->val), m->cname);
+			   kind, m->max_entries, ty_ctype(m->type->key), ty_ctype(m->type->val), m->cname);
 	}
 	for (int i = 0; i < prog->consts.len; i++) {
 		ConstDecl *k = VEC_AT(prog->consts, i);

@@ -299,6 +299,8 @@ typedef enum {
 	TY_PTR,       /* a pointer to something other than a kernel struct: user_str()/kernel_str() read it */
 	TY_KPTR,      /* a pointer to a kernel struct or union (btf_id): fields read with CO-RE */
 	TY_KVAL,      /* a kernel struct or union embedded by value: only its fields can be used */
+	TY_TUPLE,     /* (a, b, ...) as a map key or value: elems, laid out like a C struct */
+	TY_AGG,       /* an aggregation map value: Count, Sum, Min, Max, Avg, Stats, Hist, LHist */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP__COUNT } MapKind;
@@ -310,7 +312,29 @@ typedef struct Type {
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
+	/* TY_TUPLE: element types and their byte offsets; size is the padded total */
+	Vec elems;            /* Type* */
+	int *offsets;
+	/* TY_AGG */
+	int agg;              /* AggKind */
+	int cid;              /* TY_TUPLE: number of its C struct (struct __pyb_tupleN) */
+	int64_t lo, hi, step; /* AGG_LHIST: buckets [lo, lo+step), ... up to hi */
 } Type;
+
+/* Aggregations kept in per-CPU map values, merged by the loader.
+ * Value layouts (all __s64/__u64, native endian):
+ *   AGG_COUNT, AGG_SUM:  one __s64 (the count / the sum)
+ *   AGG_MIN, AGG_MAX, AGG_AVG, AGG_STATS: { __s64 count, sum, min, max }
+ *   AGG_HIST:  __u64 slots[AGG_HIST_SLOTS]: slot 0 counts values < 0,
+ *              slot 1 the value 0, slot k >= 2 values in [2**(k-2), 2**(k-1))
+ *   AGG_LHIST: __u64 slots[(hi - lo) / step + 2]: slot 0 values < lo,
+ *              slot i >= 1 values in [lo + (i-1)*step, lo + i*step),
+ *              the last slot values >= hi
+ * Merging across CPUs: counts, sums and slots add; min and max take the
+ * min and max over CPUs whose count is not 0. */
+typedef enum { AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG, AGG_STATS, AGG_HIST, AGG_LHIST, AGG__COUNT } AggKind;
+#define AGG_HIST_SLOTS 66
+extern const char *const agg_names[AGG__COUNT];   /* "Count", ... "LHist" */
 
 extern Type *ty_none, *ty_bool, *ty_int, *ty_ctx, *ty_ptr;
 Type *ty_fixed(int size, bool is_signed);
@@ -354,6 +378,8 @@ typedef struct MapDecl {
 	Type *type;           /* TY_MAP */
 	uint32_t max_entries;
 	Node *decl;
+	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
+	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 } MapDecl;
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides. */
@@ -420,7 +446,9 @@ typedef struct Probe {
 	Node *def;
 	struct TpField *fields; /* "tracepoint": the format's fields, loaded when args.x is used */
 	int nfields;
-	Vec kargs;            /* "tp_btf"/"raw_tp": BTF type ids of the arguments (intptr_t) */
+	Vec kargs;            /* BTF-typed probes: type ids of the parameters used (intptr_t) */
+	int64_t rate;         /* profile: Hz; interval: period in ms */
+	bool wildcard;        /* tracepoint pattern with * ? [ ]: attached to every match */
 } Probe;
 
 typedef struct Prog {

@@ -246,7 +246,7 @@ class Probe:
         for name, v in self.ns.items():
             if isinstance(v, _TypedHash):
                 if v:
-                    items = sorted(v.items(), key=lambda kv: (kv[1], _show(kv[0])))
+                    items = sorted(v.items(), key=lambda kv: (kv[1], kv[0]))
                     blocks.append("".join(f"{name}[{_show(k)}]: {val}\n" for k, val in items))
         for name, t in self.module_types().items():
             if name in self.ns and not isinstance(self.ns[name], _TypedHash):

@@ -456,3 +456,155 @@ def t_rej_ppid() -> None:
           "(the object was built against other kernel types)\n")
     assert "--- end of verifier log ---" in p.stderr
     assert_nothing_left(["t_rej_ppid"])
+
+
+TARGET_C = r"""
+#include <stdio.h>
+#include <stdlib.h>
+__attribute__((noinline)) int pybpf_target(int a, long b)
+{
+	__asm__ volatile("" ::: "memory");
+	return a * 2 + (int)b;
+}
+int main(int argc, char **argv)
+{
+	int n = atoi(argv[1]), s = 0;
+	for (int i = 0; i < n; i++)
+		s += pybpf_target(i - 2, 100);
+	printf("%d\n", s);
+	return 0;
+}
+"""
+
+
+def build_target():
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    src, exe = os.path.join(d, "target.c"), os.path.join(d, "target")
+    open(src, "w").write(TARGET_C)
+    subprocess.run(["gcc", "-O1", "-g", "-o", exe, src], check=True)
+    return exe
+
+
+@test
+def uprobe_and_uretprobe_on_a_test_binary():
+    """Arguments and return values of a known user function, call by call."""
+    exe = build_target()
+    src = f'''from pybpf import *
+
+@uprobe("{exe}:pybpf_target")
+def t_up_enter(a: i32, b: int) -> None:
+    print("enter", a, b)
+
+@uretprobe("{exe}:pybpf_target")
+def t_up_ret(ret: i32) -> None:
+    print("return", ret)
+'''
+    with Loader(src) as ld:
+        subprocess.run([exe, "4"], check=True, capture_output=True)
+        out, err = ld.finish()
+    want = "".join(f"enter {i - 2} 100\nreturn {2 * (i - 2) + 100}\n" for i in range(4))
+    check(out, want)
+    assert_nothing_left(["t_up_enter", "t_up_ret"])
+
+
+@test
+def uprobe_on_a_shared_library():
+    """@uprobe("libc:getpid") counts exactly this process's getpid() calls."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+
+@uprobe("libc:getpid")
+def t_up_libc() -> None:
+    if pid() == PID:
+        calls[0] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(25):
+            os.getpid()
+        out, err = ld.finish()
+    check(out, "calls[0]: 25\n")
+
+
+@test
+def begin_end_interval_profile():
+    """@begin runs first and @end last, once each; @interval ticks on time;
+    @profile samples this busy process (comm and pid exact, count bounded)."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+ticks: Count = Count()
+samples: Hash[tuple[u32, str[16]], u64] = Hash()
+
+@begin
+def t_begin() -> None:
+    print("begin")
+
+@interval(ms=100)
+def t_tick() -> None:
+    ticks.add()
+
+@profile(hz=199)
+def t_prof() -> None:
+    if pid() == PID:
+        samples[pid(), comm()] += 1
+
+@end
+def t_end() -> None:
+    print("end")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        t0 = time.time()
+        while time.time() - t0 < 1.0:
+            pass
+        out, err = ld.finish()
+    lines = out.split("\n")
+    assert lines[0] == "begin" and lines[1] == "end", out
+    text = "\n".join(lines[2:])
+    m = [l for l in text.split("\n") if l.startswith("samples[")]
+    assert len(m) == 1 and m[0].startswith(f"samples[{os.getpid()}, {my_comm()}]: "), out
+    n = int(m[0].rsplit(": ", 1)[1])
+    assert 100 <= n <= 260, f"{n} samples at 199 Hz in ~1 s"
+    tk = [l for l in text.split("\n") if l.startswith("ticks")]
+    assert tk and 8 <= int(tk[0].rsplit(": ", 1)[1].strip() or 0) <= 13, out
+    assert_nothing_left(["t_begin", "t_tick", "t_prof", "t_end"], ["samples"])
+
+
+def refused(src, name):
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, name)
+    open(path, "w").write(src)
+    p = subprocess.run([PYBPF, "load", path], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1, p
+    return path, p.stderr
+
+
+@test
+def fentry_refused_on_this_kernel_is_explained():
+    path, err = refused('''from pybpf import *
+
+@fentry("do_sys_openat2")
+def t_fentry(dfd: int) -> None:
+    print(dfd)
+''', "fent.py")
+    check(err, f'''{path}:3:9: error: this kernel refuses @fentry probes: loading 't_fentry' failed with Operation not permitted, before any check of its code
+    @fentry("do_sys_openat2")
+            ^~~~~~~~~~~~~~~~
+note: use @tp_btf or @tracepoint where the event has one; @fentry/@fexit need a kernel that permits BPF trampolines (pybpf's QEMU tier runs them); nothing was loaded
+''')
+    assert_nothing_left(["t_fentry"])
+
+
+@test
+def kprobe_refused_on_this_kernel_is_explained():
+    path, err = refused('''from pybpf import *
+
+@kprobe("do_sys_openat2")
+def t_kprobe(dfd: int) -> None:
+    print(dfd)
+''', "kp.py")
+    check(err, f'''{path}:3:9: error: cannot attach probe 't_kprobe' to kprobe do_sys_openat2: No such file or directory
+    @kprobe("do_sys_openat2")
+            ^~~~~~~~~~~~~~~~
+note: this kernel has no kprobes (it was built without CONFIG_KPROBES); use @tracepoint or @tp_btf where the event has one, or @fentry on kernels that allow it
+''')
+    assert_nothing_left(["t_kprobe"])

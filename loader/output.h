@@ -1,0 +1,74 @@
+/* output.h — what `pybpf load` shows: print() records, maps, module-level
+ * variables, histograms, as text (bpftrace-style) or JSON (one object per
+ * line; schema in docs/output.md).
+ *
+ * load.c reads the kernel's maps and hands the raw bytes here: keys as the
+ * kernel stores them, values already merged across CPUs (see AggKind in
+ * pyc.h for the layouts and the merge rules).
+ */
+#ifndef PYBPF_OUTPUT_H
+#define PYBPF_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "pyc.h"
+
+typedef enum { OUT_TEXT, OUT_JSON } OutFormat;
+
+void out_init(FILE *f, OutFormat fmt);
+OutFormat out_format(void);
+
+/* One formatted print() record (text is what Python's print would write,
+ * end included). Text mode writes it as is; JSON mode writes
+ * {"type": "print", "probe": NAME, "text": TEXT} (the text without the
+ * final newline when end is "\n"). */
+void out_print(const char *probe, const char *text, size_t len);
+
+/* A map at exit (or at an interval): n entries, keys[i] of ty_size(key)
+ * bytes, vals[i] merged. Text: sorted by value ascending (ties by key),
+ * "name[key]: value" per entry; aggregations as bpftrace shows them
+ * (hist/lhist as bucket ranges with ASCII bars, stats as
+ * "count 3, average 5, total 15"...), maps separated by a blank line (the
+ * first map printed gets none before it). Tuple keys print as "a, b".
+ * JSON: {"type": "map", "name": NAME, "entries": [{"key": K, "value": V}, ...]}
+ * with K a number, string or array (tuples), and V a number, or for
+ * aggregations an object ({"count":..,"sum":..,"min":..,"max":..,"avg":..}
+ * or {"buckets": [{"min": lo, "max": hi_exclusive_or_null, "count": c}, ...]}).
+ * An empty map prints nothing in text mode and an empty entries list in JSON.
+ * (As implemented, output.c: "the value" that entries sort by is, for
+ * aggregations, what bpftrace sorts by: Count/Sum/Min/Max their number,
+ * Avg/Stats the average, Hist/LHist the total count; Count and Sum are JSON
+ * numbers, Min/Max/Avg/Stats the 5-field object (min/max/avg null when
+ * count is 0); the buckets are those from the first to the last non-zero
+ * one, with "min": null for the bucket of values below the first bound.) */
+void out_map(MapDecl *m, unsigned char **keys, unsigned char **vals, int n);
+
+/* A module-level variable: "name: value" / {"type": "global", "name": N, "value": V}. */
+void out_global(const char *name, Type *t, const unsigned char *val);
+
+/* An unkeyed aggregation (`lat: Hist = Hist()`): "name:" then the
+ * histogram / "name: count 3, ..." ; JSON like a map entry without key:
+ * {"type": "agg", "name": N, "value": V}. */
+void out_agg(const char *name, Type *t, const unsigned char *val);
+
+/* End of a map dump at an interval: text prints nothing; JSON nothing.
+ * (Flushes the stream; the next map printed is again "the first".) */
+void out_flush(void);
+
+/* Added with output.c: the two run-time reports load.c used to print itself.
+ * N print records lost: text "pybpf: N print records lost (the ring buffer
+ * was full)" ("record" when N is 1) on stderr; JSON {"type": "lost",
+ * "count": N} on the output. */
+void out_lost(uint64_t n);
+/* Uncaught exceptions at a raise site: text on stderr as
+ * "file:line: Exc[: msg] in probe: N time(s)" (final) or
+ * "file:line: Exc[: msg] in probe (N so far)" (while running);
+ * JSON {"type": "exception", "file": F, "line": L, "exception": E,
+ * "message": null or M, "probe": P, "count": N, "final": bool}. */
+void out_exception(const char *file, int line, const char *exc, const char *msg, const char *probe, uint64_t count,
+		   bool final);
+
+/* Sizes: ty_size() (pyc/check.c) gives the bytes of any key or value type,
+ * TY_TUPLE and TY_AGG included. */
+
+#endif

@@ -176,6 +176,59 @@ static __pyb_always_inline int __pyb_strlen(const char *a, __u32 n)
 	return n;
 }
 
+/* s.startswith(p) / s.endswith(p) for capacities ns and np */
+static __pyb_always_inline int __pyb_startswith(const char *s, __u32 ns, const char *p, __u32 np)
+{
+	int ls = __pyb_strlen(s, ns), lp = __pyb_strlen(p, np);
+	if (lp > ls)
+		return 0;
+	for (__u32 i = 0; i < np && i < ns; i++)
+		if ((int)i < lp && s[i] != p[i])
+			return 0;
+	return 1;
+}
+
+static __pyb_always_inline int __pyb_endswith(const char *s, __u32 ns, const char *p, __u32 np)
+{
+	int ls = __pyb_strlen(s, ns), lp = __pyb_strlen(p, np);
+	if (lp > ls)
+		return 0;
+	for (__u32 i = 0; i < np && i < ns; i++) {
+		__u32 j = (__u32)(ls - lp) + i;
+		if ((int)i < lp && (j >= ns || s[j] != p[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* s[a:b] with Python's clipping into out (capacity n, the same as s's),
+ * NUL-padded. A missing a is 0 and a missing b is 2**63-1: after clipping
+ * they mean what Python's omitted bounds mean. A BPF subprogram, not
+ * inlined: its loop would crowd the caller's 512-byte stack. */
+static __attribute__((noinline)) int __pyb_slice(char *out, const char *s, __u32 n, __s64 start, __s64 stop)
+{
+	__s64 len = __pyb_strlen(s, n);
+	if (start < 0) {
+		start += len;
+		if (start < 0)
+			start = 0;
+	}
+	if (start > len)
+		start = len;
+	if (stop < 0) {
+		stop += len;
+		if (stop < 0)
+			stop = 0;
+	}
+	if (stop > len)
+		stop = len;
+	for (__u32 i = 0; i < n; i++) {
+		__u64 j = (__u64)start + i;
+		out[i] = (__s64)i < stop - start && j < n ? s[j] : 0;
+	}
+	return 0;
+}
+
 /* ---- maps --------------------------------------------------------------- */
 
 /* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;

@@ -72,7 +72,7 @@ static Vec tp_cache;
 static bool tp_loaded;
 
 /* Walk TRACEFS/events/CAT/NAME for dirs with an `id` file (used when
- * available_events cannot be read). */
+ * available_events cannot be read; gives the same set). */
 static int tp_walk(const char *root, Vec *out)
 {
 	char *events = xasprintf("%s/events", root);
@@ -82,7 +82,10 @@ static int tp_walk(const char *root, Vec *out)
 	if (!d)
 		return -1;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+		/* ftrace/: ftrace's internal formats (function, print ...), not
+		 * tracepoints; available_events leaves them out too */
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
+		    !strcmp(de->d_name, "ftrace"))
 			continue;
 		char *cat = xasprintf("%s/%s", events, de->d_name);
 		DIR *c = opendir(cat);

@@ -773,6 +773,7 @@ static const char *stmt_what(Node *s)
 /* ---- expressions ------------------------------------------------------- */
 
 static Type *check_expr(Checker *c, Node *e);
+static Type *check_str_index(Checker *c, Node *e, Type *st);
 
 /* The kernel's BTF, loaded on first use (--btf FILE or the running kernel's). */
 static KBtf *need_btf(Checker *c, Node *at)
@@ -1178,12 +1179,37 @@ static Type *check_expr(Checker *c, Node *e)
 			break;
 		}
 		t = check_expr(c, e->lhs);
+		if (t->kind == TY_STR) {
+			t = check_str_index(c, e, t);
+			break;
+		}
 		error_at(node_loc(e), "%s cannot be indexed", ty_name(t));
 	}
 	default:
 		error_at(node_loc(e), "%s", expr_what(e));
 	}
 	return e->type = t;
+}
+
+/* s[i] (a str of one character; IndexError) and s[a:b] with constant bounds */
+static Type *check_str_index(Checker *c, Node *e, Type *st)
+{
+	Node *ix = e->rhs;
+	if (ix->kind == ND_SLICE) {
+		int64_t v;
+		if (ix->third && (!const_int(c, ix->third, &v) || v != 1))
+			error_at(node_loc(ix->third), "string slices with a step are not supported in pybpf");
+		if (ix->lhs)
+			need_int(c, ix->lhs, "a slice bound");
+		if (ix->rhs)
+			need_int(c, ix->rhs, "a slice bound");
+		e->op = ':';
+		return ty_str(st->size);
+	}
+	need_int(c, ix, "a string index");
+	e->raise = new_raise(c, e, "IndexError");
+	e->op = 'i';
+	return ty_str(2);
 }
 
 /* Is the value of e known to fit in t? (literals, and builtins whose range
@@ -1322,6 +1348,68 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 	return fd->ret;
 }
 
+/* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */
+static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
+{
+	Type *ft;
+	if (e->vals.len)
+		error_at(node_loc(VEC_AT(e->vals, 0)), "%s() takes no keyword arguments in pybpf", name);
+	e->op = 'b';
+	if (!strcmp(name, "min") || !strcmp(name, "max")) {
+		if (e->elts.len < 2)
+			error_at(node_loc(e), "%s() takes two or more ints in pybpf (there are no iterables)", name);
+		for (int i = 0; i < e->elts.len; i++)
+			need_int(c, VEC_AT(e->elts, i), xasprintf("an argument of %s()", name));
+		return ty_int;
+	}
+	if (e->elts.len != 1)
+		error_at(node_loc(e), "%s() takes exactly one argument", name);
+	Node *a = VEC_AT(e->elts, 0);
+	if (!strcmp(name, "len")) {
+		Type *t = check_expr(c, a);
+		if (t->kind == TY_MAP)
+			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
+		if (t->kind != TY_STR)
+			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
+		return ty_int;
+	}
+	if (!strcmp(name, "bool")) {
+		Type *t = check_expr(c, a);
+		if (t->kind != TY_STR && !is_intlike(t))
+			error_at(node_loc(a), "bool() of %s is not supported", ty_name(t));
+		return ty_bool;
+	}
+	need_int(c, a, xasprintf("the argument of %s()", name));
+	if (!strcmp(name, "abs")) {
+		e->raise = new_raise(c, e, "OverflowError");   /* abs(-2**63) */
+		return ty_int;
+	}
+	if (!strcmp(name, "int"))
+		return ty_int;
+	/* u32(x): the value must fit, as when storing into a u32 */
+	ft = fixed_by_name(name);
+	check_store(c, a, a->type, ft, xasprintf("%s()", name));
+	return ty_int;
+}
+
+/* s.startswith(x), s.endswith(x) */
+static Type *check_str_method(Checker *c, Node *e, Type *st)
+{
+	Node *f = e->lhs;
+	Type *at;
+	(void)st;
+	if (strcmp(f->name, "startswith") && strcmp(f->name, "endswith"))
+		error_at(node_loc(f), "str has no method '%s' in pybpf (strings support startswith, endswith, len, [i] and [a:b])",
+			 f->name);
+	if (e->elts.len != 1 || e->vals.len)
+		error_at(node_loc(e), "%s() takes one string in pybpf", f->name);
+	at = check_expr(c, VEC_AT(e->elts, 0));
+	if (at->kind != TY_STR)
+		error_at(node_loc(VEC_AT(e->elts, 0)), "%s first arg must be str, not %s", f->name, ty_name(at));
+	e->op = f->name[0];   /* 's' or 'e' */
+	return ty_bool;
+}
+
 /* m[k].add(x) / agg.add(x) on an aggregation */
 static Type *check_agg_add(Checker *c, Node *e, Node *target, MapDecl *m)
 {
@@ -1391,6 +1479,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			return ty_int;
 		}
 		Type *t = ms && ms->kind == SYM_MAP ? ms->type : check_expr(c, f->lhs);
+		if (t->kind == TY_STR)
+			return check_str_method(c, e, t);
 		error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
 			 ms && ms->kind == SYM_MAP ? " (maps support get, and the operators [], in, del, +=)" : "");
 	}
@@ -1404,10 +1494,12 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(f), "'%s' is a probe: the kernel calls it; move the shared code into a helper function", name);
 	if (y && y->kind != SYM_BUILTIN)
 		error_at(node_loc(f), "'%s' is not callable", name);
+	if (!y && (!strcmp(name, "len") || !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max") ||
+		   !strcmp(name, "int") || !strcmp(name, "bool") || fixed_by_name(name)))
+		return check_pybuiltin(c, e, name);
 	if (!in_list(builtin_funcs, name)) {
-		if (!strcmp(name, "int") || !strcmp(name, "bool") || !strcmp(name, "str") || !strcmp(name, "len") ||
-		    !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max"))
-			error_at(node_loc(f), "%s() is not supported yet", name);
+		if (!strcmp(name, "str"))
+			error_at(node_loc(f), "str() is not supported: strings have a fixed capacity in pybpf; use an f-string in print()");
 		unknown_name(c, f);
 	}
 	if (!is_imported(c, name))

@@ -685,6 +685,55 @@ static char *inline_call(Emitter *e, Node *n)
 	return text.buf;
 }
 
+/* len, abs, min, max, int, bool, u8(x) ... i64(x) */
+static char *pybuiltin(Emitter *e, Node *n)
+{
+	const char *f = n->lhs->name;
+	Node *a = VEC_AT(n->elts, 0);
+	if (!strcmp(f, "min") || !strcmp(f, "max")) {
+		const char *x = tmp(e);
+		Str s = {0};
+		str_printf(&s, "({ __s64 %s = %s; ", x, expr(e, a));
+		for (int i = 1; i < n->elts.len; i++) {
+			const char *y = tmp(e);
+			str_printf(&s, "__s64 %s = %s; if (%s %s %s) %s = %s; ", y, expr(e, VEC_AT(n->elts, i)), y,
+				   f[1] == 'i' ? "<" : ">", x, x, y);
+		}
+		str_printf(&s, "%s; })", x);
+		return s.buf;
+	}
+	if (!strcmp(f, "len"))
+		return xasprintf("((__s64)__pyb_strlen(%s, %d))", expr(e, a), a->type->size);
+	if (!strcmp(f, "bool"))
+		return xasprintf("((__s64)%s)", truth(e, a));
+	if (!strcmp(f, "int"))
+		return xasprintf("((__s64)(%s))", expr(e, a));
+	if (!strcmp(f, "abs")) {
+		const char *x = tmp(e);
+		return xasprintf("({ __s64 %s = %s; if (%s == (-9223372036854775807LL - 1)) %s %s < 0 ? -%s : %s; })", x,
+				 expr(e, a), x, raise_code(e, n->raise), x, x, x);
+	}
+	/* u32(x) ...: the range check of storing into that type */
+	return int_for_store(e, a, ty_fixed(f[1] == '8' ? 1 : f[1] == '1' ? 2 : f[1] == '3' ? 4 : 8, f[0] == 'i'));
+}
+
+/* s[i] and s[a:b] */
+static char *str_index(Emitter *e, Node *n)
+{
+	Node *ix = n->rhs;
+	int cap = n->lhs->type->size;
+	const char *b = buffer(e, n->type->size), *sv = tmp(e), *i = tmp(e), *len = tmp(e);
+	if (n->op == ':') {
+		return xasprintf("({ const char *%s = %s; __pyb_slice(%s, %s, %d, %s, %s); (const char *)%s; })", sv,
+				 expr(e, n->lhs), b, sv, cap, ix->lhs ? expr(e, ix->lhs) : "0",
+				 ix->rhs ? expr(e, ix->rhs) : "9223372036854775807LL", b);
+	}
+	return xasprintf("({ const char *%s = %s; __s64 %s = %s; __s64 %s = __pyb_strlen(%s, %d); if (%s < 0) %s += %s; "
+			 "if (%s < 0 || %s >= %s || (__u64)%s >= %d) %s %s[0] = %s[%s]; %s[1] = 0; (const char *)%s; })",
+			 sv, expr(e, n->lhs), i, expr(e, ix), len, sv, cap, i, i, len, i, i, len, i, cap,
+			 raise_code(e, n->raise), b, sv, i, b, b);
+}
+
 /* lat[k].add(x): lookup-or-init in a per-CPU map, then update in place */
 static char *agg_add(Emitter *e, Node *n)
 {
@@ -733,6 +782,13 @@ static char *call(Emitter *e, Node *n)
 		return map_get(e, n);
 	if (n->op == 'a')
 		return agg_add(e, n);
+	if (n->op == 'b')
+		return pybuiltin(e, n);
+	if (n->op == 's' || n->op == 'e') {
+		Node *o = VEC_AT(n->elts, 0);
+		return xasprintf("((__s64)__pyb_%s(%s, %d, %s, %d))", n->op == 's' ? "startswith" : "endswith",
+				 expr(e, n->lhs->lhs), n->lhs->lhs->type->size, expr(e, o), o->type->size);
+	}
 	if (n->sym && n->sym->kind == SYM_FUNC)
 		return inline_call(e, n);
 	f = n->lhs->name;
@@ -817,6 +873,8 @@ static char *expr(Emitter *e, Node *n)
 	case ND_CALL:
 		return call(e, n);
 	case ND_SUBSCRIPT:
+		if (n->lhs->type && n->lhs->type->kind == TY_STR)
+			return str_index(e, n);
 		return map_read(e, n);
 	case ND_ATTR:
 		if (n->lhs->type->kind == TY_CTX)

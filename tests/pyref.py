@@ -211,6 +211,8 @@ class Probe:
         shim = dict(vars(pybpf))
         shim["Hash"] = shim["LRUHash"] = shim["PerCPUHash"] = shim["LRUPerCPUHash"] = _Typed
         shim["str"] = _StrFactory
+        for name in ("u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"):
+            shim[name] = _checked_int(getattr(pybpf, name))
         shim["print"] = lambda *a, sep=" ", end="\n": self.out.write(sep.join(_show(x) for x in a) + end)
         ns.update({k: shim[k] for k in pybpf.__all__ if k in shim})
         ns["print"] = shim["print"]
@@ -273,6 +275,13 @@ class Probe:
 
 def _show(x):
     return str(x)
+
+
+def _checked_int(t):
+    """u32(x) in a probe: the value must fit, as when stored into a u32."""
+    def new(cls, v=0):
+        return int.__new__(cls, store(int(v), t))
+    return type(t.__name__, (t,), {"__new__": new})
 
 
 class _Typed:

@@ -22,7 +22,7 @@ endif
 
 PYC_SRCS    := $(wildcard pyc/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
-SRCS        := $(PYC_SRCS) $(LOADER_SRCS)
+SRCS        := $(PYC_SRCS) $(LOADER_SRCS) $(wildcard helpers/*.c)
 OBJS        := $(SRCS:%.c=$(OUT)/%.o) $(OUT)/runtime_h.o
 
 .PHONY: all deps demo test test-fast bench clean mounts
@@ -144,3 +144,13 @@ $(OUT)/output-test: tests/unit/output_test.c $(OUT)/loader/output.o $(OUT)/pyc/u
 .PHONY: test-output
 test-output: $(OUT)/output-test
 	python3 tests/unit/output_cases.py
+
+# ---- helper and kfunc tables: helpers/helpers_gen.[ch] (committed) ----
+# Regenerate after a libbpf upgrade or a change to kfuncs/pybpf_kfuncs.h;
+# tests/unit/helpers_stale.py fails while they are stale. Needs pycparser.
+.PHONY: helpers test-helpers
+helpers:
+	python3 helpers/gen_helpers.py --helpers /usr/include/bpf/bpf_helper_defs.h --kfuncs kfuncs/pybpf_kfuncs.h
+
+test-helpers:
+	python3 tests/unit/helpers_stale.py

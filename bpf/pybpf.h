@@ -36,6 +36,8 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_PERCPU_ARRAY 6
 #define __PYB_MAP_LRU_HASH 9
 #define __PYB_MAP_LRU_PERCPU_HASH 10
+#define __PYB_MAP_QUEUE 22
+#define __PYB_MAP_STACK 23
 #define __PYB_MAP_RINGBUF 27
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1
@@ -51,6 +53,8 @@ static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
 static __u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
 static long (*bpf_get_current_comm)(void *buf, __u32 size) = (void *)16;
 static __u64 (*bpf_get_current_task)(void) = (void *)35;
+static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;
+static long (*bpf_map_pop_elem)(void *map, void *value) = (void *)88;
 static long (*bpf_probe_read_user)(void *dst, __u32 size, const void *src) = (void *)112;
 static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
 static long (*bpf_probe_read_user_str)(void *dst, __u32 size, const void *src) = (void *)114;

@@ -482,6 +482,24 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* A Struct record from one of the program's RingBuf maps. The text of
+ * print() records waiting in the run's buffer goes out first, so the order
+ * of the two kinds of records is kept (they come from different buffers,
+ * so only each buffer's own order is guaranteed). */
+static Run *event_run;
+static int on_event(void *ctx, void *data, size_t size)
+{
+	MapDecl *m = ctx;
+	if (size < (size_t)ty_size(m->type->val))
+		return 0;
+	if (event_run && event_run->out.len) {
+		fwrite(event_run->out.buf, 1, event_run->out.len, stdout);
+		event_run->out.len = 0;
+	}
+	out_event(m, data);
+	return 0;
+}
+
 static void flush_out(Run *r)
 {
 	if (r->out.len) {
@@ -548,6 +566,35 @@ static void merge_percpu(Type *vt, const unsigned char *in, int ncpu, int stride
 	}
 }
 
+/* A Queue or Stack at exit: pop everything (oldest first for both). */
+static void dump_list(int fd, MapDecl *m)
+{
+	int vsz = ty_size(m->type->val), n = 0, cap = 0;
+	unsigned char **vals = NULL;
+	for (;;) {
+		unsigned char *v = xcalloc(1, vsz);
+		if (bpf_map_lookup_and_delete_elem(fd, NULL, v)) {
+			free(v);
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			vals = xrealloc(vals, cap * sizeof(*vals));
+		}
+		vals[n++] = v;
+	}
+	if (m->type->map_kind == MAP_STACK)   /* popped newest first */
+		for (int i = 0; i < n / 2; i++) {
+			unsigned char *t = vals[i];
+			vals[i] = vals[n - 1 - i];
+			vals[n - 1 - i] = t;
+		}
+	out_list(m, vals, n);
+	for (int i = 0; i < n; i++)
+		free(vals[i]);
+	free(vals);
+}
+
 /* Read every entry of map m and show it (output.c). */
 static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
@@ -557,9 +604,13 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 	unsigned char *key, *next, *raw, **keys = NULL, **vals = NULL;
 	void *prev = NULL;
 
-	if (!bm)
+	if (!bm || m->type->map_kind == MAP_RINGBUF)
 		return;
 	fd = bpf_map__fd(bm);
+	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
+		dump_list(fd, m);
+		return;
+	}
 	ksz = bpf_map__key_size(bm);
 	if (m->percpu)
 		ncpu = libbpf_num_possible_cpus();
@@ -584,6 +635,17 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 			merge_percpu(vt, raw, ncpu, stride, vals[n]);
 		else
 			memcpy(vals[n], raw, vsz);
+		if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
+			/* an array has every index: show the ones that were set */
+			bool zero = true;
+			for (int i = 0; i < vsz; i++)
+				zero &= vals[n][i] == 0;
+			if (zero) {
+				free(keys[n]);
+				free(vals[n]);
+				continue;
+			}
+		}
 		n++;
 	}
 	if (m->unkeyed) {
@@ -804,6 +866,7 @@ int load_main(const char *path, LoadOpts *o)
 	Run run = {0};
 
 	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
+	event_run = &run;
 	int err, status = 1, nlinks = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
 
@@ -860,6 +923,14 @@ int load_main(const char *path, LoadOpts *o)
 	if (!rb) {
 		fprintf(stderr, "pybpf: error: cannot set up the ring buffer: %s\n", strerror(errno));
 		goto cleanup;
+	}
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		if (m->type->map_kind == MAP_RINGBUF &&
+		    ring_buffer__add(rb, bpf_map__fd(bpf_object__find_map_by_name(obj, m->cname)), on_event, m) < 0) {
+			fprintf(stderr, "pybpf: error: cannot read ring buffer '%s': %s\n", m->name, strerror(errno));
+			goto cleanup;
+		}
 	}
 
 	sigaction(SIGINT, &sa, NULL);

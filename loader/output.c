@@ -28,6 +28,7 @@
  * keys as unsigned).
  */
 #include "output.h"
+#include "support.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -746,5 +747,69 @@ void out_exception(const char *file, int line, const char *exc, const char *msg,
 	str_puts(&o, ", \"probe\": ");
 	json_cstr(&o, probe);
 	str_printf(&o, ", \"count\": %" PRIu64 ", \"final\": %s}\n", count, final ? "true" : "false");
+	emit(&o);
+}
+
+/* ---- Struct records and lists ----------------------------------------------------------- */
+
+void out_event(MapDecl *m, const unsigned char *rec)
+{
+	Type *st = m->type->val;
+	Str o = {0};
+	if (out_fmt == OUT_TEXT) {
+		/* what Python's dataclass repr shows: Event(pid=1, comm='bash') */
+		str_printf(&o, "%s(", st->sname);
+		for (int i = 0; i < st->elems.len; i++) {
+			Type *ft = VEC_AT(st->elems, i);
+			const unsigned char *p = rec + st->offsets[i];
+			str_printf(&o, "%s%s=", i ? ", " : "", (const char *)VEC_AT(st->fnames, i));
+			if (ft->kind == TY_STR)
+				fmt_repr_str(&o, (const char *)p, str_len(p, ft));
+			else
+				text_value(&o, ft, p);
+		}
+		str_puts(&o, ")\n");
+		emit(&o);
+		return;
+	}
+	str_puts(&o, "{\"type\": \"event\", \"map\": ");
+	json_cstr(&o, m->name);
+	str_puts(&o, ", \"struct\": ");
+	json_cstr(&o, st->sname);
+	str_puts(&o, ", \"data\": {");
+	for (int i = 0; i < st->elems.len; i++) {
+		str_puts(&o, i ? ", " : "");
+		json_cstr(&o, VEC_AT(st->fnames, i));
+		str_puts(&o, ": ");
+		json_value(&o, VEC_AT(st->elems, i), rec + st->offsets[i]);
+	}
+	str_puts(&o, "}}\n");
+	emit(&o);
+}
+
+void out_list(MapDecl *m, unsigned char **vals, int n)
+{
+	Str o = {0};
+	if (out_fmt == OUT_TEXT) {
+		if (!n)
+			return;
+		text_sep(BLK_MAP);
+		str_printf(&o, "%s: [", m->name);
+		for (int i = 0; i < n; i++) {
+			str_puts(&o, i ? ", " : "");
+			text_value(&o, m->type->val, vals[i]);
+		}
+		str_puts(&o, "]\n");
+		emit(&o);
+		return;
+	}
+	str_puts(&o, "{\"type\": \"list\", \"name\": ");
+	json_cstr(&o, m->name);
+	str_puts(&o, ", \"values\": [");
+	for (int i = 0; i < n; i++) {
+		str_puts(&o, i ? ", " : "");
+		json_value(&o, m->type->val, vals[i]);
+	}
+	str_puts(&o, "]}\n");
 	emit(&o);
 }

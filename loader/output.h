@@ -68,6 +68,15 @@ void out_lost(uint64_t n);
 void out_exception(const char *file, int line, const char *exc, const char *msg, const char *probe, uint64_t count,
 		   bool final);
 
+/* A Struct record from a RingBuf map: text "Event(pid=1, comm='bash')" (the
+ * repr of a Python dataclass); JSON {"type": "event", "map": M, "struct": S,
+ * "data": {field: value, ...}}. */
+void out_event(MapDecl *m, const unsigned char *rec);
+
+/* A Queue or Stack at exit, oldest first: text "name: [1, 2, 3]" (nothing
+ * when empty); JSON {"type": "list", "name": N, "values": [...]}. */
+void out_list(MapDecl *m, unsigned char **vals, int n);
+
 /* Sizes: ty_size() (pyc/check.c) gives the bytes of any key or value type,
  * TY_TUPLE and TY_AGG included. */
 

@@ -50,7 +50,7 @@ Type *ty_str(int cap)
 
 static const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
-	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash",
+	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray", "Queue", "Stack", "RingBuf",
 };
 
 /* ORDER AggKind */
@@ -78,6 +78,8 @@ const char *ty_name(Type *t)
 		str_puts(&o, "]");
 		return o.buf;
 	}
+	case TY_STRUCT:
+		return t->sname;
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -94,6 +96,7 @@ int ty_size(Type *t)
 	case TY_FIXED: return t->size;
 	case TY_STR: return t->size;
 	case TY_TUPLE: return t->size;
+	case TY_STRUCT: return t->size;
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -113,6 +116,7 @@ const char *ty_ctype(Type *t)
 	case TY_FIXED: return xasprintf("__%c%d", t->is_signed ? 's' : 'u', t->size * 8);
 	case TY_STR: return xasprintf("char[%d]", t->size);
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
+	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -151,6 +155,7 @@ static const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
+	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -469,6 +474,11 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 		}
 		if (!strcmp(n->name, "str"))
 			error_at(node_loc(n), "'str' needs a capacity in pybpf: write str[N] (N bytes, including the terminating NUL)");
+		{
+			Sym *ty = scope_find(&c->module, n->name);
+			if (ty && ty->kind == SYM_TYPE)
+				return ty->type;
+		}
 		if (!strcmp(n->name, "float"))
 			error_at(node_loc(n), "floating-point numbers are not supported in pybpf (BPF has no floating point); use integers");
 		if (!scope_find(&c->module, n->name) && !in_list(builtin_types, n->name))
@@ -590,9 +600,19 @@ static Type *resolve_tuple(Checker *c, Node *n)
 	return t;
 }
 
+static Type *find_struct(Checker *c, const char *name)
+{
+	for (int i = 0; i < c->prog->structs.len; i++)
+		if (!strcmp(((Type *)VEC_AT(c->prog->structs, i))->sname, name))
+			return VEC_AT(c->prog->structs, i);
+	return NULL;
+}
+
 static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 {
 	Type *t;
+	if (n->kind == ND_NAME && (t = find_struct(c, n->name)))
+		return t;
 	if (is_value && (t = resolve_agg(c, n)))
 		return t;
 	if (!is_value && n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "tuple")) {
@@ -606,6 +626,59 @@ static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 	return t;
 }
 
+static void register_map(Checker *c, Node *s, MapDecl *m)
+{
+	check_name_free(c, s->target, m->name);
+	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
+	y->type = m->type;
+	y->data = m;
+	y->cname = m->cname;
+	vec_push(&c->prog->maps, m);
+}
+
+/* a: Array[V] = Array(N); q: Queue[V] = Queue(N); st: Stack[V] = Stack(N);
+ * events: RingBuf[S] = RingBuf(size=BYTES) */
+static void declare_single_map(Checker *c, Node *s, MapKind kind, Type *t, MapDecl *m)
+{
+	Node *val = s->value, *sz = NULL;
+	bool ok;
+	int64_t n = kind == MAP_RINGBUF ? 256 * 1024 : 0;
+	const char *what = kind == MAP_RINGBUF ? "size" : "max_entries";
+
+	t->key = ty_fixed(4, false);
+	t->val = resolve_key_or_value(c, s->annotation->rhs, false);
+	if (kind == MAP_RINGBUF && t->val->kind != TY_STRUCT)
+		error_at(node_loc(s->annotation->rhs), "a RingBuf carries records of a Struct class (class E(Struct): ...), not %s",
+			 ty_name(t->val));
+	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED)
+		error_at(node_loc(s->annotation->rhs), "%s values must be integer types (u8..u64, i8..i64, int), not %s",
+			 map_kind_names[kind], ty_name(t->val));
+	m->type = t;
+	m->name = s->target->name;
+	m->cname = global_cname(m->name);
+	m->decl = s;
+	m->percpu = kind == MAP_PERCPU_ARRAY;
+	if (!val || val->kind != ND_CALL || val->lhs->kind != ND_NAME || map_kind_by_name(val->lhs->name, &ok) != kind || !ok)
+		error_at(node_loc(val ? val : s), "map '%s' must be created with %s(...) to match its annotation", m->name,
+			 map_kind_names[kind]);
+	if (val->elts.len == 1 && !val->vals.len)
+		sz = VEC_AT(val->elts, 0);
+	else if (val->vals.len == 1 && !val->elts.len && ((Node *)VEC_AT(val->vals, 0))->name &&
+		 !strcmp(((Node *)VEC_AT(val->vals, 0))->name, what))
+		sz = ((Node *)VEC_AT(val->vals, 0))->lhs;
+	else if (val->elts.len || val->vals.len || kind != MAP_RINGBUF)
+		error_at(node_loc(val), "write %s(%s) or %s(%s=%s)", map_kind_names[kind], kind == MAP_RINGBUF ? "BYTES" : "N",
+			 map_kind_names[kind], what, kind == MAP_RINGBUF ? "BYTES" : "N");
+	if (sz && !const_int(c, sz, &n))
+		error_at(node_loc(sz), "the %s of a %s must be a constant", what, map_kind_names[kind]);
+	if (kind == MAP_RINGBUF && (n < 4096 || n > (1 << 30) || (n & (n - 1))))
+		error_at(node_loc(sz), "a RingBuf's size must be a power of 2 from 4096 to 2**30 bytes, not %lld", (long long)n);
+	if (kind != MAP_RINGBUF && (n < 1 || n > (1 << 24)))
+		error_at(node_loc(sz), "max_entries must be between 1 and %d, not %lld", 1 << 24, (long long)n);
+	m->max_entries = (uint32_t)n;
+	register_map(c, s, m);
+}
+
 /* NAME: Hash[K, V] = Hash(max_entries=N) */
 static void declare_map(Checker *c, Node *s, MapKind kind)
 {
@@ -615,10 +688,17 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	Type *t = xcalloc(1, sizeof(*t));
 	bool ok;
 
-	if (args->kind != ND_TUPLE || args->elts.len != 2)
-		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
+	bool single = kind >= MAP_ARRAY;   /* Array[V], Queue[V], Stack[V], RingBuf[S] */
 	t->kind = TY_MAP;
 	t->map_kind = kind;
+	if (single) {
+		if (args->kind == ND_TUPLE)
+			error_at(node_loc(ann), "%s takes one type: %s[V]", map_kind_names[kind], map_kind_names[kind]);
+		declare_single_map(c, s, kind, t, m);
+		return;
+	}
+	if (args->kind != ND_TUPLE || args->elts.len != 2)
+		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
 	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
@@ -652,12 +732,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 			error_at(node_loc(kw->lhs), "max_entries must be between 1 and %d, not %lld", 1 << 24, (long long)v);
 		m->max_entries = (uint32_t)v;
 	}
-	check_name_free(c, s->target, m->name);
-	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
-	y->type = t;
-	y->data = m;
-	y->cname = m->cname;
-	vec_push(&c->prog->maps, m);
+	register_map(c, s, m);
 }
 
 /* lat: Hist = Hist(): one aggregation, no key */
@@ -774,6 +849,7 @@ static const char *stmt_what(Node *s)
 
 static Type *check_expr(Checker *c, Node *e);
 static Type *check_str_index(Checker *c, Node *e, Type *st);
+static Type *check_struct_field(Checker *c, Node *e, Type *st);
 
 /* The kernel's BTF, loaded on first use (--btf FILE or the running kernel's). */
 static KBtf *need_btf(Checker *c, Node *at)
@@ -867,6 +943,24 @@ static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 	}
 	return t;
+}
+
+/* rec.field of a Struct value; e->cval is the field's index */
+static Type *check_struct_field(Checker *c, Node *e, Type *st)
+{
+	for (int i = 0; i < st->fnames.len; i++)
+		if (!strcmp(VEC_AT(st->fnames, i), e->name)) {
+			Type *ft = VEC_AT(st->elems, i);
+			e->cval = i;
+			if (ft->kind == TY_FIXED && ft->size == 8 && !ft->is_signed)
+				e->raise = new_raise(c, e, "OverflowError");
+			return ft->kind == TY_FIXED ? ty_int : ft;
+		}
+	Suggest sg = {.target = e->name};
+	for (int i = 0; i < st->fnames.len; i++)
+		suggest_try(&sg, VEC_AT(st->fnames, i));
+	error_at(node_loc(e), "'%s' object has no attribute '%s'%s%s%s", st->sname, e->name, sg.best ? "; did you mean '" : "",
+		 sg.best ? sg.best : "", sg.best ? "'?" : "");
 }
 
 /* args.field of a tracepoint: typed from the tracepoint's format in tracefs */
@@ -1141,8 +1235,12 @@ static Type *check_expr(Checker *c, Node *e)
 			a = ty_int;
 		if (b->kind == TY_FIXED)
 			b = ty_int;
+		if (a->kind == TY_STR && b->kind == TY_STR) {
+			t = ty_str(a->size > b->size ? a->size : b->size);
+			break;
+		}
 		if (!ty_equal(a, b) || (a->kind != TY_INT && a->kind != TY_BOOL))
-			error_at(node_loc(e), "both branches of a conditional expression must be int (or both bool), not %s and %s",
+			error_at(node_loc(e), "both branches of a conditional expression must be int, bool or str, and the same, not %s and %s",
 				 ty_name(a), ty_name(b));
 		t = a;
 		break;
@@ -1158,6 +1256,10 @@ static Type *check_expr(Checker *c, Node *e)
 		}
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
 			t = check_kernel_field(c, e, t);
+			break;
+		}
+		if (t->kind == TY_STRUCT) {
+			t = check_struct_field(c, e, t);
 			break;
 		}
 		error_at(node_loc(e), "%s has no attribute '%s'", ty_name(t), e->name);
@@ -1177,6 +1279,10 @@ static Type *check_expr(Checker *c, Node *e)
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 			t = ty_int;
 			break;
+		}
+		if (y && y->kind == SYM_LOCAL && y->type->kind == TY_STRUCT) {
+			t = check_expr(c, e->lhs);
+			error_at(node_loc(e), "%s cannot be indexed; read its fields with '.'", ty_name(t));
 		}
 		t = check_expr(c, e->lhs);
 		if (t->kind == TY_STR) {
@@ -1410,6 +1516,95 @@ static Type *check_str_method(Checker *c, Node *e, Type *st)
 	return ty_bool;
 }
 
+/* Event(pid=..., comm=...): positional then keyword arguments, defaults
+ * for the rest, as a dataclass would take them. e->targets gets one value
+ * node per field (NULL: the default). */
+static Type *check_struct_ctor(Checker *c, Node *e, Type *st)
+{
+	int nf = st->fnames.len;
+	Node **given = xcalloc(nf, sizeof(Node *));
+	if (e->elts.len > nf)
+		error_at(node_loc(e), "%s() takes %d positional argument%s but %d were given", st->sname, nf, nf == 1 ? "" : "s",
+			 e->elts.len);
+	for (int i = 0; i < e->elts.len; i++)
+		given[i] = VEC_AT(e->elts, i);
+	for (int i = 0; i < e->vals.len; i++) {
+		Node *kw = VEC_AT(e->vals, i);
+		int f = -1;
+		for (int j = 0; kw->name && j < nf; j++)
+			if (!strcmp(VEC_AT(st->fnames, j), kw->name))
+				f = j;
+		if (f < 0) {
+			Suggest sg = {.target = kw->name ? kw->name : ""};
+			for (int j = 0; j < nf; j++)
+				suggest_try(&sg, VEC_AT(st->fnames, j));
+			error_at(node_loc(kw), "%s() got an unexpected keyword argument '%s'%s%s%s", st->sname, kw->name ? kw->name : "**",
+				 sg.best ? "; did you mean '" : "", sg.best ? sg.best : "", sg.best ? "'?" : "");
+		}
+		if (given[f])
+			error_at(node_loc(kw), "%s() got multiple values for argument '%s'", st->sname, kw->name);
+		given[f] = kw->lhs;
+	}
+	e->targets = (Vec){0};
+	for (int i = 0; i < nf; i++) {
+		Node *v = given[i];
+		if (!v && !VEC_AT(st->fdefaults, i))
+			error_at(node_loc(e), "%s() missing required argument: '%s'", st->sname, (char *)VEC_AT(st->fnames, i));
+		if (v)
+			check_store(c, v, check_expr(c, v), VEC_AT(st->elems, i),
+				    xasprintf("field '%s' of %s", (char *)VEC_AT(st->fnames, i), st->sname));
+		vec_push(&e->targets, v);
+	}
+	e->op = 'c';
+	return st;
+}
+
+/* q.append(x), q.popleft(), st.pop(), events.output(rec) */
+static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
+{
+	MapDecl *m = ms->data;
+	MapKind k = m->type->map_kind;
+	const char *meth = e->lhs->name;
+	e->lhs->lhs->sym = ms;
+	e->sym = ms;
+	if (k == MAP_RINGBUF && !strcmp(meth, "output")) {
+		Type *t;
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s.output() takes one %s", m->name, ty_name(m->type->val));
+		t = check_expr(c, VEC_AT(e->elts, 0));
+		if (t != m->type->val)
+			error_at(node_loc(VEC_AT(e->elts, 0)), "%s carries %s records, not %s", m->name, ty_name(m->type->val), ty_name(t));
+		if (!stmt)
+			error_at(node_loc(e), "output() returns None; call it as a statement");
+		e->op = 'o';
+		return ty_none;
+	}
+	if ((k == MAP_QUEUE || k == MAP_STACK) && !strcmp(meth, "append")) {
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s.append() takes one value", m->name);
+		Node *a = VEC_AT(e->elts, 0);
+		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
+		if (!stmt)
+			error_at(node_loc(e), "append() returns None; call it as a statement");
+		e->raise = new_raise(c, e, "MapFullError");
+		e->op = 'p';
+		return ty_none;
+	}
+	if ((k == MAP_QUEUE && !strcmp(meth, "popleft")) || (k == MAP_STACK && !strcmp(meth, "pop"))) {
+		if (e->elts.len || e->vals.len)
+			error_at(node_loc(e), "%s.%s() takes no arguments", m->name, meth);
+		e->raise = new_raise(c, e, "IndexError");
+		new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 */
+		e->op = 'P';
+		return ty_int;
+	}
+	if (k == MAP_QUEUE && !strcmp(meth, "pop"))
+		error_at(node_loc(e->lhs), "'%s' is a Queue (first in, first out): take values with popleft()", m->name);
+	if (k == MAP_STACK && !strcmp(meth, "popleft"))
+		error_at(node_loc(e->lhs), "'%s' is a Stack (last in, first out): take values with pop()", m->name);
+	error_at(node_loc(e->lhs), "%s has no method '%s'", ty_name(m->type), meth);
+}
+
 /* m[k].add(x) / agg.add(x) on an aggregation */
 static Type *check_agg_add(Checker *c, Node *e, Node *target, MapDecl *m)
 {
@@ -1457,6 +1652,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			f->lhs->sym = ms;
 			return check_agg_add(c, e, NULL, ms->data);
 		}
+		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind >= MAP_ARRAY)
+			return check_map_method(c, e, ms, stmt);
 		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "get")) {
 			/* d.get(key, default): the value, or default when key is missing */
 			MapDecl *m = ms->data;
@@ -1490,6 +1687,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	y = c->scope ? scope_find(c->scope, name) : scope_find(&c->module, name);
 	if (y && y->kind == SYM_FUNC)
 		return check_func_call(c, e, y->data);
+	if (y && y->kind == SYM_TYPE)
+		return check_struct_ctor(c, e, y->type);
 	if (y && y->kind == SYM_PROBE)
 		error_at(node_loc(f), "'%s' is a probe: the kernel calls it; move the shared code into a helper function", name);
 	if (y && y->kind != SYM_BUILTIN)
@@ -1574,6 +1773,11 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
 {
 	int64_t lo, hi;
+	if (to->kind == TY_STRUCT || from->kind == TY_STRUCT) {
+		if (from != to)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
 	if (to->kind == TY_KPTR || to->kind == TY_PTR) {
 		if (from->kind != to->kind || from->btf_id != to->btf_id)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
@@ -1627,6 +1831,15 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	sub->lhs->type = m->type;
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
+	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
+		/* a list's index: -N <= i < N, else IndexError */
+		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
+		sub->rhs->store_raise = new_raise(c, sub->rhs, "IndexError");
+		return;
+	}
+	if (m->type->map_kind >= MAP_QUEUE)
+		error_at(node_loc(sub), "'%s' is a %s: it cannot be indexed; use %s", m->name, map_kind_names[m->type->map_kind],
+			 m->type->map_kind == MAP_RINGBUF ? "output(...)" : "append() and pop()/popleft()");
 	if (m->type->key->kind == TY_TUPLE) {
 		Type *tt = m->type->key;
 		Node *k = sub->rhs;
@@ -1739,8 +1952,18 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 	}
 	if (tg->kind == ND_TUPLE || tg->kind == ND_LIST)
 		error_at(node_loc(tg), "tuple unpacking is not supported yet");
-	if (tg->kind == ND_ATTR)
-		error_at(node_loc(tg), "attribute assignment is not supported in pybpf");
+	if (tg->kind == ND_ATTR) {
+		Type *st = check_expr(c, tg->lhs);
+		Type *ft;
+		if (st->kind != TY_STRUCT || tg->lhs->kind != ND_NAME)
+			error_at(node_loc(tg), "only the fields of a Struct variable can be assigned in pybpf");
+		ft = check_struct_field(c, tg, st);
+		tg->raise = NULL;
+		tg->type = ft;
+		check_store(c, value, vt, VEC_AT(st->elems, tg->cval),
+			    xasprintf("field '%s' of %s", tg->name, st->sname));
+		return;
+	}
 	error_at(node_loc(tg), "cannot assign to this expression");
 }
 
@@ -2467,6 +2690,59 @@ static void declare_global(Checker *c, Node *s)
 	vec_push(&c->prog->globals, g);
 }
 
+/* class E(Struct): with annotated fields (and constant defaults), laid out
+ * like the C struct the emitter declares */
+static void declare_struct(Checker *c, Node *s)
+{
+	Type *t = xcalloc(1, sizeof(*t));
+	int off = 0, align = 1;
+	t->kind = TY_STRUCT;
+	t->sname = s->name;
+	for (int i = 0; i < s->body.len; i++) {
+		Node *b = VEC_AT(s->body, i);
+		Type *ft;
+		int a;
+		if (b->kind == ND_PASS || is_docstring(b))
+			continue;
+		if (b->kind != ND_ANNASSIGN || b->target->kind != ND_NAME)
+			error_at(node_loc(b), "a Struct body holds annotated fields only (name: type [= constant])");
+		ft = resolve_type(c, b->annotation, true);
+		if (ft->kind == TY_INT)
+			ft = ty_fixed(8, true);
+		if (ft->kind != TY_FIXED && ft->kind != TY_STR && ft->kind != TY_BOOL)
+			error_at(node_loc(b->annotation), "a Struct field must be an integer type, bool or str[N], not %s", ty_name(ft));
+		for (int j = 0; j < t->fnames.len; j++)
+			if (!strcmp(VEC_AT(t->fnames, j), b->target->name))
+				error_at(node_loc(b->target), "field '%s' is declared twice", b->target->name);
+		if (b->value) {
+			int64_t v;
+			Type *vt = check_expr(c, b->value);
+			if (ft->kind == TY_STR ? b->value->kind != ND_STR : !const_int(c, b->value, &v))
+				error_at(node_loc(b->value), "a field's default must be a constant");
+			check_store(c, b->value, vt, ft, xasprintf("field '%s'", b->target->name));
+		}
+		a = ft->kind == TY_STR || ft->kind == TY_BOOL ? 1 : ft->size;
+		off = (off + a - 1) / a * a;
+		t->offsets = xrealloc(t->offsets, (t->elems.len + 1) * sizeof(int));
+		t->offsets[t->elems.len] = off;
+		off += ft->kind == TY_BOOL ? 1 : ty_size(ft);
+		if (a > align)
+			align = a;
+		vec_push(&t->elems, ft);
+		vec_push(&t->fnames, (void *)b->target->name);
+		vec_push(&t->fdefaults, b->value);
+	}
+	if (!t->elems.len)
+		error_at(node_loc(s), "Struct '%s' has no fields", s->name);
+	t->size = (off + align - 1) / align * align;
+	if (t->size > 4096)
+		error_at(node_loc(s), "Struct '%s' is %d bytes; pybpf allows 4096", s->name, t->size);
+	check_name_free(c, s, s->name);
+	Sym *y = scope_add(&c->module, SYM_TYPE, s->name, s);
+	y->type = t;
+	vec_push(&c->prog->structs, t);
+}
+
 /* class E(Exception): pass */
 static void declare_exception(Checker *c, Node *s)
 {
@@ -2535,7 +2811,14 @@ Prog *check_program(SrcFile *file, Node *module)
 			break;
 		}
 		case ND_CLASSDEF:
-			declare_exception(&c, s);
+			if (s->elts.len == 1 && ((Node *)VEC_AT(s->elts, 0))->kind == ND_NAME &&
+			    !strcmp(((Node *)VEC_AT(s->elts, 0))->name, "Struct")) {
+				if (!is_imported(&c, "Struct"))
+					unknown_name(&c, VEC_AT(s->elts, 0));
+				declare_struct(&c, s);
+			} else {
+				declare_exception(&c, s);
+			}
 			break;
 		case ND_FUNCDEF:
 			if (s->is_async)

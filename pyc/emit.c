@@ -71,6 +71,8 @@ static char *local_decl(Emitter *e, Sym *y)
 		return xasprintf("%s *%s = 0", kemit_c_type(e->prog->kemit, y->type->btf_id), local_name(e, y));
 	case TY_PTR:
 		return xasprintf("const void *%s = 0", local_name(e, y));
+	case TY_STRUCT:
+		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
 	default:
 		return xasprintf("__s64 %s = 0", local_name(e, y));
 	}
@@ -448,6 +450,13 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 		*kptr = xasprintf("&%s", t);
 		return xasprintf("__u32 %s = 0;", t);
 	}
+	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
+		/* a list index: negative counts from the end; out of range is IndexError */
+		const char *i = tmp(e);
+		*kptr = xasprintf("&%s", t);
+		return xasprintf("__s64 %s = %s; if (%s < 0) %s += %u; if (%s < 0 || %s >= %u) %s __u32 %s = (__u32)%s;", i,
+				 expr(e, k), i, i, m->max_entries, i, i, m->max_entries, raise_code(e, k->store_raise), t, i);
+	}
 	if (kt->kind == TY_TUPLE) {
 		/* a struct key: zero it first, so padding bytes hash the same */
 		Str s = {0};
@@ -467,6 +476,60 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 	return xasprintf("%s %s = %s;", ty_ctype(kt), t, int_for_store(e, k, kt));
 }
 
+/* ---- Struct records ---------------------------------------------------------- */
+
+/* Statements that evaluate the fields of a constructor call into
+ * temporaries (in Python's order), and the statements that then store them
+ * into the struct lvalue dst (a "->" or "." path prefix, e.g. "r->"). */
+static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *addr, Str *eval, Str *fill)
+{
+	Type *st = call->type;
+	str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
+	/* arguments in the order they were written, then defaults */
+	for (int i = 0; i < st->fnames.len; i++) {
+		Node *v = VEC_AT(call->targets, i);
+		Type *ft = VEC_AT(st->elems, i);
+		const char *t = tmp(e);
+		if (!v)
+			v = VEC_AT(st->fdefaults, i);
+		if (ft->kind == TY_STR) {
+			const char *b = buffer(e, ft->size);
+			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
+			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
+		} else {
+			str_printf(eval, "__s64 %s = %s; ", t, int_for_store(e, v, ft));
+			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), t);
+		}
+	}
+}
+
+/* events.output(rec): reserve, fill, submit; a full ring buffer is counted */
+static void ringbuf_output(Emitter *e, Node *call)
+{
+	MapDecl *m = call->sym->data;
+	Node *a = VEC_AT(call->elts, 0);
+	const char *r = tmp(e);
+	Str eval = {0}, fill = {0};
+	line(e, "{");
+	e->indent++;
+	if (a->kind == ND_CALL && a->op == 'c') {
+		struct_ctor(e, a, xasprintf("%s->", r), r, &eval, &fill);
+		if (eval.len)
+			line(e, "%s", eval.buf);
+	} else {
+		str_printf(&fill, "__builtin_memcpy(%s, &%s, sizeof(*%s)); ", r, expr(e, a), r);
+	}
+	line(e, "%s *%s = bpf_ringbuf_reserve(&%s, sizeof(*%s), 0);", ty_ctype(m->type->val), r, m->cname, r);
+	line(e, "if (!%s) {", r);
+	line(e, "\t__sync_fetch_and_add(&__pyb_lost, 1);");
+	line(e, "} else {");
+	line(e, "\t%s", fill.buf);
+	line(e, "\tbpf_ringbuf_submit(%s, 0);", r);
+	line(e, "}");
+	e->indent--;
+	line(e, "}");
+}
+
 /* d[k]: a Hash is a collections.defaultdict, so a missing key is inserted
  * with the zero value (MapFullError when there is no room) */
 static char *map_read(Emitter *e, Node *n)
@@ -475,6 +538,9 @@ static char *map_read(Emitter *e, Node *n)
 	const char *kp, *v = tmp(e), *z = tmp(e), *err = tmp(e);
 	const char *vt = ty_ctype(m->type->val);
 	char *setup = key_setup(e, m, n->rhs, &kp);
+	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
+		return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); %s ? %s : 0; })", setup, vt, v, m->cname, kp, v,
+				 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
 	return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) { %s %s = 0; long %s = "
 			 "bpf_map_update_elem(&%s, %s, &%s, __PYB_NOEXIST); if (%s && %s != -__PYB_EEXIST) %s "
 			 "%s = bpf_map_lookup_elem(&%s, %s); } %s ? %s : 0; })",
@@ -784,6 +850,18 @@ static char *call(Emitter *e, Node *n)
 		return agg_add(e, n);
 	if (n->op == 'b')
 		return pybuiltin(e, n);
+	if (n->op == 'P') {
+		MapDecl *m = n->sym->data;
+		const char *v = tmp(e);
+		return xasprintf("({ %s %s; if (bpf_map_pop_elem(&%s, &%s)) %s %s; })", ty_ctype(m->type->val), v, m->cname, v,
+				 raise_code(e, n->raise), load_int(e, m->type->val, v, VEC_AT(e->prog->raises, n->raise->id + 1)));
+	}
+	if (n->op == 'p') {
+		MapDecl *m = n->sym->data;
+		const char *v = tmp(e);
+		return xasprintf("({ %s %s = %s; if (bpf_map_push_elem(&%s, &%s, 0)) %s (void)0; })", ty_ctype(m->type->val), v,
+				 int_for_store(e, VEC_AT(n->elts, 0), m->type->val), m->cname, v, raise_code(e, n->raise));
+	}
 	if (n->op == 's' || n->op == 'e') {
 		Node *o = VEC_AT(n->elts, 0);
 		return xasprintf("((__s64)__pyb_%s(%s, %d, %s, %d))", n->op == 's' ? "startswith" : "endswith",
@@ -869,6 +947,12 @@ static char *expr(Emitter *e, Node *n)
 	case ND_COMPARE:
 		return compare(e, n);
 	case ND_IFEXP:
+		if (n->type->kind == TY_STR) {
+			/* into a buffer of the larger capacity, so either branch can be read whole */
+			const char *b = buffer(e, n->type->size);
+			return xasprintf("({ if (%s) { %s } else { %s } (const char *)%s; })", truth(e, n->test),
+					 str_copy(e, b, n->type->size, n->lhs), str_copy(e, b, n->type->size, n->rhs), b);
+		}
 		return xasprintf("(%s ? (__s64)(%s) : (__s64)(%s))", truth(e, n->test), expr(e, n->lhs), expr(e, n->rhs));
 	case ND_CALL:
 		return call(e, n);
@@ -879,6 +963,13 @@ static char *expr(Emitter *e, Node *n)
 	case ND_ATTR:
 		if (n->lhs->type->kind == TY_CTX)
 			return tp_field(e, n);
+		if (n->lhs->type->kind == TY_STRUCT) {
+			Type *ft = VEC_AT(n->lhs->type->elems, n->cval);
+			char *f = xasprintf("%s.f_%s", expr(e, n->lhs), n->name);
+			if (ft->kind == TY_STR)
+				return xasprintf("((const char *)%s)", f);
+			return load_int(e, ft, f, n->raise);
+		}
 		return kernel_field(e, n);
 	default:
 		ICE("expression %s", node_names[n->kind]);
@@ -945,9 +1036,27 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "%s", str_copy(e, local_name(e, y), y->type->size, value));
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
+		} else if (y->type->kind == TY_STRUCT) {
+			if (value->kind == ND_CALL && value->op == 'c') {
+				Str eval = {0}, fill = {0};
+				struct_ctor(e, value, xasprintf("%s.", local_name(e, y)), xasprintf("&%s", local_name(e, y)), &eval, &fill);
+				line(e, "{ %s%s}", eval.buf ? eval.buf : "", fill.buf);
+			} else {
+				line(e, "__builtin_memcpy(&%s, &%s, sizeof(%s));", local_name(e, y), expr(e, value), local_name(e, y));
+			}
 		} else {
 			line(e, "%s = %s;", local_name(e, y), int_for_store(e, value, y->type));
 		}
+		return;
+	}
+	if (tg->kind == ND_ATTR) {
+		/* rec.field = value */
+		Type *ft = VEC_AT(tg->lhs->type->elems, tg->cval);
+		char *f = xasprintf("%s.f_%s", local_name(e, tg->lhs->sym), tg->name);
+		if (ft->kind == TY_STR)
+			line(e, "%s", str_copy(e, f, ft->size, value));
+		else
+			line(e, "%s = %s;", f, int_for_store(e, value, ft));
 		return;
 	}
 	/* map[key] = value: Python evaluates the value, then the key */
@@ -1205,6 +1314,10 @@ static void stmt(Emitter *e, Node *s)
 			print_stmt(e, s->value);
 			return;
 		}
+		if (s->value->kind == ND_CALL && s->value->op == 'o') {
+			ringbuf_output(e, s->value);
+			return;
+		}
 		line(e, "(void)%s;", expr(e, s->value));
 		return;
 	case ND_ASSIGN: {
@@ -1384,13 +1497,37 @@ void emit_program(Prog *prog, Str *out)
 	}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
+	for (int i = 0; i < prog->structs.len; i++) {
+		Type *st = VEC_AT(prog->structs, i);
+		str_printf(out, "%s {\n", ty_ctype(st));
+		for (int j = 0; j < st->elems.len; j++) {
+			Type *ft = VEC_AT(st->elems, j);
+			const char *fn = VEC_AT(st->fnames, j);
+			if (ft->kind == TY_STR)
+				str_printf(out, "\tchar f_%s[%d];\n", fn, ft->size);
+			else
+				str_printf(out, "\t%s f_%s;\n", ty_ctype(ft), fn);
+		}
+		str_printf(out, "};\n_Static_assert(sizeof(%s) == %d, \"%s layout\");\n\n", ty_ctype(st), st->size, st->sname);
+	}
 	for (int i = 0; i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
 		static const char *const kinds[MAP__COUNT] = {
 			/* ORDER MapKind */
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH",
+			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", "__PYB_MAP_RINGBUF",
 		};
 		const char *kind = kinds[m->type->map_kind];
+		if (m->type->map_kind == MAP_RINGBUF) {
+			str_printf(out, "struct {\n\t__uint(type, __PYB_MAP_RINGBUF);\n\t__uint(max_entries, %u);\n} %s SEC(\".maps\");\n\n",
+				   m->max_entries, m->cname);
+			continue;
+		}
+		if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
+			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
+				   kind, m->max_entries, ty_ctype(m->type->val), m->cname);
+			continue;
+		}
 		if (m->unkeyed)
 			kind = "__PYB_MAP_PERCPU_ARRAY";
 		else if (m->percpu && m->type->map_kind == MAP_HASH)

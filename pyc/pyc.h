@@ -301,9 +301,11 @@ typedef enum {
 	TY_KVAL,      /* a kernel struct or union embedded by value: only its fields can be used */
 	TY_TUPLE,     /* (a, b, ...) as a map key or value: elems, laid out like a C struct */
 	TY_AGG,       /* an aggregation map value: Count, Sum, Min, Max, Avg, Stats, Hist, LHist */
+	TY_STRUCT,    /* class X(Struct): elems/offsets/fnames like a tuple, name in sname */
 } TypeKind;
 
-typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP__COUNT } MapKind;
+typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,
+	       MAP_QUEUE, MAP_STACK, MAP_RINGBUF, MAP__COUNT } MapKind;
 
 typedef struct Type {
 	TypeKind kind;
@@ -318,6 +320,10 @@ typedef struct Type {
 	/* TY_AGG */
 	int agg;              /* AggKind */
 	int cid;              /* TY_TUPLE: number of its C struct (struct __pyb_tupleN) */
+	/* TY_STRUCT */
+	const char *sname;    /* the class name */
+	Vec fnames;           /* const char*: field names, in order */
+	Vec fdefaults;        /* Node*: default values (NULL: required) */
 	int64_t lo, hi, step; /* AGG_LHIST: buckets [lo, lo+step), ... up to hi */
 } Type;
 
@@ -346,7 +352,7 @@ int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
 
-typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC } SymKind;
+typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC, SYM_TYPE } SymKind;
 
 typedef struct Sym {
 	SymKind kind;
@@ -462,6 +468,7 @@ typedef struct Prog {
 	Vec prints;           /* PrintSite* */
 	Vec raises;           /* RaiseSite* */
 	Vec classes;          /* ExcClass* */
+	Vec structs;          /* Type* (TY_STRUCT), in declaration order */
 	Vec globals;          /* GlobalDecl* */
 } Prog;
 

@@ -120,7 +120,7 @@ class _Rewrite(ast.NodeTransformer):
         self.local_types = {}
 
     def _call(self, fn, args, node):
-        return ast.copy_location(ast.Call(ast.Attribute(ast.Name("__pyref", ast.Load()), fn, ast.Load()), args, []), node)
+        return ast.copy_location(ast.Call(ast.Attribute(ast.Name("_pyref_", ast.Load()), fn, ast.Load()), args, []), node)
 
     def visit_FunctionDef(self, node):
         self.local_types = {}
@@ -207,13 +207,19 @@ class Probe:
         tree = _Rewrite(module_types).visit(tree)
         ast.fix_missing_locations(tree)
         self.out = io.StringIO()
-        ns = {"__name__": "probe", "__pyref": sys.modules[__name__]}
+        ns = {"__name__": "probe", "_pyref_": sys.modules[__name__]}
         shim = dict(vars(pybpf))
         shim["Hash"] = shim["LRUHash"] = shim["PerCPUHash"] = shim["LRUPerCPUHash"] = _Typed
         shim["str"] = _StrFactory
         for name in ("u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"):
             shim[name] = _checked_int(getattr(pybpf, name))
         shim["print"] = lambda *a, sep=" ", end="\n": self.out.write(sep.join(_show(x) for x in a) + end)
+        probe = self
+
+        class _RB(pybpf.RingBuf):
+            def output(self, rec):
+                probe.out.write(repr(rec) + "\n")
+        shim["RingBuf"] = _RB
         ns.update({k: shim[k] for k in pybpf.__all__ if k in shim})
         ns["print"] = shim["print"]
         # `from pybpf import *` inside the file must bring the shim's names
@@ -250,8 +256,15 @@ class Probe:
                 if v:
                     items = sorted(v.items(), key=lambda kv: (kv[1], kv[0]))
                     blocks.append("".join(f"{name}[{_show(k)}]: {val}\n" for k, val in items))
+            elif isinstance(v, pybpf.Array):
+                items = sorted(((i, x) for i, x in enumerate(v) if x), key=lambda kv: (kv[1], kv[0]))
+                if items:
+                    blocks.append("".join(f"{name}[{i}]: {x}\n" for i, x in items))
+            elif isinstance(v, pybpf.Queue):
+                if v:
+                    blocks.append(f"{name}: [{', '.join(str(x) for x in v)}]\n")
         for name, t in self.module_types().items():
-            if name in self.ns and not isinstance(self.ns[name], _TypedHash):
+            if name in self.ns and not isinstance(self.ns[name], (_TypedHash, pybpf.Array, pybpf.Queue, pybpf.RingBuf)):
                 scalars.append(f"{name}: {_show(self.ns[name])}\n")
         text = "\n".join(blocks)
         if scalars:
@@ -264,7 +277,8 @@ class Probe:
         for st in tree.body:
             if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
                 ann = ast.unparse(st.annotation)
-                if not ann.startswith(("Final", "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash")):
+                if not ann.startswith(("Final", "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray",
+                                       "Queue", "Stack", "RingBuf")):
                     out[st.target.id] = ann
         return out
 

@@ -15,6 +15,7 @@ kernel computes exactly what CPython computes.
 """
 import builtins
 import collections
+import dataclasses
 import os
 import threading
 import time
@@ -24,7 +25,10 @@ __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str",
     "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
-    "MapFullError",
+    "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack",
+    "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
+    "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
+    "profile", "interval", "begin", "end",
 ]
 
 
@@ -81,6 +85,123 @@ class MapFullError(RuntimeError):
     """Raised by pybpf when a map update finds the map full."""
 
 
+class FaultError(RuntimeError):
+    """Raised by pybpf when reading kernel or user memory fails."""
+
+
+class Struct:
+    """class E(Struct): annotated fields become a dataclass (its repr is what
+    pybpf load prints for a RingBuf record)."""
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        dataclasses.dataclass(cls)
+
+
+class RingBuf:
+    """RingBuf[E](size=BYTES): output(rec) sends a record to user space."""
+
+    def __init__(self, size=256 * 1024):
+        self.size = size
+
+    def __class_getitem__(cls, t):
+        return cls
+
+    def output(self, rec):
+        builtins.print(repr(rec))
+
+
+class Array(list):
+    """Array[V](N): a list of N zeros (IndexError out of range)."""
+
+    def __init__(self, n=1):
+        super().__init__([0] * n)
+
+    def __class_getitem__(cls, t):
+        return cls
+
+
+class PerCPUArray(Array):
+    pass
+
+
+class Queue(collections.deque):
+    """Queue[V](N): append() and popleft(); MapFullError when full."""
+
+    def __init__(self, n=1):
+        super().__init__()
+        self.max_entries = n
+
+    def __class_getitem__(cls, t):
+        return cls
+
+    def append(self, v):
+        if len(self) >= self.max_entries:
+            raise MapFullError("queue is full")
+        super().append(v)
+
+
+class Stack(Queue):
+    """Stack[V](N): append() and pop()."""
+
+
+class _Agg:
+    def __init__(self):
+        self.values = []
+
+    def add(self, x=1):
+        self.values.append(x)
+
+
+class Count(_Agg):
+    pass
+
+
+class Sum(_Agg):
+    pass
+
+
+class Min(_Agg):
+    pass
+
+
+class Max(_Agg):
+    pass
+
+
+class Avg(_Agg):
+    pass
+
+
+class Stats(_Agg):
+    pass
+
+
+class Hist(_Agg):
+    pass
+
+
+class LHist(_Agg):
+    def __class_getitem__(cls, bounds):
+        return cls
+
+
+class ptr(int):
+    """An address read from a register or a tracepoint field."""
+
+
+def current_task():
+    raise NotImplementedError("current_task() reads kernel memory: it runs only in the kernel")
+
+
+def user_str(p, n):
+    raise NotImplementedError("user_str() reads process memory: it runs only in the kernel")
+
+
+def kernel_str(p, n):
+    raise NotImplementedError("kernel_str() reads kernel memory: it runs only in the kernel")
+
+
 def pid():
     return os.getpid()
 
@@ -110,8 +231,35 @@ def gid():
     return os.getgid()
 
 
-def tracepoint(name):
-    def wrap(fn):
-        fn.__pybpf_attach__ = ("tracepoint", name)
-        return fn
-    return wrap
+def _decorator(kind):
+    def deco(target=None, **kw):
+        def wrap(fn):
+            fn.__pybpf_attach__ = (kind, target, kw)
+            return fn
+        return wrap
+    deco.__name__ = kind
+    return deco
+
+
+tracepoint = _decorator("tracepoint")
+tp_btf = _decorator("tp_btf")
+raw_tp = _decorator("raw_tp")
+uprobe = _decorator("uprobe")
+uretprobe = _decorator("uretprobe")
+kprobe = _decorator("kprobe")
+kretprobe = _decorator("kretprobe")
+fentry = _decorator("fentry")
+fexit = _decorator("fexit")
+lsm = _decorator("lsm")
+profile = _decorator("profile")
+interval = _decorator("interval")
+
+
+def begin(fn):
+    fn.__pybpf_attach__ = ("begin", None, {})
+    return fn
+
+
+def end(fn):
+    fn.__pybpf_attach__ = ("end", None, {})
+    return fn

@@ -858,7 +858,7 @@ class Gen:
             return self.simple(sc, cid)
         has_else = self.chance(0.3)
         calls = self.calls_left
-        if has_else and "helperelse" in self.avoid:
+        if has_else and "forelse" in self.avoid:
             self.calls_left = 0
         args, n = self.range_args(sc)
         inner = sc.child(loop=sc.loop + 1, loopvars=sc.loopvars + [lv])
@@ -868,8 +868,9 @@ class Gen:
         self.loopmul = old
         clauses = [["for", f"for {lv} in range({', '.join(args)}):", body]]
         if has_else:
-            clauses.append(["forelse", "else:", self.block(sc.child(), cid, depth + 1)])
-            if "helperelse" in self.avoid:
+            # (avoid "forelse": only simple statements in the else clause)
+            clauses.append(["forelse", "else:", self.block(sc.child(), cid, 99 if "forelse" in self.avoid else depth + 1)])
+            if "forelse" in self.avoid:
                 self.calls_left = calls
         return Compound(clauses)
 

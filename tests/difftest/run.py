@@ -344,7 +344,7 @@ def main():
     ap.add_argument("--keep", help="write each minimized program into this directory")
     ap.add_argument("--avoid", default=os.environ.get("DIFFTEST_AVOID", ""),
                     help="comma-separated constructs not to generate, to look past a known bug (mul)")
-    ap.add_argument("files", nargs="*", help="run these probe files instead")
+    ap.add_argument("files", nargs="*", help="run these probe files (or gen:SEED[:N], one generated program) instead")
     o = ap.parse_args()
 
     if not os.path.exists(PYBPF):
@@ -355,7 +355,12 @@ def main():
     t0 = time.time()
     jobs = []
     if o.files:
-        jobs = [("file", os.path.abspath(f), 0) for f in o.files]
+        for f in o.files:
+            if f.startswith("gen:"):      # gen:SEED[:N] -- one generated program
+                parts = f.split(":")
+                jobs.append(("gen", int(parts[1]), int(parts[2]) if len(parts) > 2 else o.per_file))
+            else:
+                jobs.append(("file", os.path.abspath(f), 0))
     else:
         if not o.no_corpus and os.path.isdir(CORPUS):
             jobs += [("file", os.path.join(CORPUS, f), 0) for f in sorted(os.listdir(CORPUS)) if f.endswith(".py")]

@@ -4,7 +4,8 @@
 #   sh tests/fuzz/run.sh [SECONDS]       default $FUZZ_SECONDS or 1800
 #
 # Seeds: examples/*.py, tests/errors/*.py, tests/frontend/**/*.py and the
-# regression inputs tests/fuzz/regress/*.py. Output: build/fuzz/out (an older
+# regression inputs tests/fuzz/regress/*.py, plus the files of the directory
+# FUZZ_SEEDS_EXTRA when set (e.g. an earlier run's out/default/queue). Output: build/fuzz/out (an older
 # one is moved to build/fuzz/out.<time> first; FUZZ_RESUME=1 resumes it
 # instead). Runs at nice 10 (FUZZ_NICE) on one core; the summary at the end
 # comes from build/fuzz/out/default/fuzzer_stats.
@@ -30,6 +31,14 @@ for f in examples/*.py tests/errors/*.py $(find tests/frontend -name '*.py') tes
 	[ "$(wc -c < "$f")" -le 65536 ] || continue
 	cp "$f" "$FUZZ/seeds/$(echo "$f" | tr '/' '_')"
 done
+if [ -n "$FUZZ_SEEDS_EXTRA" ]; then
+	i=0
+	for f in "$FUZZ_SEEDS_EXTRA"/*; do
+		[ -f "$f" ] || continue
+		i=$((i + 1))
+		cp "$f" "$FUZZ/seeds/extra_$i"
+	done
+fi
 echo "fuzz: $(ls "$FUZZ/seeds" | wc -l) seeds, $SECONDS_TO_RUN s"
 
 input="-i $FUZZ/seeds"

@@ -1,0 +1,1 @@
+/work/main/kfuncs/pybpf_kfuncs.o

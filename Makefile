@@ -50,7 +50,8 @@ demo: deps
 	./pybpf load examples/hello.py --duration 5
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test
+	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \
+		$(OUT)/output-test $(OUT)/fuzz/harness-asan
 	python3 tests/run.py
 
 bench: deps
@@ -137,7 +138,7 @@ test-btf: $(OUT)/btf-test
 	$(OUT)/btf-test tests/unit
 
 # ---- unit test: loader/output.c (text like bpftrace, JSON lines) ----
-$(OUT)/output-test: tests/unit/output_test.c $(OUT)/loader/output.o $(OUT)/pyc/util.o
+$(OUT)/output-test: tests/unit/output_test.c $(OUT)/loader/output.o $(OUT)/loader/format.o $(OUT)/pyc/util.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -Ipyc -Iloader -o $@ $^
 

@@ -95,12 +95,26 @@ def tier_errors():
     golden_dir("errors", "check", ".err", "stderr", 1, lambda f: [pybpf, "check", *extra_args(f), f])
 
 
+# Unit suites: each prints its own "name: N passed, M failed" and exits 1 on a failure.
+UNIT = [
+    ("unit/format", [sys.executable, "tests/unit/format_cases.py"]),
+    ("unit/output", [sys.executable, "tests/unit/output_cases.py"]),
+    ("unit/btf", ["build/btf-test", "tests/unit"]),
+    ("unit/probes", [sys.executable, "tests/unit/probes_test.py"]),
+    ("unit/helpers-stale", [sys.executable, "tests/unit/helpers_stale.py"]),
+    ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),
+]
+
+
 def tier_unit():
-    script = os.path.join(ROOT, "tests", "unit", "format_cases.py")
-    if not os.path.exists(script) or not wanted("unit/format"):
-        return
-    p = subprocess.run([sys.executable, script], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    report("unit/format", p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:])
+    for name, cmd in UNIT:
+        if not wanted(name):
+            continue
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        last = (p.stdout.strip().splitlines() or [""])[-1]
+        if VERBOSE:
+            print(f"     {name}: {last}")
+        report(name, p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:])
 
 
 def tier_runtime():

@@ -1,1 +1,0 @@
-/work/main/kfuncs/pybpf_kfuncs.o

@@ -9,6 +9,7 @@
 #include "loader.h"
 #include "support.h"
 #include "output.h"
+#include "probes.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -812,6 +813,33 @@ static int attach_probe(struct bpf_object *obj, Probe *p, Vec *links)
 		}
 		return 0;
 	}
+	if (p->wildcard) {
+		/* one program, attached to every tracepoint the pattern matches */
+		Vec names = {0};
+		const char *nearest = NULL;
+		int n = probes_match("tracepoint", p->target, &names, &nearest);
+		if (n <= 0) {
+			error_begin(p->target_loc, "no tracepoint matches '%s'", p->target);
+			if (n < 0)
+				fprintf(stderr, "note: %s\n", probes_error());
+			else if (nearest && *nearest)
+				fprintf(stderr, "note: the nearest tracepoints: %s\n", nearest);
+			return -1;
+		}
+		for (int i = 0; i < names.len; i++) {
+			char *cat = xstrdup(VEC_AT(names, i)), *name = strchr(cat, '/');
+			*name++ = 0;
+			l = bpf_program__attach_tracepoint(bp, cat, name);
+			if (!l) {
+				err = -errno;
+				error_begin(p->target_loc, "cannot attach probe '%s' to tracepoint %s/%s (matched by '%s'): %s", p->name,
+					    cat, name, p->target, strerror(-err));
+				return -1;
+			}
+			vec_push(links, l);
+		}
+		return 0;
+	}
 	l = bpf_program__attach(bp);
 	if (!l) {
 		const char *hint;
@@ -879,7 +907,8 @@ int load_main(const char *path, LoadOpts *o)
 	run.prog = prog;
 	check_defines(prog, o);
 	for (int i = 0; i < prog->probes.len; i++)
-		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "tracepoint"))
+		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "tracepoint") &&
+		    !((Probe *)VEC_AT(prog->probes, i))->wildcard)
 			check_tracepoint(VEC_AT(prog->probes, i));
 	sys_bump_memlock();
 

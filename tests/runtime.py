@@ -611,3 +611,40 @@ def t_kprobe(dfd: int) -> None:
 note: this kernel has no kprobes (it was built without CONFIG_KPROBES); use @tracepoint or @tp_btf where the event has one, or @fentry on kernels that allow it
 ''')
     assert_nothing_left(["t_kprobe"])
+
+
+@test
+def wildcard_tracepoint_attaches_to_every_match():
+    """@tracepoint("syscalls/sys_enter_getp*id"): one probe on getpid, getppid
+    and getpgid; each call of this process is counted once, by syscall id."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getp*id")
+def t_wild() -> None:
+    if pid() == PID:
+        calls[0] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+            os.getpgid(0)
+        out, err = ld.finish()
+    check(out, "calls[0]: 6\n")
+    assert_nothing_left(["t_wild"], ["calls"])
+
+
+@test
+def wildcard_without_match_names_the_nearest():
+    path, err = refused('''from pybpf import *
+
+@tracepoint("syscalls/sys_enter_getppx*")
+def t_nomatch() -> None:
+    pass
+''', "nomatch.py")
+    check(err, f'''{path}:3:13: error: no tracepoint matches 'syscalls/sys_enter_getppx*'
+    @tracepoint("syscalls/sys_enter_getppx*")
+                ^~~~~~~~~~~~~~~~~~~~~~~~~~~~
+note: the nearest tracepoints: 'syscalls/sys_enter_getcpu', 'syscalls/sys_enter_getpid', 'syscalls/sys_enter_getppid'
+''')

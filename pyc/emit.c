@@ -162,10 +162,10 @@ static bool has_finally(Frame *f)
 	return f->kind == FR_TRY && f->node->finalbody.len > 0;
 }
 
-/* Leave frames from..0 with a pending action: the first finally on the way
+/* Leave frames from..stop+1 with a pending break or continue: the first finally on the way
  * takes it over; loops on the way have their iterators destroyed. Returns
  * true when a finally took it (the caller emits nothing more). */
-static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend, const char *site, const char *cls)
+static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend)
 {
 	for (int i = from; i > stop; i--) {
 		Frame *f = &e->frames[i];
@@ -174,10 +174,7 @@ static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend, const 
 			continue;
 		}
 		if (has_finally(f) && f->phase != PH_FINALLY) {
-			str_printf(s, "__pyb_pk%d = %d; ", f->n, pend);
-			if (pend == PEND_EXC)
-				str_printf(s, "__pyb_ps%d = %s; __pyb_pc%d = %s; ", f->n, site, f->n, cls);
-			str_printf(s, "goto __pyb_f%d; ", f->n);
+			str_printf(s, "__pyb_pk%d = %d; goto __pyb_f%d; ", f->n, pend, f->n);
 			return true;
 		}
 	}
@@ -287,7 +284,7 @@ static char *jump_code(Emitter *e, int from, int pend)
 	int l = innermost_loop(e, from);
 	str_puts(&s, "{ ");
 	/* frames above the loop are try statements: finally blocks run first */
-	if (!via_finally(e, &s, from, l, pend, NULL, NULL))
+	if (!via_finally(e, &s, from, l, pend))
 		str_printf(&s, "goto __pyb_%s%d; ", pend == PEND_BREAK ? "brk" : "cont", e->frames[l].n);
 	str_puts(&s, "}");
 	return s.buf;

@@ -155,3 +155,17 @@ helpers:
 
 test-helpers:
 	python3 tests/unit/helpers_stale.py
+
+# ---- QEMU tier (tests/qemu): the kfunc module (kfuncs/) in Debian's kernel ----
+# `make test-qemu` prints `qemu: N passed, M failed` (tests/qemu/README.md).
+$(OUT)/pybpf-static: $(OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $(OBJS) $(LDLIBS)
+
+.PHONY: deps-qemu test-qemu
+deps-qemu:
+	$(Q)sh scripts/deps-qemu.sh
+
+test-qemu: deps-qemu
+	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pybpf-static
+	python3 tests/qemu/run.py

@@ -146,41 +146,49 @@ __bpf_kfunc void pybpf_file_close(struct pybpf_file *f)
 
 __bpf_kfunc_end_defs();
 
+/*
+ * A module may register only ONE set per kfunc hook (6.12 WARNs and returns
+ * -EINVAL on a second one, then frees the module's whole kfunc table), so the
+ * syscall hook gets one set with every kfunc, the other hooks one without the
+ * file kfuncs. A failed registration also frees the table: only register for
+ * program types the kernel maps to a hook.
+ */
+#define PYBPF_COMMON_KFUNCS \
+	BTF_ID_FLAGS(func, pybpf_printk) \
+	BTF_ID_FLAGS(func, pybpf_printk_buf) \
+	BTF_ID_FLAGS(func, pybpf_time_ns) \
+	BTF_ID_FLAGS(func, pybpf_uname_release) \
+	BTF_ID_FLAGS(func, pybpf_uname_nodename)
+
 /* Any context: printk, time, uname. */
 BTF_KFUNCS_START(pybpf_common_ids)
-BTF_ID_FLAGS(func, pybpf_printk)
-BTF_ID_FLAGS(func, pybpf_printk_buf)
-BTF_ID_FLAGS(func, pybpf_time_ns)
-BTF_ID_FLAGS(func, pybpf_uname_release)
-BTF_ID_FLAGS(func, pybpf_uname_nodename)
+PYBPF_COMMON_KFUNCS
 BTF_KFUNCS_END(pybpf_common_ids)
 
-/* Process context, sleepable: files. */
-BTF_KFUNCS_START(pybpf_file_ids)
+/* BPF_PROG_TYPE_SYSCALL (process context, sleepable): those and files. */
+BTF_KFUNCS_START(pybpf_syscall_ids)
+PYBPF_COMMON_KFUNCS
 BTF_ID_FLAGS(func, pybpf_file_open, KF_ACQUIRE | KF_RET_NULL | KF_SLEEPABLE)
 BTF_ID_FLAGS(func, pybpf_file_read, KF_TRUSTED_ARGS | KF_SLEEPABLE)
 BTF_ID_FLAGS(func, pybpf_file_close, KF_RELEASE)
-BTF_KFUNCS_END(pybpf_file_ids)
+BTF_KFUNCS_END(pybpf_syscall_ids)
 
 static const struct btf_kfunc_id_set pybpf_common_set = {
 	.owner = THIS_MODULE,
 	.set = &pybpf_common_ids,
 };
 
-static const struct btf_kfunc_id_set pybpf_file_set = {
+static const struct btf_kfunc_id_set pybpf_syscall_set = {
 	.owner = THIS_MODULE,
-	.set = &pybpf_file_ids,
+	.set = &pybpf_syscall_ids,
 };
 
 /*
- * Only program types the running kernel maps to a kfunc hook: registering for
- * any other returns -EINVAL and frees the module's whole kfunc table, sets
- * registered before included. TRACING also covers LSM, TRACEPOINT and
- * PERF_EVENT (one hook); the KPROBE hook is in 6.10+ (not in 6.1).
+ * TRACING is one hook with LSM, TRACEPOINT and PERF_EVENT: register it once.
+ * The KPROBE hook is in 6.10+ (not in 6.1).
  */
 static const enum bpf_prog_type pybpf_common_types[] = {
 	BPF_PROG_TYPE_TRACING,
-	BPF_PROG_TYPE_SYSCALL,
 	BPF_PROG_TYPE_STRUCT_OPS,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 	BPF_PROG_TYPE_KPROBE,
@@ -196,7 +204,7 @@ static int __init pybpf_kfuncs_init(void)
 		if (err)
 			goto fail;
 	}
-	err = register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL, &pybpf_file_set);
+	err = register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL, &pybpf_syscall_set);
 	if (err)
 		goto fail;
 	pr_info("pybpf_kfuncs: loaded\n");

@@ -403,6 +403,7 @@ static int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o)
 
 typedef struct Run {
 	Prog *prog;
+	struct bpf_object *obj;
 	Str out;
 	uint64_t records;
 } Run;
@@ -450,6 +451,18 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		str_printf(o, "<%s: format error>", "int");
 }
 
+static void dump_map(struct bpf_object *obj, MapDecl *m);
+static void clear_map(struct bpf_object *obj, MapDecl *m);
+
+/* print() text not written yet goes out before anything else is shown */
+static void flush_pending(Run *r)
+{
+	if (r->out.len) {
+		fwrite(r->out.buf, 1, r->out.len, stdout);
+		r->out.len = 0;
+	}
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	Run *r = ctx;
@@ -463,6 +476,16 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(&id, data, 8);
 	site = (uint32_t)id;
 	probe = (uint32_t)(id >> 32);
+	if (probe == 0xffffffff && (site >> 1) < (uint32_t)r->prog->maps.len) {
+		/* show(m) or m.clear(), asked for by a probe */
+		MapDecl *m = VEC_AT(r->prog->maps, site >> 1);
+		flush_pending(r);
+		if (site & 1)
+			clear_map(r->obj, m);
+		else
+			dump_map(r->obj, m);
+		return 0;
+	}
 	if (site >= (uint32_t)r->prog->prints.len || probe >= (uint32_t)r->prog->probes.len)
 		return 0;
 	p = VEC_AT(r->prog->prints, site);
@@ -483,6 +506,34 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Empty map m (user space does it: the kernel cannot walk a hash map). */
+static void clear_map(struct bpf_object *obj, MapDecl *m)
+{
+	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
+	int fd = bpf_map__fd(bm), ksz = bpf_map__key_size(bm);
+	unsigned char *key = xcalloc(1, ksz + 1), *next = xcalloc(1, ksz + 1);
+	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
+		unsigned char *v = xcalloc(1, bpf_map__value_size(bm));
+		while (bpf_map_lookup_and_delete_elem(fd, NULL, v) == 0)
+			;
+		free(v);
+	} else if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY || m->unkeyed) {
+		/* arrays keep every index: set each back to zero */
+		size_t vsz = (size_t)bpf_map__value_size(bm) * (m->percpu ? ((size_t)libbpf_num_possible_cpus()) : 1);
+		unsigned char *z = xcalloc(1, vsz + 8);
+		for (uint32_t i = 0; i < m->max_entries; i++)
+			bpf_map_update_elem(fd, &i, z, 0);
+		free(z);
+	} else {
+		/* delete key by key; get_next_key from NULL restarts after a delete */
+		while (bpf_map_get_next_key(fd, NULL, next) == 0)
+			if (bpf_map_delete_elem(fd, next))
+				break;
+	}
+	free(key);
+	free(next);
+}
+
 /* A Struct record from one of the program's RingBuf maps. The text of
  * print() records waiting in the run's buffer goes out first, so the order
  * of the two kinds of records is kept (they come from different buffers,
@@ -493,10 +544,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	MapDecl *m = ctx;
 	if (size < (size_t)ty_size(m->type->val))
 		return 0;
-	if (event_run && event_run->out.len) {
-		fwrite(event_run->out.buf, 1, event_run->out.len, stdout);
-		event_run->out.len = 0;
-	}
+	if (event_run)
+		flush_pending(event_run);
 	out_event(m, data);
 	return 0;
 }
@@ -935,6 +984,7 @@ int load_main(const char *path, LoadOpts *o)
 		explain_load_failure(prog, err, o->verbose);
 		goto cleanup;
 	}
+	run.obj = obj;
 
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);

@@ -351,9 +351,38 @@ static void text_elems(Str *o, Type *t, const unsigned char *p)
 	}
 }
 
+static out_stack_fn stack_fn;
+
+void out_set_stack_fn(out_stack_fn fn)
+{
+	stack_fn = fn;
+}
+
+/* The frames of a KStack/UStack value (symbols, or addresses) */
+static int stack_frames(Type *t, const unsigned char *p, const char ***frames)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	if (!stack_fn) {
+		static const char *none[] = {"[no stack resolver]"};
+		*frames = none;
+		return 1;
+	}
+	return stack_fn(v, t->user, frames);
+}
+
 static void text_value(Str *o, Type *t, const unsigned char *p)
 {
 	switch (t->kind) {
+	case TY_STACK: {
+		/* as bpftrace shows a stack in a key: one frame a line, indented */
+		const char **f;
+		int n = stack_frames(t, p, &f);
+		str_puts(o, "\n");
+		for (int i = 0; i < n; i++)
+			str_printf(o, "        %s\n", f[i]);
+		return;
+	}
 	case TY_BOOL:
 		str_puts(o, p[0] ? "True" : "False");
 		return;
@@ -495,6 +524,17 @@ static void json_histo(Str *o, Type *t, const unsigned char *p)
 static void json_value(Str *o, Type *t, const unsigned char *p)
 {
 	switch (t->kind) {
+	case TY_STACK: {
+		const char **f;
+		int n = stack_frames(t, p, &f);
+		str_puts(o, "[");
+		for (int i = 0; i < n; i++) {
+			str_puts(o, i ? ", " : "");
+			json_cstr(o, f[i]);
+		}
+		str_puts(o, "]");
+		return;
+	}
 	case TY_BOOL:
 		str_puts(o, p[0] ? "true" : "false");
 		return;

@@ -9,6 +9,7 @@
 #ifndef PYBPF_OUTPUT_H
 #define PYBPF_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "pyc.h"
@@ -76,6 +77,13 @@ void out_event(MapDecl *m, const unsigned char *rec);
 /* A Queue or Stack at exit, oldest first: text "name: [1, 2, 3]" (nothing
  * when empty); JSON {"type": "list", "name": N, "values": [...]}. */
 void out_list(MapDecl *m, unsigned char **vals, int n);
+
+/* KStack/UStack values in keys: fn gives the frames of a value (symbols,
+ * or hex addresses, or one "[stack unavailable: why]" line), oldest call
+ * last, and returns their number. load.c sets it. Text shows one frame a
+ * line, indented 8; JSON an array of strings. */
+typedef int (*out_stack_fn)(uint64_t value, bool user, const char ***frames);
+void out_set_stack_fn(out_stack_fn fn);
 
 /* Sizes: ty_size() (pyc/check.c) gives the bytes of any key or value type,
  * TY_TUPLE and TY_AGG included. */

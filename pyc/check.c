@@ -25,6 +25,7 @@ const char *pyc_btf_path;
 const char *pyc_tracefs;
 static KBtf *ty_btf;   /* for ty_name of kernel types */
 
+static Type t_kstack = {.kind = TY_STACK}, t_ustack = {.kind = TY_STACK, .user = true};
 static Type t_none = {TY_NONE}, t_bool = {TY_BOOL}, t_int = {TY_INT},
 	    t_ctx = {TY_CTX}, t_ptr = {TY_PTR};
 Type *ty_none = &t_none, *ty_bool = &t_bool, *ty_int = &t_int,
@@ -80,6 +81,8 @@ const char *ty_name(Type *t)
 	}
 	case TY_STRUCT:
 		return t->sname;
+	case TY_STACK:
+		return t->user ? "UStack" : "KStack";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -97,6 +100,7 @@ int ty_size(Type *t)
 	case TY_STR: return t->size;
 	case TY_TUPLE: return t->size;
 	case TY_STRUCT: return t->size;
+	case TY_STACK: return 8;
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -117,6 +121,7 @@ const char *ty_ctype(Type *t)
 	case TY_STR: return xasprintf("char[%d]", t->size);
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
+	case TY_STACK: return "__u64";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -148,14 +153,14 @@ static bool is_intlike(Type *t)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str",
+	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct",
+	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct", "KStack", "UStack",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -472,6 +477,11 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 				unknown_name(c, n);
 			return t;
 		}
+		if (!strcmp(n->name, "KStack") || !strcmp(n->name, "UStack")) {
+			if (!is_imported(c, n->name))
+				unknown_name(c, n);
+			return n->name[0] == 'U' ? &t_ustack : &t_kstack;
+		}
 		if (!strcmp(n->name, "str"))
 			error_at(node_loc(n), "'str' needs a capacity in pybpf: write str[N] (N bytes, including the terminating NUL)");
 		{
@@ -585,9 +595,10 @@ static Type *resolve_tuple(Checker *c, Node *n)
 			e = ty_fixed(8, true);
 		if (e->kind == TY_BOOL)
 			e = ty_fixed(1, false);
-		if (e->kind != TY_FIXED && e->kind != TY_STR)
-			error_at(node_loc(VEC_AT(items, i)), "a tuple element must be an integer type or str[N], not %s", ty_name(e));
-		a = e->kind == TY_STR ? 1 : e->size;
+		if (e->kind != TY_FIXED && e->kind != TY_STR && e->kind != TY_STACK)
+			error_at(node_loc(VEC_AT(items, i)), "a tuple element must be an integer type, str[N], KStack or UStack, not %s",
+				 ty_name(e));
+		a = e->kind == TY_STR ? 1 : e->kind == TY_STACK ? 8 : e->size;
 		off = (off + a - 1) / a * a;
 		t->offsets[i] = off;
 		off += ty_size(e);
@@ -1652,6 +1663,18 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			f->lhs->sym = ms;
 			return check_agg_add(c, e, NULL, ms->data);
 		}
+		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "clear")) {
+			if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
+				error_at(node_loc(f), "a RingBuf cannot be cleared");
+			if (e->elts.len || e->vals.len)
+				error_at(node_loc(e), "clear() takes no arguments");
+			if (!stmt)
+				error_at(node_loc(e), "clear() returns None; call it as a statement");
+			f->lhs->sym = ms;
+			e->sym = ms;
+			e->op = 'C';
+			return ty_none;
+		}
 		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind >= MAP_ARRAY)
 			return check_map_method(c, e, ms, stmt);
 		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "get")) {
@@ -1725,7 +1748,31 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		e->raise = new_raise(c, e, "FaultError");
 		return ty_str((int)cap);
 	}
+	if (!strcmp(name, "show")) {
+		Node *a;
+		Sym *ms;
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "show() takes one map: show(counts)");
+		a = VEC_AT(e->elts, 0);
+		ms = a->kind == ND_NAME && c->scope ? scope_find(c->scope, a->name) : NULL;
+		if (!ms || ms->kind != SYM_MAP)
+			error_at(node_loc(a), "show() prints a map as pybpf load does at exit; '%s' is not a map",
+				 a->kind == ND_NAME ? a->name : "this");
+		if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
+			error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
+		if (!stmt)
+			error_at(node_loc(e), "show() returns None; call it as a statement");
+		e->sym = ms;
+		e->op = 'S';
+		return ty_none;
+	}
 	no_args(e);
+	if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
+		if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
+			error_at(node_loc(e), "%s() has no stack to take in a @%s probe", name, c->probe->kind);
+		c->prog->uses_stacks = true;
+		return name[0] == 'u' ? &t_ustack : &t_kstack;
+	}
 	if (!strcmp(name, "current_task")) {
 		int id = kbtf_find_struct(need_btf(c, e), "task_struct");
 		if (id < 0)
@@ -1773,6 +1820,11 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
 {
 	int64_t lo, hi;
+	if (to->kind == TY_STACK || from->kind == TY_STACK) {
+		if (from->kind != to->kind || from->user != to->user)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
 	if (to->kind == TY_STRUCT || from->kind == TY_STRUCT) {
 		if (from != to)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));

@@ -881,6 +881,10 @@ static char *call(Emitter *e, Node *n)
 		return xstrdup("((__s64)(bpf_get_current_uid_gid() >> 32))");
 	if (!strcmp(f, "user_str") || !strcmp(f, "kernel_str"))
 		return read_str(e, n, f[0] == 'u');
+	if (!strcmp(f, "kstack"))
+		return xstrdup("((__s64)(__u32)(__s32)bpf_get_stackid(ctx, &__pyb_stacks, 0))");
+	if (!strcmp(f, "ustack"))
+		return xstrdup("((__s64)((bpf_get_current_pid_tgid() >> 32) << 32 | (__u32)(__s32)bpf_get_stackid(ctx, &__pyb_stacks, 256)))");
 	if (!strcmp(f, "current_task"))
 		return xasprintf("((%s)bpf_get_current_task())", kptr_ctype(e, n->type->btf_id));
 	if (!strcmp(f, "comm")) {
@@ -1315,6 +1319,16 @@ static void stmt(Emitter *e, Node *s)
 			ringbuf_output(e, s->value);
 			return;
 		}
+		if (s->value->kind == ND_CALL && (s->value->op == 'S' || s->value->op == 'C')) {
+			/* show(m) / m.clear(): done by the loader, in order with print() */
+			int mi = 0;
+			while (VEC_AT(e->prog->maps, mi) != s->value->sym->data)
+				mi++;
+			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) __sync_fetch_and_add(&__pyb_lost, 1); "
+				"else { *__r = 0xffffffffull << 32 | %d; bpf_ringbuf_submit(__r, 0); } }",
+			     mi << 1 | (s->value->op == 'C'));
+			return;
+		}
 		line(e, "(void)%s;", expr(e, s->value));
 		return;
 	case ND_ASSIGN: {
@@ -1494,6 +1508,10 @@ void emit_program(Prog *prog, Str *out)
 	}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
+	if (prog->uses_stacks)
+		str_puts(out, "/* kstack()/ustack(): ids of stacks kept here (the loader reads and symbolizes them) */\n"
+			      "struct {\n\t__uint(type, 7);\n\t__uint(max_entries, 16384);\n\t__uint(key_size, 4);\n"
+			      "\t__uint(value_size, 127 * 8);\n} __pyb_stacks SEC(\".maps\");\n\n");
 	for (int i = 0; i < prog->structs.len; i++) {
 		Type *st = VEC_AT(prog->structs, i);
 		str_printf(out, "%s {\n", ty_ctype(st));

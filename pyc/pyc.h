@@ -302,6 +302,7 @@ typedef enum {
 	TY_TUPLE,     /* (a, b, ...) as a map key or value: elems, laid out like a C struct */
 	TY_AGG,       /* an aggregation map value: Count, Sum, Min, Max, Avg, Stats, Hist, LHist */
 	TY_STRUCT,    /* class X(Struct): elems/offsets/fnames like a tuple, name in sname */
+	TY_STACK,     /* KStack / UStack: a stack id (u64: low 32 bits the id or -errno, high 32 the pid for UStack) */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,
@@ -311,6 +312,7 @@ typedef struct Type {
 	TypeKind kind;
 	int size;             /* TY_FIXED: 1, 2, 4, 8; TY_STR: capacity */
 	bool is_signed;       /* TY_FIXED */
+	bool user;            /* TY_STACK: a user-space stack */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -469,6 +471,7 @@ typedef struct Prog {
 	Vec raises;           /* RaiseSite* */
 	Vec classes;          /* ExcClass* */
 	Vec structs;          /* Type* (TY_STRUCT), in declaration order */
+	bool uses_stacks;     /* kstack()/ustack(): the program gets a stack trace map */
 	Vec globals;          /* GlobalDecl* */
 } Prog;
 

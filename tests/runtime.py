@@ -648,3 +648,38 @@ def t_nomatch() -> None:
                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~~
 note: the nearest tracepoints: 'syscalls/sys_enter_getcpu', 'syscalls/sys_enter_getpid', 'syscalls/sys_enter_getppid'
 ''')
+
+
+@test
+def show_and_clear_from_an_interval():
+    """show(m) prints a map while running, m.clear() empties it, in order
+    with print(): what an @interval probe does to print periodic counts.
+    Both run in the loader shortly after the probe asks (as bpftrace's print
+    and clear do), so the test lets the loader catch up between rounds."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+rounds: Array[u64] = Array(2)
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_sc_ppid() -> None:
+    if pid() == PID:
+        calls[7] += 1
+
+@tracepoint("syscalls/sys_enter_getpgid")
+def t_sc_pgid() -> None:
+    if pid() == PID:
+        rounds[0] += 1
+        print("round", rounds[0])
+        show(calls)
+        calls.clear()
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(3)
+        os.getpgid(0)
+        time.sleep(0.4)
+        getppid_n(5)
+        os.getpgid(0)
+        time.sleep(0.4)
+        out, err = ld.finish()
+    check(out, "round 1\ncalls[7]: 3\nround 2\n\ncalls[7]: 5\n\nrounds[0]: 2\n")

@@ -1,0 +1,609 @@
+/* runner.c — the QEMU guest's test program (tests/qemu/README.md).
+ *
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid}.bpf.o and test
+ *
+ * Linked statically with libbpf: the guest has only busybox. Prints one line
+ * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
+ * Globals of the BPF objects are found by name through the object's BTF
+ * (no skeletons): written before load through bpf_map__initial_value(), read
+ * and written after load with map lookups/updates of the whole section.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+static const char *dir = ".";
+static int npass, nfail;
+
+/* ---- results -------------------------------------------------------------- */
+
+static void result(const char *name, bool ok, const char *fmt, ...)
+{
+	if (ok) {
+		printf("PASS %s\n", name);
+		npass++;
+	} else {
+		va_list ap;
+
+		printf("FAIL %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		nfail++;
+	}
+	fflush(stdout);
+}
+
+/* ---- libbpf's messages (the verifier log among them) ---------------------- */
+
+static char logbuf[1 << 20];
+static size_t loglen;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	if (loglen < sizeof(logbuf) - 1) {
+		int n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, fmt, ap);
+		if (n > 0)
+			loglen += (size_t)n < sizeof(logbuf) - loglen ? (size_t)n : sizeof(logbuf) - 1 - loglen;
+	}
+	return 0;
+}
+
+static void log_reset(void)
+{
+	loglen = 0;
+	logbuf[0] = 0;
+}
+
+/* the last line of the log that is not empty, for a FAIL line */
+static const char *log_tail(void)
+{
+	static char line[512];
+	char *end = logbuf + loglen, *p;
+
+	while (end > logbuf && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	p = end;
+	while (p > logbuf && p[-1] != '\n')
+		p--;
+	snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+	return line;
+}
+
+/* ---- objects and their globals -------------------------------------------- */
+
+static struct bpf_object *open_obj(const char *file, const char *only)
+{
+	char path[512];
+	struct bpf_object *obj;
+	struct bpf_program *p;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		return NULL;
+	if (only)
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), only));
+	return obj;
+}
+
+/* offset of global NAME in section SEC, from the object's BTF; -1 if absent */
+static long var_off(struct bpf_object *obj, const char *sec, const char *name)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t;
+	int id, i;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(t);
+	for (i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+		if (!strcmp(btf__name_by_offset(btf, v->name_off), name))
+			return vs->offset;
+	}
+	return -1;
+}
+
+/* set a .bss global before load */
+static void set_bss(struct bpf_object *obj, const char *name, const void *val, size_t n)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".bss");
+	long off = var_off(obj, ".bss", name);
+	size_t sz = 0;
+	char *data;
+
+	if (!m || off < 0 || !(data = bpf_map__initial_value(m, &sz)) || off + n > sz) {
+		fprintf(stderr, "runner: cannot set %s\n", name);
+		return;
+	}
+	memcpy(data + off, val, n);
+}
+
+/* the whole .bss after load */
+struct section {
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	char *data;
+	size_t size;
+};
+
+static bool bss_read(struct bpf_object *obj, struct section *s)
+{
+	int zero = 0;
+
+	s->obj = obj;
+	s->map = bpf_object__find_map_by_name(obj, ".bss");
+	if (!s->map)
+		return false;
+	s->size = bpf_map__value_size(s->map);
+	free(s->data);
+	s->data = calloc(1, s->size);
+	return bpf_map__lookup_elem(s->map, &zero, sizeof(zero), s->data, s->size, 0) == 0;
+}
+
+static bool bss_write(struct section *s)
+{
+	int zero = 0;
+
+	return bpf_map__update_elem(s->map, &zero, sizeof(zero), s->data, s->size, 0) == 0;
+}
+
+static void *var(struct section *s, const char *name)
+{
+	static char dummy[256];
+	long off = var_off(s->obj, ".bss", name);
+
+	if (off < 0) {
+		fprintf(stderr, "runner: no global %s\n", name);
+		memset(dummy, 0, sizeof(dummy));
+		return dummy;
+	}
+	return s->data + off;
+}
+
+#define V(s, type, name) (*(type *)var(s, name))
+
+static int run_syscall_prog(struct bpf_object *obj, const char *name, int *retval)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err;
+
+	if (!p)
+		return -ENOENT;
+	err = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
+	if (retval)
+		*retval = opts.retval;
+	return err;
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static long getpgid0(void)
+{
+	return syscall(SYS_getpgid, 0);
+}
+
+static char hostname_file[128];      /* /etc/hostname's content */
+static struct utsname uts;
+
+/* ---- /dev/kmsg ------------------------------------------------------------ */
+
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* a record "PRIO,SEQ,TS,FLAGS;TEXT" with TEXT == text; its level or -1 */
+static int kmsg_find(int fd, const char *text)
+{
+	char rec[2048];
+	int level = -1;
+	ssize_t n;
+
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *semi, *nl;
+
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		semi = strchr(rec, ';');
+		if (!semi)
+			continue;
+		nl = strchr(semi + 1, '\n');
+		if (nl)
+			*nl = 0;
+		if (!strcmp(semi + 1, text) && level < 0)
+			level = atoi(rec) & 7;
+	}
+	return level;
+}
+
+/* ---- kfunc/...: the module's kfuncs ----------------------------------------- */
+
+static void test_kfuncs(void)
+{
+	struct bpf_object *obj = open_obj("kfuncs.bpf.o", NULL);
+	struct section s = { 0 };
+	unsigned int tgid = getpid();
+	int err, rv, kfd, level;
+	unsigned long long t0, t1, t;
+	const int N = 5;
+
+	log_reset();
+	if (!obj || (set_bss(obj, "target_tgid", &tgid, sizeof(tgid)), bpf_object__load(obj))) {
+		result("kfunc/load", false, "%s", log_tail());
+		return;
+	}
+	result("kfunc/load", true, "");
+
+	/* printk at a level: the record is in the kernel log with that level */
+	kfd = kmsg_open();
+	err = run_syscall_prog(obj, "hello", NULL);
+	level = kmsg_find(kfd, "Hello, World!");
+	bss_read(obj, &s);
+	result("kfunc/printk", !err && level == 6 && V(&s, int, "hello_rc") > 0,
+	       "run %d, level in /dev/kmsg %d (want 6), rc %d", err, level, V(&s, int, "hello_rc"));
+
+	err = run_syscall_prog(obj, "printk_dyn", NULL);
+	level = kmsg_find(kfd, "pybpf dynamic 42");
+	bss_read(obj, &s);
+	result("kfunc/printk_buf", !err && level == 4 && V(&s, int, "printk_buf_rc") > 0,
+	       "run %d, level %d (want 4), rc %d", err, level, V(&s, int, "printk_buf_rc"));
+	close(kfd);
+
+	/* time.time_ns(): between two clock_gettime(CLOCK_REALTIME) */
+	t0 = now_ns();
+	err = run_syscall_prog(obj, "now", NULL);
+	t1 = now_ns();
+	bss_read(obj, &s);
+	t = V(&s, unsigned long long, "time_ns");
+	result("kfunc/time_ns", !err && t >= t0 && t <= t1,
+	       "run %d, %llu not in [%llu, %llu]", err, t, t0, t1);
+
+	/* open/read/close /etc/hostname */
+	err = run_syscall_prog(obj, "read_hostname", &rv);
+	bss_read(obj, &s);
+	{
+		int len = strlen(hostname_file), rc = V(&s, int, "file_rc"), rc2 = V(&s, int, "file_rc2");
+		int eof = V(&s, int, "file_eof");
+		char *buf = var(&s, "file_buf");
+
+		result("kfunc/file_read", !err && rv == 0 && rc == 8 && rc2 == len - 8 && eof == 0 &&
+		       !memcmp(buf, hostname_file, len),
+		       "run %d ret %d, reads %d %d %d (want 8 %d 0), got '%.*s'", err, rv, rc, rc2, eof,
+		       len - 8, len, buf);
+	}
+	err = run_syscall_prog(obj, "open_missing", NULL);
+	bss_read(obj, &s);
+	result("kfunc/file_open_missing", !err && V(&s, int, "missing_rc") == -1,
+	       "run %d, missing_rc %d", err, V(&s, int, "missing_rc"));
+
+	/* uname -r, uname -n */
+	err = run_syscall_prog(obj, "uname", NULL);
+	bss_read(obj, &s);
+	result("kfunc/uname_release",
+	       !err && !strcmp(var(&s, "rel_buf"), uts.release) &&
+	       V(&s, int, "rel_rc") == (int)strlen(uts.release),
+	       "'%s' rc %d, want '%s'", (char *)var(&s, "rel_buf"), V(&s, int, "rel_rc"), uts.release);
+	result("kfunc/uname_nodename",
+	       !err && !strcmp(var(&s, "node_buf"), uts.nodename) &&
+	       V(&s, int, "node_rc") == (int)strlen(uts.nodename),
+	       "'%s' rc %d, want '%s'", (char *)var(&s, "node_buf"), V(&s, int, "node_rc"), uts.nodename);
+	result("kfunc/uname_truncated",
+	       V(&s, int, "small_rc") == -E2BIG && !strncmp(var(&s, "small_buf"), uts.release, 3) &&
+	       ((char *)var(&s, "small_buf"))[3] == 0,
+	       "rc %d, '%.4s'", V(&s, int, "small_rc"), (char *)var(&s, "small_buf"));
+
+	/* kfuncs from tp_btf (TRACING), tracepoint and kprobe programs */
+	{
+		static const char *names[] = { "tp_btf_kf", "tracepoint_kf", "kprobe_kf" };
+		struct bpf_link *links[3] = { 0 };
+		int i;
+
+		for (i = 0; i < 3; i++) {
+			log_reset();
+			links[i] = bpf_program__attach(bpf_object__find_program_by_name(obj, names[i]));
+			if (!links[i])
+				result(names[i], false, "attach: %s", log_tail());
+		}
+		t0 = now_ns();
+		for (i = 0; i < N; i++)
+			getpgid0();
+		t1 = now_ns();
+		for (i = 0; i < 3; i++)
+			bpf_link__destroy(links[i]);
+		bss_read(obj, &s);
+		if (links[0]) {
+			unsigned long long h = V(&s, unsigned long long, "tp_btf_hits");
+			t = V(&s, unsigned long long, "tp_btf_time");
+			result("kfunc/from_tp_btf", h >= (unsigned)N && t >= t0 && t <= t1 &&
+			       !strcmp(var(&s, "tp_btf_node"), uts.nodename),
+			       "hits %llu (want >= %d), time %llu in [%llu, %llu], node '%s'", h, N, t, t0, t1,
+			       (char *)var(&s, "tp_btf_node"));
+		}
+		if (links[1]) {
+			unsigned long long h = V(&s, unsigned long long, "tracepoint_hits");
+			t = V(&s, unsigned long long, "tracepoint_time");
+			result("kfunc/from_tracepoint", h == (unsigned)N && t >= t0 && t <= t1,
+			       "hits %llu (want %d), time %llu in [%llu, %llu]", h, N, t, t0, t1);
+		}
+		if (links[2]) {
+			unsigned long long h = V(&s, unsigned long long, "kprobe_hits");
+			t = V(&s, unsigned long long, "kprobe_time");
+			result("kfunc/from_kprobe", h == (unsigned)N && t >= t0 && t <= t1,
+			       "hits %llu (want %d), time %llu in [%llu, %llu]", h, N, t, t0, t1);
+		}
+	}
+	free(s.data);
+	bpf_object__close(obj);
+}
+
+/* ---- neg/...: programs the verifier rejects ---------------------------------- */
+
+static void test_neg(void)
+{
+	static const struct {
+		const char *prog, *want;
+	} cases[] = {
+		{ "file_from_tp_btf", "calling kernel function pybpf_file_open is not allowed" },
+		{ "time_from_raw_tp", "calling kernel function pybpf_time_ns is not allowed" },
+		{ "leak", "Unreleased reference" },
+		{ "printk_stack_str", "doesn't point to a const string" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpf_object *obj = open_obj("neg.bpf.o", cases[i].prog);
+		char name[64];
+		int err;
+
+		snprintf(name, sizeof(name), "neg/%s", cases[i].prog);
+		log_reset();
+		if (!obj) {
+			result(name, false, "open: %s", log_tail());
+			continue;
+		}
+		err = bpf_object__load(obj);
+		if (!err)
+			result(name, false, "loaded; want the verifier to say '%s'", cases[i].want);
+		else
+			result(name, strstr(logbuf, cases[i].want) != NULL,
+			       "rejected (%d) but without '%s'; last line: %s", err, cases[i].want, log_tail());
+		bpf_object__close(obj);
+	}
+}
+
+/* ---- probe/...: fentry/fexit, kprobe/kretprobe, lsm -------------------------- */
+
+static void test_probes(void)
+{
+	struct bpf_object *obj = open_obj("probes.bpf.o", NULL);
+	struct section s = { 0 };
+	struct bpf_program *p;
+	struct bpf_link *links[8];
+	int nlinks = 0, i, fd, deny_errno;
+	unsigned int tgid = getpid();
+	long pgid = getpgid0();
+	const int N = 7, M = 4;
+	bool attached = true;
+
+	log_reset();
+	if (!obj || (set_bss(obj, "target_tgid", &tgid, sizeof(tgid)), bpf_object__load(obj))) {
+		result("probe/load", false, "%s", log_tail());
+		return;
+	}
+	result("probe/load", true, "");
+	bpf_object__for_each_program(p, obj) {
+		log_reset();
+		links[nlinks] = bpf_program__attach(p);
+		if (!links[nlinks]) {
+			result("probe/attach", false, "%s: %s", bpf_program__name(p), log_tail());
+			attached = false;
+			continue;
+		}
+		nlinks++;
+	}
+	if (attached)
+		result("probe/attach", true, "");
+	/* attaching may itself open files (kprobe PMU type...): count from here */
+	bss_read(obj, &s);
+	V(&s, unsigned long long, "fentry_hits") = V(&s, unsigned long long, "fexit_hits") = 0;
+	V(&s, unsigned long long, "kprobe_hits") = V(&s, unsigned long long, "kretprobe_hits") = 0;
+	V(&s, unsigned long long, "lsm_hits") = 0;
+	bss_write(&s);
+
+	for (i = 0; i < N; i++)
+		getpgid0();
+	for (i = 0; i < M; i++) {
+		fd = open("/etc/hostname", O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* now deny: lsm/file_open returns -EPERM for the runner */
+	bss_read(obj, &s);
+	V(&s, int, "lsm_deny") = 1;
+	bss_write(&s);
+	fd = open("/etc/hostname", O_RDONLY);
+	deny_errno = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	bss_read(obj, &s);
+	V(&s, int, "lsm_deny") = 0;
+	bss_write(&s);
+	for (i = 0; i < nlinks; i++)
+		bpf_link__destroy(links[i]);
+	bss_read(obj, &s);
+
+#define COUNT(test, var_, want) \
+	result(test, V(&s, unsigned long long, var_) == (unsigned long long)(want), "%s = %llu, want %d", \
+	       var_, V(&s, unsigned long long, var_), (int)(want))
+	COUNT("probe/fentry", "fentry_hits", N);
+	COUNT("probe/fexit", "fexit_hits", N);
+	result("probe/fexit_ret", V(&s, long, "fexit_ret") == pgid, "ret %ld, want %ld",
+	       V(&s, long, "fexit_ret"), pgid);
+	COUNT("probe/kprobe", "kprobe_hits", N);
+	COUNT("probe/kretprobe", "kretprobe_hits", N);
+	result("probe/kretprobe_ret", V(&s, long, "kretprobe_ret") == pgid, "ret %ld, want %ld",
+	       V(&s, long, "kretprobe_ret"), pgid);
+	COUNT("probe/lsm", "lsm_hits", M + 1);
+	result("probe/lsm_deny", deny_errno == EPERM, "open while denied: errno %d (want EPERM)", deny_errno);
+	free(s.data);
+	bpf_object__close(obj);
+}
+
+/* ---- core/...: objects compiled on the host by pybpf --------------------------- */
+
+static unsigned int my_pid;
+static int rb_mine, rb_all;
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	/* examples/hello.py's print(): { u64 site; s64 pid; char comm[16] } */
+	rb_all++;
+	if (size >= 16 && *(long long *)((char *)data + 8) == my_pid)
+		rb_mine++;
+	return 0;
+}
+
+static void test_core_hello(void)
+{
+	struct bpf_object *obj = open_obj("hello.bpf.o", NULL);
+	struct bpf_link *link = NULL;
+	struct ring_buffer *rb = NULL;
+	struct bpf_map *opens;
+	char key[16] = "runner";
+	unsigned long long count = 0;
+	const int K = 6;
+	int i, fd;
+
+	my_pid = getpid();
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("core/hello_load", false, "%s", log_tail());
+		return;
+	}
+	result("core/hello_load", true, "");
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_events")), on_record,
+			      NULL, NULL);
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_openat"));
+	if (!link || !rb) {
+		result("core/hello_attach", false, "%s", log_tail());
+		goto out;
+	}
+	for (i = 0; i < K; i++) {
+		fd = open("/etc/hostname", O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	bpf_link__destroy(link);
+	link = NULL;
+	ring_buffer__consume(rb);
+	opens = bpf_object__find_map_by_name(obj, "opens");
+	if (!opens || bpf_map__lookup_elem(opens, key, sizeof(key), &count, sizeof(count), 0))
+		count = 0;
+	result("core/hello_count", count == (unsigned long long)K, "opens['runner'] = %llu, want %d", count, K);
+	result("core/hello_print", rb_mine == K, "%d print() records from my pid (%d in all), want %d",
+	       rb_mine, rb_all, K);
+out:
+	bpf_link__destroy(link);
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+}
+
+static void test_core_task(void)
+{
+	struct bpf_object *obj = open_obj("core_pid.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid(), tgid = 0;
+	unsigned long long forks = 0;
+	const int F = 3;
+	int i;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("core/task_load", false, "%s", log_tail());
+		return;
+	}
+	result("core/task_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_fork"));
+	if (!link) {
+		result("core/task_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < F; i++) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+	bpf_link__destroy(link);
+	bpf_map__lookup_elem(bpf_object__find_map_by_name(obj, "forks"), &pid, sizeof(pid), &forks,
+			     sizeof(forks), 0);
+	bpf_map__lookup_elem(bpf_object__find_map_by_name(obj, "tgids"), &pid, sizeof(pid), &tgid,
+			     sizeof(tgid), 0);
+	result("core/task_pid", forks == (unsigned long long)F, "forks[%u] = %llu, want %d", pid, forks, F);
+	result("core/task_tgid", tgid == pid, "tgids[%u] = %u, want %u", pid, tgid, pid);
+	bpf_object__close(obj);
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc > 1)
+		dir = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_set_print(print_fn);
+	uname(&uts);
+	f = fopen("/etc/hostname", "r");
+	if (f) {
+		size_t n = fread(hostname_file, 1, sizeof(hostname_file) - 1, f);
+		hostname_file[n] = 0;
+		fclose(f);
+	}
+
+	test_kfuncs();
+	test_neg();
+	test_probes();
+	test_core_hello();
+	test_core_task();
+
+	printf("runner: %d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}

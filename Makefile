@@ -169,3 +169,12 @@ deps-qemu:
 test-qemu: deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pybpf-static
 	python3 tests/qemu/run.py
+
+# ---- unit test: loader/symbols.c (kstack/ustack symbolization) ----
+$(OUT)/symbols-test: tests/unit/symbols_test.c $(OUT)/loader/symbols.o $(OUT)/pyc/util.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -Ipyc -Iloader -o $@ $^ $(LDLIBS)
+
+.PHONY: test-symbols
+test-symbols: $(OUT)/symbols-test
+	python3 tests/unit/symbols_cases.py

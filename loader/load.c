@@ -800,6 +800,11 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 
 /* ---- attaching ---------------------------------------------------------------------- */
 
+static Loc node_loc_of(Node *n)
+{
+	return n->loc.file ? n->loc : n->tok->loc;
+}
+
 /* A perf event for @profile (every CPU, freq Hz) and @interval (CPU 0, period). */
 static int open_perf_event(int cpu, bool freq, uint64_t v)
 {
@@ -837,8 +842,8 @@ static int attach_probe(struct bpf_object *obj, Probe *p, Vec *links)
 	int err;
 	if (!bp)
 		ICE("program %s not in the object", p->cname);
-	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end"))
-		return 0;
+	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end") || !strcmp(p->kind, "struct_ops"))
+		return 0;   /* run once / attached with their struct_ops map */
 	if (!strcmp(p->kind, "profile") || !strcmp(p->kind, "interval")) {
 		bool profile = !strcmp(p->kind, "profile");
 		int ncpu = profile ? libbpf_num_possible_cpus() : 1;
@@ -990,6 +995,21 @@ int load_main(const char *path, LoadOpts *o)
 		Probe *p = VEC_AT(prog->probes, i);
 		if (attach_probe(obj, p, &linkv) < 0)
 			goto cleanup;
+	}
+	for (int i = 0; i < prog->sops.len; i++) {
+		/* registering the ops struct makes it usable (e.g. a congestion control by name) */
+		StructOps *so = VEC_AT(prog->sops, i);
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, so->cname);
+		struct bpf_link *l = m ? bpf_map__attach_struct_ops(m) : NULL;
+		if (!l) {
+			err = -errno;
+			error_begin(node_loc_of(so->decl), "cannot register %s '%s': %s", so->type, so->name, strerror(-err));
+			if (err == -EEXIST)
+				fprintf(stderr, "note: the kernel already has a %s named '%s'; choose another name=\n", so->type,
+					so->name);
+			goto cleanup;
+		}
+		vec_push(&linkv, l);
 	}
 	links = (struct bpf_link **)linkv.data;
 	nlinks = linkv.len;

@@ -1041,6 +1041,42 @@ int kbtf_func_args(KBtf *k, const char *func, KParam **args, int *n, int *ret, c
 	return 0;
 }
 
+/* The parameters and return type of a FUNC_PROTO (struct_ops members). */
+int kbtf_proto_params(KBtf *k, int proto_id, KParam **args, int *n, int *ret)
+{
+	const struct btf_type *proto = ty(k, kbtf_skip(k, proto_id));
+	const struct btf_param *p;
+	if (!proto || !btf_is_func_proto(proto))
+		return -1;
+	*n = btf_vlen(proto);
+	p = btf_params(proto);
+	*args = xcalloc(*n + 1, sizeof(KParam));
+	for (int i = 0; i < *n; i++) {
+		const char *s = p[i].name_off ? btf__name_by_offset(k->btf, p[i].name_off) : NULL;
+		(*args)[i].name = s && *s ? s : xasprintf("arg%d", i);
+		(*args)[i].type = p[i].type;
+	}
+	*ret = proto->type;
+	return 0;
+}
+
+/* Is FUNC func_id a kfunc (tagged "bpf_kfunc" in BTF, kernel 6.7+)? */
+bool kbtf_is_kfunc(KBtf *k, int func_id)
+{
+	static KBtf *done;
+	static char *tagged;
+	if (done != k) {
+		tagged = xcalloc(k->ntypes + 1, 1);
+		for (int id = 1; id < k->ntypes; id++) {
+			const struct btf_type *t = btf__type_by_id(k->btf, id);
+			if (t && btf_is_decl_tag(t) && !strcmp(tname(k, t), "bpf_kfunc") && (int)t->type < k->ntypes)
+				tagged[t->type] = 1;
+		}
+		done = k;
+	}
+	return func_id > 0 && func_id < k->ntypes && tagged[func_id];
+}
+
 /* ---- emission ------------------------------------------------------------ */
 
 KEmit *kemit_new(KBtf *k)

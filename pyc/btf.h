@@ -113,6 +113,11 @@ int kbtf_tp_btf_args(KBtf *k, const char *tp, KParam **args, int *n, const char 
  * return type id (0 = void); -1 if BTF has no such FUNC (*nearest set). */
 int kbtf_func_args(KBtf *k, const char *func, KParam **args, int *n, int *ret, const char **nearest);
 
+/* The parameters and return type id of FUNC_PROTO proto_id. */
+int kbtf_proto_params(KBtf *k, int proto_id, KParam **args, int *n, int *ret);
+/* Is BTF FUNC func_id a kfunc (a "bpf_kfunc" decl tag, kernel 6.7+)? */
+bool kbtf_is_kfunc(KBtf *k, int func_id);
+
 typedef struct KEmit KEmit;
 KEmit *kemit_new(KBtf *k);
 /* Record use of member m (as returned by kbtf_member) of struct id s, and

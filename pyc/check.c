@@ -13,6 +13,8 @@
  */
 #include "pyc.h"
 #include "btf.h"
+
+#include <linux/btf.h>
 #include "support.h"
 
 #include <limits.h>
@@ -153,9 +155,9 @@ static bool is_intlike(Type *t)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show",
+	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "struct_ops", NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
@@ -860,6 +862,8 @@ static const char *stmt_what(Node *s)
 
 static Type *check_expr(Checker *c, Node *e);
 static Type *check_str_index(Checker *c, Node *e, Type *st);
+static Type *check_kfunc_call(Checker *c, Node *e);
+static Type *kernel_value_type(KBtf *k, int id, const char **why);
 static Type *check_struct_field(Checker *c, Node *e, Type *st);
 
 /* The kernel's BTF, loaded on first use (--btf FILE or the running kernel's). */
@@ -1465,6 +1469,63 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 	return fd->ret;
 }
 
+/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
+static Type *check_kfunc_call(Checker *c, Node *e)
+{
+	Node *f = e->lhs;
+	KBtf *k = need_btf(c, f);
+	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), n, ret;
+	KParam *kp;
+	const char *why = NULL;
+	Type *rt;
+	KFuncUse *u;
+
+	if (fid <= 0)
+		unknown_name(c, f);
+	if (!kbtf_is_kfunc(k, fid))
+		error_at(node_loc(f), "'%s' is a kernel function, but not a kfunc: BPF programs cannot call it", f->name);
+	kbtf_func_args(k, f->name, &kp, &n, &ret, NULL);
+	if (e->vals.len)
+		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
+	if (e->elts.len != n)
+		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, n, n == 1 ? "" : "s",
+			 kbtf_type_name(k, kbtf_find(k, f->name, BTF_KIND_FUNC)), e->elts.len, e->elts.len == 1 ? "was" : "were");
+	for (int i = 0; i < n; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
+		if (!want || want->kind == TY_KVAL || want->kind == TY_STR)
+			error_at(node_loc(a), "argument '%s' of %s has type %s, which pybpf cannot pass yet", kp[i].name, f->name,
+				 kbtf_type_name(k, kp[i].type));
+		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
+			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f->name,
+				 kbtf_type_name(k, kp[i].type), ty_name(got));
+		if (want->kind != TY_KPTR)
+			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f->name));
+		if (want->kind == TY_KPTR)
+			kemit_use_type(c->prog->kemit, want->btf_id);
+	}
+	if (!ret) {
+		rt = ty_none;
+	} else {
+		rt = kernel_value_type(k, ret, &why);
+		if (!rt || rt->kind == TY_KVAL || rt->kind == TY_STR)
+			error_at(node_loc(e), "%s returns %s, which pybpf cannot use yet", f->name, kbtf_type_name(k, ret));
+		if (rt->kind == TY_KPTR)
+			kemit_use_type(c->prog->kemit, rt->btf_id);
+	}
+	for (int i = 0; i < c->prog->kfuncs.len; i++)
+		if (((KFuncUse *)VEC_AT(c->prog->kfuncs, i))->func_id == fid)
+			goto done;
+	u = xcalloc(1, sizeof(*u));
+	u->name = f->name;
+	u->func_id = fid;
+	vec_push(&c->prog->kfuncs, u);
+done:
+	e->op = 'k';
+	e->cval = fid;
+	return rt;
+}
+
 /* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */
 static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 {
@@ -1722,6 +1783,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	if (!in_list(builtin_funcs, name)) {
 		if (!strcmp(name, "str"))
 			error_at(node_loc(f), "str() is not supported: strings have a fixed capacity in pybpf; use an f-string in print()");
+		if (!y && c->scope)
+			return check_kfunc_call(c, e);
 		unknown_name(c, f);
 	}
 	if (!is_imported(c, name))
@@ -2328,6 +2391,17 @@ static void check_stmt(Checker *c, Node *s)
 			}
 			return;
 		}
+		if (c->probe && c->probe->ret) {
+			Type *want = c->probe->ret, *t = s->value ? check_expr(c, s->value) : ty_none;
+			if (want->kind == TY_NONE && t->kind != TY_NONE)
+				error_at(node_loc(s->value), "%s returns nothing in the kernel (void)", c->fname);
+			if (want->kind != TY_NONE) {
+				if (!s->value)
+					error_at(node_loc(s), "%s must return %s", c->fname, kbtf_type_name(c->prog->btf, c->probe->ret_kid));
+				check_store(c, s->value, t, want, xasprintf("the return value of %s", c->fname));
+			}
+			return;
+		}
 		if (s->value) {
 			Type *t = check_expr(c, s->value);
 			if (t->kind != TY_NONE)
@@ -2434,6 +2508,8 @@ static void check_probe(Checker *c, Node *fn)
 	}
 	if (!is_imported(c, p->kind))
 		unknown_name(c, dn);
+	if (is_kind(p, "struct_ops"))
+		error_at(node_loc(dn), "@struct_ops decorates a class whose methods implement the ops struct, not a function");
 	p->name = fn->name;
 	p->cname = global_cname(fn->name);
 	p->def = fn;
@@ -2598,6 +2674,163 @@ static void check_probe(Checker *c, Node *fn)
 	c->probe = NULL;
 	vec_push(&c->prog->probes, p);
 	((Sym *)scope_find(&c->module, fn->name))->data = p;
+}
+
+/* The members an ops struct must implement (the kernel checks it when the
+ * struct registers; pybpf says it at compile time). ORDER: by type. */
+static const struct {
+	const char *type;
+	const char *required[4];
+	const char *one_of[3];   /* at least one of these */
+} sops_rules[] = {
+	{"tcp_congestion_ops", {"ssthresh", "undo_cwnd", NULL}, {"cong_avoid", "cong_control", NULL}},
+};
+
+/* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: methods */
+static void declare_struct_ops(Checker *c, Node *cls)
+{
+	StructOps *so = xcalloc(1, sizeof(*so));
+	Node *d = VEC_AT(cls->decorators, 0), *arg;
+	KBtf *k;
+	if (cls->decorators.len != 1 || d->kind != ND_CALL || d->lhs->kind != ND_NAME || strcmp(d->lhs->name, "struct_ops"))
+		error_at(node_loc(cls), "a class with a decorator must be @struct_ops(\"ops_type\", name=\"...\")");
+	if (!is_imported(c, "struct_ops"))
+		unknown_name(c, d->lhs);
+	if (d->elts.len != 1 || ((Node *)VEC_AT(d->elts, 0))->kind != ND_STR)
+		error_at(node_loc(d), "@struct_ops takes the kernel's ops struct as a string: @struct_ops(\"tcp_congestion_ops\", name=\"mycc\")");
+	arg = VEC_AT(d->elts, 0);
+	so->type = arg->tok->str;
+	so->name = cls->name;
+	for (int i = 0; i < d->vals.len; i++) {
+		Node *kw = VEC_AT(d->vals, i);
+		if (!kw->name || strcmp(kw->name, "name") || kw->lhs->kind != ND_STR)
+			error_at(node_loc(kw), "@struct_ops takes name=\"...\" (the name it registers under)");
+		so->name = kw->lhs->tok->str;
+		if (strlen(so->name) == 0 || strlen(so->name) > 15)
+			error_at(node_loc(kw->lhs), "the name must be 1 to 15 characters (the kernel keeps 16 bytes with the NUL)");
+	}
+	if (cls->elts.len || cls->vals.len)
+		error_at(node_loc(cls), "a struct_ops class has no base classes");
+	k = need_btf(c, arg);
+	so->type_id = kbtf_find_struct(k, so->type);
+	if (so->type_id < 0 || kbtf_find_struct(k, xasprintf("bpf_struct_ops_%s", so->type)) < 0)
+		error_at(node_loc(arg), "'%s' is not a struct_ops type of this kernel ('pybpf probes struct_ops:*' lists them)",
+			 so->type);
+	so->cname = global_cname(cls->name);
+	so->decl = cls;
+	check_name_free(c, cls, cls->name);
+	scope_add(&c->module, SYM_TYPE, cls->name, cls)->type = ty_none;
+	vec_push(&c->prog->sops, so);
+}
+
+static void check_struct_ops(Checker *c, StructOps *so)
+{
+	Node *cls = so->decl;
+	KBtf *k = c->prog->btf;
+	for (int i = 0; i < cls->body.len; i++) {
+		Node *fn = VEC_AT(cls->body, i);
+		KField kf;
+		KInfo in;
+		KParam *kp;
+		int n, ret;
+		Probe *p;
+		Scope *scope;
+		if (fn->kind == ND_PASS || is_docstring(fn))
+			continue;
+		if (fn->kind != ND_FUNCDEF)
+			error_at(node_loc(fn), "a struct_ops class holds methods only");
+		if (kbtf_member(k, so->type_id, fn->name, &kf) < 0) {
+			const char *near = kbtf_nearest_members(k, so->type_id, fn->name, 3);
+			error_at(node_loc(fn), "struct %s has no member '%s'%s%s", so->type, fn->name, near[0] ? "; did you mean " : "",
+				 near[0] ? xasprintf("%s?", near) : "");
+		}
+		kbtf_info(k, kf.type, &in);
+		if (in.kind != KK_PTR || kbtf_proto_params(k, in.target, &kp, &n, &ret) < 0)
+			error_at(node_loc(fn), "member '%s' of %s is not a function (it is %s)", fn->name, so->type,
+				 kbtf_type_name(k, kf.type));
+		if (fn->decorators.len)
+			error_at(node_loc(VEC_AT(fn->decorators, 0)), "struct_ops methods take no decorators");
+		if (!fn->params.len || strcmp(((Node *)VEC_AT(fn->params, 0))->name, "self"))
+			error_at(node_loc(fn), "a struct_ops method's first parameter is self");
+		if (fn->params.len - 1 != n)
+			error_at(node_loc(fn), "%s.%s must take self and %d parameter%s, as the kernel's %s does (%s)", so->type, fn->name,
+				 n, n == 1 ? "" : "s", fn->name, kbtf_type_name(k, kf.type));
+		p = xcalloc(1, sizeof(*p));
+		p->kind = "struct_ops";
+		p->name = xasprintf("%s.%s", cls->name, fn->name);
+		p->cname = xasprintf("%s_%s", so->cname, fn->name);
+		p->sec = xasprintf("struct_ops/%s", p->cname);
+		p->target = xasprintf("%s.%s", so->type, fn->name);
+		p->target_loc = node_loc(fn);
+		p->def = fn;
+		p->member = fn->name;
+		p->ret_kid = ret;
+		if (!ret) {
+			p->ret = ty_none;
+		} else {
+			const char *why = NULL;
+			p->ret = kernel_value_type(k, ret, &why);
+			if (!p->ret || (p->ret->kind != TY_INT && p->ret->kind != TY_BOOL))
+				error_at(node_loc(fn), "%s.%s returns %s, which pybpf cannot return yet", so->type, fn->name,
+					 kbtf_type_name(k, ret));
+		}
+		scope = xcalloc(1, sizeof(*scope));
+		scope->up = &c->module;
+		c->probe = p;
+		c->fname = p->name;
+		begin_body(c, scope);
+		for (int j = 1; j < fn->params.len; j++) {
+			Node *pa = VEC_AT(fn->params, j);
+			const char *why = NULL;
+			Type *t = kernel_value_type(k, kp[j - 1].type, &why);
+			if (!t || t->kind == TY_KVAL || t->kind == TY_STR)
+				error_at(node_loc(pa), "parameter %d of %s.%s has type %s, which pybpf cannot use yet", j, so->type,
+					 fn->name, kbtf_type_name(k, kp[j - 1].type));
+			if (t->kind == TY_KPTR)
+				kemit_use_type(c->prog->kemit, t->btf_id);
+			pa->op = PS_SLOT;
+			pa->cval = j - 1;
+			vec_push(&p->kargs, (void *)(intptr_t)kp[j - 1].type);
+			Sym *y = new_local(c, pa, t);
+			c->assigned[y->index] = 1;
+		}
+		/* self is not a value in the kernel */
+		end_body(c, fn);
+		if (p->ret->kind != TY_NONE && !block_returns(&fn->body))
+			error_at(node_loc(fn), "%s may reach its end without returning %s", p->name, kbtf_type_name(k, ret));
+		c->probe = NULL;
+		kemit_use_member(c->prog->kemit, so->type_id, &kf);
+		vec_push(&so->methods, p);
+		vec_push(&c->prog->probes, p);
+	}
+	/* the name member */
+	{
+		KField kf;
+		if (kbtf_member(k, so->type_id, "name", &kf) == 0)
+			kemit_use_member(c->prog->kemit, so->type_id, &kf);
+	}
+	for (size_t r = 0; r < sizeof(sops_rules) / sizeof(sops_rules[0]); r++) {
+		bool any = false;
+		if (strcmp(sops_rules[r].type, so->type))
+			continue;
+		for (int j = 0; sops_rules[r].required[j]; j++) {
+			bool found = false;
+			for (int m = 0; m < so->methods.len; m++)
+				found |= !strcmp(((Probe *)VEC_AT(so->methods, m))->member, sops_rules[r].required[j]);
+			if (!found) {
+				KField kf;
+				kbtf_member(k, so->type_id, sops_rules[r].required[j], &kf);
+				error_at(node_loc(cls), "%s needs the method '%s': the kernel requires it (%s)", so->type,
+					 sops_rules[r].required[j], kbtf_type_name(k, kf.type));
+			}
+		}
+		for (int j = 0; sops_rules[r].one_of[j]; j++)
+			for (int m = 0; m < so->methods.len; m++)
+				any |= !strcmp(((Probe *)VEC_AT(so->methods, m))->member, sops_rules[r].one_of[j]);
+		if (!any)
+			error_at(node_loc(cls), "%s needs the method '%s' or '%s': the kernel requires one", so->type,
+				 sops_rules[r].one_of[0], sops_rules[r].one_of[1]);
+	}
 }
 
 /* Start checking a function body in scope (params are added by the caller). */
@@ -2863,6 +3096,10 @@ Prog *check_program(SrcFile *file, Node *module)
 			break;
 		}
 		case ND_CLASSDEF:
+			if (s->decorators.len) {
+				declare_struct_ops(&c, s);
+				break;
+			}
 			if (s->elts.len == 1 && ((Node *)VEC_AT(s->elts, 0))->kind == ND_NAME &&
 			    !strcmp(((Node *)VEC_AT(s->elts, 0))->name, "Struct")) {
 				if (!is_imported(&c, "Struct"))
@@ -2903,6 +3140,8 @@ Prog *check_program(SrcFile *file, Node *module)
 		else
 			check_func_body(&c, s);
 	}
+	for (int i = 0; i < prog->sops.len; i++)
+		check_struct_ops(&c, VEC_AT(prog->sops, i));
 	for (int i = 0; i < c.funcs.len; i++) {
 		Vec path = {0};
 		if (!((FuncDecl *)VEC_AT(c.funcs, i))->mark)

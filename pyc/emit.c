@@ -236,7 +236,7 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); return 0; }", site,
+	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); goto __pyb_out; }", site,
 		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site);
 	return s.buf;
 }
@@ -258,7 +258,7 @@ static char *return_code(Emitter *e, int from)
 			return s.buf;
 		}
 	}
-	str_puts(&s, "return 0; }");
+	str_puts(&s, "goto __pyb_out; }");
 	return s.buf;
 }
 
@@ -847,6 +847,19 @@ static char *call(Emitter *e, Node *n)
 		return agg_add(e, n);
 	if (n->op == 'b')
 		return pybuiltin(e, n);
+	if (n->op == 'k') {
+		/* a kfunc: arguments cast to the kernel's parameter types */
+		KParam *kp;
+		int np, ret;
+		Str s = {0};
+		kbtf_func_args(e->prog->btf, n->lhs->name, &kp, &np, &ret, NULL);
+		str_printf(&s, "%s%s(", ret ? "((__s64)" : "(", n->lhs->name);
+		for (int i = 0; i < np; i++)
+			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+				   expr(e, VEC_AT(n->elts, i)));
+		str_puts(&s, "))");
+		return s.buf;
+	}
 	if (n->op == 'P') {
 		MapDecl *m = n->sym->data;
 		const char *v = tmp(e);
@@ -1368,6 +1381,9 @@ static void stmt(Emitter *e, Node *s)
 		if (f && s->value) {
 			FuncDecl *fd = f->node->sym->data;
 			line(e, "__r%d = %s;", f->n, int_for_store(e, s->value, fd->ret));
+		} else if (s->value && s->value->type->kind != TY_NONE) {
+			/* a struct_ops method's result */
+			line(e, "__pyb_rv = %s;", expr(e, s->value));
 		}
 		line(e, "%s", return_code(e, e->nframes - 1));
 		return;
@@ -1467,12 +1483,19 @@ static void probe(Emitter *e, Probe *p)
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
 	block(e, &fn->body);
-	line(e, "return 0;");
+	/* every way out (return, an uncaught exception) comes here */
+	line(e, "goto __pyb_out;");
+	str_puts(&e->body, "__pyb_out:\n");
+	bool is_void = p->ret && p->ret->kind == TY_NONE;
+	const char *rt = !p->ret ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
+	if (!is_void)
+		str_printf(&e->decls, "\t%s __pyb_rv = 0;\n", rt);
+	line(e, is_void ? "return;" : "return __pyb_rv;");
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
-		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm");
-	str_printf(e->out, "SEC(%s)\nint %s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), p->cname,
+		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops");
+	str_printf(e->out, "SEC(%s)\n%s %s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), rt, p->cname,
 		   slots ? "unsigned long long *ctx" : "void *ctx");
 	if (e->decls.len)
 		str_puts(e->out, e->decls.buf);
@@ -1562,7 +1585,7 @@ void emit_program(Prog *prog, Str *out)
 	}
 	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
 			"__u64 __pyb_exc[%d] SEC(\".bss\");   /* [probe * sites + site] */\n"
-			"#define __PYB_RAISE(site) do { __sync_fetch_and_add(&__pyb_exc[site], 1); return 0; } while (0)\n",
+			"#define __PYB_RAISE(site) do { __sync_fetch_and_add(&__pyb_exc[site], 1); goto __pyb_out; } while (0)\n",
 		   prog->raises.len * prog->probes.len > 0 ? prog->raises.len * prog->probes.len : 1);
 
 	for (int i = 0; i < prog->prints.len; i++) {
@@ -1587,9 +1610,33 @@ void emit_program(Prog *prog, Str *out)
 		e.probe_index = i;
 		probe(&e, VEC_AT(prog->probes, i));
 	}
+	/* kfunc declarations name kernel types: record them before the types go out */
+	Str kdecls = {0};
+	for (int i = 0; i < prog->kfuncs.len; i++) {
+		KFuncUse *u = VEC_AT(prog->kfuncs, i);
+		KParam *kp;
+		int np, ret;
+		kbtf_func_args(prog->btf, u->name, &kp, &np, &ret, NULL);
+		str_printf(&kdecls, "extern %s %s(", ret ? kemit_c_type(prog->kemit, ret) : "void", u->name);
+		for (int j = 0; j < np; j++)
+			str_printf(&kdecls, "%s%s", j ? ", " : "", kemit_c_type(prog->kemit, kp[j].type));
+		str_printf(&kdecls, "%s) __attribute__((weak, section(\".ksyms\")));\n", np ? "" : "void");
+	}
 	if (prog->kemit) {
 		str_puts(out, "\n/* kernel types this program uses (CO-RE: libbpf relocates every field access) */\n");
 		kemit_output(prog->kemit, out);
 	}
+	if (kdecls.len)
+		str_printf(out, "\n/* kfuncs */\n%s", kdecls.buf);
 	str_add(out, code.buf ? code.buf : "", code.len);
+	for (int i = 0; i < prog->sops.len; i++) {
+		StructOps *so = VEC_AT(prog->sops, i);
+		str_printf(out, "\n/* %s: registered as \"%s\" while attached */\nSEC(\".struct_ops.link\")\nstruct %s %s = {\n",
+			   so->type, so->name, so->type, so->cname);
+		for (int j = 0; j < so->methods.len; j++) {
+			Probe *p = VEC_AT(so->methods, j);
+			str_printf(out, "\t.%s = (void *)%s,\n", p->member, p->cname);
+		}
+		str_printf(out, "\t.name = %s,\n};\n", c_string(so->name, strlen(so->name)));
+	}
 }

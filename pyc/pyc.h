@@ -456,8 +456,28 @@ typedef struct Probe {
 	int nfields;
 	Vec kargs;            /* BTF-typed probes: type ids of the parameters used (intptr_t) */
 	int64_t rate;         /* profile: Hz; interval: period in ms */
+	/* struct_ops methods */
+	Type *ret;            /* what the method returns (NULL: a probe, returns 0) */
+	int ret_kid;          /* its BTF type (0: void) */
+	const char *member;   /* the ops struct member it implements */
 	bool wildcard;        /* tracepoint pattern with * ? [ ]: attached to every match */
 } Probe;
+
+/* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: ... */
+typedef struct StructOps {
+	const char *type;     /* "tcp_congestion_ops" */
+	int type_id;          /* its BTF struct */
+	const char *name;     /* the name it registers ("pyreno") */
+	const char *cname;    /* the .struct_ops.link variable (and map name) */
+	Vec methods;          /* Probe* */
+	Node *decl;
+} StructOps;
+
+/* A kernel function called from a probe (a kfunc): declared __ksym. */
+typedef struct KFuncUse {
+	const char *name;
+	int func_id;          /* BTF FUNC */
+} KFuncUse;
 
 typedef struct Prog {
 	SrcFile *file;
@@ -472,6 +492,8 @@ typedef struct Prog {
 	Vec classes;          /* ExcClass* */
 	Vec structs;          /* Type* (TY_STRUCT), in declaration order */
 	bool uses_stacks;     /* kstack()/ustack(): the program gets a stack trace map */
+	Vec sops;             /* StructOps* */
+	Vec kfuncs;           /* KFuncUse* */
 	Vec globals;          /* GlobalDecl* */
 } Prog;
 

@@ -14,7 +14,7 @@
 set -e
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PKGS="qemu-system-x86 dwarves busybox-static cpio xz-utils gcc make libc6-dev libelf-dev zlib1g-dev python3"
+PKGS="qemu-system-x86 dwarves busybox-static cpio xz-utils zstd gcc make libc6-dev libelf-dev zlib1g-dev python3"
 BPKGS="linux-image-amd64 linux-headers-amd64"    # from bookworm-backports: 6.12
 
 if [ "$(id -u)" != 0 ]; then

@@ -683,3 +683,56 @@ def t_sc_pgid() -> None:
         time.sleep(0.4)
         out, err = ld.finish()
     check(out, "round 1\ncalls[7]: 3\nround 2\n\ncalls[7]: 5\n\nrounds[0]: 2\n")
+
+
+def tcp_transfer(cc, nbytes):
+    """Send nbytes over loopback TCP with congestion control cc on the sender;
+    returns what the receiver got (its length and sha256)."""
+    import hashlib
+    import socket
+    import threading
+    data = os.urandom(1 << 16) * (nbytes >> 16)
+    got = hashlib.sha256()
+    total = [0]
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def receive():
+        conn, _ = srv.accept()
+        with conn:
+            while True:
+                b = conn.recv(1 << 20)
+                if not b:
+                    break
+                got.update(b)
+                total[0] += len(b)
+
+    th = threading.Thread(target=receive)
+    th.start()
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    assert cli.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0") == cc.encode()
+    cli.connect(srv.getsockname())
+    cli.sendall(data)
+    cli.close()
+    th.join()
+    srv.close()
+    return total[0], got.hexdigest(), hashlib.sha256(data).hexdigest()
+
+
+@test
+def struct_ops_reno_in_python_carries_a_tcp_transfer():
+    """examples/pyreno.py registers as a congestion control; a loopback TCP
+    transfer using it arrives intact, and its callbacks ran."""
+    src = open(os.path.join(ROOT, "examples", "pyreno.py")).read()
+    with Loader(src, name="pyreno.py") as ld:
+        avail = open("/proc/sys/net/ipv4/tcp_available_congestion_control").read().split()
+        assert "pyreno" in avail, avail
+        n, h, want = tcp_transfer("pyreno", 32 << 20)
+        out, err = ld.finish()
+    assert n == 32 << 20 and h == want, (n, h, want)
+    counts = dict(l.split(": ") for l in out.strip().splitlines())
+    assert int(counts.get("calls[cong_avoid]", 0)) > 0, out
+    assert "pyreno" not in open("/proc/sys/net/ipv4/tcp_available_congestion_control").read().split()
+    assert_nothing_left(["PyReno_ssthresh", "PyReno_cong_avo", "PyReno_undo_cwn"], ["calls", "PyReno"])

@@ -9,6 +9,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 hostname "$(cat /etc/hostname)"
 echo 1 > /proc/sys/net/core/bpf_jit_enable
 
@@ -24,6 +25,7 @@ else
 fi
 dmesg | grep -q 'pybpf_kfuncs: register_btf_kfunc_id_set' && fail module_register "$(dmesg | grep pybpf_kfuncs)"
 
+echo "guest: tests start at $(cut -d" " -f1 /proc/uptime) s"
 cd /t && ./runner /t
 
 # the static pybpf: front end and BTF work without clang
@@ -37,5 +39,5 @@ else
 	fail pybpf_compile_c "$(cat /tmp/err)"
 fi
 
-echo QEMU-TIER-DONE
+echo "QEMU-TIER-DONE at $(cut -d" " -f1 /proc/uptime) s of guest uptime"
 poweroff -f

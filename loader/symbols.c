@@ -14,15 +14,17 @@
 #include "symbols.h"
 #include "pyc.h"
 
-#include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <poll.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -554,37 +556,93 @@ static const USym *usym_find(const ElfSyms *e, uint64_t v)
 	return NULL;
 }
 
-/* ---- C++ names, demangled as bpftrace does, if libstdc++ is around ---- */
+/* ---- C++ names, demangled as bpftrace does -------------------------------
+ * By a c++filt (binutils) co-process, started on the first "_Z" name: the
+ * loader is C, and dlopen'ing libstdc++ would not work in the -static
+ * build. It runs in its own process group (a Ctrl-C on the terminal must not
+ * kill it just before the maps are printed) and talks over a socketpair
+ * (MSG_NOSIGNAL: no SIGPIPE if it dies). Without it names stay mangled. */
 
-typedef char *(*DemangleFn)(const char *, char *, size_t *, int *);
+static int cxxfilt_fd = -1;
 
-/* Weak: a -static link (build/pybpf-static) then has no dlopen, no
- * "Using 'dlopen' in statically linked applications" warning, and prints
- * mangled names. */
-#pragma weak dlopen
-#pragma weak dlsym
+static void cxxfilt_start(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	char *argv[] = { "c++filt", NULL };
+	pid_t pid;
+	int err = posix_spawnp(&pid, "c++filt", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(sv[1]);
+	if (err) {
+		close(sv[0]);
+		return;
+	}
+	cxxfilt_fd = sv[0];
+}
+
+static void cxxfilt_stop(void)
+{
+	close(cxxfilt_fd);
+	cxxfilt_fd = -1;
+}
 
 static char *demangle(const char *name)
 {
-	static DemangleFn fn;
 	static bool tried;
-	if (strncmp(name, "_Z", 2))
+	if (strncmp(name, "_Z", 2) || strpbrk(name, " \t\n"))
 		return NULL;
 	if (!tried) {
 		tried = true;
-		void *h = dlopen ? dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL) : NULL;
-		if (h)
-			*(void **)&fn = dlsym(h, "__cxa_demangle");
+		cxxfilt_start();
 	}
-	if (!fn)
+	if (cxxfilt_fd < 0)
 		return NULL;
-	int status = -1;
-	char *out = fn(name, NULL, NULL, &status);
-	if (status) {
-		free(out);
+	char *msg = xasprintf("%s\n", name);
+	size_t len = strlen(msg), done = 0;
+	while (done < len) {
+		ssize_t n = send(cxxfilt_fd, msg + done, len - done, MSG_NOSIGNAL);
+		if (n <= 0) {
+			free(msg);
+			cxxfilt_stop();
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	free(msg);
+	Str out = { 0 };
+	for (;;) {
+		struct pollfd pfd = { .fd = cxxfilt_fd, .events = POLLIN };
+		char buf[4096];
+		ssize_t n = -1;
+		if (poll(&pfd, 1, 2000) == 1)
+			n = recv(cxxfilt_fd, buf, sizeof buf, 0);
+		if (n <= 0) {
+			free(out.buf);
+			cxxfilt_stop();
+			return NULL;
+		}
+		str_add(&out, buf, (size_t)n);
+		if (buf[n - 1] == '\n')
+			break;
+	}
+	out.buf[--out.len] = 0;
+	if (!out.len || !strcmp(out.buf, name)) {
+		free(out.buf);
 		return NULL;
 	}
-	return out;
+	return out.buf;
 }
 
 /* ---- processes ------------------------------------------------------------- */

@@ -25,7 +25,8 @@ const char *sym_kernel(uint64_t addr);
  * /proc/PID/maps (cached per pid, re-read when an address falls outside the
  * cached mappings), the backing ELF file's .symtab / .dynsym (and the
  * detached debug file under /usr/lib/debug when the binary is stripped),
- * C++ names demangled when libstdc++ is available.  [vdso] frames resolve too.
+ * C++ names demangled (by a c++filt co-process, when installed) as bpftrace
+ * does; [vdso] frames resolve too.
  * NULL for unknown frames (anonymous/JIT memory, stripped code) and for a
  * process that has exited before its maps were ever read (see sym_prefetch). */
 const char *sym_user(int pid, uint64_t addr);

@@ -155,7 +155,7 @@ static bool is_intlike(Type *t)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops",
+	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "struct_ops", NULL,
 };
@@ -455,6 +455,9 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 
 /* ---- type annotations -------------------------------------------------- */
 
+static KBtf *need_btf(Checker *c, Node *at);
+static Type *ty_kernel(TypeKind kind, int id);
+
 static const char *const fixed_names[] = {"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"};
 
 static Type *resolve_type(Checker *c, Node *n, bool storage);
@@ -493,8 +496,15 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 		}
 		if (!strcmp(n->name, "float"))
 			error_at(node_loc(n), "floating-point numbers are not supported in pybpf (BPF has no floating point); use integers");
-		if (!scope_find(&c->module, n->name) && !in_list(builtin_types, n->name))
+		if (!scope_find(&c->module, n->name) && !in_list(builtin_types, n->name)) {
+			/* a kernel struct by name: a pointer to it (task_struct, sock, tcp_sock, ...) */
+			int id = kbtf_find_struct(need_btf(c, n), n->name);
+			if (id >= 0) {
+				kemit_use_type(c->prog->kemit, id);
+				return ty_kernel(TY_KPTR, id);
+			}
 			unknown_name(c, n);
+		}
 		error_at(node_loc(n), "'%s' is not a type that can be used here", n->name);
 	}
 	if (n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "str")) {
@@ -1810,6 +1820,21 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			error_at(node_loc(VEC_AT(e->elts, 1)), "the capacity of %s() must be a constant from 1 to 4096", name);
 		e->raise = new_raise(c, e, "FaultError");
 		return ty_str((int)cap);
+	}
+	if (!strcmp(name, "tcp_sk")) {
+		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
+		Type *t;
+		int id;
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "tcp_sk() takes one socket");
+		t = check_expr(c, VEC_AT(e->elts, 0));
+		id = kbtf_find_struct(need_btf(c, e), "sock");
+		if (t->kind != TY_KPTR || t->btf_id != id)
+			error_at(node_loc(VEC_AT(e->elts, 0)), "tcp_sk() takes a struct sock *, not %s", ty_name(t));
+		id = kbtf_find_struct(c->prog->btf, "tcp_sock");
+		kemit_use_type(c->prog->kemit, id);
+		e->op = 't';
+		return ty_kernel(TY_KPTR, id);
 	}
 	if (!strcmp(name, "show")) {
 		Node *a;

@@ -707,6 +707,14 @@ static char *inline_call(Emitter *e, Node *n)
 			const char *b = buffer(e, p->type->size);
 			str_printf(&text, "%s ", str_copy(e, b, p->type->size, a));
 			vec_push(&args, (void *)b);
+		} else if (p->type->kind == TY_KPTR) {
+			const char *t = tmp(e);
+			str_printf(&text, "%s%s = %s; ", kptr_ctype(e, p->type->btf_id), t, expr(e, a));
+			vec_push(&args, (void *)t);
+		} else if (p->type->kind == TY_PTR) {
+			const char *t = tmp(e);
+			str_printf(&text, "const void *%s = %s; ", t, expr(e, a));
+			vec_push(&args, (void *)t);
 		} else {
 			const char *t = tmp(e);
 			str_printf(&text, "__s64 %s = %s; ", t, int_for_store(e, a, p->type));
@@ -847,6 +855,8 @@ static char *call(Emitter *e, Node *n)
 		return agg_add(e, n);
 	if (n->op == 'b')
 		return pybuiltin(e, n);
+	if (n->op == 't')
+		return xasprintf("((%s)(%s))", kptr_ctype(e, n->type->btf_id), expr(e, VEC_AT(n->elts, 0)));
 	if (n->op == 'k') {
 		/* a kfunc: arguments cast to the kernel's parameter types */
 		KParam *kp;

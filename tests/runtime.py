@@ -736,3 +736,17 @@ def struct_ops_reno_in_python_carries_a_tcp_transfer():
     assert int(counts.get("calls[cong_avoid]", 0)) > 0, out
     assert "pyreno" not in open("/proc/sys/net/ipv4/tcp_available_congestion_control").read().split()
     assert_nothing_left(["PyReno_ssthresh", "PyReno_cong_avo", "PyReno_undo_cwn"], ["calls", "PyReno"])
+
+
+@test
+def struct_ops_scalable_tcp_in_python():
+    """examples/pyscalable.py (Scalable TCP, ported from tcp_scalable.c: kfuncs,
+    tcp_sock fields, a helper function) carries a transfer intact."""
+    src = open(os.path.join(ROOT, "examples", "pyscalable.py")).read()
+    with Loader(src, name="pyscalable.py") as ld:
+        n, h, want = tcp_transfer("pyscalable", 32 << 20)
+        out, err = ld.finish()
+    assert n == 32 << 20 and h == want, (n, h, want)
+    counts = dict(l.split(": ") for l in out.strip().splitlines())
+    assert int(counts.get("events[cong_avoid]", 0)) > 0 and int(counts.get("events[slow_start]", 0)) > 0, out
+    assert err.count("Error") == 0, err

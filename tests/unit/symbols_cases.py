@@ -9,7 +9,8 @@ user:   a small C program (gcc -O1 -g; PIE, non-PIE, stripped with -rdynamic,
         sym_user must name them with the offsets from `nm -S`. libc's getpid
         (via dlsym) must resolve to a name `nm -D` gives for that address; a
         library dlopen'ed after the first lookup, and a vDSO function, too.
-        An exited pid gives NULL, unless sym_prefetch saw it alive.
+        An exited pid gives NULL, unless sym_prefetch saw it alive. C++ names
+        come out demangled.
 Prints "symbols: N passed, M failed"; exit status 1 on failure.
 """
 import bisect
@@ -321,6 +322,33 @@ def user_cases(d, tmp):
     check_funcs(d, t, syms["pie"], "prefetched then exited", ("f_alpha", "f_beta"))
 
 
+CXX_PROG = r"""
+#include <cstdio>
+#include <unistd.h>
+namespace ns { struct K { __attribute__((noinline)) static int f(int x)
+	{ volatile int s = 0; for (int i = 0; i < x; i++) s += i; return s; } }; }
+int main() { std::printf("%d %p\n", getpid(), (void *)&ns::K::f); std::fflush(stdout);
+	std::getchar(); return ns::K::f(3); }
+"""
+
+
+def cxx_case(d, tmp):
+    """C++ names are demangled as bpftrace prints them (needs g++ and c++filt)."""
+    if not (shutil.which("g++") and shutil.which("c++filt")):
+        print("skip C++ case: no g++ or c++filt")
+        return
+    src, exe = os.path.join(tmp, "cx.cc"), os.path.join(tmp, "cx")
+    open(src, "w").write(CXX_PROG)
+    subprocess.run(["g++", "-O1", "-g", "-o", exe, src], check=True)
+    p = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid, addr = p.stdout.readline().split()
+        check("C++ demangled", d.user(int(pid), int(addr, 16) + 2), "ns::K::f(int)+2")
+    finally:
+        p.stdin.close()
+        p.wait()
+
+
 def main():
     if not os.path.exists(DRIVER):
         sys.exit(f"{DRIVER} missing: make build/symbols-test")
@@ -329,6 +357,7 @@ def main():
     try:
         kernel_cases(d)
         user_cases(d, tmp)
+        cxx_case(d, tmp)
     finally:
         d.close()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -51,7 +51,7 @@ demo: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \
-		$(OUT)/output-test $(OUT)/fuzz/harness-asan
+		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test
 	python3 tests/run.py
 
 bench: deps

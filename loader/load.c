@@ -10,6 +10,7 @@
 #include "support.h"
 #include "output.h"
 #include "probes.h"
+#include "symbols.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -719,6 +720,87 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 	free(raw);
 }
 
+/* ---- stacks ------------------------------------------------------------------------ */
+
+static int stacks_fd = -1;
+
+/* The frames of a KStack/UStack value, symbolized (output.c prints them). */
+static int stack_frames(uint64_t v, bool user, const char ***frames)
+{
+	int32_t id = (int32_t)(uint32_t)v;
+	int pid = (int)(v >> 32);
+	uint64_t ips[127] = {0};
+	const char **f = xcalloc(128, sizeof(*f));
+	int n = 0;
+
+	*frames = f;
+	if (id < 0) {
+		f[0] = xasprintf("[stack unavailable: %s]", id == -EEXIST ? "another stack had the same hash (the stack map "
+					"keeps the first)" : strerror(-id));
+		return 1;
+	}
+	if (stacks_fd < 0 || bpf_map_lookup_elem(stacks_fd, &id, ips)) {
+		f[0] = xasprintf("[stack %d is no longer in the stack map]", id);
+		return 1;
+	}
+	for (int i = 0; i < 127 && ips[i]; i++) {
+		const char *s = user ? sym_user(pid, ips[i]) : sym_kernel(ips[i]);
+		f[n++] = s ? s : xasprintf("0x%llx", (unsigned long long)ips[i]);
+	}
+	return n;
+}
+
+/* User stacks are symbolized at exit, when their processes may be gone:
+ * note each process's mappings while it runs. Maps with a UStack in the
+ * key are scanned for new pids at every poll. */
+static bool has_ustack(Type *t)
+{
+	if (t->kind == TY_STACK)
+		return t->user;
+	if (t->kind == TY_TUPLE)
+		for (int i = 0; i < t->elems.len; i++)
+			if (has_ustack(VEC_AT(t->elems, i)))
+				return true;
+	return false;
+}
+
+static void prefetch_ustacks(struct bpf_object *obj, Prog *prog)
+{
+	static Vec seen;
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		Type *kt = m->type->key;
+		struct bpf_map *bm;
+		unsigned char key[512], next[512];
+		void *prev = NULL;
+		int fd;
+		if (m->type->map_kind >= MAP_ARRAY || !has_ustack(kt) || ty_size(kt) > (int)sizeof(key))
+			continue;
+		bm = bpf_object__find_map_by_name(obj, m->cname);
+		fd = bpf_map__fd(bm);
+		while (bpf_map_get_next_key(fd, prev, next) == 0) {
+			memcpy(key, next, ty_size(kt));
+			prev = key;
+			for (int e = 0; e < (kt->kind == TY_TUPLE ? kt->elems.len : 1); e++) {
+				Type *et = kt->kind == TY_TUPLE ? VEC_AT(kt->elems, e) : kt;
+				uint64_t v;
+				intptr_t pid;
+				bool known = false;
+				if (et->kind != TY_STACK || !et->user)
+					continue;
+				memcpy(&v, key + (kt->kind == TY_TUPLE ? kt->offsets[e] : 0), 8);
+				pid = (intptr_t)(v >> 32);
+				for (int j = 0; j < seen.len && !known; j++)
+					known = (intptr_t)VEC_AT(seen, j) == pid;
+				if (!known) {
+					sym_prefetch((int)pid);
+					vec_push(&seen, (void *)pid);
+				}
+			}
+		}
+	}
+}
+
 /* ---- counters: lost records and uncaught exceptions ------------------------------ */
 
 /* Read `size` bytes at element `index` of global `var` in section sec
@@ -990,6 +1072,10 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 	run.obj = obj;
+	if (prog->uses_stacks) {
+		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
+		out_set_stack_fn(stack_frames);
+	}
 
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
@@ -1054,6 +1140,8 @@ int load_main(const char *path, LoadOpts *o)
 		}
 		err = ring_buffer__poll(rb, timeout);
 		flush_out(&run);
+		if (prog->uses_stacks)
+			prefetch_ustacks(obj, prog);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "pybpf: error: polling the ring buffer: %s\n", strerror(-err));
 			break;

@@ -375,12 +375,12 @@ static void text_value(Str *o, Type *t, const unsigned char *p)
 {
 	switch (t->kind) {
 	case TY_STACK: {
-		/* as bpftrace shows a stack in a key: one frame a line, indented */
+		/* as bpftrace 0.17 shows a stack in a key: one frame a line, indented 4 */
 		const char **f;
 		int n = stack_frames(t, p, &f);
 		str_puts(o, "\n");
 		for (int i = 0; i < n; i++)
-			str_printf(o, "        %s\n", f[i]);
+			str_printf(o, "    %s\n", f[i]);
 		return;
 	}
 	case TY_BOOL:

@@ -81,7 +81,7 @@ void out_list(MapDecl *m, unsigned char **vals, int n);
 /* KStack/UStack values in keys: fn gives the frames of a value (symbols,
  * or hex addresses, or one "[stack unavailable: why]" line), oldest call
  * last, and returns their number. load.c sets it. Text shows one frame a
- * line, indented 8; JSON an array of strings. */
+ * line, indented 4 (as bpftrace 0.17); JSON an array of strings. */
 typedef int (*out_stack_fn)(uint64_t value, bool user, const char ***frames);
 void out_set_stack_fn(out_stack_fn fn);
 

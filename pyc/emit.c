@@ -924,6 +924,8 @@ static char *name_value(Emitter *e, Node *n)
 		GlobalDecl *g = y->data;
 		return load_int(e, g->type, g->cname, n->raise);
 	}
+	if (y->kind != SYM_LOCAL)
+		return xstrdup(y->cname);   /* Final constants keep their module-level name */
 	return local_name(e, y);
 }
 
@@ -1260,13 +1262,15 @@ static void for_stmt(Emitter *e, Node *s)
 	e->indent--;
 	line(e, "}");
 	e->nframes--;
-	line(e, "bpf_iter_num_destroy(&__it%d);", f->n);
+	/* f's slot is free now: the else block may reuse it; keep the number */
+	int fn = f->n;
+	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
 	block(e, &s->orelse);
-	line(e, "goto __pyb_end%d;", f->n);
+	line(e, "goto __pyb_end%d;", fn);
 	e->indent--;
-	line(e, "__pyb_brk%d:", f->n);
-	line(e, "\tbpf_iter_num_destroy(&__it%d);", f->n);
-	line(e, "__pyb_end%d: ;", f->n);
+	line(e, "__pyb_brk%d:", fn);
+	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
+	line(e, "__pyb_end%d: ;", fn);
 	line(e, "}");
 }
 

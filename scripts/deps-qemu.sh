@@ -17,11 +17,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="qemu-system-x86 dwarves busybox-static cpio xz-utils zstd gcc make libc6-dev libelf-dev zlib1g-dev python3"
 BPKGS="linux-image-amd64 linux-headers-amd64"    # from bookworm-backports: 6.12
 
-if [ "$(id -u)" != 0 ]; then
-	echo "deps-qemu: must run as root to install packages (apt-get)" >&2
-	exit 1
-fi
-
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed'
 }
@@ -38,8 +33,16 @@ for p in $PKGS; do installed "$p" || missing="$missing $p"; done
 bmissing=""
 for p in $BPKGS; do bpo_ok "$p" || bmissing="$bmissing $p"; done
 
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps-qemu: missing:$missing$bmissing $1; run as root: sudo sh scripts/deps-qemu.sh" >&2
+		exit 1
+	fi
+}
+
 export DEBIAN_FRONTEND=noninteractive
 if [ -n "$missing$bmissing" ]; then
+	need_root ""
 	if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
 		cat > /etc/apt/sources.list.d/bookworm-backports.sources <<EOS
 Types: deb
@@ -63,6 +66,7 @@ srcver=$(dpkg-query -W -f='${Version}' "$img")                                  
 mkdir -p "$ROOT/build/qemu"
 deb=$(ls "$ROOT"/build/qemu/linux-source-"$series"_"$srcver"_all.deb 2>/dev/null || true)
 if [ -z "$deb" ]; then
+	need_root "linux-source-$series (.deb, for the 6.1 fallback: resolve_btfids, extract-vmlinux)"
 	rm -f "$ROOT"/build/qemu/linux-source-*.deb
 	(cd "$ROOT/build/qemu" && apt-get -q -o APT::Sandbox::User=root download "linux-source-$series=$srcver")
 fi

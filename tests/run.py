@@ -101,6 +101,7 @@ UNIT = [
     ("unit/output", [sys.executable, "tests/unit/output_cases.py"]),
     ("unit/btf", ["build/btf-test", "tests/unit"]),
     ("unit/probes", [sys.executable, "tests/unit/probes_test.py"]),
+    ("unit/symbols", [sys.executable, "tests/unit/symbols_cases.py"]),
     ("unit/helpers-stale", [sys.executable, "tests/unit/helpers_stale.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),
 ]

@@ -472,6 +472,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		s += pybpf_target(i - 2, 100);
 	printf("%d\n", s);
+	fflush(stdout);
+	if (argc > 2)   /* wait to be told to exit */
+		getchar();
 	return 0;
 }
 """
@@ -481,7 +484,7 @@ def build_target():
     d = tempfile.mkdtemp(prefix="pybpf-test-")
     src, exe = os.path.join(d, "target.c"), os.path.join(d, "target")
     open(src, "w").write(TARGET_C)
-    subprocess.run(["gcc", "-O1", "-g", "-o", exe, src], check=True)
+    subprocess.run(["gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-o", exe, src], check=True)
     return exe
 
 
@@ -750,3 +753,40 @@ def struct_ops_scalable_tcp_in_python():
     counts = dict(l.split(": ") for l in out.strip().splitlines())
     assert int(counts.get("events[cong_avoid]", 0)) > 0 and int(counts.get("events[slow_start]", 0)) > 0, out
     assert err.count("Error") == 0, err
+
+
+@test
+def stacks_are_symbolized():
+    """ustack() in a uprobe: frames from the ELF symbols of the test binary
+    and libc, though the process has exited by the time the map is printed;
+    kstack() at a syscall: kernel frames from kallsyms."""
+    exe = build_target()
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+where: Hash[UStack, u64] = Hash()
+kwhere: Hash[tuple[str[16], KStack], u64] = Hash()
+
+@uprobe("{exe}:pybpf_target")
+def t_stk_up() -> None:
+    where[ustack()] += 1
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_stk_k() -> None:
+    if pid() == PID:
+        kwhere[comm(), kstack()] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        p = subprocess.Popen([exe, "4", "wait"], stdout=subprocess.PIPE, stdin=subprocess.PIPE)
+        time.sleep(0.5)     # the loader notes the process's mappings while it polls
+        p.communicate(b"x")
+        getppid_n(3)
+        out, err = ld.finish()
+    blocks = out.strip().split("\n\n")
+    user = blocks[0].splitlines()
+    # at a function's first instruction the frame pointer is still the
+    # caller's, so frame-pointer unwinding shows main's caller next (as in bpftrace)
+    assert user[0] == "where[" and user[1] == "    pybpf_target+0", out
+    assert user[2].startswith("    __libc_start_call_main+") and user[-1] == "]: 4", out
+    kern = blocks[1].splitlines()
+    assert kern[0] == f"kwhere[{my_comm()}, " and kern[-1] == "]: 3", out
+    assert any(l.startswith("    do_syscall_64+") for l in kern), out

@@ -790,3 +790,27 @@ def t_stk_k() -> None:
     kern = blocks[1].splitlines()
     assert kern[0] == f"kwhere[{my_comm()}, " and kern[-1] == "]: 3", out
     assert any(l.startswith("    do_syscall_64+") for l in kern), out
+
+
+@test
+def lost_records_are_counted_exactly():
+    """When the ring buffer overflows, every record is either printed or
+    counted as lost: printed + lost == sent, exactly."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_flood() -> None:
+    if pid() == PID:
+        for i in range(2000):
+            print("record", i, "of a burst that the ring buffer cannot hold")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(50)
+        out, err = ld.finish()
+    printed = out.count("record ")
+    lost = [l for l in err.splitlines() if "lost" in l]
+    assert lost, f"nothing reported lost; printed {printed}"
+    n = int(lost[0].split()[1])
+    assert printed + n == 50 * 2000, (printed, n, lost)
+    assert lost[0] == f"pybpf: {n} print records lost (the ring buffer was full)", lost

@@ -305,7 +305,7 @@ def tier(report, wanted=lambda name: True):
         build_progs()
         build_runner()
         cpio = build_initramfs(ko)
-    except BuildError as e:
+    except (BuildError, OSError) as e:
         report("qemu/build", False, str(e))
         return
     log = os.path.join(OUT, "serial.log")

@@ -49,9 +49,9 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory pybpf
 	./pybpf load examples/hello.py --duration 5
 
-test: deps
+test: deps deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \
-		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test
+		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static
 	python3 tests/run.py
 
 bench: deps

@@ -8,6 +8,8 @@ Tiers:
   errors    checker error goldens: tests/errors/X.py -> X.err (pybpf check)
   unit      Python format-spec results against CPython (build/format-test)
   runtime   real loads and attaches on this kernel (tests/runtime.py)
+  qemu      the companion kfunc module, fentry/kprobe/lsm and CO-RE in a
+            QEMU guest running Debian's kernel (tests/qemu/run.py)
 
 The last line is 'N passed, N failed' (', N skipped' when any were).
 """
@@ -133,8 +135,20 @@ def tier_runtime():
             report(full, False, traceback.format_exc())
 
 
+def tier_qemu():
+    """The QEMU tier: the kfunc module, fentry/kprobe/lsm and CO-RE portability
+    in Debian's kernel (tests/qemu/run.py); its results count here."""
+    if FILTER is not None and not FILTER.startswith("qemu"):
+        return
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("qemu_tier", os.path.join(ROOT, "tests", "qemu", "run.py"))
+    qemu_run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(qemu_run)
+    qemu_run.tier(report, wanted)
+
+
 def main():
-    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime):
+    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime, tier_qemu):
         tier()
     if failures:
         print("\nfailed: " + " ".join(failures))

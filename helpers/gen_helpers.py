@@ -579,9 +579,13 @@ def read_kfuncs(path, text):
             continue
         off = src.offset_of_name(d.coord.line, d.name)
         start, end = src.decl_span(off)
-        flags = []
+        flags, progs = [], []
         for body in src.comments_before(start) + src.comments_after(end):
             flags += kf_flags_in(body)
+            # "progs: tracing kprobe syscall struct_ops": the program types the
+            # module registers the kfunc for (the kernel checks it; so does pybpf)
+            for m in re.finditer(r"\bprogs:\s*([a-z_ ]+)", body):
+                progs += m.group(1).split()
         flags += btf_flags.get(d.name, [])
         for f in flags:
             if f not in KFUNC_FLAG_BITS:
@@ -591,7 +595,7 @@ def read_kfuncs(path, text):
         ret, args, variadic = func_sig(d.type, "", tds, True, where)
         if variadic:
             raise GenError("%s: a kfunc cannot be variadic" % where)
-        kfuncs.append(dict(name=d.name, ret=ret, args=args, flags=flags))
+        kfuncs.append(dict(name=d.name, ret=ret, args=args, flags=flags, prog_types=",".join(progs) or "any"))
     known = {k["name"] for k in kfuncs}
     for name in sorted(btf_flags):
         if name not in known:
@@ -628,6 +632,7 @@ def entry(f, kind):
         lines.append("\t\t.prog_types = %s," % cstr(f["prog_types"]))
     else:
         lines.append("\t\t.flags = %s," % flags_expr(f["flags"], "PYB_"))
+        lines.append("\t\t.prog_types = %s," % cstr(f["prog_types"]))
     if f["args"]:
         lines.append("\t\t.args = {")
         for a in f["args"]:
@@ -703,6 +708,7 @@ struct pyb_kfunc {
 \tstruct pyb_htype ret;
 \tunsigned char nargs;
 \tunsigned int flags;         /* PYB_KF_* */
+\tconst char *prog_types;     /* "tracing,kprobe,syscall,struct_ops" from the header's progs: note, or "any" */
 \tstruct pyb_htype args[PYB_HELPER_MAX_ARGS];
 };
 

@@ -65,26 +65,26 @@ struct pybpf_file {
 
 /* printk(level, "%s\n", msg): one line in the kernel log (dmesg). A trailing
  * newline in msg is dropped. Returns the number of bytes printk stored. */
-extern int pybpf_printk(int level, const char *msg__str) __ksym;
+extern int pybpf_printk(int level, const char *msg__str) __ksym; /* progs: tracing kprobe syscall struct_ops */
 /* the same for a non-constant buffer: prints up to the first NUL or buf__sz bytes */
-extern int pybpf_printk_buf(int level, const char *buf, unsigned int buf__sz) __ksym;
+extern int pybpf_printk_buf(int level, const char *buf, unsigned int buf__sz) __ksym; /* progs: tracing kprobe syscall struct_ops */
 
 /* wall-clock time, ns since the epoch (CLOCK_REALTIME; time.time_ns()) */
-extern unsigned long long pybpf_time_ns(void) __ksym;
+extern unsigned long long pybpf_time_ns(void) __ksym; /* progs: tracing kprobe syscall struct_ops */
 
 /* uname -r / uname -n into buf, NUL-terminated (truncated when buf is too
  * small). Return the string length, -E2BIG (-7) when truncated, -EINVAL (-22)
  * when buf__sz is 0. The nodename is the current task's UTS namespace's. */
-extern int pybpf_uname_release(char *buf, unsigned int buf__sz) __ksym;
-extern int pybpf_uname_nodename(char *buf, unsigned int buf__sz) __ksym;
+extern int pybpf_uname_release(char *buf, unsigned int buf__sz) __ksym; /* progs: tracing kprobe syscall struct_ops */
+extern int pybpf_uname_nodename(char *buf, unsigned int buf__sz) __ksym; /* progs: tracing kprobe syscall struct_ops */
 
 /* Files, for SEC("syscall") programs run with BPF_PROG_TEST_RUN (sleepable).
  * open: read-only, with the caller's credentials; NULL on any error.
  * read: from the current position, advances it; bytes read (0 at EOF) or -errno.
  * close: the verifier rejects a program that does not close what it opened. */
-extern struct pybpf_file *pybpf_file_open(const char *path__str) __ksym;
-extern int pybpf_file_read(struct pybpf_file *f, void *buf, unsigned int buf__sz) __ksym;
-extern void pybpf_file_close(struct pybpf_file *f) __ksym;
+extern struct pybpf_file *pybpf_file_open(const char *path__str) __ksym; /* KF_ACQUIRE | KF_RET_NULL | KF_SLEEPABLE; progs: syscall */
+extern int pybpf_file_read(struct pybpf_file *f, void *buf, unsigned int buf__sz) __ksym; /* KF_TRUSTED_ARGS | KF_SLEEPABLE; progs: syscall */
+extern void pybpf_file_close(struct pybpf_file *f) __ksym; /* KF_RELEASE; progs: syscall */
 
 #endif /* __KERNEL__ */
 #endif /* PYBPF_KFUNCS_H */

@@ -192,6 +192,24 @@ static void explain_load_failure(Prog *prog, int err, bool verbose)
 			snprintf(reason, sizeof(reason), "%.*s", l.n, l.p);
 	}
 	fflush(stdout);
+	{
+		/* a kfunc of the companion module, which this kernel has not loaded */
+		const char *x = strstr(log, "extern (func ksym) '");
+		if (x && strstr(x, "not found in kernel or module BTFs")) {
+			char *name = xstrndup(x + 20, strcspn(x + 20, "'"));
+			if (!strncmp(name, "pybpf_", 6)) {
+				fprintf(stderr, "pybpf: error: %s uses %s, a kfunc of pybpf's companion module, and the running kernel "
+						"has not loaded that module\n"
+						"note: load kfuncs/pybpf_kfuncs.ko (make -C kfuncs) where the kernel allows modules; "
+						"this machine's kernel does not, and pybpf's QEMU tier runs such programs in Debian's kernel\n",
+					prog->file->name, name);
+				return;
+			}
+			fprintf(stderr, "pybpf: error: %s calls the kernel function %s, which the running kernel does not have\n",
+				prog->file->name, name);
+			return;
+		}
+	}
 	if (!probe) {
 		/* no verifier log: "libbpf: prog 'NAME': BPF program load failed: ..." */
 		const char *a = strstr(log, "prog '");
@@ -1042,6 +1060,12 @@ int load_main(const char *path, LoadOpts *o)
 	prog = compile_to_c(path, &c);
 	run.prog = prog;
 	check_defines(prog, o);
+	for (int i = 0; o->once && i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end"))
+			error_at(p->def->tok->loc, "pybpf run runs a script's @begin and @end probes once; '%s' is a @%s probe, "
+				 "which needs pybpf load", p->name, p->kind);
+	}
 	for (int i = 0; i < prog->probes.len; i++)
 		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "tracepoint") &&
 		    !((Probe *)VEC_AT(prog->probes, i))->wildcard)
@@ -1123,13 +1147,14 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGHUP, &sa, NULL);
 	seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
 	zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
-	fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
+	if (!o->once)
+		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
 	if (o->verbose)
 		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);
 	if (o->duration > 0)
 		deadline = sys_now_ns() + (uint64_t)(o->duration * 1e9);
 	next_report = sys_now_ns() + 1000000000ull;
-	while (!stop) {
+	while (!stop && !o->once) {
 		int timeout = 100;
 		uint64_t now = sys_now_ns();
 		if (deadline) {

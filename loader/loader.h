@@ -21,6 +21,7 @@ typedef struct LoadOpts {
 	bool verbose;         /* libbpf's messages, timings */
 	bool no_cache;
 	bool json;            /* --format json */
+	bool once;            /* pybpf run: @begin and @end once, no waiting */
 } LoadOpts;
 
 /* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */

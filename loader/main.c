@@ -22,6 +22,8 @@ static const char usage[] =
 	"  compile FILE.py [-o OUT]\n"
 	"                    write the generated BPF C (OUT ending in .c, or stdout)\n"
 	"                    or the BPF object (OUT ending in .o)\n"
+	"  run FILE.py       a one-shot kernel program: run its @begin and @end probes\n"
+	"                    (BPF syscall programs) once, show its maps, exit\n"
 	"  check FILE.py     parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
 	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
@@ -82,9 +84,9 @@ static int cmd_compile(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_load(int argc, char **argv)
+static int cmd_load(int argc, char **argv, bool once)
 {
-	LoadOpts o = {0};
+	LoadOpts o = {.once = once};
 	const char *in = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -141,7 +143,9 @@ int main(int argc, char **argv)
 		return cmd ? 0 : 2;
 	}
 	if (!strcmp(cmd, "load"))
-		return cmd_load(argc - 2, argv + 2);
+		return cmd_load(argc - 2, argv + 2, false);
+	if (!strcmp(cmd, "run"))
+		return cmd_load(argc - 2, argv + 2, true);
 	if (!strcmp(cmd, "compile"))
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "check")) {

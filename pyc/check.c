@@ -13,6 +13,7 @@
  */
 #include "pyc.h"
 #include "btf.h"
+#include "../helpers/helpers_gen.h"
 
 #include <linux/btf.h>
 #include "support.h"
@@ -27,6 +28,11 @@ const char *pyc_btf_path;
 const char *pyc_tracefs;
 static KBtf *ty_btf;   /* for ty_name of kernel types */
 
+static Type t_file = {.kind = TY_FILE};
+static Type *ty_file_t(void)
+{
+	return &t_file;
+}
 static Type t_kstack = {.kind = TY_STACK}, t_ustack = {.kind = TY_STACK, .user = true};
 static Type t_none = {TY_NONE}, t_bool = {TY_BOOL}, t_int = {TY_INT},
 	    t_ctx = {TY_CTX}, t_ptr = {TY_PTR};
@@ -85,6 +91,8 @@ const char *ty_name(Type *t)
 		return t->sname;
 	case TY_STACK:
 		return t->user ? "UStack" : "KStack";
+	case TY_FILE:
+		return "file";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -156,6 +164,7 @@ static bool is_intlike(Type *t)
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "struct_ops", NULL,
 };
@@ -284,6 +293,7 @@ static const struct {
 	{"FaultError", "RuntimeError"},     /* pybpf: reading kernel or user memory failed */
 	{"ValueError", "Exception"},
 	{"TypeError", "Exception"},
+	{"OSError", "Exception"},           /* open() and read() of a file failed */
 };
 
 static int find_class(Prog *p, const char *name)
@@ -1089,6 +1099,9 @@ static Type *check_name(Checker *c, Node *e)
 		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
 	if (y->kind == SYM_EXC)
 		error_at(node_loc(e), "exception class '%s' can only be raised or caught in pybpf", e->name);
+	if (y->kind == SYM_LOCAL && y->type->kind == TY_FILE)
+		error_at(node_loc(e), "a file can only be read, as %s.read(n), inside its with block: the block releases it%s",
+			 e->name, y->data ? ", and it has ended" : "");
 
 	if (y->kind == SYM_GLOBAL && ((GlobalDecl *)y->data)->type->size == 8 && !((GlobalDecl *)y->data)->type->is_signed)
 		e->raise = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
@@ -1479,6 +1492,91 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 	return fd->ret;
 }
 
+/* The kernel's word for the program type a probe kind becomes (the words
+ * of the companion module's "progs:" notes). */
+static const char *prog_word(Probe *p)
+{
+	static const char *const map[][2] = {
+		{"tracepoint", "tracing"}, {"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"},
+		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
+		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
+		{"begin", "syscall"}, {"end", "syscall"}, {"struct_ops", "struct_ops"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], p->kind))
+			return map[i][1];
+	return p->kind;
+}
+
+/* A kfunc of the companion module (kfuncs/pybpf_kfuncs.h, through the
+ * generated table): checks that this kind of probe may call it. */
+static void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname)
+{
+	const struct pyb_kfunc *k = pyb_kfunc_find(kfunc);
+	const char *w;
+	if (!k)
+		ICE("kfunc %s missing from helpers/helpers_gen.c", kfunc);
+	if (!c->probe)
+		ICE("kfunc outside a probe");
+	w = prog_word(c->probe);
+	if (strcmp(k->prog_types, "any")) {
+		char *list = xasprintf(",%s,", k->prog_types), *words = xstrdup(k->prog_types), *last;
+		/* "tracing,kprobe,syscall" -> "tracing, kprobe and syscall" */
+		Str nice = {0};
+		for (char *p = words; *p; p++)
+			if (*p == ',')
+				*p = ' ';
+		last = strrchr(words, ' ');
+		for (char *p = words; *p; p++) {
+			if (*p == ' ' && p == last)
+				str_puts(&nice, " and ");
+			else if (*p == ' ')
+				str_puts(&nice, ", ");
+			else
+				str_add(&nice, p, 1);
+		}
+		if (!strstr(list, xasprintf(",%s,", w)))
+			error_at(node_loc(at), "%s calls the kernel's %s, which the kernel allows only in %s programs; "
+				 "this is a @%s probe (a BPF %s program)%s", pyname, kfunc, nice.buf, c->probe->kind, w,
+				 !strcmp(k->prog_types, "syscall") ? " -- use it in @begin or @end, or in a script run with pybpf run" : "");
+	}
+	for (int i = 0; i < c->prog->mkfuncs.len; i++)
+		if (!strcmp(VEC_AT(c->prog->mkfuncs, i), kfunc))
+			return;
+	vec_push(&c->prog->mkfuncs, (void *)kfunc);
+}
+
+/* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
+static Type *check_pseudo_module(Checker *c, Node *e)
+{
+	Node *f = e->lhs;
+	const char *mod = f->lhs->name, *fn = f->name;
+	if (e->elts.len || e->vals.len)
+		error_at(node_loc(e), "%s.%s() takes no arguments", mod, fn);
+	e->op = 'M';
+	if (!strcmp(mod, "time") && !strcmp(fn, "time_ns")) {
+		use_module_kfunc(c, e, "pybpf_time_ns", "time.time_ns()");
+		e->cval = 0;
+		return ty_int;
+	}
+	if (!strcmp(mod, "time") && !strcmp(fn, "monotonic_ns")) {
+		e->cval = 1;
+		return ty_int;
+	}
+	if (!strcmp(mod, "platform") && !strcmp(fn, "release")) {
+		use_module_kfunc(c, e, "pybpf_uname_release", "platform.release()");
+		e->cval = 2;
+		return ty_str(65);
+	}
+	if (!strcmp(mod, "socket") && !strcmp(fn, "gethostname")) {
+		use_module_kfunc(c, e, "pybpf_uname_nodename", "socket.gethostname()");
+		e->cval = 3;
+		return ty_str(65);
+	}
+	error_at(node_loc(f), "pybpf's %s has no %s() (it has %s)", mod, fn,
+		 !strcmp(mod, "time") ? "time_ns() and monotonic_ns()" : !strcmp(mod, "platform") ? "release()" : "gethostname()");
+}
+
 /* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
 static Type *check_kfunc_call(Checker *c, Node *e)
 {
@@ -1712,6 +1810,30 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	const char *name;
 	Sym *y;
 
+	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope && !scope_find(c->scope, f->lhs->name) &&
+	    (!strcmp(f->lhs->name, "time") || !strcmp(f->lhs->name, "platform") || !strcmp(f->lhs->name, "socket"))) {
+		if (!is_imported(c, f->lhs->name))
+			unknown_name(c, f->lhs);
+		return check_pseudo_module(c, e);
+	}
+	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope) {
+		Sym *fs = scope_find(c->scope, f->lhs->name);
+		if (fs && fs->kind == SYM_LOCAL && fs->type->kind == TY_FILE) {
+			int64_t n;
+			if (fs->data)
+				error_at(node_loc(f->lhs), "'%s' was closed when its with block ended", f->lhs->name);
+			if (strcmp(f->name, "read"))
+				error_at(node_loc(f), "a file in pybpf has one method, read(n)");
+			if (e->elts.len != 1 || e->vals.len || !const_int(c, VEC_AT(e->elts, 0), &n) || n < 1 || n > 4095)
+				error_at(node_loc(e), "read() takes the number of bytes to read, a constant from 1 to 4095");
+			f->lhs->sym = fs;
+			use_module_kfunc(c, e, "pybpf_file_read", "read()");
+			e->raise = new_raise(c, e, "OSError");
+			e->op = 'R';
+			e->cval = n;
+			return ty_str((int)n + 1);
+		}
+	}
 	if (f->kind == ND_ATTR) {
 		Sym *ms = f->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, f->lhs->name) : NULL;
 		/* lat[k].add(x): lhs is the subscript */
@@ -1820,6 +1942,31 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			error_at(node_loc(VEC_AT(e->elts, 1)), "the capacity of %s() must be a constant from 1 to 4096", name);
 		e->raise = new_raise(c, e, "FaultError");
 		return ty_str((int)cap);
+	}
+	if (!strcmp(name, "open"))
+		error_at(node_loc(e), "open() is used as 'with open(\"/path\") as f:', so that the file is always closed");
+	if (!strcmp(name, "printk")) {
+		/* printk(msg, level=6): to the kernel log */
+		Node *m;
+		Type *mt;
+		int64_t level = 6;
+		if (e->elts.len != 1)
+			error_at(node_loc(e), "printk() takes the message, and optionally level=N (0 emergency .. 7 debug)");
+		for (int i = 0; i < e->vals.len; i++) {
+			Node *kw = VEC_AT(e->vals, i);
+			if (!kw->name || strcmp(kw->name, "level") || !const_int(c, kw->lhs, &level) || level < 0 || level > 7)
+				error_at(node_loc(kw), "printk() takes level=N, a constant from 0 (emergency) to 7 (debug)");
+		}
+		m = VEC_AT(e->elts, 0);
+		mt = check_expr(c, m);
+		if (mt->kind != TY_STR)
+			error_at(node_loc(m), "printk() logs a str, not %s", ty_name(mt));
+		use_module_kfunc(c, e, m->kind == ND_STR ? "pybpf_printk" : "pybpf_printk_buf", "printk()");
+		e->op = 'K';
+		e->cval = level;
+		if (!stmt)
+			error_at(node_loc(e), "printk() returns None; call it as a statement");
+		return ty_none;
 	}
 	if (!strcmp(name, "tcp_sk")) {
 		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
@@ -2220,6 +2367,63 @@ static void check_raise(Checker *c, Node *s)
 		s->raise->msg = ((Node *)VEC_AT(x->elts, 0))->tok->str;
 }
 
+/* with open("/path") as f: body -- the file is acquired (a KF_ACQUIRE kfunc),
+ * and released on every way out: the emitter runs the body as the body of
+ * a try whose finally closes it (s->third), so the verifier sees no leak. */
+static void check_with(Checker *c, Node *s)
+{
+	Node *item, *call, *path, *tg, *tr, *close, *st;
+	Sym *y;
+	if (s->is_async)
+		error_at(node_loc(s), "'async with' is not supported in pybpf");
+	if (s->items.len != 1)
+		error_at(node_loc(s), "pybpf's with takes one open() at a time");
+	item = VEC_AT(s->items, 0);
+	call = item->value;
+	tg = item->target;
+	if (call->kind != ND_CALL || call->lhs->kind != ND_NAME || strcmp(call->lhs->name, "open"))
+		error_at(node_loc(call), "pybpf's with works on open(\"/path\") only");
+	if (!is_imported(c, "open"))
+		unknown_name(c, call->lhs);
+	if (call->elts.len != 1 || call->vals.len)
+		error_at(node_loc(call), "open() takes one path in pybpf (files are opened for reading)");
+	path = VEC_AT(call->elts, 0);
+	if (path->kind != ND_STR || path->tok->is_bytes)
+		error_at(node_loc(path), "the path of open() must be a string literal (the kernel's kfunc takes a constant string)");
+	if (!tg || tg->kind != ND_NAME)
+		error_at(node_loc(item), "write 'with open(path) as f:'");
+	if (scope_find(c->scope, tg->name) && scope_find(c->scope, tg->name)->kind == SYM_LOCAL)
+		error_at(node_loc(tg), "'%s' is already a variable; give the file a name of its own", tg->name);
+	use_module_kfunc(c, call, "pybpf_file_open", "open()");
+	use_module_kfunc(c, call, "pybpf_file_close", "the end of the with block");
+	s->raise = new_raise(c, call, "OSError");
+	y = new_local(c, tg, ty_file_t());
+	c->assigned[y->index] = 1;
+	tg->sym = y;
+	/* the try that closes it */
+	tr = xcalloc(1, sizeof(*tr));
+	tr->kind = ND_TRY;
+	tr->tok = s->tok;
+	tr->loc = s->loc;
+	tr->body = s->body;
+	close = xcalloc(1, sizeof(*close));
+	close->kind = ND_CALL;
+	close->tok = s->tok;
+	close->loc = s->loc;
+	close->op = 'X';
+	close->sym = y;
+	close->type = ty_none;
+	st = xcalloc(1, sizeof(*st));
+	st->kind = ND_EXPR_STMT;
+	st->tok = s->tok;
+	st->loc = s->loc;
+	st->value = close;
+	vec_push(&tr->finalbody, st);
+	s->third = tr;
+	check_block(c, &s->body);
+	y->data = (void *)1;   /* closed: using it after the block is an error */
+}
+
 /* try: ... except E: ... else: ... finally: ... */
 static void check_try(Checker *c, Node *s)
 {
@@ -2388,6 +2592,9 @@ static void check_stmt(Checker *c, Node *s)
 			check_map_key(c, t, ms->data);
 			t->raise = new_raise(c, t, "KeyError");
 		}
+		return;
+	case ND_WITH:
+		check_with(c, s);
 		return;
 	case ND_GLOBAL:
 		for (int i = 0; i < s->names.len; i++) {
@@ -3072,7 +3279,8 @@ static void declare_exception(Checker *c, Node *s)
 	if (c->prog->classes.len >= 64)
 		error_at(node_loc(s), "too many exception classes (pybpf allows 64 in all)");
 	Sym *y = scope_add(&c->module, SYM_EXC, s->name, s);
-	y->data = VEC_AT(c->prog->classes, add_class(c->prog, s->name, parent, s));
+	int id = add_class(c->prog, s->name, parent, s);   /* may move the vector: index after */
+	y->data = VEC_AT(c->prog->classes, id);
 }
 
 Prog *check_program(SrcFile *file, Node *module)

@@ -24,6 +24,7 @@
  */
 #include "pyc.h"
 #include "btf.h"
+#include "../helpers/helpers_gen.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -73,6 +74,8 @@ static char *local_decl(Emitter *e, Sym *y)
 		return xasprintf("const void *%s = 0", local_name(e, y));
 	case TY_STRUCT:
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
+	case TY_FILE:
+		return xasprintf("struct pybpf_file *%s = 0", local_name(e, y));
 	default:
 		return xasprintf("__s64 %s = 0", local_name(e, y));
 	}
@@ -857,6 +860,30 @@ static char *call(Emitter *e, Node *n)
 		return pybuiltin(e, n);
 	if (n->op == 't')
 		return xasprintf("((%s)(%s))", kptr_ctype(e, n->type->btf_id), expr(e, VEC_AT(n->elts, 0)));
+	if (n->op == 'M') {   /* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
+		const char *b;
+		if (n->cval == 0)
+			return xstrdup("((__s64)pybpf_time_ns())");
+		if (n->cval == 1)
+			return xstrdup("((__s64)bpf_ktime_get_ns())");
+		b = buffer(e, 65);
+		return xasprintf("({ __builtin_memset(%s, 0, 65); pybpf_uname_%s(%s, 65); (const char *)%s; })", b,
+				 n->cval == 2 ? "release" : "nodename", b, b);
+	}
+	if (n->op == 'K') {   /* printk(msg, level=N) */
+		Node *m = VEC_AT(n->elts, 0);
+		if (m->kind == ND_STR)
+			return xasprintf("((void)pybpf_printk(%lld, %s))", (long long)n->cval, c_string(m->tok->str, m->tok->slen));
+		return xasprintf("((void)pybpf_printk_buf(%lld, %s, %d))", (long long)n->cval, expr(e, m), m->type->size);
+	}
+	if (n->op == 'R') {   /* f.read(n) */
+		const char *b = buffer(e, n->type->size), *r = tmp(e);
+		return xasprintf("({ __builtin_memset(%s, 0, %d); int %s = pybpf_file_read(%s, %s, %lld); if (%s < 0) %s (const char *)%s; })",
+				 b, n->type->size, r, local_name(e, n->lhs->lhs->sym), b, (long long)n->cval, r,
+				 raise_code(e, n->raise), b);
+	}
+	if (n->op == 'X')     /* the end of a with block */
+		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
 	if (n->op == 'k') {
 		/* a kfunc: arguments cast to the kernel's parameter types */
 		KParam *kp;
@@ -1338,7 +1365,8 @@ static void stmt(Emitter *e, Node *s)
 	case ND_EXPR_STMT:
 		if (s->value->kind == ND_STR)
 			return;
-		if (s->value->kind == ND_CALL && s->value->lhs->kind == ND_NAME && !strcmp(s->value->lhs->name, "print")) {
+		if (s->value->kind == ND_CALL && s->value->lhs && s->value->lhs->kind == ND_NAME &&
+		    !strcmp(s->value->lhs->name, "print")) {
 			print_stmt(e, s->value);
 			return;
 		}
@@ -1438,6 +1466,15 @@ static void stmt(Emitter *e, Node *s)
 		return;
 	case ND_GLOBAL:
 		return;
+	case ND_WITH: {
+		/* acquire; the body runs as a try whose finally releases */
+		Node *item = VEC_AT(s->items, 0), *path = VEC_AT(item->value->elts, 0);
+		const char *f = local_name(e, item->target->sym);
+		line(e, "%s = pybpf_file_open(%s);", f, c_string(path->tok->str, path->tok->slen));
+		line(e, "if (!%s) %s", f, raise_code(e, s->raise));
+		stmt(e, s->third);
+		return;
+	}
 	default:
 		ICE("statement %s", node_names[s->kind]);
 	}
@@ -1639,6 +1676,17 @@ void emit_program(Prog *prog, Str *out)
 	if (prog->kemit) {
 		str_puts(out, "\n/* kernel types this program uses (CO-RE: libbpf relocates every field access) */\n");
 		kemit_output(prog->kemit, out);
+	}
+	if (prog->mkfuncs.len) {
+		/* the companion module's kfuncs (kfuncs/pybpf_kfuncs.h, from helpers/helpers_gen.c) */
+		str_puts(&kdecls, "struct pybpf_file {\n\tvoid *__opaque;\n\tlong long __pos;\n};\n");
+		for (int i = 0; i < prog->mkfuncs.len; i++) {
+			const struct pyb_kfunc *k = pyb_kfunc_find(VEC_AT(prog->mkfuncs, i));
+			str_printf(&kdecls, "extern %s %s(", k->ret.c, k->name);
+			for (int j = 0; j < k->nargs; j++)
+				str_printf(&kdecls, "%s%s %s", j ? ", " : "", k->args[j].c, k->args[j].name);
+			str_printf(&kdecls, "%s) __attribute__((section(\".ksyms\")));\n", k->nargs ? "" : "void");
+		}
 	}
 	if (kdecls.len)
 		str_printf(out, "\n/* kfuncs */\n%s", kdecls.buf);

@@ -303,6 +303,7 @@ typedef enum {
 	TY_AGG,       /* an aggregation map value: Count, Sum, Min, Max, Avg, Stats, Hist, LHist */
 	TY_STRUCT,    /* class X(Struct): elems/offsets/fnames like a tuple, name in sname */
 	TY_STACK,     /* KStack / UStack: a stack id (u64: low 32 bits the id or -errno, high 32 the pid for UStack) */
+	TY_FILE,      /* the f of `with open(path) as f:` (a struct pybpf_file *, acquired and released) */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,
@@ -494,6 +495,7 @@ typedef struct Prog {
 	bool uses_stacks;     /* kstack()/ustack(): the program gets a stack trace map */
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
+	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */
 	Vec globals;          /* GlobalDecl* */
 } Prog;
 

@@ -814,3 +814,45 @@ def t_flood() -> None:
     n = int(lost[0].split()[1])
     assert printed + n == 50 * 2000, (printed, n, lost)
     assert lost[0] == f"pybpf: {n} print records lost (the ring buffer was full)", lost
+
+
+@test
+def pybpf_run_runs_begin_and_end_once():
+    """pybpf run: a one-shot kernel program (BPF syscall programs run with
+    BPF_PROG_TEST_RUN): @begin, then @end, then the maps; no waiting."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "once.py")
+    open(path, "w").write('''from pybpf import *
+
+n: Hash[u32, u64] = Hash()
+
+
+@begin
+def t_once_begin() -> None:
+    for i in range(5):
+        n[i % 2] += i
+    print("begin ran in", comm())
+
+
+@end
+def t_once_end() -> None:
+    print("end ran")
+''')
+    t0 = time.time()
+    p = subprocess.run([PYBPF, "run", path], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and time.time() - t0 < 10, p
+    check(p.stdout, "begin ran in pybpf\nend ran\nn[1]: 4\nn[0]: 6\n")
+    assert p.stderr == "", p.stderr
+    assert_nothing_left(["t_once_begin", "t_once_end"], ["n"])
+
+
+@test
+def module_kfunc_without_the_module_is_explained():
+    """On this kernel the companion module is not loaded (no modules here):
+    a probe using its kfuncs compiles, and load says what is missing."""
+    ex = os.path.join(ROOT, "examples", "hello_kernel.py")
+    p = subprocess.run([PYBPF, "load", ex], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1
+    first = p.stderr.splitlines()[0]
+    assert first.startswith(f"pybpf: error: {ex} uses pybpf_") and first.endswith(
+        ", a kfunc of pybpf's companion module, and the running kernel has not loaded that module"), p.stderr

@@ -70,7 +70,12 @@ def main():
             why += " (internal compiler error)"
         print("FAIL %s: %s" % (rel, why))
         lines = err.rstrip("\n").split("\n")
-        for line in lines[-25:]:
+        # from the sanitizer's or the ICE's first line if there is one, else the tail
+        marks = ("ERROR: AddressSanitizer", "runtime error:", "internal compiler error",
+                 "AddressSanitizer:DEADLYSIGNAL", "harness:")
+        first = next((i for i, l in enumerate(lines) if any(m in l for m in marks)), None)
+        shown = lines[first:first + 30] if first is not None else lines[-25:]
+        for line in shown:
             print("     " + line)
     print("fuzz-regress: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

@@ -207,7 +207,8 @@ def build_progs():
     # pybpf-compiled objects, against the HOST's BTF: the guest relocates them (CO-RE)
     pybpf = os.path.join(ROOT, "pybpf")
     for py, name in ((os.path.join(ROOT, "examples", "hello.py"), "hello.bpf.o"),
-                     (os.path.join(HERE, "pyprobes", "core_pid.py"), "core_pid.bpf.o")):
+                     (os.path.join(HERE, "pyprobes", "core_pid.py"), "core_pid.bpf.o"),
+                     (os.path.join(ROOT, "examples", "hello_kernel.py"), "hello_kernel.bpf.o")):
         o = os.path.join(OUT, "initramfs", "t", name)
         if newer(o, py, pybpf):
             sh([pybpf, "compile", py, "-o", o])

@@ -544,6 +544,62 @@ out:
 	bpf_object__close(obj);
 }
 
+/* examples/hello_kernel.py, compiled on the host by pybpf: the companion
+ * module's kfuncs called from Python (printk, with open() as f: f.read(),
+ * time.time_ns(), platform.release(), socket.gethostname()). */
+static unsigned char hk_rec[256];
+static int hk_records;
+
+static int on_hk_record(void *ctx, void *data, size_t size)
+{
+	if (size <= sizeof(hk_rec))
+		memcpy(hk_rec, data, size);
+	hk_records++;
+	return 0;
+}
+
+static void test_py_kernel(void)
+{
+	struct bpf_object *obj = open_obj("hello_kernel.bpf.o", NULL);
+	struct ring_buffer *rb;
+	struct utsname u;
+	unsigned long long t0, t1, t;
+	int kfd, kfd2, err, level, level2;
+	char want[160];
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/hello_kernel_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/hello_kernel_load", true, "");
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_events")), on_hk_record, NULL, NULL);
+	kfd = kmsg_open();
+	kfd2 = kmsg_open();   /* kmsg_find reads to the end: one reader per search */
+	t0 = now_ns();
+	err = run_syscall_prog(obj, "hello", NULL);   /* the @begin probe, as pybpf load runs it */
+	t1 = now_ns();
+	level = kmsg_find(kfd, "Hello, World!");
+	/* printk(name, level=5): the first line of /etc/hostname, as f.read(64) returned it */
+	snprintf(want, sizeof(want), "%.*s", (int)strcspn(hostname_file, "\n"), hostname_file);
+	level2 = kmsg_find(kfd2, want);
+	close(kfd);
+	close(kfd2);
+	result("py/printk_hello_world", !err && level == 6, "run %d, level %d (want 6)", err, level);
+	result("py/with_open_read_printk", !err && level2 == 5, "'%s' at level %d (want 5)", want, level2);
+	ring_buffer__consume(rb);
+	uname(&u);
+	memcpy(&t, hk_rec + 8, 8);
+	result("py/time_ns", hk_records == 1 && t >= t0 && t <= t1, "%d records; %llu not in [%llu, %llu]", hk_records, t,
+	       t0, t1);
+	result("py/platform_release", hk_records == 1 && !strcmp((char *)hk_rec + 16, u.release), "'%s', want '%s'",
+	       (char *)hk_rec + 16, u.release);
+	result("py/socket_gethostname", hk_records == 1 && !strcmp((char *)hk_rec + 88, u.nodename), "'%s', want '%s'",
+	       (char *)hk_rec + 88, u.nodename);
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+}
+
 static void test_core_task(void)
 {
 	struct bpf_object *obj = open_obj("core_pid.bpf.o", NULL);
@@ -603,6 +659,7 @@ int main(int argc, char **argv)
 	test_probes();
 	test_core_hello();
 	test_core_task();
+	test_py_kernel();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

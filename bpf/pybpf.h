@@ -54,6 +54,7 @@ static __u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
 static long (*bpf_get_current_comm)(void *buf, __u32 size) = (void *)16;
 static __u64 (*bpf_get_current_task)(void) = (void *)35;
 static long (*bpf_get_stackid)(void *ctx, void *map, __u64 flags) = (void *)27;
+static long (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (void *)12;
 static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;
 static long (*bpf_map_pop_elem)(void *map, void *value) = (void *)88;
 static long (*bpf_probe_read_user)(void *dst, __u32 size, const void *src) = (void *)112;
@@ -91,9 +92,9 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } __pyb_events SEC(".maps");
 
-/* Counters the loader reads and shows: records that did not fit in the ring
- * buffer, and uncaught exceptions per raise site (sized by the emitter). */
-__u64 __pyb_lost SEC(".bss");
+/* Counters the loader reads and shows -- records that did not fit in a ring
+ * buffer, and uncaught exceptions per raise site -- are one array in a
+ * section of their own (.bss.pyb), sized by the emitter after the program. */
 
 /* ---- integers: Python's int is a 64-bit signed value here; a result that
  * does not fit raises OverflowError (never wraps silently). -------------- */

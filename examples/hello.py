@@ -9,6 +9,6 @@ opens: Hash[str[16], u64] = Hash(max_entries=10240)
 
 
 @tracepoint("syscalls/sys_enter_openat")
-def on_openat(args) -> None:
+def on_openat(args: TracepointArgs) -> None:
     opens[comm()] += 1
     print(f"{pid():>7} {comm():<16} openat")

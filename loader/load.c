@@ -11,6 +11,7 @@
 #include "output.h"
 #include "probes.h"
 #include "symbols.h"
+#include "pin.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -27,7 +28,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+
+static const char *current_pin;   /* a pinned instance: its pins are what is current */
 
 /* ---- front end ----------------------------------------------------------- */
 
@@ -54,6 +58,40 @@ Prog *compile_to_c(const char *path, Str *c_out)
 	Prog *p = compile_file(path);
 	emit_program(p, c_out);
 	return p;
+}
+
+/* The same, with every probe that can be as a dispatcher and a body (pin.c). */
+Prog *compile_for_pin(const char *path, Str *c_out)
+{
+	Prog *p = compile_file(path);
+	p->dispatch = true;
+	emit_program(p, c_out);
+	return p;
+}
+
+/* The version number the program's records carry (0: not pinned). */
+void set_version(struct bpf_object *obj, uint64_t version)
+{
+	struct bpf_map *m, *rodata = NULL;
+	struct btf *btf = bpf_object__btf(obj);
+	int id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	size_t size;
+	char *data;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n);
+		if (nl >= 7 && !strcmp(n + nl - 7, ".rodata"))
+			rodata = m;
+	}
+	if (!rodata || id < 0)
+		ICE("no .rodata for __pyb_version");
+	data = bpf_map__initial_value(rodata, &size);
+	const struct btf_type *sec = btf__type_by_id(btf, id);
+	const struct btf_var_secinfo *vsi = btf_var_secinfos(sec);
+	for (int j = 0; j < btf_vlen(sec); j++, vsi++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vsi->type)->name_off), "__pyb_version") &&
+		    vsi->offset + 8 <= size)
+			memcpy(data + vsi->offset, &version, 8);
 }
 
 /* ---- libbpf messages ------------------------------------------------------- */
@@ -135,7 +173,7 @@ static const char *reason_hint(const char *reason)
  * "; ... @ file:N" line info in the verifier log), the verifier's reason
  * and what it means, then the end of the log between markers (all of it
  * with -v). */
-static void explain_load_failure(Prog *prog, int err, bool verbose)
+void explain_failure(Prog *prog, int err, bool verbose)
 {
 	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
 	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
@@ -355,7 +393,7 @@ static ConstDecl *find_const(Prog *prog, const char *name)
 }
 
 /* Check every -D before anything touches the kernel. */
-static void check_defines(Prog *prog, LoadOpts *o)
+void check_defines(Prog *prog, LoadOpts *o)
 {
 	for (int i = 0; i < o->defines.len; i++) {
 		Define *d = VEC_AT(o->defines, i);
@@ -375,7 +413,7 @@ static void check_defines(Prog *prog, LoadOpts *o)
 	}
 }
 
-static int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o)
+int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o)
 {
 	struct bpf_map *rodata = NULL, *m;
 	struct btf *btf = bpf_object__btf(obj);
@@ -421,7 +459,8 @@ static int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o)
 /* ---- print records ------------------------------------------------------------- */
 
 typedef struct Run {
-	Prog *prog;
+	Prog *prog;           /* the version whose records are being formatted */
+	Vec versions;         /* Prog* by version number (pinned instances), NULL where unknown */
 	struct bpf_object *obj;
 	Str out;
 	uint64_t records;
@@ -473,6 +512,13 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 static void dump_map(struct bpf_object *obj, MapDecl *m);
 static void clear_map(struct bpf_object *obj, MapDecl *m);
 
+static Prog *run_version_prog(Run *r, uint64_t version)
+{
+	if (version >= (uint64_t)r->versions.len)
+		return NULL;
+	return VEC_AT(r->versions, version);
+}
+
 /* print() text not written yet goes out before anything else is shown */
 static void flush_pending(Run *r)
 {
@@ -494,8 +540,19 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&id, data, 8);
 	site = (uint32_t)id;
-	probe = (uint32_t)(id >> 32);
-	if (probe == 0xffffffff && (site >> 1) < (uint32_t)r->prog->maps.len) {
+	probe = (uint32_t)(id >> 32) & 0xffff;
+	if (current_pin && (id >> 48) && !run_version_prog(r, id >> 48)) {
+		/* a version this process has not seen yet (just reloaded): read its source now */
+		char *vp = xasprintf("/run/pybpf/%s/v%d.py", current_pin, (int)(id >> 48));
+		if (access(vp, R_OK) == 0) {
+			while (r->versions.len <= (int)(id >> 48))
+				vec_push(&r->versions, NULL);
+			r->versions.data[id >> 48] = compile_file(vp);
+		}
+	}
+	if (run_version_prog(r, id >> 48))   /* a pinned program reloaded: that version's formats */
+		r->prog = run_version_prog(r, id >> 48);
+	if (probe == 0xffff && (site >> 1) < (uint32_t)r->prog->maps.len) {
 		/* show(m) or m.clear(), asked for by a probe */
 		MapDecl *m = VEC_AT(r->prog->maps, site >> 1);
 		flush_pending(r);
@@ -670,17 +727,23 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
 	Type *vt = m->type->val;
 	int fd, ksz, vsz = ty_size(vt), ncpu = 1, stride, n = 0, cap = 0;
+	int pfd = current_pin ? pin_get(current_pin, xasprintf("map_%s", m->cname)) : -1;
 	unsigned char *key, *next, *raw, **keys = NULL, **vals = NULL;
 	void *prev = NULL;
 
-	if (!bm || m->type->map_kind == MAP_RINGBUF)
+	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF)
 		return;
-	fd = bpf_map__fd(bm);
+	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
 		return;
 	}
-	ksz = bpf_map__key_size(bm);
+	{
+		struct bpf_map_info info = {0};
+		uint32_t len = sizeof(info);
+		bpf_map_get_info_by_fd(fd, &info, &len);
+		ksz = info.key_size;
+	}
 	if (m->percpu)
 		ncpu = libbpf_num_possible_cpus();
 	stride = m->percpu ? (vsz + 7) / 8 * 8 : vsz;
@@ -860,11 +923,40 @@ static int read_global(struct bpf_object *obj, const char *sec, const char *var,
 	return -1;
 }
 
-static uint64_t read_bss_u64(struct bpf_object *obj, const char *var, int index)
+/* The program's counters (.bss.pyb): [0] lost records, [1 + i] exceptions. */
+static uint64_t read_counter(int fd, int index)
 {
-	uint64_t x = 0;
-	read_global(obj, ".bss", var, index, &x, 8);
+	uint64_t x = 0, *all;
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+	int key = 0;
+	if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) || (uint32_t)(index + 1) * 8 > info.value_size)
+		return 0;
+	all = xcalloc(1, info.value_size);
+	if (bpf_map_lookup_elem(fd, &key, all) == 0)
+		x = all[index];
+	free(all);
 	return x;
+}
+
+static int counters_fd(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	if (current_pin) {
+		static int fd = -1;
+		if (fd >= 0)
+			close(fd);
+		fd = pin_get(current_pin, "counters");   /* the newest version's */
+		if (fd >= 0)
+			return fd;
+	}
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n);
+		if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb"))
+			return bpf_map__fd(m);
+	}
+	return -1;
 }
 
 /* Module-level variables at exit (output.c shows them). */
@@ -888,7 +980,7 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 		for (int i = 0; i < nsites; i++) {
 			RaiseSite *r = VEC_AT(prog->raises, i);
 			int k = p * nsites + i;
-			uint64_t n = read_bss_u64(obj, "__pyb_exc", k);
+			uint64_t n = read_counter(counters_fd(obj), 1 + k);
 			if (n == seen[k])
 				continue;
 			out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
@@ -935,7 +1027,29 @@ static const char *attach_hint(Probe *p, int err)
 	return NULL;
 }
 
-static int attach_probe(struct bpf_object *obj, Probe *p, Vec *links)
+static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links);
+
+/* Attach probe p; who gets p's name for each link (pinning names them). A
+ * pinned program's probe is a dispatcher: its slot gets the body first, so
+ * no event ever finds it empty. */
+static int attach_probe(struct bpf_object *obj, Prog *prog, Probe *p, Vec *links, Vec *who)
+{
+	int n = links->len, r;
+	if (prog->dispatch && probe_dispatchable(p->kind)) {
+		struct bpf_map *jmp = bpf_object__find_map_by_name(obj, xasprintf("__pyb_jmp_%s", p->cname));
+		struct bpf_program *body = bpf_object__find_program_by_name(obj, xasprintf("%s__impl", p->cname));
+		int key = 0, fd = body ? bpf_program__fd(body) : -1;
+		if (!jmp || fd < 0 || bpf_map_update_elem(bpf_map__fd(jmp), &key, &fd, 0))
+			ICE("dispatcher of %s: %s", p->cname, strerror(errno));
+	}
+	r = attach_probe_links(obj, p, links);
+	while (who->len < links->len)
+		vec_push(who, (void *)p->cname);
+	(void)n;
+	return r;
+}
+
+static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 {
 	struct bpf_program *bp = bpf_object__find_program_by_name(obj, p->cname);
 	struct bpf_link *l;
@@ -1041,8 +1155,12 @@ int load_main(const char *path, LoadOpts *o)
 	struct bpfcc_result cc = {0};
 	struct bpf_object *obj = NULL;
 	struct bpf_link **links = NULL;
-	Vec linkv = {0};
+	Vec linkv = {0}, who = {0};
 	struct ring_buffer *rb = NULL;
+	const char *pin = o->pin_name;
+	bool auto_pin = false;
+	struct stat st0;
+	int version = 1;
 	struct bpf_map *events;
 	uint64_t *seen = NULL, *zero = NULL, t0 = sys_now_ns(), deadline = 0, next_report = 0;
 	Run run = {0};
@@ -1057,8 +1175,23 @@ int load_main(const char *path, LoadOpts *o)
 	if (sys_ensure_mounts() < 0)
 		return 1;
 	pyc_tracefs = sys_tracefs();
-	prog = compile_to_c(path, &c);
+	if (o->watch && !pin) {
+		/* --watch alone: pinned under a name of its own, unloaded at exit */
+		pin = xasprintf("watch-%d", (int)getpid());
+		auto_pin = true;
+	}
+	if (pin && !pin_valid_name(pin))
+		fatal("--pin %s: an instance name is letters, digits, '_', '-' and '.'", pin);
+	if (pin && pin_exists(pin))
+		fatal("an instance named '%s' is already loaded (pybpf ls; pybpf reload %s FILE; pybpf unload %s)", pin, pin, pin);
+	stat(path, &st0);
+	o->src_path = path;
+	prog = pin ? compile_for_pin(path, &c) : compile_to_c(path, &c);
 	run.prog = prog;
+	if (pin) {
+		vec_push(&run.versions, NULL);
+		vec_push(&run.versions, prog);
+	}
 	check_defines(prog, o);
 	for (int i = 0; o->once && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
@@ -1090,9 +1223,12 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 	apply_defines(obj, prog, o);
+	if (pin)
+		set_version(obj, 1);
+	current_pin = pin;
 	err = bpf_object__load(obj);
 	if (err) {
-		explain_load_failure(prog, err, o->verbose);
+		explain_failure(prog, err, o->verbose);
 		goto cleanup;
 	}
 	run.obj = obj;
@@ -1103,7 +1239,7 @@ int load_main(const char *path, LoadOpts *o)
 
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (attach_probe(obj, p, &linkv) < 0)
+		if (attach_probe(obj, prog, p, &linkv, &who) < 0)
 			goto cleanup;
 	}
 	for (int i = 0; i < prog->sops.len; i++) {
@@ -1120,9 +1256,19 @@ int load_main(const char *path, LoadOpts *o)
 			goto cleanup;
 		}
 		vec_push(&linkv, l);
+		vec_push(&who, xasprintf("sops:%s", so->cname));
 	}
 	links = (struct bpf_link **)linkv.data;
 	nlinks = linkv.len;
+	if (pin) {
+		/* from here the kernel objects belong to the pins, not to this process */
+		if (pin_instance(obj, prog, &linkv, &who, pin, read_file(path, NULL), o) < 0) {
+			pin_unload(pin);
+			goto cleanup;
+		}
+		for (int i = 0; i < nlinks; i++)
+			bpf_link__disconnect(links[i]);
+	}
 	/* @begin runs once, now that everything else is attached */
 	if (run_once(obj, prog, "begin") < 0)
 		goto cleanup;
@@ -1171,16 +1317,40 @@ int load_main(const char *path, LoadOpts *o)
 			fprintf(stderr, "pybpf: error: polling the ring buffer: %s\n", strerror(-err));
 			break;
 		}
+		if (pin && o->watch) {
+			struct stat st;
+			if (stat(path, &st) == 0 && (st.st_mtim.tv_sec != st0.st_mtim.tv_sec ||
+						     st.st_mtim.tv_nsec != st0.st_mtim.tv_nsec || st.st_size != st0.st_size)) {
+				ReloadResult rr = {0};
+				st0 = st;
+				flush_out(&run);
+				if (pin_reload(pin, path, o, &rr) == 0)
+					fprintf(stderr, "pybpf: reloaded %s (version %d)\n", path, rr.version);
+			}
+		}
+		if (pin && pin_version(pin) != version && pin_version(pin) > 0) {
+			/* reloaded (by pybpf reload or --watch): its records use the new formats */
+			version = pin_version(pin);
+			while (run.versions.len <= version)
+				vec_push(&run.versions, NULL);
+			if (!run.versions.data[version])
+				run.versions.data[version] = compile_file(xasprintf("/run/pybpf/%s/v%d.py", pin, version));
+			prog = run.versions.data[version];
+			seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+			zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+		}
 		if (sys_now_ns() >= next_report) {   /* rate-limited: once a second */
 			report_exceptions(obj, prog, seen, false);
 			next_report = sys_now_ns() + 1000000000ull;
 		}
 	}
-	/* detach first so the counts are final, run @end, then drain what is buffered */
+	/* detach first so the counts are final, run @end, then drain what is buffered
+	 * (a pinned instance goes on: its links are the pins') */
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	nlinks = 0;
-	run_once(obj, prog, "end");
+	if (!pin)
+		run_once(obj, prog, "end");
 	ring_buffer__consume(rb);
 	flush_out(&run);
 
@@ -1190,7 +1360,9 @@ int load_main(const char *path, LoadOpts *o)
 	out_flush();
 	fflush(stdout);
 	report_exceptions(obj, prog, zero, true);
-	uint64_t lost = read_bss_u64(obj, "__pyb_lost", 0);
+	if (auto_pin)
+		pin_unload(pin);
+	uint64_t lost = read_counter(counters_fd(obj), 0);
 	if (lost)
 		out_lost(lost);
 	status = 0;

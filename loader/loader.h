@@ -22,12 +22,19 @@ typedef struct LoadOpts {
 	bool no_cache;
 	bool json;            /* --format json */
 	bool once;            /* pybpf run: @begin and @end once, no waiting */
+	const char *pin_name; /* --pin NAME: keep it in the kernel, hot-reloadable */
+	bool watch;           /* --watch: reload when the file changes */
+	bool reset_maps;      /* reload: maps whose layout changed start empty */
+	const char *src_path; /* the file loaded (pinned instances remember it) */
 } LoadOpts;
 
 /* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */
 Prog *compile_file(const char *path);
 /* Front end + emitter. */
 Prog *compile_to_c(const char *path, Str *c_out);
+
+/* Check every -D against the program's Final constants (exits on a bad one). */
+void check_defines(Prog *prog, LoadOpts *o);
 
 /* pybpf load: returns the process exit status. */
 int load_main(const char *path, LoadOpts *opts);

@@ -2,6 +2,7 @@
 #include "loader.h"
 #include "probes.h"
 #include "support.h"
+#include "pin.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,12 @@ static const char usage[] =
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"
 	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
+	"      --pin NAME    keep it loaded after this process ends, under /sys/fs/bpf/pybpf/NAME\n"
+	"      --watch       reload it whenever FILE.py changes\n"
+	"  reload NAME FILE.py [--reset-maps]\n"
+	"                    swap a pinned instance's programs for FILE.py's; maps keep their contents\n"
+	"  ls                list pinned instances\n"
+	"  unload NAME       detach and remove a pinned instance\n"
 	"  compile FILE.py [-o OUT]\n"
 	"                    write the generated BPF C (OUT ending in .c, or stdout)\n"
 	"                    or the BPF object (OUT ending in .o)\n"
@@ -121,6 +128,12 @@ static int cmd_load(int argc, char **argv, bool once)
 			o.verbose = true;
 		} else if (!strcmp(a, "--no-cache")) {
 			o.no_cache = true;
+		} else if (!strcmp(a, "--pin")) {
+			if (++i == argc)
+				bad_usage("%s needs a name", "--pin");
+			o.pin_name = argv[i];
+		} else if (!strcmp(a, "--watch")) {
+			o.watch = true;
 		} else if (a[0] == '-' && a[1]) {
 			bad_usage("unknown option '%s' for load", a);
 		} else if (!in) {
@@ -146,6 +159,50 @@ int main(int argc, char **argv)
 		return cmd_load(argc - 2, argv + 2, false);
 	if (!strcmp(cmd, "run"))
 		return cmd_load(argc - 2, argv + 2, true);
+	if (!strcmp(cmd, "reload")) {
+		LoadOpts o = {0};
+		const char *name = NULL, *file = NULL;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--reset-maps"))
+				o.reset_maps = true;
+			else if (!strcmp(argv[i], "-v"))
+				o.verbose = true;
+			else if (!strcmp(argv[i], "-D") && i + 1 < argc) {
+				Define *d = xcalloc(1, sizeof(*d));
+				char *eq = strchr(argv[++i], '=');
+				if (!eq)
+					bad_usage("-D needs NAME=VALUE%s", "");
+				d->name = xstrndup(argv[i], eq - argv[i]);
+				d->value = eq + 1;
+				vec_push(&o.defines, d);
+			} else if (argv[i][0] == '-')
+				bad_usage("unknown option '%s' for reload", argv[i]);
+			else if (!name)
+				name = argv[i];
+			else if (!file)
+				file = argv[i];
+			else
+				bad_usage("unexpected argument '%s'", argv[i]);
+		}
+		if (!name || !file)
+			bad_usage("%s", "reload takes NAME FILE.py");
+		if (sys_check_privileges() < 0 || sys_ensure_mounts() < 0)
+			return 1;
+		pyc_tracefs = sys_tracefs();
+		return pin_reload(name, file, &o, NULL);
+	}
+	if (!strcmp(cmd, "unload")) {
+		if (argc != 3)
+			bad_usage("%s", "unload takes NAME");
+		if (sys_check_privileges() < 0 || sys_ensure_mounts() < 0)
+			return 1;
+		return pin_unload(argv[2]);
+	}
+	if (!strcmp(cmd, "ls")) {
+		if (sys_check_privileges() < 0 || sys_ensure_mounts() < 0)
+			return 1;
+		return pin_list();
+	}
 	if (!strcmp(cmd, "compile"))
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "check")) {

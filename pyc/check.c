@@ -171,7 +171,7 @@ static const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct", "KStack", "UStack",
+	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -1099,6 +1099,12 @@ static Type *check_name(Checker *c, Node *e)
 		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
 	if (y->kind == SYM_EXC)
 		error_at(node_loc(e), "exception class '%s' can only be raised or caught in pybpf", e->name);
+	if (y->kind == SYM_FUNC)
+		error_at(node_loc(e), "'%s' is a function: call it; pybpf has no function values", e->name);
+	if (y->kind == SYM_PROBE)
+		error_at(node_loc(e), "'%s' is a probe: the kernel runs it; it is not a value", e->name);
+	if (y->kind == SYM_TYPE || !y->type)
+		error_at(node_loc(e), "'%s' is a type, not a value", e->name);
 	if (y->kind == SYM_LOCAL && y->type->kind == TY_FILE)
 		error_at(node_loc(e), "a file can only be read, as %s.read(n), inside its with block: the block releases it%s",
 			 e->name, y->data ? ", and it has ended" : "");
@@ -2830,6 +2836,10 @@ static void check_probe(Checker *c, Node *fn)
 		if (pa->value)
 			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
 		if (is_kind(p, "tracepoint")) {
+			if (pa->annotation && (pa->annotation->kind != ND_NAME || strcmp(pa->annotation->name, "TracepointArgs")))
+				error_at(node_loc(pa->annotation), "a tracepoint's parameter is its args: annotate it TracepointArgs, or not at all");
+			if (pa->annotation && !is_imported(c, "TracepointArgs"))
+				unknown_name(c, pa->annotation);
 			t = ty_ctx;
 			pa->op = PS_ARGS;
 		} else if (is_kind(p, "profile") || is_kind(p, "interval") || is_kind(p, "begin") || is_kind(p, "end")) {

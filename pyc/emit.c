@@ -1063,7 +1063,8 @@ static void print_stmt(Emitter *e, Node *call)
 	line(e, "\t__sync_fetch_and_add(&__pyb_lost, 1);");
 	line(e, "} else {");
 	e->indent++;
-	line(e, "%s->id = %dull << 32 | %d;", r, e->probe_index, p->id);   /* the probe, the print site */
+	/* the version (reloads), the probe, the print site */
+	line(e, "%s->id = (__u64)__pyb_version << 48 | %dull << 32 | %d;", r, e->probe_index, p->id);
 	for (int i = 0; i < args.len; i++) {
 		Node *a = VEC_AT(args, i);
 		if (a->type->kind == TY_STR)
@@ -1380,7 +1381,7 @@ static void stmt(Emitter *e, Node *s)
 			while (VEC_AT(e->prog->maps, mi) != s->value->sym->data)
 				mi++;
 			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) __sync_fetch_and_add(&__pyb_lost, 1); "
-				"else { *__r = 0xffffffffull << 32 | %d; bpf_ringbuf_submit(__r, 0); } }",
+				"else { *__r = (__u64)__pyb_version << 48 | 0xffffull << 32 | %d; bpf_ringbuf_submit(__r, 0); } }",
 			     mi << 1 | (s->value->op == 'C'));
 			return;
 		}
@@ -1546,12 +1547,30 @@ static void probe(Emitter *e, Probe *p)
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
 		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops");
-	str_printf(e->out, "SEC(%s)\n%s %s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), rt, p->cname,
+	bool disp = e->prog->dispatch && probe_dispatchable(p->kind);
+	if (disp)   /* the body is a program of its own, in the dispatcher's one-slot program array */
+		str_printf(e->out, "struct {\n\t__uint(type, 3);\n\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"
+				   "\t__uint(value_size, 4);\n} __pyb_jmp_%s SEC(\".maps\");\n\n", p->cname);
+	str_printf(e->out, "SEC(%s)\n%s %s%s(%s)\n{\n", c_string(p->sec, strlen(p->sec)), rt, p->cname, disp ? "__impl" : "",
 		   slots ? "unsigned long long *ctx" : "void *ctx");
 	if (e->decls.len)
 		str_puts(e->out, e->decls.buf);
 	str_puts(e->out, e->body.buf);
 	str_puts(e->out, "}\n");
+	if (disp)
+		str_printf(e->out, "\n/* attached; pybpf reload swaps the program it calls */\nSEC(%s)\n%s %s(%s)\n{\n"
+				   "\tbpf_tail_call(ctx, &__pyb_jmp_%s, 0);\n\treturn 0;\n}\n",
+			   c_string(p->sec, strlen(p->sec)), rt, p->cname, slots ? "unsigned long long *ctx" : "void *ctx", p->cname);
+}
+
+bool probe_dispatchable(const char *kind)
+{
+	static const char *const ok[] = {"tracepoint", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+					 "profile", "interval", NULL};
+	for (int i = 0; ok[i]; i++)
+		if (!strcmp(ok[i], kind))
+			return true;
+	return false;
 }
 
 void emit_program(Prog *prog, Str *out)
@@ -1634,10 +1653,15 @@ void emit_program(Prog *prog, Str *out)
 		GlobalDecl *g = VEC_AT(prog->globals, i);
 		str_printf(out, "%s %s SEC(\".data\") = %s;\n", ty_ctype(g->type), g->cname, c_ll(g->init));
 	}
+	str_puts(out, "/* which version of a pinned program this is (pybpf reload counts them) */\n"
+		      "const volatile __u64 __pyb_version = 0;\n");
 	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
-			"__u64 __pyb_exc[%d] SEC(\".bss\");   /* [probe * sites + site] */\n"
+			"/* [0]: records lost to full ring buffers; [1 + probe * sites + site]: uncaught exceptions */\n"
+			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
+			"#define __pyb_lost __pyb_counters[0]\n"
+			"#define __pyb_exc (__pyb_counters + 1)\n"
 			"#define __PYB_RAISE(site) do { __sync_fetch_and_add(&__pyb_exc[site], 1); goto __pyb_out; } while (0)\n",
-		   prog->raises.len * prog->probes.len > 0 ? prog->raises.len * prog->probes.len : 1);
+		   1 + prog->raises.len * prog->probes.len);
 
 	for (int i = 0; i < prog->prints.len; i++) {
 		PrintSite *p = VEC_AT(prog->prints, i);

@@ -496,6 +496,8 @@ typedef struct Prog {
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */
+	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
+	                       * its body through a one-slot program array, which reload swaps */
 	Vec globals;          /* GlobalDecl* */
 } Prog;
 
@@ -509,6 +511,9 @@ extern const char *pyc_btf_path;
 extern const char *pyc_tracefs;
 
 /* ---- emit.c ------------------------------------------------------------ */
+
+/* Whether a probe kind can be swapped through a tail-call dispatcher. */
+bool probe_dispatchable(const char *kind);
 
 /* Generate the BPF C for a checked program (deterministic). */
 void emit_program(Prog *prog, Str *out);

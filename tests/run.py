@@ -8,6 +8,7 @@ Tiers:
   errors    checker error goldens: tests/errors/X.py -> X.err (pybpf check)
   unit      Python format-spec results against CPython (build/format-test)
   runtime   real loads and attaches on this kernel (tests/runtime.py)
+  tools     examples/tools/ on generated workloads, against bpftrace (tests/tools.py)
   qemu      the companion kfunc module, fentry/kprobe/lsm and CO-RE in a
             QEMU guest running Debian's kernel (tests/qemu/run.py)
 
@@ -105,6 +106,7 @@ UNIT = [
     ("unit/probes", [sys.executable, "tests/unit/probes_test.py"]),
     ("unit/symbols", [sys.executable, "tests/unit/symbols_cases.py"]),
     ("unit/helpers-stale", [sys.executable, "tests/unit/helpers_stale.py"]),
+    ("unit/typing", [sys.executable, "tests/unit/typing_check.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),
 ]
 
@@ -135,6 +137,23 @@ def tier_runtime():
             report(full, False, traceback.format_exc())
 
 
+def tier_tools():
+    """examples/tools/ (execsnoop, opensnoop, ...) on generated workloads,
+    checked against bpftrace's tools where Debian ships them (tests/tools.py)."""
+    import tools
+    for name, fn in tools.TESTS:
+        full = f"tools/{name}"
+        if not wanted(full):
+            continue
+        try:
+            fn()
+            report(full, True)
+        except tools.Skip as e:
+            report(full, None, str(e))
+        except Exception:
+            report(full, False, traceback.format_exc())
+
+
 def tier_qemu():
     """The QEMU tier: the kfunc module, fentry/kprobe/lsm and CO-RE portability
     in Debian's kernel (tests/qemu/run.py); its results count here."""
@@ -148,7 +167,7 @@ def tier_qemu():
 
 
 def main():
-    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime, tier_qemu):
+    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime, tier_tools, tier_qemu):
         tier()
     if failures:
         print("\nfailed: " + " ".join(failures))

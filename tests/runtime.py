@@ -856,3 +856,252 @@ def module_kfunc_without_the_module_is_explained():
     first = p.stderr.splitlines()[0]
     assert first.startswith(f"pybpf: error: {ex} uses pybpf_") and first.endswith(
         ", a kfunc of pybpf's companion module, and the running kernel has not loaded that module"), p.stderr
+
+
+LOOP_C = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	long n = atol(argv[1]);
+	getchar();                      /* start when told */
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return 0;
+}
+"""
+
+
+def build_loop():
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    src, exe = os.path.join(d, "loop.c"), os.path.join(d, "loop")
+    open(src, "w").write(LOOP_C)
+    subprocess.run(["gcc", "-O2", "-o", exe, src], check=True)
+    return exe
+
+
+def pinned(name):
+    return os.path.exists(f"/sys/fs/bpf/pybpf/{name}")
+
+
+@test
+def hot_reload_counts_exactly_n():
+    """While a process makes N getppid calls at full speed, the pinned probe
+    is reloaded several times (two versions, alternately); every call is
+    counted exactly once: the maps are kept and each event runs one version."""
+    exe = build_loop()
+    n = 1500000
+    name = f"t-exact-{os.getpid()}"
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    v1, v2 = os.path.join(d, "v1.py"), os.path.join(d, "v2.py")
+    body = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+versions: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_reload_ppid() -> None:
+    if pid() == PID:
+        calls[0] += 1
+        versions[VERSION] += 1
+'''
+    open(v1, "w").write(body.replace("VERSION", "1"))
+    open(v2, "w").write(body.replace("VERSION", "2"))
+    gen = subprocess.Popen([exe, str(n)], stdin=subprocess.PIPE)
+    ld = Loader(open(v1).read(), ["--pin", name, "-D", f"PID={gen.pid}"], name="v1.py")
+    try:
+        with ld:
+            gen.stdin.write(b"go\n")
+            gen.stdin.flush()
+            reloads = 0
+            while gen.poll() is None and reloads < 12:
+                p = subprocess.run([PYBPF, "reload", name, v2 if reloads % 2 == 0 else v1],
+                                   capture_output=True, text=True, timeout=60)
+                assert p.returncode == 0, p.stderr
+                reloads += 1
+            gen.wait()
+            out, err = ld.finish()
+        assert reloads >= 3, f"only {reloads} reloads happened during the run"
+        lines = out.strip().splitlines()
+        assert lines[0] == f"calls[0]: {n}", out
+        per_version = sum(int(l.split(": ")[1]) for l in lines if l.startswith("versions["))
+        assert per_version == n and "versions[2]" in out, out
+        assert pinned(name), "the pinned instance must outlive its loader"
+    finally:
+        if gen.poll() is None:
+            gen.kill()
+        subprocess.run([PYBPF, "unload", name], capture_output=True)
+    assert not pinned(name)
+    assert_nothing_left(["t_reload_ppid", "t_reload_ppid__"], ["calls", "versions"])
+
+
+@test
+def reload_refusals_leave_the_old_version_running():
+    """A reload that would change a map's layout, or that does not compile,
+    or that the verifier rejects, changes nothing, and says why."""
+    name = f"t-refuse-{os.getpid()}"
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    good = os.path.join(d, "good.py")
+    open(good, "w").write('''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_refuse_ppid() -> None:
+    if pid() == PID:
+        calls[0] += 1
+''')
+    layout = os.path.join(d, "layout.py")
+    open(layout, "w").write(open(good).read().replace("Hash[u32, u64]", "Hash[u64, u64]"))
+    broken = os.path.join(d, "broken.py")
+    open(broken, "w").write(open(good).read().replace("calls[0] += 1", "calls[0] += 1 / 2"))
+    try:
+        p = subprocess.run([PYBPF, "load", "--pin", name, good, "-D", f"PID={os.getpid()}", "--duration", "0.2"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        getppid_n(5)
+        p = subprocess.run([PYBPF, "reload", name, layout], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 1
+        check(p.stderr, "pybpf: error: map 'calls' changed its layout: it was hash, key 4 bytes, value 8 bytes, "
+                        "10240 entries, it is now hash, key 8 bytes, value 8 bytes, 10240 entries; nothing was "
+                        "changed (pybpf reload --reset-maps starts it empty)\n")
+        p = subprocess.run([PYBPF, "reload", name, broken], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 1 and "true division '/' gives a float" in p.stderr, p.stderr
+        getppid_n(5)
+        assert subprocess.run([PYBPF, "ls"], capture_output=True, text=True).stdout.count(f"{name} ") == 1
+        ls = subprocess.run([PYBPF, "ls"], capture_output=True, text=True).stdout
+        assert f"{name:<20} version 1   {good}" in ls, ls
+        # the old version kept counting
+        dump = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", f"/sys/fs/bpf/pybpf/{name}/map_calls"],
+                              capture_output=True, text=True, check=True).stdout
+        import json as _json
+        v = _json.loads(dump)[0]["value"]
+        v = int.from_bytes(bytes(int(x, 16) for x in v), "little") if isinstance(v, list) else int(v)
+        assert v == 10, dump
+        # --reset-maps: the new layout, empty
+        p = subprocess.run([PYBPF, "reload", "--reset-maps", name, layout], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+    finally:
+        subprocess.run([PYBPF, "unload", name], capture_output=True)
+    assert not pinned(name)
+    assert_nothing_left(["t_refuse_ppid"], ["calls"])
+
+
+@test
+def struct_ops_swapped_during_a_transfer():
+    """A pinned congestion control is reloaded while a loopback transfer uses
+    it: the link is updated in place, the running transfer completes intact
+    (a connection keeps the version it started with), and connections made
+    after the swap run the new version's callbacks."""
+    import threading
+    name = f"t-cc-{os.getpid()}"
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    v1 = os.path.join(d, "pyreno.py")
+    src = open(os.path.join(ROOT, "examples", "pyreno.py")).read()
+    open(v1, "w").write(src)
+    v2 = os.path.join(d, "pyreno2.py")
+    open(v2, "w").write(src.replace('calls["cong_avoid"] += 1', 'calls["v2_cong_avoid"] += 1'))
+    result = {}
+    try:
+        p = subprocess.run([PYBPF, "load", "--pin", name, v1, "--duration", "0.1"], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode == 0, p.stderr
+        th = threading.Thread(target=lambda: result.update(r=tcp_transfer("pyreno", 512 << 20)))
+        th.start()
+        time.sleep(0.3)
+        assert th.is_alive(), "the transfer ended before the swap: make it longer"
+        p = subprocess.run([PYBPF, "reload", name, v2], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        th.join()
+        n, h, want = result["r"]
+        assert n == 512 << 20 and h == want, (n, h, want)
+        n, h, want = tcp_transfer("pyreno", 16 << 20)    # a new connection: version 2
+        assert n == 16 << 20 and h == want, (n, h, want)
+        dump = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", f"/sys/fs/bpf/pybpf/{name}/map_calls"],
+                              capture_output=True, text=True, check=True).stdout
+        keys = {bytes(int(x, 16) for x in e["key"]).rstrip(b"\0").decode(): e for e in json.loads(dump)}
+        assert "cong_avoid" in keys and "v2_cong_avoid" in keys, keys.keys()
+    finally:
+        subprocess.run([PYBPF, "unload", name], capture_output=True)
+    assert "pyreno" not in open("/proc/sys/net/ipv4/tcp_available_congestion_control").read().split()
+    assert not pinned(name)
+
+
+@test
+def streaming_follows_reloads_and_pinned_survives_sigkill():
+    """The pybpf load process that streams a pinned instance's output formats
+    each version's records with that version's print(); killing it with
+    SIGKILL leaves the pinned instance running until pybpf unload."""
+    name = f"t-stream-{os.getpid()}"
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    v2 = os.path.join(d, "v2.py")
+    v1src = '''from pybpf import *
+PID: Final[int] = 0
+calls: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_stream_ppid() -> None:
+    if pid() == PID:
+        calls[0] += 1
+        print("v1")
+'''
+    open(v2, "w").write(v1src.replace('print("v1")', 'print(f"v2 {calls[0]:>4}|")'))
+    try:
+        with Loader(v1src, ["--pin", name, "-D", f"PID={os.getpid()}"]) as ld:
+            getppid_n(2)
+            p = subprocess.run([PYBPF, "reload", name, v2], capture_output=True, text=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+            getppid_n(2)
+            time.sleep(0.5)
+            out, err = ld.finish(signal.SIGKILL)
+        check(out, "v1\nv1\nv2    3|\nv2    4|\n")
+        assert pinned(name)
+        getppid_n(3)     # still counting, with no loader
+        dump = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", f"/sys/fs/bpf/pybpf/{name}/map_calls"],
+                              capture_output=True, text=True, check=True).stdout
+        v = json.loads(dump)[0]["value"]
+        v = int.from_bytes(bytes(int(x, 16) for x in v), "little") if isinstance(v, list) else int(v)
+        assert v == 7, dump
+    finally:
+        subprocess.run([PYBPF, "unload", name], capture_output=True)
+    assert not pinned(name)
+    assert_nothing_left(["t_stream_ppid"], ["calls"])
+
+
+@test
+def watch_reloads_on_save():
+    """pybpf load --watch: saving the file swaps the new version in; at exit
+    the instance it pinned for itself is gone."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "w.py")
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_watch_ppid() -> None:
+    if pid() == PID:
+        print("before")
+'''
+    open(path, "w").write(src)
+    proc = subprocess.Popen([PYBPF, "load", "--watch", path, "-D", f"PID={os.getpid()}"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith("Attached"), line
+        getppid_n(1)
+        time.sleep(0.2)
+        open(path, "w").write(src.replace('"before"', '"after"'))
+        line = proc.stderr.readline()
+        assert line == f"pybpf: reloaded {path} (version 2)\n", line
+        getppid_n(1)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    check(out, "before\nafter\n")
+    assert not pinned(f"watch-{proc.pid}")
+    assert_nothing_left(["t_watch_ppid"])

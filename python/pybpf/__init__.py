@@ -28,7 +28,7 @@ __all__ = [
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
-    "profile", "interval", "begin", "end",
+    "profile", "interval", "begin", "end", "TracepointArgs",
 ]
 
 
@@ -231,6 +231,14 @@ def gid():
     return os.getgid()
 
 
+class TracepointArgs:
+    """The parameter of a @tracepoint probe (`def f(args: TracepointArgs)`):
+    the tracepoint's fields, from its format in tracefs, as attributes."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
 def _decorator(kind):
     def deco(target=None, **kw):
         def wrap(fn):
@@ -263,3 +271,51 @@ def begin(fn):
 def end(fn):
     fn.__pybpf_attach__ = ("end", None, {})
     return fn
+
+
+# ---- what runs only in the kernel, or only as pybpf load shows it ----------
+
+import platform  # noqa: E402  (the standard modules: time.time_ns(), platform.release(),
+import socket  # noqa: E402    socket.gethostname() mean the same in CPython)
+
+open = builtins.open
+
+
+def struct_ops(ops_type, name=None):
+    """@struct_ops("tcp_congestion_ops", name="x"): the class is unchanged."""
+    def wrap(cls):
+        cls.__pybpf_struct_ops__ = (ops_type, name or cls.__name__)
+        return cls
+    return wrap
+
+
+def printk(msg, level=6):
+    """printk(msg, level=N): in CPython, to standard error with the level."""
+    import sys
+    sys.stderr.write(f"<{level}>{msg}\n")
+
+
+def show(m):
+    """show(m): prints the map the way pybpf load does."""
+    for k, v in sorted(m.items(), key=lambda kv: (kv[1], kv[0])):
+        builtins.print(f"[{k}]: {v}")
+
+
+class KStack(int):
+    """A kernel stack id: only the kernel has stacks to take."""
+
+
+class UStack(int):
+    """A user stack id: only the kernel has stacks to take."""
+
+
+def kstack():
+    raise NotImplementedError("kstack() samples the kernel's stack: it runs only in the kernel")
+
+
+def ustack():
+    raise NotImplementedError("ustack() samples a process's stack: it runs only in the kernel")
+
+
+def tcp_sk(sk):
+    raise NotImplementedError("tcp_sk() reads kernel memory: it runs only in the kernel")

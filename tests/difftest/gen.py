@@ -204,15 +204,30 @@ class Program:
         """The probe file; keep: a set of case ids to keep (None: all)."""
         out = self.gen.header()
         cases = [c for c in self.cases if keep is None or c.cid in keep]
-        probes, cur = [], []
+        probes, cur, used = [], [], 0
+        hw = {}
+        for h in self.gen.helpers:
+            lines = []
+            for st in h[3]:
+                st.render(0, lines)
+            hw[h[0]] = str_weight("\n".join(lines), hw)
         for c in cases:
             if c.whole:
                 probes.append([c])
                 continue
+            lines = []
+            render_case(c, lines)
+            w = str_weight("\n".join(lines), hw)
+            # each str temporary takes 16 bytes of the 512-byte BPF stack
+            # for the whole probe (pybpf declares them all at the top)
+            if cur and used + w > STR_BUDGET:
+                probes.append(cur)
+                cur, used = [], 0
             cur.append(c)
+            used += w
             if len(cur) >= self.per_probe:
                 probes.append(cur)
-                cur = []
+                cur, used = [], 0
         if cur:
             probes.append(cur)
         if not probes:
@@ -233,6 +248,18 @@ class Program:
             if not cs:
                 out.append("    pass")
         return "\n".join(out) + "\n"
+
+
+STR_BUDGET = 14
+
+
+def str_weight(text, helper_weights):
+    """Roughly how many 16-byte string buffers pybpf puts on the stack."""
+    w = len(re.findall(r"comm\(\)|\bm_str\b|\bm_s8\b|\bs4\b|\bs8\b|\bs16\b", text))
+    w += len(re.findall(r"'[^']*'", text)) // 2
+    for name, hwt in helper_weights.items():
+        w += len(re.findall(r"\b%s\(" % name, text)) * (hwt + 2)
+    return w
 
 
 def render_case(c, out):

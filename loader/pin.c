@@ -1,0 +1,414 @@
+/* pin.c — long-lived instances: pybpf load --pin NAME, reload, ls, unload.
+ *
+ * A pinned instance lives in two places:
+ *
+ *   /sys/fs/bpf/pybpf/NAME/   the kernel objects: every map (map_<name>),
+ *                             each probe's one-slot program array
+ *                             (jmp_<probe>), its links (link_<probe>_<i>),
+ *                             the struct_ops links (sops_<class>), the
+ *                             counters of the current version (counters)
+ *   /run/pybpf/NAME/          what user space needs: version (a number),
+ *                             v<N>.py (the source of each version), opts
+ *                             (the -D and --btf options it was built with)
+ *
+ * Probes are compiled as a dispatcher, which is what gets attached, and a
+ * body that the dispatcher tail-calls through its program array. A reload
+ * compiles the new source, loads it reusing the pinned maps (contents
+ * kept), and then replaces each program array's slot: one atomic map
+ * update per probe, so every event runs exactly one version's body.
+ * struct_ops are swapped with bpf_link_update on their link, so the TCP
+ * connections that use them keep running. Nothing is detached, and no
+ * kernel module is involved.
+ */
+#include "loader.h"
+#include "support.h"
+#include "pin.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PIN_ROOT "/sys/fs/bpf/pybpf"
+#define META_ROOT "/run/pybpf"
+
+static char *pin_path(const char *name, const char *obj)
+{
+	return obj ? xasprintf(PIN_ROOT "/%s/%s", name, obj) : xasprintf(PIN_ROOT "/%s", name);
+}
+
+static char *meta_path(const char *name, const char *file)
+{
+	return file ? xasprintf(META_ROOT "/%s/%s", name, file) : xasprintf(META_ROOT "/%s", name);
+}
+
+bool pin_valid_name(const char *name)
+{
+	if (!*name || strlen(name) > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '-' || *p == '.') || (p == name && *p == '.'))
+			return false;
+	return true;
+}
+
+int pin_get(const char *name, const char *obj)
+{
+	return bpf_obj_get(pin_path(name, obj));
+}
+
+bool pin_exists(const char *name)
+{
+	return access(pin_path(name, NULL), F_OK) == 0;
+}
+
+int pin_version(const char *name)
+{
+	char *v = read_file(meta_path(name, "version"), NULL);
+	return v ? atoi(v) : 0;
+}
+
+char *pin_source(const char *name, int version)
+{
+	return read_file(meta_path(name, xasprintf("v%d.py", version)), NULL);
+}
+
+static int write_text(const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) || rename(tmp, path))
+		return -1;
+	return 0;
+}
+
+/* The options a version was built with, one per line ("-D NAME=V", "--btf F"). */
+static char *opts_text(LoadOpts *o)
+{
+	Str s = {0};
+	for (int i = 0; i < o->defines.len; i++) {
+		Define *d = VEC_AT(o->defines, i);
+		str_printf(&s, "-D %s=%s\n", d->name, d->value);
+	}
+	if (pyc_btf_path)
+		str_printf(&s, "--btf %s\n", pyc_btf_path);
+	return s.buf ? s.buf : xstrdup("");
+}
+
+/* Read them back into o (a reload uses the instance's options unless it gives its own). */
+static void opts_read(const char *name, LoadOpts *o)
+{
+	char *t = read_file(meta_path(name, "opts"), NULL), *line;
+	if (!t)
+		return;
+	for (line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, "-D ", 3)) {
+			Define *d = xcalloc(1, sizeof(*d));
+			char *eq = strchr(line + 3, '=');
+			bool given = false;
+			if (!eq)
+				continue;
+			d->name = xstrndup(line + 3, eq - line - 3);
+			d->value = xstrdup(eq + 1);
+			for (int i = 0; i < o->defines.len; i++)
+				given |= !strcmp(((Define *)VEC_AT(o->defines, i))->name, d->name);
+			if (!given)
+				vec_push(&o->defines, d);
+		} else if (!strncmp(line, "--btf ", 6) && !pyc_btf_path) {
+			pyc_btf_path = xstrdup(line + 6);
+		}
+	}
+}
+
+static bool is_internal(const char *mapname)
+{
+	return strchr(mapname, '.') != NULL;   /* .rodata, .data, .bss.pyb, .rodata.str1.1 ... */
+}
+
+/* Pin what a freshly loaded program needs to outlive its loader. links are
+ * the attach links in probe order (profile probes have one per CPU). */
+int pin_instance(struct bpf_object *obj, Prog *prog, Vec *links, Vec *link_probe, const char *name, const char *src,
+		 LoadOpts *o)
+{
+	struct bpf_map *m;
+	char *dir = pin_path(name, NULL);
+
+	if (mkdir(PIN_ROOT, 0700) && errno != EEXIST)
+		return fprintf(stderr, "pybpf: error: cannot create %s: %s\n", PIN_ROOT, strerror(errno)), -1;
+	if (mkdir(dir, 0700))
+		return fprintf(stderr, "pybpf: error: cannot create %s: %s\n", dir, strerror(errno)), -1;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		char *path;
+		size_t nl = strlen(n);
+		if (!strcmp(n, "__pyb_events"))
+			path = pin_path(name, "events");
+		else if (!strncmp(n, "__pyb_jmp_", 10))
+			path = pin_path(name, xasprintf("jmp_%s", n + 10));
+		else if (!strcmp(n, "__pyb_stacks"))
+			path = pin_path(name, "stacks");
+		else if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb"))
+			path = pin_path(name, "counters");
+		else if (nl >= 5 && !strcmp(n + nl - 5, ".data"))
+			path = pin_path(name, "data");
+		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
+			continue;   /* struct_ops live in their links */
+		else
+			path = pin_path(name, xasprintf("map_%s", n));
+		if (bpf_map__pin(m, path))
+			return fprintf(stderr, "pybpf: error: cannot pin map '%s' at %s: %s\n", n, path, strerror(errno)), -1;
+	}
+	for (int i = 0; i < links->len; i++) {
+		const char *who = VEC_AT(*link_probe, i);
+		char *path = !strncmp(who, "sops:", 5) ? pin_path(name, xasprintf("sops_%s", who + 5))
+						       : pin_path(name, xasprintf("link_%s_%d", who, i));
+		if (bpf_link__pin(VEC_AT(*links, i), path))
+			return fprintf(stderr, "pybpf: error: cannot pin a link of '%s': %s\n", who, strerror(errno)), -1;
+	}
+	if ((mkdir(META_ROOT, 0700) && errno != EEXIST) || (mkdir(meta_path(name, NULL), 0700) && errno != EEXIST) ||
+	    write_text(meta_path(name, "v1.py"), src) || write_text(meta_path(name, "opts"), opts_text(o)) ||
+	    write_text(meta_path(name, "path"), xasprintf("%s\n", o->src_path ? o->src_path : "?")) ||
+	    write_text(meta_path(name, "version"), "1\n"))
+		return fprintf(stderr, "pybpf: error: cannot write %s: %s\n", meta_path(name, NULL), strerror(errno)), -1;
+	(void)prog;
+	return 0;
+}
+
+/* Remove a directory of pins (unpinning detaches what only the pins held). */
+static int remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int err = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			err |= unlink(xasprintf("%s/%s", dir, de->d_name));
+	closedir(d);
+	return err | rmdir(dir);
+}
+
+int pin_unload(const char *name)
+{
+	if (!pin_valid_name(name))
+		return fprintf(stderr, "pybpf: error: '%s' is not an instance name\n", name), 1;
+	if (!pin_exists(name)) {
+		fprintf(stderr, "pybpf: error: no pinned instance '%s' (pybpf ls lists them)\n", name);
+		return 1;
+	}
+	if (remove_dir(pin_path(name, NULL)) || remove_dir(meta_path(name, NULL))) {
+		fprintf(stderr, "pybpf: error: cannot remove instance '%s': %s\n", name, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int pin_list(void)
+{
+	DIR *d = opendir(PIN_ROOT);
+	struct dirent *de;
+	Vec names = {0};
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			vec_push(&names, xstrdup(de->d_name));
+	closedir(d);
+	for (int i = 0; i < names.len; i++)
+		for (int j = i + 1; j < names.len; j++)
+			if (strcmp(VEC_AT(names, i), VEC_AT(names, j)) > 0) {
+				void *t = names.data[i];
+				names.data[i] = names.data[j];
+				names.data[j] = t;
+			}
+	for (int i = 0; i < names.len; i++) {
+		const char *n = VEC_AT(names, i);
+		char *path = read_file(meta_path(n, "path"), NULL);
+		if (path)
+			path[strcspn(path, "\n")] = 0;
+		printf("%-20s version %-3d %s\n", n, pin_version(n), path ? path : "(no metadata in /run/pybpf)");
+	}
+	return 0;
+}
+
+/* ---- reload ------------------------------------------------------------------------ */
+
+/* The layout a map must keep to be reused: type, sizes, entries. */
+static char *layout(enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t n)
+{
+	return xasprintf("%s, key %u bytes, value %u bytes, %u entries", libbpf_bpf_map_type_str(type), ks, vs, n);
+}
+
+int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *res)
+{
+	Str c = {0};
+	Prog *prog;
+	struct bpfcc_result cc = {0};
+	struct bpf_object *obj = NULL;
+	struct bpf_map *m;
+	int version, err, status = 1;
+	char *src;
+	Vec reused = {0};
+
+	if (!pin_exists(name)) {
+		fprintf(stderr, "pybpf: error: no pinned instance '%s' (pybpf ls lists them)\n", name);
+		return 1;
+	}
+	opts_read(name, o);
+	version = pin_version(name) + 1;
+	src = read_file(path, NULL);
+	if (!src)
+		return fprintf(stderr, "pybpf: error: cannot read %s: %s\n", path, strerror(errno)), 1;
+	prog = compile_for_pin(path, &c);
+	if (!prog)
+		return 1;
+	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0) {
+		fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
+			cc.diagnostics ? cc.diagnostics : "(no output)\n");
+		return 70;
+	}
+	obj = bpf_object__open_file(cc.obj_path, NULL);
+	if (!obj)
+		return fprintf(stderr, "pybpf: error: cannot open %s: %s\n", cc.obj_path, strerror(errno)), 1;
+
+	/* every pinned map the new version also declares is reused, if its
+	 * layout is unchanged; a changed one stops the reload (--reset-maps:
+	 * the new, empty map replaces it) */
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		char *p;
+		int fd;
+		struct bpf_map_info info = {0};
+		uint32_t len = sizeof(info);
+		if (!strcmp(n, "__pyb_events"))
+			p = pin_path(name, "events");
+		else if (!strncmp(n, "__pyb_jmp_", 10))
+			p = pin_path(name, xasprintf("jmp_%s", n + 10));
+		else if (!strcmp(n, "__pyb_stacks"))
+			p = pin_path(name, "stacks");
+		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
+			continue;   /* counters, constants, struct_ops: the new version's own */
+		else
+			p = pin_path(name, xasprintf("map_%s", n));
+		fd = bpf_obj_get(p);
+		if (fd < 0)
+			continue;   /* new in this version */
+		bpf_map_get_info_by_fd(fd, &info, &len);
+		if (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
+		    info.value_size != bpf_map__value_size(m) || info.max_entries != bpf_map__max_entries(m)) {
+			if (o->reset_maps && strncmp(n, "__pyb_", 6)) {
+				close(fd);
+				continue;
+			}
+			fprintf(stderr, "pybpf: error: map '%s' changed its layout: it was %s, it is now %s; nothing was "
+					"changed (pybpf reload --reset-maps starts it empty)\n", n,
+				layout(info.type, info.key_size, info.value_size, info.max_entries),
+				layout(bpf_map__type(m), bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m)));
+			close(fd);
+			goto out;
+		}
+		if (bpf_map__reuse_fd(m, fd)) {
+			fprintf(stderr, "pybpf: error: cannot reuse map '%s': %s\n", n, strerror(errno));
+			close(fd);
+			goto out;
+		}
+		vec_push(&reused, (void *)n);
+		close(fd);
+	}
+	set_version(obj, version);
+	check_defines(prog, o);
+	apply_defines(obj, prog, o);
+	err = bpf_object__load(obj);
+	if (err) {
+		explain_failure(prog, err, o->verbose);
+		fprintf(stderr, "pybpf: the running version of '%s' is unchanged\n", name);
+		goto out;
+	}
+
+	/* the source of this version must be readable before its first record
+	 * can reach a streaming loader */
+	if (write_text(meta_path(name, xasprintf("v%d.py", version)), src)) {
+		fprintf(stderr, "pybpf: error: cannot record version %d of '%s': %s\n", version, name, strerror(errno));
+		goto out;
+	}
+
+	/* the swap: each probe's slot, then each struct_ops link */
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		struct bpf_program *body;
+		int jmp, key = 0, fd;
+		if (!strcmp(p->kind, "struct_ops") || !strcmp(p->kind, "begin") || !strcmp(p->kind, "end"))
+			continue;
+		if (!probe_dispatchable(p->kind)) {
+			fprintf(stderr, "pybpf: error: @%s probes cannot be swapped in place (only tracepoint, raw_tp, uprobe, "
+					"kprobe, profile and interval probes can); '%s' was not changed\n", p->kind, p->name);
+			goto out;
+		}
+		jmp = bpf_obj_get(pin_path(name, xasprintf("jmp_%s", p->cname)));
+		if (jmp < 0) {
+			fprintf(stderr, "pybpf: error: probe '%s' is new in this version; pybpf reload swaps the probes an "
+					"instance has (unload and load it to add probes)\n", p->name);
+			goto out;
+		}
+		body = bpf_object__find_program_by_name(obj, xasprintf("%s__impl", p->cname));
+		fd = bpf_program__fd(body);
+		if (bpf_map_update_elem(jmp, &key, &fd, BPF_ANY)) {
+			fprintf(stderr, "pybpf: error: cannot swap probe '%s': %s\n", p->name, strerror(errno));
+			close(jmp);
+			goto out;
+		}
+		close(jmp);
+	}
+	for (int i = 0; i < prog->sops.len; i++) {
+		StructOps *so = VEC_AT(prog->sops, i);
+		struct bpf_link *l = bpf_link__open(pin_path(name, xasprintf("sops_%s", so->cname)));
+		struct bpf_map *nm = bpf_object__find_map_by_name(obj, so->cname);
+		if (!l || !nm || bpf_link__update_map(l, nm)) {
+			fprintf(stderr, "pybpf: error: cannot swap %s '%s': %s\n", so->type, so->name, strerror(errno));
+			goto out;
+		}
+		bpf_link__disconnect(l);
+		bpf_link__destroy(l);
+	}
+	/* the new version's counters replace the old ones' pin; its constants go with its programs */
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n);
+		if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb")) {
+			char *p = pin_path(name, "counters");
+			unlink(p);
+			bpf_map__pin(m, p);
+		}
+		if (!is_internal(n) && strncmp(n, "__pyb_", 6) && bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS) {
+			bool was = false;
+			for (int i = 0; i < reused.len; i++)
+				was |= !strcmp(VEC_AT(reused, i), n);
+			if (!was) {   /* new or reset: pin it in place of the old one */
+				char *p = pin_path(name, xasprintf("map_%s", n));
+				unlink(p);
+				bpf_map__pin(m, p);
+			}
+		}
+	}
+	if (write_text(meta_path(name, "path"), xasprintf("%s\n", path)) ||
+	    write_text(meta_path(name, "version"), xasprintf("%d\n", version))) {
+		fprintf(stderr, "pybpf: error: cannot record version %d of '%s': %s\n", version, name, strerror(errno));
+		goto out;
+	}
+	if (res) {
+		res->version = version;
+		res->prog = prog;
+	}
+	status = 0;
+out:
+	/* the kernel keeps what the program arrays and pins hold */
+	bpf_object__close(obj);
+	return status;
+}

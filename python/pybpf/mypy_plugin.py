@@ -1,0 +1,160 @@
+"""mypy plugin for pybpf probes (enabled by mypy.ini at the repository root).
+
+A plain stub cannot say three things pybpf's annotations mean:
+
+- `str[N]`: pybpf's str takes its capacity, an int, where mypy wants a type.
+  It is read as builtins.str (N is checked to be an int from 1 to 4096);
+  a bare `str` is an error, as it is in pybpf.
+- `LHist[lo, hi, step]`: three ints (checked as pybpf checks them).
+- `class E(Struct)`: the class is a dataclass (E(a, b), E(x=1, y="s")).
+
+And one thing about names: pybpf resolves a name the probe does not define
+(and pybpf does not export) against the kernel's BTF -- kernel structs used
+as annotations (`prev: task_struct`) and kfuncs (`tcp_reno_ssthresh(sk)`).
+The probe's own names come first: a map named `filename` is the map, not
+struct filename. The kernel names the stub knows are in _kernel.pyi; into a
+module that imports from pybpf the plugin adds
+`from pybpf._kernel import NAME, ...` for every one of them that the module
+does not bind at module level itself (a star import of them would collide
+with the module's own definitions).
+"""
+import ast
+import os
+from typing import Callable, List, Optional, Set, Tuple, Type as TypingType
+
+from mypy.build import PRI_HIGH
+from mypy.nodes import (AssignmentStmt, ClassDef, Decorator, Expression, FuncDef, Import, ImportAll, ImportFrom,
+                        MypyFile, NameExpr, OperatorAssignmentStmt, OverloadedFuncDef, Statement, TupleExpr, ListExpr)
+from mypy.plugin import AnalyzeTypeContext, ClassDefContext, Plugin
+from mypy.plugins.dataclasses import DataclassTransformer
+from mypy.types import RawExpressionType, Type
+
+STR = "pybpf.str"
+LHIST = "pybpf.LHist"
+STRUCT = "pybpf.Struct"
+KERNEL = "pybpf._kernel"
+
+
+def _kernel_names() -> List[str]:
+    """The public names of _kernel.pyi (kernel structs and kfuncs)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_kernel.pyi")) as f:
+        tree = ast.parse(f.read())
+    return [n.name for n in tree.body
+            if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and not n.name.startswith("_")]
+
+
+KERNEL_NAMES = _kernel_names()
+
+
+def _bound(e: Expression, out: Set[str]) -> None:
+    if isinstance(e, NameExpr):
+        out.add(e.name)
+    elif isinstance(e, (TupleExpr, ListExpr)):
+        for x in e.items:
+            _bound(x, out)
+
+
+def _module_names(defs: List[Statement]) -> Set[str]:
+    """The names a module binds at module level (pybpf allows no nesting there)."""
+    out: Set[str] = set()
+    for s in defs:
+        if isinstance(s, AssignmentStmt):
+            for lv in s.lvalues:
+                _bound(lv, out)
+        elif isinstance(s, OperatorAssignmentStmt):
+            _bound(s.lvalue, out)
+        elif isinstance(s, (FuncDef, OverloadedFuncDef, ClassDef)):
+            out.add(s.name)
+        elif isinstance(s, Decorator):
+            out.add(s.func.name)
+        elif isinstance(s, ImportFrom):
+            out.update(alias or name for name, alias in s.names)
+        elif isinstance(s, Import):
+            out.update(alias or name.split(".")[0] for name, alias in s.ids)
+    return out
+
+
+def _imports_pybpf(s: Statement) -> bool:
+    return isinstance(s, (ImportFrom, ImportAll)) and s.id == "pybpf" and not s.relative
+
+def _int_args(ctx: AnalyzeTypeContext, what: str) -> Optional[List[int]]:
+    """The subscript's arguments as ints, or None after reporting an error."""
+    out = []
+    for a in ctx.type.args:
+        if isinstance(a, RawExpressionType) and a.base_type_name == "builtins.int" and isinstance(a.literal_value, int):
+            out.append(a.literal_value)
+        else:
+            ctx.api.fail(f"the parameters of {what} must be constant integers", ctx.context)
+            return None
+    return out
+
+
+def _str_type(ctx: AnalyzeTypeContext) -> Type:
+    t: Type = ctx.api.named_type("builtins.str", [])
+    if not ctx.type.args:
+        ctx.api.fail("'str' needs a capacity in pybpf: write str[N] (N bytes, including the terminating NUL)",
+                     ctx.context)
+        return t
+    if len(ctx.type.args) != 1:
+        ctx.api.fail("str takes one capacity: str[N]", ctx.context)
+        return t
+    cap = _int_args(ctx, "str[N]")
+    if cap is not None and not 1 <= cap[0] <= 4096:
+        ctx.api.fail(f"str capacity must be between 1 and 4096 bytes, not {cap[0]}", ctx.context)
+    return t
+
+
+def _lhist_type(ctx: AnalyzeTypeContext) -> Type:
+    t: Type = ctx.api.named_type(LHIST, [])
+    if len(ctx.type.args) != 3:
+        ctx.api.fail("LHist needs its buckets: LHist[lo, hi, step]", ctx.context)
+        return t
+    v = _int_args(ctx, "LHist")
+    if v is not None:
+        lo, hi, step = v
+        if step <= 0 or hi <= lo or (hi - lo) % step:
+            ctx.api.fail("LHist[lo, hi, step] needs lo < hi, step > 0 and hi - lo a multiple of step", ctx.context)
+        elif (hi - lo) // step > 1000:
+            ctx.api.fail(f"LHist[{lo}, {hi}, {step}] has {(hi - lo) // step} buckets; pybpf allows 1000", ctx.context)
+    return t
+
+
+def _struct_class(ctx: ClassDefContext) -> None:
+    """class E(Struct): what @dataclass does to E (mypy's own transformer)."""
+    if not DataclassTransformer(ctx).transform():
+        ctx.api.defer()
+
+
+class PybpfPlugin(Plugin):
+    def get_additional_deps(self, file: MypyFile) -> List[Tuple[int, str, int]]:
+        """A module that imports from pybpf sees the kernel's names beneath its own."""
+        if file.fullname == "pybpf" or file.fullname.startswith("pybpf."):
+            return []
+        at = next((i for i, s in enumerate(file.defs) if _imports_pybpf(s)), None)
+        if at is None:
+            return []
+        imp = file.defs[at]
+        if not any(isinstance(s, ImportFrom) and s.id == KERNEL for s in file.defs):
+            own = _module_names(file.defs)
+            names = [n for n in KERNEL_NAMES if n not in own]
+            node = ImportFrom(KERNEL, 0, [(n, None) for n in names])
+            node.set_line(imp)
+            node.is_top_level = True
+            file.defs.insert(at + 1, node)
+        return [(PRI_HIGH, KERNEL, imp.line)]   # as a top-level "from m import ..."
+
+    def get_type_analyze_hook(self, fullname: str) -> Optional[Callable[[AnalyzeTypeContext], Type]]:
+        if fullname == STR:
+            return _str_type
+        if fullname == LHIST:
+            return _lhist_type
+        return None
+
+    def get_base_class_hook(self, fullname: str) -> Optional[Callable[[ClassDefContext], None]]:
+        if fullname == STRUCT:
+            return _struct_class
+        return None
+
+
+def plugin(version: str) -> TypingType[Plugin]:
+    return PybpfPlugin

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Editor support: every example is a typed Python program.
+
+(a) every probe in examples/*.py, examples/tools/*.py and tests/semantics/*.py
+    parses with CPython's ast;
+(b) `MYPYPATH=python mypy --strict` over all of them (from the repository
+    root, so mypy.ini enables python/pybpf/mypy_plugin.py) reports nothing:
+    one check per file;
+(c) the stub is not vacuous: small probes that pybpf rejects are rejected by
+    mypy too, each with the expected message, and a probe whose own names
+    shadow kernel struct names (a map named `filename`) passes.
+
+Prints "typing: N passed, M failed" and exits 1 on any failure.
+"""
+import ast
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PATTERNS = ("examples/*.py", "examples/tools/*.py", "tests/semantics/*.py")
+
+passed = failed = 0
+
+
+def report(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s" % name)
+        if detail:
+            print(detail.rstrip())
+
+
+def mypy(args, cwd=ROOT):
+    env = dict(os.environ, MYPYPATH=os.path.join(ROOT, "python"))
+    cmd = ["mypy", "--strict", "--config-file", os.path.join(ROOT, "mypy.ini"),
+           "--cache-dir", os.path.join(ROOT, "build", "mypy-cache")] + args
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+# (c): probe source -> messages mypy must report (each a regex, in order of lines)
+NEGATIVE = {
+    "str_without_capacity": ('counts: Hash[str, u64] = Hash()\n',
+                             [r":3: error: 'str' needs a capacity in pybpf"]),
+    "str_capacity_range": ('counts: Hash[str[0], u64] = Hash()\n',
+                           [r":3: error: str capacity must be between 1 and 4096 bytes, not 0"]),
+    "lhist_buckets": ('lat: Hash[u32, LHist[0, 100, 7]] = Hash()\nl2: LHist[0, 100] = LHist()\n',
+                      [r":3: error: LHist\[lo, hi, step\] needs lo < hi", r":4: error: LHist needs its buckets"]),
+    "hash_keywords_only": ('h: Hash[u32, u64] = Hash(100)\n', [r":3: error: Too many positional arguments for \"Hash\""]),
+    "struct_fields": ('class E(Struct):\n    pid: u32\n    comm: str[16]\n\n'
+                      'ev: RingBuf[E] = RingBuf(size=4096)\n\n'
+                      '@begin\ndef b() -> None:\n    ev.output(E(1, "x", 3))\n    ev.output(E(pid=1, comm=2))\n'
+                      '    ev.output(3)\n',
+                      [r":11: error: Too many arguments for \"E\"",
+                       r":12: error: Argument \"comm\" to \"E\" has incompatible type \"int\"; expected \"str\"",
+                       r":13: error: Argument 1 to \"output\" of \"RingBuf\" has incompatible type \"int\""]),
+    "probe_returns_none": ('@tracepoint("syscalls/sys_enter_getppid")\ndef p(args: TracepointArgs) -> int:\n    return 1\n',
+                           [r":3: error: Value of type variable \"_F\" of function cannot be"]),
+    "map_not_iterable": ('h: Hash[u32, u64] = Hash()\n\n@begin\ndef b() -> None:\n    for k in h:\n        pass\n',
+                         [r":7: error: \"Hash\[int, int\]\" has no attribute \"__iter__\""]),
+    "count_add_no_args": ('c: Hash[u32, Count] = Hash()\n\n@begin\ndef b() -> None:\n    c[1].add(2)\n',
+                          [r":7: error: Too many arguments for \"add\" of \"Count\""]),
+    "kernel_field_types": ('@begin\ndef b() -> None:\n    t = current_task()\n    x: str[16] = t.pid\n',
+                           [r":6: error: Incompatible types in assignment \(expression has type \"int\", variable has type \"str\"\)"]),
+    "kfunc_args": ('@struct_ops("tcp_congestion_ops", name="x")\nclass X:\n'
+                   '    def ssthresh(self, sk: sock) -> u32:\n        return tcp_reno_ssthresh(tcp_sk(sk))\n',
+                   [r":6: error: Argument 1 to \"tcp_reno_ssthresh\" has incompatible type \"tcp_sock\"; expected \"sock\""]),
+}
+
+POSITIVE = {
+    # a probe's own names come first: maps named like kernel structs
+    "own_names_shadow_kernel": (
+        'filename: Hash[u32, str[256]] = Hash()\nfile: Hash[u32, u64] = Hash()\n\n'
+        '@tp_btf("sched_switch")\ndef sw(preempt: bool, prev: task_struct, next: task_struct) -> None:\n'
+        '    filename[prev.pid] = prev.comm\n    file[next.pid] += prev.se.vruntime\n'
+        '    path = filename[next.pid]\n    print(path, next.mm.arg_start, prev.real_parent.tgid)\n'),
+    "maps_and_builtins": (
+        'lat: LHist[0, 100, 10] = LHist()\nq: Queue[u32] = Queue(4)\nst: Stack[u32] = Stack(max_entries=4)\n'
+        'a: Array[u64] = Array(8)\nw: Hash[tuple[str[16], KStack], Count] = Hash()\n\n'
+        '@profile(hz=99)\ndef prof() -> None:\n    w[comm(), kstack()].add()\n    lat.add(u32(pid() % 100))\n'
+        '    q.append(1)\n    st.append(q.popleft() + st.pop())\n    a[0] += 1\n\n'
+        '@interval(seconds=1)\ndef tick() -> None:\n    show(w)\n    w.clear()\n    lat.clear()\n\n'
+        '@uprobe("libc:malloc")\ndef m(size: u64, p: ptr) -> None:\n    try:\n        print(user_str(p, 16))\n'
+        '    except (FaultError, MapFullError):\n        pass\n'),
+}
+
+
+def main():
+    if shutil.which("mypy") is None:
+        report("mypy", False, "mypy is not installed (Debian: apt-get install mypy; 'make deps' installs it)")
+        print("typing: %d passed, %d failed" % (passed, failed))
+        return 1
+    files = sorted(f for p in PATTERNS for f in glob.glob(os.path.join(ROOT, p)))
+    rel = [os.path.relpath(f, ROOT) for f in files]
+
+    # (a) CPython's parser
+    for f, r in zip(files, rel):
+        try:
+            ast.parse(open(f).read(), f)
+            report("ast " + r, True)
+        except SyntaxError as e:
+            report("ast " + r, False, str(e))
+
+    # (b) mypy --strict over every example at once; errors counted per file
+    p = mypy(rel)
+    errors = {}
+    for line in p.stdout.splitlines():
+        m = re.match(r"(.+?):\d+: (error|note):", line)
+        if m:
+            errors.setdefault(os.path.normpath(m.group(1)), []).append(line)
+    for r in rel:
+        report("mypy " + r, r not in errors, "\n".join(errors.get(r, [])))
+    unexplained = p.returncode != 0 and not errors
+    if unexplained or p.stderr.strip():
+        report("mypy run", False, "exit status %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+
+    # (c) what mypy must reject, and what it must accept
+    d = tempfile.mkdtemp(prefix="pybpf-typing-")
+    try:
+        head = '"""typing check"""\nfrom pybpf import *\n'
+        names = []
+        for name, (src, _) in list(NEGATIVE.items()) + [(k, (v, None)) for k, v in POSITIVE.items()]:
+            open(os.path.join(d, name + ".py"), "w").write(head + src)
+            names.append(name + ".py")
+        p = mypy(names, cwd=d)
+        out = p.stdout.splitlines()
+        for name, (src, want) in NEGATIVE.items():
+            got = [l for l in out if l.startswith(name + ".py:")]
+            missing = [w for w in want if not any(re.search(w, l) for l in got)]
+            extra = [l for l in got if not any(re.search(w, l) for w in want)]
+            report("reject " + name, not missing and not extra,
+                   "".join("missing: %s\n" % w for w in missing) + "".join("unexpected: %s\n" % l for l in extra))
+        for name in POSITIVE:
+            got = [l for l in out if l.startswith(name + ".py:")]
+            report("accept " + name, not got, "\n".join(got))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+    print("typing: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -77,6 +77,9 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __attribute__((weak, s
 /* Always 0, but the verifier cannot know it: global data is writable. */
 volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
 
+/* Eight zero bytes: the first value of a missing key (integer values). */
+const volatile __u64 __pyb_zero8 = 0;
+
 /* len(range(a, b, s)) for s != 0, without overflow. */
 static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
 {
@@ -236,6 +239,22 @@ static __attribute__((noinline)) int __pyb_slice(char *out, const char *s, __u32
 }
 
 /* ---- maps --------------------------------------------------------------- */
+
+/* d[k] of a defaultdict: the value, inserting zero (from zero, at least the
+ * value size of zero bytes) when the key is missing; NULL when the map is
+ * full. A BPF subprogram: inlined, clang would thread its branches into
+ * paths the verifier cannot tell apart from real ones. */
+static __attribute__((noinline)) void *__pyb_lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	long err;
+	if (v)
+		return v;
+	err = bpf_map_update_elem(map, key, zero, __PYB_NOEXIST);
+	if (err && err != -__PYB_EEXIST)
+		return 0;
+	return bpf_map_lookup_elem(map, key);
+}
 
 /* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;
  * 8- and 16-bit values are read-modify-write). Returns 0, or 1 when the map

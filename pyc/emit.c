@@ -53,6 +53,7 @@ typedef struct Emitter {
 	const char *suffix;   /* appended to local names inside an inlined helper */
 	int probe_index;      /* the probe being emitted: its row of __pyb_exc */
 	int pyline;           /* the Python line of the statement being emitted */
+	const char *ret_stmt; /* "return __pyb_rv;" or "return;" (void struct_ops methods) */
 	const char *pyfile;
 	int inline_depth;
 } Emitter;
@@ -208,7 +209,10 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			return s.buf;
 		}
 	}
-	str_printf(&s, "__PYB_RAISE(%d); }", e->probe_index * e->prog->raises.len + r->id);
+	/* each way out returns by itself: a shared exit block lets clang merge
+	 * paths behind a selector, which the verifier then explores infeasibly */
+	str_printf(&s, "__sync_fetch_and_add(&__pyb_exc[%d], 1); %s }", e->probe_index * e->prog->raises.len + r->id,
+		   e->ret_stmt);
 	return s.buf;
 }
 
@@ -239,8 +243,8 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); goto __pyb_out; }", site,
-		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site);
+	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); %s }", site,
+		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site, e->ret_stmt);
 	return s.buf;
 }
 
@@ -261,7 +265,7 @@ static char *return_code(Emitter *e, int from)
 			return s.buf;
 		}
 	}
-	str_puts(&s, "goto __pyb_out; }");
+	str_printf(&s, "%s }", e->ret_stmt);
 	return s.buf;
 }
 
@@ -535,17 +539,15 @@ static void ringbuf_output(Emitter *e, Node *call)
 static char *map_read(Emitter *e, Node *n)
 {
 	MapDecl *m = map_of(n->lhs);
-	const char *kp, *v = tmp(e), *z = tmp(e), *err = tmp(e);
+	const char *kp, *v = tmp(e);
 	const char *vt = ty_ctype(m->type->val);
 	char *setup = key_setup(e, m, n->rhs, &kp);
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
 		return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); %s ? %s : 0; })", setup, vt, v, m->cname, kp, v,
 				 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
-	return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) { %s %s = 0; long %s = "
-			 "bpf_map_update_elem(&%s, %s, &%s, __PYB_NOEXIST); if (%s && %s != -__PYB_EEXIST) %s "
-			 "%s = bpf_map_lookup_elem(&%s, %s); } %s ? %s : 0; })",
-			 setup, vt, v, m->cname, kp, v, vt, z, err, m->cname, kp, z, err, err, raise_code(e, n->raise), v,
-			 m->cname, kp, v, load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
+	return xasprintf("({ %s %s *%s = __pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8); if (!%s) %s %s; })", setup, vt, v,
+			 m->cname, kp, v, raise_code(e, n->raise),
+			 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
 }
 
 /* d.get(k, default) */
@@ -689,6 +691,40 @@ static Frame *push_frame(Emitter *e, int kind, Node *n);
 /* f(args): the helper's body inlined in a statement expression, with its
  * own names for its locals; its `return` jumps to the end, and exceptions
  * go on to the caller's handlers through the same frames. */
+/* Does the function body assign to local y? */
+static bool assigns(Node *n, Sym *y)
+{
+	Vec *lists[4];
+	if (!n)
+		return false;
+	if (n->kind == ND_NAME)
+		return n->sym == y;
+	switch (n->kind) {
+	case ND_ASSIGN:
+		for (int i = 0; i < n->targets.len; i++)
+			if (assigns(VEC_AT(n->targets, i), y))
+				return true;
+		return false;
+	case ND_AUGASSIGN:
+	case ND_ANNASSIGN:
+		return assigns(n->target, y);
+	case ND_FOR:
+		if (assigns(n->target, y))
+			return true;
+		break;
+	case ND_IF: case ND_TRY: case ND_HANDLER: case ND_WITH:
+		break;
+	default:
+		return false;
+	}
+	lists[0] = &n->body, lists[1] = &n->orelse, lists[2] = &n->finalbody, lists[3] = &n->handlers;
+	for (int l = 0; l < 4; l++)
+		for (int i = 0; i < lists[l]->len; i++)
+			if (assigns(VEC_AT(*lists[l], i), y))
+				return true;
+	return false;
+}
+
 static char *inline_call(Emitter *e, Node *n)
 {
 	FuncDecl *fd = n->sym->data;
@@ -696,54 +732,60 @@ static char *inline_call(Emitter *e, Node *n)
 	Str saved = e->body, text = {0};
 	const char *saved_suffix = e->suffix;
 	int saved_indent = e->indent;
-	Vec args = {0};
 	Frame *f;
 
 	if (++e->inline_depth > 32)
 		error_at(n->tok->loc, "helper calls are nested too deeply to inline (more than 32)");
-	/* the arguments are evaluated in the caller, left to right */
+	/* the callee's locals first (under its own names), then the arguments,
+	 * evaluated in the caller left to right, straight into the parameters
+	 * (a str argument is copied once: the stack is small) */
+	int callee = e->tmp++;
+	const char *callee_suffix = xasprintf("_i%d", callee);
+	char **pnames = xcalloc(fd->params.len + 1, sizeof(char *));
+	bool *alias = xcalloc(fd->params.len + 1, sizeof(bool));
 	str_puts(&text, "({ ");
+	e->suffix = callee_suffix;
+	for (int i = 0; i < fn->locals->len; i++) {
+		Sym *y = VEC_AT(*fn->locals, i);
+		int pj = -1;
+		for (int j = 0; j < fd->params.len; j++)
+			if (VEC_AT(fd->params, j) == y)
+				pj = j;
+		/* a str parameter the function never assigns, given a value of
+		 * the same capacity, is the caller's buffer itself (str is immutable) */
+		if (pj >= 0 && y->type->kind == TY_STR && ((Node *)VEC_AT(n->elts, pj))->type->size == y->type->size) {
+			bool changed = false;
+			for (int k = 0; k < fn->body.len && !changed; k++)
+				changed = assigns(VEC_AT(fn->body, k), y);
+			alias[pj] = !changed;
+		}
+		if (pj >= 0 && alias[pj])
+			str_printf(&text, "const char *%s = 0; ", local_name(e, y));
+		else
+			str_printf(&text, "%s; ", local_decl(e, y));
+		if (pj >= 0)
+			pnames[pj] = local_name(e, y);
+	}
+	e->suffix = saved_suffix;
 	for (int i = 0; i < n->elts.len; i++) {
 		Node *a = VEC_AT(n->elts, i);
 		Sym *p = VEC_AT(fd->params, i);
-		if (p->type->kind == TY_STR) {
-			const char *b = buffer(e, p->type->size);
-			str_printf(&text, "%s ", str_copy(e, b, p->type->size, a));
-			vec_push(&args, (void *)b);
-		} else if (p->type->kind == TY_KPTR) {
-			const char *t = tmp(e);
-			str_printf(&text, "%s%s = %s; ", kptr_ctype(e, p->type->btf_id), t, expr(e, a));
-			vec_push(&args, (void *)t);
-		} else if (p->type->kind == TY_PTR) {
-			const char *t = tmp(e);
-			str_printf(&text, "const void *%s = %s; ", t, expr(e, a));
-			vec_push(&args, (void *)t);
-		} else {
-			const char *t = tmp(e);
-			str_printf(&text, "__s64 %s = %s; ", t, int_for_store(e, a, p->type));
-			vec_push(&args, (void *)t);
-		}
+		if (p->type->kind == TY_STR && alias[i])
+			str_printf(&text, "%s = %s; ", pnames[i], expr(e, a));
+		else if (p->type->kind == TY_STR)
+			str_printf(&text, "%s ", str_copy(e, pnames[i], p->type->size, a));
+		else if (p->type->kind == TY_KPTR || p->type->kind == TY_PTR)
+			str_printf(&text, "%s = %s; ", pnames[i], expr(e, a));
+		else
+			str_printf(&text, "%s = %s; ", pnames[i], int_for_store(e, a, p->type));
 	}
 	f = push_frame(e, FR_CALL, fn);
-	e->suffix = xasprintf("_i%d", f->n);
+	e->suffix = callee_suffix;
 	e->body = (Str){0};
 	e->indent = 2;
 	int caller_line = e->pyline;
 	const char *caller_file = e->pyfile;
 	str_printf(&text, "__s64 __r%d = 0; ", f->n);
-	for (int i = 0; i < fn->locals->len; i++) {
-		Sym *y = VEC_AT(*fn->locals, i);
-		int pi = -1;
-		for (int j = 0; j < fd->params.len; j++)
-			if (VEC_AT(fd->params, j) == y)
-				pi = j;
-		str_printf(&text, "%s; ", local_decl(e, y));
-		if (pi >= 0 && y->type->kind == TY_STR)
-			str_printf(&text, "__builtin_memcpy(%s, %s, %d); ", local_name(e, y), (char *)VEC_AT(args, pi),
-				   y->type->size);
-		else if (pi >= 0)
-			str_printf(&text, "%s = %s; ", local_name(e, y), (char *)VEC_AT(args, pi));
-	}
 	str_puts(&text, "\n");
 	block(e, &fn->body);
 	str_add(&text, e->body.buf ? e->body.buf : "", e->body.len);
@@ -1406,19 +1448,33 @@ static void stmt(Emitter *e, Node *s)
 	case ND_AUGASSIGN:
 		augassign(e, s);
 		return;
-	case ND_IF:
-		line(e, "if (%s) {", truth(e, s->test));
-		e->indent++;
-		block(e, &s->body);
-		e->indent--;
-		if (s->orelse.len) {
+	case ND_IF: {
+		/* if/elif/.../else as a flat else-if chain (a test is one C
+		 * expression: statement expressions keep its temporaries inside) */
+		Node *cur = s;
+		line(e, "if (%s) {", truth(e, cur->test));
+		for (;;) {
+			e->indent++;
+			block(e, &cur->body);
+			e->indent--;
+			if (!cur->orelse.len)
+				break;
+			if (cur->orelse.len == 1 && ((Node *)VEC_AT(cur->orelse, 0))->kind == ND_IF &&
+			    ((Node *)VEC_AT(cur->orelse, 0))->tok->kind == TK_ELIF) {
+				cur = VEC_AT(cur->orelse, 0);
+				line_directive(e, cur);
+				line(e, "} else if (%s) {", truth(e, cur->test));
+				continue;
+			}
 			line(e, "} else {");
 			e->indent++;
-			block(e, &s->orelse);
+			block(e, &cur->orelse);
 			e->indent--;
+			break;
 		}
 		line(e, "}");
 		return;
+	}
 	case ND_RETURN: {
 		Frame *f = current_call(e);
 		if (f && s->value) {
@@ -1497,6 +1553,12 @@ static void probe(Emitter *e, Probe *p)
 	e->indent = 1;
 	e->nframes = 0;
 	line_directive(e, fn);
+	/* what every way out returns (a struct_ops method's value, or 0) */
+	bool is_void = p->ret && p->ret->kind == TY_NONE;
+	const char *rt = !p->ret ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
+	e->ret_stmt = is_void ? "return;" : "return __pyb_rv;";
+	if (!is_void)
+		str_printf(&e->decls, "\t%s __pyb_rv = 0;\n", rt);
 	for (int i = 0; i < locals->len; i++) {
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
@@ -1535,14 +1597,7 @@ static void probe(Emitter *e, Probe *p)
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
 	block(e, &fn->body);
-	/* every way out (return, an uncaught exception) comes here */
-	line(e, "goto __pyb_out;");
-	str_puts(&e->body, "__pyb_out:\n");
-	bool is_void = p->ret && p->ret->kind == TY_NONE;
-	const char *rt = !p->ret ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
-	if (!is_void)
-		str_printf(&e->decls, "\t%s __pyb_rv = 0;\n", rt);
-	line(e, is_void ? "return;" : "return __pyb_rv;");
+	line(e, "%s", e->ret_stmt);
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
@@ -1660,7 +1715,7 @@ void emit_program(Prog *prog, Str *out)
 			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
 			"#define __pyb_lost __pyb_counters[0]\n"
 			"#define __pyb_exc (__pyb_counters + 1)\n"
-			"#define __PYB_RAISE(site) do { __sync_fetch_and_add(&__pyb_exc[site], 1); goto __pyb_out; } while (0)\n",
+			"",
 		   1 + prog->raises.len * prog->probes.len);
 
 	for (int i = 0; i < prog->prints.len; i++) {

@@ -250,7 +250,7 @@ class Program:
         return "\n".join(out) + "\n"
 
 
-STR_BUDGET = 14
+STR_BUDGET = 16
 
 
 def str_weight(text, helper_weights):
@@ -486,9 +486,13 @@ class Gen:
             e = self.int_expr(sc, 1)
         return self.store_val(e, kt)
 
+    def pick_map(self):
+        # str-keyed maps rarely: every str temporary costs 16 bytes of stack
+        return self.r.choice(self.str_maps if self.chance(0.08) else self.int_maps)
+
     def map_read(self, sc, m=None):
         r = self.r
-        m = m or r.choice(list(self.maps))
+        m = m or self.pick_map()
         key = self.key_expr(sc, m)
         if self.chance(0.35):
             return f"{m}.get({key}, {self.int_expr(sc, 0)})"
@@ -567,11 +571,11 @@ class Gen:
 
     def compare(self, sc, depth):
         r = self.r
-        if self.chance(0.1):
+        if self.chance(0.04):
             strs = [self.str_expr(sc, quote="'") for _ in range(2)]
             return f"{strs[0]} {r.choice(['==', '!='])} {strs[1]}"
         if self.chance(0.12):
-            m = r.choice(list(self.maps))
+            m = self.pick_map()
             return f"{self.key_expr(sc, m)} {r.choice(['in', 'not in'])} {m}"
         n = r.choice([2, 2, 2, 3, 4])
         parts = [self.arith_operand(sc, depth) for _ in range(n)]
@@ -798,7 +802,7 @@ class Gen:
 
     def map_stmt(self, sc):
         r = self.r
-        m = r.choice(list(self.maps))
+        m = self.pick_map()
         key = self.key_expr(sc, m)
         k = r.random()
         vt = self.maps[m][2]

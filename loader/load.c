@@ -94,6 +94,44 @@ void set_version(struct bpf_object *obj, uint64_t version)
 			memcpy(data + vsi->offset, &version, 8);
 }
 
+/* clang refused the generated C. One refusal is the program's, not pybpf's:
+ * BPF's 512-byte stack. Say which probe and which values; anything else is
+ * a compiler bug. Returns the exit status. */
+int explain_clang_failure(Prog *prog, const char *diag)
+{
+	const char *d = diag ? diag : "";
+	if (strstr(d, "BPF stack limit is exceeded")) {
+		/* "file:LINE:COL: error: Looks like the BPF stack limit..." names the function's line */
+		const char *e = strstr(d, ": error: Looks like the BPF stack limit");
+		const char *ls = e;
+		int line = 0;
+		while (ls && ls > d && ls[-1] != '\n')
+			ls--;
+		if (ls) {
+			const char *c1 = strchr(ls, ':');
+			line = c1 ? atoi(c1 + 1) : 0;
+		}
+		for (int i = 0; i < prog->probes.len; i++) {
+			Probe *p = VEC_AT(prog->probes, i);
+			Node *fn = p->def;
+			if (fn->tok->loc.line == line || i == prog->probes.len - 1 || (line >= fn->tok->loc.line &&
+			    (i + 1 == prog->probes.len || line < ((Probe *)VEC_AT(prog->probes, i + 1))->def->tok->loc.line))) {
+				Str items = {0};
+				for (int j = 0; j < p->stack.len; j++)
+					str_printf(&items, "%s%s", j ? ", " : "", (char *)VEC_AT(p->stack, j));
+				error_begin(fn->tok->loc, "'%s' needs more than the 512 bytes of stack a BPF program has%s%s", p->name,
+					    items.len ? "; its largest values: " : "", items.len ? items.buf : "");
+				fprintf(stderr, "note: use smaller str[N] capacities, or keep large records in a map "
+						"(e.g. an Array) instead of locals\n");
+				return 1;
+			}
+		}
+	}
+	fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s", d[0] ? d : "(no output)\n");
+	fprintf(stderr, "(this is a bug in pybpf, not in your program; please report it)\n");
+	return 70;
+}
+
 /* ---- libbpf messages ------------------------------------------------------- */
 
 static Str libbpf_log;       /* everything libbpf said (the verifier log is in it) */
@@ -1205,12 +1243,8 @@ int load_main(const char *path, LoadOpts *o)
 			check_tracepoint(VEC_AT(prog->probes, i));
 	sys_bump_memlock();
 
-	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0) {
-		fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
-			cc.diagnostics ? cc.diagnostics : "(no output)\n");
-		fprintf(stderr, "(this is a bug in pybpf, not in your program; please report it)\n");
-		return 70;
-	}
+	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
+		return explain_clang_failure(prog, cc.diagnostics);
 	if (o->verbose)
 		fprintf(stderr, "pybpf: %s %s in %.1f ms\n", cc.cache_hit ? "cached object" : "compiled", cc.obj_path,
 			(sys_now_ns() - t0) / 1e6);

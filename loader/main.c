@@ -68,7 +68,7 @@ static int cmd_compile(int argc, char **argv)
 	if (!in)
 		bad_usage("%s", "compile needs a FILE.py");
 	pyc_tracefs = sys_tracefs();
-	compile_to_c(in, &c);
+	Prog *prog = compile_to_c(in, &c);
 	if (!out || !strcmp(out, "-")) {
 		fwrite(c.buf, 1, c.len, stdout);
 		return 0;
@@ -76,11 +76,8 @@ static int cmd_compile(int argc, char **argv)
 	size_t ol = strlen(out);
 	if (ol > 2 && !strcmp(out + ol - 2, ".o")) {
 		struct bpfcc_result r = {0};
-		if (bpfcc_compile_to(c.buf, c.len, out, &r) < 0) {
-			fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
-				r.diagnostics ? r.diagnostics : "(no output)\n");
-			return 70;
-		}
+		if (bpfcc_compile_to(c.buf, c.len, out, &r) < 0)
+			return explain_clang_failure(prog, r.diagnostics);
 		return 0;
 	}
 	FILE *f = fopen(out, "w");

@@ -269,11 +269,8 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 	prog = compile_for_pin(path, &c);
 	if (!prog)
 		return 1;
-	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0) {
-		fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s",
-			cc.diagnostics ? cc.diagnostics : "(no output)\n");
-		return 70;
-	}
+	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
+		return explain_clang_failure(prog, cc.diagnostics);
 	obj = bpf_object__open_file(cc.obj_path, NULL);
 	if (!obj)
 		return fprintf(stderr, "pybpf: error: cannot open %s: %s\n", cc.obj_path, strerror(errno)), 1;

@@ -60,6 +60,7 @@ typedef struct Emitter {
 
 /* The C name of a local in the current function instance. */
 static char *local_name(Emitter *e, Sym *y);
+static void stack_note(const char *what, int size, int line);
 
 /* The declaration of a local, initialized to zero. */
 static char *local_decl(Emitter *e, Sym *y)
@@ -68,12 +69,14 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_CTX:
 		return xasprintf("(void)ctx");
 	case TY_STR:
+		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("char %s[%d] = {}", local_name(e, y), y->type->size);
 	case TY_KPTR:
 		return xasprintf("%s *%s = 0", kemit_c_type(e->prog->kemit, y->type->btf_id), local_name(e, y));
 	case TY_PTR:
 		return xasprintf("const void *%s = 0", local_name(e, y));
 	case TY_STRUCT:
+		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
 	case TY_FILE:
 		return xasprintf("struct pybpf_file *%s = 0", local_name(e, y));
@@ -94,10 +97,27 @@ static const char *tmp(Emitter *e)
 }
 
 /* A zero-initialized buffer of n bytes declared at the function's top. */
+typedef struct StackItem {
+	const char *what;
+	int size, line;
+} StackItem;
+
+static Vec stack_items;   /* of the probe being emitted: for "stack limit exceeded" */
+
+static void stack_note(const char *what, int size, int line)
+{
+	StackItem *it = xcalloc(1, sizeof(*it));
+	it->what = what;
+	it->size = size;
+	it->line = line;
+	vec_push(&stack_items, it);
+}
+
 static const char *buffer(Emitter *e, int n)
 {
 	const char *b = xasprintf("__b%d", e->tmp++);
 	str_printf(&e->decls, "\tchar %s[%d] = {};\n", b, n);
+	stack_note("a string value", n, e->pyline);
 	return b;
 }
 
@@ -1552,6 +1572,7 @@ static void probe(Emitter *e, Probe *p)
 	e->body = (Str){0};
 	e->indent = 1;
 	e->nframes = 0;
+	stack_items = (Vec){0};
 	line_directive(e, fn);
 	/* what every way out returns (a struct_ops method's value, or 0) */
 	bool is_void = p->ret && p->ret->kind == TY_NONE;
@@ -1598,6 +1619,18 @@ static void probe(Emitter *e, Probe *p)
 	}
 	block(e, &fn->body);
 	line(e, "%s", e->ret_stmt);
+	/* largest first, for the message if clang finds the stack too small */
+	for (int i = 0; i < stack_items.len; i++)
+		for (int j = i + 1; j < stack_items.len; j++)
+			if (((StackItem *)VEC_AT(stack_items, j))->size > ((StackItem *)VEC_AT(stack_items, i))->size) {
+				void *t = stack_items.data[i];
+				stack_items.data[i] = stack_items.data[j];
+				stack_items.data[j] = t;
+			}
+	for (int i = 0; i < stack_items.len && i < 4; i++) {
+		StackItem *it = VEC_AT(stack_items, i);
+		vec_push(&p->stack, xasprintf("%s (%d bytes, line %d)", it->what, it->size, it->line));
+	}
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||

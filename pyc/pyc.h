@@ -457,6 +457,7 @@ typedef struct Probe {
 	int nfields;
 	Vec kargs;            /* BTF-typed probes: type ids of the parameters used (intptr_t) */
 	int64_t rate;         /* profile: Hz; interval: period in ms */
+	Vec stack;            /* const char*: its largest stack values, "'name' (N bytes, line L)", largest first */
 	/* struct_ops methods */
 	Type *ret;            /* what the method returns (NULL: a probe, returns 0) */
 	int ret_kid;          /* its BTF type (0: void) */

@@ -1105,3 +1105,19 @@ def t_watch_ppid() -> None:
     check(out, "before\nafter\n")
     assert not pinned(f"watch-{proc.pid}")
     assert_nothing_left(["t_watch_ppid"])
+
+
+@test
+def stack_limit_is_explained():
+    """A probe whose values do not fit BPF's 512-byte stack: the error names
+    the probe and its largest values, not clang's internals."""
+    src = os.path.join(ROOT, "tests", "stack_too_big.py")
+    p = subprocess.run([PYBPF, "compile", "tests/stack_too_big.py", "-o", "/dev/null.o"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 1, p
+    check(p.stderr, "tests/stack_too_big.py:4:1: error: 'f' needs more than the 512 bytes of stack a BPF program has; "
+                    "its largest values: 'path' (300 bytes, line 6), a string value (300 bytes, line 6), 'name' "
+                    "(256 bytes, line 7), a string value (256 bytes, line 7)\n"
+                    '    @tracepoint("syscalls/sys_enter_openat")\n'
+                    "    ^\n"
+                    "note: use smaller str[N] capacities, or keep large records in a map (e.g. an Array) instead of locals\n")

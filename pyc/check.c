@@ -29,6 +29,7 @@ const char *pyc_tracefs;
 static KBtf *ty_btf;   /* for ty_name of kernel types */
 
 static Type t_file = {.kind = TY_FILE};
+static Type t_opt = {.kind = TY_OPT};
 static Type *ty_file_t(void)
 {
 	return &t_file;
@@ -93,6 +94,8 @@ const char *ty_name(Type *t)
 		return t->user ? "UStack" : "KStack";
 	case TY_FILE:
 		return "file";
+	case TY_OPT:
+		return "Optional[int]";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -268,6 +271,7 @@ typedef struct Checker {
 	int handler_depth;    /* inside an except block: bare 'raise' allowed */
 	Vec declared_global;  /* const char*: names in this function's 'global' statements */
 	FuncDecl *func;       /* helper function being checked (NULL in a probe) */
+	Vec narrowed;         /* Sym*: Optional locals known not to be None here */
 	const char *fname;    /* name of the probe or helper being checked */
 	Vec funcs;            /* FuncDecl* */
 } Checker;
@@ -1105,6 +1109,13 @@ static Type *check_name(Checker *c, Node *e)
 		error_at(node_loc(e), "'%s' is a probe: the kernel runs it; it is not a value", e->name);
 	if (y->kind == SYM_TYPE || !y->type)
 		error_at(node_loc(e), "'%s' is a type, not a value", e->name);
+	if (y->kind == SYM_LOCAL && y->type->kind == TY_OPT) {
+		for (int i = 0; i < c->narrowed.len; i++)
+			if (VEC_AT(c->narrowed, i) == y)
+				return ty_int;
+		error_at(node_loc(e), "'%s' may be None here (the key may be missing): test 'if %s is not None:' first, "
+			 "or use .get(key, default)", e->name, e->name);
+	}
 	if (y->kind == SYM_LOCAL && y->type->kind == TY_FILE)
 		error_at(node_loc(e), "a file can only be read, as %s.read(n), inside its with block: the block releases it%s",
 			 e->name, y->data ? ", and it has ended" : "");
@@ -1115,6 +1126,44 @@ static Type *check_name(Checker *c, Node *e)
 }
 
 static Type *check_call(Checker *c, Node *e, bool stmt);
+
+static Sym *opt_test(Checker *c, Node *test, bool *is_not);
+
+/* The Optional locals that are not None when test is true (when_true) or
+ * false: `x is not None`, and the parts of an `and` (or of an `or`, when false). */
+static void narrowings(Checker *c, Node *test, bool when_true, Vec *out)
+{
+	bool is_not;
+	Sym *y = opt_test(c, test, &is_not);
+	if (y) {
+		if (is_not == when_true)
+			vec_push(out, y);
+		return;
+	}
+	if (test->kind == ND_BOOLOP && (test->op == TK_AND) == when_true)
+		for (int i = 0; i < test->elts.len; i++)
+			narrowings(c, VEC_AT(test->elts, i), when_true, out);
+	if (test->kind == ND_UNARY && test->op == TK_NOT)
+		narrowings(c, test->lhs, !when_true, out);
+}
+
+/* Is test `x is None` (*is_not false) or `x is not None` (true) for an
+ * Optional local x? Its symbol, or NULL. */
+static Sym *opt_test(Checker *c, Node *test, bool *is_not)
+{
+	Node *l, *r;
+	Sym *y;
+	if (test->kind != ND_COMPARE || test->elts.len != 1 ||
+	    (test->cmpops[0] != CMP_IS && test->cmpops[0] != CMP_IS_NOT))
+		return NULL;
+	l = test->lhs;
+	r = VEC_AT(test->elts, 0);
+	y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
+	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || y->type->kind != TY_OPT)
+		return NULL;
+	*is_not = test->cmpops[0] == CMP_IS_NOT;
+	return y;
+}
 
 static Type *check_binop(Checker *c, Node *e)
 {
@@ -1174,6 +1223,19 @@ static Type *check_compare(Checker *c, Node *e)
 		sub.rhs = e->lhs;
 		check_map_key(c, &sub, y->data);
 		return ty_bool;
+	}
+	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IS || e->cmpops[0] == CMP_IS_NOT)) {
+		/* x is None / x is not None, for an Optional local */
+		Node *l = e->lhs, *r = VEC_AT(e->elts, 0);
+		Sym *y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
+		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && y->type->kind == TY_OPT) {
+			l->sym = y;
+			l->type = &t_opt;
+			e->op = 'n';
+			return ty_bool;
+		}
+		if (r->kind == ND_NONE)
+			error_at(node_loc(e), "only a value from map.get(key) can be None in pybpf");
 	}
 	Type *prev = check_expr(c, e->lhs);
 	Node *prevn = e->lhs;
@@ -1253,9 +1315,17 @@ static Type *check_expr(Checker *c, Node *e)
 		break;
 	case ND_BOOLOP: {
 		Type *first = NULL;
+		int pushed = 0;
 		for (int i = 0; i < e->elts.len; i++) {
 			Node *o = VEC_AT(e->elts, i);
 			Type *ot = check_expr(c, o);
+			bool is_not;
+			Sym *ny = opt_test(c, o, &is_not);
+			/* x is not None and x > 3; x is None or x > 3: x is an int on the right */
+			if (ny && is_not == (e->op == TK_AND)) {
+				vec_push(&c->narrowed, ny);
+				pushed++;
+			}
 			if (ot->kind == TY_STR || ot->kind == TY_NONE)
 				error_at(node_loc(o), "'%s' on %s values is not supported in pybpf; compare explicitly",
 					 e->op == TK_AND ? "and" : "or", ty_name(ot));
@@ -1266,6 +1336,7 @@ static Type *check_expr(Checker *c, Node *e)
 					 e->op == TK_AND ? "and" : "or", ty_name(first), ty_name(ot));
 			first = ot;
 		}
+		c->narrowed.len -= pushed;
 		t = first;
 		break;
 	}
@@ -1882,9 +1953,14 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			Type *dt;
 			if (e->vals.len)
 				error_at(node_loc(VEC_AT(e->vals, 0)), "%s.get() takes no keyword arguments", m->name);
-			if (e->elts.len == 1)
-				error_at(node_loc(e), "%s.get(key) returns None for a missing key, and pybpf has no Optional yet; "
-					 "write %s.get(key, default)", m->name, m->name);
+			if (e->elts.len == 1) {
+				/* d.get(key): the value, or None: an Optional[int] to check */
+				e->rhs = VEC_AT(e->elts, 0);
+				check_map_key(c, e, m);
+				e->raise = new_raise(c, e, "OverflowError");
+				e->op = 'g';
+				return &t_opt;
+			}
 			if (e->elts.len != 2)
 				error_at(node_loc(e), "%s.get() takes a key and a default", m->name);
 			/* reuse check_map_key: it reads the key from ->rhs */
@@ -2206,6 +2282,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			Type *t = ann ? ann : vt;
 			if (t->kind == TY_FIXED && !ann)
 				t = ty_int;
+			if (t->kind == TY_OPT && ann)
+				error_at(node_loc(value), "map.get(key) may give None: assign it to a plain name, then test it");
 			if (t->kind == TY_NONE)
 				error_at(node_loc(value), "cannot assign None to a variable in pybpf");
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
@@ -2223,6 +2301,21 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 		    value->kind == ND_STR) {
 			/* literal longer than the capacity the variable got first */
 		}
+		if (y->type->kind == TY_OPT) {
+			/* a new value: None-ness is known again only after a test */
+			for (int i = 0; i < c->narrowed.len; i++)
+				if (VEC_AT(c->narrowed, i) == y)
+					c->narrowed.data[i] = NULL;
+			if (vt->kind != TY_OPT && !is_intlike(vt))
+				error_at(node_loc(value), "cannot assign %s to '%s' (Optional[int])", ty_name(vt), tg->name);
+			tg->sym = y;
+			tg->type = y->type;
+			mark_assigned(c, y);
+			return;
+		}
+		if (vt->kind == TY_OPT)
+			error_at(node_loc(value), "map.get(key) may give None, but '%s' is %s; write %s.get(key, default)",
+				 tg->name, ty_name(y->type), "map");
 		if ((y->type->kind == TY_STR) != (vt->kind == TY_STR) || (y->type->kind == TY_BOOL && vt->kind != TY_BOOL)) {
 			error_begin(node_loc(value), "cannot assign %s to '%s' (it has type %s)", ty_name(vt), tg->name, ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
@@ -2486,6 +2579,28 @@ static void check_stmt(Checker *c, Node *s)
 		check_expr(c, s->value);
 		error_at(node_loc(s->value), "this expression has no effect; pybpf only allows calls as statements");
 	case ND_ASSIGN: {
+		Node *t0 = VEC_AT(s->targets, 0);
+		if (s->targets.len == 1 && (t0->kind == ND_TUPLE || t0->kind == ND_LIST)) {
+			/* a, b = x, y: every value first, then the names, left to right */
+			Node *v = s->value;
+			if (v->kind != ND_TUPLE || v->elts.len != t0->elts.len)
+				error_at(node_loc(v), "unpacking needs as many values as names here (%d), written as a tuple: a, b = x, y",
+					 t0->elts.len);
+			for (int i = 0; i < v->elts.len; i++) {
+				Type *et = check_expr(c, VEC_AT(v->elts, i));
+				if (!is_intlike(et))
+					error_at(node_loc(VEC_AT(v->elts, i)), "unpacking works on int and bool values in pybpf, not %s",
+						 ty_name(et));
+			}
+			for (int i = 0; i < t0->elts.len; i++) {
+				Node *tg = VEC_AT(t0->elts, i), *val = VEC_AT(v->elts, i);
+				if (tg->kind != ND_NAME)
+					error_at(node_loc(tg), "unpacking assigns to plain names in pybpf");
+				check_assign_target(c, tg, val, val->type, NULL);
+			}
+			s->op = 'U';
+			return;
+		}
 		Type *vt = check_expr(c, s->value);
 		for (int i = 0; i < s->targets.len; i++)
 			check_assign_target(c, VEC_AT(s->targets, i), s->value, vt, NULL);
@@ -2547,14 +2662,24 @@ static void check_stmt(Checker *c, Node *s)
 	case ND_IF: {
 		char *before = xcalloc(1, c->nassigned), *after_body;
 		int n = c->nassigned;
+		bool is_not = false;
+		Sym *ny = opt_test(c, s->test, &is_not);
+		int mark = c->narrowed.len;
 		need_int(c, s->test, "the condition");
 		memcpy(before, c->assigned, n);
+		narrowings(c, s->test, true, &c->narrowed);   /* what the test proves in the body */
 		check_block(c, &s->body);
+		c->narrowed.len = mark;
 		after_body = xcalloc(1, c->nassigned);
 		memcpy(after_body, c->assigned, c->nassigned);
 		memset(c->assigned, 0, c->nassigned);
 		memcpy(c->assigned, before, n);
+		narrowings(c, s->test, false, &c->narrowed);  /* and in the else */
 		check_block(c, &s->orelse);
+		c->narrowed.len = mark;
+		/* if x is None: return (or raise) -- after it, x is not None */
+		if (ny && !is_not && block_returns(&s->body))
+			vec_push(&c->narrowed, ny);
 		/* definitely assigned after the if: assigned on both paths
 		 * (a path that returned counts as assigning everything) */
 		for (int i = 0; i < n && i < c->nassigned; i++)
@@ -3081,6 +3206,7 @@ static void begin_body(Checker *c, Scope *scope)
 	c->scope = scope;
 	c->locals = (Vec){0};
 	c->declared_global = (Vec){0};
+	c->narrowed = (Vec){0};
 	if (!c->nassigned) {
 		c->nassigned = 16;
 		c->assigned = xcalloc(1, 16);

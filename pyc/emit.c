@@ -80,6 +80,8 @@ static char *local_decl(Emitter *e, Sym *y)
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
 	case TY_FILE:
 		return xasprintf("struct pybpf_file *%s = 0", local_name(e, y));
+	case TY_OPT:   /* the value, and whether there is one */
+		return xasprintf("__s64 %s = 0; int %s__some = 0", local_name(e, y), local_name(e, y));
 	default:
 		return xasprintf("__s64 %s = 0", local_name(e, y));
 	}
@@ -360,6 +362,20 @@ static char *int_for_store(Emitter *e, Node *n, Type *t)
 			 raise_code(e, n->store_raise), x);
 }
 
+/* The int value in C expression v stored into type t (OverflowError at r
+ * when out of range; no check when the checker proved it fits). */
+static char *range_checked(Emitter *e, const char *v, Type *t, RaiseSite *r)
+{
+	long long lo, hi;
+	const char *x;
+	if (t->kind != TY_FIXED || !r)
+		return xstrdup(v);
+	range_of(t, &lo, &hi);
+	x = tmp(e);
+	return xasprintf("({ __s64 %s = %s; if (%s < %s || %s > %s) %s %s; })", x, v, x, c_ll(lo), x, c_ll(hi),
+			 raise_code(e, r), x);
+}
+
 /* A stored value of type t at lvalue p, as an int (a u64 above 2**63-1
  * raises OverflowError at site r). */
 static char *load_int(Emitter *e, Type *t, const char *p, RaiseSite *r)
@@ -597,6 +613,8 @@ static char *map_contains(Emitter *e, Node *n)
 
 static char *compare(Emitter *e, Node *n)
 {
+	if (n->op == 'n')   /* x is None / x is not None */
+		return xasprintf("(%s%s__some)", n->cmpops[0] == CMP_IS ? "!" : "", local_name(e, n->lhs->sym));
 	Str s = {0};
 	const char *r = tmp(e), *prev = tmp(e);
 	Type *pt = n->lhs->type;
@@ -1152,6 +1170,16 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "%s", str_copy(e, local_name(e, y), y->type->size, value));
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
+		} else if (y->type->kind == TY_OPT && value->type->kind == TY_OPT) {
+			/* x = d.get(k): None when the key is missing */
+			MapDecl *m = map_of(value->lhs);
+			const char *kp, *v = tmp(e);
+			char *setup = key_setup(e, m, value->rhs, &kp);
+			line(e, "{ %s %s *%s = bpf_map_lookup_elem(&%s, %s); %s__some = %s != 0; %s = %s ? %s : 0; }", setup,
+			     ty_ctype(m->type->val), v, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
+			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
+		} else if (y->type->kind == TY_OPT) {
+			line(e, "%s = %s; %s__some = 1;", local_name(e, y), int_for_store(e, value, ty_int), local_name(e, y));
 		} else if (y->type->kind == TY_STRUCT) {
 			if (value->kind == ND_CALL && value->op == 'c') {
 				Str eval = {0}, fill = {0};
@@ -1450,6 +1478,32 @@ static void stmt(Emitter *e, Node *s)
 		line(e, "(void)%s;", expr(e, s->value));
 		return;
 	case ND_ASSIGN: {
+		if (s->op == 'U') {
+			/* a, b = x, y: the values first, then the names */
+			Node *t0 = VEC_AT(s->targets, 0);
+			Vec temps = {0};
+			line(e, "{");
+			for (int i = 0; i < s->value->elts.len; i++) {
+				const char *t = tmp(e);
+				line(e, "\t__s64 %s = %s;", t, expr(e, VEC_AT(s->value->elts, i)));
+				vec_push(&temps, (void *)t);
+			}
+			for (int i = 0; i < t0->elts.len; i++) {
+				Node *tg = VEC_AT(t0->elts, i), *val = VEC_AT(s->value->elts, i);
+				Sym *y = tg->sym;
+				const char *t = VEC_AT(temps, i);
+				if (y->kind == SYM_GLOBAL) {
+					GlobalDecl *g = y->data;
+					line(e, "\t%s = %s;", g->cname, range_checked(e, t, g->type, val->store_raise));
+				} else if (y->type->kind == TY_OPT) {
+					line(e, "\t%s = %s; %s__some = 1;", local_name(e, y), t, local_name(e, y));
+				} else {
+					line(e, "\t%s = %s;", local_name(e, y), range_checked(e, t, y->type, val->store_raise));
+				}
+			}
+			line(e, "}");
+			return;
+		}
 		/* a = b = value: evaluate once, then store left to right */
 		Node *first = VEC_AT(s->targets, 0);
 		assign_to(e, first, s->value);

@@ -304,6 +304,7 @@ typedef enum {
 	TY_STRUCT,    /* class X(Struct): elems/offsets/fnames like a tuple, name in sname */
 	TY_STACK,     /* KStack / UStack: a stack id (u64: low 32 bits the id or -errno, high 32 the pid for UStack) */
 	TY_FILE,      /* the f of `with open(path) as f:` (a struct pybpf_file *, acquired and released) */
+	TY_OPT,       /* Optional[int]: d.get(k); usable as an int only where the checker saw `is not None` */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,

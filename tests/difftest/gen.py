@@ -250,7 +250,7 @@ class Program:
         return "\n".join(out) + "\n"
 
 
-STR_BUDGET = 16
+STR_BUDGET = 48
 
 
 def str_weight(text, helper_weights):
@@ -1044,7 +1044,7 @@ class Gen:
         return h
 
 
-def build(seed, n_cases, per_probe=60, whole_every=150, avoid=()):
+def build(seed, n_cases, per_probe=40, whole_every=150, avoid=()):
     """The program tree for (seed, n_cases)."""
     g = Gen(seed, avoid)
     cases = []

@@ -38,6 +38,7 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_LRU_PERCPU_HASH 10
 #define __PYB_MAP_QUEUE 22
 #define __PYB_MAP_STACK 23
+#define __PYB_MAP_BLOOM 30
 #define __PYB_MAP_RINGBUF 27
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1
@@ -57,6 +58,7 @@ static long (*bpf_get_stackid)(void *ctx, void *map, __u64 flags) = (void *)27;
 static long (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (void *)12;
 static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;
 static long (*bpf_map_pop_elem)(void *map, void *value) = (void *)88;
+static long (*bpf_map_peek_elem)(void *map, void *value) = (void *)89;
 static long (*bpf_probe_read_user)(void *dst, __u32 size, const void *src) = (void *)112;
 static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
 static long (*bpf_probe_read_user_str)(void *dst, __u32 size, const void *src) = (void *)114;
@@ -360,5 +362,84 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
 	if (v >> 1) { r += 1; }
 	return 2 + r;
 }
+
+/* ---- SortedList[T]: the kernel's BPF red-black tree ------------------------
+ * Each list is a root and the spin lock that guards it, in a data section of
+ * their own (the verifier wants both in one map value), and the number of
+ * items. Nodes come from bpf_obj_new; the kernel frees what is left in the
+ * tree with the map. */
+struct bpf_spin_lock { __u32 val; };
+struct bpf_rb_root { __u64 __opaque[2]; } __attribute__((aligned(8)));
+struct bpf_rb_node { __u64 __opaque[4]; } __attribute__((aligned(8)));
+extern void *bpf_obj_new_impl(__u64 local_type_id, void *meta) __attribute__((weak, section(".ksyms")));
+extern void bpf_obj_drop_impl(void *kptr, void *meta) __attribute__((weak, section(".ksyms")));
+extern int bpf_rbtree_add_impl(struct bpf_rb_root *root, struct bpf_rb_node *node,
+			       int (less)(struct bpf_rb_node *a, const struct bpf_rb_node *b), void *meta,
+			       __u64 off) __attribute__((weak, section(".ksyms")));
+extern struct bpf_rb_node *bpf_rbtree_first(struct bpf_rb_root *root) __attribute__((weak, section(".ksyms")));
+extern struct bpf_rb_node *bpf_rbtree_remove(struct bpf_rb_root *root,
+					     struct bpf_rb_node *node) __attribute__((weak, section(".ksyms")));
+static long (*bpf_spin_lock)(struct bpf_spin_lock *lock) = (void *)93;
+static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *)94;
+#define __pyb_container_of(p, type, member) ((type *)((void *)(p) - __builtin_offsetof(type, member)))
+#define __PYB_SL_DATA(N) __attribute__((section(".data.sl_" #N), used, visibility("hidden"), aligned(8)))
+
+/* N: the list's C name; T: its item type; MAX: max_entries.
+ * add: 0, or -1 when full (MAX items, or no memory).
+ * take: the smallest item (removed when pop), or -1 when empty. */
+#define __PYB_SORTEDLIST(N, T, MAX)                                                                        \
+	struct __pyb_sln_##N { T key; struct bpf_rb_node rb; };                                           \
+	__PYB_SL_DATA(N) struct bpf_spin_lock __pyb_sl_lock_##N;                                         \
+	__PYB_SL_DATA(N) struct bpf_rb_root __pyb_sl_root_##N                                              \
+		__attribute__((btf_decl_tag("contains:__pyb_sln_" #N ":rb")));                            \
+	__PYB_SL_DATA(N) __s64 __pyb_sl_len_##N;                                                          \
+	static int __pyb_sl_less_##N(struct bpf_rb_node *a, const struct bpf_rb_node *b)                 \
+	{                                                                                                   \
+		return __pyb_container_of(a, struct __pyb_sln_##N, rb)->key <                            \
+		       __pyb_container_of(b, struct __pyb_sln_##N, rb)->key;                             \
+	}                                                                                                   \
+	static inline __attribute__((always_inline)) int __pyb_sl_add_##N(T v)                                                  \
+	{                                                                                                   \
+		struct __pyb_sln_##N *n = bpf_obj_new_impl(__builtin_btf_type_id(*(struct __pyb_sln_##N *)0, 0), 0); \
+		if (!n)                                                                                     \
+			return -1;                                                                          \
+		n->key = v;                                                                                 \
+		bpf_spin_lock(&__pyb_sl_lock_##N);                                                         \
+		if (__pyb_sl_len_##N >= (MAX)) {                                                           \
+			bpf_spin_unlock(&__pyb_sl_lock_##N);                                               \
+			bpf_obj_drop_impl(n, 0);                                                            \
+			return -1;                                                                          \
+		}                                                                                           \
+		bpf_rbtree_add_impl(&__pyb_sl_root_##N, &n->rb, __pyb_sl_less_##N, 0, 0);                \
+		__pyb_sl_len_##N++;                                                                         \
+		bpf_spin_unlock(&__pyb_sl_lock_##N);                                                       \
+		return 0;                                                                                   \
+	}                                                                                                   \
+	static inline __attribute__((always_inline)) int __pyb_sl_take_##N(T *out, int pop)                                    \
+	{                                                                                                   \
+		struct bpf_rb_node *f;                                                                      \
+		struct __pyb_sln_##N *n;                                                                    \
+		bpf_spin_lock(&__pyb_sl_lock_##N);                                                         \
+		f = bpf_rbtree_first(&__pyb_sl_root_##N);                                                  \
+		if (!f) {                                                                                   \
+			bpf_spin_unlock(&__pyb_sl_lock_##N);                                               \
+			return -1;                                                                          \
+		}                                                                                           \
+		if (!pop) {                                                                                 \
+			*out = __pyb_container_of(f, struct __pyb_sln_##N, rb)->key;                       \
+			bpf_spin_unlock(&__pyb_sl_lock_##N);                                               \
+			return 0;                                                                           \
+		}                                                                                           \
+		f = bpf_rbtree_remove(&__pyb_sl_root_##N, f);                                              \
+		if (f)                                                                                      \
+			__pyb_sl_len_##N--;                                                                 \
+		bpf_spin_unlock(&__pyb_sl_lock_##N);                                                       \
+		if (!f)                                                                                     \
+			return -1;                                                                          \
+		n = __pyb_container_of(f, struct __pyb_sln_##N, rb);                                       \
+		*out = n->key;                                                                              \
+		bpf_obj_drop_impl(n, 0);                                                                    \
+		return 0;                                                                                   \
+	}
 
 #endif /* __PYB_RUNTIME_H */

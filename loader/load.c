@@ -548,6 +548,7 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 }
 
 static void dump_map(struct bpf_object *obj, MapDecl *m);
+static int read_global(struct bpf_object *obj, const char *sec, const char *var, int index, void *out, int size);
 static void clear_map(struct bpf_object *obj, MapDecl *m);
 
 static Prog *run_version_prog(Run *r, uint64_t version)
@@ -769,8 +770,16 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 	unsigned char *key, *next, *raw, **keys = NULL, **vals = NULL;
 	void *prev = NULL;
 
-	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF)
+	if (m->type->map_kind == MAP_SORTEDLIST) {
+		/* user space cannot walk a BPF red-black tree: show its length */
+		int64_t len = 0;
+		if (read_global(obj, xasprintf(".data.sl_%s", m->cname), xasprintf("__pyb_sl_len_%s", m->cname), 0, &len,
+				sizeof(len)) == 0)
+			out_global(xasprintf("len(%s)", m->name), ty_int, (unsigned char *)&len);
 		return;
+	}
+	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM)
+		return;   /* a bloom filter's bits cannot be listed */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
@@ -1226,6 +1235,12 @@ int load_main(const char *path, LoadOpts *o)
 	o->src_path = path;
 	prog = pin ? compile_for_pin(path, &c) : compile_to_c(path, &c);
 	run.prog = prog;
+	for (int i = 0; pin && i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		if (m->type->map_kind == MAP_SORTEDLIST)
+			fatal("'%s' is a SortedList: its items live in the loaded program and a reload would lose them, so "
+			      "pinned (--pin, --watch) programs cannot have one yet", m->name);
+	}
 	if (pin) {
 		vec_push(&run.versions, NULL);
 		vec_push(&run.versions, prog);

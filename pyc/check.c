@@ -60,7 +60,7 @@ Type *ty_str(int cap)
 
 static const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
-	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray", "Queue", "Stack", "RingBuf",
+	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 };
 
 /* ORDER AggKind */
@@ -174,7 +174,7 @@ static const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"Array", "PerCPUArray", "Queue", "Stack", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
+	"Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -1208,6 +1208,7 @@ static Type *check_binop(Checker *c, Node *e)
 	return ty_int;
 }
 
+static void need_nonsleepable(Checker *c, Node *at, MapDecl *m);
 static Type *check_compare(Checker *c, Node *e)
 {
 	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IN || e->cmpops[0] == CMP_NOT_IN)) {
@@ -1216,6 +1217,16 @@ static Type *check_compare(Checker *c, Node *e)
 		Sym *y = rn->kind == ND_NAME && c->scope ? scope_find(c->scope, rn->name) : NULL;
 		if (!y || y->kind != SYM_MAP)
 			error_at(node_loc(rn), "'in' is supported on maps only (the right operand must be a map name)");
+		if (((MapDecl *)y->data)->type->map_kind == MAP_BLOOM) {
+			/* x in bloom: "maybe" (a false positive is possible) or "certainly not" */
+			MapDecl *m = y->data;
+			need_nonsleepable(c, rn, m);
+			rn->sym = y;
+			rn->type = m->type;
+			check_store(c, e->lhs, check_expr(c, e->lhs), m->type->val, xasprintf("a value of '%s'", m->name));
+			e->op = 'B';
+			return ty_bool;
+		}
 		sub.kind = ND_SUBSCRIPT;
 		sub.tok = e->tok;
 		sub.loc = e->loc;
@@ -1711,6 +1722,8 @@ done:
 	return rt;
 }
 
+static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m);
+
 /* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */
 static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 {
@@ -1729,9 +1742,19 @@ static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 		error_at(node_loc(e), "%s() takes exactly one argument", name);
 	Node *a = VEC_AT(e->elts, 0);
 	if (!strcmp(name, "len")) {
-		Type *t = check_expr(c, a);
-		if (t->kind == TY_MAP)
+		Sym *ms = a->kind == ND_NAME && c->scope ? scope_find(c->scope, a->name) : NULL;
+		Type *t;
+		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind == MAP_SORTEDLIST) {
+			need_rbtree_probe(c, a, ms->data);
+			a->sym = ms;
+			e->op = 'r';
+			e->cval = 3;
+			e->sym = ms;
+			return ty_int;
+		}
+		if (ms && ms->kind == SYM_MAP)
 			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
+		t = check_expr(c, a);
 		if (t->kind != TY_STR)
 			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
 		return ty_int;
@@ -1817,11 +1840,66 @@ static Type *check_struct_ctor(Checker *c, Node *e, Type *st)
 }
 
 /* q.append(x), q.popleft(), st.pop(), events.output(rec) */
+/* The probe kinds whose programs may hold a bpf_spin_lock and own
+ * bpf_obj_new objects: what a SortedList (a BPF red-black tree) needs. */
+static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m)
+{
+	static const char *const ok[] = {"tp_btf", "fentry", "fexit", "lsm", "begin", "end", "struct_ops"};
+	if (!c->probe)
+		error_at(node_loc(at), "'%s' is a SortedList: use it inside a probe", m->name);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(c->probe->kind, ok[i]))
+			return;
+	error_at(node_loc(at), "'%s' is a SortedList (a BPF red-black tree), which the kernel allows only in @tp_btf, "
+		 "@fentry, @fexit, @lsm, @begin, @end and struct_ops methods, not in @%s probes", m->name, c->probe->kind);
+}
+
+/* sl.add(x), sl.first(), sl.pop_first() */
+static Type *check_sortedlist_method(Checker *c, Node *e, MapDecl *m, const char *meth, bool stmt)
+{
+	need_rbtree_probe(c, e->lhs, m);
+	if (!strcmp(meth, "add")) {
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s.add() takes one value", m->name);
+		Node *a = VEC_AT(e->elts, 0);
+		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
+		if (!stmt)
+			error_at(node_loc(e), "add() returns None; call it as a statement");
+		e->raise = new_raise(c, e, "MapFullError");
+		e->op = 'r';
+		e->cval = 0;
+		return ty_none;
+	}
+	if (!strcmp(meth, "first") || !strcmp(meth, "pop_first")) {
+		if (e->elts.len || e->vals.len)
+			error_at(node_loc(e), "%s.%s() takes no arguments", m->name, meth);
+		e->raise = new_raise(c, e, "IndexError");
+		new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 */
+		e->op = 'r';
+		e->cval = meth[0] == 'f' ? 1 : 2;
+		return ty_int;
+	}
+	error_at(node_loc(e->lhs), "%s has no method '%s' (a SortedList has add(), first(), pop_first() and len())",
+		 ty_name(m->type), meth);
+}
+
+/* @begin and @end run as sleepable programs, which the kernel lets use
+ * only hash, array and ring buffer maps. */
+static void need_nonsleepable(Checker *c, Node *at, MapDecl *m)
+{
+	if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
+		error_at(node_loc(at), "'%s' is a %s, which the kernel does not allow in @%s (it runs as a sleepable program; "
+			 "those may use only hash, array and ring buffer maps)", m->name, map_kind_names[m->type->map_kind],
+			 c->probe->kind);
+}
+
 static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
 {
 	MapDecl *m = ms->data;
 	MapKind k = m->type->map_kind;
 	const char *meth = e->lhs->name;
+	if (k == MAP_QUEUE || k == MAP_STACK || k == MAP_BLOOM)
+		need_nonsleepable(c, e->lhs, m);
 	e->lhs->lhs->sym = ms;
 	e->sym = ms;
 	if (k == MAP_RINGBUF && !strcmp(meth, "output")) {
@@ -1855,6 +1933,19 @@ static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
 		e->op = 'P';
 		return ty_int;
 	}
+	if (k == MAP_BLOOM && !strcmp(meth, "add")) {
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s.add() takes one value", m->name);
+		Node *a = VEC_AT(e->elts, 0);
+		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
+		if (!stmt)
+			error_at(node_loc(e), "add() returns None; call it as a statement");
+		e->raise = new_raise(c, e, "MapFullError");
+		e->op = 'p';
+		return ty_none;
+	}
+	if (k == MAP_SORTEDLIST)
+		return check_sortedlist_method(c, e, m, meth, stmt);
 	if (k == MAP_QUEUE && !strcmp(meth, "pop"))
 		error_at(node_loc(e->lhs), "'%s' is a Queue (first in, first out): take values with popleft()", m->name);
 	if (k == MAP_STACK && !strcmp(meth, "popleft"))
@@ -1936,6 +2027,10 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "clear")) {
 			if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
 				error_at(node_loc(f), "a RingBuf cannot be cleared");
+			if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
+				error_at(node_loc(f), "a BloomFilter cannot be cleared (the kernel's bloom filter has no delete)");
+			if (((MapDecl *)ms->data)->type->map_kind == MAP_SORTEDLIST)
+				error_at(node_loc(f), "a SortedList is emptied with pop_first()");
 			if (e->elts.len || e->vals.len)
 				error_at(node_loc(e), "clear() takes no arguments");
 			if (!stmt)
@@ -2077,6 +2172,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 				 a->kind == ND_NAME ? a->name : "this");
 		if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
 			error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
+		if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
+			error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
 		if (!stmt)
 			error_at(node_loc(e), "show() returns None; call it as a statement");
 		e->sym = ms;
@@ -2208,7 +2305,9 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	}
 	if (m->type->map_kind >= MAP_QUEUE)
 		error_at(node_loc(sub), "'%s' is a %s: it cannot be indexed; use %s", m->name, map_kind_names[m->type->map_kind],
-			 m->type->map_kind == MAP_RINGBUF ? "output(...)" : "append() and pop()/popleft()");
+			 m->type->map_kind == MAP_RINGBUF ? "output(...)" :
+			 m->type->map_kind == MAP_SORTEDLIST ? "add(), first() and pop_first()" :
+			 m->type->map_kind == MAP_BLOOM ? "add(x) and 'x in'" : "append() and pop()/popleft()");
 	if (m->type->key->kind == TY_TUPLE) {
 		Type *tt = m->type->key;
 		Node *k = sub->rhs;

@@ -618,6 +618,12 @@ static char *compare(Emitter *e, Node *n)
 	Str s = {0};
 	const char *r = tmp(e), *prev = tmp(e);
 	Type *pt = n->lhs->type;
+	if (n->op == 'B') {   /* x in bloom */
+		MapDecl *m = map_of(VEC_AT(n->elts, 0));
+		const char *v = tmp(e);
+		return xasprintf("({ %s %s = %s; bpf_map_peek_elem(&%s, &%s) %s 0; })", ty_ctype(m->type->val), v,
+				 int_for_store(e, n->lhs, m->type->val), m->cname, v, n->cmpops[0] == CMP_IN ? "==" : "!=");
+	}
 	if (n->cmpops[0] == CMP_IN || n->cmpops[0] == CMP_NOT_IN)
 		return map_contains(e, n);
 	/* a < b < c: each operand is evaluated once, and only if the
@@ -988,6 +994,18 @@ static char *call(Emitter *e, Node *n)
 		const char *v = tmp(e);
 		return xasprintf("({ %s %s = %s; if (bpf_map_push_elem(&%s, &%s, 0)) %s (void)0; })", ty_ctype(m->type->val), v,
 				 int_for_store(e, VEC_AT(n->elts, 0), m->type->val), m->cname, v, raise_code(e, n->raise));
+	}
+	if (n->op == 'r') {   /* SortedList: add(x), first(), pop_first(), len() */
+		MapDecl *m = n->sym->data;
+		const char *v = tmp(e);
+		if (n->cval == 0)
+			return xasprintf("({ %s %s = %s; if (__pyb_sl_add_%s(%s)) %s (void)0; })", ty_ctype(m->type->val), v,
+					 int_for_store(e, VEC_AT(n->elts, 0), m->type->val), m->cname, v, raise_code(e, n->raise));
+		if (n->cval == 3)
+			return xasprintf("(*(volatile __s64 *)&__pyb_sl_len_%s)", m->cname);
+		return xasprintf("({ %s %s; if (__pyb_sl_take_%s(&%s, %d)) %s %s; })", ty_ctype(m->type->val), v, m->cname, v,
+				 n->cval == 2, raise_code(e, n->raise),
+				 load_int(e, m->type->val, v, VEC_AT(e->prog->raises, n->raise->id + 1)));
 	}
 	if (n->op == 's' || n->op == 'e') {
 		Node *o = VEC_AT(n->elts, 0);
@@ -1765,7 +1783,8 @@ void emit_program(Prog *prog, Str *out)
 		static const char *const kinds[MAP__COUNT] = {
 			/* ORDER MapKind */
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH",
-			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", "__PYB_MAP_RINGBUF",
+			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
+			"__PYB_MAP_RINGBUF",
 		};
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_RINGBUF) {
@@ -1773,7 +1792,11 @@ void emit_program(Prog *prog, Str *out)
 				   m->max_entries, m->cname);
 			continue;
 		}
-		if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
+		if (m->type->map_kind == MAP_SORTEDLIST) {
+			str_printf(out, "__PYB_SORTEDLIST(%s, %s, %u)\n\n", m->cname, ty_ctype(m->type->val), m->max_entries);
+			continue;
+		}
+		if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK || m->type->map_kind == MAP_BLOOM) {
 			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				   kind, m->max_entries, ty_ctype(m->type->val), m->cname);
 			continue;

@@ -308,7 +308,7 @@ typedef enum {
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,
-	       MAP_QUEUE, MAP_STACK, MAP_RINGBUF, MAP__COUNT } MapKind;
+	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP__COUNT } MapKind;
 
 typedef struct Type {
 	TypeKind kind;

@@ -333,6 +333,54 @@ def semantics_test(path):
     check(report, ref.report(), "uncaught exceptions")
 
 
+@test
+def sorted_list_and_bloom_filter():
+    """SortedList (the kernel's red-black tree) keeps ints in order, refuses
+    the item past max_entries with MapFullError, pop_first() empties it and
+    first() on an empty list raises IndexError; BloomFilter answers 'in'."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+lows: SortedList[i64] = SortedList(max_entries=5)
+seen: BloomFilter[u32] = BloomFilter(max_entries=100)
+n: int = 0
+
+
+@tp_btf("sys_enter")
+def enter(regs, nr) -> None:
+    global n
+    if pid() != PID or nr != 110:
+        return
+    n += 1
+    v = (n * 37) % 11 - 5
+    try:
+        lows.add(v)
+    except MapFullError:
+        print("full at", len(lows), "refused", v)
+    seen.add(u32(n))
+    if n == 7:
+        print(1 in seen, 7 in seen, 5000 not in seen, 8 in seen)
+        print("first", lows.first(), "len", len(lows))
+        for _ in range(10):
+            try:
+                print("pop", lows.pop_first())
+            except IndexError:
+                break
+        print("empty", len(lows))
+        lows.first()
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(7)
+        out, err = ld.finish()
+    vals = [(n * 37) % 11 - 5 for n in range(1, 8)]
+    kept = vals[:5]
+    want = "".join(f"full at 5 refused {v}\n" for v in vals[5:])
+    want += "True True True False\n"
+    want += f"first {min(kept)} len 5\n" + "".join(f"pop {v}\n" for v in sorted(kept)) + "empty 0\n"
+    want += "len(lows): 0\nn: 7\n"
+    check(out, want, "sorted list output")
+    assert f"{ld.path}:29: IndexError in enter: 1 time\n" in err, err
+
+
 for _f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):
     if _f.endswith(".py"):
         TESTS.append((f"semantics_{_f[:-3]}", lambda p=os.path.join(ROOT, "tests", "semantics", _f): semantics_test(p)))

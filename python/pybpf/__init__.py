@@ -13,6 +13,7 @@ kernel computes exactly what CPython computes.
 - pid(), tid(), comm(), ktime_ns(), cpu(), uid(), gid() answer for this process.
 - @tracepoint("cat/name") returns the function unchanged.
 """
+import bisect
 import builtins
 import collections
 import dataclasses
@@ -25,7 +26,7 @@ __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str",
     "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
-    "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack",
+    "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "TracepointArgs",
@@ -143,6 +144,47 @@ class Queue(collections.deque):
 
 class Stack(Queue):
     """Stack[V](N): append() and pop()."""
+
+
+class SortedList:
+    """SortedList[V](N): add(), first(), pop_first(), len(); smallest first."""
+
+    def __init__(self, max_entries=1):
+        self.items = []
+        self.max_entries = max_entries
+
+    def __class_getitem__(cls, t):
+        return cls
+
+    def add(self, v):
+        if len(self.items) >= self.max_entries:
+            raise MapFullError("sorted list is full")
+        bisect.insort(self.items, v)
+
+    def first(self):
+        if not self.items:
+            raise IndexError("first() of an empty SortedList")
+        return self.items[0]
+
+    def pop_first(self):
+        if not self.items:
+            raise IndexError("pop_first() of an empty SortedList")
+        return self.items.pop(0)
+
+    def __len__(self):
+        return len(self.items)
+
+
+class BloomFilter(set):
+    """BloomFilter[V](N): add() and `in`. A set here; the kernel's filter
+    may also say True for a value never added (a false positive)."""
+
+    def __init__(self, max_entries=1):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def __class_getitem__(cls, t):
+        return cls
 
 
 class _Agg:

@@ -1,0 +1,8 @@
+from pybpf import *
+
+counts: Hash[u32, int] = Hash(max_entries=64)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def enter() -> None:
+    print(len(counts))

@@ -94,7 +94,7 @@ static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
  * starts with a __u64 holding the print site's id; the loader formats it. */
 struct {
 	__uint(type, __PYB_MAP_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, 1024 * 1024);
 } __pyb_events SEC(".maps");
 
 /* Counters the loader reads and shows -- records that did not fit in a ring

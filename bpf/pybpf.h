@@ -39,6 +39,7 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_QUEUE 22
 #define __PYB_MAP_STACK 23
 #define __PYB_MAP_BLOOM 30
+#define __PYB_MAP_LPM_TRIE 11
 #define __PYB_MAP_RINGBUF 27
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1

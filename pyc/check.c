@@ -60,7 +60,7 @@ Type *ty_str(int cap)
 
 static const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
-	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
+	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 };
 
 /* ORDER AggKind */
@@ -174,7 +174,7 @@ static const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	NULL,
 };
@@ -745,6 +745,11 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int) or an "
 			 "aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
+	if (kind == MAP_LPM && (t->key->kind != TY_FIXED || t->key->is_signed))
+		error_at(node_loc(VEC_AT(args->elts, 0)), "an LPMTrie key is an unsigned integer type (u8, u16, u32, u64): its "
+			 "bits, most significant first, are what prefixes match; not %s", ty_name(t->key));
+	if (kind == MAP_LPM && t->val->kind != TY_FIXED)
+		error_at(node_loc(VEC_AT(args->elts, 1)), "an LPMTrie value must be an integer type, not %s", ty_name(t->val));
 	m->percpu = kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH || t->val->kind == TY_AGG;
 	m->type = t;
 	m->name = s->target->name;
@@ -1401,7 +1406,8 @@ static Type *check_expr(Checker *c, Node *e)
 			if (m->unkeyed)
 				error_at(node_loc(e), "'%s' has no key", m->name);
 			check_map_key(c, e, m);
-			e->raise = new_raise(c, e, "MapFullError");
+			/* an LPMTrie is not a defaultdict: the longest matching prefix, or KeyError */
+			e->raise = new_raise(c, e, m->type->map_kind == MAP_LPM ? "KeyError" : "MapFullError");
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 			t = ty_int;
 			break;
@@ -2303,6 +2309,27 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 		sub->rhs->store_raise = new_raise(c, sub->rhs, "IndexError");
 		return;
 	}
+	if (m->type->map_kind == MAP_LPM) {
+		/* t[addr] (all of its bits) or t[prefix, length] */
+		Node *k = sub->rhs;
+		if (k->kind == ND_TUPLE) {
+			Node *len = VEC_AT(k->elts, 1);
+			int64_t n;
+			if (k->elts.len != 2)
+				error_at(node_loc(k), "the key of '%s' is an address or (prefix, length): %s[addr] or %s[prefix, length]",
+					 m->name, m->name, m->name);
+			check_store(c, VEC_AT(k->elts, 0), check_expr(c, VEC_AT(k->elts, 0)), m->type->key,
+				    xasprintf("the prefix of a key of '%s'", m->name));
+			need_int(c, len, xasprintf("the prefix length of a key of '%s'", m->name));
+			if (const_int(c, len, &n) && (n < 0 || n > m->type->key->size * 8))
+				error_at(node_loc(len), "a prefix length of '%s' is 0 to %d (the bits of %s), not %lld", m->name,
+					 m->type->key->size * 8, ty_name(m->type->key), (long long)n);
+			len->store_raise = new_raise(c, len, "ValueError");
+			return;
+		}
+		check_store(c, k, check_expr(c, k), m->type->key, xasprintf("the key of '%s'", m->name));
+		return;
+	}
 	if (m->type->map_kind >= MAP_QUEUE)
 		error_at(node_loc(sub), "'%s' is a %s: it cannot be indexed; use %s", m->name, map_kind_names[m->type->map_kind],
 			 m->type->map_kind == MAP_RINGBUF ? "output(...)" :
@@ -2724,6 +2751,9 @@ static void check_stmt(Checker *c, Node *s)
 		if (tg->kind == ND_SUBSCRIPT) {
 			Sym *ms;
 			check_map_target(c, tg, &ms);
+			if (((MapDecl *)ms->data)->type->map_kind == MAP_LPM)
+				error_at(node_loc(s), "'%s' is an LPMTrie: reading %s[k] finds the longest matching prefix, which may "
+					 "not be k itself, so augmented assignment is ambiguous; write %s[k] = v", ms->name, ms->name, ms->name);
 			if (s->op != TK_PLUS && s->op != TK_MINUS)
 				error_at(node_loc(s), "only += and -= are supported on map values (they are atomic)");
 			tg->raise = new_raise(c, tg, "MapFullError");

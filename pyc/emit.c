@@ -497,6 +497,24 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 		return xasprintf("__s64 %s = %s; if (%s < 0) %s += %u; if (%s < 0 || %s >= %u) %s __u32 %s = (__u32)%s;", i,
 				 expr(e, k), i, i, m->max_entries, i, i, m->max_entries, raise_code(e, k->store_raise), t, i);
 	}
+	if (m->type->map_kind == MAP_LPM) {
+		/* {prefix length, the key's bytes most significant first} */
+		int bits = kt->size * 8;
+		const char *v = tmp(e), *len = tmp(e);
+		static const char *const swap[9] = {[1] = "", [2] = "__builtin_bswap16", [4] = "__builtin_bswap32",
+						    [8] = "__builtin_bswap64"};
+		Node *addr = k->kind == ND_TUPLE ? VEC_AT(k->elts, 0) : k, *ln = k->kind == ND_TUPLE ? VEC_AT(k->elts, 1) : NULL;
+		Str s = {0};
+		*kptr = xasprintf("&%s", t);
+		str_printf(&s, "struct __pyb_lpm_%s %s; %s %s = %s;", m->cname, t, ty_ctype(kt), v, int_for_store(e, addr, kt));
+		if (ln)
+			str_printf(&s, " __s64 %s = %s; if (%s < 0 || %s > %d) %s %s.prefixlen = (__u32)%s;", len, expr(e, ln), len, len,
+				   bits, raise_code(e, ln->store_raise), t, len);
+		else
+			str_printf(&s, " %s.prefixlen = %d;", t, bits);
+		str_printf(&s, " %s = %s(%s); __builtin_memcpy(%s.data, &%s, %d);", v, swap[kt->size], v, t, v, kt->size);
+		return s.buf;
+	}
 	if (kt->kind == TY_TUPLE) {
 		/* a struct key: zero it first, so padding bytes hash the same */
 		Str s = {0};
@@ -578,6 +596,10 @@ static char *map_read(Emitter *e, Node *n)
 	const char *kp, *v = tmp(e);
 	const char *vt = ty_ctype(m->type->val);
 	char *setup = key_setup(e, m, n->rhs, &kp);
+	if (m->type->map_kind == MAP_LPM)   /* the longest matching prefix, or KeyError */
+		return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s %s; })", setup, vt, v, m->cname, kp, v,
+				 raise_code(e, n->raise),
+				 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
 		return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); %s ? %s : 0; })", setup, vt, v, m->cname, kp, v,
 				 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
@@ -1782,7 +1804,7 @@ void emit_program(Prog *prog, Str *out)
 		MapDecl *m = VEC_AT(prog->maps, i);
 		static const char *const kinds[MAP__COUNT] = {
 			/* ORDER MapKind */
-			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH",
+			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH", "__PYB_MAP_LPM_TRIE",
 			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
 			"__PYB_MAP_RINGBUF",
 		};
@@ -1799,6 +1821,13 @@ void emit_program(Prog *prog, Str *out)
 		if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK || m->type->map_kind == MAP_BLOOM) {
 			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				   kind, m->max_entries, ty_ctype(m->type->val), m->cname);
+			continue;
+		}
+		if (m->type->map_kind == MAP_LPM) {
+			str_printf(out, "struct __pyb_lpm_%s { __u32 prefixlen; __u8 data[%d]; };\n", m->cname, m->type->key->size);
+			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__uint(map_flags, 1); /* BPF_F_NO_PREALLOC */\n"
+				   "\t__type(key, struct __pyb_lpm_%s);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
+				   kind, m->max_entries, m->cname, ty_ctype(m->type->val), m->cname);
 			continue;
 		}
 		if (m->unkeyed)

@@ -307,7 +307,7 @@ typedef enum {
 	TY_OPT,       /* Optional[int]: d.get(k); usable as an int only where the checker saw `is not None` */
 } TypeKind;
 
-typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_ARRAY, MAP_PERCPU_ARRAY,
+typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP__COUNT } MapKind;
 
 typedef struct Type {

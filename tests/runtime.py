@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -379,6 +380,61 @@ def enter(regs, nr) -> None:
     want += "len(lows): 0\nn: 7\n"
     check(out, want, "sorted list output")
     assert f"{ld.path}:29: IndexError in enter: 1 time\n" in err, err
+
+
+@test
+def lpm_trie_longest_prefix_match():
+    """LPMTrie: t[addr] and t.get/in find the longest stored prefix (the
+    same answers as the CPython model in python/pybpf); del removes an exact
+    prefix; a bad length raises ValueError; no match raises KeyError; the
+    loader shows keys as (prefix, length)."""
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    import pybpf as model
+    src = '''from pybpf import *
+PID: Final[int] = 0
+routes: LPMTrie[u32, int] = LPMTrie(max_entries=64)
+n: int = 0
+
+
+@tp_btf("sys_enter")
+def enter(regs, nr) -> None:
+    global n
+    if pid() != PID or nr != 110:
+        return
+    n += 1
+    if n == 1:
+        routes[0x0A000000, 8] = 1
+        routes[0x0A010000, 16] = 2
+        routes[0x0A010203] = 3
+        routes[0xC0A80000, 16] = 4
+        print(routes[0x0A010203], routes[0x0A0100FF], routes[0x0AFFFFFF], routes.get(0x0B000000, -1))
+        print(0xC0A80101 in routes, 0xC0A90101 in routes, routes[0x0A010203, 16])
+        del routes[0xC0A80000, 16]
+        print(0xC0A80101 in routes)
+        plen = 40
+        try:
+            routes[0, plen] = 9
+        except ValueError:
+            print("bad length")
+        x = routes[0x0B000001]
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    r = model.LPMTrie[model.u32, int](max_entries=64)
+    r[0x0A000000, 8] = 1
+    r[0x0A010000, 16] = 2
+    r[0x0A010203] = 3
+    r[0xC0A80000, 16] = 4
+    want = f"{r[0x0A010203]} {r[0x0A0100FF]} {r[0x0AFFFFFF]} {r.get(0x0B000000, -1)}\n"
+    want += f"{0xC0A80101 in r} {0xC0A90101 in r} {r[0x0A010203, 16]}\n"
+    del r[0xC0A80000, 16]
+    want += f"{0xC0A80101 in r}\nbad length\n"
+    assert want == "3 2 1 -1\nTrue False 2\nFalse\nbad length\n", want
+    want += "".join(f"routes[{p}, {n}]: {v}\n" for (p, n), v in sorted(r.items(), key=lambda kv: kv[1]))
+    want += "\nn: 3\n"
+    check(out, want, "LPMTrie output")
+    assert f"{ld.path}:27: KeyError in enter: 1 time\n" in err, err
 
 
 for _f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):

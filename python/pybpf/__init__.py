@@ -26,7 +26,7 @@ __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str",
     "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
-    "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter",
+    "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "TracepointArgs",
@@ -80,6 +80,59 @@ class PerCPUHash(Hash):
 
 class LRUPerCPUHash(Hash):
     pass
+
+
+class LPMTrie(dict):
+    """LPMTrie[K, V](max_entries=N): keys are (prefix, length) pairs, the
+    prefix being the top `length` bits of a K; t[addr] and t[prefix, length]
+    find the longest stored prefix that matches (KeyError when none does)."""
+
+    bits = 32
+
+    def __init__(self, max_entries=10240):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def __class_getitem__(cls, kv):
+        return type(cls.__name__, (cls,), {"bits": kv[0].bits})
+
+    def _key(self, k):
+        addr, length = k if isinstance(k, tuple) else (k, self.bits)
+        if not 0 <= length <= self.bits:
+            raise ValueError(f"prefix length {length} is not 0..{self.bits}")
+        if not 0 <= addr < 1 << self.bits:
+            raise OverflowError(f"{addr} does not fit in {self.bits} bits")
+        return addr >> (self.bits - length) << (self.bits - length), length
+
+    def _match(self, k):
+        addr, length = self._key(k)
+        for n in range(length, -1, -1):
+            p = addr >> (self.bits - n) << (self.bits - n)
+            if dict.__contains__(self, (p, n)):
+                return p, n
+        return None
+
+    def __getitem__(self, k):
+        m = self._match(k)
+        if m is None:
+            raise KeyError(k)
+        return dict.__getitem__(self, m)
+
+    def get(self, k, default=None):
+        m = self._match(k)
+        return default if m is None else dict.__getitem__(self, m)
+
+    def __contains__(self, k):
+        return self._match(k) is not None
+
+    def __setitem__(self, k, v):
+        key = self._key(k)
+        if key not in self.keys() and len(self) >= self.max_entries:
+            raise MapFullError("trie is full")
+        dict.__setitem__(self, key, v)
+
+    def __delitem__(self, k):
+        dict.__delitem__(self, self._key(k))
 
 
 class MapFullError(RuntimeError):

@@ -1223,6 +1223,38 @@ static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
 	return 0;
 }
 
+/* Run each @iter probe over its objects once: reading the iterator's file
+ * walks them, calling the program for each (its output goes through the
+ * ring buffer like any print). links[i] belongs to the probe named who[i]. */
+static int run_iters(Prog *prog, Vec *links, Vec *who)
+{
+	for (int i = 0; i < links->len; i++) {
+		Probe *p = NULL;
+		char buf[4096];
+		ssize_t n;
+		int fd;
+		for (int j = 0; j < prog->probes.len; j++)
+			if (!strcmp(((Probe *)VEC_AT(prog->probes, j))->cname, VEC_AT(*who, i)))
+				p = VEC_AT(prog->probes, j);
+		if (!p || strcmp(p->kind, "iter"))
+			continue;
+		fd = bpf_iter_create(bpf_link__fd(VEC_AT(*links, i)));
+		if (fd < 0) {
+			error_begin(p->def->tok->loc, "cannot start @iter(\"%s\") probe '%s': %s", p->target, p->name, strerror(errno));
+			return -1;
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+			;
+		if (n < 0) {
+			error_begin(p->def->tok->loc, "@iter(\"%s\") probe '%s' stopped: %s", p->target, p->name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* ---- the run ---------------------------------------------------------------------- */
 
 static volatile sig_atomic_t stop;
@@ -1284,8 +1316,8 @@ int load_main(const char *path, LoadOpts *o)
 	check_defines(prog, o);
 	for (int i = 0; o->once && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end"))
-			error_at(p->def->tok->loc, "pybpf run runs a script's @begin and @end probes once; '%s' is a @%s probe, "
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter"))
+			error_at(p->def->tok->loc, "pybpf run runs a script's @begin, @iter and @end probes once; '%s' is a @%s probe, "
 				 "which needs pybpf load", p->name, p->kind);
 	}
 	for (int i = 0; i < prog->probes.len; i++)
@@ -1356,6 +1388,9 @@ int load_main(const char *path, LoadOpts *o)
 	}
 	/* @begin runs once, now that everything else is attached */
 	if (run_once(obj, prog, "begin") < 0)
+		goto cleanup;
+	/* @iter probes walk their objects once, after @begin */
+	if (run_iters(prog, &linkv, &who) < 0)
 		goto cleanup;
 
 	events = bpf_object__find_map_by_name(obj, "__pyb_events");

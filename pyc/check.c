@@ -169,7 +169,7 @@ static const char *const builtin_funcs[] = {
 	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "struct_ops", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
@@ -1594,7 +1594,7 @@ static const char *prog_word(Probe *p)
 		{"tracepoint", "tracing"}, {"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"},
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
-		{"begin", "syscall"}, {"end", "syscall"}, {"struct_ops", "struct_ops"},
+		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -2943,7 +2943,7 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 static const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
@@ -2977,7 +2977,7 @@ static void check_probe(Checker *c, Node *fn)
 	Node *d, *arg = NULL, *dn;
 	Scope scope = {.up = &c->module};
 	const char *tp = "", *slash;
-	int nslots = 0, retslot = -1;   /* BTF-typed ctx slots; fexit's return slot */
+	int nslots = 0, retslot = -1, slot_base = 0;   /* BTF-typed ctx slots; fexit's return slot */
 	KParam *kp = NULL;
 	int kret = 0;
 
@@ -3064,6 +3064,19 @@ static void check_probe(Checker *c, Node *fn)
 			retslot = nslots;
 		if (is_kind(p, "kprobe") || is_kind(p, "kretprobe"))
 			nslots = nslots > 6 ? 6 : nslots;   /* registers */
+	} else if (is_kind(p, "iter")) {
+		/* a BPF iterator: run once per object (task, map element, ...);
+		 * its context is the arguments of the kernel's bpf_iter_NAME */
+		const char *near;
+		if (!valid_tp_part(tp, strlen(tp)))
+			error_at(node_loc(arg), "'%s' is not an iterator name; @iter takes e.g. \"task\" or \"task_file\"", tp);
+		if (kbtf_func_args(need_btf(c, arg), xasprintf("bpf_iter_%s", tp), &kp, &nslots, &kret, &near) < 0 ||
+		    nslots < 2 || strcmp(kp[0].name, "meta"))
+			error_at(node_loc(arg), "the kernel has no BPF iterator '%s' (task, task_file, task_vma, bpf_map, bpf_prog, "
+				 "bpf_map_elem, tcp, udp, ...)", tp);
+		kp++;   /* the seq_file meta is pybpf's, not the probe's */
+		nslots--;
+		slot_base = 1;
 	} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe")) {
 		const char *colon = strrchr(tp, ':');
 		if (!colon || colon == tp || !colon[1])
@@ -3157,7 +3170,7 @@ static void check_probe(Checker *c, Node *fn)
 				pa->cval = i;
 			} else {
 				pa->op = PS_SLOT;
-				pa->cval = i;
+				pa->cval = i + slot_base;
 			}
 			vec_push(&p->kargs, (void *)(intptr_t)kid);
 		}

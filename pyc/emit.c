@@ -1695,6 +1695,8 @@ static void probe(Emitter *e, Probe *p)
 			val = xasprintf("(*(__u64 *)((char *)ctx + %d))", pa->op == 3 ? 80 : regs[pa->cval]);
 		if (y->type->kind == TY_KPTR) {
 			line(e, "%s = (%s)%s;", y->cname, kptr_ctype(e, y->type->btf_id), val);
+			if (!strcmp(p->kind, "iter"))   /* the iterator's last call, after the last object, has NULLs */
+				line(e, "if (!%s) %s", y->cname, e->ret_stmt);
 			continue;
 		}
 		if (y->type->kind == TY_PTR) {
@@ -1728,7 +1730,8 @@ static void probe(Emitter *e, Probe *p)
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
-		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops");
+		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
+		     !strcmp(p->kind, "iter");
 	bool disp = e->prog->dispatch && probe_dispatchable(p->kind);
 	if (disp)   /* the body is a program of its own, in the dispatcher's one-slot program array */
 		str_printf(e->out, "struct {\n\t__uint(type, 3);\n\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"

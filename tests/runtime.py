@@ -951,6 +951,46 @@ def t_once_end() -> None:
 
 
 @test
+def iter_task_walks_every_thread_once():
+    """@iter("task") under pybpf run: the program sees every task once; this
+    process's threads (3 started here, blocked) are counted exactly, and the
+    leader's pid and comm come from task_struct."""
+    import threading
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "tasks.py")
+    open(path, "w").write('''from pybpf import *
+PID: Final[int] = 0
+threads: Count = Count()
+
+
+@iter("task")
+def t_iter_each(task: task_struct) -> None:
+    if task.tgid == PID:
+        threads.add()
+        if task.pid == PID:
+            print("leader", task.pid, task.comm)
+''')
+    gate = threading.Event()
+    started = [threading.Thread(target=gate.wait) for _ in range(3)]
+    for t in started:
+        t.start()
+    try:
+        before = len(os.listdir("/proc/self/task"))
+        p = subprocess.run([PYBPF, "run", path, "-D", f"PID={os.getpid()}"], capture_output=True, text=True, timeout=60)
+        after = len(os.listdir("/proc/self/task"))
+    finally:
+        gate.set()
+        for t in started:
+            t.join()
+    assert before == after and before >= 4, (before, after)
+    comm = open("/proc/self/comm").read().strip()
+    assert p.returncode == 0, p
+    check(p.stdout, f"leader {os.getpid()} {comm}\nthreads: {before}\n")
+    assert p.stderr == "", p.stderr
+    assert_nothing_left(["t_iter_each"], ["threads"])
+
+
+@test
 def module_kfunc_without_the_module_is_explained():
     """On this kernel the companion module is not loaded (no modules here):
     a probe using its kfuncs compiles, and load says what is missing."""

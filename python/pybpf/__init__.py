@@ -29,7 +29,7 @@ __all__ = [
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
-    "profile", "interval", "begin", "end", "TracepointArgs",
+    "profile", "interval", "begin", "end", "iter", "TracepointArgs",
 ]
 
 
@@ -354,6 +354,7 @@ kretprobe = _decorator("kretprobe")
 fentry = _decorator("fentry")
 fexit = _decorator("fexit")
 lsm = _decorator("lsm")
+iter = _decorator("iter")   # noqa: A001  (as a decorator; builtins.iter stays reachable)
 profile = _decorator("profile")
 interval = _decorator("interval")
 

@@ -833,8 +833,46 @@ static void declare_const(Checker *c, Node *s)
 	vec_push(&c->prog->consts, k);
 }
 
+static KBtf *need_btf(Checker *c, Node *at);
+
+/* from pybpf.kernel import TCP_ESTABLISHED, ...: the kernel's enumerators,
+ * read from its BTF; the generated C asks for the value of the kernel it
+ * loads on (a CO-RE enum relocation), so the object carries no number. */
+static void import_kernel_enums(Checker *c, Node *s)
+{
+	for (int i = 0; i < s->names.len; i++) {
+		Node *a = VEC_AT(s->names, i);
+		ConstDecl *k;
+		int64_t v;
+		int eid;
+		Sym *y;
+		if (!strcmp(a->name, "*"))
+			error_at(node_loc(a), "name the kernel enumerators to import: from pybpf.kernel import TCP_ESTABLISHED, ...");
+		if (a->asname && strcmp(a->asname, a->name))
+			error_at(node_loc(a), "'import ... as ...' is not supported for kernel enumerators");
+		if (kbtf_enum_value(need_btf(c, a), a->name, &v, &eid) < 0)
+			error_at(node_loc(a), "the kernel has no enumerator '%s' (pybpf.kernel holds the values of the kernel's "
+				 "enums, e.g. TCP_ESTABLISHED, BPF_MAP_TYPE_HASH)", a->name);
+		check_name_free(c, a, a->name);
+		k = xcalloc(1, sizeof(*k));
+		k->name = a->name;
+		k->type = ty_int;
+		k->value = v;
+		k->decl = a;
+		k->cname = xasprintf("((__s64)%s)", kemit_enum_value_expr(c->prog->kemit, eid, a->name));
+		y = scope_add(&c->module, SYM_CONST, k->name, a);
+		y->type = ty_int;
+		y->data = k;
+		y->cname = k->cname;
+	}
+}
+
 static void check_import(Checker *c, Node *s)
 {
+	if (s->kind == ND_IMPORTFROM && s->name && !strcmp(s->name, "pybpf.kernel") && !s->level) {
+		import_kernel_enums(c, s);
+		return;
+	}
 	if (s->kind == ND_IMPORT || !s->name || strcmp(s->name, "pybpf") || s->level)
 		error_at(node_loc(s), "only 'from pybpf import ...' is supported (a probe cannot import Python modules: it runs in the kernel)");
 	for (int i = 0; i < s->names.len; i++) {

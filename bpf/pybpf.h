@@ -60,6 +60,7 @@ static long (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (vo
 static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;
 static long (*bpf_map_pop_elem)(void *map, void *value) = (void *)88;
 static long (*bpf_map_peek_elem)(void *map, void *value) = (void *)89;
+static long (*bpf_for_each_map_elem)(void *map, void *callback_fn, void *callback_ctx, __u64 flags) = (void *)164;
 static long (*bpf_probe_read_user)(void *dst, __u32 size, const void *src) = (void *)112;
 static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
 static long (*bpf_probe_read_user_str)(void *dst, __u32 size, const void *src) = (void *)114;
@@ -132,10 +133,13 @@ static __pyb_always_inline int __pyb_mul_ok(__s64 a, __s64 b, __s64 *res)
 {
 	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
-	__u64 p = ua * ub;
+	__u64 p = ua * ub, all = 0xffffffffffffffffULL;
 
 	*res = (__s64)((__u64)a * (__u64)b);
-	if (ua != 0 && ub > 0xffffffffffffffffULL / ua)
+	/* clang knows "ub > ~0 / ua" for a multiply-overflow test and turns
+	 * it into one (a 128-bit multiply): hide the constant from it */
+	asm volatile("" : "+r"(all));
+	if (ua != 0 && ub > all / ua)
 		return 0;
 	return (a < 0) != (b < 0) ? p <= 0x8000000000000000ULL : p <= 0x7fffffffffffffffULL;
 }

@@ -157,8 +157,8 @@ int pin_instance(struct bpf_object *obj, Prog *prog, Vec *links, Vec *link_probe
 			path = pin_path(name, "counters");
 		else if (nl >= 5 && !strcmp(n + nl - 5, ".data"))
 			path = pin_path(name, "data");
-		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
-			continue;   /* struct_ops live in their links */
+		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS || !strncmp(n, "__pyb_snap", 10))
+			continue;   /* struct_ops live in their links; loop scratch is the program's */
 		else
 			path = pin_path(name, xasprintf("map_%s", n));
 		if (bpf_map__pin(m, path))
@@ -290,8 +290,8 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 			p = pin_path(name, xasprintf("jmp_%s", n + 10));
 		else if (!strcmp(n, "__pyb_stacks"))
 			p = pin_path(name, "stacks");
-		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
-			continue;   /* counters, constants, struct_ops: the new version's own */
+		else if (is_internal(n) || bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS || !strncmp(n, "__pyb_snap", 10))
+			continue;   /* counters, constants, struct_ops, loop scratch: the new version's own */
 		else
 			p = pin_path(name, xasprintf("map_%s", n));
 		fd = bpf_obj_get(p);

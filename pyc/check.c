@@ -274,7 +274,9 @@ typedef struct Checker {
 	Vec narrowed;         /* Sym*: Optional locals known not to be None here */
 	const char *fname;    /* name of the probe or helper being checked */
 	Vec funcs;            /* FuncDecl* */
+	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
 } Checker;
+
 
 /* ---- exception classes ------------------------------------------------- */
 
@@ -331,6 +333,19 @@ static void init_classes(Prog *p)
 static Loc node_loc(Node *n)
 {
 	return n->loc.file ? n->loc : n->tok->loc;
+}
+
+/* A write to a map that an enclosing loop iterates over: CPython raises
+ * RuntimeError when a dict changes size while iterated, and a change of
+ * value would be seen by CPython but not by pybpf's snapshot; rejected. */
+static void no_write_while_iterating(Checker *c, Node *at, MapDecl *m, const char *what)
+{
+	for (int i = 0; i < c->iterating.len; i++)
+		if (VEC_AT(c->iterating, i) == m)
+			error_at(node_loc(at), "%s '%s' inside a loop over it: CPython would raise RuntimeError (dictionary "
+				 "changed size during iteration) or show the change; pybpf iterates a snapshot, so it is "
+				 "rejected%s", what, m->name,
+				 !strcmp(what, "reading an item of") ? " (use the loop's value, or .get(key))" : "");
 }
 
 static bool is_imported(Checker *c, const char *name)
@@ -1444,6 +1459,8 @@ static Type *check_expr(Checker *c, Node *e)
 			if (m->unkeyed)
 				error_at(node_loc(e), "'%s' has no key", m->name);
 			check_map_key(c, e, m);
+			if (m->type->map_kind != MAP_LPM && m->type->map_kind != MAP_ARRAY && m->type->map_kind != MAP_PERCPU_ARRAY)
+				no_write_while_iterating(c, e, m, "reading an item of");
 			/* an LPMTrie is not a defaultdict: the longest matching prefix, or KeyError */
 			e->raise = new_raise(c, e, m->type->map_kind == MAP_LPM ? "KeyError" : "MapFullError");
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
@@ -2008,6 +2025,7 @@ static Type *check_agg_add(Checker *c, Node *e, Node *target, MapDecl *m)
 		need_int(c, VEC_AT(e->elts, 0), xasprintf("the argument of %s.add()", agg_names[v->agg]));
 	if (target)
 		check_map_key(c, target, m);
+	no_write_while_iterating(c, e, m, "adding to");
 	e->raise = new_raise(c, e, "MapFullError");
 	new_raise(c, e, "OverflowError");    /* a sum that leaves 64 bits */
 	e->op = 'a';
@@ -2079,6 +2097,7 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 				error_at(node_loc(e), "clear() takes no arguments");
 			if (!stmt)
 				error_at(node_loc(e), "clear() returns None; call it as a statement");
+			no_write_while_iterating(c, e, ms->data, "clearing");
 			f->lhs->sym = ms;
 			e->sym = ms;
 			e->op = 'C';
@@ -2122,8 +2141,12 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(f), "only named functions can be called in pybpf");
 	name = f->name;
 	y = c->scope ? scope_find(c->scope, name) : scope_find(&c->module, name);
-	if (y && y->kind == SYM_FUNC)
+	if (y && y->kind == SYM_FUNC) {
+		if (c->iterating.len)
+			error_at(node_loc(e), "calling '%s' inside a loop over a map is not supported yet (pybpf cannot yet "
+				 "tell whether it changes the map); inline its code", name);
 		return check_func_call(c, e, y->data);
+	}
 	if (y && y->kind == SYM_TYPE)
 		return check_struct_ctor(c, e, y->type);
 	if (y && y->kind == SYM_PROBE)
@@ -2408,6 +2431,7 @@ static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 		error_at(node_loc(t), "'%s' holds %s aggregations: add to them with %s[key].add(...)", m->name,
 			 ty_name(m->type->val), m->name);
 	check_map_key(c, t, m);
+	no_write_while_iterating(c, t, m, "assigning to an item of");
 	*mapsym = y;
 }
 
@@ -2523,6 +2547,103 @@ static void begin_body(Checker *c, Scope *scope);
 static void end_body(Checker *c, Node *fn);
 static bool block_returns(Vec *body);
 
+/* The map a loop iterates over: `sorted(d.items())` (items true) or
+ * `sorted(d)` / `sorted(d.keys())`; NULL when `it` is not one of these. */
+static Sym *iterated_map(Checker *c, Node *it, bool *items)
+{
+	Node *a;
+	Sym *y;
+	if (it->kind != ND_CALL || it->lhs->kind != ND_NAME || strcmp(it->lhs->name, "sorted") || it->elts.len != 1 ||
+	    it->vals.len)
+		return NULL;
+	a = VEC_AT(it->elts, 0);
+	*items = false;
+	if (a->kind == ND_CALL && a->lhs->kind == ND_ATTR && !a->elts.len && !a->vals.len &&
+	    (!strcmp(a->lhs->name, "items") || !strcmp(a->lhs->name, "keys"))) {
+		*items = !strcmp(a->lhs->name, "items");
+		a = a->lhs->lhs;
+	}
+	if (a->kind != ND_NAME)
+		return NULL;
+	y = c->scope ? scope_find(c->scope, a->name) : NULL;
+	return y && y->kind == SYM_MAP ? y : NULL;
+}
+
+/* A loop variable of a loop over a map: an int local. */
+static Sym *map_loop_var(Checker *c, Node *tg)
+{
+	Sym *y;
+	if (tg->kind != ND_NAME)
+		error_at(node_loc(tg), "the loop variable must be a plain name");
+	y = scope_find(c->scope, tg->name);
+	if (y && y->kind != SYM_LOCAL)
+		error_at(node_loc(tg), "cannot use '%s' as a loop variable: it is declared at module level", tg->name);
+	if (y && y->type->kind != TY_INT)
+		error_at(node_loc(tg), "loop variable '%s' is an int, but '%s' has type %s", tg->name, tg->name, ty_name(y->type));
+	if (!y)
+		y = new_local(c, tg, ty_int);
+	tg->sym = y;
+	tg->type = ty_int;
+	return y;
+}
+
+/* for k, v in sorted(d.items()) / for k in sorted(d): the map's items are
+ * copied (bpf_for_each_map_elem) into a per-CPU snapshot, sorted by key in
+ * the kernel, and walked with an open-coded iterator. Sorted, because a BPF
+ * hash map has no insertion order to follow as a dict would. */
+static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
+{
+	MapDecl *m = ms->data;
+	Node *it = s->iter, *tg = s->target, *kn = tg, *vn = NULL;
+	Type *kt = m->type->key, *vt = m->type->val;
+	int per = ty_size(kt) + ty_size(vt), cap = (32768 - 8) / (per ? per : 1);
+	char *before;
+	int n = c->nassigned;
+	MapKind k = m->type->map_kind;
+
+	if (k != MAP_HASH && k != MAP_LRU_HASH)
+		error_at(node_loc(it), "'%s' is a %s: pybpf iterates Hash and LRUHash maps (not per-CPU ones, whose values "
+			 "the loader merges)", m->name, map_kind_names[k]);
+	if (m->percpu || vt->kind != TY_FIXED)
+		error_at(node_loc(it), "'%s' holds %s values: a probe can iterate maps of integer values only", m->name,
+			 ty_name(vt));
+	if (kt->kind != TY_FIXED)
+		error_at(node_loc(it), "'%s' has %s keys: a probe can iterate maps with integer keys only (for now)", m->name,
+			 ty_name(kt));
+	if (m->max_entries > (uint32_t)cap)
+		error_at(node_loc(it), "iterating '%s' copies it into %d-byte per-CPU storage, which holds %d of its items; "
+			 "declare it with max_entries=%d or less (it has %u)", m->name, 32768, cap, cap, m->max_entries);
+	if (items) {
+		if (tg->kind != ND_TUPLE || tg->elts.len != 2)
+			error_at(node_loc(tg), "items() gives (key, value) pairs: write 'for k, v in sorted(%s.items()):'", m->name);
+		kn = VEC_AT(tg->elts, 0);
+		vn = VEC_AT(tg->elts, 1);
+	}
+	map_loop_var(c, kn);
+	if (vn)
+		map_loop_var(c, vn);
+	if (vn && vn->sym == kn->sym)
+		error_at(node_loc(vn), "the key and the value need two different names");
+	s->sym = ms;
+	s->op = 'M';
+	it->raise = new_raise(c, it, "OverflowError");    /* a u64 key or value above 2**63-1 */
+	before = xcalloc(1, n);
+	memcpy(before, c->assigned, n);
+	c->assigned[kn->sym->index] = 1;
+	if (vn)
+		c->assigned[vn->sym->index] = 1;
+	vec_push(&c->iterating, m);
+	c->loop_depth++;
+	check_block(c, &s->body);
+	c->loop_depth--;
+	c->iterating.len--;
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	check_block(c, &s->orelse);
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+}
+
 /* for i in range([start,] stop[, step]): an open-coded BPF iterator.
  * The loop may run zero times, so nothing it assigns is definitely
  * assigned after it (but an else: block runs after a normal end). */
@@ -2535,8 +2656,25 @@ static void check_for(Checker *c, Node *s)
 
 	if (s->is_async)
 		error_at(node_loc(s), "'async for' is not supported in pybpf");
+	{
+		bool items;
+		Sym *ms = iterated_map(c, it, &items);
+		if (ms) {
+			check_for_map(c, s, ms, items);
+			return;
+		}
+	}
+	if (it->kind == ND_CALL && it->lhs->kind == ND_ATTR && it->lhs->lhs->kind == ND_NAME && c->scope &&
+	    scope_find(c->scope, it->lhs->lhs->name) && scope_find(c->scope, it->lhs->lhs->name)->kind == SYM_MAP)
+		error_at(node_loc(it), "a BPF map has no insertion order for a loop to follow as a dict would; iterate it "
+			 "sorted by key: 'for k, v in sorted(%s.items()):' or 'for k in sorted(%s):'", it->lhs->lhs->name,
+			 it->lhs->lhs->name);
+	if (it->kind == ND_NAME && c->scope && scope_find(c->scope, it->name) &&
+	    scope_find(c->scope, it->name)->kind == SYM_MAP)
+		error_at(node_loc(it), "a BPF map has no insertion order for a loop to follow as a dict would; iterate it "
+			 "sorted by key: 'for k in sorted(%s):'", it->name);
 	if (it->kind != ND_CALL || it->lhs->kind != ND_NAME || strcmp(it->lhs->name, "range"))
-		error_at(node_loc(it), "pybpf can loop over range(...) only (for k, v in map.items() comes later)");
+		error_at(node_loc(it), "pybpf loops over range(...) and over maps sorted by key (sorted(d.items()), sorted(d))");
 	if (it->vals.len)
 		error_at(node_loc(VEC_AT(it->vals, 0)), "range() takes no keyword arguments");
 	if (it->elts.len < 1 || it->elts.len > 3)
@@ -2888,6 +3026,7 @@ static void check_stmt(Checker *c, Node *s)
 			if (!ms || ms->kind != SYM_MAP)
 				error_at(node_loc(t), "'del' is supported on map items only (del m[key])");
 			check_map_key(c, t, ms->data);
+			no_write_while_iterating(c, t, ms->data, "deleting from");
 			t->raise = new_raise(c, t, "KeyError");
 		}
 		return;

@@ -1385,8 +1385,94 @@ static void forget_values(Emitter *e, Node *loop)
 }
 
 /* for i in range(a, b, step): a BPF open-coded iterator over 0..len-1 */
+/* for k, v in sorted(d.items()): snapshot the map into per-CPU storage
+ * (bpf_for_each_map_elem), sort it by key (insertion sort, open-coded
+ * iterators), then walk it like a range. */
+static void for_map_stmt(Emitter *e, Node *s)
+{
+	MapDecl *m = s->sym->data;
+	Node *it = s->iter, *tg = s->target;
+	Node *kn = tg->kind == ND_TUPLE ? VEC_AT(tg->elts, 0) : tg, *vn = tg->kind == ND_TUPLE ? VEC_AT(tg->elts, 1) : NULL;
+	const char *kt = ty_ctype(m->type->key), *vt = ty_ctype(m->type->val);
+	int n = e->tmp++, cap = (int)m->max_entries;
+	Frame *f;
+
+	str_printf(e->out, "/* the snapshot of '%s' for the loop at line %d */\n", m->name, s->tok->loc.line);
+	str_printf(e->out, "struct __pyb_snap%d { __u32 n; %s k[%d]; %s v[%d]; };\n", n, kt, cap, vt, cap);
+	str_printf(e->out, "struct {\n\t__uint(type, __PYB_MAP_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n"
+			   "\t__type(value, struct __pyb_snap%d);\n} __pyb_snap%d_map SEC(\".maps\");\n", n, n);
+	/* the callback's context must be on the stack: it holds the snapshot's address */
+	str_printf(e->out, "struct __pyb_snap%d_cx { struct __pyb_snap%d *s; };\n", n, n);
+	str_printf(e->out, "static long __pyb_snap%d_add(void *map, %s *key, %s *val, struct __pyb_snap%d_cx *cx)\n{\n"
+			   "\tstruct __pyb_snap%d *s = cx->s;\n\t__u32 i = s->n;\n\tif (i >= %d)\n\t\treturn 1;\n"
+			   "\ts->k[i] = *key;\n\ts->v[i] = *val;\n\ts->n = i + 1;\n\treturn 0;\n}\n\n", n, kt, vt, n, n, cap);
+	line(e, "{");
+	e->indent++;
+	line(e, "__u32 __z%d = 0;", n);
+	line(e, "struct __pyb_snap%d *__s%d = bpf_map_lookup_elem(&__pyb_snap%d_map, &__z%d);", n, n, n, n);
+	line(e, "__u32 __len%d = 0;", n);
+	line(e, "if (__s%d) {", n);
+	line(e, "\t__s%d->n = 0;", n);
+	line(e, "\tstruct __pyb_snap%d_cx __cx%d = {__s%d};", n, n, n);
+	line(e, "\tbpf_for_each_map_elem(&%s, __pyb_snap%d_add, &__cx%d, 0);", m->cname, n, n);
+	line(e, "\t__len%d = __s%d->n;", n, n);
+	line(e, "\tif (__len%d > %d) __len%d = %d;", n, cap, n, cap);
+	/* insertion sort by key: for i in 1..len, move item i left past larger keys */
+	line(e, "\tint *__i%d, *__t%d;", n, n);
+	line(e, "\tstruct bpf_iter_num __oi%d, __ii%d;", n, n);
+	line(e, "\tbpf_iter_num_new(&__oi%d, 1, (int)__len%d);", n, n);
+	line(e, "\twhile ((__i%d = bpf_iter_num_next(&__oi%d))) {", n, n);
+	line(e, "\t\tint __top%d = *__i%d;", n, n);
+	line(e, "\t\tbpf_iter_num_new(&__ii%d, 0, __top%d);", n, n);
+	line(e, "\t\twhile ((__t%d = bpf_iter_num_next(&__ii%d))) {", n, n);
+	line(e, "\t\t\tint __j%d = __top%d - *__t%d;", n, n, n);
+	line(e, "\t\t\tif (__j%d < 1 || __j%d >= %d) break;", n, n, cap);
+	line(e, "\t\t\t%s __ka%d = __s%d->k[__j%d - 1], __kb%d = __s%d->k[__j%d];", kt, n, n, n, n, n, n);
+	line(e, "\t\t\tif (__ka%d <= __kb%d) break;", n, n);
+	line(e, "\t\t\t%s __va%d = __s%d->v[__j%d - 1];", vt, n, n, n);
+	line(e, "\t\t\t__s%d->k[__j%d - 1] = __kb%d; __s%d->k[__j%d] = __ka%d;", n, n, n, n, n, n);
+	line(e, "\t\t\t__s%d->v[__j%d - 1] = __s%d->v[__j%d]; __s%d->v[__j%d] = __va%d;", n, n, n, n, n, n, n);
+	line(e, "\t\t}");
+	line(e, "\t\tbpf_iter_num_destroy(&__ii%d);", n);
+	line(e, "\t}");
+	line(e, "\tbpf_iter_num_destroy(&__oi%d);", n);
+	line(e, "}");
+	forget_values(e, s);
+	f = push_frame(e, FR_LOOP, s);
+	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
+	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
+	line(e, "int *__p%d;", n);
+	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
+	e->indent++;
+	line(e, "__u32 __x%d = (__u32)*__p%d;", n, n);
+	line(e, "if (!__s%d || __x%d >= %d) break;", n, n, cap);
+	line(e, "%s = %s;", local_name(e, kn->sym),
+	     load_int(e, m->type->key, xasprintf("__s%d->k[__x%d]", n, n), it->raise));
+	if (vn)
+		line(e, "%s = %s;", local_name(e, vn->sym),
+		     load_int(e, m->type->val, xasprintf("__s%d->v[__x%d]", n, n), it->raise));
+	block(e, &s->body);
+	line(e, "__pyb_cont%d: ;", f->n);
+	e->indent--;
+	line(e, "}");
+	e->nframes--;
+	int fn = f->n;
+	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
+	block(e, &s->orelse);
+	line(e, "goto __pyb_end%d;", fn);
+	e->indent--;
+	line(e, "__pyb_brk%d:", fn);
+	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
+	line(e, "__pyb_end%d: ;", fn);
+	line(e, "}");
+}
+
 static void for_stmt(Emitter *e, Node *s)
 {
+	if (s->op == 'M') {
+		for_map_stmt(e, s);
+		return;
+	}
 	Node *it = s->iter;
 	Node *a0 = VEC_AT(it->elts, 0);
 	Node *a1 = it->elts.len > 1 ? VEC_AT(it->elts, 1) : NULL;

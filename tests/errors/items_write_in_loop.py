@@ -1,0 +1,9 @@
+from pybpf import *
+
+counts: Hash[u32, int] = Hash(max_entries=64)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def enter() -> None:
+    for k, v in sorted(counts.items()):
+        counts[k + 1] = v

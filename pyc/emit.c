@@ -1702,9 +1702,10 @@ static void stmt(Emitter *e, Node *s)
 	case ND_RAISE:
 		if (!s->value) {
 			Frame *f = current_handler(e);
-			int i = f - e->frames;
-			/* the handler's own try no longer catches; its finally still runs */
-			line(e, "%s", raise_dynamic(e, i, xasprintf("__pyb_cs%d", f->n), xasprintf("__pyb_cc%d", f->n)));
+			/* from where the raise is: loops inside the handler end, a try
+			 * inside it may catch; the handler's own try (in its handler
+			 * phase) no longer catches, but its finally still runs */
+			line(e, "%s", raise_dynamic(e, e->nframes - 1, xasprintf("__pyb_cs%d", f->n), xasprintf("__pyb_cc%d", f->n)));
 			return;
 		}
 		line(e, "%s", raise_code(e, s->raise));

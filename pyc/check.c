@@ -667,7 +667,7 @@ static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 		return t;
 	if (is_value && (t = resolve_agg(c, n)))
 		return t;
-	if (!is_value && n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "tuple")) {
+	if (n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "tuple")) {
 		if (!is_imported(c, "tuple") && 0)
 			unknown_name(c, n->lhs);
 		return resolve_tuple(c, n);
@@ -756,9 +756,17 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N] or a tuple of them, not %s",
 			 ty_name(t->key));
-	if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG)
-		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int) or an "
-			 "aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
+	if (t->val->kind == TY_TUPLE) {
+		/* a tuple of ints: stored whole (d[k] = (a, b)), read by unpacking (a, b = d[k]) */
+		for (int i = 0; i < t->val->elems.len; i++)
+			if (((Type *)VEC_AT(t->val->elems, i))->kind != TY_FIXED)
+				error_at(node_loc(VEC_AT(args->elts, 1)), "a tuple map value holds integer types only, not %s",
+					 ty_name(VEC_AT(t->val->elems, i)));
+		if (kind == MAP_LPM || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH)
+			error_at(node_loc(VEC_AT(args->elts, 1)), "tuple values are supported in Hash and LRUHash maps");
+	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG)
+		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), a tuple "
+			 "of them, or an aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
 	if (kind == MAP_LPM && (t->key->kind != TY_FIXED || t->key->is_signed))
 		error_at(node_loc(VEC_AT(args->elts, 0)), "an LPMTrie key is an unsigned integer type (u8, u16, u32, u64): its "
@@ -1458,6 +1466,8 @@ static Type *check_expr(Checker *c, Node *e)
 					 "(%s[key].add(...))", m->name, ty_name(m->type->val), m->name);
 			if (m->unkeyed)
 				error_at(node_loc(e), "'%s' has no key", m->name);
+			if (m->type->val->kind == TY_TUPLE)
+				error_at(node_loc(e), "'%s' holds tuples: unpack an item into names, as in a, b = %s[key]", m->name, m->name);
 			check_map_key(c, e, m);
 			if (m->type->map_kind != MAP_LPM && m->type->map_kind != MAP_ARRAY && m->type->map_kind != MAP_PERCPU_ARRAY)
 				no_write_while_iterating(c, e, m, "reading an item of");
@@ -2885,6 +2895,35 @@ static void check_stmt(Checker *c, Node *s)
 		if (s->targets.len == 1 && (t0->kind == ND_TUPLE || t0->kind == ND_LIST)) {
 			/* a, b = x, y: every value first, then the names, left to right */
 			Node *v = s->value;
+			Sym *ms = v->kind == ND_SUBSCRIPT && v->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, v->lhs->name) : NULL;
+			if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->val->kind == TY_TUPLE) {
+				/* a, b = d[k]: the item's fields (a defaultdict read: zeros inserted when missing) */
+				MapDecl *m = ms->data;
+				Type *tt = m->type->val;
+				if (tt->elems.len != t0->elts.len)
+					error_at(node_loc(t0), "the items of '%s' are %s: unpack them into %d names", m->name, ty_name(tt),
+						 tt->elems.len);
+				check_map_key(c, v, m);
+				no_write_while_iterating(c, v, m, "reading an item of");
+				v->raise = new_raise(c, v, "MapFullError");
+				new_raise(c, v, "OverflowError");   /* a u64 field above 2**63-1 */
+				for (int i = 0; i < t0->elts.len; i++) {
+					Node *tg = VEC_AT(t0->elts, i);
+					Sym *ty;
+					if (tg->kind != ND_NAME)
+						error_at(node_loc(tg), "unpacking assigns to plain names in pybpf");
+					ty = scope_find(c->scope, tg->name);
+					if (ty && ty->kind != SYM_LOCAL)
+						error_at(node_loc(tg), "an item of '%s' unpacks into local names; '%s' is declared at module level",
+							 m->name, tg->name);
+					if (ty && ty->kind == SYM_LOCAL && ty->type->kind != TY_INT)
+						error_at(node_loc(tg), "'%s' has type %s; an item of '%s' unpacks into int variables", tg->name,
+							 ty_name(ty->type), m->name);
+					check_assign_target(c, tg, v, ty_int, NULL);
+				}
+				s->op = 'V';
+				return;
+			}
 			if (v->kind != ND_TUPLE || v->elts.len != t0->elts.len)
 				error_at(node_loc(v), "unpacking needs as many values as names here (%d), written as a tuple: a, b = x, y",
 					 t0->elts.len);
@@ -2902,6 +2941,32 @@ static void check_stmt(Checker *c, Node *s)
 			}
 			s->op = 'U';
 			return;
+		}
+		{
+			/* d[k] = (a, b): a map of tuples stores a tuple display */
+			Sym *ms = t0->kind == ND_SUBSCRIPT && t0->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, t0->lhs->name)
+											       : NULL;
+			if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->val->kind == TY_TUPLE) {
+				MapDecl *m = ms->data;
+				Type *tt = m->type->val;
+				Node *v = s->value;
+				Sym *dummy;
+				if (s->targets.len != 1)
+					error_at(node_loc(s), "assign a tuple to one map item at a time");
+				if (v->kind != ND_TUPLE || v->elts.len != tt->elems.len)
+					error_at(node_loc(v), "the items of '%s' are %s: assign %d values, as in %s[key] = (a, b)", m->name,
+						 ty_name(tt), tt->elems.len, m->name);
+				for (int i = 0; i < v->elts.len; i++) {
+					Node *x = VEC_AT(v->elts, i);
+					check_store(c, x, check_expr(c, x), VEC_AT(tt->elems, i),
+						    xasprintf("element %d of a value of '%s'", i + 1, m->name));
+				}
+				check_map_target(c, t0, &dummy);
+				t0->raise = new_raise(c, t0, "MapFullError");
+				v->type = tt;
+				s->op = 'W';
+				return;
+			}
 		}
 		Type *vt = check_expr(c, s->value);
 		for (int i = 0; i < s->targets.len; i++)

@@ -1630,6 +1630,41 @@ static void stmt(Emitter *e, Node *s)
 			line(e, "}");
 			return;
 		}
+		if (s->op == 'V') {
+			/* a, b = d[k]: the item, inserted as zeros when missing (a defaultdict) */
+			Node *t0 = VEC_AT(s->targets, 0), *v = s->value;
+			MapDecl *m = map_of(v->lhs);
+			Type *tt = m->type->val;
+			const char *kp, *p = tmp(e);
+			char *setup = key_setup(e, m, v->rhs, &kp);
+			line(e, "{");
+			line(e, "\t%s %s *%s = __pyb_lookup_or_init(&%s, %s, (const void *)__pyb_zero);", setup, ty_ctype(tt), p,
+			     m->cname, kp);
+			line(e, "\tif (!%s) %s", p, raise_code(e, v->raise));
+			for (int i = 0; i < t0->elts.len; i++) {
+				Node *tg = VEC_AT(t0->elts, i);
+				line(e, "\t%s = %s;", local_name(e, tg->sym),
+				     load_int(e, VEC_AT(tt->elems, i), xasprintf("%s->f%d", p, i),
+					      VEC_AT(e->prog->raises, v->raise->id + 1)));
+			}
+			line(e, "}");
+			return;
+		}
+		if (s->op == 'W') {
+			/* d[k] = (a, b): the values (left to right), then the key, then the update */
+			Node *tg = VEC_AT(s->targets, 0), *v = s->value;
+			MapDecl *m = map_of(tg->lhs);
+			Type *tt = m->type->val;
+			const char *kp, *r = tmp(e);
+			line(e, "{");
+			line(e, "\t%s %s; __builtin_memset(&%s, 0, sizeof(%s));", ty_ctype(tt), r, r, r);
+			for (int i = 0; i < v->elts.len; i++)
+				line(e, "\t%s.f%d = %s;", r, i, int_for_store(e, VEC_AT(v->elts, i), VEC_AT(tt->elems, i)));
+			char *setup = key_setup(e, m, tg->rhs, &kp);
+			line(e, "\t%s if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s", setup, m->cname, kp, r, raise_code(e, tg->raise));
+			line(e, "}");
+			return;
+		}
 		/* a = b = value: evaluate once, then store left to right */
 		Node *first = VEC_AT(s->targets, 0);
 		assign_to(e, first, s->value);
@@ -1856,8 +1891,10 @@ void emit_program(Prog *prog, Str *out)
 	int zero = 0;
 	for (int i = 0; i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
-		Type *kt = m->type->key;
-		if (kt->kind == TY_TUPLE) {
+		for (int w = 0; w < 2; w++) {   /* a tuple key, a tuple value */
+			Type *kt = w ? m->type->val : m->type->key;
+			if (!kt || kt->kind != TY_TUPLE)
+				continue;
 			str_printf(out, "%s {\n", ty_ctype(kt));
 			for (int j = 0; j < kt->elems.len; j++) {
 				Type *et = VEC_AT(kt->elems, j);
@@ -1868,8 +1905,8 @@ void emit_program(Prog *prog, Str *out)
 			}
 			str_printf(out, "};\n_Static_assert(sizeof(%s) == %d, \"tuple layout\");\n\n", ty_ctype(kt), kt->size);
 		}
-		if (m->type->val->kind == TY_AGG && ty_size(m->type->val) > zero)
-			zero = ty_size(m->type->val);
+		if ((m->type->val->kind == TY_AGG || m->type->val->kind == TY_TUPLE) && ty_size(m->type->val) > zero)
+			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);

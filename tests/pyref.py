@@ -57,7 +57,12 @@ def neg(a):
 
 
 def store(v, t):
-    """Store v into a value of annotated type t (u8..i64, int, bool, str[N])."""
+    """Store v into a value of annotated type t (u8..i64, int, bool, str[N],
+    tuple[...] of them)."""
+    if getattr(t, "__origin__", None) is tuple:
+        if not isinstance(v, tuple) or len(v) != len(t.__args__):
+            raise TypeError(f"{v!r} is not a {t}")
+        return tuple(store(x, xt) for x, xt in zip(v, t.__args__))
     if isinstance(t, type) and issubclass(t, pybpf._Int):
         lo = -(1 << (t.bits - 1)) if t.signed else 0
         hi = (1 << (t.bits - 1)) - 1 if t.signed else (1 << t.bits) - 1
@@ -83,8 +88,14 @@ class _TypedHash(collections.defaultdict):
     max_entries = 10240
 
     def __init__(self, max_entries=10240):
-        super().__init__(int)
+        super().__init__(self._zero)
         self.max_entries = max_entries
+
+    def _zero(self):
+        """the zero value of the value type: 0, or a tuple of zeros"""
+        if getattr(self.val_t, "__origin__", None) is tuple:
+            return tuple(0 for _ in self.val_t.__args__)
+        return 0
 
     def __missing__(self, key):
         if len(self) >= self.max_entries:

@@ -57,11 +57,16 @@ class str(builtins.str):
 class Hash(collections.defaultdict):
     """A BPF hash map: a defaultdict whose default is the value type's zero."""
 
+    zero = 0
+
     def __init__(self, max_entries=10240):
-        super().__init__(int)
+        super().__init__(lambda: self.zero)
         self.max_entries = max_entries
 
     def __class_getitem__(cls, kv):
+        v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
+        if getattr(v, "__origin__", None) is tuple:   # Hash[K, tuple[A, B]]: items default to (0, 0)
+            return type(cls.__name__, (cls,), {"zero": tuple(0 for _ in v.__args__)})
         return cls
 
     def __missing__(self, key):

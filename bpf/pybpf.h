@@ -166,6 +166,15 @@ static __pyb_always_inline int __pyb_shl_ok(__s64 a, __s64 b, __s64 *res)
 
 /* ---- strings: str[N] is a NUL-padded char array of capacity N ---------- */
 
+/* a == b for two bytes[n] (every byte, NULs included). */
+static __pyb_always_inline int __pyb_byteseq(const char *a, const char *b, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* a == b for two fixed-capacity strings (compares up to the first NUL). */
 static __pyb_always_inline int __pyb_streq(const char *a, __u32 na, const char *b, __u32 nb)
 {

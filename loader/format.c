@@ -941,3 +941,26 @@ void fmt_repr_str(Str *out, const char *s, size_t len)
 	}
 	str_add(out, &quote, 1);
 }
+
+void fmt_repr_bytes(Str *out, const unsigned char *p, size_t len)
+{
+	bool squote = memchr(p, '\'', len) != NULL, dquote = memchr(p, '"', len) != NULL;
+	char q = squote && !dquote ? '"' : '\'';
+	str_printf(out, "b%c", q);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = p[i];
+		if (c == '\\' || c == (unsigned char)q)
+			str_printf(out, "\\%c", c);
+		else if (c == '\t')
+			str_puts(out, "\\t");
+		else if (c == '\n')
+			str_puts(out, "\\n");
+		else if (c == '\r')
+			str_puts(out, "\\r");
+		else if (c < 0x20 || c >= 0x7f)
+			str_printf(out, "\\x%02x", c);
+		else
+			str_printf(out, "%c", c);
+	}
+	str_printf(out, "%c", q);
+}

@@ -512,6 +512,15 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 	const char *txt;
 	size_t len;
 
+	if (s->type->kind == TY_BYTES) {   /* print(b) shows repr(b), as Python does */
+		fmt_repr_bytes(&tmp, (const unsigned char *)rec + s->offset, s->type->size);
+		if (s->spec)
+			fmt_str(o, tmp.buf, tmp.len, s->spec);
+		else
+			str_add(o, tmp.buf, tmp.len);
+		free(tmp.buf);
+		return;
+	}
 	if (s->type->kind == TY_STR) {
 		txt = rec + s->offset;
 		len = strnlen(txt, s->type->size);

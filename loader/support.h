@@ -29,6 +29,8 @@ int fmt_int(Str *out, uint64_t v, bool is_unsigned, const char *spec);
 int fmt_str(Str *out, const char *s, size_t len, const char *spec);
 /* repr() of a str value, Python's rules (quotes chosen like CPython). */
 void fmt_repr_str(Str *out, const char *s, size_t len);
+/* Python's repr() of bytes: b'...' (or b"..." when that needs fewer escapes). */
+void fmt_repr_bytes(Str *out, const unsigned char *p, size_t len);
 
 /* ---- clang.c: compile generated C to a BPF object, with a cache ----------
  * clang is $CLANG if set, else clang-19, else clang on PATH (must be >= 14

@@ -50,6 +50,14 @@ Type *ty_fixed(int size, bool is_signed)
 	return t;
 }
 
+Type *ty_bytes(int n)
+{
+	Type *t = xcalloc(1, sizeof(*t));
+	t->kind = TY_BYTES;
+	t->size = n;
+	return t;
+}
+
 Type *ty_str(int cap)
 {
 	Type *t = xcalloc(1, sizeof(*t));
@@ -74,6 +82,7 @@ const char *ty_name(Type *t)
 	case TY_INT: return "int";
 	case TY_FIXED: return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
 	case TY_STR: return xasprintf("str[%d]", t->size);
+	case TY_BYTES: return xasprintf("bytes[%d]", t->size);
 	case TY_MAP:
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
 	case TY_CTX: return "tracepoint context";
@@ -111,6 +120,7 @@ int ty_size(Type *t)
 	case TY_INT: return 8;
 	case TY_FIXED: return t->size;
 	case TY_STR: return t->size;
+	case TY_BYTES: return t->size;
 	case TY_TUPLE: return t->size;
 	case TY_STRUCT: return t->size;
 	case TY_STACK: return 8;
@@ -132,6 +142,7 @@ const char *ty_ctype(Type *t)
 	case TY_INT: return "__s64";
 	case TY_FIXED: return xasprintf("__%c%d", t->is_signed ? 's' : 'u', t->size * 8);
 	case TY_STR: return xasprintf("char[%d]", t->size);
+	case TY_BYTES: return xasprintf("char[%d]", t->size);
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
@@ -151,7 +162,7 @@ static bool ty_equal(Type *a, Type *b)
 		return false;
 	if (a->kind == TY_FIXED)
 		return a->size == b->size && a->is_signed == b->is_signed;
-	if (a->kind == TY_STR)
+	if (a->kind == TY_STR || a->kind == TY_BYTES)
 		return a->size == b->size;
 	return true;
 }
@@ -166,7 +177,7 @@ static bool is_intlike(Type *t)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"current_task", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
@@ -518,6 +529,8 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 		}
 		if (!strcmp(n->name, "str"))
 			error_at(node_loc(n), "'str' needs a capacity in pybpf: write str[N] (N bytes, including the terminating NUL)");
+		if (!strcmp(n->name, "bytes"))
+			error_at(node_loc(n), "'bytes' needs a length in pybpf: write bytes[N] (exactly N bytes)");
 		{
 			Sym *ty = scope_find(&c->module, n->name);
 			if (ty && ty->kind == SYM_TYPE)
@@ -543,6 +556,12 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 		if (cap < 1 || cap > 4096)
 			error_at(node_loc(n->rhs), "str capacity must be between 1 and 4096 bytes, not %lld", (long long)cap);
 		return ty_str((int)cap);
+	}
+	if (n->kind == ND_SUBSCRIPT && n->lhs->kind == ND_NAME && !strcmp(n->lhs->name, "bytes")) {
+		int64_t len;
+		if (!const_int(c, n->rhs, &len) || len < 1 || len > 4096)
+			error_at(node_loc(n->rhs), "the length in bytes[N] must be a constant from 1 to 4096");
+		return ty_bytes((int)len);
 	}
 	if (n->kind == ND_NONE)
 		return ty_none;
@@ -753,7 +772,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
 	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
-	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
+	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE || t->key->kind == TY_BYTES)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N] or a tuple of them, not %s",
 			 ty_name(t->key));
 	if (t->val->kind == TY_TUPLE) {
@@ -1337,7 +1356,12 @@ static Type *check_compare(Checker *c, Node *e)
 			error_at(node_loc(e), "'is' compares object identity, which pybpf values do not have; use '==' or '!='");
 		if (is_intlike(prev) && is_intlike(r))
 			;
-		else if (prev->kind == TY_STR && r->kind == TY_STR) {
+		else if (prev->kind == TY_BYTES && r->kind == TY_BYTES) {
+			if (op != CMP_EQ && op != CMP_NE)
+				error_at(node_loc(e), "bytes can only be compared with == and != in pybpf");
+		} else if ((prev->kind == TY_BYTES && r->kind == TY_STR) || (prev->kind == TY_STR && r->kind == TY_BYTES)) {
+			error_at(node_loc(e), "bytes and str are never equal in Python; compare bytes with a bytes literal (b\"...\")");
+		} else if (prev->kind == TY_STR && r->kind == TY_STR) {
 			if (op != CMP_EQ && op != CMP_NE)
 				error_at(node_loc(e), "strings can only be compared with == and != in pybpf");
 		} else {
@@ -1368,8 +1392,12 @@ static Type *check_expr(Checker *c, Node *e)
 		t = ty_none;
 		break;
 	case ND_STR:
-		if (e->tok->is_bytes)
-			error_at(node_loc(e), "bytes literals are not supported yet");
+		if (e->tok->is_bytes) {
+			if (!e->tok->slen)
+				error_at(node_loc(e), "an empty bytes literal has no bytes[N] type (N is at least 1)");
+			t = ty_bytes(e->tok->slen);
+			break;
+		}
 		if (memchr(e->tok->str, 0, e->tok->slen))
 			error_at(node_loc(e), "strings with NUL characters are not supported in pybpf (strings are NUL-terminated)");
 		t = ty_str(e->tok->slen + 1);
@@ -1403,7 +1431,7 @@ static Type *check_expr(Checker *c, Node *e)
 				vec_push(&c->narrowed, ny);
 				pushed++;
 			}
-			if (ot->kind == TY_STR || ot->kind == TY_NONE)
+			if (ot->kind == TY_STR || ot->kind == TY_NONE || ot->kind == TY_BYTES || ot->kind == TY_STRUCT)
 				error_at(node_loc(o), "'%s' on %s values is not supported in pybpf; compare explicitly",
 					 e->op == TK_AND ? "and" : "or", ty_name(ot));
 			if (ot->kind == TY_FIXED)
@@ -1486,6 +1514,16 @@ static Type *check_expr(Checker *c, Node *e)
 			t = check_str_index(c, e, t);
 			break;
 		}
+		if (t->kind == TY_BYTES) {
+			/* b[i]: an int 0..255, as in Python; IndexError outside -N..N-1 */
+			if (e->rhs->kind == ND_SLICE)
+				error_at(node_loc(e->rhs), "slices of bytes are not supported in pybpf yet");
+			need_int(c, e->rhs, "a bytes index");
+			e->raise = new_raise(c, e, "IndexError");
+			e->op = 'y';
+			t = ty_int;
+			break;
+		}
 		error_at(node_loc(e), "%s cannot be indexed", ty_name(t));
 	}
 	default:
@@ -1533,12 +1571,12 @@ static void check_print_arg(Checker *c, PrintSite *p, Node *a, int *off)
 	PrintSeg *s = xcalloc(1, sizeof(*s));
 	if (t->kind == TY_FIXED)
 		t = ty_int;
-	if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_STR)
+	if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_STR && t->kind != TY_BYTES)
 		error_at(node_loc(a), "print() cannot show a value of type %s", ty_name(t));
 	s->is_arg = true;
 	s->type = t;
 	s->offset = *off;
-	*off += t->kind == TY_STR ? (t->size + 7) / 8 * 8 : 8;
+	*off += t->kind == TY_STR || t->kind == TY_BYTES ? (t->size + 7) / 8 * 8 : 8;
 	a->rec_off = s->offset;
 	vec_push(&p->segs, s);
 }
@@ -1605,6 +1643,9 @@ static Type *check_print(Checker *c, Node *e)
 				s->conv = 'r';
 			if (s->conv == 'a')
 				error_at(fp->expr_loc, "the !a conversion is not supported in pybpf; use !r");
+			if (fp->spec && *fp->spec && s->type->kind == TY_BYTES && !s->conv)
+				error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "bytes take no format spec in Python "
+					 "(TypeError: unsupported format string passed to bytes.__format__); use !r first");
 			if (fp->spec && *fp->spec) {
 				enum fmt_kind k = s->type->kind == TY_STR && s->conv != 'r' ? FMT_STR : FMT_INT;
 				const char *msg;
@@ -1826,7 +1867,7 @@ static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 		if (ms && ms->kind == SYM_MAP)
 			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
 		t = check_expr(c, a);
-		if (t->kind != TY_STR)
+		if (t->kind != TY_STR && t->kind != TY_BYTES)
 			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
 		return ty_int;
 	}
@@ -2184,6 +2225,19 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
 	if (in_list(probe_kinds, name))
 		error_at(node_loc(e), "%s is a decorator: write @%s(...) above a def", name, name);
+	if (!strcmp(name, "user_bytes") || !strcmp(name, "kernel_bytes")) {
+		int64_t len;
+		Type *pt;
+		if (e->elts.len != 2 || e->vals.len)
+			error_at(node_loc(e), "%s() takes a pointer and a length: %s(p, 16)", name, name);
+		pt = check_expr(c, VEC_AT(e->elts, 0));
+		if (pt->kind != TY_PTR && pt->kind != TY_KPTR)
+			error_at(node_loc(VEC_AT(e->elts, 0)), "%s() reads bytes from a pointer, not from %s", name, ty_name(pt));
+		if (!const_int(c, VEC_AT(e->elts, 1), &len) || len < 1 || len > 4096)
+			error_at(node_loc(VEC_AT(e->elts, 1)), "the length of %s() must be a constant from 1 to 4096", name);
+		e->raise = new_raise(c, e, "FaultError");
+		return ty_bytes((int)len);
+	}
 	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str")) {
 		int64_t cap;
 		Type *pt;
@@ -2324,6 +2378,15 @@ static void check_store(Checker *c, Node *value, Type *from, Type *to, const cha
 	if (to->kind == TY_KPTR || to->kind == TY_PTR) {
 		if (from->kind != to->kind || from->btf_id != to->btf_id)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
+	if (to->kind == TY_BYTES || from->kind == TY_BYTES) {
+		/* a bytes[N] holds exactly N bytes: no padding, no truncation */
+		if (from->kind != to->kind)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		if (from->size != to->size)
+			error_at(node_loc(value), "%s is %s, which holds exactly %d bytes; this value has %d", what, ty_name(to),
+				 to->size, from->size);
 		return;
 	}
 	if (to->kind == TY_STR) {
@@ -2514,7 +2577,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 		if (vt->kind == TY_OPT)
 			error_at(node_loc(value), "map.get(key) may give None, but '%s' is %s; write %s.get(key, default)",
 				 tg->name, ty_name(y->type), "map");
-		if ((y->type->kind == TY_STR) != (vt->kind == TY_STR) || (y->type->kind == TY_BOOL && vt->kind != TY_BOOL)) {
+		if ((y->type->kind == TY_STR) != (vt->kind == TY_STR) || (y->type->kind == TY_BYTES) != (vt->kind == TY_BYTES) ||
+		    (y->type->kind == TY_BOOL && vt->kind != TY_BOOL)) {
 			error_begin(node_loc(value), "cannot assign %s to '%s' (it has type %s)", ty_name(vt), tg->name, ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
 			diag_exit();
@@ -3620,8 +3684,9 @@ static void declare_func(Checker *c, Node *fn)
 		error_at(node_loc(fn), "helper function '%s' needs a return annotation ('-> int', '-> bool' or '-> None')", fn->name);
 	if (fd->ret->kind == TY_FIXED)
 		fd->ret = ty_int;
-	if (fd->ret->kind == TY_STR)
-		error_at(node_loc(fn->returns), "functions returning str are not supported yet; return an int or bool");
+	if (fd->ret->kind == TY_STR || fd->ret->kind == TY_BYTES)
+		error_at(node_loc(fn->returns), "functions returning %s are not supported yet; return an int or bool",
+			 ty_name(fd->ret));
 	for (int i = 0; i < fn->params.len; i++) {
 		Node *pa = VEC_AT(fn->params, i);
 		Type *t;
@@ -3634,6 +3699,8 @@ static void declare_func(Checker *c, Node *fn)
 		t = resolve_type(c, pa->annotation, false);
 		if (t->kind == TY_NONE)
 			error_at(node_loc(pa->annotation), "a parameter cannot be None");
+		if (t->kind == TY_BYTES)
+			error_at(node_loc(pa->annotation), "bytes parameters are not supported yet; pass ints or str[N]");
 		vec_push(&fd->ptypes, t);
 	}
 	check_name_free(c, fn, fn->name);

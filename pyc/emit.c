@@ -69,6 +69,7 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_CTX:
 		return xasprintf("(void)ctx");
 	case TY_STR:
+	case TY_BYTES:
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("char %s[%d] = {}", local_name(e, y), y->type->size);
 	case TY_KPTR:
@@ -442,12 +443,16 @@ static char *cmp_pair(Type *lt, const char *a, Type *rt, const char *b, CmpOp op
 		char *eq = xasprintf("__pyb_streq(%s, %d, %s, %d)", a, lt->size, b, rt->size);
 		return op == CMP_EQ ? eq : xasprintf("!%s", eq);
 	}
+	if (lt->kind == TY_BYTES) {   /* bytes of different lengths are never equal */
+		char *eq = lt->size == rt->size ? xasprintf("__pyb_byteseq(%s, %s, %d)", a, b, lt->size) : xstrdup("0");
+		return op == CMP_EQ ? eq : xasprintf("!%s", eq);
+	}
 	return xasprintf("(%s %s %s)", a, cops[op], b);
 }
 
 static const char *val_ctype(Type *t)
 {
-	return t->kind == TY_STR ? "const char *" : "__s64 ";
+	return t->kind == TY_STR || t->kind == TY_BYTES ? "const char *" : "__s64 ";
 }
 
 /* ---- maps ---------------------------------------------------------------------- */
@@ -884,6 +889,8 @@ static char *pybuiltin(Emitter *e, Node *n)
 		str_printf(&s, "%s; })", x);
 		return s.buf;
 	}
+	if (!strcmp(f, "len") && a->type->kind == TY_BYTES)
+		return xasprintf("((void)%s, %dLL)", expr(e, a), a->type->size);   /* evaluated, as Python would */
 	if (!strcmp(f, "len"))
 		return xasprintf("((__s64)__pyb_strlen(%s, %d))", expr(e, a), a->type->size);
 	if (!strcmp(f, "bool"))
@@ -1049,6 +1056,12 @@ static char *call(Emitter *e, Node *n)
 		return xstrdup("((__s64)(__u32)bpf_get_current_uid_gid())");
 	if (!strcmp(f, "gid"))
 		return xstrdup("((__s64)(bpf_get_current_uid_gid() >> 32))");
+	if (!strcmp(f, "user_bytes") || !strcmp(f, "kernel_bytes")) {
+		const char *b = buffer(e, n->type->size);
+		return xasprintf("({ __builtin_memset(%s, 0, %d); if (bpf_probe_read_%s(%s, %d, (const void *)(%s)) < 0) %s "
+				 "(const char *)%s; })", b, n->type->size, f[0] == 'u' ? "user" : "kernel", b, n->type->size,
+				 expr(e, VEC_AT(n->elts, 0)), raise_code(e, n->raise), b);
+	}
 	if (!strcmp(f, "user_str") || !strcmp(f, "kernel_str"))
 		return read_str(e, n, f[0] == 'u');
 	if (!strcmp(f, "kstack"))
@@ -1132,6 +1145,13 @@ static char *expr(Emitter *e, Node *n)
 	case ND_SUBSCRIPT:
 		if (n->lhs->type && n->lhs->type->kind == TY_STR)
 			return str_index(e, n);
+		if (n->op == 'y') {   /* b[i]: an int 0..255 */
+			const char *b = tmp(e), *i = tmp(e);
+			int len = n->lhs->type->size;
+			return xasprintf("({ const char *%s = %s; __s64 %s = %s; if (%s < 0) %s += %d; if (%s < 0 || %s >= %d) %s "
+					 "(__s64)(__u8)%s[%s]; })", b, expr(e, n->lhs), i, expr(e, n->rhs), i, i, len, i, i, len,
+					 raise_code(e, n->raise), b, i);
+		}
 		return map_read(e, n);
 	case ND_ATTR:
 		if (n->lhs->type->kind == TY_CTX)
@@ -1164,7 +1184,7 @@ static void print_stmt(Emitter *e, Node *call)
 	/* evaluate the arguments first, in order (they may raise) */
 	for (int i = 0; i < call->elts.len; i++) {
 		Node *a = VEC_AT(call->elts, i);
-		if (a->kind == ND_STR)
+		if (a->kind == ND_STR && !a->tok->is_bytes)   /* text of the record's format */
 			continue;
 		if (a->kind != ND_FSTR) {
 			vec_push(&args, a);
@@ -1187,7 +1207,7 @@ static void print_stmt(Emitter *e, Node *call)
 	line(e, "%s->id = (__u64)__pyb_version << 48 | %dull << 32 | %d;", r, e->probe_index, p->id);
 	for (int i = 0; i < args.len; i++) {
 		Node *a = VEC_AT(args, i);
-		if (a->type->kind == TY_STR)
+		if (a->type->kind == TY_STR || a->type->kind == TY_BYTES)
 			line(e, "__builtin_memcpy(%s->a%d, __a%d, %d);", r, a->rec_off, i, a->type->size);
 		else
 			line(e, "%s->a%d = __a%d;", r, a->rec_off, i);
@@ -1208,6 +1228,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "%s = %s;", g->cname, int_for_store(e, value, g->type));
 		} else if (y->type->kind == TY_STR) {
 			line(e, "%s", str_copy(e, local_name(e, y), y->type->size, value));
+		} else if (y->type->kind == TY_BYTES) {
+			line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, y), expr(e, value), y->type->size);
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
 		} else if (y->type->kind == TY_OPT && value->type->kind == TY_OPT) {
@@ -1991,7 +2013,7 @@ void emit_program(Prog *prog, Str *out)
 			PrintSeg *s = VEC_AT(p->segs, j);
 			if (!s->is_arg)
 				continue;
-			if (s->type->kind == TY_STR)
+			if (s->type->kind == TY_STR || s->type->kind == TY_BYTES)
 				str_printf(out, "\tchar a%d[%d];\n", s->offset, (s->type->size + 7) / 8 * 8);
 			else
 				str_printf(out, "\t__s64 a%d;\n", s->offset);

@@ -305,6 +305,7 @@ typedef enum {
 	TY_STACK,     /* KStack / UStack: a stack id (u64: low 32 bits the id or -errno, high 32 the pid for UStack) */
 	TY_FILE,      /* the f of `with open(path) as f:` (a struct pybpf_file *, acquired and released) */
 	TY_OPT,       /* Optional[int]: d.get(k); usable as an int only where the checker saw `is not None` */
+	TY_BYTES,     /* bytes[N]: exactly N bytes (NULs included), e.g. read from memory */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
@@ -349,6 +350,7 @@ extern const char *const agg_names[AGG__COUNT];   /* "Count", ... "LHist" */
 extern Type *ty_none, *ty_bool, *ty_int, *ty_ctx, *ty_ptr;
 Type *ty_fixed(int size, bool is_signed);
 Type *ty_str(int cap);
+Type *ty_bytes(int n);
 /* "int", "u32", "str[16]", "Hash[str[16], u64]" */
 const char *ty_name(Type *t);
 /* Size and alignment in bytes of a storage (map key/value, record) type. */

@@ -991,6 +991,29 @@ def t_iter_each(task: task_struct) -> None:
 
 
 @test
+def user_bytes_reads_exact_bytes():
+    """user_bytes(p, N): N bytes of this process's memory, NULs and quotes
+    included, shown as Python's repr(); == against a bytes literal."""
+    payload = b"\x00\x01ab'\"\\\xff\n"
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+
+
+@tracepoint("syscalls/sys_enter_write")
+def t_write(args) -> None:
+    if pid() == PID and args.count == {len(payload)}:
+        data = user_bytes(args.buf, {len(payload)})
+        print(data, len(data), data[0], data[-2], data == {payload!r}, data == {payload[:-1] + b"?"!r})
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        fd = os.open("/dev/null", os.O_WRONLY)
+        os.write(fd, payload)
+        os.close(fd)
+        out, err = ld.finish()
+    check(out, f"{payload!r} {len(payload)} {payload[0]} {payload[-2]} True False\n")
+
+
+@test
 def module_kfunc_without_the_module_is_explained():
     """On this kernel the companion module is not loaded (no modules here):
     a probe using its kfuncs compiles, and load says what is missing."""

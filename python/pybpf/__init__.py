@@ -24,10 +24,11 @@ from typing import Final
 
 __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
-    "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str",
+    "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
+    "user_bytes", "kernel_bytes",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs",
 ]
@@ -51,6 +52,13 @@ class str(builtins.str):
     """str[N]: a string of capacity N bytes (the NUL included) in the kernel."""
 
     def __class_getitem__(cls, cap):
+        return cls
+
+
+class bytes(builtins.bytes):
+    """bytes[N]: exactly N bytes in the kernel."""
+
+    def __class_getitem__(cls, n):
         return cls
 
 
@@ -300,6 +308,14 @@ def user_str(p, n):
 
 def kernel_str(p, n):
     raise NotImplementedError("kernel_str() reads kernel memory: it runs only in the kernel")
+
+
+def user_bytes(p, n):
+    raise NotImplementedError("user_bytes() reads process memory: it runs only in the kernel")
+
+
+def kernel_bytes(p, n):
+    raise NotImplementedError("kernel_bytes() reads kernel memory: it runs only in the kernel")
 
 
 def pid():

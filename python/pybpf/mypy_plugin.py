@@ -30,6 +30,7 @@ from mypy.plugins.dataclasses import DataclassTransformer
 from mypy.types import RawExpressionType, Type
 
 STR = "pybpf.str"
+BYTES = "pybpf.bytes"
 LHIST = "pybpf.LHist"
 STRUCT = "pybpf.Struct"
 KERNEL = "pybpf._kernel"
@@ -104,6 +105,17 @@ def _str_type(ctx: AnalyzeTypeContext) -> Type:
     return t
 
 
+def _bytes_type(ctx: AnalyzeTypeContext) -> Type:
+    t: Type = ctx.api.named_type("builtins.bytes", [])
+    if len(ctx.type.args) != 1:
+        ctx.api.fail("'bytes' needs a length in pybpf: write bytes[N] (exactly N bytes)", ctx.context)
+        return t
+    n = _int_args(ctx, "bytes[N]")
+    if n is not None and not 1 <= n[0] <= 4096:
+        ctx.api.fail(f"the length in bytes[N] must be from 1 to 4096, not {n[0]}", ctx.context)
+    return t
+
+
 def _lhist_type(ctx: AnalyzeTypeContext) -> Type:
     t: Type = ctx.api.named_type(LHIST, [])
     if len(ctx.type.args) != 3:
@@ -146,6 +158,8 @@ class PybpfPlugin(Plugin):
     def get_type_analyze_hook(self, fullname: str) -> Optional[Callable[[AnalyzeTypeContext], Type]]:
         if fullname == STR:
             return _str_type
+        if fullname == BYTES:
+            return _bytes_type
         if fullname == LHIST:
             return _lhist_type
         return None

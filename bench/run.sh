@@ -1,9 +1,28 @@
 #!/bin/sh
 # make bench: every benchmark, side by side with its reference, in one run.
+# Raw numbers of each run: bench/results/*.json. Results table: docs/performance.md.
+#   REPEAT=N        runs per startup/overhead measurement (default 7)
+#   SCALE_REPEAT=N  runs per compile-scale size (default 3)
 set -e
+failed=""
+run() { python3 "$@" || failed="$failed $1"; }
 cd "$(dirname "$0")/.."
-echo "== machine: $(uname -r), $(nproc) cores; $(clang-19 --version | head -1); $(bpftrace --version)"
-echo "== startup: first event and memory, pybpf vs bpftrace"
-python3 bench/startup.py
+echo "== machine: $(uname -r), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(clang-19 --version | head -1); libbpf $(dpkg-query -W -f='${Version}' libbpf-dev); $(bpftrace --version)"
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews the timings)"
+make -s -C bench/c
+echo "== 1. startup: first event and memory, pybpf vs bpftrace"
+run bench/startup.py
+PROBES=bench run bench/startup.py
+echo "== 2. per-event overhead: getppid loop, no probe / hand-written C / pybpf / bpftrace"
+run bench/overhead.py
+echo "== 3. generated code: xlated and JITed size, pybpf vs hand-written C"
+run bench/codesize.py
+echo "== 4. compiler scale: front end and clang time against probe file size"
+run bench/scale.py
 echo "== compile time with kernel types: declared types vs vmlinux.h"
-python3 bench/compile_btf.py
+run bench/compile_btf.py
+echo "== 5. print throughput: records/s without loss, pybpf print vs bpftrace printf"
+run bench/throughput.py
+echo "== 6. hot reload: pybpf reload vs unload + load"
+run bench/reload.py
+if [ -n "$failed" ]; then echo "== FAILED:$failed"; exit 1; fi

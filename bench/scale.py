@@ -56,7 +56,7 @@ def probe{i}(args) -> None:
         names[comm()] += v % 7
     total = 0
     for j in range({k}):
-        total += j * v
+        total += j + v
     try:
         lat.add(ktime_ns() // (total + 1))
     except ZeroDivisionError:

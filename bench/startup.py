@@ -6,10 +6,12 @@ three programs:
   oneliner  print one line per sys_enter_getppid (a background process calls
             getppid() every half millisecond); the first event is the first
             such line
-  runqlat   bench/probes/runqlat.py vs runqlat.bt (bench/probes/runqlat.bt:
-            /usr/sbin/runqlat.bt without its #include of linux/sched.h, which
-            bpftrace 0.17 cannot parse here)
-  syscount  bench/probes/syscount.py vs /usr/sbin/syscount.bt
+  runqlat   examples/tools/runqlat.py (bench/probes/runqlat.py if the former
+            is missing, or with PROBES=bench) vs runqlat.bt
+            (bench/probes/runqlat.bt: /usr/sbin/runqlat.bt without its
+            #include of linux/sched.h, which bpftrace 0.17 cannot parse here)
+  syscount  examples/tools/syscount.py (or bench/probes/syscount.py, as
+            above) vs /usr/sbin/syscount.bt
 
 runqlat and syscount print nothing per event: their first line is the BEGIN
 message, which both tools print once every probe is attached (bpftrace
@@ -76,6 +78,15 @@ def first_event(cmd, env=None):
     return t * 1000, rss
 
 
+def tool(name):
+    """examples/tools/NAME.py when present (the project's tools), else the
+    minimal port in bench/probes/"""
+    ex = os.path.join(ROOT, "examples", "tools", f"{name}.py")
+    if os.path.exists(ex) and os.environ.get("PROBES") != "bench":
+        return ex
+    return os.path.join(PROBES, f"{name}.py")
+
+
 def bench(name, probe, bt_args, d):
     cold, warm, bt, mem_py, mem_bt, loads = [], [], [], [], [], []
     for i in range(REPEAT):
@@ -98,7 +109,8 @@ def bench(name, probe, bt_args, d):
     m = res["median"]
     res["ratios"] = {"cold": m["cold_ms"] / m["bpftrace_ms"], "warm": m["warm_ms"] / m["bpftrace_ms"],
                      "rss": m["pybpf_rss_kb"] / m["bpftrace_rss_kb"]}
-    print(f"{name}: {REPEAT} runs, load average {min(loads)}..{max(loads)} (medians; raw values follow)")
+    res["probe"] = os.path.relpath(probe, ROOT) if probe.startswith(ROOT) else "(generated one-liner)"
+    print(f"{name} ({res['probe']}): {REPEAT} runs, load average {min(loads)}..{max(loads)} (medians; raw values follow)")
     print(f"  pybpf cold   first event {m['cold_ms']:7.1f} ms   [{med_fmt(cold)}]")
     print(f"  pybpf warm   first event {m['warm_ms']:7.1f} ms   [{med_fmt(warm)}]")
     print(f"  bpftrace     first event {m['bpftrace_ms']:7.1f} ms   [{med_fmt(bt)}]")
@@ -123,13 +135,14 @@ def main():
         finally:
             gen.kill()
             gen.wait()
-        out["runqlat"] = bench("runqlat", os.path.join(PROBES, "runqlat.py"),
+        out["runqlat"] = bench("runqlat", tool("runqlat"),
                                [os.path.join(PROBES, "runqlat.bt")], d)
-        out["syscount"] = bench("syscount", os.path.join(PROBES, "syscount.py"),
+        out["syscount"] = bench("syscount", tool("syscount"),
                                 ["/usr/sbin/syscount.bt"], d)
     finally:
         shutil.rmtree(d, ignore_errors=True)
-    path = save("startup", {"repeat": REPEAT, "results": out})
+    path = save("startup-bench-probes" if os.environ.get("PROBES") == "bench" else "startup",
+                {"repeat": REPEAT, "results": out})
     print(f"raw: {os.path.relpath(path, ROOT)}")
 
 

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 
-from common import BUILD, PROBES, PYBPF, loadavg, save, stop
+from common import BUILD, PROBES, PYBPF, loadavg, prog_ids, save
 
 SECONDS = float(os.environ.get("SECONDS_PER_RATE", "2"))
 START = int(os.environ.get("START_RATE", "25000"))
@@ -40,11 +40,12 @@ class Drain:
 
     def __init__(self, f):
         self.f, self.lines, self.head, self.ready = f, 0, b"", threading.Event()
+        self.lost = 0   # bpftrace's "Lost N events" lines (on its stdout)
         self.t = threading.Thread(target=self.run, daemon=True)
         self.t.start()
 
     def run(self):
-        fd, tail = self.f.fileno(), b""
+        fd, tail, ltail = self.f.fileno(), b"", b""
         while True:
             b = os.read(fd, 1 << 20)
             if not b:
@@ -52,7 +53,11 @@ class Drain:
             # "event " split across two reads is counted once: the 5 bytes
             # kept from the last read cannot hold a whole one
             self.lines += (tail + b).count(b"event ")
-            tail = b[-5:]
+            # a "Lost N events" line may be split too: search with the last
+            # 40 bytes, counting only matches that end in the new ones
+            both = ltail + b
+            self.lost += sum(int(m.group(1)) for m in re.finditer(rb"Lost (\d+) events", both) if m.end() > len(ltail))
+            tail, ltail = b[-5:], both[-40:]
             if not self.ready.is_set():
                 self.head += b
                 if b"Attaching" in self.head:
@@ -81,26 +86,35 @@ def one(name, rate):
                     raise RuntimeError(f"pybpf did not attach: {head}")
                 head += line
         else:
-            # bpftrace says "Attaching N probes..." before it attaches; with
-            # -B full its BEGIN output would wait in its buffer, so give it
-            # time (a late attach would show as records missing, and stop us)
-            if not d.ready.wait(60) or b"Attaching" not in d.head:
-                raise RuntimeError(f"bpftrace did not start: {d.head!r}")
-            time.sleep(2)
+            # with -B full, bpftrace's own messages wait in its buffer: it is
+            # ready once it holds a BPF program (and a moment more to attach;
+            # a late attach would show as records missing, and stop us)
+            deadline = time.time() + 60
+            while not prog_ids(t.pid):
+                if time.time() > deadline or t.poll() is not None:
+                    raise RuntimeError("bpftrace did not load its program")
+                time.sleep(0.05)
+            time.sleep(1.5)
         p = subprocess.Popen(["taskset", "-c", CPU, os.path.join(BUILD, "paced"), str(rate), str(SECONDS)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         res, _ = p.communicate("go\n")
         calls, ns = (int(x) for x in res.split())
         time.sleep(0.5)   # let the consumer drain what is in the buffer
     finally:
-        t.send_signal(signal.SIGINT)
-    _, err = t.communicate(timeout=60)
+        # SIGTERM: a SIGINT that the shell running us ignores is ignored by bpftrace too
+        t.send_signal(signal.SIGTERM if name == "bpftrace" else signal.SIGINT)
+    try:
+        t.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        t.kill()
+        t.wait()
+    err = t.stderr.read()
     d.t.join(60)
     err = err.decode(errors="replace")
     if name == "pybpf":
         lost = sum(int(x) for x in re.findall(r"pybpf: (\d+) print records? lost", err))
     else:
-        lost = sum(int(x) for x in re.findall(r"Lost (\d+) events", err + d.head.decode(errors="replace")))
+        lost = d.lost + sum(int(x) for x in re.findall(r"Lost (\d+) events", err))
     if d.lines + lost != calls:
         sys.exit(f"{name}: {calls} calls, {d.lines} lines, {lost} reported lost: records missing without a report")
     return calls, ns / 1e9, lost, d.lines

@@ -382,6 +382,7 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
  * their own (the verifier wants both in one map value), and the number of
  * items. Nodes come from bpf_obj_new; the kernel frees what is left in the
  * tree with the map. */
+#ifdef __PYB_RBTREE   /* only with a SortedList: vmlinux.h declares these types too */
 struct bpf_spin_lock { __u32 val; };
 struct bpf_rb_root { __u64 __opaque[2]; } __attribute__((aligned(8)));
 struct bpf_rb_node { __u64 __opaque[4]; } __attribute__((aligned(8)));
@@ -455,5 +456,6 @@ static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *)94;
 		bpf_obj_drop_impl(n, 0);                                                                    \
 		return 0;                                                                                   \
 	}
+#endif /* __PYB_RBTREE */
 
 #endif /* __PYB_RUNTIME_H */

@@ -274,8 +274,9 @@ static __attribute__((noinline)) void *__pyb_lookup_or_init(void *map, const voi
 
 /* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;
  * 8- and 16-bit values are read-modify-write). Returns 0, or 1 when the map
- * is full, or 2 when the new value does not fit the value type (the value
- * has then wrapped: the add already happened). */
+ * is full, or 2 when the new value does not fit the value type. As in
+ * CPython, the item then keeps its old value (an atomic add is undone), and
+ * a missing key has been inserted with 0 (the defaultdict read). */
 #define __PYB_DEFINE_MAP_ADD(T, LO, HI, ATOMIC)                                     \
 static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s64 d) \
 {                                                                                     \
@@ -283,25 +284,29 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 	__##T init, old;                                                              \
 	long err;                                                                     \
 	if (!v) {                                                                     \
-		if (d < (__s64)(LO) || (HI >= 0 && d > (__s64)(HI)))                  \
-			return 2;                                                     \
-		init = (__##T)d;                                                      \
+		int fits = !(d < (__s64)(LO) || (HI >= 0 && d > (__s64)(HI)));       \
+		init = fits ? (__##T)d : 0;                                           \
 		err = bpf_map_update_elem(map, key, &init, __PYB_NOEXIST);            \
 		if (err == 0)                                                         \
-			return 0;                                                     \
+			return fits ? 0 : 2;                                          \
 		if (err != -__PYB_EEXIST)                                             \
 			return 1;                                                     \
 		v = bpf_map_lookup_elem(map, key);                                    \
 		if (!v)                                                               \
 			return 1;                                                     \
 	}                                                                             \
-	if (ATOMIC)                                                                   \
+	if (ATOMIC) {                                                                 \
 		old = __sync_fetch_and_add(v, (__##T)d);                              \
-	else {                                                                        \
-		old = *v;                                                             \
-		*v = (__##T)(old + d);                                                \
+		if (__pyb_add_fits_##T(old, d))                                       \
+			return 0;                                                     \
+		__sync_fetch_and_add(v, (__##T)0 - (__##T)d);   /* undone */      \
+		return 2;                                                             \
 	}                                                                             \
-	return __pyb_add_fits_##T(old, d) ? 0 : 2;                                    \
+	old = *v;                                                                     \
+	if (!__pyb_add_fits_##T(old, d))                                              \
+		return 2;                                                             \
+	*v = (__##T)(old + d);                                                        \
+	return 0;                                                                     \
 }
 
 static __pyb_always_inline int __pyb_add_fits_u64(__u64 old, __s64 d)

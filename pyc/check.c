@@ -1634,8 +1634,7 @@ static Type *check_print(Checker *c, Node *e)
 				add_text(p, fp->text, fp->text_len);
 				continue;
 			}
-			if (fp->self_doc)
-				add_text(p, xasprintf("%.*s=", fp->expr_loc.len, fp->expr_loc.p), fp->expr_loc.len + 1);
+			/* f"{x = }": the lexer gave "x = " as text of its own */
 			check_print_arg(c, p, fp->expr, &off);
 			PrintSeg *s = VEC_AT(p->segs, p->segs.len - 1);
 			s->conv = fp->conv;

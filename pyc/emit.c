@@ -1270,8 +1270,12 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	const char *v = tmp(e), *kp;
 	line(e, "{");
 	e->indent++;
-	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, int_for_store(e, value, m->type->val));
+	/* the value's range is checked at the store, after the key (which may
+	 * itself read a map, and insert into it, as a defaultdict would) */
+	const char *w = tmp(e);
+	line(e, "__s64 %s = %s;", w, expr(e, value));
 	line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, range_checked(e, w, m->type->val, value->store_raise));
 	line(e, "if (bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)) %s", m->cname, kp, v, raise_code(e, tg->raise));
 	e->indent--;
 	line(e, "}");
@@ -1290,8 +1294,9 @@ static void augassign(Emitter *e, Node *s)
 		e->indent++;
 		line(e, "%s", key_setup(e, m, tg->rhs, &kp));
 		line(e, "__s64 %s = %s;", d, expr(e, s->value));
-		if (s->op == TK_MINUS)
-			line(e, "if (%s == (-9223372036854775807LL - 1)) %s %s = -%s;", d, raise_at(e, tg->raise, 1), d, d);
+		if (s->op == TK_MINUS)   /* d[k] -= -2**63: the item is read (inserted) first, as in CPython */
+			line(e, "if (%s == (-9223372036854775807LL - 1)) { if (!__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)) "
+			     "%s %s } %s = -%s;", d, m->cname, kp, raise_code(e, tg->raise), raise_at(e, tg->raise, 1), d, d);
 		line(e, "int %s = __pyb_map_add_%c%d(&%s, %s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8, m->cname, kp, d);
 		line(e, "if (%s == 1) %s", rc, raise_code(e, tg->raise));
 		line(e, "if (%s == 2) %s", rc, raise_at(e, tg->raise, 1));
@@ -1312,11 +1317,17 @@ static void augassign(Emitter *e, Node *s)
 		line(e, "__s64 %s = %s;", d, expr(e, s->value));
 		if (s->op == TK_MINUS)
 			line(e, "if (%s == (-9223372036854775807LL - 1)) %s %s = -%s;", d, raise_code(e, s->raise), d, d);
-		if (t->size >= 4)
+		/* out of range: OverflowError, and the variable keeps its value
+		 * (an atomic add is undone), as in CPython */
+		if (t->size >= 4) {
 			line(e, "%s %s = __sync_fetch_and_add(&%s, (%s)%s);", ty_ctype(t), old, g->cname, ty_ctype(t), d);
-		else
-			line(e, "%s %s = %s; %s = (%s)(%s + %s);", ty_ctype(t), old, g->cname, g->cname, ty_ctype(t), old, d);
-		line(e, "if (!__pyb_add_fits_%s(%s, %s)) %s", fits, old, d, raise_code(e, s->raise));
+			line(e, "if (!__pyb_add_fits_%s(%s, %s)) { __sync_fetch_and_add(&%s, (%s)0 - (%s)%s); %s }", fits, old, d,
+			     g->cname, ty_ctype(t), ty_ctype(t), d, raise_code(e, s->raise));
+		} else {
+			line(e, "%s %s = %s;", ty_ctype(t), old, g->cname);
+			line(e, "if (!__pyb_add_fits_%s(%s, %s)) %s", fits, old, d, raise_code(e, s->raise));
+			line(e, "%s = (%s)(%s + %s);", g->cname, ty_ctype(t), old, d);
+		}
 		e->indent--;
 		line(e, "}");
 		return;

@@ -222,16 +222,42 @@ static const char *global_cname(const char *name)
 typedef struct Scope {
 	Vec syms;             /* Sym* */
 	struct Scope *up;
+	Sym **tab;            /* open addressing by name, the newest of a name (large scopes) */
+	uint32_t mask;
 } Scope;
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void scope_index(Scope *s, Sym *y)
+{
+	uint32_t i = name_hash(y->name) & s->mask;
+	while (s->tab[i] && strcmp(s->tab[i]->name, y->name))
+		i = (i + 1) & s->mask;
+	s->tab[i] = y;   /* a later symbol of the same name hides the earlier */
+}
 
 static Sym *scope_find(Scope *s, const char *name)
 {
-	for (; s; s = s->up)
+	for (; s; s = s->up) {
+		if (s->tab) {
+			uint32_t i = name_hash(name) & s->mask;
+			for (; s->tab[i]; i = (i + 1) & s->mask)
+				if (!strcmp(s->tab[i]->name, name))
+					return s->tab[i];
+			continue;
+		}
 		for (int i = s->syms.len - 1; i >= 0; i--) {
 			Sym *y = VEC_AT(s->syms, i);
 			if (!strcmp(y->name, name))
 				return y;
 		}
+	}
 	return NULL;
 }
 
@@ -242,6 +268,18 @@ static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
 	y->name = name;
 	y->decl = decl;
 	vec_push(&s->syms, y);
+	if (s->syms.len >= 32 && (!s->tab || (uint32_t)s->syms.len * 2 > s->mask)) {
+		/* (re)build the index at a quarter full at most */
+		free(s->tab);
+		s->mask = 63;
+		while ((uint32_t)s->syms.len * 4 > s->mask)
+			s->mask = s->mask * 2 + 1;
+		s->tab = xcalloc(s->mask + 1, sizeof(*s->tab));
+		for (int i = 0; i < s->syms.len; i++)
+			scope_index(s, VEC_AT(s->syms, i));
+	} else if (s->tab) {
+		scope_index(s, y);
+	}
 	return y;
 }
 

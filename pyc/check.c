@@ -198,7 +198,18 @@ static const char *const c_reserved[] = {
 	"inline", "int", "long", "register", "restrict", "return", "short",
 	"signed", "sizeof", "static", "struct", "switch", "typedef", "union",
 	"unsigned", "void", "volatile", "while", "_Bool", "asm", "typeof",
-	"LICENSE", "SEC", NULL,
+	"LICENSE", "SEC",
+	/* library functions clang knows as builtins: a global of that name is
+	 * "a redefinition as a different kind of symbol" */
+	"abs", "labs", "llabs", "div", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "pow", "sqrt",
+	"cbrt", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "floor", "ceil",
+	"round", "trunc", "fabs", "fmod", "fmin", "fmax", "hypot", "ldexp", "frexp", "modf", "nan", "rint",
+	"printf", "sprintf", "snprintf", "fprintf", "vprintf", "scanf", "puts", "putchar", "getchar", "fputs",
+	"memcpy", "memset", "memmove", "memcmp", "memchr", "bcmp", "bcopy", "bzero", "strlen", "strnlen", "strcmp",
+	"strncmp", "strcpy", "strncpy", "strcat", "strncat", "strchr", "strrchr", "strstr", "strdup", "strndup",
+	"index", "rindex", "malloc", "calloc", "realloc", "free", "alloca", "exit", "_exit", "abort", "atoi",
+	"atol", "atoll", "strtol", "strtoul", "isdigit", "isalpha", "isspace", "toupper", "tolower", "qsort",
+	"setjmp", "longjmp", "main", "syscall", NULL,
 };
 
 static bool in_list(const char *const *list, const char *name)
@@ -3126,6 +3137,7 @@ static void check_stmt(Checker *c, Node *s)
 		fake.rhs = s->value;
 		check_binop(c, &fake);
 		s->raise = fake.raise;
+		s->cval = fake.cval;   /* x **= n: the constant exponent */
 		if (lt->kind == TY_FIXED)	/* the range of the annotated type */
 			s->store_raise = new_raise(c, s, "OverflowError");
 		return;

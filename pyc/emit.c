@@ -56,6 +56,7 @@ typedef struct Emitter {
 	const char *ret_stmt; /* "return __pyb_rv;" or "return;" (void struct_ops methods) */
 	const char *pyfile;
 	int inline_depth;
+	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
 } Emitter;
 
 /* The C name of a local in the current function instance. */
@@ -482,6 +483,36 @@ static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
 /* The statements that build the key of map m from node k; *kptr gets a
  * C pointer expression to it. Used inside statement expressions, so the
  * key is computed exactly where Python evaluates it. */
+/* A key's int: stored into the key type t. In a lookup (`in`, get, del:
+ * e->key_ok set) a value outside t cannot be a key in the map, so it is
+ * not an error (CPython would just not find it): the flag is cleared. */
+static char *key_int(Emitter *e, Node *k, Type *t)
+{
+	long long lo, hi;
+	const char *x;
+	if (!e->key_ok || t->kind != TY_FIXED || !k->store_raise)
+		return int_for_store(e, k, t);
+	range_of(t, &lo, &hi);
+	x = tmp(e);
+	if (t->size == 8 && !t->is_signed)
+		return xasprintf("({ __s64 %s = %s; if (%s < 0) %s = 0; %s; })", x, expr(e, k), x, e->key_ok, x);
+	return xasprintf("({ __s64 %s = %s; if (%s < %s || %s > %s) %s = 0; %s; })", x, expr(e, k), x, c_ll(lo), x, c_ll(hi),
+			 e->key_ok, x);
+}
+
+/* key_setup for a lookup: "int ok = 1; <setup>", *ok naming the flag */
+static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr);
+static char *lookup_key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char **ok)
+{
+	const char *saved = e->key_ok;
+	char *setup;
+	*ok = tmp(e);
+	e->key_ok = *ok;
+	setup = key_setup(e, m, k, kptr);
+	e->key_ok = saved;
+	return xasprintf("int %s = 1; %s", *ok, setup);
+}
+
 static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 {
 	Type *kt = m->type->key;
@@ -511,7 +542,7 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 		Node *addr = k->kind == ND_TUPLE ? VEC_AT(k->elts, 0) : k, *ln = k->kind == ND_TUPLE ? VEC_AT(k->elts, 1) : NULL;
 		Str s = {0};
 		*kptr = xasprintf("&%s", t);
-		str_printf(&s, "struct __pyb_lpm_%s %s; %s %s = %s;", m->cname, t, ty_ctype(kt), v, int_for_store(e, addr, kt));
+		str_printf(&s, "struct __pyb_lpm_%s %s; %s %s = %s;", m->cname, t, ty_ctype(kt), v, key_int(e, addr, kt));
 		if (ln)
 			str_printf(&s, " __s64 %s = %s; if (%s < 0 || %s > %d) %s %s.prefixlen = (__u32)%s;", len, expr(e, ln), len, len,
 				   bits, raise_code(e, ln->store_raise), t, len);
@@ -531,12 +562,12 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 			if (et->kind == TY_STR)
 				str_printf(&s, " %s", str_copy(e, xasprintf("%s.f%d", t, i), et->size, x));
 			else
-				str_printf(&s, " %s.f%d = %s;", t, i, int_for_store(e, x, et));
+				str_printf(&s, " %s.f%d = %s;", t, i, key_int(e, x, et));
 		}
 		return s.buf;
 	}
 	*kptr = xasprintf("&%s", t);
-	return xasprintf("%s %s = %s;", ty_ctype(kt), t, int_for_store(e, k, kt));
+	return xasprintf("%s %s = %s;", ty_ctype(kt), t, key_int(e, k, kt));
 }
 
 /* ---- Struct records ---------------------------------------------------------- */
@@ -617,11 +648,11 @@ static char *map_read(Emitter *e, Node *n)
 static char *map_get(Emitter *e, Node *n)
 {
 	MapDecl *m = map_of(n->lhs);
-	const char *kp, *v = tmp(e), *d = tmp(e);
-	char *setup = key_setup(e, m, n->rhs, &kp);
+	const char *kp, *v = tmp(e), *d = tmp(e), *ok;
+	char *setup = lookup_key_setup(e, m, n->rhs, &kp, &ok);
 	char *dv = expr(e, VEC_AT(n->elts, 1));
-	return xasprintf("({ %s __s64 %s = %s; %s *%s = bpf_map_lookup_elem(&%s, %s); %s ? %s : %s; })", setup, d, dv,
-			 ty_ctype(m->type->val), v, m->cname, kp, v,
+	return xasprintf("({ %s __s64 %s = %s; %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s ? %s : %s; })", setup, d, dv,
+			 ty_ctype(m->type->val), v, ok, m->cname, kp, v,
 			 load_int(e, m->type->val, xasprintf("*%s", v), n->raise), d);
 }
 
@@ -630,9 +661,9 @@ static char *map_contains(Emitter *e, Node *n)
 {
 	Node *mn = VEC_AT(n->elts, 0);
 	MapDecl *m = map_of(mn);
-	const char *kp;
-	char *setup = key_setup(e, m, n->lhs, &kp);
-	return xasprintf("({ %s bpf_map_lookup_elem(&%s, %s) %s 0; })", setup, m->cname, kp,
+	const char *kp, *ok;
+	char *setup = lookup_key_setup(e, m, n->lhs, &kp, &ok);
+	return xasprintf("({ %s (%s ? bpf_map_lookup_elem(&%s, %s) : 0) %s 0; })", setup, ok, m->cname, kp,
 			 n->cmpops[0] == CMP_IN ? "!=" : "==");
 }
 
@@ -1235,10 +1266,10 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		} else if (y->type->kind == TY_OPT && value->type->kind == TY_OPT) {
 			/* x = d.get(k): None when the key is missing */
 			MapDecl *m = map_of(value->lhs);
-			const char *kp, *v = tmp(e);
-			char *setup = key_setup(e, m, value->rhs, &kp);
-			line(e, "{ %s %s *%s = bpf_map_lookup_elem(&%s, %s); %s__some = %s != 0; %s = %s ? %s : 0; }", setup,
-			     ty_ctype(m->type->val), v, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
+			const char *kp, *v = tmp(e), *ok;
+			char *setup = lookup_key_setup(e, m, value->rhs, &kp, &ok);
+			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = %s != 0; %s = %s ? %s : 0; }", setup,
+			     ty_ctype(m->type->val), v, ok, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
 			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
 		} else if (y->type->kind == TY_OPT) {
 			line(e, "%s = %s; %s__some = 1;", local_name(e, y), int_for_store(e, value, ty_int), local_name(e, y));
@@ -1337,6 +1368,7 @@ static void augassign(Emitter *e, Node *s)
 	fake.lhs = tg;
 	fake.rhs = s->value;
 	fake.raise = s->raise;
+	fake.cval = s->cval;
 	char *v = binop(e, &fake);
 	if (y->type->kind == TY_FIXED) {
 		long long lo, hi;
@@ -1785,9 +1817,9 @@ static void stmt(Emitter *e, Node *s)
 		for (int i = 0; i < s->targets.len; i++) {
 			Node *t = VEC_AT(s->targets, i);
 			MapDecl *m = map_of(t->lhs);
-			const char *kp;
-			char *setup = key_setup(e, m, t->rhs, &kp);
-			line(e, "{ %s if (bpf_map_delete_elem(&%s, %s)) %s }", setup, m->cname, kp, raise_code(e, t->raise));
+			const char *kp, *ok;
+			char *setup = lookup_key_setup(e, m, t->rhs, &kp, &ok);
+			line(e, "{ %s if (!%s || bpf_map_delete_elem(&%s, %s)) %s }", setup, ok, m->cname, kp, raise_code(e, t->raise));
 		}
 		return;
 	case ND_GLOBAL:

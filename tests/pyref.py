@@ -109,13 +109,20 @@ class _TypedHash(collections.defaultdict):
             raise pybpf.MapFullError("map is full")
         super().__setitem__(k, v)
 
+    def _storable(self, k):
+        """a key outside the key type cannot be in the map: a lookup does
+        not find it (it raises nothing, as in CPython)"""
+        try:
+            store(k, self.key_t)
+            return True
+        except OverflowError:
+            return False
+
     def get(self, k, default=None):
-        store(k, self.key_t)
-        return super().get(k, default)
+        return super().get(k, default) if self._storable(k) else default
 
     def __contains__(self, k):
-        store(k, self.key_t)
-        return super().__contains__(k)
+        return self._storable(k) and super().__contains__(k)
 
 
 def _hash_class(kv):

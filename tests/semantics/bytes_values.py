@@ -16,6 +16,6 @@ def bytes_values() -> None:
     other = b"\x00a'b"
     print(magic, other, len(magic), magic[0], magic[-1], other[1])
     print(magic == b"\x7fELF", magic != b"\x7fELG", magic == b"\x7fEL", b'say "hi"')
-    print(f"{magic!r} {other} {b'ab'}")
+    print(f"{magic!r} {other!r} {b'ab'!r}")
     if calls == 3:
         print(magic[calls + 1])

@@ -309,9 +309,17 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 	return 0;                                                                     \
 }
 
+/* x += d on a u64 is x = x + d with Python ints under pybpf's rule: x is
+ * read as an int (above 2**63-1 it is not one) and the sum must be an int
+ * too, then fit u64: so it lies in 0 .. 2**63-1. */
 static __pyb_always_inline int __pyb_add_fits_u64(__u64 old, __s64 d)
 {
-	return d >= 0 ? old + (__u64)d >= old : old >= -(__u64)d;
+	__s64 r;
+	if (old > 0x7fffffffffffffffULL)
+		return 0;
+	if (__builtin_add_overflow((__s64)old, d, &r))
+		return 0;
+	return r >= 0;
 }
 static __pyb_always_inline int __pyb_add_fits_s64(__s64 old, __s64 d)
 {

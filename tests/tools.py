@@ -54,6 +54,10 @@ class BPFTrace:
                 break
             self.head += line
             if not line.startswith("Attaching"):     # the first line BEGIN printed
+                # bpftrace 0.17 can run BEGIN before its last tracepoints are
+                # live (runqlat.bt once missed a wakeup's first switches):
+                # give them a moment
+                time.sleep(0.5)
                 return self
         out, err = self.finish()
         raise AssertionError(f"bpftrace did not start:\n{out}\n{err}")

@@ -250,7 +250,7 @@ class Program:
         return "\n".join(out) + "\n"
 
 
-STR_BUDGET = 48
+STR_BUDGET = 36
 
 
 def str_weight(text, helper_weights):
@@ -484,6 +484,8 @@ class Gen:
             e = r.choice([lit(v) for v in (-1, 128, 255, 256, -129, 2**32, 2**63 - 1, 40000)])
         else:
             e = self.int_expr(sc, 1)
+        if m == "m_full" and "fullkey" in self.avoid:
+            e = lit(r.randint(0, 7))
         return self.store_val(e, kt)
 
     def pick_map(self):
@@ -494,7 +496,9 @@ class Gen:
         r = self.r
         m = m or self.pick_map()
         key = self.key_expr(sc, m)
-        if self.chance(0.35):
+        if self.chance(0.35) or ((sc.loop or self.in_helper) and "maploop" in self.avoid):
+            if "getorder" in self.avoid:
+                key = lit(self.r.randint(0, 7)) if not self.maps[m][1].startswith("str") else "'ab'"
             return f"{m}.get({key}, {self.int_expr(sc, 0)})"
         return f"{m}[{key}]"
 
@@ -519,6 +523,8 @@ class Gen:
             elif op in ("<<", ">>") and self.chance(0.6):
                 right = r.choice([lit(r.randint(0, 66)), f"({self.int_expr(sc, depth - 1)}) % 70",
                                   str(r.choice([-1, 62, 63, 64, 65, 100]))])
+                if op == "<<" and "shl63" in self.avoid:
+                    right = r.choice([lit(r.randint(0, 62)), f"({self.int_expr(sc, depth - 1)}) % 63", "64", "-1"])
                 right = f"({right})" if right.startswith("-") else right
             elif op in ("//", "%") and self.chance(0.4):
                 right = r.choice(["ZERO", "(pid() - pid())", lit(r.choice([1, -1, 2, -2, 3, 7, -7])),
@@ -540,7 +546,8 @@ class Gen:
             return self.map_read(sc)
         if k < 0.95:
             # a bool used as an int
-            return f"({self.bool_expr(sc, depth - 1)}) {r.choice(['+', '*', '-', '^'])} {self.int_atom(sc)}"
+            op = r.choice(['+', '-', '^'] + ([] if "mul" in self.avoid else ['*']))
+            return f"({self.bool_expr(sc, depth - 1)}) {op} {self.int_atom(sc)}"
         return self.int_atom(sc)
 
     def arith_operand(self, sc, depth):
@@ -701,7 +708,7 @@ class Gen:
             spec = self.str_spec() if self.chance(0.6) else ""
         if e.startswith("(") is False and (" " in e) and self.chance(0.5):
             e = f"({e})"
-        selfdoc = "=" if self.chance(0.06) else ""
+        selfdoc = "=" if self.chance(0.06) and "selfdoc" not in self.avoid else ""
         if selfdoc:
             e = r.choice([v for v in self.INT_LOCALS if v in sc.defined] or ["ZERO"])
             spec = self.str_spec() if conv else (self.int_spec() if self.chance(0.5) else "")
@@ -774,12 +781,14 @@ class Gen:
             return self.assign(sc)
         v = r.choice(cands)
         op = r.choice(["+=", "-=", "*=", "//=", "%=", "**=", "<<=", ">>=", "&=", "|=", "^=", "+=", "-="])
-        if "mul" in self.avoid and op in ("*=", "**="):
+        if ("mul" in self.avoid and op in ("*=", "**=")) or ("powaug" in self.avoid and op == "**="):
             op = "+="
         if op == "**=":
             rhs = str(r.choice([0, 1, 2, 3, 5, 63, 64]))
         elif op in ("<<=", ">>="):
             rhs = r.choice([str(r.randint(0, 65)), f"({self.int_expr(sc, 1)}) % 66"])
+            if op == "<<=" and "shl63" in self.avoid:
+                rhs = r.choice([str(r.randint(0, 62)), f"({self.int_expr(sc, 1)}) % 63"])
         else:
             rhs = self.int_expr(sc, r.randint(0, 2))
         return Line(f"{v} {op} {rhs}")
@@ -796,6 +805,8 @@ class Gen:
         if k < 0.4:
             val = lit(r.choice([0, 1, -1, lo, hi, min(hi + 1, I64_MAX), 7])) if self.chance(0.5) else self.int_expr(sc)
             return Line(f"{g} = {self.store_val(val, t)}")
+        if "globalaug" in self.avoid:
+            return Line(f"{g} = {self.store_val(self.int_expr(sc), t)}")
         op = r.choice(["+=", "-="])
         val = lit(r.choice([1, 2, -1, 100, 255, 2**31, 2**32, 2**62, 2**63 - 1, I64_MIN])) if self.chance(0.5) else self.int_expr(sc)
         return Line(f"{g} {op} {val}")
@@ -808,7 +819,9 @@ class Gen:
         vt = self.maps[m][2]
         lo, hi = RANGES[vt]
         hi = min(hi, I64_MAX)
-        if k < 0.35:
+        if "storeorder" in self.avoid and re.search(r"m_\w+(\[|\.get)", key):
+            key = lit(r.randint(0, 7)) if not self.maps[m][1].startswith("str") else "'ab'"
+        if k < 0.35 or (k < 0.75 and "mapaug" in self.avoid):
             if self.chance(0.5):
                 val = lit(r.choice([0, 1, -1, lo, hi, min(hi + 1, I64_MAX), 42, 250]))
             else:
@@ -821,6 +834,8 @@ class Gen:
             else:
                 val = self.int_expr(sc)
             return Line(f"{m}[{key}] {op} {val}")
+        if "delkey" in self.avoid and not self.maps[m][1].startswith("str"):
+            key = lit(r.randint(0, 7))
         return Line(f"del {m}[{key}]")
 
     def raise_stmt(self, sc, cid):
@@ -856,12 +871,15 @@ class Gen:
         r = self.r
         k = r.random()
         if k < 0.5:
-            n = r.randint(0, 6)
+            # (avoid "emptyrange": no constant empty ranges)
+            n = r.randint(1 if "emptyrange" in self.avoid else 0, 6)
             if self.chance(0.5):
                 return [lit(n)], n
             a, b = r.randint(-4, 6), r.randint(-4, 8)
             step = r.choice([1, 1, 2, 3, -1, -2, -3])
-            ln = len(range(a, b, step))
+            ln = rlen(a, b, step)
+            if ln == 0 and "emptyrange" in self.avoid:
+                a, b, step, ln = 0, 2, 1, 2
             return [lit(a), lit(b)] + ([lit(step)] if step != 1 or self.chance(0.3) else []), ln
         if k < 0.8:
             # bounded by % : at most 6 / 9 iterations
@@ -872,7 +890,7 @@ class Gen:
             step = r.choice(["1", "2", "-1", "-2", "(ONE + ZERO)", "(pid() - pid())", "(-ONE)"])
             return [a, b, step], 11
         # edge literals: empty, tiny, or too long (OverflowError)
-        for _ in range(100):
+        for _ in range(0 if "emptyrange" in self.avoid else 100):
             a, b = r.choice(EDGE), r.choice(EDGE)
             step = r.choice([1, -1, 2, 3, 7, -(2**62), 2**62, 2**63 - 1, I64_MIN, 1000000])
             ln = rlen(a, b, step)
@@ -880,7 +898,7 @@ class Gen:
                 args = [lit(a), lit(b), lit(step)]
                 args = [f"({x})" if x.startswith("(") else x for x in args]
                 return args, min(ln, 6)
-        return ["0"], 0
+        return ["3"], 3
 
     def for_stmt(self, sc, cid, depth):
         r = self.r
@@ -1044,7 +1062,7 @@ class Gen:
         return h
 
 
-def build(seed, n_cases, per_probe=40, whole_every=150, avoid=()):
+def build(seed, n_cases, per_probe=15, whole_every=150, avoid=()):
     """The program tree for (seed, n_cases)."""
     g = Gen(seed, avoid)
     cases = []

@@ -1,5 +1,6 @@
 # BUG (found by tests/difftest): a for loop inside the `else:` of a for
 # loop: clang rejects the generated C, "redefinition of label '__pyb_brkN'".
+# Status: fixed -- passes at commit fca90cb; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -3,6 +3,7 @@
 # of a for loop: clang rejects the generated C, "use of undeclared
 # identifier '__it5'" -- the else clause destroys an iterator that
 # does not exist.
+# Status: fixed -- passes at commit fca90cb; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

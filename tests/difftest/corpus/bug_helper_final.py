@@ -1,6 +1,7 @@
 # BUG (found by tests/difftest): a Final constant read inside a helper
 # function: clang rejects the generated C, "use of undeclared identifier
 # 'K_i5'" -- inlining renames the module-level constant like a local.
+# Status: fixed -- passes at commit fca90cb; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

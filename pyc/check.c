@@ -1259,6 +1259,23 @@ static Type *check_name(Checker *c, Node *e)
 	return y->type;
 }
 
+/* user_str(p, N), kernel_str(p, N), user_bytes(p, N), kernel_bytes(p, N):
+ * a pointer and a constant size; FaultError when the memory is unreadable. */
+static int check_mem_read(Checker *c, Node *e, const char *name, const char *what, const char *size)
+{
+	int64_t n;
+	Type *pt;
+	if (e->elts.len != 2 || e->vals.len)
+		error_at(node_loc(e), "%s() takes a pointer and a %s: %s(p, %d)", name, size, name, what[0] == 'b' ? 16 : 64);
+	pt = check_expr(c, VEC_AT(e->elts, 0));
+	if (pt->kind != TY_PTR && pt->kind != TY_KPTR)
+		error_at(node_loc(VEC_AT(e->elts, 0)), "%s() reads %s from a pointer, not from %s", name, what, ty_name(pt));
+	if (!const_int(c, VEC_AT(e->elts, 1), &n) || n < 1 || n > 4096)
+		error_at(node_loc(VEC_AT(e->elts, 1)), "the %s of %s() must be a constant from 1 to 4096", size, name);
+	e->raise = new_raise(c, e, "FaultError");
+	return (int)n;
+}
+
 static Type *check_call(Checker *c, Node *e, bool stmt);
 
 static Sym *opt_test(Checker *c, Node *test, bool *is_not);
@@ -2273,32 +2290,10 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
 	if (in_list(probe_kinds, name))
 		error_at(node_loc(e), "%s is a decorator: write @%s(...) above a def", name, name);
-	if (!strcmp(name, "user_bytes") || !strcmp(name, "kernel_bytes")) {
-		int64_t len;
-		Type *pt;
-		if (e->elts.len != 2 || e->vals.len)
-			error_at(node_loc(e), "%s() takes a pointer and a length: %s(p, 16)", name, name);
-		pt = check_expr(c, VEC_AT(e->elts, 0));
-		if (pt->kind != TY_PTR && pt->kind != TY_KPTR)
-			error_at(node_loc(VEC_AT(e->elts, 0)), "%s() reads bytes from a pointer, not from %s", name, ty_name(pt));
-		if (!const_int(c, VEC_AT(e->elts, 1), &len) || len < 1 || len > 4096)
-			error_at(node_loc(VEC_AT(e->elts, 1)), "the length of %s() must be a constant from 1 to 4096", name);
-		e->raise = new_raise(c, e, "FaultError");
-		return ty_bytes((int)len);
-	}
-	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str")) {
-		int64_t cap;
-		Type *pt;
-		if (e->elts.len != 2 || e->vals.len)
-			error_at(node_loc(e), "%s() takes a pointer and a capacity: %s(p, 64)", name, name);
-		pt = check_expr(c, VEC_AT(e->elts, 0));
-		if (pt->kind != TY_PTR && pt->kind != TY_KPTR)
-			error_at(node_loc(VEC_AT(e->elts, 0)), "%s() reads a string from a pointer, not from %s", name, ty_name(pt));
-		if (!const_int(c, VEC_AT(e->elts, 1), &cap) || cap < 1 || cap > 4096)
-			error_at(node_loc(VEC_AT(e->elts, 1)), "the capacity of %s() must be a constant from 1 to 4096", name);
-		e->raise = new_raise(c, e, "FaultError");
-		return ty_str((int)cap);
-	}
+	if (!strcmp(name, "user_bytes") || !strcmp(name, "kernel_bytes"))
+		return ty_bytes(check_mem_read(c, e, name, "bytes", "length"));
+	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str"))
+		return ty_str(check_mem_read(c, e, name, "a string", "capacity"));
 	if (!strcmp(name, "open"))
 		error_at(node_loc(e), "open() is used as 'with open(\"/path\") as f:', so that the file is always closed");
 	if (!strcmp(name, "printk")) {

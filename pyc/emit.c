@@ -1450,6 +1450,42 @@ static void forget_values(Emitter *e, Node *loop)
 }
 
 /* for i in range(a, b, step): a BPF open-coded iterator over 0..len-1 */
+/* The open-coded iterator of a for loop, over __len<n> (0..len-1 in
+ * *__p<n>), after the caller opened the loop's C block: loop_begin leaves
+ * the caller inside the while, to set the loop variables; loop_end emits
+ * the body, the else block and the break/exit labels, and closes the block. */
+static Frame *loop_begin(Emitter *e, Node *s, int n)
+{
+	Frame *f;
+	forget_values(e, s);
+	f = push_frame(e, FR_LOOP, s);
+	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
+	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
+	line(e, "int *__p%d;", n);
+	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
+	e->indent++;
+	return f;
+}
+
+static void loop_end(Emitter *e, Node *s, Frame *f)
+{
+	block(e, &s->body);
+	line(e, "__pyb_cont%d: ;", f->n);
+	e->indent--;
+	line(e, "}");
+	e->nframes--;
+	/* f's slot is free now: the else block may reuse it; keep the number */
+	int fn = f->n;
+	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
+	block(e, &s->orelse);
+	line(e, "goto __pyb_end%d;", fn);
+	e->indent--;
+	line(e, "__pyb_brk%d:", fn);
+	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
+	line(e, "__pyb_end%d: ;", fn);
+	line(e, "}");
+}
+
 /* for k, v in sorted(d.items()): snapshot the map into per-CPU storage
  * (bpf_for_each_map_elem), sort it by key (insertion sort, open-coded
  * iterators), then walk it like a range. */
@@ -1502,13 +1538,7 @@ static void for_map_stmt(Emitter *e, Node *s)
 	line(e, "\t}");
 	line(e, "\tbpf_iter_num_destroy(&__oi%d);", n);
 	line(e, "}");
-	forget_values(e, s);
-	f = push_frame(e, FR_LOOP, s);
-	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
-	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
-	line(e, "int *__p%d;", n);
-	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
-	e->indent++;
+	f = loop_begin(e, s, n);
 	line(e, "__u32 __x%d = (__u32)*__p%d;", n, n);
 	line(e, "if (!__s%d || __x%d >= %d) break;", n, n, cap);
 	line(e, "%s = %s;", local_name(e, kn->sym),
@@ -1516,20 +1546,7 @@ static void for_map_stmt(Emitter *e, Node *s)
 	if (vn)
 		line(e, "%s = %s;", local_name(e, vn->sym),
 		     load_int(e, m->type->val, xasprintf("__s%d->v[__x%d]", n, n), it->raise));
-	block(e, &s->body);
-	line(e, "__pyb_cont%d: ;", f->n);
-	e->indent--;
-	line(e, "}");
-	e->nframes--;
-	int fn = f->n;
-	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
-	block(e, &s->orelse);
-	line(e, "goto __pyb_end%d;", fn);
-	e->indent--;
-	line(e, "__pyb_brk%d:", fn);
-	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
-	line(e, "__pyb_end%d: ;", fn);
-	line(e, "}");
+	loop_end(e, s, f);
 }
 
 static void for_stmt(Emitter *e, Node *s)
@@ -1558,29 +1575,9 @@ static void for_stmt(Emitter *e, Node *s)
 	line(e, "if (__st%d == 0) %s", n, raise_code(e, it->raise));
 	line(e, "__u64 __len%d = __pyb_range_len(__lo%d, __hi%d, __st%d);", n, n, n, n);
 	line(e, "if (__len%d > __PYB_MAX_LOOPS) %s", n, raise_at(e, it->raise, 1));
-	forget_values(e, s);
-	f = push_frame(e, FR_LOOP, s);
-	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
-	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
-	line(e, "int *__p%d;", n);
-	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
-	e->indent++;
+	f = loop_begin(e, s, n);
 	line(e, "%s = (__s64)((__u64)__lo%d + (__u64)(__s64)*__p%d * (__u64)__st%d);", local_name(e, s->target->sym), n, n, n);
-	block(e, &s->body);
-	line(e, "__pyb_cont%d: ;", f->n);
-	e->indent--;
-	line(e, "}");
-	e->nframes--;
-	/* f's slot is free now: the else block may reuse it; keep the number */
-	int fn = f->n;
-	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
-	block(e, &s->orelse);
-	line(e, "goto __pyb_end%d;", fn);
-	e->indent--;
-	line(e, "__pyb_brk%d:", fn);
-	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
-	line(e, "__pyb_end%d: ;", fn);
-	line(e, "}");
+	loop_end(e, s, f);
 }
 
 static void try_stmt(Emitter *e, Node *s)

@@ -158,7 +158,7 @@ static __pyb_always_inline int __pyb_shl_ok(__s64 a, __s64 b, __s64 *res)
 		*res = 0;
 		return 1;
 	}
-	if (b >= 63)
+	if (b >= 64)
 		return 0;
 	*res = (__s64)((__u64)a << b);
 	return (*res >> b) == a;

@@ -36,6 +36,25 @@ static const char *current_pin;   /* a pinned instance: its pins are what is cur
 
 /* ---- front end ----------------------------------------------------------- */
 
+static int parse_int(const char *s, int64_t *out);
+
+/* -D values as the compiler sees them (what it computes from a constant
+ * must use the value the program will run with). A value that does not
+ * parse is left out here; check_defines() reports it. */
+void set_const_overrides(LoadOpts *o)
+{
+	pyc_const_overrides = xcalloc(o->defines.len + 1, sizeof(*pyc_const_overrides));
+	pyc_nconst_overrides = 0;
+	for (int i = 0; i < o->defines.len; i++) {
+		Define *d = VEC_AT(o->defines, i);
+		ConstOverride *k = &pyc_const_overrides[pyc_nconst_overrides];
+		if (parse_int(d->value, &k->value) == 0) {
+			k->name = d->name;
+			pyc_nconst_overrides++;
+		}
+	}
+}
+
 Prog *compile_file(const char *path)
 {
 	SrcFile *f = xcalloc(1, sizeof(*f));
@@ -1310,6 +1329,7 @@ int load_main(const char *path, LoadOpts *o)
 		fatal("an instance named '%s' is already loaded (pybpf ls; pybpf reload %s FILE; pybpf unload %s)", pin, pin, pin);
 	stat(path, &st0);
 	o->src_path = path;
+	set_const_overrides(o);
 	prog = pin ? compile_for_pin(path, &c) : compile_to_c(path, &c);
 	run.prog = prog;
 	for (int i = 0; pin && i < prog->maps.len; i++) {

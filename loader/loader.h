@@ -28,6 +28,8 @@ typedef struct LoadOpts {
 	const char *src_path; /* the file loaded (pinned instances remember it) */
 } LoadOpts;
 
+void set_const_overrides(LoadOpts *o);
+
 /* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */
 Prog *compile_file(const char *path);
 /* Front end + emitter. */

@@ -15,7 +15,7 @@ static const char usage[] =
 	"commands:\n"
 	"  load FILE.py      compile, load and attach; stream print() output; print maps at exit\n"
 	"      --duration S  stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
-	"      -D NAME=VALUE override a Final constant (no recompilation)\n"
+	"      -D NAME=VALUE override a Final constant\n"
 	"      --format F    text (default) or json: one JSON object per line (docs/output.md)\n"
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"

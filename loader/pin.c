@@ -266,6 +266,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 	src = read_file(path, NULL);
 	if (!src)
 		return fprintf(stderr, "pybpf: error: cannot read %s: %s\n", path, strerror(errno)), 1;
+	set_const_overrides(o);
 	prog = compile_for_pin(path, &c);
 	if (!prog)
 		return 1;

@@ -454,6 +454,13 @@ static RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
 
 /* ---- constant evaluation (Final values, map sizes, str capacities) ------ */
 
+/* -9223372036854775808: the literal alone does not fit, its negation does */
+bool is_int64_min_literal(const Node *n)
+{
+	return n->kind == ND_UNARY && n->op == TK_MINUS && n->lhs->kind == ND_INT && !n->lhs->tok->big &&
+	       n->lhs->tok->ival == (uint64_t)INT64_MAX + 1;
+}
+
 static bool const_int(Checker *c, Node *n, int64_t *out)
 {
 	int64_t a, b;
@@ -474,6 +481,10 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 		return false;
 	}
 	case ND_UNARY:
+		if (is_int64_min_literal(n)) {
+			*out = INT64_MIN;
+			return true;
+		}
 		if (!const_int(c, n->lhs, &a))
 			return false;
 		if (n->op == TK_MINUS) {
@@ -515,10 +526,10 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 		case TK_PIPE: *out = a | b; return true;
 		case TK_CARET: *out = a ^ b; return true;
 		case TK_LSHIFT:
-			if (b < 0 || b >= 63 || (a != 0 && ((a << b) >> b) != a))
+			if (b < 0 || (a != 0 && b >= 64))
 				return false;
-			*out = a << b;
-			return true;
+			*out = a == 0 ? 0 : (int64_t)((uint64_t)a << b);
+			return a == 0 || (*out >> b) == a;
 		case TK_RSHIFT:
 			if (b < 0)
 				return false;
@@ -897,6 +908,9 @@ static void declare_unkeyed_agg(Checker *c, Node *s)
 	vec_push(&c->prog->maps, m);
 }
 
+ConstOverride *pyc_const_overrides;
+int pyc_nconst_overrides;
+
 /* NAME: Final[int] = CONST */
 static void declare_const(Checker *c, Node *s)
 {
@@ -914,6 +928,10 @@ static void declare_const(Checker *c, Node *s)
 	if (!const_int(c, s->value, &k->value))
 		error_at(node_loc(s->value), "the value of a Final constant must be a constant integer expression");
 	k->name = s->target->name;
+	k->src_value = k->value;
+	for (int i = 0; i < pyc_nconst_overrides; i++)
+		if (!strcmp(pyc_const_overrides[i].name, k->name))
+			k->value = pyc_const_overrides[i].value;
 	k->cname = global_cname(k->name);
 	k->decl = s;
 	check_name_free(c, s->target, k->name);
@@ -1475,6 +1493,11 @@ static Type *check_expr(Checker *c, Node *e)
 		t = check_binop(c, e);
 		break;
 	case ND_UNARY:
+		if (is_int64_min_literal(e)) {
+			e->lhs->type = ty_int;
+			t = ty_int;
+			break;
+		}
 		t = check_expr(c, e->lhs);
 		if (e->op == TK_NOT)
 			return e->type = ty_bool;

@@ -1138,6 +1138,8 @@ static char *expr(Emitter *e, Node *n)
 	case ND_UNARY: {
 		if (n->op == TK_NOT)
 			return xasprintf("(!%s)", truth(e, n->lhs));
+		if (is_int64_min_literal(n))
+			return c_ll(LLONG_MIN);
 		char *v = expr(e, n->lhs);
 		if (n->op == TK_PLUS)
 			return xasprintf("((__s64)(%s))", v);
@@ -1312,6 +1314,22 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	line(e, "}");
 }
 
+/* Whether evaluating n can neither raise nor change anything (constants,
+ * variables, and operators without raise sites on them). */
+static bool effect_free(const Node *n)
+{
+	switch (n->kind) {
+	case ND_INT: case ND_TRUE: case ND_FALSE: case ND_NAME:
+		return true;
+	case ND_UNARY:
+		return is_int64_min_literal(n) || (!n->raise && effect_free(n->lhs));
+	case ND_BINOP:
+		return !n->raise && effect_free(n->lhs) && effect_free(n->rhs);
+	default:
+		return false;
+	}
+}
+
 static void augassign(Emitter *e, Node *s)
 {
 	Node *tg = s->target;
@@ -1324,6 +1342,12 @@ static void augassign(Emitter *e, Node *s)
 		line(e, "{");
 		e->indent++;
 		line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+		/* CPython reads d[k] (a defaultdict read: it inserts k, or raises
+		 * MapFullError) before it evaluates n; when n can raise or has
+		 * effects, insert first too */
+		if (!effect_free(s->value))
+			line(e, "if (!__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)) %s", m->cname, kp,
+			     raise_code(e, tg->raise));
 		line(e, "__s64 %s = %s;", d, expr(e, s->value));
 		if (s->op == TK_MINUS)   /* d[k] -= -2**63: the item is read (inserted) first, as in CPython */
 			line(e, "if (%s == (-9223372036854775807LL - 1)) { if (!__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)) "
@@ -2035,7 +2059,10 @@ void emit_program(Prog *prog, Str *out)
 	}
 	for (int i = 0; i < prog->consts.len; i++) {
 		ConstDecl *k = VEC_AT(prog->consts, i);
-		str_printf(out, "const volatile __s64 %s = %s;\n", k->cname, c_ll(k->value));
+		/* the source's value: -D overrides are written into .rodata at load
+		 * time, so the object is the same for every value when nothing was
+		 * computed from it at compile time */
+		str_printf(out, "const volatile __s64 %s = %s;\n", k->cname, c_ll(k->src_value));
 	}
 	for (int i = 0; i < prog->globals.len; i++) {
 		GlobalDecl *g = VEC_AT(prog->globals, i);

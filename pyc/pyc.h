@@ -398,7 +398,8 @@ typedef struct MapDecl {
 typedef struct ConstDecl {
 	const char *name, *cname;
 	Type *type;
-	int64_t value;
+	int64_t value;        /* with a -D override applied (what the checker and emitter use) */
+	int64_t src_value;    /* as written in the source: the .rodata initializer */
 	Node *decl;
 } ConstDecl;
 
@@ -513,6 +514,17 @@ Prog *check_program(SrcFile *file, Node *module);
 extern const char *pyc_btf_path;
 /* tracefs for tracepoint formats (NULL: /sys/kernel/tracing). */
 extern const char *pyc_tracefs;
+/* -D NAME=VALUE overrides of Final constants, set before check_program():
+ * everything the compiler computes from a constant (a '**' exponent, a
+ * range check it can skip, a map size) uses the overridden value. */
+typedef struct ConstOverride {
+	const char *name;
+	int64_t value;
+} ConstOverride;
+extern ConstOverride *pyc_const_overrides;
+extern int pyc_nconst_overrides;
+/* The expression -9223372036854775808 (a literal that fits only negated). */
+bool is_int64_min_literal(const Node *n);
 
 /* ---- emit.c ------------------------------------------------------------ */
 

@@ -98,6 +98,7 @@ class _TypedHash(collections.defaultdict):
         return 0
 
     def __missing__(self, key):
+        store(key, self.key_t)   # a key outside the key type is refused first
         if len(self) >= self.max_entries:
             raise pybpf.MapFullError("map is full")
         return super().__missing__(key)
@@ -197,9 +198,12 @@ class _Rewrite(ast.NodeTransformer):
                 value = self._call("store", [value, t], node)
             return ast.copy_location(ast.Assign([node.target], value), node)
         if isinstance(node.target, ast.Subscript):
-            # d[k] += v  ->  __pyref.augitem(d, k, op, v): key evaluated once
+            # d[k] += v  ->  __pyref.augitem(d, k, op, lambda: v): the key
+            # evaluated once, d[k] read before v is evaluated (as CPython)
             t = node.target
-            return ast.copy_location(ast.Expr(self._call("augitem", [t.value, t.slice, ast.Constant(op), node.value], node)), node)
+            lazy = ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+                              node.value)
+            return ast.copy_location(ast.Expr(self._call("augitem", [t.value, t.slice, ast.Constant(op), lazy], node)), node)
         return node
 
 
@@ -208,7 +212,8 @@ def self_is_function(rw):
 
 
 def augitem(d, k, op, v):
-    d[k] = binop(op, d[k], v)
+    old = d[k]
+    d[k] = binop(op, old, v())
 
 
 class Probe:

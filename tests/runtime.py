@@ -229,6 +229,38 @@ def t_def_ppid() -> None:
 
 
 @test
+def define_seen_by_the_compiler():
+    """-D values are what the compiler computes with (a '**' exponent, a
+    range check it can prove away), not the source's values."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+EXP: Final[int] = 2
+SMALL: Final[int] = 7
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_defc_ppid() -> None:
+    if pid() != PID:
+        return
+    x = pid() - pid() + 3
+    y: u8 = SMALL
+    print(x ** EXP, y)
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}", "-D", "EXP=3"]) as ld:
+        getppid_n(1)
+        out, err = ld.finish()
+    check(out, "27 7\n")
+    path = os.path.join(tempfile.mkdtemp(), "defc.py")
+    with open(path, "w") as f:
+        f.write(src)
+    r = subprocess.run([PYBPF, "load", path, "-D", "SMALL=300"], capture_output=True, text=True, timeout=60)
+    check(r.stderr, f"{path}:11:13: error: 300 does not fit in 'y' (u8)\n"
+                    "        y: u8 = SMALL\n"
+                    "                ^~~~~\n")
+    assert r.returncode != 0
+    assert_nothing_left(["t_defc_ppid"], [])
+
+
+@test
 def duration_ends_the_run():
     """--duration stops the loader by itself and still prints the maps."""
     src = '''from pybpf import *

@@ -3,9 +3,12 @@
 # k, or raises for a key outside the key type or a full map) and only then
 # evaluates v. pyref's augitem(d, k, op, v) evaluates v first, so here it
 # prints "side effect" although CPython raises OverflowError before v.
-# Both sides also differ from CPython on `m[1] += 1 // z`: CPython leaves
-# m[1] = 0 inserted (the read came first); pyref and the kernel insert
-# nothing (the kernel evaluates the key, then v, then looks up).
+# Both sides also differed from CPython on `m[1] += 1 // z`: CPython leaves
+# m[1] = 0 inserted (the read came first); pyref and the kernel inserted
+# nothing (the kernel evaluated the key, then v, then looked up).
+# Status: fixed (pyref reads d[k] before v; the kernel inserts k before
+# evaluating a v that can raise) -- passes at commit SHA; kept as a
+# regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -4,6 +4,8 @@
 # OverflowError (the key cannot even be formed). One of the two should
 # change; the kernel's order looks right (CPython would convert the key
 # before inserting it).
+# Status: fixed (pyref's __missing__ checks the key first) -- passes at
+# commit SHA; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

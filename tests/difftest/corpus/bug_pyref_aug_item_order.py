@@ -7,7 +7,7 @@
 # m[1] = 0 inserted (the read came first); pyref and the kernel inserted
 # nothing (the kernel evaluated the key, then v, then looked up).
 # Status: fixed (pyref reads d[k] before v; the kernel inserts k before
-# evaluating a v that can raise) -- passes at commit SHA; kept as a
+# evaluating a v that can raise) -- passes at commit fefa307; kept as a
 # regression test.
 from pybpf import *
 

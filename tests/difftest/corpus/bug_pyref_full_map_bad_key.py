@@ -5,7 +5,7 @@
 # change; the kernel's order looks right (CPython would convert the key
 # before inserting it).
 # Status: fixed (pyref's __missing__ checks the key first) -- passes at
-# commit SHA; kept as a regression test.
+# commit fefa307; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -1,7 +1,7 @@
 # BUG (found by tests/difftest): `-1 << 63` is -2**63, which fits in 64
 # bits; CPython prints -9223372036854775808. The kernel raises
 # OverflowError (__pyb_shl_ok() refuses every shift by 63 or more).
-# Status: fixed -- passes at commit SHA; kept as a regression test.
+# Status: fixed -- passes at commit fefa307; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -2054,21 +2054,28 @@ static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m)
 		 "@fentry, @fexit, @lsm, @begin, @end and struct_ops methods, not in @%s probes", m->name, c->probe->kind);
 }
 
+/* q.append(x), bloom.add(x), sl.add(x): one value of the map's value type,
+ * a statement; a full map raises MapFullError. op: the emitter's form. */
+static Type *check_insert_method(Checker *c, Node *e, MapDecl *m, const char *meth, bool stmt, int op)
+{
+	if (e->elts.len != 1 || e->vals.len)
+		error_at(node_loc(e), "%s.%s() takes one value", m->name, meth);
+	Node *a = VEC_AT(e->elts, 0);
+	check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
+	if (!stmt)
+		error_at(node_loc(e), "%s() returns None; call it as a statement", meth);
+	e->raise = new_raise(c, e, "MapFullError");
+	e->op = op;
+	return ty_none;
+}
+
 /* sl.add(x), sl.first(), sl.pop_first() */
 static Type *check_sortedlist_method(Checker *c, Node *e, MapDecl *m, const char *meth, bool stmt)
 {
 	need_rbtree_probe(c, e->lhs, m);
 	if (!strcmp(meth, "add")) {
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "%s.add() takes one value", m->name);
-		Node *a = VEC_AT(e->elts, 0);
-		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
-		if (!stmt)
-			error_at(node_loc(e), "add() returns None; call it as a statement");
-		e->raise = new_raise(c, e, "MapFullError");
-		e->op = 'r';
 		e->cval = 0;
-		return ty_none;
+		return check_insert_method(c, e, m, meth, stmt, 'r');
 	}
 	if (!strcmp(meth, "first") || !strcmp(meth, "pop_first")) {
 		if (e->elts.len || e->vals.len)
@@ -2115,15 +2122,7 @@ static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
 		return ty_none;
 	}
 	if ((k == MAP_QUEUE || k == MAP_STACK) && !strcmp(meth, "append")) {
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "%s.append() takes one value", m->name);
-		Node *a = VEC_AT(e->elts, 0);
-		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
-		if (!stmt)
-			error_at(node_loc(e), "append() returns None; call it as a statement");
-		e->raise = new_raise(c, e, "MapFullError");
-		e->op = 'p';
-		return ty_none;
+		return check_insert_method(c, e, m, meth, stmt, 'p');
 	}
 	if ((k == MAP_QUEUE && !strcmp(meth, "popleft")) || (k == MAP_STACK && !strcmp(meth, "pop"))) {
 		if (e->elts.len || e->vals.len)
@@ -2134,15 +2133,7 @@ static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
 		return ty_int;
 	}
 	if (k == MAP_BLOOM && !strcmp(meth, "add")) {
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "%s.add() takes one value", m->name);
-		Node *a = VEC_AT(e->elts, 0);
-		check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
-		if (!stmt)
-			error_at(node_loc(e), "add() returns None; call it as a statement");
-		e->raise = new_raise(c, e, "MapFullError");
-		e->op = 'p';
-		return ty_none;
+		return check_insert_method(c, e, m, meth, stmt, 'p');
 	}
 	if (k == MAP_SORTEDLIST)
 		return check_sortedlist_method(c, e, m, meth, stmt);

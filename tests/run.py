@@ -11,6 +11,8 @@ Tiers:
   tools     examples/tools/ on generated workloads, against bpftrace (tests/tools.py)
   qemu      the companion kfunc module, fentry/kprobe/lsm and CO-RE in a
             QEMU guest running Debian's kernel (tests/qemu/run.py)
+  difftest  random programs and a corpus, kernel vs CPython
+            (tests/difftest/run.py; $DIFFTEST_CASES generated cases, 10,000)
 
 The last line is 'N passed, N failed' (', N skipped' when any were).
 """
@@ -166,8 +168,35 @@ def tier_qemu():
     qemu_run.tier(report, wanted)
 
 
+def tier_difftest():
+    """Differential tests (tests/difftest/run.py): $DIFFTEST_CASES (default
+    10,000) generated cases in programs of 50, and the fixed corpus, each
+    program run in the kernel and in CPython; one result per program. A
+    mismatch's output ends with the smallest program that shows it."""
+    if FILTER is not None and not FILTER.startswith("difftest"):
+        return
+    env = dict(os.environ, DIFFTEST_VERBOSE="1")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "difftest", "run.py")],
+                       capture_output=True, text=True, env=env)
+    lines = p.stdout.splitlines()
+    tail = p.stdout[p.stdout.find("=" * 78):] if "=" * 78 in p.stdout else ""
+    counted = 0
+    for ln in lines:
+        if ln.startswith("ok "):
+            what = ln[3:].rsplit(" in ", 1)[0]
+            report(f"difftest/{what}", True)
+            counted += 1
+        elif ln.startswith("MISMATCH "):
+            report(f"difftest/{ln[9:].split(':')[0]}", False, ln + "\n" + tail[-6000:])
+            counted += 1
+    last = lines[-1] if lines else ""
+    print(f"     {last}")
+    if p.returncode not in (0, 1) or not last.startswith("difftest: ") or counted == 0:
+        report("difftest/run", False, p.stdout[-3000:] + p.stderr[-3000:])
+
+
 def main():
-    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime, tier_tools, tier_qemu):
+    for tier in (tier_frontend, tier_errors, tier_unit, tier_runtime, tier_tools, tier_qemu, tier_difftest):
         tier()
     if failures:
         print("\nfailed: " + " ".join(failures))

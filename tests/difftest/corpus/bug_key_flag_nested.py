@@ -3,7 +3,7 @@
 # raises OverflowError (the defaultdict read cannot store key -7); the
 # kernel inserted m_u32[4294967289] -- the `in` test's "out of range means
 # not found" flag also applied to the map read inside its key.
-# Status: fixed -- passes at commit 7b0c0de; kept as a regression test.
+# Status: fixed -- passes at commit 070f76e; kept as a regression test.
 from pybpf import *
 PID: Final[int] = 0
 m_i32: PerCPUHash[i8, i32] = PerCPUHash()

@@ -445,6 +445,9 @@ void check_defines(Prog *prog, LoadOpts *o)
 			fatal("-D %s: %s has no Final constant named '%s'%s%s", d->name, prog->file->name, d->name,
 			      names.len ? "; its constants are: " : "", names.len ? names.buf : "");
 		}
+		if (k->nitems)
+			error_at(k->decl->target->loc, "-D %s=%s: '%s' is a Final tuple; -D overrides only Final ints and bools",
+				 d->name, d->value, d->name);
 		if (parse_int(d->value, &v) < 0)
 			fatal("-D %s=%s: not an integer (decimal, 0x.., 0o.., 0b.., True or False)", d->name, d->value);
 		if (k->type->kind == TY_BOOL && v != 0 && v != 1)

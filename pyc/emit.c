@@ -682,15 +682,13 @@ static char *compare(Emitter *e, Node *n)
 		return xasprintf("({ %s %s = %s; bpf_map_peek_elem(&%s, &%s) %s 0; })", ty_ctype(m->type->val), v,
 				 int_for_store(e, n->lhs, m->type->val), m->cname, v, n->cmpops[0] == CMP_IN ? "==" : "!=");
 	}
-	if (n->op == 'F') {   /* x in T of a Final tuple: a loop over its items */
+	if (n->op == 'F') {   /* x in T of a Final tuple: a loop over its items (bpf/pybpf.h) */
 		ConstDecl *k = ((Node *)VEC_AT(n->elts, 0))->sym->data;
-		const char *x = tmp(e), *j = tmp(e), *f = tmp(e);
-		bool strs = k->type->kind == TY_STR;
-		return xasprintf("({ %s%s = %s; int %s = 0; for (__u32 %s = 0; %s < %d; %s++) if (%s) { %s = 1; break; } %s%s; })",
-				 strs ? "const char *" : "__s64 ", x, expr(e, n->lhs), f, j, j, k->nitems, j,
-				 strs ? xasprintf("__pyb_streq(%s, %d, %s[%s], %d)", x, pt->size, k->cname, j, k->type->size)
-				      : xasprintf("%s == %s[%s]", x, k->cname, j),
-				 f, n->cmpops[0] == CMP_IN ? "" : "!", f);
+		const char *neg = n->cmpops[0] == CMP_IN ? "" : "!";
+		if (k->type->kind == TY_STR)
+			return xasprintf("(%s__pyb_in_strs(%s, %d, &%s[0][0], %d, %d))", neg, expr(e, n->lhs), pt->size, k->cname,
+					 k->nitems, k->type->size);
+		return xasprintf("(%s__pyb_in_s64s(%s, %s, %d))", neg, expr(e, n->lhs), k->cname, k->nitems);
 	}
 	if (n->cmpops[0] == CMP_IN || n->cmpops[0] == CMP_NOT_IN)
 		return map_contains(e, n);

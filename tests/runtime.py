@@ -245,6 +245,45 @@ def many_probes_report_exceptions_promptly():
 
 
 @test
+def final_tuple_in_with_many_items():
+    """'x in T' on Final tuples of 500 items loads (an open-coded iterator:
+    a loop the verifier unrolled passed its million-instruction limit) and
+    answers exactly, first, last and missing items alike."""
+    names = ", ".join(f'"s{i}"' for i in range(500))
+    odds = ", ".join(str(2 * i + 1) for i in range(500))
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+NAMES: Final = ({names})
+ODDS: Final = ({odds})
+seen: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_many_in() -> None:
+    if pid() != PID:
+        return
+    s: str[8] = "s499"
+    seen[0] += 1
+    if s in NAMES:
+        seen[1] += 1
+    if "s0" in NAMES:
+        seen[2] += 1
+    if "s500" not in NAMES:
+        seen[3] += 1
+    if "s49" in NAMES and "s4999" not in NAMES and comm() not in NAMES:
+        seen[4] += 1
+    if 999 in ODDS and 1 in ODDS and 1000 not in ODDS and 0 not in ODDS:
+        seen[5] += 1
+    if NAMES[-1] == "s499" and ODDS[len(ODDS) - 1] == 999:
+        seen[6] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    check(out, "".join(f"seen[{k}]: 3\n" for k in range(7)))
+    assert_nothing_left(["t_many_in"], ["seen"])
+
+
+@test
 def define_overrides_final():
     """-D changes a Final constant in the loaded object without recompiling."""
     src = '''from pybpf import *

@@ -156,6 +156,13 @@ helpers:
 test-helpers:
 	python3 tests/unit/helpers_stale.py
 
+# ---- SYSCALL_NAMES in examples/tools/syscount.py (committed), from <asm/unistd_64.h> ----
+# Regenerate after a kernel headers upgrade; tests/unit/syscall_names_stale.py
+# fails while it is stale.
+.PHONY: syscall-names
+syscall-names:
+	python3 scripts/gen_syscall_names.py
+
 # ---- QEMU tier (tests/qemu): the kfunc module (kfuncs/) in Debian's kernel ----
 # `make test-qemu` prints `qemu: N passed, M failed` (tests/qemu/README.md).
 $(OUT)/pybpf-static: $(OBJS)

@@ -193,6 +193,46 @@ static __pyb_always_inline int __pyb_streq(const char *a, __u32 na, const char *
 	return 1;
 }
 
+/* x in T for a Final tuple T of n items: strs of capacity w (T is n * w
+ * bytes) or __s64s. An open-coded iterator, so the verifier checks the
+ * body once rather than once per item (a 463-item tuple unrolled passed
+ * its million-instruction limit). */
+static __pyb_always_inline int __pyb_in_strs(const char *x, __u32 nx, const char *t, __u32 n, __u32 w)
+{
+	struct bpf_iter_num it;
+	int *p, found = 0;
+	bpf_iter_num_new(&it, 0, (int)n);
+	while ((p = bpf_iter_num_next(&it))) {
+		__u32 j = *p;
+		if (j >= n)
+			break;
+		if (__pyb_streq(x, nx, t + j * w, w)) {
+			found = 1;
+			break;
+		}
+	}
+	bpf_iter_num_destroy(&it);
+	return found;
+}
+
+static __pyb_always_inline int __pyb_in_s64s(__s64 x, const __s64 *t, __u32 n)
+{
+	struct bpf_iter_num it;
+	int *p, found = 0;
+	bpf_iter_num_new(&it, 0, (int)n);
+	while ((p = bpf_iter_num_next(&it))) {
+		__u32 j = *p;
+		if (j >= n)
+			break;
+		if (t[j] == x) {
+			found = 1;
+			break;
+		}
+	}
+	bpf_iter_num_destroy(&it);
+	return found;
+}
+
 static __pyb_always_inline int __pyb_strlen(const char *a, __u32 n)
 {
 	for (__u32 i = 0; i < n; i++)

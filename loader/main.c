@@ -31,7 +31,8 @@ static const char usage[] =
 	"                    or the BPF object (OUT ending in .o)\n"
 	"  run FILE.py       a one-shot kernel program: run its @begin and @end probes\n"
 	"                    (BPF syscall programs) once, show its maps, exit\n"
-	"  check FILE.py     parse and type-check only (no kernel, no clang)\n"
+	"  check FILE.py [-D NAME=VALUE ...]\n"
+	"                    parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
 	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
 	"  help              this text\n";
@@ -204,10 +205,21 @@ int main(int argc, char **argv)
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "check")) {
 		const char *in = NULL;
+		LoadOpts co = {0};
 		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--btf") && i + 1 < argc)
+			if (!strcmp(argv[i], "--btf") && i + 1 < argc) {
 				pyc_btf_path = argv[++i];
-			else if (argv[i][0] == '-' && argv[i][1])
+			} else if (!strncmp(argv[i], "-D", 2)) {   /* checked as load would check it */
+				const char *v = argv[i][2] ? argv[i] + 2 : (i + 1 < argc ? argv[++i] : NULL);
+				const char *eq = v ? strchr(v, '=') : NULL;
+				Define *d;
+				if (!eq || eq == v)
+					bad_usage("-D needs NAME=VALUE%s", "");
+				d = xcalloc(1, sizeof(*d));
+				d->name = xstrndup(v, eq - v);
+				d->value = eq + 1;
+				vec_push(&co.defines, d);
+			} else if (argv[i][0] == '-' && argv[i][1])
 				bad_usage("unknown option '%s' for check", argv[i]);
 			else if (!in)
 				in = argv[i];
@@ -217,7 +229,8 @@ int main(int argc, char **argv)
 		if (!in)
 			bad_usage("%s", "check takes one FILE.py");
 		pyc_tracefs = sys_tracefs();
-		compile_file(in);
+		set_const_overrides(&co);
+		check_defines(compile_file(in), &co);
 		return 0;
 	}
 	if (!strcmp(cmd, "probes")) {

@@ -461,10 +461,31 @@ bool is_int64_min_literal(const Node *n)
 	       n->lhs->tok->ival == (uint64_t)INT64_MAX + 1;
 }
 
+/* The Final tuple that name n refers to (n->sym is set), or NULL. */
+static ConstDecl *final_tuple(Checker *c, Node *n)
+{
+	Sym *y;
+	if (n->kind != ND_NAME)
+		return NULL;
+	y = c->scope ? scope_find(c->scope, n->name) : scope_find(&c->module, n->name);
+	if (!y || y->kind != SYM_CONST || !((ConstDecl *)y->data)->nitems)
+		return NULL;
+	n->sym = y;
+	return y->data;
+}
+
 static bool const_int(Checker *c, Node *n, int64_t *out)
 {
 	int64_t a, b;
 	switch (n->kind) {
+	case ND_CALL: {   /* len(T) of a Final tuple */
+		ConstDecl *k;
+		if (n->lhs->kind != ND_NAME || strcmp(n->lhs->name, "len") || n->elts.len != 1 || n->vals.len ||
+		    !(k = final_tuple(c, VEC_AT(n->elts, 0))))
+			return false;
+		*out = k->nitems;
+		return true;
+	}
 	case ND_INT:
 		if (n->tok->big || n->tok->ival > (uint64_t)INT64_MAX)
 			error_at(node_loc(n), "integer literal does not fit in 64 bits (pybpf's int is 64-bit signed)");
@@ -474,7 +495,7 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 	case ND_FALSE: *out = 0; return true;
 	case ND_NAME: {
 		Sym *y = scope_find(&c->module, n->name);
-		if (y && y->kind == SYM_CONST) {
+		if (y && y->kind == SYM_CONST && !((ConstDecl *)y->data)->nitems) {
 			*out = ((ConstDecl *)y->data)->value;
 			return true;
 		}
@@ -911,13 +932,85 @@ static void declare_unkeyed_agg(Checker *c, Node *s)
 ConstOverride *pyc_const_overrides;
 int pyc_nconst_overrides;
 
-/* NAME: Final[int] = CONST */
+/* Final[tuple[X, ...]]: the item type X (int or str[N]). */
+static Type *final_tuple_ann(Checker *c, Node *t)
+{
+	Node *args = t->rhs, *x;
+	Type *it;
+	if (args->kind != ND_TUPLE || args->elts.len != 2 || ((Node *)VEC_AT(args->elts, 1))->kind != ND_ELLIPSIS)
+		error_at(node_loc(t), "write the type of a Final tuple as tuple[str[N], ...] or tuple[int, ...] (or write just "
+			 "'NAME: Final = (...)')");
+	x = VEC_AT(args->elts, 0);
+	it = resolve_type(c, x, false);
+	if (it->kind != TY_INT && it->kind != TY_STR)
+		error_at(node_loc(x), "the items of a Final tuple are ints or strs (str[N]), not %s", ty_name(it));
+	return it;
+}
+
+/* NAMES: Final = ("a", "b", ...) or (1, 2, ...): all strs or all ints,
+ * constants; item is the annotated item type (NULL: inferred). */
+static void final_tuple_items(Checker *c, Node *s, ConstDecl *k, Type *item)
+{
+	Node *v = s->value, *first, *longest = NULL;
+	int n = v->elts.len, w = 1;
+	bool strs;
+	if (!n)
+		error_at(node_loc(v), "a Final tuple needs at least one item");
+	if (n > 65536)
+		error_at(node_loc(v), "a Final tuple holds at most 65536 items, not %d", n);
+	first = VEC_AT(v->elts, 0);
+	strs = item ? item->kind == TY_STR : first->kind == ND_STR;
+	k->items = xcalloc(n, sizeof(*k->items));
+	k->ivals = xcalloc(n, sizeof(*k->ivals));
+	for (int i = 0; i < n; i++) {
+		Node *x = VEC_AT(v->elts, i);
+		bool is_str = x->kind == ND_STR;
+		if (x->kind == ND_STARRED)
+			error_at(node_loc(x), "starred items are not supported in a Final tuple; write the items out");
+		if (is_str && x->tok->is_bytes)
+			error_at(node_loc(x), "the items of a Final tuple are ints or strs, not bytes");
+		if (x->kind == ND_TRUE || x->kind == ND_FALSE)
+			error_at(node_loc(x), "the items of a Final tuple are ints or strs, not bools");
+		if (!is_str && !const_int(c, x, &k->ivals[i]))
+			error_at(node_loc(x), "the items of a Final tuple must be constants: string literals or constant integer "
+				 "expressions");
+		if (is_str != strs) {
+			error_begin(node_loc(x), "the items of a Final tuple must all be %s; this one is %s", strs ? "strs" : "ints",
+				    is_str ? "a str" : "an int");
+			if (item)
+				note_at(node_loc(s->annotation), "the tuple is declared to hold %s", ty_name(item));
+			else
+				note_at(node_loc(first), "the first item is %s", strs ? "a str" : "an int");
+			diag_exit();
+		}
+		if (is_str) {
+			if (memchr(x->tok->str, 0, x->tok->slen))
+				error_at(node_loc(x), "strings with NUL characters are not supported in pybpf (strings are NUL-terminated)");
+			if (x->tok->slen + 1 > w) {
+				w = x->tok->slen + 1;
+				longest = x;
+			}
+		}
+		k->items[i] = x;
+	}
+	if (strs && item && w > item->size)
+		error_at(node_loc(longest), "this item does not fit in %s: it needs %d bytes with its NUL", ty_name(item), w);
+	if (strs && w > 4096)
+		error_at(node_loc(longest), "the items of a Final tuple are at most 4095 characters long (str[4096])");
+	k->type = strs ? ty_str(item ? item->size : w) : ty_int;
+	k->nitems = n;
+}
+
+/* NAME: Final[int] = CONST; NAMES: Final = (...) (a Final tuple) */
 static void declare_const(Checker *c, Node *s)
 {
 	ConstDecl *k = xcalloc(1, sizeof(*k));
 	Node *ann = s->annotation;
+	bool tuple_ann = ann->kind == ND_SUBSCRIPT && ann->rhs->kind == ND_SUBSCRIPT && ann->rhs->lhs->kind == ND_NAME &&
+			 !strcmp(ann->rhs->lhs->name, "tuple");
+	Type *item = tuple_ann ? final_tuple_ann(c, ann->rhs) : NULL;
 	k->type = ty_int;
-	if (ann->kind == ND_SUBSCRIPT) {
+	if (ann->kind == ND_SUBSCRIPT && !tuple_ann) {
 		Type *t = resolve_type(c, ann->rhs, false);
 		if (!is_intlike(t))
 			error_at(node_loc(ann->rhs), "Final constants must be integers or bools (for now), not %s", ty_name(t));
@@ -925,7 +1018,14 @@ static void declare_const(Checker *c, Node *s)
 	}
 	if (!s->value)
 		error_at(node_loc(s), "Final constant '%s' needs a value", s->target->name);
-	if (!const_int(c, s->value, &k->value))
+	if (tuple_ann && s->value->kind != ND_TUPLE)
+		error_at(node_loc(s->value), "the value of a Final tuple must be a tuple of constants: (\"a\", \"b\", ...)");
+	if (s->value->kind == ND_TUPLE && ann->kind == ND_SUBSCRIPT && !tuple_ann)
+		error_at(node_loc(s->value), "'%s' is declared Final[%s], but its value is a tuple; write '%s: Final = (...)'",
+			 s->target->name, ty_name(k->type), s->target->name);
+	if (s->value->kind == ND_TUPLE)
+		final_tuple_items(c, s, k, item);
+	else if (!const_int(c, s->value, &k->value))
 		error_at(node_loc(s->value), "the value of a Final constant must be a constant integer expression");
 	k->name = s->target->name;
 	k->src_value = k->value;
@@ -1253,6 +1353,9 @@ static Type *check_name(Checker *c, Node *e)
 	}
 	if (y->kind == SYM_MAP)
 		error_at(node_loc(e), "map '%s' cannot be used as a value; index it: %s[key]", e->name, e->name);
+	if (y->kind == SYM_CONST && ((ConstDecl *)y->data)->nitems)
+		error_at(node_loc(e), "Final tuple '%s' cannot be used as a value in pybpf; index it (%s[i]), take len(%s) "
+			 "or test 'x in %s'", e->name, e->name, e->name, e->name);
 	if (y->kind == SYM_EXC)
 		error_at(node_loc(e), "exception class '%s' can only be raised or caught in pybpf", e->name);
 	if (y->kind == SYM_FUNC)
@@ -1384,6 +1487,17 @@ static Type *check_compare(Checker *c, Node *e)
 		/* key in map: checked like map[key] */
 		Node *rn = VEC_AT(e->elts, 0), sub = {0};
 		Sym *y = rn->kind == ND_NAME && c->scope ? scope_find(c->scope, rn->name) : NULL;
+		ConstDecl *k = final_tuple(c, rn);
+		if (k) {
+			/* x in T of a Final tuple: compared with each item */
+			Type *lt = check_expr(c, e->lhs);
+			if (k->type->kind == TY_STR ? lt->kind != TY_STR : !is_intlike(lt))
+				error_at(node_loc(e->lhs), "'%s' holds %s: 'in' needs %s on its left, not %s", k->name,
+					 k->type->kind == TY_STR ? "strs" : "ints", k->type->kind == TY_STR ? "a str" : "an int",
+					 ty_name(lt));
+			e->op = 'F';
+			return ty_bool;
+		}
 		if (!y || y->kind != SYM_MAP)
 			error_at(node_loc(rn), "'in' is supported on maps only (the right operand must be a map name)");
 		if (((MapDecl *)y->data)->type->map_kind == MAP_BLOOM) {
@@ -1574,6 +1688,17 @@ static Type *check_expr(Checker *c, Node *e)
 		error_at(node_loc(e), "%s has no attribute '%s'", ty_name(t), e->name);
 	case ND_SUBSCRIPT: {
 		Sym *y = e->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
+		ConstDecl *k = final_tuple(c, e->lhs);
+		if (k) {
+			/* T[i] of a Final tuple: IndexError outside -N..N-1, as in Python */
+			if (e->rhs->kind == ND_SLICE)
+				error_at(node_loc(e->rhs), "slices of a Final tuple are not supported in pybpf; index it: %s[i]", k->name);
+			need_int(c, e->rhs, "a tuple index");
+			e->raise = new_raise(c, e, "IndexError");
+			e->op = 'T';
+			t = k->type;
+			break;
+		}
 		if (y && y->kind == SYM_MAP) {
 			MapDecl *m = y->data;
 			/* a Hash is a collections.defaultdict: reading a missing
@@ -1944,6 +2069,11 @@ static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 	if (!strcmp(name, "len")) {
 		Sym *ms = a->kind == ND_NAME && c->scope ? scope_find(c->scope, a->name) : NULL;
 		Type *t;
+		if (final_tuple(c, a)) {
+			e->op = 'L';   /* len of a Final tuple: a constant */
+			e->cval = ((ConstDecl *)a->sym->data)->nitems;
+			return ty_int;
+		}
 		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind == MAP_SORTEDLIST) {
 			need_rbtree_probe(c, a, ms->data);
 			a->sym = ms;
@@ -2551,6 +2681,8 @@ static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 	Sym *y = t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
 	Type *kt;
 	MapDecl *m;
+	if (final_tuple(c, t->lhs))
+		error_at(node_loc(t), "'%s' is a Final tuple: its items cannot be changed (tuples are immutable)", t->lhs->name);
 	if (!y || y->kind != SYM_MAP) {
 		Type *lt = check_expr(c, t->lhs);
 		error_at(node_loc(t), "%s does not support item assignment", ty_name(lt));

@@ -686,6 +686,14 @@ static char *compare(Emitter *e, Node *n)
 		return xasprintf("({ %s %s = %s; bpf_map_peek_elem(&%s, &%s) %s 0; })", ty_ctype(m->type->val), v,
 				 int_for_store(e, n->lhs, m->type->val), m->cname, v, n->cmpops[0] == CMP_IN ? "==" : "!=");
 	}
+	if (n->op == 'F') {   /* x in T of a Final tuple: a loop over its items (bpf/pybpf.h) */
+		ConstDecl *k = ((Node *)VEC_AT(n->elts, 0))->sym->data;
+		const char *neg = n->cmpops[0] == CMP_IN ? "" : "!";
+		if (k->type->kind == TY_STR)
+			return xasprintf("(%s__pyb_in_strs(%s, %d, &%s[0][0], %d, %d))", neg, expr(e, n->lhs), pt->size, k->cname,
+					 k->nitems, k->type->size);
+		return xasprintf("(%s__pyb_in_s64s(%s, %s, %d))", neg, expr(e, n->lhs), k->cname, k->nitems);
+	}
 	if (n->cmpops[0] == CMP_IN || n->cmpops[0] == CMP_NOT_IN)
 		return map_contains(e, n);
 	/* a < b < c: each operand is evaluated once, and only if the
@@ -1008,6 +1016,8 @@ static char *call(Emitter *e, Node *n)
 		return agg_add(e, n);
 	if (n->op == 'b')
 		return pybuiltin(e, n);
+	if (n->op == 'L')   /* len(T) of a Final tuple */
+		return c_ll(n->cval);
 	if (n->op == 't')
 		return xasprintf("((%s)(%s))", kptr_ctype(e, n->type->btf_id), expr(e, VEC_AT(n->elts, 0)));
 	if (n->op == 'M') {   /* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
@@ -1180,6 +1190,13 @@ static char *expr(Emitter *e, Node *n)
 	case ND_CALL:
 		return call(e, n);
 	case ND_SUBSCRIPT:
+		if (n->op == 'T') {   /* T[i] of a Final tuple: IndexError outside -N..N-1 */
+			ConstDecl *k = n->lhs->sym->data;
+			const char *i = tmp(e);
+			return xasprintf("({ __s64 %s = %s; if (%s < 0) %s += %d; if (%s < 0 || %s >= %d) %s %s%s[%s]; })", i,
+					 expr(e, n->rhs), i, i, k->nitems, i, i, k->nitems, raise_code(e, n->raise),
+					 k->type->kind == TY_STR ? "(const char *)" : "", k->cname, i);
+		}
 		if (n->lhs->type && n->lhs->type->kind == TY_STR)
 			return str_index(e, n);
 		if (n->op == 'y') {   /* b[i]: an int 0..255 */
@@ -2063,6 +2080,23 @@ void emit_program(Prog *prog, Str *out)
 	}
 	for (int i = 0; i < prog->consts.len; i++) {
 		ConstDecl *k = VEC_AT(prog->consts, i);
+		if (k->nitems) {
+			/* a Final tuple: one read-only array (.rodata), indexed at run time */
+			if (k->type->kind == TY_STR)
+				str_printf(out, "static const char %s[%d][%d] = {", k->cname, k->nitems, k->type->size);
+			else
+				str_printf(out, "static const __s64 %s[%d] = {", k->cname, k->nitems);
+			for (int j = 0; j < k->nitems; j++) {
+				Node *x = k->items[j];
+				str_puts(out, j % 8 ? " " : "\n\t");
+				if (k->type->kind == TY_STR)
+					str_printf(out, "%s,", c_string(x->tok->str, x->tok->slen));
+				else
+					str_printf(out, "%s,", c_ll(k->ivals[j]));
+			}
+			str_puts(out, "\n};\n");
+			continue;
+		}
 		/* the source's value: -D overrides are written into .rodata at load
 		 * time, so the object is the same for every value when nothing was
 		 * computed from it at compile time */

@@ -394,13 +394,19 @@ typedef struct MapDecl {
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 } MapDecl;
 
-/* A `NAME: Final[int] = value` constant: read-only data, -D overrides. */
+/* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
+ * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)
+ * has nitems > 0: one read-only array, indexed at run time; type is the
+ * type of an item (str[W], W the longest + 1, or int). */
 typedef struct ConstDecl {
 	const char *name, *cname;
 	Type *type;
 	int64_t value;        /* with a -D override applied (what the checker and emitter use) */
 	int64_t src_value;    /* as written in the source: the .rodata initializer */
 	Node *decl;
+	int nitems;
+	Node **items;         /* Final tuple: the items (ND_STR, or constant int expressions) */
+	int64_t *ivals;       /* Final tuple of ints: their values */
 } ConstDecl;
 
 /* One piece of a print record's text: a literal, or a value at an offset. */

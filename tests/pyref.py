@@ -170,7 +170,8 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_AnnAssign(self, node):
         self.generic_visit(node)
-        if not self_is_function(self) and isinstance(node.value, ast.Call) and isinstance(node.annotation, ast.Subscript):
+        if (not self_is_function(self) and isinstance(node.value, ast.Call) and isinstance(node.annotation, ast.Subscript)
+                and ast.unparse(node.annotation.value) != "Final"):   # N: Final[int] = len(T) is a call
             # m: Hash[K, V] = Hash(...): build the typed map the annotation names
             node.value.func = node.annotation
             return node

@@ -210,6 +210,80 @@ def t_exc_ppid() -> None:
 
 
 @test
+def many_probes_report_exceptions_promptly():
+    """40 probes with about 70 raise sites each (over 100,000 probe x site
+    counters): the loader reads the counters once per report, so the report
+    while running (once a second) and the one at exit are exact, and the
+    loader exits within seconds of SIGINT (it took a minute when it looked
+    up each counter on its own)."""
+    import select
+    lines = ["from pybpf import *", "PID: Final[int] = 0", "ZERO: Final[int] = 0", "seen: Hash[u32, u64] = Hash()"]
+    for p in range(40):
+        lines += ["", "", '@tracepoint("syscalls/sys_enter_getppid")', f"def t_many{p}() -> None:",
+                  "    if pid() != PID:", "        return", f"    seen[{p}] += 1"]
+        lines += [f"    v{k} = seen[{p}] * {k + 2} + {k}" for k in range(16)]
+        if p == 7:
+            lines.append("    x = 10 // ZERO")
+    src = "\n".join(lines) + "\n"
+    line7 = src.splitlines().index("    x = 10 // ZERO") + 1
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(3)
+        # the report while running: within about a second
+        r, _, _ = select.select([ld.proc.stderr], [], [], 10)
+        assert r, "no report of the exception while running"
+        running = ld.proc.stderr.readline()
+        check(running, f"{ld.path}:{line7}: ZeroDivisionError in t_many7 (3 so far)\n", "report while running")
+        getppid_n(2)
+        t0 = time.monotonic()
+        out, err = ld.finish()
+        took = time.monotonic() - t0
+    assert took < 5, f"the loader took {took:.1f} s to exit after SIGINT"
+    check(out, "".join(f"seen[{p}]: 5\n" for p in range(40)))
+    reports = [l for l in err.splitlines() if "Error" in l]
+    check(reports, [f"{ld.path}:{line7}: ZeroDivisionError in t_many7: 5 times"], "exception reports at exit")
+    assert_nothing_left(["t_many0", "t_many7", "t_many39"], ["seen"])
+
+
+@test
+def final_tuple_in_with_many_items():
+    """'x in T' on Final tuples of 500 items loads (an open-coded iterator:
+    a loop the verifier unrolled passed its million-instruction limit) and
+    answers exactly, first, last and missing items alike."""
+    names = ", ".join(f'"s{i}"' for i in range(500))
+    odds = ", ".join(str(2 * i + 1) for i in range(500))
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+NAMES: Final = ({names})
+ODDS: Final = ({odds})
+seen: Hash[u32, u64] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_many_in() -> None:
+    if pid() != PID:
+        return
+    s: str[8] = "s499"
+    seen[0] += 1
+    if s in NAMES:
+        seen[1] += 1
+    if "s0" in NAMES:
+        seen[2] += 1
+    if "s500" not in NAMES:
+        seen[3] += 1
+    if "s49" in NAMES and "s4999" not in NAMES and comm() not in NAMES:
+        seen[4] += 1
+    if 999 in ODDS and 1 in ODDS and 1000 not in ODDS and 0 not in ODDS:
+        seen[5] += 1
+    if NAMES[-1] == "s499" and ODDS[len(ODDS) - 1] == 999:
+        seen[6] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    check(out, "".join(f"seen[{k}]: 3\n" for k in range(7)))
+    assert_nothing_left(["t_many_in"], ["seen"])
+
+
+@test
 def define_overrides_final():
     """-D changes a Final constant in the loaded object without recompiling."""
     src = '''from pybpf import *

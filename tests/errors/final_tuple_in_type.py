@@ -1,0 +1,8 @@
+from pybpf import *
+
+NAMES: Final = ("read", "write")
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    if 3 in NAMES:
+        print("three")

@@ -111,6 +111,10 @@ struct {
  * division, so both work on magnitudes. */
 static __pyb_always_inline __s64 __pyb_floordiv(__s64 a, __s64 b)
 {
+	/* a constant b > 0 (a // 1000): one unsigned division either way */
+	if (__builtin_constant_p(b) && b > 0)
+		return a >= 0 ? (__s64)((__u64)a / (__u64)b)
+			      : (__s64)(0 - ((0 - (__u64)a + (__u64)b - 1) / (__u64)b));
 	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
 	__u64 q = ua / ub;

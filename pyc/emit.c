@@ -397,8 +397,14 @@ static char *binop(Emitter *e, Node *n)
 	switch (n->op) {
 	case TK_PLUS:
 	case TK_MINUS:
-		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (__builtin_%s_overflow(%s, %s, &%s)) %s %s; })", a, l, b, r,
-				 x, n->op == TK_PLUS ? "add" : "sub", a, b, x, raise_code(e, n->raise), x);
+		/* the sign test, not __builtin_*_overflow: clang lowers that to
+		 * twice the instructions on BPF. a + b overflows when a and b
+		 * have one sign and the result the other; a - b when a and b
+		 * differ in sign and the result differs from a. */
+		return xasprintf("({ __s64 %s = %s, %s = %s, %s = (__s64)((__u64)%s %c (__u64)%s); "
+				 "if (((%s ^ %s) & (%s ^ %s)) < 0) %s %s; })", a, l, b, r, x, a,
+				 n->op == TK_PLUS ? '+' : '-', b, a, n->op == TK_PLUS ? x : b, n->op == TK_PLUS ? b : a, x,
+				 raise_code(e, n->raise), x);
 	case TK_STAR:
 		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (!__pyb_mul_ok(%s, %s, &%s)) %s %s; })", a, l, b, r, x, a, b,
 				 x, raise_code(e, n->raise), x);
@@ -463,11 +469,21 @@ static MapDecl *map_of(Node *n)
 	return n->sym->data;
 }
 
+/* A call of the builtin comm() (a str[16] that the helper writes NUL-padded). */
+static bool is_comm_call(Node *v)
+{
+	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs &&
+	       v->lhs->kind == ND_NAME && !strcmp(v->lhs->name, "comm");
+}
+
 /* C statements copying a str value into a buffer of capacity cap (NUL-padded). */
 static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
 {
-	char *src = expr(e, v);
+	char *src;
 	int m = v->type->size;
+	if (cap == 16 && is_comm_call(v))   /* straight into the destination, no buffer in between */
+		return xasprintf("bpf_get_current_comm(%s, 16);", dst);
+	src = expr(e, v);
 	if (m <= cap) {
 		if (m < cap)
 			return xasprintf("__builtin_memcpy(%s, %s, %d); __builtin_memset(%s + %d, 0, %d);", dst, src, m, dst, m,
@@ -578,7 +594,12 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *addr, Str *eval, Str *fill)
 {
 	Type *st = call->type;
-	str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
+	int fsize = 0;
+	/* every field is written below: only padding needs the memset */
+	for (int i = 0; i < st->elems.len; i++)
+		fsize += ((Type *)VEC_AT(st->elems, i))->kind == TY_BOOL ? 1 : ty_size(VEC_AT(st->elems, i));
+	if (fsize != st->size)
+		str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
 	/* arguments in the order they were written, then defaults */
 	for (int i = 0; i < st->fnames.len; i++) {
 		Node *v = VEC_AT(call->targets, i);
@@ -586,7 +607,11 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 		const char *t = tmp(e);
 		if (!v)
 			v = VEC_AT(st->fdefaults, i);
-		if (ft->kind == TY_STR) {
+		if (ft->kind == TY_STR && ft->size == 16 && is_comm_call(v)) {
+			/* comm() cannot raise and reads nothing the other arguments
+			 * change: it is read straight into the field, in place */
+			str_printf(fill, "bpf_get_current_comm(%sf_%s, 16); ", dst, (char *)VEC_AT(st->fnames, i));
+		} else if (ft->kind == TY_STR) {
 			const char *b = buffer(e, ft->size);
 			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);

@@ -57,6 +57,7 @@ typedef struct Emitter {
 	const char *pyfile;
 	int inline_depth;
 	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
+	bool raises;          /* the probe jumps to its __pyb_raise block */
 } Emitter;
 
 /* The C name of a local in the current function instance. */
@@ -233,10 +234,11 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			return s.buf;
 		}
 	}
-	/* each way out returns by itself: a shared exit block lets clang merge
-	 * paths behind a selector, which the verifier then explores infeasibly */
-	str_printf(&s, "__sync_fetch_and_add(&__pyb_exc[%d], 1); %s }", e->probe_index * e->prog->raises.len + r->id,
-		   e->ret_stmt);
+	/* uncaught: one block per probe counts it and returns, the byte
+	 * offset of the site's counter in __pyb_site (two instructions a
+	 * site, not five) */
+	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", 8 * (e->probe_index * e->prog->raises.len + r->id));
+	e->raises = true;
 	return s.buf;
 }
 
@@ -1922,8 +1924,13 @@ static void probe(Emitter *e, Probe *p)
 			cast = "__s64";
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
+	e->raises = false;
 	block(e, &fn->body);
 	line(e, "%s", e->ret_stmt);
+	if (e->raises) {
+		str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
+		str_printf(&e->body, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n", e->ret_stmt);
+	}
 	/* largest first, for the message if clang finds the stack too small */
 	for (int i = 0; i < stack_items.len; i++)
 		for (int j = i + 1; j < stack_items.len; j++)

@@ -84,6 +84,16 @@ volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
 /* Eight zero bytes: the first value of a missing key (integer values). */
 const volatile __u64 __pyb_zero8 = 0;
 
+/* ktime_ns(): nanoseconds since boot, below 2**63 for 292 years (the
+ * checker takes it as 0 .. 2**63-1 too). Telling clang lets it drop
+ * overflow checks that cannot fire, e.g. in ktime_ns() - t with t >= 0. */
+static __pyb_always_inline __s64 __pyb_ktime_ns(void)
+{
+	__s64 t = (__s64)bpf_ktime_get_ns();
+	__builtin_assume(t >= 0);
+	return t;
+}
+
 /* len(range(a, b, s)) for s != 0, without overflow. */
 static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
 {
@@ -293,8 +303,8 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 		err = bpf_map_update_elem(map, key, &init, __PYB_NOEXIST);            \
 		if (err == 0)                                                         \
 			return fits ? 0 : 2;                                          \
-		if (err != -__PYB_EEXIST)                                             \
-			return 1;                                                     \
+		/* -EEXIST: another CPU inserted it first; any other error is a  \
+		 * full map, unless another CPU has inserted it since */         \
 		v = bpf_map_lookup_elem(map, key);                                    \
 		if (!v)                                                               \
 			return 1;                                                     \
@@ -319,6 +329,16 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 static __pyb_always_inline int __pyb_add_fits_u64(__u64 old, __s64 d)
 {
 	__s64 r;
+	/* a constant d >= 0 (x += 1): one signed compare. old <= 2**63-1-d
+	 * gives a sum in d .. 2**63-1; a larger old wraps the sum (mod 2**64)
+	 * to 2**63 .. 2**64-1 (negative) or to 0 .. d-1, both below d.
+	 * (The empty asm keeps clang from turning it back into an unsigned
+	 * compare with 2**63-1-d, a 64-bit constant: two more instructions.) */
+	if (__builtin_constant_p(d) && d >= 0) {
+		__u64 sum = old + (__u64)d;
+		asm("" : "+r"(sum));
+		return (__s64)sum >= d;
+	}
 	if (old > 0x7fffffffffffffffULL)
 		return 0;
 	if (__builtin_add_overflow((__s64)old, d, &r))
@@ -385,7 +405,10 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
 		return 0;
 	if (x == 0)
 		return 1;
-	if (v >> 32) { v >>= 32; r += 32; }
+	__u64 hi = v >> 32;
+	/* clang would test v > 0xffffffff: a 64-bit constant, twice */
+	asm("" : "+r"(hi));
+	if (hi) { v = hi; r += 32; }
 	if (v >> 16) { v >>= 16; r += 16; }
 	if (v >> 8) { v >>= 8; r += 8; }
 	if (v >> 4) { v >>= 4; r += 4; }

@@ -786,7 +786,8 @@ static char *kernel_field(Emitter *e, Node *n)
 		else
 			val = xasprintf("(__s64)%s", v);
 	}
-	return xasprintf("({ %s%s = %s; %s %s = 0; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
+	/* no initializer: the helper writes all of v, zeros when the read fails */
+	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
 			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
 }
 
@@ -1038,7 +1039,7 @@ static char *call(Emitter *e, Node *n)
 		if (n->cval == 0)
 			return xstrdup("((__s64)pybpf_time_ns())");
 		if (n->cval == 1)
-			return xstrdup("((__s64)bpf_ktime_get_ns())");
+			return xstrdup("__pyb_ktime_ns()");
 		b = buffer(e, 65);
 		return xasprintf("({ __builtin_memset(%s, 0, 65); pybpf_uname_%s(%s, 65); (const char *)%s; })", b,
 				 n->cval == 2 ? "release" : "nodename", b, b);
@@ -1107,7 +1108,7 @@ static char *call(Emitter *e, Node *n)
 	if (!strcmp(f, "tid"))
 		return xstrdup("((__s64)(__u32)bpf_get_current_pid_tgid())");
 	if (!strcmp(f, "ktime_ns"))
-		return xstrdup("((__s64)bpf_ktime_get_ns())");
+		return xstrdup("__pyb_ktime_ns()");
 	if (!strcmp(f, "cpu"))
 		return xstrdup("((__s64)bpf_get_smp_processor_id())");
 	if (!strcmp(f, "uid"))

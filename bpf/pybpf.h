@@ -286,6 +286,16 @@ static __attribute__((noinline)) void *__pyb_lookup_or_init(void *map, const voi
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* The slow half of an aggregation's lookup-or-init: insert zero (from
+ * zero) and look the key up again (NULL: the map is full; -EEXIST, another
+ * CPU inserted it first, is fine). A BPF subprogram, shared by every
+ * aggregation of a probe: the fast path (the key is there) stays inline. */
+static __attribute__((noinline)) void *__pyb_insert(void *map, const void *key, const void *zero)
+{
+	bpf_map_update_elem(map, key, zero, __PYB_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
 /* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;
  * 8- and 16-bit values are read-modify-write). Returns 0, or 1 when the map
  * is full, or 2 when the new value does not fit the value type. As in
@@ -408,12 +418,15 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
 	__u64 hi = v >> 32;
 	/* clang would test v > 0xffffffff: a 64-bit constant, twice */
 	asm("" : "+r"(hi));
-	if (hi) { v = hi; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) { r += 1; }
+	/* the empty asm volatile keeps each step a branch around two
+	 * instructions: as selects, clang tests every condition twice */
+	if (hi) { v = hi; r = 32; asm volatile(""); }
+	if (v >> 16) { v >>= 16; r += 16; asm volatile(""); }
+	if (v >> 8) { v >>= 8; r += 8; asm volatile(""); }
+	if (v >> 4) { v >>= 4; r += 4; asm volatile(""); }
+	if (v >> 2) { v >>= 2; r += 2; asm volatile(""); }
+	if (v >> 1) { r += 1; asm volatile(""); }
+	__builtin_assume(r <= 63);   /* so the caller's slot < 66 test goes */
 	return 2 + r;
 }
 

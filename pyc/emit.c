@@ -992,9 +992,11 @@ static char *agg_add(Emitter *e, Node *n)
 	Str s = {0};
 	str_printf(&s, "({ %s __s64 %s = %s; ", setup, x, vt->agg == AGG_COUNT ? "1" : expr(e, VEC_AT(n->elts, 0)));
 	str_printf(&s, "void *%s = bpf_map_lookup_elem(&%s, %s); ", v, m->cname, kp);
-	str_printf(&s, "if (!%s) { bpf_map_update_elem(&%s, %s, __pyb_zero, __PYB_NOEXIST); %s = bpf_map_lookup_elem(&%s, %s); "
-		       "if (!%s) %s } ",
-		   v, m->cname, kp, v, m->cname, kp, v, raise_code(e, n->raise));
+	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
+		str_printf(&s, "if (!%s) %s ", v, raise_code(e, n->raise));   /* no insert makes an index exist */
+	else
+		str_printf(&s, "if (!%s) %s = __pyb_insert(&%s, %s, __pyb_zero); if (!%s) %s ", v, v, m->cname, kp, v,
+			   raise_code(e, n->raise));
 	switch (vt->agg) {
 	case AGG_COUNT:
 		str_printf(&s, "*(__s64 *)%s += 1; ", v);

@@ -478,6 +478,23 @@ static bool is_comm_call(Node *v)
 	       v->lhs->kind == ND_NAME && !strcmp(v->lhs->name, "comm");
 }
 
+/* A value that cannot raise and is the same wherever in the statement it is
+ * computed: a constant, or a builtin that reads the current task's ids or
+ * the CPU (a BPF program does not migrate). A Struct field of one is
+ * written in place, after the other fields' values, at no observable cost. */
+static bool is_movable(Node *v)
+{
+	static const char *const f[] = {"pid", "tid", "uid", "gid", "cpu"};
+	if (v->kind == ND_INT || v->kind == ND_TRUE || v->kind == ND_FALSE)
+		return true;
+	if (v->kind != ND_CALL || v->op != 0 || (v->sym && v->sym->kind == SYM_FUNC) || !v->lhs || v->lhs->kind != ND_NAME)
+		return false;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!strcmp(v->lhs->name, f[i]))
+			return true;
+	return false;
+}
+
 /* C statements copying a str value into a buffer of capacity cap (NUL-padded). */
 static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
 {
@@ -534,6 +551,14 @@ static char *lookup_key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr
 static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 {
 	Type *kt = m->type->key;
+	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
+		/* no initializer: bpf_get_current_comm writes all 16 bytes */
+		const char *b = xasprintf("__b%d", e->tmp++);
+		str_printf(&e->decls, "\tchar %s[16];\n", b);
+		stack_note("a string value", 16, e->pyline);
+		*kptr = b;
+		return str_copy(e, b, kt->size, k);
+	}
 	if (kt->kind == TY_STR) {
 		const char *b = buffer(e, kt->size);
 		*kptr = b;
@@ -617,6 +642,8 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 			const char *b = buffer(e, ft->size);
 			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
+		} else if (!v->store_raise && is_movable(v)) {
+			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), int_for_store(e, v, ft));
 		} else {
 			str_printf(eval, "__s64 %s = %s; ", t, int_for_store(e, v, ft));
 			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), t);

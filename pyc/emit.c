@@ -482,15 +482,19 @@ static bool is_comm_call(Node *v)
  * computed: a constant, or a builtin that reads the current task's ids or
  * the CPU (a BPF program does not migrate). A Struct field of one is
  * written in place, after the other fields' values, at no observable cost. */
+static bool is_builtin_call(Node *v, const char *name)
+{
+	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs && v->lhs->kind == ND_NAME &&
+	       !strcmp(v->lhs->name, name);
+}
+
 static bool is_movable(Node *v)
 {
 	static const char *const f[] = {"pid", "tid", "uid", "gid", "cpu"};
 	if (v->kind == ND_INT || v->kind == ND_TRUE || v->kind == ND_FALSE)
 		return true;
-	if (v->kind != ND_CALL || v->op != 0 || (v->sym && v->sym->kind == SYM_FUNC) || !v->lhs || v->lhs->kind != ND_NAME)
-		return false;
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (!strcmp(v->lhs->name, f[i]))
+		if (is_builtin_call(v, f[i]))
 			return true;
 	return false;
 }
@@ -1361,8 +1365,18 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	/* the value's range is checked at the store, after the key (which may
 	 * itself read a map, and insert into it, as a defaultdict would) */
 	const char *w = tmp(e);
-	line(e, "__s64 %s = %s;", w, expr(e, value));
-	line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+	Node *k = tg->rhs;
+	if ((is_movable(value) || is_builtin_call(value, "ktime_ns")) &&
+	    (is_movable(k) || k->kind == ND_NAME || (k->kind == ND_ATTR && k->lhs->type && k->lhs->type->kind == TY_CTX))) {
+		/* a value that cannot raise, and a key that cannot tell when the
+		 * value was computed (it reads no clock): key first, as C would,
+		 * which keeps the context pointer out of a callee-saved register */
+		line(e, "%s", key_setup(e, m, k, &kp));
+		line(e, "__s64 %s = %s;", w, expr(e, value));
+	} else {
+		line(e, "__s64 %s = %s;", w, expr(e, value));
+		line(e, "%s", key_setup(e, m, k, &kp));
+	}
 	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, range_checked(e, w, m->type->val, value->store_raise));
 	line(e, "if (bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)) %s", m->cname, kp, v, raise_code(e, tg->raise));
 	e->indent--;

@@ -1,6 +1,7 @@
 # The shortcuts the emitter takes for code size keep Python's semantics:
 # a // or % by a positive constant floors, + and - overflow raises
-# (boundaries both ways), d[k] += n keeps the old value on OverflowError.
+# (boundaries both ways), d[k] += n keeps the old value on OverflowError,
+# d[k] = v with v a constant checks the key.
 # (Ring buffer records: codegen_records.py.)
 from pybpf import *
 
@@ -47,3 +48,9 @@ def codegen() -> None:
     except OverflowError:
         print("c8 OverflowError")
     c64[comm()] += 1
+    k = n - 5
+    try:
+        c8[k] = 7   # the key first (the value cannot raise): OverflowError for k < 0
+        print("store", c8[k])
+    except OverflowError:
+        print("store OverflowError")

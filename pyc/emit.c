@@ -817,7 +817,9 @@ static char *kernel_field(Emitter *e, Node *n)
 		else
 			val = xasprintf("(__s64)%s", v);
 	}
-	/* no initializer: the helper writes all of v, zeros when the read fails */
+	/* no initializer: the helper writes all of v, zeros when the read
+	 * fails (a failed CO-RE relocation is then the statement's first
+	 * instruction, one clang gives no line: see explain_failure) */
 	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
 			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
 }

@@ -84,6 +84,16 @@ volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
 /* Eight zero bytes: the first value of a missing key (integer values). */
 const volatile __u64 __pyb_zero8 = 0;
 
+/* ktime_ns(): nanoseconds since boot, below 2**63 for 292 years (the
+ * checker takes it as 0 .. 2**63-1 too). Telling clang lets it drop
+ * overflow checks that cannot fire, e.g. in ktime_ns() - t with t >= 0. */
+static __pyb_always_inline __s64 __pyb_ktime_ns(void)
+{
+	__s64 t = (__s64)bpf_ktime_get_ns();
+	__builtin_assume(t >= 0);
+	return t;
+}
+
 /* len(range(a, b, s)) for s != 0, without overflow. */
 static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)
 {
@@ -111,6 +121,10 @@ struct {
  * division, so both work on magnitudes. */
 static __pyb_always_inline __s64 __pyb_floordiv(__s64 a, __s64 b)
 {
+	/* a constant b > 0 (a // 1000): one unsigned division either way */
+	if (__builtin_constant_p(b) && b > 0)
+		return a >= 0 ? (__s64)((__u64)a / (__u64)b)
+			      : (__s64)(0 - ((0 - (__u64)a + (__u64)b - 1) / (__u64)b));
 	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
 	__u64 q = ua / ub;
@@ -312,6 +326,16 @@ static __attribute__((noinline)) void *__pyb_lookup_or_init(void *map, const voi
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* The slow half of an aggregation's lookup-or-init: insert zero (from
+ * zero) and look the key up again (NULL: the map is full; -EEXIST, another
+ * CPU inserted it first, is fine). A BPF subprogram, shared by every
+ * aggregation of a probe: the fast path (the key is there) stays inline. */
+static __attribute__((noinline)) void *__pyb_insert(void *map, const void *key, const void *zero)
+{
+	bpf_map_update_elem(map, key, zero, __PYB_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
 /* d[k] += n with lookup-or-init: the add is atomic (32- and 64-bit values;
  * 8- and 16-bit values are read-modify-write). Returns 0, or 1 when the map
  * is full, or 2 when the new value does not fit the value type. As in
@@ -329,8 +353,8 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 		err = bpf_map_update_elem(map, key, &init, __PYB_NOEXIST);            \
 		if (err == 0)                                                         \
 			return fits ? 0 : 2;                                          \
-		if (err != -__PYB_EEXIST)                                             \
-			return 1;                                                     \
+		/* -EEXIST: another CPU inserted it first; any other error is a  \
+		 * full map, unless another CPU has inserted it since */         \
 		v = bpf_map_lookup_elem(map, key);                                    \
 		if (!v)                                                               \
 			return 1;                                                     \
@@ -355,6 +379,16 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 static __pyb_always_inline int __pyb_add_fits_u64(__u64 old, __s64 d)
 {
 	__s64 r;
+	/* a constant d >= 0 (x += 1): one signed compare. old <= 2**63-1-d
+	 * gives a sum in d .. 2**63-1; a larger old wraps the sum (mod 2**64)
+	 * to 2**63 .. 2**64-1 (negative) or to 0 .. d-1, both below d.
+	 * (The empty asm keeps clang from turning it back into an unsigned
+	 * compare with 2**63-1-d, a 64-bit constant: two more instructions.) */
+	if (__builtin_constant_p(d) && d >= 0) {
+		__u64 sum = old + (__u64)d;
+		asm("" : "+r"(sum));
+		return (__s64)sum >= d;
+	}
 	if (old > 0x7fffffffffffffffULL)
 		return 0;
 	if (__builtin_add_overflow((__s64)old, d, &r))
@@ -421,12 +455,18 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
 		return 0;
 	if (x == 0)
 		return 1;
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) { r += 1; }
+	__u64 hi = v >> 32;
+	/* clang would test v > 0xffffffff: a 64-bit constant, twice */
+	asm("" : "+r"(hi));
+	/* the empty asm volatile keeps each step a branch around two
+	 * instructions: as selects, clang tests every condition twice */
+	if (hi) { v = hi; r = 32; asm volatile(""); }
+	if (v >> 16) { v >>= 16; r += 16; asm volatile(""); }
+	if (v >> 8) { v >>= 8; r += 8; asm volatile(""); }
+	if (v >> 4) { v >>= 4; r += 4; asm volatile(""); }
+	if (v >> 2) { v >>= 2; r += 2; asm volatile(""); }
+	if (v >> 1) { r += 1; asm volatile(""); }
+	__builtin_assume(r <= 63);   /* so the caller's slot < 66 test goes */
 	return 2 + r;
 }
 

@@ -227,11 +227,66 @@ static const char *reason_hint(const char *reason)
 	return NULL;
 }
 
+/* The line of the first BTF line info record at or after instruction idx
+ * of the program in ELF section sec of object obj_path, when it is in file
+ * fname (or base); 0 when there is none. */
+static int line_from(const char *obj_path, const char *sec, int idx, const char *fname, const char *base)
+{
+	struct btf_ext *ext = NULL;
+	struct btf *btf = obj_path ? btf__parse_elf(obj_path, &ext) : NULL;
+	struct {
+		uint16_t magic;
+		uint8_t version, flags;
+		uint32_t hdr_len, func_info_off, func_info_len, line_info_off, line_info_len;
+	} h;
+	uint32_t size = 0, rec_size, best_off = UINT32_MAX;
+	const uint8_t *d = ext ? btf_ext__raw_data(ext, &size) : NULL;
+	int line = 0;
+
+	if (!d || size < sizeof(h))
+		goto out;
+	memcpy(&h, d, sizeof(h));
+	if ((uint64_t)h.hdr_len + h.line_info_off + h.line_info_len > size || h.line_info_len < 4)
+		goto out;
+	const uint8_t *p = d + h.hdr_len + h.line_info_off, *end = p + h.line_info_len;
+	memcpy(&rec_size, p, 4);
+	p += 4;
+	if (rec_size < sizeof(struct bpf_line_info))
+		goto out;
+	while (end - p >= 8) {
+		uint32_t sec_off, n;
+		memcpy(&sec_off, p, 4);
+		memcpy(&n, p + 4, 4);
+		p += 8;
+		if ((uint64_t)n * rec_size > (uint64_t)(end - p))
+			break;
+		const char *name = btf__name_by_offset(btf, sec_off);
+		for (uint32_t i = 0; name && !strcmp(name, sec) && i < n; i++) {
+			struct bpf_line_info li;
+			const char *file;
+			memcpy(&li, p + i * rec_size, sizeof(li));
+			file = btf__name_by_offset(btf, li.file_name_off);
+			if (li.insn_off / 8 >= (uint32_t)idx && li.insn_off < best_off && file &&
+			    (!strcmp(file, fname) || !strcmp(file, base))) {
+				best_off = li.insn_off;
+				line = BPF_LINE_INFO_LINE_NUM(li.line_col);
+			}
+		}
+		p += n * rec_size;
+	}
+out:
+	btf_ext__free(ext);
+	btf__free(btf);
+	return line;
+}
+
 /* Explain a failed load: which probe, which Python line (from the last
  * "; ... @ file:N" line info in the verifier log), the verifier's reason
  * and what it means, then the end of the log between markers (all of it
- * with -v). */
-void explain_failure(Prog *prog, int err, bool verbose)
+ * with -v). obj and obj_path (may be NULL) serve a failed CO-RE
+ * relocation: clang gives its instruction no line, so the line before it
+ * in the log may be another statement's; the access it feeds comes next. */
+void explain_failure(Prog *prog, struct bpf_object *obj, const char *obj_path, int err, bool verbose)
 {
 	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
 	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
@@ -240,7 +295,7 @@ void explain_failure(Prog *prog, int err, bool verbose)
 	Vec lines = {0};
 	char reason[512] = "";
 	const char *hint;
-	int pyline = 0;
+	int pyline = 0, poisoned = -1;
 
 	base = base ? base + 1 : fname;
 	if (begin) {
@@ -282,6 +337,10 @@ void explain_failure(Prog *prog, int err, bool verbose)
 		if (starts(l, "processed ")) {
 			break;
 		}
+		/* libbpf's stand-in for an instruction whose CO-RE relocation
+		 * failed ("<invalid CO-RE relocation>" in newer kernels' logs) */
+		if (is_insn_line(l) && (memmem(l.p, l.n, "unknown#195896080", 17) || memmem(l.p, l.n, "invalid CO-RE", 13)))
+			poisoned = atoi(l.p);
 		if (l.n && !is_insn_line(l) && !starts(l, "verification time") && !starts(l, "stack depth") &&
 		    !starts(l, "mark_precise") && !starts(l, "arg#") && !starts(l, "func#") && !starts(l, "last_idx") &&
 		    !starts(l, "regs=") && !starts(l, "from ") && !starts(l, "frame"))
@@ -328,6 +387,12 @@ void explain_failure(Prog *prog, int err, bool verbose)
 			: "use @tp_btf or @tracepoint where the event has one; @fentry/@fexit need a kernel that permits "
 			  "BPF trampolines (pybpf's QEMU tier runs them); nothing was loaded");
 		return;
+	}
+	if (poisoned >= 0 && pr && obj) {
+		struct bpf_program *bp = bpf_object__find_program_by_name(obj, pr->cname);
+		int l = bp ? line_from(obj_path, bpf_program__section_name(bp), poisoned, fname, base) : 0;
+		if (l > 0)
+			pyline = l;
 	}
 	if (pyline > 0)
 		error_begin(line_loc(prog->file, pyline), "the kernel's verifier rejected probe '%s'%s%s", probe ? probe : "?",
@@ -1398,7 +1463,7 @@ int load_main(const char *path, LoadOpts *o)
 	current_pin = pin;
 	err = bpf_object__load(obj);
 	if (err) {
-		explain_failure(prog, err, o->verbose);
+		explain_failure(prog, obj, cc.obj_path, err, o->verbose);
 		goto cleanup;
 	}
 	run.obj = obj;

@@ -325,7 +325,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 	apply_defines(obj, prog, o);
 	err = bpf_object__load(obj);
 	if (err) {
-		explain_failure(prog, err, o->verbose);
+		explain_failure(prog, obj, cc.obj_path, err, o->verbose);
 		fprintf(stderr, "pybpf: the running version of '%s' is unchanged\n", name);
 		goto out;
 	}

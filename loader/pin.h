@@ -31,6 +31,6 @@ int pin_get(const char *name, const char *obj);
 Prog *compile_for_pin(const char *path, Str *c_out);
 void set_version(struct bpf_object *obj, uint64_t version);
 int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o);
-void explain_failure(Prog *prog, int err, bool verbose);
+void explain_failure(Prog *prog, struct bpf_object *obj, const char *obj_path, int err, bool verbose);
 
 #endif

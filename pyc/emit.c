@@ -57,6 +57,7 @@ typedef struct Emitter {
 	const char *pyfile;
 	int inline_depth;
 	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
+	bool raises;          /* the probe jumps to its __pyb_raise block */
 } Emitter;
 
 /* The C name of a local in the current function instance. */
@@ -233,10 +234,11 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			return s.buf;
 		}
 	}
-	/* each way out returns by itself: a shared exit block lets clang merge
-	 * paths behind a selector, which the verifier then explores infeasibly */
-	str_printf(&s, "__sync_fetch_and_add(&__pyb_exc[%d], 1); %s }", e->probe_index * e->prog->raises.len + r->id,
-		   e->ret_stmt);
+	/* uncaught: one block per probe counts it and returns, the byte
+	 * offset of the site's counter in __pyb_site (two instructions a
+	 * site, not five) */
+	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", 8 * (e->probe_index * e->prog->raises.len + r->id));
+	e->raises = true;
 	return s.buf;
 }
 
@@ -397,8 +399,14 @@ static char *binop(Emitter *e, Node *n)
 	switch (n->op) {
 	case TK_PLUS:
 	case TK_MINUS:
-		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (__builtin_%s_overflow(%s, %s, &%s)) %s %s; })", a, l, b, r,
-				 x, n->op == TK_PLUS ? "add" : "sub", a, b, x, raise_code(e, n->raise), x);
+		/* the sign test, not __builtin_*_overflow: clang lowers that to
+		 * twice the instructions on BPF. a + b overflows when a and b
+		 * have one sign and the result the other; a - b when a and b
+		 * differ in sign and the result differs from a. */
+		return xasprintf("({ __s64 %s = %s, %s = %s, %s = (__s64)((__u64)%s %c (__u64)%s); "
+				 "if (((%s ^ %s) & (%s ^ %s)) < 0) %s %s; })", a, l, b, r, x, a,
+				 n->op == TK_PLUS ? '+' : '-', b, a, n->op == TK_PLUS ? x : b, n->op == TK_PLUS ? b : a, x,
+				 raise_code(e, n->raise), x);
 	case TK_STAR:
 		return xasprintf("({ __s64 %s = %s, %s = %s, %s; if (!__pyb_mul_ok(%s, %s, &%s)) %s %s; })", a, l, b, r, x, a, b,
 				 x, raise_code(e, n->raise), x);
@@ -463,11 +471,42 @@ static MapDecl *map_of(Node *n)
 	return n->sym->data;
 }
 
+/* A call of the builtin comm() (a str[16] that the helper writes NUL-padded). */
+static bool is_comm_call(Node *v)
+{
+	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs &&
+	       v->lhs->kind == ND_NAME && !strcmp(v->lhs->name, "comm");
+}
+
+/* A value that cannot raise and is the same wherever in the statement it is
+ * computed: a constant, or a builtin that reads the current task's ids or
+ * the CPU (a BPF program does not migrate). A Struct field of one is
+ * written in place, after the other fields' values, at no observable cost. */
+static bool is_builtin_call(Node *v, const char *name)
+{
+	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs && v->lhs->kind == ND_NAME &&
+	       !strcmp(v->lhs->name, name);
+}
+
+static bool is_movable(Node *v)
+{
+	static const char *const f[] = {"pid", "tid", "uid", "gid", "cpu"};
+	if (v->kind == ND_INT || v->kind == ND_TRUE || v->kind == ND_FALSE)
+		return true;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (is_builtin_call(v, f[i]))
+			return true;
+	return false;
+}
+
 /* C statements copying a str value into a buffer of capacity cap (NUL-padded). */
 static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
 {
-	char *src = expr(e, v);
+	char *src;
 	int m = v->type->size;
+	if (cap == 16 && is_comm_call(v))   /* straight into the destination, no buffer in between */
+		return xasprintf("bpf_get_current_comm(%s, 16);", dst);
+	src = expr(e, v);
 	if (m <= cap) {
 		if (m < cap)
 			return xasprintf("__builtin_memcpy(%s, %s, %d); __builtin_memset(%s + %d, 0, %d);", dst, src, m, dst, m,
@@ -520,6 +559,14 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 	 * expression (d[m[x]] in d) is a read of its own */
 	const char *ok = e->key_ok;
 	e->key_ok = NULL;
+	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
+		/* no initializer: bpf_get_current_comm writes all 16 bytes */
+		const char *b = xasprintf("__b%d", e->tmp++);
+		str_printf(&e->decls, "\tchar %s[16];\n", b);
+		stack_note("a string value", 16, e->pyline);
+		*kptr = b;
+		return str_copy(e, b, kt->size, k);
+	}
 	if (kt->kind == TY_STR) {
 		const char *b = buffer(e, kt->size);
 		*kptr = b;
@@ -582,7 +629,12 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *addr, Str *eval, Str *fill)
 {
 	Type *st = call->type;
-	str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
+	int fsize = 0;
+	/* every field is written below: only padding needs the memset */
+	for (int i = 0; i < st->elems.len; i++)
+		fsize += ((Type *)VEC_AT(st->elems, i))->kind == TY_BOOL ? 1 : ty_size(VEC_AT(st->elems, i));
+	if (fsize != st->size)
+		str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
 	/* arguments in the order they were written, then defaults */
 	for (int i = 0; i < st->fnames.len; i++) {
 		Node *v = VEC_AT(call->targets, i);
@@ -590,10 +642,16 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 		const char *t = tmp(e);
 		if (!v)
 			v = VEC_AT(st->fdefaults, i);
-		if (ft->kind == TY_STR) {
+		if (ft->kind == TY_STR && ft->size == 16 && is_comm_call(v)) {
+			/* comm() cannot raise and reads nothing the other arguments
+			 * change: it is read straight into the field, in place */
+			str_printf(fill, "bpf_get_current_comm(%sf_%s, 16); ", dst, (char *)VEC_AT(st->fnames, i));
+		} else if (ft->kind == TY_STR) {
 			const char *b = buffer(e, ft->size);
 			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
+		} else if (!v->store_raise && is_movable(v)) {
+			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), int_for_store(e, v, ft));
 		} else {
 			str_printf(eval, "__s64 %s = %s; ", t, int_for_store(e, v, ft));
 			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), t);
@@ -771,7 +829,10 @@ static char *kernel_field(Emitter *e, Node *n)
 		else
 			val = xasprintf("(__s64)%s", v);
 	}
-	return xasprintf("({ %s%s = %s; %s %s = 0; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
+	/* no initializer: the helper writes all of v, zeros when the read
+	 * fails (a failed CO-RE relocation is then the statement's first
+	 * instruction, one clang gives no line: see explain_failure) */
+	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
 			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
 }
 
@@ -976,9 +1037,11 @@ static char *agg_add(Emitter *e, Node *n)
 	Str s = {0};
 	str_printf(&s, "({ %s __s64 %s = %s; ", setup, x, vt->agg == AGG_COUNT ? "1" : expr(e, VEC_AT(n->elts, 0)));
 	str_printf(&s, "void *%s = bpf_map_lookup_elem(&%s, %s); ", v, m->cname, kp);
-	str_printf(&s, "if (!%s) { bpf_map_update_elem(&%s, %s, __pyb_zero, __PYB_NOEXIST); %s = bpf_map_lookup_elem(&%s, %s); "
-		       "if (!%s) %s } ",
-		   v, m->cname, kp, v, m->cname, kp, v, raise_code(e, n->raise));
+	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
+		str_printf(&s, "if (!%s) %s ", v, raise_code(e, n->raise));   /* no insert makes an index exist */
+	else
+		str_printf(&s, "if (!%s) %s = __pyb_insert(&%s, %s, __pyb_zero); if (!%s) %s ", v, v, m->cname, kp, v,
+			   raise_code(e, n->raise));
 	switch (vt->agg) {
 	case AGG_COUNT:
 		str_printf(&s, "*(__s64 *)%s += 1; ", v);
@@ -1025,7 +1088,7 @@ static char *call(Emitter *e, Node *n)
 		if (n->cval == 0)
 			return xstrdup("((__s64)pybpf_time_ns())");
 		if (n->cval == 1)
-			return xstrdup("((__s64)bpf_ktime_get_ns())");
+			return xstrdup("__pyb_ktime_ns()");
 		b = buffer(e, 65);
 		return xasprintf("({ __builtin_memset(%s, 0, 65); pybpf_uname_%s(%s, 65); (const char *)%s; })", b,
 				 n->cval == 2 ? "release" : "nodename", b, b);
@@ -1094,7 +1157,7 @@ static char *call(Emitter *e, Node *n)
 	if (!strcmp(f, "tid"))
 		return xstrdup("((__s64)(__u32)bpf_get_current_pid_tgid())");
 	if (!strcmp(f, "ktime_ns"))
-		return xstrdup("((__s64)bpf_ktime_get_ns())");
+		return xstrdup("__pyb_ktime_ns()");
 	if (!strcmp(f, "cpu"))
 		return xstrdup("((__s64)bpf_get_smp_processor_id())");
 	if (!strcmp(f, "uid"))
@@ -1327,8 +1390,18 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	/* the value's range is checked at the store, after the key (which may
 	 * itself read a map, and insert into it, as a defaultdict would) */
 	const char *w = tmp(e);
-	line(e, "__s64 %s = %s;", w, expr(e, value));
-	line(e, "%s", key_setup(e, m, tg->rhs, &kp));
+	Node *k = tg->rhs;
+	if ((is_movable(value) || is_builtin_call(value, "ktime_ns")) &&
+	    (is_movable(k) || k->kind == ND_NAME || (k->kind == ND_ATTR && k->lhs->type && k->lhs->type->kind == TY_CTX))) {
+		/* a value that cannot raise, and a key that cannot tell when the
+		 * value was computed (it reads no clock): key first, as C would,
+		 * which keeps the context pointer out of a callee-saved register */
+		line(e, "%s", key_setup(e, m, k, &kp));
+		line(e, "__s64 %s = %s;", w, expr(e, value));
+	} else {
+		line(e, "__s64 %s = %s;", w, expr(e, value));
+		line(e, "%s", key_setup(e, m, k, &kp));
+	}
 	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, range_checked(e, w, m->type->val, value->store_raise));
 	line(e, "if (bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)) %s", m->cname, kp, v, raise_code(e, tg->raise));
 	e->indent--;
@@ -1942,8 +2015,13 @@ static void probe(Emitter *e, Probe *p)
 			cast = "__s64";
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
+	e->raises = false;
 	block(e, &fn->body);
 	line(e, "%s", e->ret_stmt);
+	if (e->raises) {
+		str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
+		str_printf(&e->body, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n", e->ret_stmt);
+	}
 	/* largest first, for the message if clang finds the stack too small */
 	for (int i = 0; i < stack_items.len; i++)
 		for (int j = i + 1; j < stack_items.len; j++)

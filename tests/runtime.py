@@ -1396,3 +1396,48 @@ def stack_limit_is_explained():
                     '    @tracepoint("syscalls/sys_enter_openat")\n'
                     "    ^\n"
                     "note: use smaller str[N] capacities, or keep large records in a map (e.g. an Array) instead of locals\n")
+
+
+@test
+def hist_slots_at_every_power_of_two():
+    """Hist.add puts x < 0 in the first slot, 0 in the next, and x in
+    [2**k, 2**(k+1)) in slot k + 2: checked at both ends of every slot up to
+    2**63-1, for a Hist and for a Hash of Hists (keyed, inserted on first
+    use); Count.add on a new and an existing key."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+h: Hist = Hist()
+byk: Hash[u32, Hist] = Hash()
+n: Hash[u32, Count] = Hash()
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_hist_slots() -> None:
+    if pid() != PID:
+        return
+    h.add(-5)
+    h.add(0)
+    v = 1
+    for i in range(63):
+        h.add(v)
+        h.add(v - 1 + v)
+        if i < 62:
+            v = v + v
+    byk[7].add(3)
+    byk[7].add(4)
+    n[1].add()
+    n[1].add()
+    n[2].add()
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    counts = {}
+    for block in out.strip().split("\n\n"):
+        name, *rows = block.split("\n")
+        if rows:
+            counts[name] = [int(r.split("|")[0].split()[-1]) for r in rows if "|" in r]
+    assert counts["h:"] == [1, 1, 2] + [2] * 62, out
+    assert counts["byk[7]:"] == [1, 1], out   # [2, 4) and [4, 8)
+    assert "n[1]: 2\n" in out and "n[2]: 1\n" in out, out
+    assert "time" not in err, err   # no uncaught exception
+    assert_nothing_left(["t_hist_slots"], ["h", "byk", "n"])

@@ -25,6 +25,10 @@ def final_tuples() -> None:
     print(NAMES[calls % 6], NAMES[-calls % 6], NAMES[-1], NAMES[0], PRIMES[calls % 5], SHORT[calls % 3] == "")
     print(len(NAMES), len(PRIMES), NNAMES, f"{NAMES[calls - 3]:>6}|{PRIMES[-(calls % 5) - 1]}")
     print(NAMES[calls % 6] in NAMES, "four" in NAMES, "fou" not in NAMES, calls in PRIMES, -11 in PRIMES, 4 not in PRIMES)
+    total = 0
+    for i in range(len(NAMES)):
+        total += len(NAMES[i]) * PRIMES[i % len(PRIMES)]
+    print("total", total)
     name: str[16] = SHORT[2]
     name = NAMES[2 - calls]     # 1 .. -6 for calls 1..8
     print(name, name_of(-calls % 6))

@@ -69,6 +69,10 @@ NEGATIVE = {
                           [r":7: error: Too many arguments for \"add\" of \"Count\""]),
     "kernel_field_types": ('@begin\ndef b() -> None:\n    t = current_task()\n    x: str[16] = t.pid\n',
                            [r":6: error: Incompatible types in assignment \(expression has type \"int\", variable has type \"str\"\)"]),
+    "final_tuple_items": ('NAMES: Final = ("read", "write")\n\n@begin\ndef b() -> None:\n    NAMES[0] = "open"\n'
+                          '    x: int = NAMES[1]\n',
+                          [r":7: error: Unsupported target for indexed assignment",
+                           r":8: error: Incompatible types in assignment \(expression has type \"str\", variable has type \"int\"\)"]),
     "kfunc_args": ('@struct_ops("tcp_congestion_ops", name="x")\nclass X:\n'
                    '    def ssthresh(self, sk: sock) -> u32:\n        return tcp_reno_ssthresh(tcp_sk(sk))\n',
                    [r":6: error: Argument 1 to \"tcp_reno_ssthresh\" has incompatible type \"tcp_sock\"; expected \"sock\""]),

@@ -471,23 +471,23 @@ static MapDecl *map_of(Node *n)
 	return n->sym->data;
 }
 
-/* A call of the builtin comm() (a str[16] that the helper writes NUL-padded). */
-static bool is_comm_call(Node *v)
-{
-	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs &&
-	       v->lhs->kind == ND_NAME && !strcmp(v->lhs->name, "comm");
-}
-
-/* A value that cannot raise and is the same wherever in the statement it is
- * computed: a constant, or a builtin that reads the current task's ids or
- * the CPU (a BPF program does not migrate). A Struct field of one is
- * written in place, after the other fields' values, at no observable cost. */
+/* A call of the builtin function name (pid(), comm(), ...). */
 static bool is_builtin_call(Node *v, const char *name)
 {
 	return v->kind == ND_CALL && v->op == 0 && !(v->sym && v->sym->kind == SYM_FUNC) && v->lhs && v->lhs->kind == ND_NAME &&
 	       !strcmp(v->lhs->name, name);
 }
 
+/* comm(): a str[16] that the helper writes whole, NUL-padded. */
+static bool is_comm_call(Node *v)
+{
+	return is_builtin_call(v, "comm");
+}
+
+/* A value that cannot raise and is the same wherever in the statement it is
+ * computed: a constant, or a builtin that reads the current task's ids or
+ * the CPU (a BPF program does not migrate). A Struct field of one is
+ * written in place, after the other fields' values, at no observable cost. */
 static bool is_movable(Node *v)
 {
 	static const char *const f[] = {"pid", "tid", "uid", "gid", "cpu"};

@@ -327,6 +327,8 @@ static char *jump_code(Emitter *e, int from, int pend)
 static char *truth(Emitter *e, Node *n)
 {
 	char *v = expr(e, n);
+	if (strstr(v, "goto "))   /* see __pyb_cond */
+		return xasprintf("__pyb_cond((%s)%s != 0)", v, n->type->kind == TY_STR ? "[0]" : "");
 	if (n->type->kind == TY_STR)
 		return xasprintf("((%s)[0] != 0)", v);
 	return xasprintf("((%s) != 0)", v);
@@ -663,8 +665,8 @@ static char *map_contains(Emitter *e, Node *n)
 	MapDecl *m = map_of(mn);
 	const char *kp, *ok;
 	char *setup = lookup_key_setup(e, m, n->lhs, &kp, &ok);
-	return xasprintf("({ %s (%s ? bpf_map_lookup_elem(&%s, %s) : 0) %s 0; })", setup, ok, m->cname, kp,
-			 n->cmpops[0] == CMP_IN ? "!=" : "==");
+	return xasprintf("({ %s %s__pyb_found(%s ? bpf_map_lookup_elem(&%s, %s) : 0); })", setup,
+			 n->cmpops[0] == CMP_IN ? "" : "!", ok, m->cname, kp);
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -1268,7 +1270,7 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			MapDecl *m = map_of(value->lhs);
 			const char *kp, *v = tmp(e), *ok;
 			char *setup = lookup_key_setup(e, m, value->rhs, &kp, &ok);
-			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = %s != 0; %s = %s ? %s : 0; }", setup,
+			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = __pyb_found(%s); %s = %s ? %s : 0; }", setup,
 			     ty_ctype(m->type->val), v, ok, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
 			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
 		} else if (y->type->kind == TY_OPT) {

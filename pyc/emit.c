@@ -267,8 +267,12 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); %s }", site,
-		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site, e->ret_stmt);
+	/* the empty asm keeps the bound check: clang drops it when it knows
+	 * every site stored there, and the verifier, having merged those
+	 * paths, then sees an unbounded index into the counters */
+	str_printf(&s, "{ __u64 __pyb_st = (__u64)%s; asm volatile(\"\" : \"+r\"(__pyb_st)); "
+		   "if (__pyb_st < %d) __sync_fetch_and_add(&__pyb_exc[%d + __pyb_st], 1); } %s }", site,
+		   e->prog->raises.len, e->probe_index * e->prog->raises.len, e->ret_stmt);
 	return s.buf;
 }
 

@@ -223,13 +223,17 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 		if (f->phase == PH_BODY)
 			for (int j = 0; j < f->node->handlers.len; j++)
 				if (((uint64_t)handler_of(f, j)->cval >> r->cls) & 1) {
-					str_printf(&s, "__pyb_cs%d = %d; __pyb_cc%d = %d; goto __pyb_h%d_%d; }", f->n, r->id, f->n,
-						   r->cls, f->n, j);
+					str_printf(&s, "__pyb_cs%d = %d ^ __pyb_opaque_zero; __pyb_cc%d = %d ^ __pyb_opaque_zero; "
+						   "goto __pyb_h%d_%d; }", f->n, r->id, f->n, r->cls, f->n, j);
 					return s.buf;
 				}
+		/* The site and class are hidden from the verifier (x ^ a zero
+		 * it cannot know): as constants, every raise site would reach
+		 * the handler or finally in a state of its own, explored in
+		 * full each time (and each time round an enclosing loop) */
 		if (has_finally(f) && f->phase != PH_FINALLY) {
-			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d; __pyb_pc%d = %d; goto __pyb_f%d; }", f->n, PEND_EXC, f->n,
-				   r->id, f->n, r->cls, f->n);
+			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d ^ __pyb_opaque_zero; __pyb_pc%d = %d ^ __pyb_opaque_zero; "
+				   "goto __pyb_f%d; }", f->n, PEND_EXC, f->n, r->id, f->n, r->cls, f->n);
 			return s.buf;
 		}
 	}
@@ -1595,7 +1599,9 @@ static void try_stmt(Emitter *e, Node *s)
 	str_printf(&e->decls, "\t__s64 __pyb_cs%d = 0, __pyb_cc%d = 0;\n", n, n);
 	if (fin) {
 		str_printf(&e->decls, "\tint __pyb_pk%d = 0;\n\t__s64 __pyb_ps%d = 0, __pyb_pc%d = 0;\n", n, n, n);
-		line(e, "__pyb_pk%d = 0;", n);
+		/* ps and pc too: else they are live around an enclosing loop,
+		 * and each raise site's values make a loop state of their own */
+		line(e, "__pyb_pk%d = 0; __pyb_ps%d = 0; __pyb_pc%d = 0;", n, n, n);
 	}
 	line(e, "(void)__pyb_cs%d; (void)__pyb_cc%d;", n, n);
 	block(e, &s->body);

@@ -310,6 +310,28 @@ static __attribute__((noinline)) int __pyb_slice(char *out, const char *s, __u32
 
 /* ---- maps --------------------------------------------------------------- */
 
+/* The truth value of a condition that can jump out of itself (a raise
+ * site in a try body). Without the empty asm, clang merges the branch into
+ * the paths that jumped away, as one "or" of conditions; on those paths it
+ * reads a statement expression's value that was never written (a temporary
+ * it carries around a loop), and the verifier rejects "R8 !read_ok". */
+static __pyb_always_inline int __pyb_cond(int c)
+{
+	asm volatile("" : "+r"(c));
+	return c;
+}
+
+/* k in d: 1 when the lookup found a value. The 0/1 goes through an empty
+ * asm, so clang cannot fold the pointer itself into later arithmetic (e.g.
+ * `(p != 0) == x` as `(p | y) == 0`): the verifier forbids any arithmetic
+ * on a pointer that may be NULL. */
+static __pyb_always_inline int __pyb_found(const void *p)
+{
+	int r = p != 0;
+	asm volatile("" : "+r"(r));
+	return r;
+}
+
 /* d[k] of a defaultdict: the value, inserting zero (from zero, at least the
  * value size of zero bytes) when the key is missing; NULL when the map is
  * full. A BPF subprogram: inlined, clang would thread its branches into

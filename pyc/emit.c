@@ -39,6 +39,7 @@ typedef struct Frame {
 	int n;                /* label number */
 	Node *node;           /* the ND_FOR / ND_TRY */
 	int phase;            /* FR_TRY */
+	size_t decls_at, while_at;   /* FR_LOOP: e->decls and e->body lengths at its start */
 } Frame;
 
 typedef struct Emitter {
@@ -224,13 +225,17 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 		if (f->phase == PH_BODY)
 			for (int j = 0; j < f->node->handlers.len; j++)
 				if (((uint64_t)handler_of(f, j)->cval >> r->cls) & 1) {
-					str_printf(&s, "__pyb_cs%d = %d; __pyb_cc%d = %d; goto __pyb_h%d_%d; }", f->n, r->id, f->n,
-						   r->cls, f->n, j);
+					str_printf(&s, "__pyb_cs%d = %d ^ __pyb_opaque_zero; __pyb_cc%d = %d ^ __pyb_opaque_zero; "
+						   "goto __pyb_h%d_%d; }", f->n, r->id, f->n, r->cls, f->n, j);
 					return s.buf;
 				}
+		/* The site and class are hidden from the verifier (x ^ a zero
+		 * it cannot know): as constants, every raise site would reach
+		 * the handler or finally in a state of its own, explored in
+		 * full each time (and each time round an enclosing loop) */
 		if (has_finally(f) && f->phase != PH_FINALLY) {
-			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d; __pyb_pc%d = %d; goto __pyb_f%d; }", f->n, PEND_EXC, f->n,
-				   r->id, f->n, r->cls, f->n);
+			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d ^ __pyb_opaque_zero; __pyb_pc%d = %d ^ __pyb_opaque_zero; "
+				   "goto __pyb_f%d; }", f->n, PEND_EXC, f->n, r->id, f->n, r->cls, f->n);
 			return s.buf;
 		}
 	}
@@ -269,8 +274,12 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); %s }", site,
-		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site, e->ret_stmt);
+	/* the empty asm keeps the bound check: clang drops it when it knows
+	 * every site stored there, and the verifier, having merged those
+	 * paths, then sees an unbounded index into the counters */
+	str_printf(&s, "{ __u64 __pyb_st = (__u64)%s; asm volatile(\"\" : \"+r\"(__pyb_st)); "
+		   "if (__pyb_st < %d) __sync_fetch_and_add(&__pyb_exc[%d + __pyb_st], 1); } %s }", site,
+		   e->prog->raises.len, e->probe_index * e->prog->raises.len, e->ret_stmt);
 	return s.buf;
 }
 
@@ -329,6 +338,8 @@ static char *jump_code(Emitter *e, int from, int pend)
 static char *truth(Emitter *e, Node *n)
 {
 	char *v = expr(e, n);
+	if (strstr(v, "goto "))   /* see __pyb_cond */
+		return xasprintf("__pyb_cond((%s)%s != 0)", v, n->type->kind == TY_STR ? "[0]" : "");
 	if (n->type->kind == TY_STR)
 		return xasprintf("((%s)[0] != 0)", v);
 	return xasprintf("((%s) != 0)", v);
@@ -725,8 +736,8 @@ static char *map_contains(Emitter *e, Node *n)
 	MapDecl *m = map_of(mn);
 	const char *kp, *ok;
 	char *setup = lookup_key_setup(e, m, n->lhs, &kp, &ok);
-	return xasprintf("({ %s (%s ? bpf_map_lookup_elem(&%s, %s) : 0) %s 0; })", setup, ok, m->cname, kp,
-			 n->cmpops[0] == CMP_IN ? "!=" : "==");
+	return xasprintf("({ %s %s__pyb_found(%s ? bpf_map_lookup_elem(&%s, %s) : 0); })", setup,
+			 n->cmpops[0] == CMP_IN ? "" : "!", ok, m->cname, kp);
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -1354,7 +1365,7 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			MapDecl *m = map_of(value->lhs);
 			const char *kp, *v = tmp(e), *ok;
 			char *setup = lookup_key_setup(e, m, value->rhs, &kp, &ok);
-			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = %s != 0; %s = %s ? %s : 0; }", setup,
+			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = __pyb_found(%s); %s = %s ? %s : 0; }", setup,
 			     ty_ctype(m->type->val), v, ok, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
 			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
 		} else if (y->type->kind == TY_OPT) {
@@ -1580,14 +1591,103 @@ static Frame *loop_begin(Emitter *e, Node *s, int n)
 	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
 	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
 	line(e, "int *__p%d;", n);
+	f->decls_at = e->decls.len;
+	f->while_at = e->body.len;
 	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
 	e->indent++;
 	return f;
 }
 
+/* The int locals that statement n (a loop's body) assigns, into out. */
+static void assigned_ints(Node *n, Vec *out)
+{
+	Vec *lists[4];
+	if (!n)
+		return;
+	switch (n->kind) {
+	case ND_NAME:
+		if (n->sym && n->sym->kind == SYM_LOCAL && n->sym->type &&
+		    (n->sym->type->kind == TY_INT || n->sym->type->kind == TY_BOOL || n->sym->type->kind == TY_FIXED)) {
+			for (int i = 0; i < out->len; i++)
+				if (VEC_AT(*out, i) == n->sym)
+					return;
+			vec_push(out, n->sym);
+		}
+		return;
+	case ND_TUPLE:
+		for (int i = 0; i < n->elts.len; i++)
+			assigned_ints(VEC_AT(n->elts, i), out);
+		return;
+	case ND_ASSIGN:
+		for (int i = 0; i < n->targets.len; i++)
+			assigned_ints(VEC_AT(n->targets, i), out);
+		return;
+	case ND_AUGASSIGN:
+	case ND_ANNASSIGN:
+		assigned_ints(n->target, out);
+		return;
+	case ND_FOR:
+		assigned_ints(n->target, out);
+		break;
+	case ND_IF: case ND_TRY: case ND_HANDLER: case ND_WITH:
+		break;
+	default:
+		return;
+	}
+	lists[0] = &n->body, lists[1] = &n->orelse, lists[2] = &n->finalbody, lists[3] = &n->handlers;
+	for (int l = 0; l < 4; l++)
+		for (int i = 0; i < lists[l]->len; i++)
+			assigned_ints(VEC_AT(*lists[l], i), out);
+}
+
+/* Before each bpf_iter_num_next, make the loop's states alike where they
+ * may differ without mattering: the verifier compares them there, and
+ * stops adding states once an instruction has too many, after which a
+ * loop never converges ("The sequence of 8193 jumps is too complex", or
+ * "BPF program is too large"). So
+ *  - the int locals the body assigns become unknown to the verifier
+ *    (x ^= a zero it cannot know): their ranges, narrowed differently by
+ *    each path's checks, or counted up one by one, no longer tell states
+ *    apart; every use of a Python int is checked at run time anyway;
+ *  - the body's str buffers (temporaries of one statement) are zeroed: a
+ *    buffer zero on one path and written on another doubles the states.
+ * bug_verifier_too_large_loop_try.py: 166319 -> 72201 instructions. */
+static void loop_reset(Emitter *e, Node *s, Frame *f)
+{
+	Str z = {0};
+	Vec ints = {0};
+	const char *p = e->decls.buf ? e->decls.buf + f->decls_at : "";
+	int b, size, len;
+	for (int i = 0; i < s->body.len; i++)
+		assigned_ints(VEC_AT(s->body, i), &ints);
+	for (int i = 0; i < ints.len; i++)
+		str_printf(&z, "%s ^= __pyb_opaque_zero, ", local_name(e, VEC_AT(ints, i)));
+	while ((p = strstr(p, "\tchar __b"))) {
+		len = 0;
+		if (sscanf(p, "\tchar __b%d[%d] = {};%n", &b, &size, &len) == 2 && len > 0)
+			str_printf(&z, "__builtin_memset(__b%d, 0, %d), ", b, size);
+		p++;
+	}
+	if (!z.len)
+		return;
+	char *w = strstr(e->body.buf + f->while_at, "while ((");
+	if (!w)
+		ICE("loop without its while");
+	size_t at = (size_t)(w - e->body.buf) + strlen("while (("), tail = e->body.len - at;
+	char *rest = xcalloc(1, tail + 1);
+	memcpy(rest, e->body.buf + at, tail);
+	rest[tail] = 0;
+	e->body.len = at;
+	str_add(&e->body, z.buf, z.len);
+	str_add(&e->body, rest, tail);
+	free(rest);
+	free(z.buf);
+}
+
 static void loop_end(Emitter *e, Node *s, Frame *f)
 {
 	block(e, &s->body);
+	loop_reset(e, s, f);
 	line(e, "__pyb_cont%d: ;", f->n);
 	e->indent--;
 	line(e, "}");
@@ -1707,7 +1807,9 @@ static void try_stmt(Emitter *e, Node *s)
 	str_printf(&e->decls, "\t__s64 __pyb_cs%d = 0, __pyb_cc%d = 0;\n", n, n);
 	if (fin) {
 		str_printf(&e->decls, "\tint __pyb_pk%d = 0;\n\t__s64 __pyb_ps%d = 0, __pyb_pc%d = 0;\n", n, n, n);
-		line(e, "__pyb_pk%d = 0;", n);
+		/* ps and pc too: else they are live around an enclosing loop,
+		 * and each raise site's values make a loop state of their own */
+		line(e, "__pyb_pk%d = 0; __pyb_ps%d = 0; __pyb_pc%d = 0;", n, n, n);
 	}
 	line(e, "(void)__pyb_cs%d; (void)__pyb_cc%d;", n, n);
 	block(e, &s->body);

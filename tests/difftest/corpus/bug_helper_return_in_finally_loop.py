@@ -1,6 +1,7 @@
 # BUG (found while writing the difftest corpus): a helper that returns from
 # inside try/finally inside a for loop: the verifier rejects the probe,
 # "R7 !read_ok" (a register read before it is written on some path).
+# Status: fixed -- passes at commit 43b6f45; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -1,6 +1,7 @@
 # BUG (found by tests/difftest, minimized by run.py): the verifier rejects
 # `m_i64[0] -= m_u64[7]` inside nested loops: "math between map_value
 # pointer and register with unbounded min value is not allowed".
+# Status: fixed -- passes at commit 43b6f45; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -2,6 +2,7 @@
 # the probe, "R0 pointer arithmetic on map_value_or_null prohibited,
 # null-check it first" (a map lookup result used before its NULL check;
 # depends on the surrounding code: the expression alone loads).
+# Status: fixed -- passes at commit 43b6f45; kept as a regression test.
 from pybpf import *
 
 PID: Final[int] = 0

@@ -1841,6 +1841,140 @@ static void block(Emitter *e, Vec *body)
 		stmt(e, VEC_AT(*body, i));
 }
 
+/* ---- long probe bodies become BPF subprograms ---------------------------
+ *
+ * clang -O2 (LLVM 19's InstCombine) takes time quadratic in the number of
+ * early exits of one function, and every raise site is one
+ * (docs/performance.md, section 4). A probe whose body has many is split
+ * at top-level statement boundaries into static noinline functions (BPF-to-
+ * BPF calls), each with a bounded number of exits, so the total stays
+ * linear. The probe's locals live in a frame struct on the probe's stack;
+ * each part copies them in, runs its statements with the same C names, and
+ * copies them back. The statements' text is the same in both forms: a part
+ * declares `int __pyb_rv = 1`, so every `return __pyb_rv;` (an uncaught
+ * raise, counted in its own __pyb_exc slot before it returns, or a return
+ * statement) returns 1 from the part, and the probe then returns its own 0;
+ * a part that runs to its end returns 0. Only top-level statements are cut,
+ * so a try, a loop or a with statement stays whole inside one part and its
+ * handlers, finally blocks and iterators work as before. */
+enum {
+	SPLIT_MIN_EXITS = 200,    /* split a probe body with more exits than this */
+	SPLIT_PART_EXITS = 100,   /* exits per part, about */
+	SPLIT_MAX_FRAME = 192,    /* bytes of locals: each part holds a copy too (512-byte stack) */
+};
+
+static int count_exits(const char *s, size_t from, size_t to)
+{
+	static const char pat[] = "return __pyb_rv;";
+	int n = 0;
+	const char *p = s + from, *end = s + to;
+	while (p < end && (p = memmem(p, end - p, pat, sizeof(pat) - 1))) {
+		n++;
+		p += sizeof(pat) - 1;
+	}
+	return n;
+}
+
+/* A local's field in the frame struct, and its copies into and out of a
+ * part. Returns its size in bytes, or -1 if it cannot cross a call. */
+static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
+{
+	const char *n = local_name(e, y);
+	switch (y->type->kind) {
+	case TY_CTX:
+		return 0;
+	case TY_FILE:   /* an acquired reference: stays in one function */
+		return -1;
+	case TY_STR:
+	case TY_BYTES:
+		str_printf(fields, "\tchar %s[%d];\n", n, y->type->size);
+		str_printf(in, "\t__builtin_memcpy(%s, __pyb_f->%s, %d);\n", n, n, y->type->size);
+		str_printf(out, "\t__builtin_memcpy(__pyb_f->%s, %s, %d);\n", n, n, y->type->size);
+		return (y->type->size + 7) / 8 * 8;
+	case TY_STRUCT:
+		str_printf(fields, "\t%s %s;\n", ty_ctype(y->type), n);
+		break;
+	case TY_KPTR:
+		str_printf(fields, "\t%s *%s;\n", kemit_c_type(e->prog->kemit, y->type->btf_id), n);
+		break;
+	case TY_PTR:
+		str_printf(fields, "\tconst void *%s;\n", n);
+		break;
+	case TY_OPT:
+		str_printf(fields, "\t__s64 %s;\n\tint %s__some;\n", n, n);
+		str_printf(in, "\t%s__some = __pyb_f->%s__some;\n", n, n);
+		str_printf(out, "\t__pyb_f->%s__some = %s__some;\n", n, n);
+		str_printf(in, "\t%s = __pyb_f->%s;\n", n, n);
+		str_printf(out, "\t__pyb_f->%s = %s;\n", n, n);
+		return 16;
+	default:
+		str_printf(fields, "\t__s64 %s;\n", n);
+		break;
+	}
+	str_printf(in, "\t%s = __pyb_f->%s;\n", n, n);
+	str_printf(out, "\t__pyb_f->%s = %s;\n", n, n);
+	return y->type->kind == TY_STRUCT ? (y->type->size + 7) / 8 * 8 : 8;
+}
+
+/* Emit probe p's function as parts if its body is long (see above). The
+ * body's text is in e->body: [0, cut[0]) the parameters, then statement i
+ * ends at cut[i + 1]; its hoisted declarations end at dcut[i + 1] in
+ * e->decls (dcut[0]: the locals' own). Returns false to emit it whole. */
+static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, size_t *dcut, int nstmt)
+{
+	Vec *locals = p->def->locals;
+	if (p->ret || nstmt < 2 || count_exits(e->body.buf, 0, e->body.len) <= SPLIT_MIN_EXITS)
+		return false;
+	Str fields = {0}, in = {0}, out = {0};
+	int size = 0;
+	for (int i = 0; i < locals->len; i++) {
+		int n = frame_field(e, VEC_AT(*locals, i), &fields, &in, &out);
+		if (n < 0)
+			return false;
+		size += n;
+	}
+	if (size > SPLIT_MAX_FRAME)
+		return false;
+	const char *file = c_string(p->def->tok->loc.file->name, strlen(p->def->tok->loc.file->name));
+	int line0 = p->def->tok->loc.line;
+	str_printf(e->out, "\n/* %s's locals, shared by its parts */\nstruct __pyb_frame_%s {\n%s\tchar __pyb_unused;\n};\n",
+		   p->cname, p->cname, fields.buf ? fields.buf : "");
+	Str calls = {0};
+	int nparts = 0;
+	for (int first = 0; first < nstmt;) {
+		int last = first, exits = 0;
+		while (last < nstmt && (exits < SPLIT_PART_EXITS || last == first)) {
+			exits += count_exits(e->body.buf, cut[last], cut[last + 1]);
+			last++;
+		}
+		if (nstmt - last < 4 && last < nstmt)   /* no tiny last part */
+			last = nstmt;
+		size_t from = first ? cut[first] : 0;
+		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
+				   "\tint __pyb_rv = 1;   /* what `return __pyb_rv;` gives back: the probe ends */\n",
+			   line0, file, p->cname, nparts, ctxdecl, p->cname);
+		int noted = stack_items.len;   /* the locals are noted once, by the probe */
+		for (int i = 0; i < locals->len; i++) {
+			Sym *y = VEC_AT(*locals, i);
+			if (y->type->kind != TY_CTX)
+				str_printf(e->out, "\t%s;\n", local_decl(e, y));
+		}
+		stack_items.len = noted;
+		str_add(e->out, e->decls.buf + dcut[first], dcut[last] - dcut[first]);
+		str_printf(e->out, "\t(void)ctx;\n%s", in.buf ? in.buf : "");
+		str_add(e->out, e->body.buf + from, cut[last] - from);
+		str_printf(e->out, "%s\treturn 0;\n}\n", out.buf ? out.buf : "");
+		str_printf(&calls, "\tif (__pyb_%s_part%d(ctx, &__pyb_f))\n\t\treturn __pyb_rv;\n", p->cname, nparts);
+		nparts++;
+		first = last;
+	}
+	e->decls = (Str){0};
+	str_printf(&e->decls, "\tint __pyb_rv = 0;\n\tstruct __pyb_frame_%s __pyb_f = {};\n", p->cname);
+	e->body = (Str){0};
+	str_printf(&e->body, "%s\treturn __pyb_rv;\n", calls.buf);
+	return true;
+}
+
 static void probe(Emitter *e, Probe *p)
 {
 	Node *fn = p->def;
@@ -1897,8 +2031,22 @@ static void probe(Emitter *e, Probe *p)
 			cast = "__s64";
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
-	block(e, &fn->body);
-	line(e, "%s", e->ret_stmt);
+	size_t *cut = xcalloc(fn->body.len + 1, sizeof(size_t));
+	size_t *dcut = xcalloc(fn->body.len + 1, sizeof(size_t));
+	cut[0] = e->body.len;
+	dcut[0] = e->decls.len;
+	for (int i = 0; i < fn->body.len; i++) {
+		stmt(e, VEC_AT(fn->body, i));
+		cut[i + 1] = e->body.len;
+		dcut[i + 1] = e->decls.len;
+	}
+	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
+		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
+		     !strcmp(p->kind, "iter");
+	if (!emit_split(e, p, slots ? "unsigned long long *ctx" : "void *ctx", cut, dcut, fn->body.len))
+		line(e, "%s", e->ret_stmt);
+	free(cut);
+	free(dcut);
 	/* largest first, for the message if clang finds the stack too small */
 	for (int i = 0; i < stack_items.len; i++)
 		for (int j = i + 1; j < stack_items.len; j++)
@@ -1913,9 +2061,6 @@ static void probe(Emitter *e, Probe *p)
 	}
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
-	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
-		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
-		     !strcmp(p->kind, "iter");
 	bool disp = e->prog->dispatch && probe_dispatchable(p->kind);
 	if (disp)   /* the body is a program of its own, in the dispatcher's one-slot program array */
 		str_printf(e->out, "struct {\n\t__uint(type, 3);\n\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"

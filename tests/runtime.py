@@ -318,6 +318,24 @@ def non_root_is_told_what_is_missing():
     assert p.returncode == 0 and p.stderr == "", p
 
 
+@test
+def long_probe_body_is_split():
+    """A probe body with hundreds of raise sites is emitted as BPF subprograms
+    of about 100 exits each (clang is quadratic in one function's exits);
+    tests/semantics/long_body.py runs it. A short probe stays one function."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    try:
+        c = os.path.join(d, "x.bpf.c")
+        subprocess.run([PYBPF, "compile", os.path.join(ROOT, "tests", "semantics", "long_body.py"), "-o", c], check=True)
+        text = open(c).read()
+        parts = text.count("static __attribute__((noinline)) int __pyb_long_body_part")
+        assert 5 <= parts <= 12, f"{parts} parts"
+        assert "struct __pyb_frame_long_body __pyb_f = {};" in text
+        subprocess.run([PYBPF, "compile", os.path.join(ROOT, "examples", "hello.py"), "-o", c], check=True)
+        assert "noinline" not in open(c).read().split("/* ---- the program ---- */")[1]
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
 def semantics_test(path):
     """The kernel computes exactly what CPython computes under pybpf's rules
     (tests/pyref.py): same printed lines, same maps, same uncaught exceptions."""

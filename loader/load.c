@@ -1066,20 +1066,31 @@ static void print_globals(struct bpf_object *obj, Prog *prog)
  * counts that grew since last time (seen[] is updated); at exit, all. */
 static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
 {
-	int nsites = prog->raises.len;
-	for (int p = 0; p < prog->probes.len; p++) {
-		Probe *pr = VEC_AT(prog->probes, p);
-		for (int i = 0; i < nsites; i++) {
-			RaiseSite *r = VEC_AT(prog->raises, i);
-			int k = p * nsites + i;
-			uint64_t n = read_counter(counters_fd(obj), 1 + k);
-			if (n == seen[k])
-				continue;
-			out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
-			if (!final)
-				seen[k] = n;
-		}
+	/* one read of the whole array (slot k is [1 + k]), in the emitter's slot
+	 * order: by probe, then by where the probe's code raises */
+	int fd = counters_fd(obj), nslots = prog->exc_slots.len;
+	uint64_t *all = NULL;
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info), key = 0;
+	if (fd < 0 || !nslots || bpf_map_get_info_by_fd(fd, &info, &len) || info.value_size < (uint32_t)(nslots + 1) * 8)
+		return;
+	all = xcalloc(1, info.value_size);
+	if (bpf_map_lookup_elem(fd, &key, all)) {
+		free(all);
+		return;
 	}
+	for (int k = 0; k < nslots; k++) {
+		ExcSlot *sl = VEC_AT(prog->exc_slots, k);
+		RaiseSite *r = VEC_AT(prog->raises, sl->site);
+		Probe *pr = VEC_AT(prog->probes, sl->probe);
+		uint64_t n = all[1 + k];
+		if (n == seen[k])
+			continue;
+		out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
+		if (!final)
+			seen[k] = n;
+	}
+	free(all);
 }
 
 /* ---- attaching ---------------------------------------------------------------------- */
@@ -1420,8 +1431,8 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
-	zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
+	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	if (!o->once)
 		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
 	if (o->verbose)
@@ -1473,8 +1484,13 @@ int load_main(const char *path, LoadOpts *o)
 			if (!run.versions.data[version])
 				run.versions.data[version] = compile_file(xasprintf("/run/pybpf/%s/v%d.py", pin, version));
 			prog = run.versions.data[version];
-			seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
-			zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+			if (!prog->exc_slots.len) {   /* the counters' layout is the emitter's */
+				Str c = {0};
+				emit_program(prog, &c);
+				free(c.buf);
+			}
+			seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
+			zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 		}
 		if (sys_now_ns() >= next_report) {   /* rate-limited: once a second */
 			report_exceptions(obj, prog, seen, false);

@@ -51,7 +51,9 @@ typedef struct Emitter {
 	Frame frames[128];
 	int nframes;
 	const char *suffix;   /* appended to local names inside an inlined helper */
-	int probe_index;      /* the probe being emitted: its row of __pyb_exc */
+	int probe_index;      /* the probe being emitted */
+	int *slot_of;         /* per raise site: its __pyb_exc slot in this probe... */
+	int *slot_probe;      /* ...if slot_probe[site] == probe_index + 1 */
 	int pyline;           /* the Python line of the statement being emitted */
 	const char *ret_stmt; /* "return __pyb_rv;" or "return;" (void struct_ops methods) */
 	const char *pyfile;
@@ -209,6 +211,23 @@ static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend)
 	return false;
 }
 
+/* The __pyb_exc slot that counts site r raised in the current probe,
+ * allocated on first use: only the sites a probe can raise get one, so the
+ * counters grow with the code, not with probes x sites. A handler or a
+ * finally keeps the slot as the raise's site (__pyb_cs, __pyb_ps). */
+static int exc_slot(Emitter *e, RaiseSite *r)
+{
+	if (e->slot_probe[r->id] != e->probe_index + 1) {
+		ExcSlot *k = xcalloc(1, sizeof(*k));
+		k->probe = e->probe_index;
+		k->site = r->id;
+		e->slot_probe[r->id] = e->probe_index + 1;
+		e->slot_of[r->id] = e->prog->exc_slots.len;
+		vec_push(&e->prog->exc_slots, k);
+	}
+	return e->slot_of[r->id];
+}
+
 /* The C statements that raise the exception of site r here. */
 static char *raise_code(Emitter *e, RaiseSite *r)
 {
@@ -223,20 +242,19 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 		if (f->phase == PH_BODY)
 			for (int j = 0; j < f->node->handlers.len; j++)
 				if (((uint64_t)handler_of(f, j)->cval >> r->cls) & 1) {
-					str_printf(&s, "__pyb_cs%d = %d; __pyb_cc%d = %d; goto __pyb_h%d_%d; }", f->n, r->id, f->n,
+					str_printf(&s, "__pyb_cs%d = %d; __pyb_cc%d = %d; goto __pyb_h%d_%d; }", f->n, exc_slot(e, r), f->n,
 						   r->cls, f->n, j);
 					return s.buf;
 				}
 		if (has_finally(f) && f->phase != PH_FINALLY) {
 			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d; __pyb_pc%d = %d; goto __pyb_f%d; }", f->n, PEND_EXC, f->n,
-				   r->id, f->n, r->cls, f->n);
+				   exc_slot(e, r), f->n, r->cls, f->n);
 			return s.buf;
 		}
 	}
 	/* each way out returns by itself: a shared exit block lets clang merge
 	 * paths behind a selector, which the verifier then explores infeasibly */
-	str_printf(&s, "__sync_fetch_and_add(&__pyb_exc[%d], 1); %s }", e->probe_index * e->prog->raises.len + r->id,
-		   e->ret_stmt);
+	str_printf(&s, "__sync_fetch_and_add(&__pyb_exc[%d], 1); %s }", exc_slot(e, r), e->ret_stmt);
 	return s.buf;
 }
 
@@ -267,8 +285,8 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 			return s.buf;
 		}
 	}
-	str_printf(&s, "if ((__u64)%s < %d) __sync_fetch_and_add(&__pyb_exc[%d + %s], 1); %s }", site,
-		   e->prog->raises.len, e->probe_index * e->prog->raises.len, site, e->ret_stmt);
+	str_printf(&s, "if ((__u64)%s < __PYB_EXC_SLOTS) __sync_fetch_and_add(&__pyb_exc[%s], 1); %s }", site, site,
+		   e->ret_stmt);
 	return s.buf;
 }
 
@@ -2188,13 +2206,6 @@ void emit_program(Prog *prog, Str *out)
 	}
 	str_puts(out, "/* which version of a pinned program this is (pybpf reload counts them) */\n"
 		      "const volatile __u64 __pyb_version = 0;\n");
-	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
-			"/* [0]: records lost to full ring buffers; [1 + probe * sites + site]: uncaught exceptions */\n"
-			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
-			"#define __pyb_lost __pyb_counters[0]\n"
-			"#define __pyb_exc (__pyb_counters + 1)\n"
-			"",
-		   1 + prog->raises.len * prog->probes.len);
 
 	for (int i = 0; i < prog->prints.len; i++) {
 		PrintSite *p = VEC_AT(prog->prints, i);
@@ -2214,10 +2225,23 @@ void emit_program(Prog *prog, Str *out)
 	 * kernel types the file must declare, and those go before them */
 	Str code = {0};
 	e.out = &code;
+	e.slot_of = xcalloc(prog->raises.len + 1, sizeof(int));
+	e.slot_probe = xcalloc(prog->raises.len + 1, sizeof(int));
+	prog->exc_slots = (Vec){0};
 	for (int i = 0; i < prog->probes.len; i++) {
 		e.probe_index = i;
 		probe(&e, VEC_AT(prog->probes, i));
 	}
+	free(e.slot_of);
+	free(e.slot_probe);
+	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
+			"/* [0]: records lost to full ring buffers; [1 + k]: uncaught exceptions of slot k (a probe\n"
+			" * and one of its raise sites: Prog.exc_slots) */\n"
+			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
+			"#define __pyb_lost __pyb_counters[0]\n"
+			"#define __pyb_exc (__pyb_counters + 1)\n"
+			"#define __PYB_EXC_SLOTS %d\n",
+		   1 + prog->exc_slots.len, prog->exc_slots.len);
 	/* kfunc declarations name kernel types: record them before the types go out */
 	Str kdecls = {0};
 	for (int i = 0; i < prog->kfuncs.len; i++) {

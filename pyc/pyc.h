@@ -503,7 +503,15 @@ typedef struct Prog {
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */
 	Vec globals;          /* GlobalDecl* */
+	/* the uncaught-exception counters, __pyb_exc[k], set by the emitter: a
+	 * slot for each (probe, raise site) that the probe's code can raise */
+	Vec exc_slots;        /* ExcSlot* */
 } Prog;
+
+typedef struct ExcSlot {
+	int probe;            /* index in Prog.probes */
+	int site;             /* RaiseSite.id */
+} ExcSlot;
 
 /* Resolve names, infer and check types, collect maps/probes/print sites.
  * Errors exit through error_at. */

@@ -529,6 +529,10 @@ bool probe_dispatchable(const char *kind);
 
 /* Generate the BPF C for a checked program (deterministic). */
 void emit_program(Prog *prog, Str *out);
+/* A line the emitter puts near the top of a large program's C: the clang
+ * driver (loader/clang.c) then keeps the Python source text out of BTF. */
+#define BPFCC_NO_LINE_TEXT "#define __PYB_NO_LINE_TEXT 1\n"
+#define EMIT_LINE_TEXT_MAX 5000   /* Python lines: above, no source text in BTF */
 
 /* The runtime header text (bpf/pybpf.h, embedded at build time). */
 extern const char pybpf_runtime_h[];

@@ -1879,6 +1879,7 @@ enum {
 	SPLIT_MIN_EXITS = 200,    /* split a probe body with more exits than this */
 	SPLIT_PART_EXITS = 100,   /* exits per part, about */
 	SPLIT_MAX_FRAME = 192,    /* bytes of locals: each part holds a copy too (512-byte stack) */
+	SPLIT_MAX_STACK = 448,    /* the frame plus all str/struct locals and buffers */
 };
 
 static int count_exits(const char *s, size_t from, size_t to)
@@ -1951,7 +1952,12 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 			return false;
 		size += n;
 	}
-	if (size > SPLIT_MAX_FRAME)
+	/* the frame is stack the single function did not need: keep the whole
+	 * chain well inside 512 bytes, counting every buffer as if one part had all */
+	int noted = 0;
+	for (int i = 0; i < stack_items.len; i++)
+		noted += ((StackItem *)VEC_AT(stack_items, i))->size;
+	if (size > SPLIT_MAX_FRAME || size + noted > SPLIT_MAX_STACK)
 		return false;
 	const char *file = c_string(p->def->tok->loc.file->name, strlen(p->def->tok->loc.file->name));
 	int line0 = p->def->tok->loc.line;

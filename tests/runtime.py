@@ -336,6 +336,26 @@ def long_probe_body_is_split():
     finally:
         subprocess.run(["rm", "-rf", d])
 
+@test
+def large_file_compiles_without_source_text_in_btf():
+    """Over 5,000 Python lines, clang does not read the .py into BTF line
+    info (LLVM dedups those strings by a linear search: quadratic); the
+    object still has line info for the file, and a small file keeps the text."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    try:
+        body = ('from pybpf import *\ncounts: Hash[u32, u64] = Hash()\n\n\n'
+                '@tracepoint("syscalls/sys_enter_getppid")\ndef p() -> None:\n    counts[pid()] += 1\n')
+        for name, pad in (("small.py", 0), ("large.py", 5000)):
+            py, o = os.path.join(d, name), os.path.join(d, name + ".o")
+            with open(py, "w") as f:
+                f.write(body + "# padding\n" * pad)
+            subprocess.run([PYBPF, "compile", py, "-o", o], check=True)
+            obj = open(o, "rb").read()
+            assert (b"counts[pid()] += 1" in obj) == (pad == 0), name
+            assert name.encode() in obj, name
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
 def semantics_test(path):
     """The kernel computes exactly what CPython computes under pybpf's rules
     (tests/pyref.py): same printed lines, same maps, same uncaught exceptions."""

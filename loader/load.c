@@ -1062,12 +1062,22 @@ static void print_globals(struct bpf_object *obj, Prog *prog)
 	}
 }
 
+static int slot_cmp(const void *a, const void *b, void *arg)
+{
+	Prog *prog = arg;
+	ExcSlot *x = VEC_AT(prog->exc_slots, *(const int *)a), *y = VEC_AT(prog->exc_slots, *(const int *)b);
+	if (x->probe != y->probe)
+		return x->probe < y->probe ? -1 : 1;
+	return x->site < y->site ? -1 : x->site > y->site;
+}
+
 /* Uncaught exceptions, per probe and raise site: while running, the
  * counts that grew since last time (seen[] is updated); at exit, all. */
 static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
 {
-	/* one read of the whole array (slot k is [1 + k]), in the emitter's slot
-	 * order: by probe, then by where the probe's code raises */
+	/* one read of the whole array (slot k is [1 + k]); the emitter numbers
+	 * each probe's slots in the order its code raises, the report goes by
+	 * probe and site */
 	int fd = counters_fd(obj), nslots = prog->exc_slots.len;
 	uint64_t *all = NULL;
 	struct bpf_map_info info = {0};
@@ -1079,7 +1089,12 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 		free(all);
 		return;
 	}
-	for (int k = 0; k < nslots; k++) {
+	int *order = xcalloc(nslots, sizeof(int));
+	for (int k = 0; k < nslots; k++)
+		order[k] = k;
+	qsort_r(order, nslots, sizeof(int), slot_cmp, prog);
+	for (int j = 0; j < nslots; j++) {
+		int k = order[j];
 		ExcSlot *sl = VEC_AT(prog->exc_slots, k);
 		RaiseSite *r = VEC_AT(prog->raises, sl->site);
 		Probe *pr = VEC_AT(prog->probes, sl->probe);
@@ -1090,6 +1105,7 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 		if (!final)
 			seen[k] = n;
 	}
+	free(order);
 	free(all);
 }
 

@@ -1163,31 +1163,45 @@ static void print_globals(struct bpf_object *obj, Prog *prog)
 	}
 }
 
+static int slot_cmp(const void *a, const void *b, void *arg)
+{
+	Prog *prog = arg;
+	ExcSlot *x = VEC_AT(prog->exc_slots, *(const int *)a), *y = VEC_AT(prog->exc_slots, *(const int *)b);
+	if (x->probe != y->probe)
+		return x->probe < y->probe ? -1 : 1;
+	return x->site < y->site ? -1 : x->site > y->site;
+}
+
 /* Uncaught exceptions, per probe and raise site: while running, the
  * counts that grew since last time (seen[] is updated); at exit, all. */
 static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen, bool final)
 {
-	int nsites = prog->raises.len, ncounters;
-	uint64_t *counters;
-	if (!nsites)
+	/* one read of the whole array (slot k is [1 + k]; a lookup per probe and
+	 * site took a minute to report a file of 40 probes); the emitter numbers
+	 * each probe's slots in the order its code raises, the report goes by
+	 * probe and site */
+	int nslots = prog->exc_slots.len, ncounters;
+	uint64_t *all;
+	if (!nslots || !(all = read_counters(counters_fd(obj), &ncounters)))
 		return;
-	/* one read of every counter (a probe-by-site lookup each took a minute
-	 * to report a file of 40 probes) */
-	counters = read_counters(counters_fd(obj), &ncounters);
-	for (int p = 0; p < prog->probes.len; p++) {
-		Probe *pr = VEC_AT(prog->probes, p);
-		for (int i = 0; i < nsites; i++) {
-			RaiseSite *r = VEC_AT(prog->raises, i);
-			int k = p * nsites + i;
-			uint64_t n = 1 + k < ncounters ? counters[1 + k] : 0;
-			if (n == seen[k])
-				continue;
-			out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
-			if (!final)
-				seen[k] = n;
-		}
+	int *order = xcalloc(nslots, sizeof(int));
+	for (int k = 0; k < nslots; k++)
+		order[k] = k;
+	qsort_r(order, nslots, sizeof(int), slot_cmp, prog);
+	for (int j = 0; j < nslots; j++) {
+		int k = order[j];
+		ExcSlot *sl = VEC_AT(prog->exc_slots, k);
+		RaiseSite *r = VEC_AT(prog->raises, sl->site);
+		Probe *pr = VEC_AT(prog->probes, sl->probe);
+		uint64_t n = 1 + k < ncounters ? all[1 + k] : 0;
+		if (n == seen[k])
+			continue;
+		out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);
+		if (!final)
+			seen[k] = n;
 	}
-	free(counters);
+	free(order);
+	free(all);
 }
 
 /* ---- attaching ---------------------------------------------------------------------- */
@@ -1529,8 +1543,8 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
-	zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
+	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	if (!o->once)
 		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
 	if (o->verbose)
@@ -1582,8 +1596,13 @@ int load_main(const char *path, LoadOpts *o)
 			if (!run.versions.data[version])
 				run.versions.data[version] = compile_file(xasprintf("/run/pybpf/%s/v%d.py", pin, version));
 			prog = run.versions.data[version];
-			seen = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
-			zero = xcalloc(prog->raises.len * prog->probes.len + 1, sizeof(uint64_t));
+			if (!prog->exc_slots.len) {   /* the counters' layout is the emitter's */
+				Str c = {0};
+				emit_program(prog, &c);
+				free(c.buf);
+			}
+			seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
+			zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 		}
 		if (sys_now_ns() >= next_report) {   /* rate-limited: once a second */
 			report_exceptions(obj, prog, seen, false);

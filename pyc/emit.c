@@ -52,7 +52,9 @@ typedef struct Emitter {
 	Frame frames[128];
 	int nframes;
 	const char *suffix;   /* appended to local names inside an inlined helper */
-	int probe_index;      /* the probe being emitted: its row of __pyb_exc */
+	int probe_index;      /* the probe being emitted */
+	int *slot_of;         /* per raise site: its __pyb_exc slot in this probe... */
+	int *slot_probe;      /* ...if slot_probe[site] == probe_index + 1 */
 	int pyline;           /* the Python line of the statement being emitted */
 	const char *ret_stmt; /* "return __pyb_rv;" or "return;" (void struct_ops methods) */
 	const char *pyfile;
@@ -211,6 +213,23 @@ static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend)
 	return false;
 }
 
+/* The __pyb_exc slot that counts site r raised in the current probe,
+ * allocated on first use: only the sites a probe can raise get one, so the
+ * counters grow with the code, not with probes x sites. A handler or a
+ * finally keeps the slot as the raise's site (__pyb_cs, __pyb_ps). */
+static int exc_slot(Emitter *e, RaiseSite *r)
+{
+	if (e->slot_probe[r->id] != e->probe_index + 1) {
+		ExcSlot *k = xcalloc(1, sizeof(*k));
+		k->probe = e->probe_index;
+		k->site = r->id;
+		e->slot_probe[r->id] = e->probe_index + 1;
+		e->slot_of[r->id] = e->prog->exc_slots.len;
+		vec_push(&e->prog->exc_slots, k);
+	}
+	return e->slot_of[r->id];
+}
+
 /* The C statements that raise the exception of site r here. */
 static char *raise_code(Emitter *e, RaiseSite *r)
 {
@@ -226,7 +245,7 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			for (int j = 0; j < f->node->handlers.len; j++)
 				if (((uint64_t)handler_of(f, j)->cval >> r->cls) & 1) {
 					str_printf(&s, "__pyb_cs%d = %d ^ __pyb_opaque_zero; __pyb_cc%d = %d ^ __pyb_opaque_zero; "
-						   "goto __pyb_h%d_%d; }", f->n, r->id, f->n, r->cls, f->n, j);
+						   "goto __pyb_h%d_%d; }", f->n, exc_slot(e, r), f->n, r->cls, f->n, j);
 					return s.buf;
 				}
 		/* The site and class are hidden from the verifier (x ^ a zero
@@ -235,14 +254,14 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 		 * full each time (and each time round an enclosing loop) */
 		if (has_finally(f) && f->phase != PH_FINALLY) {
 			str_printf(&s, "__pyb_pk%d = %d; __pyb_ps%d = %d ^ __pyb_opaque_zero; __pyb_pc%d = %d ^ __pyb_opaque_zero; "
-				   "goto __pyb_f%d; }", f->n, PEND_EXC, f->n, r->id, f->n, r->cls, f->n);
+				   "goto __pyb_f%d; }", f->n, PEND_EXC, f->n, exc_slot(e, r), f->n, r->cls, f->n);
 			return s.buf;
 		}
 	}
-	/* uncaught: one block per probe counts it and returns, the byte
+	/* uncaught: one block per function counts it and returns, the byte
 	 * offset of the site's counter in __pyb_site (two instructions a
 	 * site, not five) */
-	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", 8 * (e->probe_index * e->prog->raises.len + r->id));
+	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", 8 * exc_slot(e, r));
 	e->raises = true;
 	return s.buf;
 }
@@ -278,8 +297,7 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 	 * every site stored there, and the verifier, having merged those
 	 * paths, then sees an unbounded index into the counters */
 	str_printf(&s, "{ __u64 __pyb_st = (__u64)%s; asm volatile(\"\" : \"+r\"(__pyb_st)); "
-		   "if (__pyb_st < %d) __sync_fetch_and_add(&__pyb_exc[%d + __pyb_st], 1); } %s }", site,
-		   e->prog->raises.len, e->probe_index * e->prog->raises.len, e->ret_stmt);
+		   "if (__pyb_st < __PYB_EXC_SLOTS) __sync_fetch_and_add(&__pyb_exc[__pyb_st], 1); } %s }", site, e->ret_stmt);
 	return s.buf;
 }
 
@@ -2061,6 +2079,165 @@ static void block(Emitter *e, Vec *body)
 		stmt(e, VEC_AT(*body, i));
 }
 
+/* ---- long probe bodies become BPF subprograms ---------------------------
+ *
+ * clang -O2 (LLVM 19's InstCombine) takes time quadratic in the number of
+ * early exits of one function, and every raise site is one
+ * (docs/performance.md, section 4). A probe whose body has many is split
+ * at top-level statement boundaries into static noinline functions (BPF-to-
+ * BPF calls), each with a bounded number of exits, so the total stays
+ * linear. The probe's locals live in a frame struct on the probe's stack;
+ * each part copies them in, runs its statements with the same C names, and
+ * copies them back. The statements' text is the same in both forms: a part
+ * declares `int __pyb_rv = 1`, so every `return __pyb_rv;` (an uncaught
+ * raise, counted in its own __pyb_exc slot before it returns, or a return
+ * statement) returns 1 from the part, and the probe then returns its own 0;
+ * a part that runs to its end returns 0. Only top-level statements are cut,
+ * so a try, a loop or a with statement stays whole inside one part and its
+ * handlers, finally blocks and iterators work as before. */
+enum {
+	SPLIT_MIN_EXITS = 200,    /* split a probe body with more exits than this */
+	SPLIT_PART_EXITS = 100,   /* exits per part, about */
+	SPLIT_MAX_FRAME = 192,    /* bytes of locals: each part holds a copy too (512-byte stack) */
+	SPLIT_MAX_STACK = 448,    /* the frame plus all str/struct locals and buffers */
+};
+
+static int count_pattern(const char *s, size_t from, size_t to, const char *pat)
+{
+	int n = 0;
+	size_t len = strlen(pat);
+	const char *p = s + from, *end = s + to;
+	while (p < end && (p = memmem(p, end - p, pat, len))) {
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+static int count_exits(const char *s, size_t from, size_t to)
+{
+	return count_pattern(s, from, to, "return __pyb_rv;") + count_pattern(s, from, to, "goto __pyb_raise;");
+}
+
+/* The block an uncaught exception jumps to (one per C function): count it
+ * at the byte offset in __pyb_site, and return. */
+static void raise_block(Emitter *e, Str *out)
+{
+	str_printf(out, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n",
+		   e->ret_stmt);
+}
+
+/* A local's field in the frame struct, and its copies into and out of a
+ * part. Returns its size in bytes, or -1 if it cannot cross a call. */
+static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
+{
+	const char *n = local_name(e, y);
+	switch (y->type->kind) {
+	case TY_CTX:
+		return 0;
+	case TY_FILE:   /* an acquired reference: stays in one function */
+		return -1;
+	case TY_STR:
+	case TY_BYTES:
+		str_printf(fields, "\tchar %s[%d];\n", n, y->type->size);
+		str_printf(in, "\t__builtin_memcpy(%s, __pyb_f->%s, %d);\n", n, n, y->type->size);
+		str_printf(out, "\t__builtin_memcpy(__pyb_f->%s, %s, %d);\n", n, n, y->type->size);
+		return (y->type->size + 7) / 8 * 8;
+	case TY_STRUCT:
+		str_printf(fields, "\t%s %s;\n", ty_ctype(y->type), n);
+		break;
+	case TY_KPTR:
+		str_printf(fields, "\t%s *%s;\n", kemit_c_type(e->prog->kemit, y->type->btf_id), n);
+		break;
+	case TY_PTR:
+		str_printf(fields, "\tconst void *%s;\n", n);
+		break;
+	case TY_OPT:
+		str_printf(fields, "\t__s64 %s;\n\tint %s__some;\n", n, n);
+		str_printf(in, "\t%s__some = __pyb_f->%s__some;\n", n, n);
+		str_printf(out, "\t__pyb_f->%s__some = %s__some;\n", n, n);
+		str_printf(in, "\t%s = __pyb_f->%s;\n", n, n);
+		str_printf(out, "\t__pyb_f->%s = %s;\n", n, n);
+		return 16;
+	default:
+		str_printf(fields, "\t__s64 %s;\n", n);
+		break;
+	}
+	str_printf(in, "\t%s = __pyb_f->%s;\n", n, n);
+	str_printf(out, "\t__pyb_f->%s = %s;\n", n, n);
+	return y->type->kind == TY_STRUCT ? (y->type->size + 7) / 8 * 8 : 8;
+}
+
+/* Emit probe p's function as parts if its body is long (see above). The
+ * body's text is in e->body: [0, cut[0]) the parameters, then statement i
+ * ends at cut[i + 1]; its hoisted declarations end at dcut[i + 1] in
+ * e->decls (dcut[0]: the locals' own). Returns false to emit it whole. */
+static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, size_t *dcut, int nstmt)
+{
+	Vec *locals = p->def->locals;
+	if (p->ret || nstmt < 2 || count_exits(e->body.buf, 0, e->body.len) <= SPLIT_MIN_EXITS)
+		return false;
+	Str fields = {0}, in = {0}, out = {0};
+	int size = 0;
+	for (int i = 0; i < locals->len; i++) {
+		int n = frame_field(e, VEC_AT(*locals, i), &fields, &in, &out);
+		if (n < 0)
+			return false;
+		size += n;
+	}
+	/* the frame is stack the single function did not need: keep the whole
+	 * chain well inside 512 bytes, counting every buffer as if one part had all */
+	int noted = 0;
+	for (int i = 0; i < stack_items.len; i++)
+		noted += ((StackItem *)VEC_AT(stack_items, i))->size;
+	if (size > SPLIT_MAX_FRAME || size + noted > SPLIT_MAX_STACK)
+		return false;
+	const char *file = c_string(p->def->tok->loc.file->name, strlen(p->def->tok->loc.file->name));
+	int line0 = p->def->tok->loc.line;
+	str_printf(e->out, "\n/* %s's locals, shared by its parts */\nstruct __pyb_frame_%s {\n%s\tchar __pyb_unused;\n};\n",
+		   p->cname, p->cname, fields.buf ? fields.buf : "");
+	Str calls = {0};
+	int nparts = 0;
+	for (int first = 0; first < nstmt;) {
+		int last = first, exits = 0;
+		while (last < nstmt && (exits < SPLIT_PART_EXITS || last == first)) {
+			exits += count_exits(e->body.buf, cut[last], cut[last + 1]);
+			last++;
+		}
+		if (nstmt - last < 4 && last < nstmt)   /* no tiny last part */
+			last = nstmt;
+		size_t from = first ? cut[first] : 0;
+		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
+				   "\tint __pyb_rv = 1;   /* what `return __pyb_rv;` gives back: the probe ends */\n",
+			   line0, file, p->cname, nparts, ctxdecl, p->cname);
+		int noted = stack_items.len;   /* the locals are noted once, by the probe */
+		for (int i = 0; i < locals->len; i++) {
+			Sym *y = VEC_AT(*locals, i);
+			if (y->type->kind != TY_CTX)
+				str_printf(e->out, "\t%s;\n", local_decl(e, y));
+		}
+		stack_items.len = noted;
+		str_add(e->out, e->decls.buf + dcut[first], dcut[last] - dcut[first]);
+		bool raises = count_pattern(e->body.buf, from, cut[last], "goto __pyb_raise;") > 0;
+		if (raises)
+			str_puts(e->out, "\t__u32 __pyb_site = 0;\n");
+		str_printf(e->out, "\t(void)ctx;\n%s", in.buf ? in.buf : "");
+		str_add(e->out, e->body.buf + from, cut[last] - from);
+		str_printf(e->out, "%s\treturn 0;\n", out.buf ? out.buf : "");
+		if (raises)
+			raise_block(e, e->out);
+		str_puts(e->out, "}\n");
+		str_printf(&calls, "\tif (__pyb_%s_part%d(ctx, &__pyb_f))\n\t\treturn __pyb_rv;\n", p->cname, nparts);
+		nparts++;
+		first = last;
+	}
+	e->decls = (Str){0};
+	str_printf(&e->decls, "\tint __pyb_rv = 0;\n\tstruct __pyb_frame_%s __pyb_f = {};\n", p->cname);
+	e->body = (Str){0};
+	str_printf(&e->body, "%s\treturn __pyb_rv;\n", calls.buf);
+	return true;
+}
+
 static void probe(Emitter *e, Probe *p)
 {
 	Node *fn = p->def;
@@ -2117,13 +2294,28 @@ static void probe(Emitter *e, Probe *p)
 			cast = "__s64";
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
+	size_t *cut = xcalloc(fn->body.len + 1, sizeof(size_t));
+	size_t *dcut = xcalloc(fn->body.len + 1, sizeof(size_t));
 	e->raises = false;
-	block(e, &fn->body);
-	line(e, "%s", e->ret_stmt);
-	if (e->raises) {
-		str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
-		str_printf(&e->body, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n", e->ret_stmt);
+	cut[0] = e->body.len;
+	dcut[0] = e->decls.len;
+	for (int i = 0; i < fn->body.len; i++) {
+		stmt(e, VEC_AT(fn->body, i));
+		cut[i + 1] = e->body.len;
+		dcut[i + 1] = e->decls.len;
 	}
+	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
+		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
+		     !strcmp(p->kind, "iter");
+	if (!emit_split(e, p, slots ? "unsigned long long *ctx" : "void *ctx", cut, dcut, fn->body.len)) {
+		line(e, "%s", e->ret_stmt);
+		if (e->raises) {
+			str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
+			raise_block(e, &e->body);
+		}
+	}
+	free(cut);
+	free(dcut);
 	/* largest first, for the message if clang finds the stack too small */
 	for (int i = 0; i < stack_items.len; i++)
 		for (int j = i + 1; j < stack_items.len; j++)
@@ -2138,9 +2330,6 @@ static void probe(Emitter *e, Probe *p)
 	}
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
-	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
-		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
-		     !strcmp(p->kind, "iter");
 	bool disp = e->prog->dispatch && probe_dispatchable(p->kind);
 	if (disp)   /* the body is a program of its own, in the dispatcher's one-slot program array */
 		str_printf(e->out, "struct {\n\t__uint(type, 3);\n\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"
@@ -2172,6 +2361,12 @@ void emit_program(Prog *prog, Str *out)
 	Emitter e = {.prog = prog, .out = out, .suffix = ""};
 
 	str_printf(out, "/* generated by pybpf from %s, do not edit */\n", prog->file->name);
+	int nlines = 0;
+	for (size_t i = 0; i < prog->file->len; i++)
+		nlines += prog->file->text[i] == '\n';
+	if (nlines > EMIT_LINE_TEXT_MAX)   /* clang is quadratic in BTF's source lines (loader/clang.c) */
+		str_printf(out, "/* %d lines: compiled without the Python source text in BTF line info */\n%s", nlines,
+			   BPFCC_NO_LINE_TEXT);
 	for (int i = 0; i < prog->maps.len; i++)
 		if (((MapDecl *)VEC_AT(prog->maps, i))->type->map_kind == MAP_SORTEDLIST) {
 			str_puts(out, "#define __PYB_RBTREE 1   /* a SortedList: the rbtree and spin lock declarations */\n");
@@ -2288,13 +2483,6 @@ void emit_program(Prog *prog, Str *out)
 	}
 	str_puts(out, "/* which version of a pinned program this is (pybpf reload counts them) */\n"
 		      "const volatile __u64 __pyb_version = 0;\n");
-	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
-			"/* [0]: records lost to full ring buffers; [1 + probe * sites + site]: uncaught exceptions */\n"
-			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
-			"#define __pyb_lost __pyb_counters[0]\n"
-			"#define __pyb_exc (__pyb_counters + 1)\n"
-			"",
-		   1 + prog->raises.len * prog->probes.len);
 
 	for (int i = 0; i < prog->prints.len; i++) {
 		PrintSite *p = VEC_AT(prog->prints, i);
@@ -2314,10 +2502,23 @@ void emit_program(Prog *prog, Str *out)
 	 * kernel types the file must declare, and those go before them */
 	Str code = {0};
 	e.out = &code;
+	e.slot_of = xcalloc(prog->raises.len + 1, sizeof(int));
+	e.slot_probe = xcalloc(prog->raises.len + 1, sizeof(int));
+	prog->exc_slots = (Vec){0};
 	for (int i = 0; i < prog->probes.len; i++) {
 		e.probe_index = i;
 		probe(&e, VEC_AT(prog->probes, i));
 	}
+	free(e.slot_of);
+	free(e.slot_probe);
+	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
+			"/* [0]: records lost to full ring buffers; [1 + k]: uncaught exceptions of slot k (a probe\n"
+			" * and one of its raise sites: Prog.exc_slots) */\n"
+			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
+			"#define __pyb_lost __pyb_counters[0]\n"
+			"#define __pyb_exc (__pyb_counters + 1)\n"
+			"#define __PYB_EXC_SLOTS %d\n",
+		   1 + prog->exc_slots.len, prog->exc_slots.len);
 	/* kfunc declarations name kernel types: record them before the types go out */
 	Str kdecls = {0};
 	for (int i = 0; i < prog->kfuncs.len; i++) {

@@ -510,7 +510,15 @@ typedef struct Prog {
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */
 	Vec globals;          /* GlobalDecl* */
+	/* the uncaught-exception counters, __pyb_exc[k], set by the emitter: a
+	 * slot for each (probe, raise site) that the probe's code can raise */
+	Vec exc_slots;        /* ExcSlot* */
 } Prog;
+
+typedef struct ExcSlot {
+	int probe;            /* index in Prog.probes */
+	int site;             /* RaiseSite.id */
+} ExcSlot;
 
 /* Resolve names, infer and check types, collect maps/probes/print sites.
  * Errors exit through error_at. */
@@ -539,6 +547,10 @@ bool probe_dispatchable(const char *kind);
 
 /* Generate the BPF C for a checked program (deterministic). */
 void emit_program(Prog *prog, Str *out);
+/* A line the emitter puts near the top of a large program's C: the clang
+ * driver (loader/clang.c) then keeps the Python source text out of BTF. */
+#define BPFCC_NO_LINE_TEXT "#define __PYB_NO_LINE_TEXT 1\n"
+#define EMIT_LINE_TEXT_MAX 5000   /* Python lines: above, no source text in BTF */
 
 /* The runtime header text (bpf/pybpf.h, embedded at build time). */
 extern const char pybpf_runtime_h[];

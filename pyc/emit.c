@@ -1974,7 +1974,10 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 		if (nstmt - last < 4 && last < nstmt)   /* no tiny last part */
 			last = nstmt;
 		size_t from = first ? cut[first] : 0;
-		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
+		/* used: else LLVM drops the last part's result (the probe returns 0
+		 * either way) and leaves r0 holding anything, even the frame pointer,
+		 * which the verifier refuses ("cannot return stack pointer") */
+		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline, used)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
 				   "\tint __pyb_rv = 1;   /* what `return __pyb_rv;` gives back: the probe ends */\n",
 			   line0, file, p->cname, nparts, ctxdecl, p->cname);
 		int noted = stack_items.len;   /* the locals are noted once, by the probe */

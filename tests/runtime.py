@@ -328,7 +328,7 @@ def long_probe_body_is_split():
         c = os.path.join(d, "x.bpf.c")
         subprocess.run([PYBPF, "compile", os.path.join(ROOT, "tests", "semantics", "long_body.py"), "-o", c], check=True)
         text = open(c).read()
-        parts = text.count("static __attribute__((noinline)) int __pyb_long_body_part")
+        parts = text.count("static __attribute__((noinline, used)) int __pyb_long_body_part")
         assert 5 <= parts <= 12, f"{parts} parts"
         assert "struct __pyb_frame_long_body __pyb_f = {};" in text
         subprocess.run([PYBPF, "compile", os.path.join(ROOT, "examples", "hello.py"), "-o", c], check=True)

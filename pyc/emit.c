@@ -1880,6 +1880,7 @@ enum {
 	SPLIT_PART_EXITS = 100,   /* exits per part, about */
 	SPLIT_MAX_FRAME = 192,    /* bytes of locals: each part holds a copy too (512-byte stack) */
 	SPLIT_MAX_STACK = 448,    /* the frame plus all str/struct locals and buffers */
+	SPLIT_MAX_PARTS = 200,    /* of one probe; the kernel's limit is 256 functions per program */
 };
 
 static int count_exits(const char *s, size_t from, size_t to)
@@ -1942,8 +1943,15 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, size_t *dcut, int nstmt)
 {
 	Vec *locals = p->def->locals;
-	if (p->ret || nstmt < 2 || count_exits(e->body.buf, 0, e->body.len) <= SPLIT_MIN_EXITS)
+	int min_exits = SPLIT_MIN_EXITS, part_exits = SPLIT_PART_EXITS;
+	const char *force = getenv("PYBPF_SPLIT_EXITS");   /* tests: split small bodies too */
+	if (force && atoi(force) > 0)
+		min_exits = part_exits = atoi(force);
+	int total = p->ret || nstmt < 2 ? 0 : count_exits(e->body.buf, 0, e->body.len);
+	if (total <= min_exits)
 		return false;
+	if (total / part_exits > SPLIT_MAX_PARTS)   /* the kernel allows 256 subprograms in all */
+		part_exits = total / SPLIT_MAX_PARTS + 1;
 	Str fields = {0}, in = {0}, out = {0};
 	int size = 0;
 	for (int i = 0; i < locals->len; i++) {
@@ -1967,7 +1975,7 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 	int nparts = 0;
 	for (int first = 0; first < nstmt;) {
 		int last = first, exits = 0;
-		while (last < nstmt && (exits < SPLIT_PART_EXITS || last == first)) {
+		while (last < nstmt && (exits < part_exits || last == first)) {
 			exits += count_exits(e->body.buf, cut[last], cut[last + 1]);
 			last++;
 		}

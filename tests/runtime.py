@@ -337,6 +337,24 @@ def long_probe_body_is_split():
         subprocess.run(["rm", "-rf", d])
 
 @test
+def semantics_with_every_probe_split():
+    """PYBPF_SPLIT_EXITS=2 (a test knob of the emitter) splits every probe
+    body of two statements or more into parts of about two exits: the
+    results stay CPython's (locals through the frame, handlers, finally,
+    re-raises, early returns, uncaught counts)."""
+    os.environ["PYBPF_SPLIT_EXITS"] = "2"
+    try:
+        split = 0
+        for f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):
+            path = os.path.join(ROOT, "tests", "semantics", f)
+            c = subprocess.run([PYBPF, "compile", path], capture_output=True, text=True, check=True).stdout
+            split += "__pyb_frame_" in c
+            semantics_test(path)
+        assert split >= 15, split
+    finally:
+        del os.environ["PYBPF_SPLIT_EXITS"]
+
+@test
 def large_file_compiles_without_source_text_in_btf():
     """Over 5,000 Python lines, clang does not read the .py into BTF line
     info (LLVM dedups those strings by a linear search: quadratic); the

@@ -2100,6 +2100,7 @@ enum {
 	SPLIT_PART_EXITS = 100,   /* exits per part, about */
 	SPLIT_MAX_FRAME = 192,    /* bytes of locals: each part holds a copy too (512-byte stack) */
 	SPLIT_MAX_STACK = 448,    /* the frame plus all str/struct locals and buffers */
+	SPLIT_MAX_PARTS = 200,    /* of one probe; the kernel's limit is 256 functions per program */
 };
 
 static int count_pattern(const char *s, size_t from, size_t to, const char *pat)
@@ -2175,8 +2176,15 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, size_t *dcut, int nstmt)
 {
 	Vec *locals = p->def->locals;
-	if (p->ret || nstmt < 2 || count_exits(e->body.buf, 0, e->body.len) <= SPLIT_MIN_EXITS)
+	int min_exits = SPLIT_MIN_EXITS, part_exits = SPLIT_PART_EXITS;
+	const char *force = getenv("PYBPF_SPLIT_EXITS");   /* tests: split small bodies too */
+	if (force && atoi(force) > 0)
+		min_exits = part_exits = atoi(force);
+	int total = p->ret || nstmt < 2 ? 0 : count_exits(e->body.buf, 0, e->body.len);
+	if (total <= min_exits)
 		return false;
+	if (total / part_exits > SPLIT_MAX_PARTS)   /* the kernel allows 256 subprograms in all */
+		part_exits = total / SPLIT_MAX_PARTS + 1;
 	Str fields = {0}, in = {0}, out = {0};
 	int size = 0;
 	for (int i = 0; i < locals->len; i++) {
@@ -2200,14 +2208,17 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 	int nparts = 0;
 	for (int first = 0; first < nstmt;) {
 		int last = first, exits = 0;
-		while (last < nstmt && (exits < SPLIT_PART_EXITS || last == first)) {
+		while (last < nstmt && (exits < part_exits || last == first)) {
 			exits += count_exits(e->body.buf, cut[last], cut[last + 1]);
 			last++;
 		}
 		if (nstmt - last < 4 && last < nstmt)   /* no tiny last part */
 			last = nstmt;
 		size_t from = first ? cut[first] : 0;
-		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
+		/* used: else LLVM drops the last part's result (the probe returns 0
+		 * either way) and leaves r0 holding anything, even the frame pointer,
+		 * which the verifier refuses ("cannot return stack pointer") */
+		str_printf(e->out, "\n#line %d %s\nstatic __attribute__((noinline, used)) int __pyb_%s_part%d(%s, struct __pyb_frame_%s *__pyb_f)\n{\n"
 				   "\tint __pyb_rv = 1;   /* what `return __pyb_rv;` gives back: the probe ends */\n",
 			   line0, file, p->cname, nparts, ctxdecl, p->cname);
 		int noted = stack_items.len;   /* the locals are noted once, by the probe */

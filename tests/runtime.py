@@ -437,13 +437,31 @@ def long_probe_body_is_split():
         c = os.path.join(d, "x.bpf.c")
         subprocess.run([PYBPF, "compile", os.path.join(ROOT, "tests", "semantics", "long_body.py"), "-o", c], check=True)
         text = open(c).read()
-        parts = text.count("static __attribute__((noinline)) int __pyb_long_body_part")
+        parts = text.count("static __attribute__((noinline, used)) int __pyb_long_body_part")
         assert 5 <= parts <= 12, f"{parts} parts"
         assert "struct __pyb_frame_long_body __pyb_f = {};" in text
         subprocess.run([PYBPF, "compile", os.path.join(ROOT, "examples", "hello.py"), "-o", c], check=True)
         assert "noinline" not in open(c).read().split("/* ---- the program ---- */")[1]
     finally:
         subprocess.run(["rm", "-rf", d])
+
+@test
+def semantics_with_every_probe_split():
+    """PYBPF_SPLIT_EXITS=2 (a test knob of the emitter) splits every probe
+    body of two statements or more into parts of about two exits: the
+    results stay CPython's (locals through the frame, handlers, finally,
+    re-raises, early returns, uncaught counts)."""
+    os.environ["PYBPF_SPLIT_EXITS"] = "2"
+    try:
+        split = 0
+        for f in sorted(os.listdir(os.path.join(ROOT, "tests", "semantics"))):
+            path = os.path.join(ROOT, "tests", "semantics", f)
+            c = subprocess.run([PYBPF, "compile", path], capture_output=True, text=True, check=True).stdout
+            split += "__pyb_frame_" in c
+            semantics_test(path)
+        assert split >= 15, split
+    finally:
+        del os.environ["PYBPF_SPLIT_EXITS"]
 
 @test
 def large_file_compiles_without_source_text_in_btf():

@@ -508,18 +508,18 @@ static char *str_copy(Emitter *e, const char *dst, int cap, Node *v)
 /* A key's int: stored into the key type t. In a lookup (`in`, get, del:
  * e->key_ok set) a value outside t cannot be a key in the map, so it is
  * not an error (CPython would just not find it): the flag is cleared. */
-static char *key_int(Emitter *e, Node *k, Type *t)
+static char *key_int(Emitter *e, Node *k, Type *t, const char *ok)
 {
 	long long lo, hi;
 	const char *x;
-	if (!e->key_ok || t->kind != TY_FIXED || !k->store_raise)
+	if (!ok || t->kind != TY_FIXED || !k->store_raise)
 		return int_for_store(e, k, t);
 	range_of(t, &lo, &hi);
 	x = tmp(e);
 	if (t->size == 8 && !t->is_signed)
-		return xasprintf("({ __s64 %s = %s; if (%s < 0) %s = 0; %s; })", x, expr(e, k), x, e->key_ok, x);
+		return xasprintf("({ __s64 %s = %s; if (%s < 0) %s = 0; %s; })", x, expr(e, k), x, ok, x);
 	return xasprintf("({ __s64 %s = %s; if (%s < %s || %s > %s) %s = 0; %s; })", x, expr(e, k), x, c_ll(lo), x, c_ll(hi),
-			 e->key_ok, x);
+			 ok, x);
 }
 
 /* key_setup for a lookup: "int ok = 1; <setup>", *ok naming the flag */
@@ -535,7 +535,21 @@ static char *lookup_key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr
 	return xasprintf("int %s = 1; %s", *ok, setup);
 }
 
+static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok);
+
+/* The flag is the lookup's own: a map read inside the key expression
+ * (d.get(e[k2], 0)) must raise for its own key, not clear d's flag */
 static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
+{
+	const char *ok = e->key_ok;
+	char *r;
+	e->key_ok = NULL;
+	r = key_setup_in(e, m, k, kptr, ok);
+	e->key_ok = ok;
+	return r;
+}
+
+static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok)
 {
 	Type *kt = m->type->key;
 	if (kt->kind == TY_STR) {
@@ -564,7 +578,7 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 		Node *addr = k->kind == ND_TUPLE ? VEC_AT(k->elts, 0) : k, *ln = k->kind == ND_TUPLE ? VEC_AT(k->elts, 1) : NULL;
 		Str s = {0};
 		*kptr = xasprintf("&%s", t);
-		str_printf(&s, "struct __pyb_lpm_%s %s; %s %s = %s;", m->cname, t, ty_ctype(kt), v, key_int(e, addr, kt));
+		str_printf(&s, "struct __pyb_lpm_%s %s; %s %s = %s;", m->cname, t, ty_ctype(kt), v, key_int(e, addr, kt, ok));
 		if (ln)
 			str_printf(&s, " __s64 %s = %s; if (%s < 0 || %s > %d) %s %s.prefixlen = (__u32)%s;", len, expr(e, ln), len, len,
 				   bits, raise_code(e, ln->store_raise), t, len);
@@ -584,12 +598,12 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 			if (et->kind == TY_STR)
 				str_printf(&s, " %s", str_copy(e, xasprintf("%s.f%d", t, i), et->size, x));
 			else
-				str_printf(&s, " %s.f%d = %s;", t, i, key_int(e, x, et));
+				str_printf(&s, " %s.f%d = %s;", t, i, key_int(e, x, et, ok));
 		}
 		return s.buf;
 	}
 	*kptr = xasprintf("&%s", t);
-	return xasprintf("%s %s = %s;", ty_ctype(kt), t, key_int(e, k, kt));
+	return xasprintf("%s %s = %s;", ty_ctype(kt), t, key_int(e, k, kt, ok));
 }
 
 /* ---- Struct records ---------------------------------------------------------- */

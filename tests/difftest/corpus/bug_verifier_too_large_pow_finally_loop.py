@@ -4,8 +4,9 @@
 # divisions, followed by a nested for loop: the verifier gives up, "BPF
 # program is too large. Processed 1000001 insn" (82302 states). Still open
 # at commit 8ca4e71, after the loop-convergence fixes of 43b6f45 and the
-# power by squaring of 29fe76d (spilled 32-bit flags, "????0"/"????1" stack
-# slots, still tell the loop's states apart).
+# power by squaring of 29fe76d. Not yet analysed; a guess: clang's 32-bit
+# spills of overflow flags ("????0"/"????1" stack slots in the log) still
+# tell the loop's states apart.
 from pybpf import *
 
 PID: Final[int] = 0

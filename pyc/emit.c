@@ -462,9 +462,20 @@ static char *binop(Emitter *e, Node *n)
 	case TK_DSTAR: {
 		Str s = {0};
 		char *rz = raise_code(e, n->raise);
-		str_printf(&s, "({ __s64 %s = %s, %s = 1; (void)(%s); ", a, l, x, r);
-		for (long long i = 0; i < n->cval; i++)
-			str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
+		/* by squaring, from the exponent's highest bit down: each value
+		 * on the way is a ** m with m <= n, no larger than a ** n when
+		 * |a| >= 2, and at most 2**62 when m < n, so it overflows only
+		 * when a ** n does (62 multiplies in a row made clang spill
+		 * past the 512-byte stack) */
+		int h = 63;
+		while (h >= 0 && !((n->cval >> h) & 1))
+			h--;
+		str_printf(&s, "({ __s64 %s = %s, %s = %s; (void)(%s); ", a, l, x, h >= 0 ? a : "1", r);
+		for (int i = h - 1; i >= 0; i--) {
+			str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, x, x, rz);
+			if ((n->cval >> i) & 1)
+				str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
+		}
 		str_printf(&s, "%s; })", x);
 		return s.buf;
 	}
@@ -581,7 +592,21 @@ static char *lookup_key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr
 	return xasprintf("int %s = 1; %s", *ok, setup);
 }
 
+static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok);
+
+/* The flag is the lookup's own: a map read inside the key expression
+ * (d.get(e[k2], 0)) must raise for its own key, not clear d's flag */
 static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
+{
+	const char *ok = e->key_ok;
+	char *r;
+	e->key_ok = NULL;
+	r = key_setup_in(e, m, k, kptr, ok);
+	e->key_ok = ok;
+	return r;
+}
+
+static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok)
 {
 	Type *kt = m->type->key;
 	/* the lookup's flag is for this key only: a map read inside the key's

@@ -609,10 +609,6 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok)
 {
 	Type *kt = m->type->key;
-	/* the lookup's flag is for this key only: a map read inside the key's
-	 * expression (d[m[x]] in d) is a read of its own */
-	const char *ok = e->key_ok;
-	e->key_ok = NULL;
 	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
 		/* no initializer: bpf_get_current_comm writes all 16 bytes */
 		const char *b = xasprintf("__b%d", e->tmp++);

@@ -431,11 +431,34 @@ static char *binop(Emitter *e, Node *n)
 	case TK_CARET:
 		return xasprintf("((__s64)(%s) ^ (__s64)(%s))", l, r);
 	case TK_DSTAR: {
+		/* a ** k by squaring: a, a**2, a**4, ... (a square only while
+		 * k has higher bits), the ones of k's bits multiplied into x.
+		 * Every product is a power a**m with m <= k, so one overflows
+		 * only when a**k does: OverflowError exactly when CPython's
+		 * result is not an int here. In a loop, a base that is not a
+		 * literal goes through an empty asm: nothing of the chain is
+		 * then loop-invariant, and clang cannot hoist its products out
+		 * of the loop (each one live across the whole loop, in a stack
+		 * slot: a ** 63 in a loop took over 1 KB of stack). */
 		Str s = {0};
 		char *rz = raise_code(e, n->raise);
+		bool have = false;
+		Node *b = n->lhs->kind == ND_UNARY && n->lhs->op == TK_MINUS ? n->lhs->lhs : n->lhs;
 		str_printf(&s, "({ __s64 %s = %s, %s = 1; (void)(%s); ", a, l, x, r);
-		for (long long i = 0; i < n->cval; i++)
-			str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
+		bool in_loop = false;
+		for (int i = 0; i < e->nframes; i++)
+			in_loop |= e->frames[i].kind == FR_LOOP;
+		if (in_loop && b->kind != ND_INT && b->kind != ND_TRUE && b->kind != ND_FALSE && n->cval > 1)
+			str_printf(&s, "asm volatile(\"\" : \"+r\"(%s)); ", a);
+		for (long long k = n->cval; k; k >>= 1) {
+			if ((k & 1) && !have)
+				str_printf(&s, "%s = %s; ", x, a);
+			else if (k & 1)
+				str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
+			have |= k & 1;
+			if (k >> 1)
+				str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", a, a, a, rz);
+		}
 		str_printf(&s, "%s; })", x);
 		return s.buf;
 	}

@@ -18,9 +18,12 @@
  * verifier demands.
  *
  * Every temporary has a unique name (__t<N>), so nested statement
- * expressions never capture each other's variables. Buffers (str values),
- * iterators and the try statements' bookkeeping are declared at the top of
- * the function.
+ * expressions never capture each other's variables. The try statements'
+ * bookkeeping is declared at the top of the function; so are buffers (str
+ * values) and loop iterators, unless the function's stack values add up
+ * to more than a quarter of the stack: then each statement's are declared
+ * in a C block around the statement, where clang can overlap them (see
+ * stmt).
  */
 #include "pyc.h"
 #include "btf.h"
@@ -45,6 +48,9 @@ typedef struct Emitter {
 	Prog *prog;
 	Str *out;
 	Str decls;            /* the current function's hoisted declarations */
+	int scope;            /* the statement whose temporaries are being declared (stmt), or -1 */
+	Vec scopes;           /* of Scope: the current function's statements that declare temporaries */
+	int scoped_bytes;     /* their iterators' bytes (buffers are in stack_items) */
 	Str body;             /* the current function's statements */
 	int tmp;              /* counter for temporaries, buffers and labels */
 	int indent;
@@ -101,7 +107,6 @@ static const char *tmp(Emitter *e)
 	return xasprintf("__t%d", e->tmp++);
 }
 
-/* A zero-initialized buffer of n bytes declared at the function's top. */
 typedef struct StackItem {
 	const char *what;
 	int size, line;
@@ -118,10 +123,34 @@ static void stack_note(const char *what, int size, int line)
 	vec_push(&stack_items, it);
 }
 
+/* The temporaries of one statement (see stmt): their declarations, and
+ * where the statement's C block would begin. */
+typedef struct Scope {
+	Str decls;
+	int indent, line;
+	const char *file;
+} Scope;
+
+/* Declare a temporary of the current statement (decl: "\tchar x[4];\n"):
+ * listed in the function's declarations in order, marked as the
+ * statement's, so that probe() can put it either place. */
+static void scope_decl(Emitter *e, const char *decl)
+{
+	if (e->scope < 0) {
+		str_puts(&e->decls, decl);
+		return;
+	}
+	str_puts(&e->decls, "\x01");
+	str_puts(&e->decls, decl);
+	str_puts(&((Scope *)VEC_AT(e->scopes, e->scope))->decls, decl);
+}
+
+/* A zero-initialized buffer of n bytes for the current statement (zeroed
+ * once at the function's top, or each time the statement begins). */
 static const char *buffer(Emitter *e, int n)
 {
 	const char *b = xasprintf("__b%d", e->tmp++);
-	str_printf(&e->decls, "\tchar %s[%d] = {};\n", b, n);
+	scope_decl(e, xasprintf("\tchar %s[%d] = {};\n", b, n));
 	stack_note("a string value", n, e->pyline);
 	return b;
 }
@@ -585,7 +614,7 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
 		/* no initializer: bpf_get_current_comm writes all 16 bytes */
 		const char *b = xasprintf("__b%d", e->tmp++);
-		str_printf(&e->decls, "\tchar %s[16];\n", b);
+		scope_decl(e, xasprintf("\tchar %s[16];\n", b));
 		stack_note("a string value", 16, e->pyline);
 		*kptr = b;
 		return str_copy(e, b, kt->size, k);
@@ -1600,7 +1629,8 @@ static Frame *loop_begin(Emitter *e, Node *s, int n)
 	Frame *f;
 	forget_values(e, s);
 	f = push_frame(e, FR_LOOP, s);
-	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
+	scope_decl(e, xasprintf("\tstruct bpf_iter_num __it%d;\n", f->n));
+	e->scoped_bytes += 8;
 	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
 	line(e, "int *__p%d;", n);
 	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
@@ -1775,7 +1805,8 @@ static Frame *current_handler(Emitter *e)
 	ICE("bare raise outside a handler");
 }
 
-static void stmt(Emitter *e, Node *s)
+static void stmt(Emitter *e, Node *s);
+static void stmt_code(Emitter *e, Node *s)
 {
 	line_directive(e, s);
 	switch (s->kind) {
@@ -1976,6 +2007,90 @@ static void stmt(Emitter *e, Node *s)
 	}
 }
 
+/* A statement, between markers of its scope (lines "\x01N" and "\x02N")
+ * for the temporaries it declares. probe() then either removes the
+ * markers (the temporaries stay at the function's top, as declared), or
+ * makes the statement a C block that begins with its temporaries: their
+ * lifetimes then end with the statement, and clang gives the temporaries
+ * of different statements the same stack (it cannot when they are all at
+ * the top). No goto jumps past such declarations, at a block's start:
+ * jumps out of a statement (raise, return, break, continue, a finally's
+ * pending jump) leave its block, and a label is either outside the block
+ * or inside it after them. */
+static void stmt(Emitter *e, Node *s)
+{
+	Scope *sc = xcalloc(1, sizeof(*sc));
+	int outer = e->scope, id = e->scopes.len;
+	Loc l = s->loc.file ? s->loc : s->tok->loc;
+	sc->indent = e->indent;
+	sc->line = l.line;
+	sc->file = l.file->name;
+	vec_push(&e->scopes, sc);
+	e->scope = id;
+	str_printf(&e->body, "\x01%d\n", id);
+	stmt_code(e, s);
+	str_printf(&e->body, "\x02%d\n", id);
+	e->scope = outer;
+}
+
+/* The scope markers of e->body (see stmt) made C blocks when the function's
+ * stack values (locals, buffers, iterators, helpers' locals) add up to more
+ * than a quarter of the stack, or else removed: the declarations at the
+ * function's top then leave clang room enough, and small programs keep the
+ * code they had (blocks change clang's block layout a little, either way). */
+static void place_temporaries(Emitter *e)
+{
+	int bytes = e->scoped_bytes;
+	bool blocks;
+	Str body = {0}, decls = {0};
+	int depth = 0;
+	for (int i = 0; i < stack_items.len; i++)
+		bytes += ((StackItem *)VEC_AT(stack_items, i))->size;
+	blocks = bytes > 128;
+	for (const char *p = e->decls.buf; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (*p != '\x01')
+			str_add(&decls, p, n);
+		else if (!blocks)
+			str_add(&decls, p + 1, n - 1);
+		p += n;
+	}
+	for (const char *p = e->body.buf; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		Scope *sc = *p == '\x01' || *p == '\x02' ? VEC_AT(e->scopes, atoi(p + 1)) : NULL;
+		if (sc && blocks && sc->decls.len) {
+			str_printf(&body, "#line %d %s\n", sc->line, c_string(sc->file, strlen(sc->file)));
+			for (int i = 0; i < sc->indent + depth - (*p == '\x02'); i++)
+				str_puts(&body, "\t");
+			if (*p == '\x02') {
+				str_puts(&body, "}\n");
+				depth--;
+			} else {
+				str_puts(&body, "{\n");
+				/* "\tchar x[4];\n" lines, at the block's depth */
+				for (const char *d = sc->decls.buf; *d;) {
+					const char *dl = strchr(d, '\n') + 1;
+					for (int i = 0; i < sc->indent + depth; i++)
+						str_puts(&body, "\t");
+					str_add(&body, d, dl - d);
+					d = dl;
+				}
+				depth++;
+			}
+		} else if (!sc) {
+			if (*p != '#')
+				for (int i = 0; i < depth; i++)
+					str_puts(&body, "\t");
+			str_add(&body, p, n);
+		}
+		p += n;
+	}
+	e->decls = decls;
+	e->body = body;
+}
+
 static void block(Emitter *e, Vec *body)
 {
 	for (int i = 0; i < body->len; i++)
@@ -1989,6 +2104,9 @@ static void probe(Emitter *e, Probe *p)
 
 	e->decls = (Str){0};
 	e->body = (Str){0};
+	e->scope = -1;
+	e->scopes = (Vec){0};
+	e->scoped_bytes = 0;
 	e->indent = 1;
 	e->nframes = 0;
 	stack_items = (Vec){0};
@@ -2045,6 +2163,7 @@ static void probe(Emitter *e, Probe *p)
 		str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
 		str_printf(&e->body, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n", e->ret_stmt);
 	}
+	place_temporaries(e);
 	/* largest first, for the message if clang finds the stack too small */
 	for (int i = 0; i < stack_items.len; i++)
 		for (int j = i + 1; j < stack_items.len; j++)
@@ -2090,7 +2209,7 @@ bool probe_dispatchable(const char *kind)
 
 void emit_program(Prog *prog, Str *out)
 {
-	Emitter e = {.prog = prog, .out = out, .suffix = ""};
+	Emitter e = {.prog = prog, .out = out, .suffix = "", .scope = -1};
 
 	str_printf(out, "/* generated by pybpf from %s, do not edit */\n", prog->file->name);
 	for (int i = 0; i < prog->maps.len; i++)

@@ -18,9 +18,12 @@
  * verifier demands.
  *
  * Every temporary has a unique name (__t<N>), so nested statement
- * expressions never capture each other's variables. Buffers (str values),
- * iterators and the try statements' bookkeeping are declared at the top of
- * the function.
+ * expressions never capture each other's variables. The try statements'
+ * bookkeeping is declared at the top of the function; so are buffers (str
+ * values) and loop iterators, unless the function's stack values add up
+ * to more than a quarter of the stack: then each statement's are declared
+ * in a C block around the statement, where clang can overlap them (see
+ * stmt).
  */
 #include "pyc.h"
 #include "btf.h"
@@ -46,6 +49,9 @@ typedef struct Emitter {
 	Prog *prog;
 	Str *out;
 	Str decls;            /* the current function's hoisted declarations */
+	int scope;            /* the statement whose temporaries are being declared (stmt), or -1 */
+	Vec scopes;           /* of Scope: the current function's statements that declare temporaries */
+	int scoped_bytes;     /* their iterators' bytes (buffers are in stack_items) */
 	Str body;             /* the current function's statements */
 	int tmp;              /* counter for temporaries, buffers and labels */
 	int indent;
@@ -104,7 +110,6 @@ static const char *tmp(Emitter *e)
 	return xasprintf("__t%d", e->tmp++);
 }
 
-/* A zero-initialized buffer of n bytes declared at the function's top. */
 typedef struct StackItem {
 	const char *what;
 	int size, line;
@@ -121,10 +126,34 @@ static void stack_note(const char *what, int size, int line)
 	vec_push(&stack_items, it);
 }
 
+/* The temporaries of one statement (see stmt): their declarations, and
+ * where the statement's C block would begin. */
+typedef struct Scope {
+	Str decls;
+	int indent, line;
+	const char *file;
+} Scope;
+
+/* Declare a temporary of the current statement (decl: "\tchar x[4];\n"):
+ * listed in the function's declarations in order, marked as the
+ * statement's, so that probe() can put it either place. */
+static void scope_decl(Emitter *e, const char *decl)
+{
+	if (e->scope < 0) {
+		str_puts(&e->decls, decl);
+		return;
+	}
+	str_puts(&e->decls, "\x01");
+	str_puts(&e->decls, decl);
+	str_puts(&((Scope *)VEC_AT(e->scopes, e->scope))->decls, decl);
+}
+
+/* A zero-initialized buffer of n bytes for the current statement (zeroed
+ * once at the function's top, or each time the statement begins). */
 static const char *buffer(Emitter *e, int n)
 {
 	const char *b = xasprintf("__b%d", e->tmp++);
-	str_printf(&e->decls, "\tchar %s[%d] = {};\n", b, n);
+	scope_decl(e, xasprintf("\tchar %s[%d] = {};\n", b, n));
 	stack_note("a string value", n, e->pyline);
 	return b;
 }
@@ -460,21 +489,33 @@ static char *binop(Emitter *e, Node *n)
 	case TK_CARET:
 		return xasprintf("((__s64)(%s) ^ (__s64)(%s))", l, r);
 	case TK_DSTAR: {
+		/* a ** k by squaring: a, a**2, a**4, ... (a square only while
+		 * k has higher bits), the ones of k's bits multiplied into x.
+		 * Every product is a power a**m with m <= k, so one overflows
+		 * only when a**k does: OverflowError exactly when CPython's
+		 * result is not an int here. In a loop, a base that is not a
+		 * literal goes through an empty asm: nothing of the chain is
+		 * then loop-invariant, and clang cannot hoist its products out
+		 * of the loop (each one live across the whole loop, in a stack
+		 * slot: a ** 63 in a loop took over 1 KB of stack). */
 		Str s = {0};
 		char *rz = raise_code(e, n->raise);
-		/* by squaring, from the exponent's highest bit down: each value
-		 * on the way is a ** m with m <= n, no larger than a ** n when
-		 * |a| >= 2, and at most 2**62 when m < n, so it overflows only
-		 * when a ** n does (62 multiplies in a row made clang spill
-		 * past the 512-byte stack) */
-		int h = 63;
-		while (h >= 0 && !((n->cval >> h) & 1))
-			h--;
-		str_printf(&s, "({ __s64 %s = %s, %s = %s; (void)(%s); ", a, l, x, h >= 0 ? a : "1", r);
-		for (int i = h - 1; i >= 0; i--) {
-			str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, x, x, rz);
-			if ((n->cval >> i) & 1)
+		bool have = false;
+		Node *b = n->lhs->kind == ND_UNARY && n->lhs->op == TK_MINUS ? n->lhs->lhs : n->lhs;
+		str_printf(&s, "({ __s64 %s = %s, %s = 1; (void)(%s); ", a, l, x, r);
+		bool in_loop = false;
+		for (int i = 0; i < e->nframes; i++)
+			in_loop |= e->frames[i].kind == FR_LOOP;
+		if (in_loop && b->kind != ND_INT && b->kind != ND_TRUE && b->kind != ND_FALSE && n->cval > 1)
+			str_printf(&s, "asm volatile(\"\" : \"+r\"(%s)); ", a);
+		for (long long k = n->cval; k; k >>= 1) {
+			if ((k & 1) && !have)
+				str_printf(&s, "%s = %s; ", x, a);
+			else if (k & 1)
 				str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", x, a, x, rz);
+			have |= k & 1;
+			if (k >> 1)
+				str_printf(&s, "if (!__pyb_mul_ok(%s, %s, &%s)) %s ", a, a, a, rz);
 		}
 		str_printf(&s, "%s; })", x);
 		return s.buf;
@@ -612,7 +653,7 @@ static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, co
 	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
 		/* no initializer: bpf_get_current_comm writes all 16 bytes */
 		const char *b = xasprintf("__b%d", e->tmp++);
-		str_printf(&e->decls, "\tchar %s[16];\n", b);
+		scope_decl(e, xasprintf("\tchar %s[16];\n", b));
 		stack_note("a string value", 16, e->pyline);
 		*kptr = b;
 		return str_copy(e, b, kt->size, k);
@@ -1627,7 +1668,8 @@ static Frame *loop_begin(Emitter *e, Node *s, int n)
 	Frame *f;
 	forget_values(e, s);
 	f = push_frame(e, FR_LOOP, s);
-	str_printf(&e->decls, "\tstruct bpf_iter_num __it%d;\n", f->n);
+	scope_decl(e, xasprintf("\tstruct bpf_iter_num __it%d;\n", f->n));
+	e->scoped_bytes += 8;
 	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
 	line(e, "int *__p%d;", n);
 	f->decls_at = e->decls.len;
@@ -1703,8 +1745,19 @@ static void loop_reset(Emitter *e, Node *s, Frame *f)
 		str_printf(&z, "%s ^= __pyb_opaque_zero, ", local_name(e, VEC_AT(ints, i)));
 	while ((p = strstr(p, "\tchar __b"))) {
 		len = 0;
-		if (sscanf(p, "\tchar __b%d[%d] = {};%n", &b, &size, &len) == 2 && len > 0)
+		if (sscanf(p, "\tchar __b%d[%d] = {};%n", &b, &size, &len) == 2 && len > 0) {
 			str_printf(&z, "__builtin_memset(__b%d, 0, %d), ", b, size);
+			/* zeroed at the loop's head, so declared at the function's
+			 * top: not a statement's temporary (see scope_decl) */
+			if (p > e->decls.buf && p[-1] == '\x01')
+				((char *)p)[-1] = '\t';
+			for (int i = 0; i < e->scopes.len; i++) {
+				Str *d = &((Scope *)VEC_AT(e->scopes, i))->decls;
+				char *q = d->buf ? strstr(d->buf, xasprintf("\tchar __b%d[", b)) : NULL;
+				if (q)
+					memset(q, ' ', strchr(q, '\n') - q);
+			}
+		}
 		p++;
 	}
 	if (!z.len)
@@ -1893,7 +1946,8 @@ static Frame *current_handler(Emitter *e)
 	ICE("bare raise outside a handler");
 }
 
-static void stmt(Emitter *e, Node *s)
+static void stmt(Emitter *e, Node *s);
+static void stmt_code(Emitter *e, Node *s)
 {
 	line_directive(e, s);
 	switch (s->kind) {
@@ -2094,6 +2148,90 @@ static void stmt(Emitter *e, Node *s)
 	}
 }
 
+/* A statement, between markers of its scope (lines "\x01N" and "\x02N")
+ * for the temporaries it declares. probe() then either removes the
+ * markers (the temporaries stay at the function's top, as declared), or
+ * makes the statement a C block that begins with its temporaries: their
+ * lifetimes then end with the statement, and clang gives the temporaries
+ * of different statements the same stack (it cannot when they are all at
+ * the top). No goto jumps past such declarations, at a block's start:
+ * jumps out of a statement (raise, return, break, continue, a finally's
+ * pending jump) leave its block, and a label is either outside the block
+ * or inside it after them. */
+static void stmt(Emitter *e, Node *s)
+{
+	Scope *sc = xcalloc(1, sizeof(*sc));
+	int outer = e->scope, id = e->scopes.len;
+	Loc l = s->loc.file ? s->loc : s->tok->loc;
+	sc->indent = e->indent;
+	sc->line = l.line;
+	sc->file = l.file->name;
+	vec_push(&e->scopes, sc);
+	e->scope = id;
+	str_printf(&e->body, "\x01%d\n", id);
+	stmt_code(e, s);
+	str_printf(&e->body, "\x02%d\n", id);
+	e->scope = outer;
+}
+
+/* The scope markers of e->body (see stmt) made C blocks when the function's
+ * stack values (locals, buffers, iterators, helpers' locals) add up to more
+ * than a quarter of the stack, or else removed: the declarations at the
+ * function's top then leave clang room enough, and small programs keep the
+ * code they had (blocks change clang's block layout a little, either way). */
+static void place_temporaries(Emitter *e)
+{
+	int bytes = e->scoped_bytes;
+	bool blocks;
+	Str body = {0}, decls = {0};
+	int depth = 0;
+	for (int i = 0; i < stack_items.len; i++)
+		bytes += ((StackItem *)VEC_AT(stack_items, i))->size;
+	blocks = bytes > 128;
+	for (const char *p = e->decls.buf; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (*p != '\x01')
+			str_add(&decls, p, n);
+		else if (!blocks)
+			str_add(&decls, p + 1, n - 1);
+		p += n;
+	}
+	for (const char *p = e->body.buf; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		Scope *sc = *p == '\x01' || *p == '\x02' ? VEC_AT(e->scopes, atoi(p + 1)) : NULL;
+		if (sc && blocks && sc->decls.len) {
+			str_printf(&body, "#line %d %s\n", sc->line, c_string(sc->file, strlen(sc->file)));
+			for (int i = 0; i < sc->indent + depth - (*p == '\x02'); i++)
+				str_puts(&body, "\t");
+			if (*p == '\x02') {
+				str_puts(&body, "}\n");
+				depth--;
+			} else {
+				str_puts(&body, "{\n");
+				/* "\tchar x[4];\n" lines, at the block's depth */
+				for (const char *d = sc->decls.buf; *d;) {
+					const char *dl = strchr(d, '\n') + 1;
+					for (int i = 0; i < sc->indent + depth; i++)
+						str_puts(&body, "\t");
+					str_add(&body, d, dl - d);
+					d = dl;
+				}
+				depth++;
+			}
+		} else if (!sc) {
+			if (*p != '#')
+				for (int i = 0; i < depth; i++)
+					str_puts(&body, "\t");
+			str_add(&body, p, n);
+		}
+		p += n;
+	}
+	e->decls = decls;
+	e->body = body;
+}
+
 static void block(Emitter *e, Vec *body)
 {
 	for (int i = 0; i < body->len; i++)
@@ -2194,16 +2332,60 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
  * body's text is in e->body: [0, cut[0]) the parameters, then statement i
  * ends at cut[i + 1]; its hoisted declarations end at dcut[i + 1] in
  * e->decls (dcut[0]: the locals' own). Returns false to emit it whole. */
+/* Whether the body is long enough to split (emit_split may still decline). */
+static bool split_candidate(Emitter *e, Probe *p, int nstmt)
+{
+	int min_exits = SPLIT_MIN_EXITS;
+	const char *force = getenv("PYBPF_SPLIT_EXITS");   /* tests: split small bodies too */
+	if (force && atoi(force) > 0)
+		min_exits = atoi(force);
+	return !p->ret && nstmt >= 2 && count_exits(e->body.buf, 0, e->body.len) > min_exits;
+}
+
+/* The statement scope markers of e->body and e->decls (see stmt) removed,
+ * as place_temporaries does without blocks, statement by statement so that
+ * cut[] and dcut[] follow. */
+static void flatten_scopes(Emitter *e, size_t *cut, size_t *dcut, int nstmt)
+{
+	Str body = {0}, decls = {0};
+	size_t from = cut[0], dfrom = dcut[0];   /* statement i's start in the old text */
+	str_add(&body, e->body.buf, cut[0]);
+	str_add(&decls, e->decls.buf, dcut[0]);
+	for (int i = 0; i < nstmt; i++) {
+		for (const char *q = e->body.buf + from, *end = e->body.buf + cut[i + 1]; q < end;) {
+			const char *nl = memchr(q, '\n', end - q);
+			size_t n = nl ? (size_t)(nl - q + 1) : (size_t)(end - q);
+			if (*q != '\x01' && *q != '\x02')
+				str_add(&body, q, n);
+			q += n;
+		}
+		for (const char *q = e->decls.buf + dfrom, *end = e->decls.buf + dcut[i + 1]; q < end;) {
+			const char *nl = memchr(q, '\n', end - q);
+			size_t n = nl ? (size_t)(nl - q + 1) : (size_t)(end - q);
+			if (*q == '\x01')
+				str_add(&decls, q + 1, n - 1);
+			else
+				str_add(&decls, q, n);
+			q += n;
+		}
+		from = cut[i + 1], dfrom = dcut[i + 1];
+		cut[i + 1] = body.len;
+		dcut[i + 1] = decls.len;
+	}
+	e->body = body;
+	e->decls = decls;
+}
+
 static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, size_t *dcut, int nstmt)
 {
 	Vec *locals = p->def->locals;
-	int min_exits = SPLIT_MIN_EXITS, part_exits = SPLIT_PART_EXITS;
+	int part_exits = SPLIT_PART_EXITS;
 	const char *force = getenv("PYBPF_SPLIT_EXITS");   /* tests: split small bodies too */
 	if (force && atoi(force) > 0)
-		min_exits = part_exits = atoi(force);
-	int total = p->ret || nstmt < 2 ? 0 : count_exits(e->body.buf, 0, e->body.len);
-	if (total <= min_exits)
+		part_exits = atoi(force);
+	if (!split_candidate(e, p, nstmt))
 		return false;
+	int total = count_exits(e->body.buf, 0, e->body.len);
 	if (total / part_exits > SPLIT_MAX_PARTS)   /* the kernel allows 256 subprograms in all */
 		part_exits = total / SPLIT_MAX_PARTS + 1;
 	Str fields = {0}, in = {0}, out = {0};
@@ -2277,6 +2459,9 @@ static void probe(Emitter *e, Probe *p)
 
 	e->decls = (Str){0};
 	e->body = (Str){0};
+	e->scope = -1;
+	e->scopes = (Vec){0};
+	e->scoped_bytes = 0;
 	e->indent = 1;
 	e->nframes = 0;
 	stack_items = (Vec){0};
@@ -2339,12 +2524,24 @@ static void probe(Emitter *e, Probe *p)
 	bool slots = !strcmp(p->kind, "tp_btf") || !strcmp(p->kind, "raw_tp") || !strcmp(p->kind, "fentry") ||
 		     !strcmp(p->kind, "fexit") || !strcmp(p->kind, "lsm") || !strcmp(p->kind, "struct_ops") ||
 		     !strcmp(p->kind, "iter");
-	if (!emit_split(e, p, slots ? "unsigned long long *ctx" : "void *ctx", cut, dcut, fn->body.len)) {
+	bool split = false;
+	if (split_candidate(e, p, fn->body.len)) {
+		/* parts are separate C functions: their temporaries are theirs
+		 * anyway, declared at each part's top (no statement blocks) */
+		Str body0 = e->body, decls0 = e->decls;
+
+		flatten_scopes(e, cut, dcut, fn->body.len);
+		split = emit_split(e, p, slots ? "unsigned long long *ctx" : "void *ctx", cut, dcut, fn->body.len);
+		if (!split)
+			e->body = body0, e->decls = decls0;
+	}
+	if (!split) {
 		line(e, "%s", e->ret_stmt);
 		if (e->raises) {
 			str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
 			raise_block(e, &e->body);
 		}
+		place_temporaries(e);
 	}
 	free(cut);
 	free(dcut);
@@ -2390,7 +2587,7 @@ bool probe_dispatchable(const char *kind)
 
 void emit_program(Prog *prog, Str *out)
 {
-	Emitter e = {.prog = prog, .out = out, .suffix = ""};
+	Emitter e = {.prog = prog, .out = out, .suffix = "", .scope = -1};
 
 	str_printf(out, "/* generated by pybpf from %s, do not edit */\n", prog->file->name);
 	int nlines = 0;

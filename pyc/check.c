@@ -516,6 +516,7 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 			*out = a;
 		} else if (n->op == TK_TILDE) {
 			*out = ~a;
+
 		} else {
 			return false;
 		}
@@ -571,6 +572,57 @@ static bool const_int(Checker *c, Node *n, int64_t *out)
 		}
 	default:
 		return false;
+	}
+}
+
+/* The value of an if/elif test made only of constants (with -D values):
+ * ints, comparisons of them, not, and/or (whose result is a truth value
+ * here, not an operand: only used for the branch taken). */
+static bool const_test(Checker *c, Node *n, int64_t *out)
+{
+	int64_t a, b;
+	switch (n->kind) {
+	case ND_UNARY:
+		if (n->op != TK_NOT)
+			return const_int(c, n, out);
+		if (!const_test(c, n->lhs, &a))
+			return false;
+		*out = !a;
+		return true;
+	case ND_BOOLOP:
+		for (int i = 0; i < n->elts.len; i++)
+			if (!const_test(c, VEC_AT(n->elts, i), &a))
+				return false;
+		for (int i = 0; i < n->elts.len; i++) {
+			const_test(c, VEC_AT(n->elts, i), &a);
+			if ((n->op == TK_AND) != (a != 0)) {
+				*out = a != 0;
+				return true;
+			}
+		}
+		*out = n->op == TK_AND;
+		return true;
+	case ND_COMPARE:   /* a < b <= c (not in / is) */
+		if (!const_int(c, n->lhs, &a))
+			return false;
+		*out = 1;
+		for (int i = 0; i < n->elts.len; i++) {
+			if (!const_int(c, VEC_AT(n->elts, i), &b))
+				return false;
+			switch (n->cmpops[i]) {
+			case CMP_EQ: *out &= a == b; break;
+			case CMP_NE: *out &= a != b; break;
+			case CMP_LT: *out &= a < b; break;
+			case CMP_LE: *out &= a <= b; break;
+			case CMP_GT: *out &= a > b; break;
+			case CMP_GE: *out &= a >= b; break;
+			default: return false;
+			}
+			a = b;
+		}
+		return true;
+	default:
+		return const_int(c, n, out);
 	}
 }
 
@@ -3290,6 +3342,9 @@ static void check_stmt(Checker *c, Node *s)
 		Sym *ny = opt_test(c, s->test, &is_not);
 		int mark = c->narrowed.len;
 		need_int(c, s->test, "the condition");
+		int64_t v;
+		if (const_test(c, s->test, &v))
+			s->folded = v ? 1 : -1;
 		memcpy(before, c->assigned, n);
 		narrowings(c, s->test, true, &c->narrowed);   /* what the test proves in the body */
 		check_block(c, &s->body);

@@ -2062,6 +2062,23 @@ static void stmt_code(Emitter *e, Node *s)
 		/* if/elif/.../else as a flat else-if chain (a test is one C
 		 * expression: statement expressions keep its temporaries inside) */
 		Node *cur = s;
+		/* a test of constants (Finals, with their -D values): only the
+		 * branch taken is written */
+		while (cur->folded) {
+			Vec *taken = cur->folded > 0 ? &cur->body : &cur->orelse;
+			if (cur->folded < 0 && cur->orelse.len == 1 && ((Node *)VEC_AT(cur->orelse, 0))->kind == ND_IF &&
+			    ((Node *)VEC_AT(cur->orelse, 0))->tok->kind == TK_ELIF) {
+				cur = VEC_AT(cur->orelse, 0);
+				line_directive(e, cur);
+				continue;
+			}
+			line(e, "{");
+			e->indent++;
+			block(e, taken);
+			e->indent--;
+			line(e, "}");
+			return;
+		}
 		line(e, "if (%s) {", truth(e, cur->test));
 		for (;;) {
 			e->indent++;
@@ -2073,7 +2090,7 @@ static void stmt_code(Emitter *e, Node *s)
 			    ((Node *)VEC_AT(cur->orelse, 0))->tok->kind == TK_ELIF) {
 				cur = VEC_AT(cur->orelse, 0);
 				line_directive(e, cur);
-				line(e, "} else if (%s) {", truth(e, cur->test));
+				line(e, "} else if (%s) {", cur->folded ? (cur->folded > 0 ? "1" : "0") : truth(e, cur->test));
 				continue;
 			}
 			line(e, "} else {");

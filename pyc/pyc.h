@@ -275,6 +275,8 @@ struct Node {
 	struct RaiseSite *store_raise; /* raised when the value is stored into a narrower type */
 	int rec_off;          /* print argument: byte offset in its record */
 	int64_t cval;         /* a constant the checker folded (e.g. the exponent of **) */
+	signed char folded;   /* the test of an if/elif made of constants (Finals with their -D values):
+	                       * 1 true, -1 false, 0 not constant; the emitter writes only the branch taken */
 	int id;               /* ND_CALL of print: the print site */
 	struct KField *kf;    /* ND_ATTR on a kernel struct: the member (pyc/btf.h) */
 	int kstruct;          /* ND_ATTR on a kernel struct: the struct's BTF id */

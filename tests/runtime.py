@@ -308,7 +308,8 @@ def t_def_ppid() -> None:
 @test
 def define_seen_by_the_compiler():
     """-D values are what the compiler computes with (a '**' exponent, a
-    range check it can prove away), not the source's values."""
+    range check it can prove away, the branch an if of constants takes),
+    not the source's values."""
     src = '''from pybpf import *
 PID: Final[int] = 0
 EXP: Final[int] = 2
@@ -321,11 +322,21 @@ def t_defc_ppid() -> None:
     x = pid() - pid() + 3
     y: u8 = SMALL
     print(x ** EXP, y)
+    if EXP > 2 and not SMALL == 8:
+        print("cubed")
+    elif EXP == 2:
+        print("squared")
+    else:
+        print("other")
 '''
     with Loader(src, ["-D", f"PID={os.getpid()}", "-D", "EXP=3"]) as ld:
         getppid_n(1)
         out, err = ld.finish()
-    check(out, "27 7\n")
+    check(out, "27 7\ncubed\n")
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(1)
+        out, err = ld.finish()
+    check(out, "9 7\nsquared\n")
     path = os.path.join(tempfile.mkdtemp(), "defc.py")
     with open(path, "w") as f:
         f.write(src)
@@ -925,6 +936,43 @@ def t_nomatch() -> None:
                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~~
 note: the nearest tracepoints: 'syscalls/sys_enter_getcpu', 'syscalls/sys_enter_getpid', 'syscalls/sys_enter_getppid'
 ''')
+
+
+@test
+def clear_ends_while_a_probe_refills_the_map():
+    """m.clear() of a map that a probe fills on every syscall, the loader's
+    own bpf() calls included: the loader deletes the keys the map held
+    (it walked the map deleting until empty, and never got there), and
+    the run ends on time with every round printed."""
+    src = '''from pybpf import *
+calls: Hash[u32, u64] = Hash()
+rounds: Array[u64] = Array(1)
+
+@tracepoint("raw_syscalls/sys_enter")
+def t_clr_enter(args: TracepointArgs) -> None:
+    calls[args.id] += 1
+
+@interval(ms=200)
+def t_clr_tick() -> None:
+    rounds[0] += 1
+    print("round", rounds[0])
+    calls.clear()
+'''
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, "clr.py")
+    with open(path, "w") as f:
+        f.write(src)
+    try:
+        t0 = time.time()
+        p = subprocess.run([PYBPF, "load", path, "--duration", "1.1"], capture_output=True, text=True, timeout=60)
+        took = time.time() - t0
+    finally:
+        subprocess.run(["rm", "-rf", d])
+    assert p.returncode == 0, p.stderr
+    assert took < 20, took
+    rounds = [l for l in p.stdout.splitlines() if l.startswith("round ")]
+    assert rounds == [f"round {i}" for i in range(1, len(rounds) + 1)] and len(rounds) >= 4, p.stdout[:2000]
+    assert_nothing_left(["t_clr_enter", "t_clr_tick"], ["calls", "rounds"])
 
 
 @test

@@ -62,9 +62,14 @@ class BPFTrace:
         out, err = self.finish()
         raise AssertionError(f"bpftrace did not start:\n{out}\n{err}")
 
-    def finish(self):
-        if self.proc.poll() is None:
+    def stop(self):
+        """Ask bpftrace to end (SIGINT, once); finish() collects its output."""
+        if self.proc.poll() is None and not getattr(self, "stopped", False):
             self.proc.send_signal(signal.SIGINT)
+        self.stopped = True
+
+    def finish(self):
+        self.stop()
         try:
             out, err = self.proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
@@ -342,6 +347,12 @@ def biolatency_direct_writes():
         buf = mmap.mmap(-1, 4096)
         buf.write(b"y" * 4096)
         with BPFTrace(program=BIO_BT % os.getpid()) as bt, tool("biolatency", ["-D", f"PID={os.getpid()}"]) as ld:
+            # let the device go idle first (clang's object, bpftrace's
+            # startup): with requests in flight, blk-mq dispatches ours from
+            # a kworker, whose pid the filter does not match (CI once
+            # counted 3). sync(1) runs as another pid: its I/O is not ours.
+            subprocess.run(["sync"], check=True)
+            time.sleep(0.5)
             fd = os.open(path, os.O_WRONLY | os.O_DIRECT)
             try:
                 for i in range(16):
@@ -349,6 +360,9 @@ def biolatency_direct_writes():
             finally:
                 os.close(fd)
             time.sleep(0.3)
+            # both stop at once: whichever ran longer would also count this
+            # process's own page-in reads while the other was reporting
+            bt.stop()
             out, err = ld.finish()
             bout, berr = bt.finish()
     finally:

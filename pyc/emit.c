@@ -1603,33 +1603,38 @@ static Frame *push_frame(Emitter *e, int kind, Node *n)
 	return f;
 }
 
-/* Int locals that the statements in body assign (for forget_values). */
-static void assigned_locals(Node *n, Vec *out)
+/* The locals that statement n assigns (names, tuple targets, loop
+ * variables, in nested blocks too), into out once each, if keep(type). */
+static void assigned_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 {
 	Vec *lists[4];
 	if (!n)
 		return;
-	if (n->kind == ND_NAME && n->sym && n->sym->kind == SYM_LOCAL && n->sym->type->kind != TY_STR &&
-	    n->sym->type->kind != TY_CTX) {
-		for (int i = 0; i < out->len; i++)
-			if (VEC_AT(*out, i) == n->sym)
-				return;
-		vec_push(out, n->sym);
-		return;
-	}
 	switch (n->kind) {
+	case ND_NAME:
+		if (n->sym && n->sym->kind == SYM_LOCAL && n->sym->type && keep(n->sym->type)) {
+			for (int i = 0; i < out->len; i++)
+				if (VEC_AT(*out, i) == n->sym)
+					return;
+			vec_push(out, n->sym);
+		}
+		return;
+	case ND_TUPLE:
+		for (int i = 0; i < n->elts.len; i++)
+			assigned_locals(VEC_AT(n->elts, i), out, keep);
+		return;
 	case ND_ASSIGN:
 		for (int i = 0; i < n->targets.len; i++)
-			assigned_locals(VEC_AT(n->targets, i), out);
+			assigned_locals(VEC_AT(n->targets, i), out, keep);
 		return;
 	case ND_AUGASSIGN:
 	case ND_ANNASSIGN:
-		assigned_locals(n->target, out);
+		assigned_locals(n->target, out, keep);
 		return;
 	case ND_FOR:
-		assigned_locals(n->target, out);
+		assigned_locals(n->target, out, keep);
 		break;
-	case ND_IF: case ND_TRY: case ND_HANDLER:
+	case ND_IF: case ND_TRY: case ND_HANDLER: case ND_WITH:
 		break;
 	default:
 		return;
@@ -1637,7 +1642,18 @@ static void assigned_locals(Node *n, Vec *out)
 	lists[0] = &n->body, lists[1] = &n->orelse, lists[2] = &n->finalbody, lists[3] = &n->handlers;
 	for (int l = 0; l < 4; l++)
 		for (int i = 0; i < lists[l]->len; i++)
-			assigned_locals(VEC_AT(*lists[l], i), out);
+			assigned_locals(VEC_AT(*lists[l], i), out, keep);
+}
+
+static bool is_int_type(const Type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
+}
+
+/* what forget_values can add a zero to: ints and an Optional's value */
+static bool is_forgettable(const Type *t)
+{
+	return is_int_type(t) || t->kind == TY_OPT;
 }
 
 /* Before a loop, make the verifier forget the values of the int locals the
@@ -1650,8 +1666,8 @@ static void forget_values(Emitter *e, Node *loop)
 {
 	Vec v = {0};
 	for (int i = 0; i < loop->body.len; i++)
-		assigned_locals(VEC_AT(loop->body, i), &v);
-	assigned_locals(loop->target, &v);
+		assigned_locals(VEC_AT(loop->body, i), &v, is_forgettable);
+	assigned_locals(loop->target, &v, is_forgettable);
 	for (int i = 0; i < v.len; i++) {
 		const char *x = local_name(e, VEC_AT(v, i));
 		line(e, "%s += __pyb_opaque_zero;", x);
@@ -1679,48 +1695,6 @@ static Frame *loop_begin(Emitter *e, Node *s, int n)
 	return f;
 }
 
-/* The int locals that statement n (a loop's body) assigns, into out. */
-static void assigned_ints(Node *n, Vec *out)
-{
-	Vec *lists[4];
-	if (!n)
-		return;
-	switch (n->kind) {
-	case ND_NAME:
-		if (n->sym && n->sym->kind == SYM_LOCAL && n->sym->type &&
-		    (n->sym->type->kind == TY_INT || n->sym->type->kind == TY_BOOL || n->sym->type->kind == TY_FIXED)) {
-			for (int i = 0; i < out->len; i++)
-				if (VEC_AT(*out, i) == n->sym)
-					return;
-			vec_push(out, n->sym);
-		}
-		return;
-	case ND_TUPLE:
-		for (int i = 0; i < n->elts.len; i++)
-			assigned_ints(VEC_AT(n->elts, i), out);
-		return;
-	case ND_ASSIGN:
-		for (int i = 0; i < n->targets.len; i++)
-			assigned_ints(VEC_AT(n->targets, i), out);
-		return;
-	case ND_AUGASSIGN:
-	case ND_ANNASSIGN:
-		assigned_ints(n->target, out);
-		return;
-	case ND_FOR:
-		assigned_ints(n->target, out);
-		break;
-	case ND_IF: case ND_TRY: case ND_HANDLER: case ND_WITH:
-		break;
-	default:
-		return;
-	}
-	lists[0] = &n->body, lists[1] = &n->orelse, lists[2] = &n->finalbody, lists[3] = &n->handlers;
-	for (int l = 0; l < 4; l++)
-		for (int i = 0; i < lists[l]->len; i++)
-			assigned_ints(VEC_AT(*lists[l], i), out);
-}
-
 /* Before each bpf_iter_num_next, make the loop's states alike where they
  * may differ without mattering: the verifier compares them there, and
  * stops adding states once an instruction has too many, after which a
@@ -1740,7 +1714,7 @@ static void loop_reset(Emitter *e, Node *s, Frame *f)
 	const char *p = e->decls.buf ? e->decls.buf + f->decls_at : "";
 	int b, size, len;
 	for (int i = 0; i < s->body.len; i++)
-		assigned_ints(VEC_AT(s->body, i), &ints);
+		assigned_locals(VEC_AT(s->body, i), &ints, is_int_type);
 	for (int i = 0; i < ints.len; i++)
 		str_printf(&z, "%s ^= __pyb_opaque_zero, ", local_name(e, VEC_AT(ints, i)));
 	while ((p = strstr(p, "\tchar __b"))) {

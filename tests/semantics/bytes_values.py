@@ -17,5 +17,11 @@ def bytes_values() -> None:
     print(magic, other, len(magic), magic[0], magic[-1], other[1])
     print(magic == b"\x7fELF", magic != b"\x7fELG", magic == b"\x7fEL", b'say "hi"')
     print(f"{magic!r} {other!r} {b'ab'!r}")
+    for i in range(2):   # a bytes local assigned in a loop
+        if i == 0:
+            other = magic
+        else:
+            other = b"abcd"
+        print(i, other)
     if calls == 3:
         print(magic[calls + 1])

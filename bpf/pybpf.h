@@ -83,6 +83,12 @@ volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
 
 /* Eight zero bytes: the first value of a missing key (integer values). */
 const volatile __u64 __pyb_zero8 = 0;
+/* The first value of d[k] += 1 for a missing key, of any integer size
+ * (little-endian: its first 1, 2 or 4 bytes are 1 too). From .rodata the
+ * insert takes its address in one instruction, not a store to the stack
+ * and its address (four). */
+const volatile __u64 __pyb_one8 = 1;
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "pybpf: __pyb_one8 assumes little-endian BPF");
 
 /* ktime_ns(): nanoseconds since boot, below 2**63 for 292 years (the
  * checker takes it as 0 .. 2**63-1 too). Telling clang lets it drop
@@ -121,10 +127,13 @@ struct {
  * division, so both work on magnitudes. */
 static __pyb_always_inline __s64 __pyb_floordiv(__s64 a, __s64 b)
 {
-	/* a constant b > 0 (a // 1000): one unsigned division either way */
-	if (__builtin_constant_p(b) && b > 0)
-		return a >= 0 ? (__s64)((__u64)a / (__u64)b)
-			      : (__s64)(0 - ((0 - (__u64)a + (__u64)b - 1) / (__u64)b));
+	/* a constant b > 0 (a // 1000), without a branch: with s = -1 when
+	 * a < 0 (else 0), a ^ s is -a - 1 >= 0 and floor(a / b) is
+	 * -((-a - 1) / b) - 1, which is ((a ^ s) / b) ^ s */
+	if (__builtin_constant_p(b) && b > 0) {
+		__s64 s = a >> 63;
+		return (__s64)(((__u64)(a ^ s) / (__u64)b) ^ (__u64)s);
+	}
 	__u64 ua = a < 0 ? -(__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? -(__u64)b : (__u64)b;
 	__u64 q = ua / ub;
@@ -136,6 +145,12 @@ static __pyb_always_inline __s64 __pyb_floordiv(__s64 a, __s64 b)
 
 static __pyb_always_inline __s64 __pyb_mod(__s64 a, __s64 b)
 {
+	/* a constant b > 0 (a % 1000): as above, (-a - 1) % b is m, and
+	 * a % b is b - 1 - m, which is (m ^ s) + b */
+	if (__builtin_constant_p(b) && b > 0) {
+		__s64 s = a >> 63;
+		return (__s64)((((__u64)(a ^ s) % (__u64)b) ^ (__u64)s) + ((__u64)s & (__u64)b));
+	}
 	if (b == -1)
 		return 0;
 	return (__s64)((__u64)a - (__u64)b * (__u64)__pyb_floordiv(a, b));
@@ -372,7 +387,9 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 	if (!v) {                                                                     \
 		int fits = !(d < (__s64)(LO) || (HI >= 0 && d > (__s64)(HI)));       \
 		init = fits ? (__##T)d : 0;                                           \
-		err = bpf_map_update_elem(map, key, &init, __PYB_NOEXIST);            \
+		err = bpf_map_update_elem(map, key, __builtin_constant_p(d) && d == 1 \
+					  ? (const void *)&__pyb_one8 : (const void *)&init, \
+					  __PYB_NOEXIST);                                     \
 		if (err == 0)                                                         \
 			return fits ? 0 : 2;                                          \
 		/* -EEXIST: another CPU inserted it first; any other error is a  \

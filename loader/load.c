@@ -1130,11 +1130,17 @@ static uint64_t *read_counters(int fd, int *n)
 	return all;
 }
 
+/* Counter i counts in steps of 8 * (i + 1) (emit.c, exc_step). */
+static uint64_t counter_value(const uint64_t *all, int i)
+{
+	return all[i] / (8 * ((uint64_t)i + 1));
+}
+
 static uint64_t read_counter(int fd, int index)
 {
 	int n;
 	uint64_t *all = read_counters(fd, &n);
-	uint64_t x = index < n ? all[index] : 0;
+	uint64_t x = index < n ? counter_value(all, index) : 0;
 	free(all);
 	return x;
 }
@@ -1200,7 +1206,7 @@ static void report_exceptions(struct bpf_object *obj, Prog *prog, uint64_t *seen
 		ExcSlot *sl = VEC_AT(prog->exc_slots, k);
 		RaiseSite *r = VEC_AT(prog->raises, sl->site);
 		Probe *pr = VEC_AT(prog->probes, sl->probe);
-		uint64_t n = 1 + k < ncounters ? all[1 + k] : 0;
+		uint64_t n = 1 + k < ncounters ? counter_value(all, 1 + k) : 0;
 		if (n == seen[k])
 			continue;
 		out_exception(r->loc.file->name, r->loc.line, r->exc, r->msg, pr->name, n, final);

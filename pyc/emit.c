@@ -67,6 +67,8 @@ typedef struct Emitter {
 	int inline_depth;
 	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
 	bool raises;          /* the probe jumps to its __pyb_raise block */
+	Node *tail;           /* the probe body's last statement, while it is emitted */
+	bool at_tail;         /* emitting that statement's print() or output(), outside any frame */
 } Emitter;
 
 /* The C name of a local in the current function instance. */
@@ -259,6 +261,17 @@ static int exc_slot(Emitter *e, RaiseSite *r)
 	return e->slot_of[r->id];
 }
 
+/* Counter i of __pyb_counters advances by 8 * (i + 1), not by 1, and the
+ * raise block finds it at that byte offset less 8: it adds the one register
+ * that also addresses the counter (no constant 1 to load), and a lost
+ * record (counter 0, step 8) at the end of a probe can share the block.
+ * The loader divides (load.c, counter_value). The uncaught exceptions of
+ * slot k are counter 1 + k. */
+static int exc_step(int slot)
+{
+	return 8 * (2 + slot);
+}
+
 /* The C statements that raise the exception of site r here. */
 static char *raise_code(Emitter *e, RaiseSite *r)
 {
@@ -288,9 +301,9 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 		}
 	}
 	/* uncaught: one block per function counts it and returns, the byte
-	 * offset of the site's counter in __pyb_site (two instructions a
-	 * site, not five) */
-	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", 8 * exc_slot(e, r));
+	 * offset of the site's counter in __pyb_counters in __pyb_site (two
+	 * instructions a site, not five) */
+	str_printf(&s, "__pyb_site = %d; goto __pyb_raise; }", exc_step(exc_slot(e, r)));
 	e->raises = true;
 	return s.buf;
 }
@@ -326,7 +339,7 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 	 * every site stored there, and the verifier, having merged those
 	 * paths, then sees an unbounded index into the counters */
 	str_printf(&s, "{ __u64 __pyb_st = (__u64)%s; asm volatile(\"\" : \"+r\"(__pyb_st)); "
-		   "if (__pyb_st < __PYB_EXC_SLOTS) __sync_fetch_and_add(&__pyb_exc[__pyb_st], 1); } %s }", site, e->ret_stmt);
+		   "if (__pyb_st < __PYB_EXC_SLOTS) __sync_fetch_and_add(&__pyb_exc[__pyb_st], 8 * (2 + __pyb_st)); } %s }", site, e->ret_stmt);
 	return s.buf;
 }
 
@@ -750,6 +763,18 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 	}
 }
 
+/* A record that did not fit in its ring buffer: counter 0 goes up by its
+ * step (exc_step). At the end of a probe, where only the return follows,
+ * the raise block does it (two instructions, not four). */
+static const char *lost_stmt(Emitter *e)
+{
+	if (e->at_tail) {
+		e->raises = true;
+		return "__pyb_site = 8; goto __pyb_raise;";
+	}
+	return "__sync_fetch_and_add(&__pyb_lost, 8);";
+}
+
 /* events.output(rec): reserve, fill, submit; a full ring buffer is counted */
 static void ringbuf_output(Emitter *e, Node *call)
 {
@@ -768,7 +793,7 @@ static void ringbuf_output(Emitter *e, Node *call)
 	}
 	line(e, "%s *%s = bpf_ringbuf_reserve(&%s, sizeof(*%s), 0);", ty_ctype(m->type->val), r, m->cname, r);
 	line(e, "if (!%s) {", r);
-	line(e, "\t__sync_fetch_and_add(&__pyb_lost, 1);");
+	line(e, "\t%s", lost_stmt(e));
 	line(e, "} else {");
 	line(e, "\t%s", fill.buf);
 	line(e, "\tbpf_ringbuf_submit(%s, 0);", r);
@@ -1408,7 +1433,7 @@ static void print_stmt(Emitter *e, Node *call)
 	}
 	line(e, "struct __pyb_rec%d *%s = bpf_ringbuf_reserve(&__pyb_events, sizeof(*%s), 0);", p->id, r, r);
 	line(e, "if (!%s) {", r);
-	line(e, "\t__sync_fetch_and_add(&__pyb_lost, 1);");
+	line(e, "\t%s", lost_stmt(e));
 	line(e, "} else {");
 	e->indent++;
 	/* the version (reloads), the probe, the print site */
@@ -1931,21 +1956,25 @@ static void stmt_code(Emitter *e, Node *s)
 	case ND_EXPR_STMT:
 		if (s->value->kind == ND_STR)
 			return;
+		e->at_tail = s == e->tail && e->nframes == 0;
 		if (s->value->kind == ND_CALL && s->value->lhs && s->value->lhs->kind == ND_NAME &&
 		    !strcmp(s->value->lhs->name, "print")) {
 			print_stmt(e, s->value);
+			e->at_tail = false;
 			return;
 		}
 		if (s->value->kind == ND_CALL && s->value->op == 'o') {
 			ringbuf_output(e, s->value);
+			e->at_tail = false;
 			return;
 		}
+		e->at_tail = false;
 		if (s->value->kind == ND_CALL && (s->value->op == 'S' || s->value->op == 'C')) {
 			/* show(m) / m.clear(): done by the loader, in order with print() */
 			int mi = 0;
 			while (VEC_AT(e->prog->maps, mi) != s->value->sym->data)
 				mi++;
-			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) __sync_fetch_and_add(&__pyb_lost, 1); "
+			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) __sync_fetch_and_add(&__pyb_lost, 8); "
 				"else { *__r = (__u64)__pyb_version << 48 | 0xffffull << 32 | %d; bpf_ringbuf_submit(__r, 0); } }",
 			     mi << 1 | (s->value->op == 'C'));
 			return;
@@ -2271,10 +2300,10 @@ static int count_exits(const char *s, size_t from, size_t to)
 }
 
 /* The block an uncaught exception jumps to (one per C function): count it
- * at the byte offset in __pyb_site, and return. */
+ * at the byte offset in __pyb_site (by that offset: exc_step), and return. */
 static void raise_block(Emitter *e, Str *out)
 {
-	str_printf(out, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_exc + __pyb_site), 1);\n\t%s\n",
+	str_printf(out, "__pyb_raise:\n\t__sync_fetch_and_add((__u64 *)((char *)__pyb_counters + __pyb_site - 8), __pyb_site);\n\t%s\n",
 		   e->ret_stmt);
 }
 
@@ -2508,7 +2537,9 @@ static void probe(Emitter *e, Probe *p)
 	cut[0] = e->body.len;
 	dcut[0] = e->decls.len;
 	for (int i = 0; i < fn->body.len; i++) {
+		e->tail = i == fn->body.len - 1 ? VEC_AT(fn->body, i) : NULL;
 		stmt(e, VEC_AT(fn->body, i));
+		e->tail = NULL;
 		cut[i + 1] = e->body.len;
 		dcut[i + 1] = e->decls.len;
 	}
@@ -2733,7 +2764,7 @@ void emit_program(Prog *prog, Str *out)
 	free(e.slot_probe);
 	str_printf(out, "\n/* uncaught exceptions, counted per raise site (the loader reports them) */\n"
 			"/* [0]: records lost to full ring buffers; [1 + k]: uncaught exceptions of slot k (a probe\n"
-			" * and one of its raise sites: Prog.exc_slots) */\n"
+			" * and one of its raise sites: Prog.exc_slots); [i] counts in steps of 8 * (i + 1) */\n"
 			"__u64 __pyb_counters[%d] SEC(\".bss.pyb\");\n"
 			"#define __pyb_lost __pyb_counters[0]\n"
 			"#define __pyb_exc (__pyb_counters + 1)\n"

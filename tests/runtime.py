@@ -1139,6 +1139,54 @@ def t_flood() -> None:
 
 
 @test
+def lost_records_at_the_end_of_a_probe_are_counted_exactly():
+    """A print() or output() that ends a probe counts a lost record through
+    the probe's raise block (emit.c, lost_stmt); the count stays exact:
+    printed + output + lost == sent, with both kinds of record lost."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+
+class Ev(Struct):
+    n: u64
+
+
+events: RingBuf[Ev] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_print() -> None:
+    if pid() != PID:
+        return
+    print("record", ktime_ns())
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_output() -> None:
+    if pid() != PID:
+        return
+    events.output(Ev(ktime_ns()))
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        c = subprocess.run([PYBPF, "compile", ld.path], check=True, capture_output=True, text=True).stdout
+        assert c.count("__pyb_site = 8; goto __pyb_raise;") == 2, c
+        getppid_n(100000)
+        time.sleep(0.5)
+        out, err = ld.finish()
+    lines = out.splitlines()
+    printed = sum(1 for l in lines if l.startswith("record "))
+    output = sum(1 for l in lines if l.startswith("Ev(n="))
+    assert printed + output == len(lines), lines[:5]
+    lost = [l for l in err.splitlines() if "lost" in l]
+    assert len(lost) == 1, err
+    n = int(lost[0].split()[1])
+    assert lost[0] == f"pybpf: {n} print records lost (the ring buffer was full)", lost
+    # the 4 KB ring buffer cannot hold 100,000 records: both probes lost some
+    assert output < 100000 and printed < 100000, (printed, output, n)
+    assert printed + output + n == 2 * 100000, (printed, output, n)
+
+
+@test
 def pybpf_run_runs_begin_and_end_once():
     """pybpf run: a one-shot kernel program (BPF syscall programs run with
     BPF_PROG_TEST_RUN): @begin, then @end, then the maps; no waiting."""

@@ -6,15 +6,20 @@ pybpf's programs against hand-written libbpf C doing the same work
 Each program is loaded and attached for real (pybpf load in the background;
 the C loader), its program ids read from /proc/PID/fdinfo, and the sizes
 from `bpftool prog show id N` (xlated bytes / 8 = instructions, ld_imm64
-counting two). Then both processes are ended (SIGINT: they detach and
+counting two; JITed bytes). The JITed instructions are counted in the
+machine code itself: build/bench/jitdump writes the program's JIT image
+(every subprogram) and objdump disassembles it (Debian's bpftool has no
+disassembler). Then both processes are ended (SIGINT: they detach and
 unload). Programs are matched by name; programs only pybpf has (an @begin
 probe) are listed apart and left out of the ratio. The sizes do not vary
 between runs, so one run each.
 """
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 
 from common import BUILD, PROBES, PYBPF, ROOT, loadavg, prog_ids, save, stop
@@ -29,13 +34,24 @@ PROGRAMS = [
 ]
 
 
+def jited_insns(prog_id):
+    """Machine instructions of the program's JIT image (x86-64)."""
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        subprocess.run([os.path.join(BUILD, "jitdump"), str(prog_id), f.name], check=True, capture_output=True)
+        asm = subprocess.run(["objdump", "-D", "-b", "binary", "-mi386:x86-64", f.name],
+                             check=True, capture_output=True, text=True).stdout
+    # "   1c:\t89 45 f4   \tmov ..." (a long instruction's bytes continue
+    # on a line of their own, with no mnemonic)
+    return sum(1 for ln in asm.splitlines() if re.match(r"\s*[0-9a-f]+:\t[0-9a-f ]+\t\S", ln))
+
+
 def prog_info(ids):
     out = {}
     for i in ids:
         j = json.loads(subprocess.run(["bpftool", "prog", "show", "id", str(i), "-j"],
                                       check=True, capture_output=True, text=True).stdout)
         out[j["name"]] = {"id": i, "xlated": j["bytes_xlated"] // 8, "jited": j["bytes_jited"],
-                          "type": j["type"]}
+                          "jited_insns": jited_insns(i), "type": j["type"]}
     return out
 
 
@@ -76,21 +92,27 @@ def main():
             "c_xlated": sum(c[n]["xlated"] for n in common_names),
             "py_jited": sum(py[n]["jited"] for n in common_names),
             "c_jited": sum(c[n]["jited"] for n in common_names),
+            "py_jited_insns": sum(py[n]["jited_insns"] for n in common_names),
+            "c_jited_insns": sum(c[n]["jited_insns"] for n in common_names),
         })
-    tot = {k: sum(r[k] for r in rows) for k in ("py_xlated", "c_xlated", "py_jited", "c_jited")}
+    keys = ("py_xlated", "c_xlated", "py_jited_insns", "c_jited_insns", "py_jited", "c_jited")
+    tot = {k: sum(r[k] for r in rows) for k in keys}
     print(f"load average {load0[0]} (sizes do not depend on load)")
-    print(f"  {'program':<11} {'what':<38} {'xlated insns':>19} {'ratio':>6} {'JITed bytes':>17} {'ratio':>6}")
-    print(f"  {'':<11} {'':<38} {'pybpf':>9} {'C':>9} {'':>6} {'pybpf':>8} {'C':>8}")
+    print(f"  {'program':<11} {'what':<38} {'xlated insns':>19} {'ratio':>6} {'JITed insns':>15} {'ratio':>6}"
+          f" {'JITed bytes':>15} {'ratio':>6}")
+    print(f"  {'':<11} {'':<38} {'pybpf':>9} {'C':>9} {'':>6} {'pybpf':>7} {'C':>7} {'':>6} {'pybpf':>7} {'C':>7}")
+
+    def cells(r):
+        return (f"{r['py_xlated']:>9} {r['c_xlated']:>9} {r['py_xlated'] / r['c_xlated']:>6.2f} "
+                f"{r['py_jited_insns']:>7} {r['c_jited_insns']:>7} {r['py_jited_insns'] / r['c_jited_insns']:>6.2f} "
+                f"{r['py_jited']:>7} {r['c_jited']:>7} {r['py_jited'] / r['c_jited']:>6.2f}")
     for r in rows:
-        print(f"  {r['name']:<11} {r['what']:<38} {r['py_xlated']:>9} {r['c_xlated']:>9} "
-              f"{r['py_xlated'] / r['c_xlated']:>6.2f} {r['py_jited']:>8} {r['c_jited']:>8} "
-              f"{r['py_jited'] / r['c_jited']:>6.2f}"
+        print(f"  {r['name']:<11} {r['what']:<38} {cells(r)}"
               + (f"   (pybpf also loads {', '.join(r['pybpf_only'])}: not counted)" if r["pybpf_only"] else ""))
-    print(f"  {'total':<11} {'':<38} {tot['py_xlated']:>9} {tot['c_xlated']:>9} "
-          f"{tot['py_xlated'] / tot['c_xlated']:>6.2f} {tot['py_jited']:>8} {tot['c_jited']:>8} "
-          f"{tot['py_jited'] / tot['c_jited']:>6.2f}")
-    print(f"ratio: total xlated pybpf/C {tot['py_xlated'] / tot['c_xlated']:.2f}, "
-          f"JITed {tot['py_jited'] / tot['c_jited']:.2f} (target <= 1.10)")
+    print(f"  {'total':<11} {'':<38} {cells(tot)}")
+    print(f"ratio: total pybpf/C xlated instructions {tot['py_xlated'] / tot['c_xlated']:.3f}, "
+          f"JITed instructions {tot['py_jited_insns'] / tot['c_jited_insns']:.3f} (target <= 1.10); "
+          f"JITed bytes {tot['py_jited'] / tot['c_jited']:.3f}")
     path = save("codesize", {"loadavg_start": load0, "rows": rows, "total": tot})
     print(f"raw: {os.path.relpath(path, ROOT)}")
 

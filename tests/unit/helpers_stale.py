@@ -20,23 +20,15 @@ import subprocess
 import sys
 import tempfile
 
+from tally import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HELPER_DEFS = "/usr/include/bpf/bpf_helper_defs.h"
 KFUNCS = "kfuncs/pybpf_kfuncs.h"
 FILES = ("helpers_gen.h", "helpers_gen.c")
 
-passed = failed = 0
-
-
-def report(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s" % name)
-        if detail:
-            print(detail.rstrip())
+TALLY = Tally()
+report = TALLY.report
 
 
 def python_with_pycparser():
@@ -172,8 +164,7 @@ def main():
         check_c(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("helpers: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return TALLY.summary("helpers")
 
 
 if __name__ == "__main__":

@@ -19,20 +19,14 @@ import shutil
 import subprocess
 import sys
 
+from tally import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYBPF = os.path.join(ROOT, "pybpf")
 TRACEFS = "/sys/kernel/tracing" if os.path.isdir("/sys/kernel/tracing/events") else "/sys/kernel/debug/tracing"
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, ("\n" + detail) if detail else ""))
+TALLY = Tally()
+check = TALLY.report
 
 
 def run(pattern=None, user=None):
@@ -304,8 +298,7 @@ def main():
         rc, out, err = run("tp_btf:sched_switch", user=65534)
         check("non-root tp_btf", rc == 0 and out == "tp_btf:sched_switch\n", "rc=%d %r %r" % (rc, out, err))
 
-    print("probes: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return TALLY.summary("probes")
 
 
 if __name__ == "__main__":

@@ -15,22 +15,14 @@ import os
 import subprocess
 import sys
 
+from tally import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HEADER = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
 SYSCOUNT = os.path.join(ROOT, "examples", "tools", "syscount.py")
 
-passed = failed = 0
-
-
-def report(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s" % name)
-        if detail:
-            print(detail.rstrip())
+TALLY = Tally()
+report = TALLY.report
 
 
 def main():
@@ -57,8 +49,7 @@ def main():
                    if i >= len(names) or names[i] != want.get(i, "")]
             report("against header", not bad and len(names) == max(want) + 1,
                    "SYSCALL_NAMES differs from the header:\n" + "\n".join(bad[:20]))
-    print(f"syscall-names: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(TALLY.summary("syscall-names"))
 
 
 if __name__ == "__main__":

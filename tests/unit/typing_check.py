@@ -21,21 +21,13 @@ import subprocess
 import sys
 import tempfile
 
+from tally import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PATTERNS = ("examples/*.py", "examples/tools/*.py", "tests/semantics/*.py")
 
-passed = failed = 0
-
-
-def report(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s" % name)
-        if detail:
-            print(detail.rstrip())
+TALLY = Tally()
+report = TALLY.report
 
 
 def mypy(args, cwd=ROOT):
@@ -99,8 +91,7 @@ POSITIVE = {
 def main():
     if shutil.which("mypy") is None:
         report("mypy", False, "mypy is not installed (Debian: apt-get install mypy; 'make deps' installs it)")
-        print("typing: %d passed, %d failed" % (passed, failed))
-        return 1
+        return TALLY.summary("typing")
     files = sorted(f for p in PATTERNS for f in glob.glob(os.path.join(ROOT, p)))
     rel = [os.path.relpath(f, ROOT) for f in files]
 
@@ -147,8 +138,7 @@ def main():
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
-    print("typing: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return TALLY.summary("typing")
 
 
 if __name__ == "__main__":

@@ -389,6 +389,9 @@ static void text_value(Str *o, Type *t, const unsigned char *p)
 	case TY_STR:
 		str_add(o, (const char *)p, str_len(p, t));
 		return;
+	case TY_BYTES:   /* repr(), as print() shows bytes */
+		fmt_repr_bytes(o, p, t->size);
+		return;
 	case TY_TUPLE:
 		str_puts(o, "(");
 		text_elems(o, t, p);
@@ -541,6 +544,13 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 	case TY_STR:
 		json_str(o, (const char *)p, str_len(p, t));
 		return;
+	case TY_BYTES: {   /* a string holding repr(): ASCII, and exact */
+		Str r = {0};
+		fmt_repr_bytes(&r, p, t->size);
+		json_str(o, r.buf, r.len);
+		free(r.buf);
+		return;
+	}
 	case TY_TUPLE:
 		str_puts(o, "[");
 		for (int i = 0; i < t->elems.len; i++) {
@@ -587,6 +597,10 @@ static int cmp_typed(Type *t, const unsigned char *a, const unsigned char *b)
 		size_t la = str_len(a, t), lb = str_len(b, t), n = la < lb ? la : lb;
 		int c = memcmp(a, b, n);
 		return c ? (c < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
+	}
+	case TY_BYTES: {   /* as Python compares bytes of one length: unsigned bytes, in order */
+		int c = memcmp(a, b, t->size);
+		return c < 0 ? -1 : c > 0;
 	}
 	case TY_TUPLE:
 		for (int i = 0; i < t->elems.len; i++) {

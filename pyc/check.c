@@ -788,10 +788,10 @@ static Type *resolve_tuple(Checker *c, Node *n)
 			e = ty_fixed(8, true);
 		if (e->kind == TY_BOOL)
 			e = ty_fixed(1, false);
-		if (e->kind != TY_FIXED && e->kind != TY_STR && e->kind != TY_STACK)
-			error_at(node_loc(VEC_AT(items, i)), "a tuple element must be an integer type, str[N], KStack or UStack, not %s",
-				 ty_name(e));
-		a = e->kind == TY_STR ? 1 : e->kind == TY_STACK ? 8 : e->size;
+		if (e->kind != TY_FIXED && e->kind != TY_STR && e->kind != TY_BYTES && e->kind != TY_STACK)
+			error_at(node_loc(VEC_AT(items, i)), "a tuple element must be an integer type, str[N], bytes[N], KStack or "
+				 "UStack, not %s", ty_name(e));
+		a = e->kind == TY_STR || e->kind == TY_BYTES ? 1 : e->kind == TY_STACK ? 8 : e->size;
 		off = (off + a - 1) / a * a;
 		t->offsets[i] = off;
 		off += ty_size(e);
@@ -905,9 +905,9 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
 	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
-	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE || t->key->kind == TY_BYTES)
-		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N] or a tuple of them, not %s",
-			 ty_name(t->key));
+	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
+		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N], bytes[N] or a tuple of them, "
+			 "not %s", ty_name(t->key));
 	if (t->val->kind == TY_TUPLE) {
 		/* a tuple of ints: stored whole (d[k] = (a, b)), read by unpacking (a, b = d[k]) */
 		for (int i = 0; i < t->val->elems.len; i++)
@@ -2667,6 +2667,23 @@ static Sym *new_local(Checker *c, Node *target, Type *t)
 	return y;
 }
 
+/* A key (or an element of a tuple key) of map m, of type `to`: stored like
+ * a value, with the reason that matters for a key when bytes do not fit
+ * (as a bytes[N] variable, a bytes[N] key refuses another length: in Python
+ * it could never equal one of the map's keys) or meet a str. */
+static void check_key_store(Checker *c, Node *value, Type *from, Type *to, const char *what, MapDecl *m)
+{
+	if (to->kind == TY_BYTES && from->kind == TY_BYTES && from->size != to->size)
+		error_at(node_loc(value), "%s is %s, which holds exactly %d bytes (as a %s variable does); this value has %d, "
+			 "and bytes of another length never equal a key of '%s'", what, ty_name(to), to->size, ty_name(to),
+			 from->size, m->name);
+	if ((to->kind == TY_BYTES && from->kind == TY_STR) || (to->kind == TY_STR && from->kind == TY_BYTES))
+		error_at(node_loc(value), "%s is %s, and %s is never equal to %s in Python; %s", what, ty_name(to),
+			 from->kind == TY_STR ? "a str" : "bytes", from->kind == TY_STR ? "bytes" : "a str",
+			 to->kind == TY_BYTES ? "write a bytes literal (b\"...\")" : "write a str literal (\"...\")");
+	check_store(c, value, from, to, what);
+}
+
 /* The key of m[key] (node sub: ND_SUBSCRIPT, or any node whose rhs is the key). */
 static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 {
@@ -2716,8 +2733,8 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 				 tt->elems.len, m->name);
 		for (int i = 0; i < k->elts.len; i++) {
 			Node *x = VEC_AT(k->elts, i);
-			check_store(c, x, check_expr(c, x), VEC_AT(tt->elems, i),
-				    xasprintf("element %d of the key of '%s'", i + 1, m->name));
+			check_key_store(c, x, check_expr(c, x), VEC_AT(tt->elems, i),
+					xasprintf("element %d of the key of '%s'", i + 1, m->name), m);
 		}
 		k->type = tt;
 		return;
@@ -2725,7 +2742,7 @@ static void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	if (sub->rhs->kind == ND_TUPLE)
 		error_at(node_loc(sub->rhs), "the key of '%s' is %s, not a tuple", m->name, ty_name(m->type->key));
 	kt = check_expr(c, sub->rhs);
-	check_store(c, sub->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name));
+	check_key_store(c, sub->rhs, kt, m->type->key, xasprintf("the key of '%s'", m->name), m);
 }
 
 static void check_map_target(Checker *c, Node *t, Sym **mapsym)

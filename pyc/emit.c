@@ -660,6 +660,21 @@ static char *key_setup(Emitter *e, MapDecl *m, Node *k, const char **kptr)
 	return r;
 }
 
+/* A bytes[n] key: a local's or a read's own bytes are the key as they are;
+ * anything else (a literal) is copied into a buffer first */
+static char *bytes_key(Emitter *e, Node *k, int n, const char **kptr)
+{
+	if ((k->kind == ND_NAME && k->sym && k->sym->kind == SYM_LOCAL) || is_builtin_call(k, "user_bytes") ||
+	    is_builtin_call(k, "kernel_bytes")) {
+		const char *t = tmp(e);
+		*kptr = t;
+		return xasprintf("const char *%s = %s;", t, expr(e, k));
+	}
+	const char *b = buffer(e, n);
+	*kptr = b;
+	return xasprintf("__builtin_memcpy(%s, %s, %d);", b, expr(e, k), n);
+}
+
 static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok)
 {
 	Type *kt = m->type->key;
@@ -676,6 +691,8 @@ static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, co
 		*kptr = b;
 		return str_copy(e, b, kt->size, k);
 	}
+	if (kt->kind == TY_BYTES)   /* exactly kt->size bytes (the checker saw to it) */
+		return bytes_key(e, k, kt->size, kptr);
 	const char *t = tmp(e);
 	if (m->unkeyed) {
 		*kptr = xasprintf("&%s", t);
@@ -716,6 +733,8 @@ static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, co
 			Type *et = VEC_AT(kt->elems, i);
 			if (et->kind == TY_STR)
 				str_printf(&s, " %s", str_copy(e, xasprintf("%s.f%d", t, i), et->size, x));
+			else if (et->kind == TY_BYTES)
+				str_printf(&s, " __builtin_memcpy(%s.f%d, %s, %d);", t, i, expr(e, x), et->size);
 			else
 				str_printf(&s, " %s.f%d = %s;", t, i, key_int(e, x, et, ok));
 		}
@@ -2636,7 +2655,7 @@ void emit_program(Prog *prog, Str *out)
 			str_printf(out, "%s {\n", ty_ctype(kt));
 			for (int j = 0; j < kt->elems.len; j++) {
 				Type *et = VEC_AT(kt->elems, j);
-				if (et->kind == TY_STR)
+				if (et->kind == TY_STR || et->kind == TY_BYTES)
 					str_printf(out, "\tchar f%d[%d];\n", j, et->size);
 				else
 					str_printf(out, "\t%s f%d;\n", ty_ctype(et), j);

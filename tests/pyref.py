@@ -279,7 +279,7 @@ class Probe:
             if isinstance(v, _TypedHash):
                 if v:
                     items = sorted(v.items(), key=lambda kv: (kv[1], kv[0]))
-                    blocks.append("".join(f"{name}[{_show(k)}]: {val}\n" for k, val in items))
+                    blocks.append("".join(f"{name}[{_key(k)}]: {val}\n" for k, val in items))
             elif isinstance(v, pybpf.Array):
                 items = sorted(((i, x) for i, x in enumerate(v) if x), key=lambda kv: (kv[1], kv[0]))
                 if items:
@@ -313,6 +313,12 @@ class Probe:
 
 def _show(x):
     return str(x)
+
+
+def _key(k):
+    """a key as the loader shows it: a tuple's elements without parentheses
+    (str raw, bytes as repr, like print)"""
+    return ", ".join(_show(x) for x in k) if isinstance(k, tuple) else _show(k)
 
 
 def _checked_int(t):

@@ -1280,6 +1280,53 @@ def t_write(args) -> None:
 
 
 @test
+def bytes_keys_at_exit_text_and_json():
+    """bytes[N] keys read with user_bytes() (the read's buffer is the key):
+    a Hash, a Count aggregation and a tuple key holding bytes; at exit the
+    keys show as repr() (as print shows bytes), ties in Python's bytes order
+    (unsigned bytes), and in JSON as strings holding that repr."""
+    payloads = [b"\x7fELF"] * 3 + [b"a'\"\\"] + [b"\x00\x00\x00\x00"] * 2 + [b"\xff\x00ab"] * 2 + [b"\x01\x00ab"] * 2
+    src = '''from pybpf import *
+PID: Final[int] = 0
+seen: Hash[bytes[4], u64] = Hash()
+calls: Hash[bytes[4], Count] = Hash()
+per_fd: Hash[tuple[bytes[4], u32], Sum] = Hash()
+
+
+@tracepoint("syscalls/sys_enter_write")
+def t_write(args) -> None:
+    if pid() == PID and args.count == 4:
+        seen[user_bytes(args.buf, 4)] += 1
+        data = user_bytes(args.buf, 4)
+        calls[data].add()
+        per_fd[data, 7].add(10)
+'''
+    counts = {}
+    for p in payloads:
+        counts[p] = counts.get(p, 0) + 1
+    order = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    want = "".join(f"seen[{k!r}]: {n}\n" for k, n in order) + "\n"
+    want += "".join(f"calls[{k!r}]: {n}\n" for k, n in order) + "\n"
+    want += "".join(f"per_fd[{k!r}, 7]: {10 * n}\n" for k, n in order)
+    for fmt in ("text", "json"):
+        with Loader(src, ["-D", f"PID={os.getpid()}", "--format", fmt]) as ld:
+            fd = os.open("/dev/null", os.O_WRONLY)
+            for p in payloads:
+                os.write(fd, p)
+            os.close(fd)
+            out, err = ld.finish()
+        assert "time" not in err, err   # no uncaught exception
+        if fmt == "text":
+            check(out, want, "bytes keys at exit")
+            continue
+        maps = {o["name"]: o["entries"] for o in map(json.loads, out.splitlines()) if o["type"] == "map"}
+        check(maps["seen"], [{"key": repr(k), "value": n} for k, n in order], "seen in JSON")
+        check(maps["calls"], [{"key": repr(k), "value": n} for k, n in order], "calls in JSON")
+        check(maps["per_fd"], [{"key": [repr(k), 7], "value": 10 * n} for k, n in order], "per_fd in JSON")
+    assert_nothing_left(["t_write"], ["seen", "calls", "per_fd"])
+
+
+@test
 def module_kfunc_without_the_module_is_explained():
     """On this kernel the companion module is not loaded (no modules here):
     a probe using its kfuncs compiles, and load says what is missing."""

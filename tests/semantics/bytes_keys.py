@@ -2,14 +2,15 @@
 # included); d[k] = v, d[k] += n, d[k] (a defaultdict read inserts the key),
 # d.get(k, default), k in d, del d[k] as with a Python dict of bytes keys.
 # At exit keys show as repr(k) and tie by key as Python sorts bytes (by
-# unsigned byte); a tuple key may hold bytes too.
+# unsigned byte); a tuple key may hold bytes too. (The LRU maps have room to
+# spare: a kernel LRU map may evict before it is full, which CPython would not.)
 from pybpf import *
 
 PID: Final[int] = 0
 seen: Hash[bytes[4], i64] = Hash()
-lru: LRUHash[bytes[3], u32] = LRUHash(max_entries=8)
+lru: LRUHash[bytes[3], u32] = LRUHash(max_entries=1024)
 per: PerCPUHash[bytes[2], u64] = PerCPUHash()
-lruper: LRUPerCPUHash[bytes[2], u64] = LRUPerCPUHash(max_entries=8)
+lruper: LRUPerCPUHash[bytes[2], u64] = LRUPerCPUHash(max_entries=1024)
 pairs: Hash[tuple[bytes[2], u8], int] = Hash()
 calls: int = 0
 

@@ -11,6 +11,7 @@ tracepoints (the points biolatency.bt's kprobes trace) instead.
 import mmap
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -61,6 +62,21 @@ class BPFTrace:
                 return self
         out, err = self.finish()
         raise AssertionError(f"bpftrace did not start:\n{out}\n{err}")
+
+    def read_until(self, done, timeout=20):
+        """Read bpftrace's output as it comes until done(text so far) holds
+        (True) or timeout seconds pass (False). Under load its event lines
+        can trail the workload, and it can attach after BEGIN has printed."""
+        deadline = time.time() + timeout
+        while not done(self.head):
+            left = deadline - time.time()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                return False
+            line = self.proc.stdout.readline()
+            if not line:
+                return done(self.head)
+            self.head += line
+        return True
 
     def stop(self):
         """Ask bpftrace to end (SIGINT, once); finish() collects its output."""
@@ -169,7 +185,16 @@ def opensnoop_known_paths():
         open(f, "w").close()
     missing = [os.path.join(d, f"missing{i}") for i in range(4)]
     want = []
+    canary = os.path.join(d, "canary")   # opened before the workload: no check counts it
+    open(canary, "w").close()
     with BPFTrace("/usr/sbin/opensnoop.bt") as bt, tool("opensnoop", ["-D", f"PID={me}"]) as ld:
+        # bpftrace's probes are live once it shows an open of ours
+        def canary_seen():
+            os.close(os.open(canary, os.O_RDONLY))
+            return bt.read_until(lambda text: canary in text, timeout=0.2)
+        deadline = time.time() + 30
+        while not canary_seen():
+            assert time.time() < deadline, "opensnoop.bt never showed an open"
         for _ in range(3):
             for f in files:
                 os.close(os.open(f, os.O_RDONLY))
@@ -181,6 +206,7 @@ def opensnoop_known_paths():
                 want.append((f, False))
         time.sleep(0.3)
         out, err = ld.finish()
+        bt.read_until(lambda text: missing[-1] in text)   # its last line of ours
         bout, berr = bt.finish()
     lines = out.splitlines()
     check(lines[:2], ["Tracing open syscalls... Hit Ctrl-C to end.", f"{'PID':<6} {'COMM':<16} PATH"])
@@ -192,7 +218,7 @@ def opensnoop_known_paths():
     bt_ours = []
     for l in bout.splitlines():
         f = l.split()
-        if len(f) == 5 and f[0] == str(me) and f[4].startswith(d):
+        if len(f) == 5 and f[0] == str(me) and f[4].startswith(d) and f[4] != canary:
             opened = int(f[2]) >= 0 and f[3] == "0"
             assert opened or (f[2] == "-1" and f[3] == "2"), l
             bt_ours.append((f[4], opened))

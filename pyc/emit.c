@@ -754,6 +754,20 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 			const char *b = buffer(e, ft->size);
 			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
+		} else if (ft->kind == TY_BYTES) {
+			/* exactly N bytes, copied into the field below. A literal (in
+			 * .rodata), a local or a read (into a buffer of its own) is
+			 * used where it is; anything else (e.g. a field of the
+			 * record being replaced, which the padding memset would
+			 * clear) is copied into a buffer first */
+			const char *b = t;
+			if (v->kind == ND_STR || v->kind == ND_NAME || v->kind == ND_CALL) {
+				str_printf(eval, "const char *%s = %s; ", t, expr(e, v));
+			} else {
+				b = buffer(e, ft->size);
+				str_printf(eval, "__builtin_memcpy(%s, %s, %d); ", b, expr(e, v), ft->size);
+			}
+			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
 		} else if (!v->store_raise && is_movable(v)) {
 			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), int_for_store(e, v, ft));
 		} else {
@@ -1392,7 +1406,7 @@ static char *expr(Emitter *e, Node *n)
 		if (n->lhs->type->kind == TY_STRUCT) {
 			Type *ft = VEC_AT(n->lhs->type->elems, n->cval);
 			char *f = xasprintf("%s.f_%s", expr(e, n->lhs), n->name);
-			if (ft->kind == TY_STR)
+			if (ft->kind == TY_STR || ft->kind == TY_BYTES)
 				return xasprintf("((const char *)%s)", f);
 			return load_int(e, ft, f, n->raise);
 		}
@@ -1494,6 +1508,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		char *f = xasprintf("%s.f_%s", local_name(e, tg->lhs->sym), tg->name);
 		if (ft->kind == TY_STR)
 			line(e, "%s", str_copy(e, f, ft->size, value));
+		else if (ft->kind == TY_BYTES)   /* exactly N bytes (the checker saw the length) */
+			line(e, "__builtin_memcpy(%s, %s, %d);", f, expr(e, value), ft->size);
 		else
 			line(e, "%s = %s;", f, int_for_store(e, value, ft));
 		return;
@@ -2658,7 +2674,7 @@ void emit_program(Prog *prog, Str *out)
 		for (int j = 0; j < st->elems.len; j++) {
 			Type *ft = VEC_AT(st->elems, j);
 			const char *fn = VEC_AT(st->fnames, j);
-			if (ft->kind == TY_STR)
+			if (ft->kind == TY_STR || ft->kind == TY_BYTES)
 				str_printf(out, "\tchar f_%s[%d];\n", fn, ft->size);
 			else
 				str_printf(out, "\t%s f_%s;\n", ty_ctype(ft), fn);

@@ -756,12 +756,14 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
 		} else if (ft->kind == TY_BYTES) {
 			/* exactly N bytes, copied into the field below. A literal (in
-			 * .rodata), a local or a read (into a buffer of its own) is
-			 * used where it is; anything else (e.g. a field of the
-			 * record being replaced, which the padding memset would
+			 * .rodata), a local, a read (into a buffer of its own) or a
+			 * field of another record is used where it is; a field of
+			 * the record being replaced (which the padding memset would
 			 * clear) is copied into a buffer first */
 			const char *b = t;
-			if (v->kind == ND_STR || v->kind == ND_NAME || v->kind == ND_CALL) {
+			bool own = v->kind == ND_ATTR && v->lhs->kind == ND_NAME && v->lhs->sym &&
+				   !strcmp(dst, xasprintf("%s.", local_name(e, v->lhs->sym)));
+			if (v->kind == ND_STR || v->kind == ND_NAME || v->kind == ND_CALL || (v->kind == ND_ATTR && !own)) {
 				str_printf(eval, "const char *%s = %s; ", t, expr(e, v));
 			} else {
 				b = buffer(e, ft->size);

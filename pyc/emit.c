@@ -1205,6 +1205,17 @@ static char *agg_add(Emitter *e, Node *n)
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
+	if (n->op == 'c') {
+		/* a record as a value (E(...).x): built in a temporary of the
+		 * function, which the expression names (an lvalue, so a str or
+		 * bytes field read from it stays valid) */
+		const char *r = xasprintf("__r%d", e->tmp++);
+		Str eval = {0}, fill = {0};
+		scope_decl(e, xasprintf("\t%s %s = {};\n", ty_ctype(n->type), r));
+		stack_note("a record value", n->type->size, e->pyline);
+		struct_ctor(e, n, xasprintf("%s.", r), xasprintf("&%s", r), &eval, &fill);
+		return xasprintf("(*({ %s%s&%s; }))", eval.buf ? eval.buf : "", fill.buf, r);
+	}
 	if (n->op == 'g')
 		return map_get(e, n);
 	if (n->op == 'a')

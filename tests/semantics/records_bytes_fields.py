@@ -29,5 +29,6 @@ def records_bytes_fields() -> None:
     h2 = Hdr(kind=calls * 2, rest=h.rest, magic=m)
     h.magic = h2.magic
     print(h2.kind, h2.magic, h2.rest, h.magic == h2.magic)
+    print(Hdr(calls).magic, Hdr(calls, rest=b"zz").rest[1], Hdr(calls + 1, m).kind)   # a record as a value
     if calls == 5:
         print(h.rest[calls])

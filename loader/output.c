@@ -544,13 +544,12 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 	case TY_STR:
 		json_str(o, (const char *)p, str_len(p, t));
 		return;
-	case TY_BYTES: {   /* a string holding repr(): ASCII, and exact */
-		Str r = {0};
-		fmt_repr_bytes(&r, p, t->size);
-		json_str(o, r.buf, r.len);
-		free(r.buf);
+	case TY_BYTES:   /* exact: the N bytes as numbers, list(b) in Python */
+		str_puts(o, "[");
+		for (int i = 0; i < t->size; i++)
+			str_printf(o, "%s%u", i ? ", " : "", p[i]);
+		str_puts(o, "]");
 		return;
-	}
 	case TY_TUPLE:
 		str_puts(o, "[");
 		for (int i = 0; i < t->elems.len; i++) {
@@ -819,6 +818,8 @@ void out_event(MapDecl *m, const unsigned char *rec)
 			str_printf(&o, "%s%s=", i ? ", " : "", (const char *)VEC_AT(st->fnames, i));
 			if (ft->kind == TY_STR)
 				fmt_repr_str(&o, (const char *)p, str_len(p, ft));
+			else if (ft->kind == TY_BYTES)
+				fmt_repr_bytes(&o, p, ft->size);
 			else
 				text_value(&o, ft, p);
 		}

@@ -4075,19 +4075,20 @@ static void declare_struct(Checker *c, Node *s)
 		ft = resolve_type(c, b->annotation, true);
 		if (ft->kind == TY_INT)
 			ft = ty_fixed(8, true);
-		if (ft->kind != TY_FIXED && ft->kind != TY_STR && ft->kind != TY_BOOL)
-			error_at(node_loc(b->annotation), "a Struct field must be an integer type, bool or str[N], not %s", ty_name(ft));
+		if (ft->kind != TY_FIXED && ft->kind != TY_STR && ft->kind != TY_BYTES && ft->kind != TY_BOOL)
+			error_at(node_loc(b->annotation), "a Struct field must be an integer type, bool, str[N] or bytes[N], not %s",
+				 ty_name(ft));
 		for (int j = 0; j < t->fnames.len; j++)
 			if (!strcmp(VEC_AT(t->fnames, j), b->target->name))
 				error_at(node_loc(b->target), "field '%s' is declared twice", b->target->name);
 		if (b->value) {
 			int64_t v;
 			Type *vt = check_expr(c, b->value);
-			if (ft->kind == TY_STR ? b->value->kind != ND_STR : !const_int(c, b->value, &v))
+			if (ft->kind == TY_STR || ft->kind == TY_BYTES ? b->value->kind != ND_STR : !const_int(c, b->value, &v))
 				error_at(node_loc(b->value), "a field's default must be a constant");
 			check_store(c, b->value, vt, ft, xasprintf("field '%s'", b->target->name));
 		}
-		a = ft->kind == TY_STR || ft->kind == TY_BOOL ? 1 : ft->size;
+		a = ft->kind == TY_STR || ft->kind == TY_BYTES || ft->kind == TY_BOOL ? 1 : ft->size;
 		off = (off + a - 1) / a * a;
 		t->offsets = xrealloc(t->offsets, (t->elems.len + 1) * sizeof(int));
 		t->offsets[t->elems.len] = off;

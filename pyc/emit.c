@@ -773,6 +773,22 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 			const char *b = buffer(e, ft->size);
 			str_printf(eval, "%s ", str_copy(e, b, ft->size, v));
 			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
+		} else if (ft->kind == TY_BYTES) {
+			/* exactly N bytes, copied into the field below. A literal (in
+			 * .rodata), a local, a read (into a buffer of its own) or a
+			 * field of another record is used where it is; a field of
+			 * the record being replaced (which the padding memset would
+			 * clear) is copied into a buffer first */
+			const char *b = t;
+			bool own = v->kind == ND_ATTR && v->lhs->kind == ND_NAME && v->lhs->sym &&
+				   !strcmp(dst, xasprintf("%s.", local_name(e, v->lhs->sym)));
+			if (v->kind == ND_STR || v->kind == ND_NAME || v->kind == ND_CALL || (v->kind == ND_ATTR && !own)) {
+				str_printf(eval, "const char *%s = %s; ", t, expr(e, v));
+			} else {
+				b = buffer(e, ft->size);
+				str_printf(eval, "__builtin_memcpy(%s, %s, %d); ", b, expr(e, v), ft->size);
+			}
+			str_printf(fill, "__builtin_memcpy(%sf_%s, %s, %d); ", dst, (char *)VEC_AT(st->fnames, i), b, ft->size);
 		} else if (!v->store_raise && is_movable(v)) {
 			str_printf(fill, "%sf_%s = %s; ", dst, (char *)VEC_AT(st->fnames, i), int_for_store(e, v, ft));
 		} else {
@@ -1208,6 +1224,17 @@ static char *agg_add(Emitter *e, Node *n)
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
+	if (n->op == 'c') {
+		/* a record as a value (E(...).x): built in a temporary of the
+		 * function, which the expression names (an lvalue, so a str or
+		 * bytes field read from it stays valid) */
+		const char *r = xasprintf("__r%d", e->tmp++);
+		Str eval = {0}, fill = {0};
+		scope_decl(e, xasprintf("\t%s %s = {};\n", ty_ctype(n->type), r));
+		stack_note("a record value", n->type->size, e->pyline);
+		struct_ctor(e, n, xasprintf("%s.", r), xasprintf("&%s", r), &eval, &fill);
+		return xasprintf("(*({ %s%s&%s; }))", eval.buf ? eval.buf : "", fill.buf, r);
+	}
 	if (n->op == 'g')
 		return map_get(e, n);
 	if (n->op == 'a')
@@ -1411,7 +1438,7 @@ static char *expr(Emitter *e, Node *n)
 		if (n->lhs->type->kind == TY_STRUCT) {
 			Type *ft = VEC_AT(n->lhs->type->elems, n->cval);
 			char *f = xasprintf("%s.f_%s", expr(e, n->lhs), n->name);
-			if (ft->kind == TY_STR)
+			if (ft->kind == TY_STR || ft->kind == TY_BYTES)
 				return xasprintf("((const char *)%s)", f);
 			return load_int(e, ft, f, n->raise);
 		}
@@ -1513,6 +1540,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		char *f = xasprintf("%s.f_%s", local_name(e, tg->lhs->sym), tg->name);
 		if (ft->kind == TY_STR)
 			line(e, "%s", str_copy(e, f, ft->size, value));
+		else if (ft->kind == TY_BYTES)   /* exactly N bytes (the checker saw the length) */
+			line(e, "__builtin_memcpy(%s, %s, %d);", f, expr(e, value), ft->size);
 		else
 			line(e, "%s = %s;", f, int_for_store(e, value, ft));
 		return;
@@ -2677,7 +2706,7 @@ void emit_program(Prog *prog, Str *out)
 		for (int j = 0; j < st->elems.len; j++) {
 			Type *ft = VEC_AT(st->elems, j);
 			const char *fn = VEC_AT(st->fnames, j);
-			if (ft->kind == TY_STR)
+			if (ft->kind == TY_STR || ft->kind == TY_BYTES)
 				str_printf(out, "\tchar f_%s[%d];\n", fn, ft->size);
 			else
 				str_printf(out, "\t%s f_%s;\n", ty_ctype(ft), fn);

@@ -1284,7 +1284,7 @@ def bytes_keys_at_exit_text_and_json():
     """bytes[N] keys read with user_bytes() (the read's buffer is the key):
     a Hash, a Count aggregation and a tuple key holding bytes; at exit the
     keys show as repr() (as print shows bytes), ties in Python's bytes order
-    (unsigned bytes), and in JSON as strings holding that repr."""
+    (unsigned bytes), and in JSON as arrays of the byte values."""
     payloads = [b"\x7fELF"] * 3 + [b"a'\"\\"] + [b"\x00\x00\x00\x00"] * 2 + [b"\xff\x00ab"] * 2 + [b"\x01\x00ab"] * 2
     src = '''from pybpf import *
 PID: Final[int] = 0
@@ -1320,10 +1320,64 @@ def t_write(args) -> None:
             check(out, want, "bytes keys at exit")
             continue
         maps = {o["name"]: o["entries"] for o in map(json.loads, out.splitlines()) if o["type"] == "map"}
-        check(maps["seen"], [{"key": repr(k), "value": n} for k, n in order], "seen in JSON")
-        check(maps["calls"], [{"key": repr(k), "value": n} for k, n in order], "calls in JSON")
-        check(maps["per_fd"], [{"key": [repr(k), 7], "value": 10 * n} for k, n in order], "per_fd in JSON")
+        check(maps["seen"], [{"key": list(k), "value": n} for k, n in order], "seen in JSON")
+        check(maps["calls"], [{"key": list(k), "value": n} for k, n in order], "calls in JSON")
+        check(maps["per_fd"], [{"key": [list(k), 7], "value": 10 * n} for k, n in order], "per_fd in JSON")
     assert_nothing_left(["t_write"], ["seen", "calls", "per_fd"])
+
+
+@test
+def records_with_bytes_fields_through_a_ringbuf():
+    """bytes[N] fields of Struct records filled in place from user_bytes()
+    and kernel_bytes() (copied into the reserved record), a default and a
+    literal: text shows the dataclass repr (repr() of the bytes, NULs
+    included), --format json an array of the byte values."""
+    payload = b"\x00\x01ab'\"\\\xff\n"
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+
+
+class Ev(Struct):
+    pid: u32
+    data: bytes[{len(payload)}]
+    path: bytes[10] = b"\\x7fELF\\x00\\x00'ok\\""
+    n: u8 = 7
+
+
+events: RingBuf[Ev] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_write")
+def t_write(args) -> None:
+    if pid() == PID and args.count == {len(payload)}:
+        events.output(Ev(pid(), user_bytes(args.buf, {len(payload)})))
+
+
+@tp_btf("sched_process_exec")
+def t_exec(p, old_pid, bprm) -> None:
+    if p.real_parent.tgid == PID:
+        e = Ev(p.real_parent.tgid, {payload!r}, kernel_bytes(bprm.filename, 10), n=1)
+        events.output(e)
+'''
+    default = b"\x7fELF\x00\x00'ok\""
+    for fmt in ("text", "json"):
+        with Loader(src, ["-D", f"PID={os.getpid()}", "--format", fmt]) as ld:
+            fd = os.open("/dev/null", os.O_WRONLY)
+            os.write(fd, payload)
+            os.close(fd)
+            subprocess.run(["/bin/true"], check=True)
+            time.sleep(0.3)
+            out, err = ld.finish()
+        me = os.getpid()
+        if fmt == "text":
+            check(out, f"Ev(pid={me}, data={payload!r}, path={default!r}, n=7)\n"
+                       f"Ev(pid={me}, data={payload!r}, path={b'/bin/true' + bytes(1)!r}, n=1)\n")
+        else:
+            recs = [json.loads(l) for l in out.splitlines()]
+            want = [{"pid": me, "data": list(payload), "path": list(default), "n": 7},
+                    {"pid": me, "data": list(payload), "path": list(b"/bin/true\x00"), "n": 1}]
+            assert recs == [{"type": "event", "map": "events", "struct": "Ev", "data": w} for w in want], out
+        assert ld.rc == 0 and "error" not in err, err
 
 
 @test

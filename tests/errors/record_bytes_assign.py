@@ -1,0 +1,13 @@
+from pybpf import *
+
+
+class Ev(Struct):
+    pid: u32
+    data: bytes[4]
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def f() -> None:
+    e = Ev(pid(), b"abcd")
+    long = b"abcdefgh"
+    e.data = long

@@ -168,7 +168,8 @@ static void near_add(Near *nr, const char *name)
 static const char *near_format(Near *nr, int max)
 {
 	Str s = {0};
-	qsort(nr->v, nr->n, sizeof(Cand), cand_cmp);
+	if (nr->n)   /* no candidates: v is NULL, which qsort may not take */
+		qsort(nr->v, nr->n, sizeof(Cand), cand_cmp);
 	str_add(&s, "", 0);
 	for (int i = 0; i < nr->n && i < max; i++)
 		str_printf(&s, "%s'%s'", i ? ", " : "", nr->v[i].name);

@@ -297,7 +297,8 @@ const char *tpformat_nearest(const char *tracefs, const char *cat_name, int max)
 		if (d)
 			closedir(d);
 	}
-	qsort(nr.v, nr.n, sizeof(TpCand), tpcand_cmp);
+	if (nr.n)   /* no candidates: v is NULL, which qsort may not take */
+		qsort(nr.v, nr.n, sizeof(TpCand), tpcand_cmp);
 	for (int i = 0; i < nr.n && i < max; i++)
 		str_printf(&s, "%s'%s'", i ? ", " : "", nr.v[i].name);
 	return s.buf;

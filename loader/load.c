@@ -1427,7 +1427,11 @@ int load_main(const char *path, LoadOpts *o)
 	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
 	event_run = &run;
 	int err, status = 1, nlinks = 0;
-	struct sigaction sa = {.sa_handler = on_signal};
+	/* SA_RESTART: a write to stdout blocked on a full pipe goes on after
+	 * Ctrl-C; interrupted (EINTR), stdio dropped the buffer it was writing,
+	 * up to 4 KiB of records, silently. The poll loop still wakes:
+	 * epoll_wait and nanosleep are never restarted. */
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 
 	if (sys_check_privileges() < 0)
 		return 1;

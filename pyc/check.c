@@ -1714,9 +1714,18 @@ static Type *check_expr(Checker *c, Node *e)
 			t = ty_str(a->size > b->size ? a->size : b->size);
 			break;
 		}
+		if (a->kind == TY_BYTES && b->kind == TY_BYTES) {
+			/* a bytes[N] value has one length: Python's result may have either */
+			if (a->size != b->size)
+				error_at(node_loc(e), "the branches of this conditional expression are %s and %s: a bytes value "
+					 "here has one length, known when compiling (make both the same length)", ty_name(a),
+					 ty_name(b));
+			t = a;
+			break;
+		}
 		if (!ty_equal(a, b) || (a->kind != TY_INT && a->kind != TY_BOOL))
-			error_at(node_loc(e), "both branches of a conditional expression must be int, bool or str, and the same, not %s and %s",
-				 ty_name(a), ty_name(b));
+			error_at(node_loc(e), "both branches of a conditional expression must be int, bool, str or bytes, and the "
+				 "same, not %s and %s", ty_name(a), ty_name(b));
 		t = a;
 		break;
 	}

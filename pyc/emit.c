@@ -1411,6 +1411,12 @@ static char *expr(Emitter *e, Node *n)
 			return xasprintf("({ if (%s) { %s } else { %s } (const char *)%s; })", truth(e, n->test),
 					 str_copy(e, b, n->type->size, n->lhs), str_copy(e, b, n->type->size, n->rhs), b);
 		}
+		if (n->type->kind == TY_BYTES) {   /* both branches have the N bytes (the checker saw to it) */
+			const char *b = buffer(e, n->type->size);
+			return xasprintf("({ if (%s) { __builtin_memcpy(%s, %s, %d); } else { __builtin_memcpy(%s, %s, %d); } "
+					 "(const char *)%s; })", truth(e, n->test), b, expr(e, n->lhs), n->type->size, b,
+					 expr(e, n->rhs), n->type->size, b);
+		}
 		return xasprintf("(%s ? (__s64)(%s) : (__s64)(%s))", truth(e, n->test), expr(e, n->lhs), expr(e, n->rhs));
 	case ND_CALL:
 		return call(e, n);

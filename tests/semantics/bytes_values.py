@@ -23,5 +23,7 @@ def bytes_values() -> None:
         else:
             other = b"abcd"
         print(i, other)
+    pick = b"odd!" if calls % 2 == 1 else magic   # a conditional expression of bytes[4]
+    print(pick, pick[3], len(pick), pick == magic, b"ab" if calls > 1 else b"cd")
     if calls == 3:
         print(magic[calls + 1])

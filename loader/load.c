@@ -1109,8 +1109,8 @@ static int read_global(struct bpf_object *obj, const char *sec, const char *var,
 	return -1;
 }
 
-/* The program's counters (.bss.pyb): [0] lost records, [1 + i] exceptions.
- * All of them, with one lookup of the whole section (*n gets their number;
+/* The program's counters (.bss.pyb): [0] lost records, [1 + i] exceptions,
+ * raw (counter_value gives the count). All of them, with one lookup of the whole section (*n gets their number;
  * NULL when they cannot be read). The caller frees the array. */
 static uint64_t *read_counters(int fd, int *n)
 {

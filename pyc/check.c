@@ -316,6 +316,20 @@ static void suggest_try(Suggest *s, const char *cand)
 
 /* ---- the checker's state --------------------------------------------- */
 
+/* A call of a module kfunc in a helper function; and a probe's call of a
+ * helper: a helper is checked once, the probes that reach it say which
+ * program types its kfuncs must allow. */
+typedef struct KfuncUse {
+	Node *at;
+	const char *kfunc, *pyname;
+} KfuncUse;
+
+typedef struct ProbeCall {
+	Probe *probe;
+	FuncDecl *fd;
+	Node *at;
+} ProbeCall;
+
 typedef struct Checker {
 	Prog *prog;
 	Scope module;
@@ -334,6 +348,7 @@ typedef struct Checker {
 	Vec narrowed;         /* Sym*: Optional locals known not to be None here */
 	const char *fname;    /* name of the probe or helper being checked */
 	Vec funcs;            /* FuncDecl* */
+	Vec probe_calls;      /* ProbeCall*: the helper functions each probe calls */
 	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
 } Checker;
 
@@ -1962,6 +1977,12 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 	if (c->func) {
 		vec_push(&c->func->calls, fd);
 		vec_push(&c->func->call_sites, e);
+	} else if (c->probe) {
+		ProbeCall *pc = xcalloc(1, sizeof(*pc));
+		pc->probe = c->probe;
+		pc->fd = fd;
+		pc->at = e;
+		vec_push(&c->probe_calls, pc);
 	}
 	return fd->ret;
 }
@@ -1982,17 +2003,15 @@ static const char *prog_word(Probe *p)
 	return p->kind;
 }
 
-/* A kfunc of the companion module (kfuncs/pybpf_kfuncs.h, through the
- * generated table): checks that this kind of probe may call it. */
-static void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname)
+/* Whether probe p (a program of its kind) may call the module's kfunc at
+ * `at`: an error if not. via: the probe's call that reaches `at` through
+ * helper functions, or NULL when `at` is in the probe itself. */
+static void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, Node *via)
 {
 	const struct pyb_kfunc *k = pyb_kfunc_find(kfunc);
-	const char *w;
+	const char *w = prog_word(p);
 	if (!k)
 		ICE("kfunc %s missing from helpers/helpers_gen.c", kfunc);
-	if (!c->probe)
-		ICE("kfunc outside a probe");
-	w = prog_word(c->probe);
 	if (strcmp(k->prog_types, "any")) {
 		char *list = xasprintf(",%s,", k->prog_types), *words = xstrdup(k->prog_types), *last;
 		/* "tracing,kprobe,syscall" -> "tracing, kprobe and syscall" */
@@ -2011,8 +2030,29 @@ static void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char
 		}
 		if (!strstr(list, xasprintf(",%s,", w)))
 			error_at(node_loc(at), "%s calls the kernel's %s, which the kernel allows only in %s programs; "
-				 "this is a @%s probe (a BPF %s program)%s", pyname, kfunc, nice.buf, c->probe->kind, w,
+				 "this is %s @%s probe%s%s (a BPF %s program)%s", pyname, kfunc, nice.buf,
+				 via ? "called from the" : "a", p->kind, via ? xasprintf(" '%s'", p->name) : "",
+				 via ? xasprintf(" at line %d", node_loc(via).line) : "", w,
 				 !strcmp(k->prog_types, "syscall") ? " -- use it in @begin or @end, or in a script run with pybpf run" : "");
+	}
+}
+
+/* A kfunc of the companion module (kfuncs/pybpf_kfuncs.h, through the
+ * generated table): this kind of probe must be allowed to call it; in a
+ * helper function, each probe that calls the helper is checked at the end
+ * (check_helper_kfuncs). */
+static void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname)
+{
+	if (c->probe) {
+		kfunc_allowed(c->probe, at, kfunc, pyname, NULL);
+	} else if (c->func) {
+		KfuncUse *u = xcalloc(1, sizeof(*u));
+		u->at = at;
+		u->kfunc = kfunc;
+		u->pyname = pyname;
+		vec_push(&c->func->kfuncs, u);
+	} else {
+		ICE("kfunc outside a probe or function");
 	}
 	for (int i = 0; i < c->prog->mkfuncs.len; i++)
 		if (!strcmp(VEC_AT(c->prog->mkfuncs, i), kfunc))
@@ -4002,6 +4042,29 @@ static void check_func_body(Checker *c, Node *fn)
 	c->func = NULL;
 }
 
+/* The module kfuncs of fd and of the helpers it calls, reached from probe
+ * p by its call `via`: each must be allowed in p's programs. */
+static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
+{
+	if (fd->seen_by == p)
+		return;
+	fd->seen_by = p;
+	for (int i = 0; i < fd->kfuncs.len; i++) {
+		KfuncUse *u = VEC_AT(fd->kfuncs, i);
+		kfunc_allowed(p, u->at, u->kfunc, u->pyname, via);
+	}
+	for (int i = 0; i < fd->calls.len; i++)
+		helper_kfuncs(VEC_AT(fd->calls, i), p, via);
+}
+
+static void check_helper_kfuncs(Checker *c)
+{
+	for (int i = 0; i < c->probe_calls.len; i++) {
+		ProbeCall *pc = VEC_AT(c->probe_calls, i);
+		helper_kfuncs(pc->fd, pc->probe, pc->at);
+	}
+}
+
 /* BPF programs cannot recurse: reject any cycle in the call graph. */
 static void check_recursion(FuncDecl *f, Vec *path)
 {
@@ -4239,6 +4302,7 @@ Prog *check_program(SrcFile *file, Node *module)
 		if (!((FuncDecl *)VEC_AT(c.funcs, i))->mark)
 			check_recursion(VEC_AT(c.funcs, i), &path);
 	}
+	check_helper_kfuncs(&c);   /* after the recursion check: the call graph has no cycles */
 	if (!prog->probes.len)
 		error_at((Loc){.file = file, .line = 1, .col = 1, .p = file->text, .len = 1},
 			 "no probes: decorate a function with @tracepoint(\"category/name\")");

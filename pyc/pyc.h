@@ -384,6 +384,8 @@ typedef struct FuncDecl {
 	Vec calls;            /* FuncDecl*: functions this one calls (for the recursion check) */
 	Vec call_sites;       /* Node*: where, in the same order */
 	int mark;             /* DFS state */
+	Vec kfuncs;           /* KfuncUse*: the companion module's kfuncs it calls (checked per probe) */
+	const void *seen_by;  /* the probe that last reached it (kfunc check) */
 } FuncDecl;
 
 typedef struct MapDecl {

@@ -8,6 +8,7 @@ program and no map of the test's names (checked with bpftool).
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -1424,6 +1425,39 @@ def module_kfunc_without_the_module_is_explained():
     first = p.stderr.splitlines()[0]
     assert first.startswith(f"pybpf: error: {ex} uses pybpf_") and first.endswith(
         ", a kfunc of pybpf's companion module, and the running kernel has not loaded that module"), p.stderr
+
+
+@test
+def module_kfunc_in_a_helper_function():
+    """A helper function that calls a module kfunc (printk) is checked against
+    the probes that call it: from a tp_btf probe it compiles (the object
+    declares the kfunc, and load says the module is missing); an internal
+    compiler error before (a kfunc outside a probe, found by AFL++)."""
+    src = '''from pybpf import *
+
+
+def greet() -> None:
+    printk("hello from a helper")
+
+
+@tp_btf("sched_switch")
+def on_switch(preempt: bool) -> None:
+    greet()
+'''
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "helper_kfunc.py")
+    with open(path, "w") as f:
+        f.write(src)
+    try:
+        c = subprocess.run([PYBPF, "compile", path], capture_output=True, text=True, timeout=60)
+        assert c.returncode == 0, c.stderr
+        assert "extern int pybpf_printk(" in c.stdout, c.stdout[-2000:]
+        p = subprocess.run([PYBPF, "load", path], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 1
+        assert p.stderr.splitlines()[0] == (f"pybpf: error: {path} uses pybpf_printk, a kfunc of pybpf's companion "
+                                            "module, and the running kernel has not loaded that module"), p.stderr
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 LOOP_C = r"""

@@ -132,10 +132,10 @@ def const_value(node, consts):
             return a | b
         if op == "BitXor":
             return a ^ b
-        if op == "LShift":
-            if b < 0 or b >= 63 or (a != 0 and _c64(a << b) is None):
+        if op == "LShift":   # as const_int: 0 << any b >= 0 is 0; -1 << 63 fits
+            if b < 0 or (a != 0 and b >= 64):
                 return None
-            return a << b
+            return 0 if a == 0 else _c64(a << b)
         if op == "RShift":
             return None if b < 0 else (-1 if a < 0 else 0) if b >= 64 else a >> b
         if op == "Pow":
@@ -314,6 +314,8 @@ class Gen:
     BOOL_LOCALS = ["p", "q"]
     TYPED_LOCALS = {f"t_{t}": t for t in FIXED}
     STR_LOCALS = {"s4": 4, "s8": 8, "s16": 16}
+    BYTES_LOCALS = {"y4": 4, "y8": 8}
+    BYTE_POOL = [0, 0, 1, 9, 10, 0x27, 0x22, 0x5c, 0x61, 0x62, 0x7f, 0x80, 0xff]
     LOOPVARS = ["i", "j", "k"]
 
     def __init__(self, seed, avoid=()):
@@ -341,9 +343,10 @@ class Gen:
             "m_full": ("Hash", "u32", "i16", r.choice([1, 2, 3, 5])),
             "m_str": ("Hash", "str[16]", "u32", 10240),
             "m_s8": ("Hash", "str[8]", "i64", 10240),
+            "m_b4": ("Hash", "bytes[4]", "u32", 10240),
         }
         self.explicit_max = {m for m in self.maps if r.random() < 0.3}
-        self.int_maps = [m for m, v in self.maps.items() if not v[1].startswith("str")]
+        self.int_maps = [m for m, v in self.maps.items() if not v[1].startswith(("str", "bytes"))]
         self.str_maps = [m for m, v in self.maps.items() if v[1].startswith("str")]
         # module-level variables: name -> (type, initial)
         self.globals = {"g_int": ("int", r.choice(EDGE)), "g_u8": ("u8", r.randint(0, 255)),
@@ -361,6 +364,7 @@ class Gen:
             own.append(f"E{n}")
         self.own = own
         self.budget_prints = 0
+        self.in_fstr = False
         self.raised = set()
         self.loopmul = 1
         self.printed = 0
@@ -403,6 +407,8 @@ class Gen:
     #    bool exprs have type bool (pybpf's and/or/ifexp need one type)
     def int_atom(self, sc):
         r = self.r
+        if self.chance(0.03):
+            return self.bytes_int(sc)
         k = r.random()
         ints = [v for v in self.INT_LOCALS if v in sc.defined] + [v for v in sc.loopvars]
         typed = [v for v in self.TYPED_LOCALS if v in sc.defined]
@@ -470,11 +476,22 @@ class Gen:
         self.callable = 0
         self.in_helper = False
 
+    def simple_key(self, m):
+        """A key of m that reads no map (for the avoid flags)."""
+        kt = self.maps[m][1]
+        if kt.startswith("str"):
+            return "'ab'"
+        if kt.startswith("bytes"):
+            return "b'ab\\x00c'"
+        return lit(self.r.randint(0, 7))
+
     def key_expr(self, sc, m):
         kt = self.maps[m][1]
         r = self.r
         if kt.startswith("str"):
             return self.str_expr(sc, quote="'", short=True)
+        if kt.startswith("bytes"):
+            return self.bytes_expr(sc, int(kt[6:-1]))
         k = r.random()
         if k < 0.5:
             e = lit(r.randint(0, 7), r)
@@ -490,6 +507,8 @@ class Gen:
 
     def pick_map(self):
         # str-keyed maps rarely: every str temporary costs 16 bytes of stack
+        if self.chance(0.04):
+            return "m_b4"
         return self.r.choice(self.str_maps if self.chance(0.08) else self.int_maps)
 
     def map_read(self, sc, m=None):
@@ -498,7 +517,7 @@ class Gen:
         key = self.key_expr(sc, m)
         if self.chance(0.35) or ((sc.loop or self.in_helper) and "maploop" in self.avoid):
             if "getorder" in self.avoid:
-                key = lit(self.r.randint(0, 7)) if not self.maps[m][1].startswith("str") else "'ab'"
+                key = self.simple_key(m)
             return f"{m}.get({key}, {self.int_expr(sc, 0)})"
         return f"{m}[{key}]"
 
@@ -578,6 +597,12 @@ class Gen:
 
     def compare(self, sc, depth):
         r = self.r
+        if self.chance(0.03):
+            n = r.choice([4, 4, 8])
+            if n == 4 and self.chance(0.3):
+                return f"{self.bytes_expr(sc, 4)} {r.choice(['in', 'not in'])} m_b4"
+            a, b = self.bytes_expr(sc, n), self.bytes_expr(sc, n if self.chance(0.9) else 12 - n)
+            return f"{a} {r.choice(['==', '!='])} {b}"
         if self.chance(0.04):
             strs = [self.str_expr(sc, quote="'") for _ in range(2)]
             return f"{strs[0]} {r.choice(['==', '!='])} {strs[1]}"
@@ -612,6 +637,36 @@ class Gen:
 
     STRS = ["", "a", "ab", "abc", "python3", "hello", "xyz12", "0123456", "longer_text", "A B"]
     FANCY = ["é", "日本", "a'b", 'q"q', "tab\there", "nl\nx", "back\\s", "€x", "🙂", "\x7f", "mixé'\""]
+
+    def bytes_lit(self, n):
+        """b'...' of n bytes (no escapes inside an f-string, where 3.11
+        allows no backslash)."""
+        pool = b"ab0 ~" if self.in_fstr else self.BYTE_POOL
+        data = bytes(self.r.choice(pool) for _ in range(n))
+        return "b'" + "".join(chr(c) if 0x20 <= c < 0x7f and c not in (0x27, 0x5c) else f"\\x{c:02x}"
+                              for c in data) + "'"
+
+    def bytes_expr(self, sc, n, depth=1):
+        """A bytes[n] expression: a local of that length, a literal, or a
+        conditional expression of two of them."""
+        r = self.r
+        locs = [v for v, ln in self.BYTES_LOCALS.items() if ln == n and v in sc.defined]
+        k = r.random()
+        if k < 0.4 and locs:
+            return r.choice(locs)
+        if k < 0.85 or depth <= 0:
+            return self.bytes_lit(n)
+        return f"({self.bytes_expr(sc, n, depth - 1)} if {self.cond(sc, 0)} else {self.bytes_expr(sc, n, depth - 1)})"
+
+    def bytes_int(self, sc):
+        """An int read from bytes: b[i] (IndexError outside -n..n-1) or len(b)."""
+        r = self.r
+        n = r.choice([4, 8])
+        b = self.bytes_expr(sc, n, 0)
+        if self.chance(0.2):
+            return f"len({b})"
+        i = r.choice([0, 1, n - 1, -1, -n, n, -n - 1, r.randint(-n, n - 1)])
+        return f"{b}[{lit(i) if i >= 0 else f'({i})'}]"
 
     def str_expr(self, sc, quote="'", short=False):
         """A str expression. quote="'": usable inside an f-string (3.11: no
@@ -692,6 +747,13 @@ class Gen:
 
     def fpart(self, sc):
         """One {...} replacement field of an f-string."""
+        self.in_fstr = True   # 3.11: no backslash in it (bytes_lit)
+        try:
+            return self.fpart_in(sc)
+        finally:
+            self.in_fstr = False
+
+    def fpart_in(self, sc):
         r = self.r
         k = r.random()
         if k < 0.55:
@@ -731,6 +793,8 @@ class Gen:
                 args.append(self.int_expr(sc))
             elif k < 0.85:
                 args.append(self.bool_expr(sc))
+            elif k < 0.9:
+                args.append(self.bytes_expr(sc, r.choice([4, 8])))
             else:
                 args.append(self.str_expr(sc, quote="'"))
         kw = ""
@@ -743,6 +807,13 @@ class Gen:
     # -- statements
     def assign(self, sc):
         r = self.r
+        if self.chance(0.05):
+            v = r.choice(list(self.BYTES_LOCALS))
+            n = self.BYTES_LOCALS[v]
+            ann = f": bytes[{n}]" if self.chance(0.3) else ""
+            s = Line(f"{v}{ann} = {self.bytes_expr(sc, n)}")
+            sc.defined.add(v)
+            return s
         k = r.random()
         if k < 0.45:
             v = r.choice(self.INT_LOCALS)
@@ -820,7 +891,7 @@ class Gen:
         lo, hi = RANGES[vt]
         hi = min(hi, I64_MAX)
         if "storeorder" in self.avoid and re.search(r"m_\w+(\[|\.get)", key):
-            key = lit(r.randint(0, 7)) if not self.maps[m][1].startswith("str") else "'ab'"
+            key = self.simple_key(m)
         if k < 0.35 or (k < 0.75 and "mapaug" in self.avoid):
             if self.chance(0.5):
                 val = lit(r.choice([0, 1, -1, lo, hi, min(hi + 1, I64_MAX), 42, 250]))
@@ -834,7 +905,7 @@ class Gen:
             else:
                 val = self.int_expr(sc)
             return Line(f"{m}[{key}] {op} {val}")
-        if "delkey" in self.avoid and not self.maps[m][1].startswith("str"):
+        if "delkey" in self.avoid and not self.maps[m][1].startswith(("str", "bytes")):
             key = lit(r.randint(0, 7))
         return Line(f"del {m}[{key}]")
 
@@ -1087,6 +1158,8 @@ def probe_prologue(g, skip_ints=False):
         out.append(f"    {v}: {t} = 0")
     for v, cap in Gen.STR_LOCALS.items():
         out.append(f"    {v}: str[{cap}] = ''")
+    for v, n in Gen.BYTES_LOCALS.items():
+        out.append(f"    {v}: bytes[{n}] = {bytes(n)!r}")
     return out
 
 

@@ -1130,10 +1130,9 @@ static uint64_t *read_counters(int fd, int *n)
 	return all;
 }
 
-/* Counter i counts in steps of 8 * (i + 1) (emit.c, exc_step). */
 static uint64_t counter_value(const uint64_t *all, int i)
 {
-	return all[i] / (8 * ((uint64_t)i + 1));
+	return all[i] / (uint64_t)pyb_counter_step(i);
 }
 
 static uint64_t read_counter(int fd, int index)

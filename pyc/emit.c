@@ -68,7 +68,6 @@ typedef struct Emitter {
 	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
 	bool raises;          /* the probe jumps to its __pyb_raise block */
 	Node *tail;           /* the probe body's last statement, while it is emitted */
-	bool at_tail;         /* emitting that statement's print() or output(), outside any frame */
 } Emitter;
 
 /* The C name of a local in the current function instance. */
@@ -261,15 +260,12 @@ static int exc_slot(Emitter *e, RaiseSite *r)
 	return e->slot_of[r->id];
 }
 
-/* Counter i of __pyb_counters advances by 8 * (i + 1), not by 1, and the
- * raise block finds it at that byte offset less 8: it adds the one register
- * that also addresses the counter (no constant 1 to load), and a lost
- * record (counter 0, step 8) at the end of a probe can share the block.
- * The loader divides (load.c, counter_value). The uncaught exceptions of
- * slot k are counter 1 + k. */
+/* The step (pyb_counter_step) of the counter of exception slot k, counter
+ * 1 + k: also its byte offset plus 8, which the raise block subtracts, so
+ * a lost record (counter 0, step 8) at the end of a probe can share it. */
 static int exc_step(int slot)
 {
-	return 8 * (2 + slot);
+	return pyb_counter_step(1 + slot);
 }
 
 /* The C statements that raise the exception of site r here. */
@@ -337,7 +333,8 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 	}
 	/* the empty asm keeps the bound check: clang drops it when it knows
 	 * every site stored there, and the verifier, having merged those
-	 * paths, then sees an unbounded index into the counters */
+	 * paths, then sees an unbounded index into the counters. The step is
+	 * exc_step's, computed at run time from the slot. */
 	str_printf(&s, "{ __u64 __pyb_st = (__u64)%s; asm volatile(\"\" : \"+r\"(__pyb_st)); "
 		   "if (__pyb_st < __PYB_EXC_SLOTS) __sync_fetch_and_add(&__pyb_exc[__pyb_st], 8 * (2 + __pyb_st)); } %s }", site, e->ret_stmt);
 	return s.buf;
@@ -799,19 +796,20 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 }
 
 /* A record that did not fit in its ring buffer: counter 0 goes up by its
- * step (exc_step). At the end of a probe, where only the return follows,
- * the raise block does it (two instructions, not four). */
-static const char *lost_stmt(Emitter *e)
+ * step. At the end of a probe (at_end: the probe body's last statement,
+ * outside any frame), where only the return follows, the raise block does
+ * it (two instructions, not four). */
+static const char *lost_stmt(Emitter *e, bool at_end)
 {
-	if (e->at_tail) {
+	if (at_end) {
 		e->raises = true;
-		return "__pyb_site = 8; goto __pyb_raise;";
+		return xasprintf("__pyb_site = %d; goto __pyb_raise;", pyb_counter_step(0));
 	}
-	return "__sync_fetch_and_add(&__pyb_lost, 8);";
+	return xasprintf("__sync_fetch_and_add(&__pyb_lost, %d);", pyb_counter_step(0));
 }
 
 /* events.output(rec): reserve, fill, submit; a full ring buffer is counted */
-static void ringbuf_output(Emitter *e, Node *call)
+static void ringbuf_output(Emitter *e, Node *call, bool at_end)
 {
 	MapDecl *m = call->sym->data;
 	Node *a = VEC_AT(call->elts, 0);
@@ -828,7 +826,7 @@ static void ringbuf_output(Emitter *e, Node *call)
 	}
 	line(e, "%s *%s = bpf_ringbuf_reserve(&%s, sizeof(*%s), 0);", ty_ctype(m->type->val), r, m->cname, r);
 	line(e, "if (!%s) {", r);
-	line(e, "\t%s", lost_stmt(e));
+	line(e, "\t%s", lost_stmt(e, at_end));
 	line(e, "} else {");
 	line(e, "\t%s", fill.buf);
 	line(e, "\tbpf_ringbuf_submit(%s, 0);", r);
@@ -1458,7 +1456,7 @@ static char *expr(Emitter *e, Node *n)
 
 static void block(Emitter *e, Vec *body);
 
-static void print_stmt(Emitter *e, Node *call)
+static void print_stmt(Emitter *e, Node *call, bool at_end)
 {
 	PrintSite *p = VEC_AT(e->prog->prints, call->id);
 	const char *r = tmp(e);
@@ -1485,7 +1483,7 @@ static void print_stmt(Emitter *e, Node *call)
 	}
 	line(e, "struct __pyb_rec%d *%s = bpf_ringbuf_reserve(&__pyb_events, sizeof(*%s), 0);", p->id, r, r);
 	line(e, "if (!%s) {", r);
-	line(e, "\t%s", lost_stmt(e));
+	line(e, "\t%s", lost_stmt(e, at_end));
 	line(e, "} else {");
 	e->indent++;
 	/* the version (reloads), the probe, the print site */
@@ -2010,27 +2008,23 @@ static void stmt_code(Emitter *e, Node *s)
 	case ND_EXPR_STMT:
 		if (s->value->kind == ND_STR)
 			return;
-		e->at_tail = s == e->tail && e->nframes == 0;
 		if (s->value->kind == ND_CALL && s->value->lhs && s->value->lhs->kind == ND_NAME &&
 		    !strcmp(s->value->lhs->name, "print")) {
-			print_stmt(e, s->value);
-			e->at_tail = false;
+			print_stmt(e, s->value, s == e->tail && e->nframes == 0);
 			return;
 		}
 		if (s->value->kind == ND_CALL && s->value->op == 'o') {
-			ringbuf_output(e, s->value);
-			e->at_tail = false;
+			ringbuf_output(e, s->value, s == e->tail && e->nframes == 0);
 			return;
 		}
-		e->at_tail = false;
 		if (s->value->kind == ND_CALL && (s->value->op == 'S' || s->value->op == 'C')) {
 			/* show(m) / m.clear(): done by the loader, in order with print() */
 			int mi = 0;
 			while (VEC_AT(e->prog->maps, mi) != s->value->sym->data)
 				mi++;
-			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) __sync_fetch_and_add(&__pyb_lost, 8); "
+			line(e, "{ __u64 *__r = bpf_ringbuf_reserve(&__pyb_events, 8, 0); if (!__r) %s "
 				"else { *__r = (__u64)__pyb_version << 48 | 0xffffull << 32 | %d; bpf_ringbuf_submit(__r, 0); } }",
-			     mi << 1 | (s->value->op == 'C'));
+			     lost_stmt(e, false), mi << 1 | (s->value->op == 'C'));
 			return;
 		}
 		line(e, "(void)%s;", expr(e, s->value));

@@ -519,6 +519,15 @@ typedef struct Prog {
 	Vec exc_slots;        /* ExcSlot* */
 } Prog;
 
+/* Counter i of __pyb_counters ([0]: records lost to full ring buffers;
+ * [1 + k]: uncaught exceptions of exc_slots[k]) goes up by this much per
+ * event, its own byte offset plus 8: the emitter's raise block adds the
+ * register that also addresses the counter; the loader divides. */
+static inline int pyb_counter_step(int i)
+{
+	return 8 * (i + 1);
+}
+
 typedef struct ExcSlot {
 	int probe;            /* index in Prog.probes */
 	int site;             /* RaiseSite.id */

@@ -3,7 +3,7 @@
 # Idempotent: does nothing when every package is already installed.
 set -e
 
-PKGS="make gcc binutils libc6-dev clang-19 llvm-19 libelf-dev zlib1g-dev pkg-config python3 python3-pycparser bpftrace mypy"
+PKGS="make gcc binutils libc6-dev clang-19 llvm-19 libelf-dev zlib1g-dev pkg-config python3 python3-pycparser bpftrace mypy systemtap-sdt-dev python3-dev iproute2 iputils-ping"
 BPKGS="libbpf-dev bpftool"      # from bookworm-backports (libbpf 1.4, bpftool 7.5)
 
 if [ "$(id -u)" != 0 ]; then

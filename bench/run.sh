@@ -25,4 +25,6 @@ echo "== 5. print throughput: records/s without loss, pybpf print vs bpftrace pr
 run bench/throughput.py
 echo "== 6. hot reload: pybpf reload vs unload + load"
 run bench/reload.py
+echo "== 7. long probes: the verifier's processed instructions against statements, pybpf vs bpftrace"
+run bench/longprobe.py
 if [ -n "$failed" ]; then echo "== FAILED:$failed"; exit 1; fi

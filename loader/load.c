@@ -114,6 +114,28 @@ void set_version(struct bpf_object *obj, uint64_t version)
 			memcpy(data + vsi->offset, &version, 8);
 }
 
+/* clang's BPF back end could not encode a jump: one function of the
+ * program is longer than a BPF jump spans (32,767 instructions). The
+ * message names no function; the longest probe (in lines) is the one. */
+static int explain_too_long(Prog *prog)
+{
+	Probe *best = NULL;
+	int best_lines = -1, last = 0;
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		Node *fn = p->def;
+		int end = fn->body.len ? ((Node *)VEC_AT(fn->body, fn->body.len - 1))->tok->loc.line : fn->tok->loc.line;
+		if (end - fn->tok->loc.line > best_lines)
+			best = p, best_lines = end - fn->tok->loc.line, last = end;
+	}
+	if (!best)
+		ICE("a jump out of range in a program without probes");
+	error_begin(best->def->tok->loc, "'%s' (lines %d-%d) is too long for one BPF function: a jump in it would span "
+		    "more than the 32,767 instructions a BPF jump can", best->name, best->def->tok->loc.line, last);
+	fprintf(stderr, "note: split its statements over several probes on the same event\n");
+	return 1;
+}
+
 /* clang refused the generated C. One refusal is the program's, not pybpf's:
  * BPF's 512-byte stack. Say which probe and which values; anything else is
  * a compiler bug. Returns the exit status. */
@@ -147,6 +169,8 @@ int explain_clang_failure(Prog *prog, const char *diag)
 			}
 		}
 	}
+	if (strstr(d, "Branch target out of insn range"))
+		return explain_too_long(prog);
 	fprintf(stderr, "pybpf: internal compiler error: clang rejected the generated C:\n%s", d[0] ? d : "(no output)\n");
 	fprintf(stderr, "(this is a bug in pybpf, not in your program; please report it)\n");
 	return 70;
@@ -216,9 +240,11 @@ static bool is_insn_line(LogLine l)
 static const char *reason_hint(const char *reason)
 {
 	if (strstr(reason, "too large") || strstr(reason, "too complex"))
-		return "the verifier follows every path through the program and gave up here: inside a loop, "
-		       "branches on values that change from one iteration to the next multiply the paths it must "
-		       "check; fewer branches in the loop body, or fewer iterations, help";
+		return "the verifier follows every path through the probe, and checks what comes after a branch "
+		       "once per different way into it; it gave up here, after a million instructions. In a loop, "
+		       "branches on values that change from one iteration to the next multiply the paths (fewer "
+		       "branches in the body, or fewer iterations, help); in a long probe, split it into several "
+		       "probes or functions";
 	if (strstr(reason, "unknown#195896080") || strstr(reason, "invalid func unknown#195896080"))
 		return "a kernel field or type this probe reads does not exist in the running kernel "
 		       "(the object was built against other kernel types)";
@@ -1349,6 +1375,21 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 }
 
 /* Run the @begin or @end probes once (BPF_PROG_TEST_RUN of a syscall program). */
+/* -v: how much work each program was for the verifier (the kernel's count
+ * of the instructions it processed, as the log's "processed N insns"). */
+static void show_verified_insns(struct bpf_object *obj)
+{
+	struct bpf_program *bp;
+	bpf_object__for_each_program(bp, obj) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		if (bpf_program__fd(bp) < 0 || bpf_prog_get_info_by_fd(bpf_program__fd(bp), &info, &len) < 0)
+			continue;
+		fprintf(stderr, "pybpf: %s: the verifier processed %u instructions (%u in the program)\n",
+			bpf_program__name(bp), info.verified_insns, (unsigned)bpf_program__insn_cnt(bp));
+	}
+}
+
 static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
 {
 	for (int i = 0; i < prog->probes.len; i++) {
@@ -1497,6 +1538,8 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 	run.obj = obj;
+	if (o->verbose)
+		show_verified_insns(obj);
 	if (prog->uses_stacks) {
 		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
 		out_set_stack_fn(stack_frames);

@@ -14,6 +14,10 @@ tests/difftest/corpus/*.py, and runs each one
     and the uncaught-exception report lines of stderr;
   - in CPython under pybpf's rules (tests/pyref.py): each probe called once.
 
+Also $DIFFTEST_LONG (default 2) programs of one long probe each: 300 try
+statements of int arithmetic with mixed handlers one after another
+(gen.build_long; long straight-line probes must load, issue 19).
+
 Both must be identical. A program pybpf rejects (checker, clang or
 verifier) counts as a mismatch too: the generator only writes valid pybpf.
 On a mismatch the program is minimized (cases deleted, then statements)
@@ -232,6 +236,9 @@ def _job(args):
     if kind == "gen":
         src = gen.generate(arg, n, AVOID)
         name = f"gen_{arg}.py"
+    elif kind == "long":
+        src = gen.build_long(arg, n)[0].render()
+        name = f"long_{arg}.py"
     else:
         src = open(arg).read()
         name = os.path.basename(arg)
@@ -368,6 +375,9 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("DIFFTEST_SEED", 1)))
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("DIFFTEST_JOBS", 2)))
     ap.add_argument("--per-file", type=int, default=50, help="cases per generated program")
+    ap.add_argument("--long-programs", type=int, default=int(os.environ.get("DIFFTEST_LONG", 2)),
+                    help="programs of one long probe each (tests/difftest/gen.py build_long)")
+    ap.add_argument("--long-statements", type=int, default=300, help="try statements in each long probe")
     ap.add_argument("--corpus-only", action="store_true")
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--no-minimize", action="store_true")
@@ -402,6 +412,8 @@ def main():
                 jobs.append(("gen", o.seed * 1000003 + i, n))
                 left -= n
                 i += 1
+            # long probes (issue 19): one probe of LONG_STATEMENTS try statements each
+            jobs += [("long", o.seed * 1000003 + k, o.long_statements) for k in range(o.long_programs)]
 
     ncases = sum(n for k, _, n in jobs if k == "gen")
     nprog = len(jobs)
@@ -411,7 +423,8 @@ def main():
     with ctx.Pool(o.jobs, initializer=_exit_on_term) as pool:
         for args, res, dt in pool.imap_unordered(_job, jobs):
             kind, arg, n = args
-            what = f"seed {arg} ({n} cases)" if kind == "gen" else os.path.relpath(arg, ROOT)
+            what = (f"seed {arg} ({n} cases)" if kind == "gen" else
+                    f"long seed {arg} ({n} statements in one probe)" if kind == "long" else os.path.relpath(arg, ROOT))
             if not res.ok:
                 print(f"MISMATCH {what}: {res.kind()}")
                 bad.append((args, res))
@@ -429,6 +442,8 @@ def main():
             want = res.kind()
             print(f"seed {arg}, {n} cases: {want}; minimizing")
             src = minimize(prog, want, res)
+        elif kind == "long":
+            src = gen.build_long(arg, n)[0].render()
         else:
             src = open(arg).read() if kind == "file" else gen.generate(arg, n, AVOID)
         final = run_source(src)

@@ -12,6 +12,7 @@
 #include "probes.h"
 #include "symbols.h"
 #include "pin.h"
+#include "wallclock.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -1488,6 +1489,7 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 	apply_defines(obj, prog, o);
+	set_wallclock_offset(obj);
 	if (pin)
 		set_version(obj, 1);
 	current_pin = pin;

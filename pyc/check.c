@@ -176,7 +176,7 @@ static bool is_intlike(Type *t)
 
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
-	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
+	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
@@ -2615,7 +2615,9 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	}
 	if (!strcmp(name, "comm"))
 		return ty_str(16);
-	return ty_int;  /* pid tid ktime_ns cpu uid gid */
+	if (!strcmp(name, "wallclock_ns"))
+		c->prog->uses_wallclock = true;
+	return ty_int;  /* pid tid ktime_ns wallclock_ns cpu uid gid */
 }
 
 static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out)
@@ -2627,7 +2629,7 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 		const char *n = e->lhs->name;
 		if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "uid") || !strcmp(n, "gid"))
 			lo = 0, hi = UINT32_MAX;
-		else if (!strcmp(n, "ktime_ns"))
+		else if (!strcmp(n, "ktime_ns") || !strcmp(n, "wallclock_ns"))
 			lo = 0, hi = INT64_MAX;
 		else
 			return false;

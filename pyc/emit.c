@@ -1318,6 +1318,8 @@ static char *call(Emitter *e, Node *n)
 		return xstrdup("((__s64)(__u32)bpf_get_current_pid_tgid())");
 	if (!strcmp(f, "ktime_ns"))
 		return xstrdup("__pyb_ktime_ns()");
+	if (!strcmp(f, "wallclock_ns"))
+		return xstrdup("__pyb_wallclock_ns()");
 	if (!strcmp(f, "cpu"))
 		return xstrdup("((__s64)bpf_get_smp_processor_id())");
 	if (!strcmp(f, "uid"))
@@ -2696,6 +2698,9 @@ void emit_program(Prog *prog, Str *out)
 	}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
+	if (prog->uses_wallclock)
+		str_puts(out, "/* wallclock_ns(): CLOCK_REALTIME - CLOCK_BOOTTIME, set by the loader before load */\n"
+			      "const volatile __s64 __pyb_wall_offset = 0;\n\n");
 	if (prog->uses_stacks)
 		str_puts(out, "/* kstack()/ustack(): ids of stacks kept here (the loader reads and symbolizes them) */\n"
 			      "struct {\n\t__uint(type, 7);\n\t__uint(max_entries, 16384);\n\t__uint(key_size, 4);\n"

@@ -508,6 +508,7 @@ typedef struct Prog {
 	Vec classes;          /* ExcClass* */
 	Vec structs;          /* Type* (TY_STRUCT), in declaration order */
 	bool uses_stacks;     /* kstack()/ustack(): the program gets a stack trace map */
+	bool uses_wallclock;  /* wallclock_ns(): the program gets __pyb_wall_offset, set by the loader */
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */

@@ -641,6 +641,12 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		free(tmp.buf);
 		return;
 	}
+	if (s->spec && s->spec[0] == '%') {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
+		char b[256];
+		format_wallclock(b, sizeof b, s->spec, v);
+		str_puts(o, b);
+		return;
+	}
 	if (fmt_int(o, (uint64_t)v, false, s->spec) < 0)
 		str_printf(o, "<%s: format error>", "int");
 }

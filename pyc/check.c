@@ -172,6 +172,15 @@ static bool is_intlike(Type *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
+/* {t:%H:%M:%S}: a spec that starts with % formats an integer as a
+ * wall-clock time (ns since the epoch, as wallclock_ns() returns) with
+ * strftime; the CPython shim's wallclock_ns() returns an int whose
+ * __format__ does the same. */
+static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
+{
+	return spec[0] == '%' && k == FMT_INT && s->type->kind == TY_INT;
+}
+
 /* ---- symbols ----------------------------------------------------------- */
 
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
@@ -1940,7 +1949,7 @@ static Type *check_print(Checker *c, Node *e)
 				const char *msg;
 				if (s->conv == 'r' || s->conv == 's')
 					k = FMT_STR;
-				msg = fmt_check(fp->spec, k);
+				msg = time_spec_ok(s, fp->spec, k) ? NULL : fmt_check(fp->spec, k);
 				if (msg)
 					error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "%s", msg);
 				s->spec = fp->spec;

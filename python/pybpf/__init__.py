@@ -10,7 +10,7 @@ kernel computes exactly what CPython computes.
   is inserted; `d[k] += n` starts from zero.
 - u8..u64, i8..i64 are int (range checks are pybpf's, see docs/language.md);
   str[N] is str.
-- pid(), tid(), comm(), ktime_ns(), cpu(), uid(), gid() answer for this process.
+- pid(), tid(), comm(), ktime_ns(), wallclock_ns(), cpu(), uid(), gid() answer for this process.
 - @tracepoint("cat/name") returns the function unchanged.
 """
 import bisect
@@ -25,7 +25,7 @@ from typing import Final
 __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
-    "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
+    "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes",
@@ -333,6 +333,19 @@ def comm():
 
 def ktime_ns():
     return time.monotonic_ns()
+
+
+class _WallNs(int):
+    """wallclock_ns(): an int; f"{t:%H:%M:%S}" formats it with strftime (%f: microseconds), as pybpf's print does."""
+    def __format__(self, spec):
+        if spec.startswith("%"):
+            import datetime
+            return datetime.datetime.fromtimestamp(int(self) / 1e9).strftime(spec)
+        return int.__format__(self, spec)
+
+
+def wallclock_ns():
+    return _WallNs(time.time_ns())
 
 
 def cpu():

@@ -34,6 +34,8 @@
 #include <sys/syscall.h>
 
 static const char *current_pin;   /* a pinned instance: its pins are what is current */
+static bool timestamps;            /* --timestamps: each print line starts with the time */
+static bool at_line_start = true;  /* the last print ended its line */
 
 /* ---- front end ----------------------------------------------------------- */
 
@@ -710,6 +712,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	p = VEC_AT(r->prog->prints, site);
 	if ((size_t)p->size > size)
 		return 0;
+	if (timestamps && at_line_start)
+		timestamp_prefix(&r->out);
 	for (int i = 0; i < p->segs.len; i++) {
 		PrintSeg *s = VEC_AT(p->segs, i);
 		if (s->is_arg)
@@ -718,6 +722,8 @@ static int on_record(void *ctx, void *data, size_t size)
 			str_add(&r->out, s->text, s->text_len);
 	}
 	r->records++;
+	if (r->out.len > start)
+		at_line_start = r->out.buf[r->out.len - 1] == '\n';
 	if (out_format() == OUT_JSON) {
 		out_print(((Probe *)VEC_AT(r->prog->probes, probe))->name, r->out.buf + start, r->out.len - start);
 		r->out.len = start;
@@ -1431,6 +1437,7 @@ int load_main(const char *path, LoadOpts *o)
 	Run run = {0};
 
 	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
+	timestamps = o->timestamps;
 	event_run = &run;
 	int err, status = 1, nlinks = 0;
 	/* SA_RESTART: a write to stdout blocked on a full pipe goes on after

@@ -95,3 +95,10 @@ void format_wallclock(char *buf, size_t cap, const char *fmt, int64_t ns)
 	if (!strftime(buf, cap, f2, &tm))
 		buf[0] = 0;
 }
+
+void timestamp_prefix(Str *out)
+{
+	char b[32];
+	format_wallclock(b, sizeof b, "%H:%M:%S ", clock_ns(CLOCK_REALTIME));
+	str_puts(out, b);
+}

@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "pyc.h"
 
 /* CLOCK_REALTIME - CLOCK_BOOTTIME now, in ns. */
 int64_t wallclock_offset(void);
@@ -12,5 +13,8 @@ int64_t wallclock_offset(void);
 void set_wallclock_offset(struct bpf_object *obj);
 /* strftime(fmt) of a time in ns since the epoch, local time; %f is microseconds. */
 void format_wallclock(char *buf, size_t cap, const char *fmt, int64_t ns);
+
+/* --timestamps: the local time now as "HH:MM:SS ", appended to out. */
+void timestamp_prefix(Str *out);
 
 #endif

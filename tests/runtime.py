@@ -1768,3 +1768,4 @@ def t_hist_slots() -> None:
     assert "n[1]: 2\n" in out and "n[2]: 1\n" in out, out
     assert "time" not in err, err   # no uncaught exception
     assert_nothing_left(["t_hist_slots"], ["h", "byk", "n"])
+import runtime_user_ptr  # noqa: E402,F401  (issue 18: typed user pointers, wall clock)

@@ -1271,6 +1271,24 @@ static Type *kernel_value_type(KBtf *k, int id, const char **why)
 }
 
 /* x.field on a kernel struct (through a pointer or embedded) */
+/* p.field of a user pointer p: a typed one (check_uptr.c) becomes a
+ * pointer to the kernel's copy of its UAPI struct, read from user memory. */
+static Type *check_user_ptr(Checker *c, Node *e, Type *t)
+{
+	int id;
+	if (!t->sname)
+		error_at(node_loc(e), "this pointer's type is unknown, so it has no field '%s'; "
+			 "name its struct with user_read(p, T)", e->name);
+	id = kbtf_find_struct(need_btf(c, e), t->sname);
+	if (id < 0)
+		error_at(node_loc(e), "the kernel's types have no struct %s", t->sname);
+	kemit_use_type(c->prog->kemit, id);
+	t = ty_kernel(TY_KPTR, id);
+	t->user = true;
+	e->lhs->type = t;
+	return t;
+}
+
 static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 {
 	KBtf *k = need_btf(c, e);
@@ -1362,7 +1380,7 @@ static Type *check_tp_field(Checker *c, Node *e)
 	if (f->data_loc)
 		error_at(node_loc(e), "'%s' is a variable-length (__data_loc) field, which pybpf cannot read yet", e->name);
 	if (f->is_ptr)
-		return ty_ptr;
+		return uptr_tp_field_type(f->ctype);
 	if (f->array_len) {
 		if (strncmp(f->ctype, "char", 4))
 			error_at(node_loc(e), "'%s' is an array (%s), which pybpf cannot read yet", e->name, f->ctype);
@@ -1762,8 +1780,13 @@ static Type *check_expr(Checker *c, Node *e)
 			t = check_tp_field(c, e);
 			break;
 		}
+		if (t->kind == TY_PTR)
+			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
+			bool user = t->user;
 			t = check_kernel_field(c, e, t);
+			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
+				t->user = true;   /* a.b.c of a user struct stays in user memory */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {

@@ -954,6 +954,10 @@ static char *kernel_field(Emitter *e, Node *n)
 	int root_id;
 	Str path = {0};
 	const char *r = tmp(e), *v = tmp(e);
+	Node *rn = n->lhs;
+	while (rn->type->kind == TY_KVAL)
+		rn = rn->lhs;
+	const char *mem = rn->type->user ? "user" : "kernel";   /* typed user pointers: check_uptr.c */
 	kaccess(e, n, &root, &root_id, &path);
 	if (kf->bit_size) {
 		const char *get = kemit_bitfield_probe(e->prog->kemit, r, path.buf);
@@ -961,9 +965,9 @@ static char *kernel_field(Emitter *e, Node *n)
 	}
 	if (n->type->kind == TY_STR) {
 		const char *b = buffer(e, n->type->size);
-		return xasprintf("({ %s%s = %s; __builtin_memset(%s, 0, %d); if (bpf_probe_read_kernel_str(%s, %d, &%s->%s) < 0) %s "
+		return xasprintf("({ %s%s = %s; __builtin_memset(%s, 0, %d); if (bpf_probe_read_%s_str(%s, %d, &%s->%s) < 0) %s "
 				 "(const char *)%s; })",
-				 kptr_ctype(e, root_id), r, root, b, n->type->size, b, n->type->size, r, path.buf,
+				 kptr_ctype(e, root_id), r, root, b, n->type->size, mem, b, n->type->size, r, path.buf,
 				 raise_code(e, n->raise), b);
 	}
 	const char *vt = n->type->kind == TY_KPTR ? kptr_ctype(e, n->type->btf_id) : kemit_c_type(e->prog->kemit, kf->type);
@@ -981,8 +985,8 @@ static char *kernel_field(Emitter *e, Node *n)
 	/* no initializer: the helper writes all of v, zeros when the read
 	 * fails (a failed CO-RE relocation is then the statement's first
 	 * instruction, one clang gives no line: see explain_failure) */
-	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
-			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
+	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_%s(&%s, sizeof(%s), &%s->%s)) %s %s; })",
+			 kptr_ctype(e, root_id), r, root, vt, v, mem, v, v, r, path.buf, raise_code(e, n->raise), val);
 }
 
 /* args.field of a tracepoint: at a fixed offset in the context */

@@ -317,7 +317,7 @@ typedef struct Type {
 	TypeKind kind;
 	int size;             /* TY_FIXED: 1, 2, 4, 8; TY_STR: capacity */
 	bool is_signed;       /* TY_FIXED */
-	bool user;            /* TY_STACK: a user-space stack */
+	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -359,6 +359,9 @@ const char *ty_name(Type *t);
 int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
+/* check_uptr.c: the type of a tracepoint pointer field of C type ctype
+ * (a TY_PTR; sname the struct's name when it points to a struct) */
+Type *uptr_tp_field_type(const char *ctype);
 
 typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC, SYM_TYPE } SymKind;
 

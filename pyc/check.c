@@ -186,7 +186,7 @@ static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"current_task", "user_read", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
@@ -1286,6 +1286,43 @@ static Type *check_user_ptr(Checker *c, Node *e, Type *t)
 	t = ty_kernel(TY_KPTR, id);
 	t->user = true;
 	e->lhs->type = t;
+	return t;
+}
+
+/* user_read(p, T): p (an address in user memory) as a pointer to struct T
+ * (a name of the kernel's UAPI types: timespec, sockaddr_in, ...), whose
+ * fields are then read with bpf_probe_read_user; user_read(p) keeps p's
+ * own type (a typed tracepoint field). Casts between socket address
+ * families are user_read(args.uservaddr, sockaddr_in). */
+static Type *check_user_read(Checker *c, Node *e)
+{
+	Node *p, *tn;
+	Type *pt, *t;
+	int id;
+	if (e->elts.len < 1 || e->elts.len > 2 || e->vals.len)
+		error_at(node_loc(e), "user_read() takes a pointer and a struct name: user_read(p, timespec)");
+	p = VEC_AT(e->elts, 0);
+	pt = check_expr(c, p);
+	if (pt->kind != TY_PTR && !(pt->kind == TY_KPTR && pt->user))
+		error_at(node_loc(p), "user_read() reads user memory through a ptr, not %s", ty_name(pt));
+	if (e->elts.len == 1) {
+		if (pt->kind == TY_PTR && !pt->sname)
+			error_at(node_loc(e), "this pointer's type is unknown; name its struct: user_read(p, T)");
+		tn = NULL;
+	} else {
+		tn = VEC_AT(e->elts, 1);
+		if (tn->kind != ND_NAME)
+			error_at(node_loc(tn), "user_read()'s second argument is a struct name, e.g. timespec");
+	}
+	id = kbtf_find_struct(need_btf(c, e), tn ? uptr_struct_alias(tn->name) : pt->kind == TY_PTR ? pt->sname : kbtf_type_name(c->prog->btf, pt->btf_id));
+	if (id < 0 && tn)
+		error_at(node_loc(tn), "the kernel's types have no struct %s", tn->name);
+	if (id < 0)
+		id = pt->btf_id;
+	kemit_use_type(c->prog->kemit, id);
+	t = ty_kernel(TY_KPTR, id);
+	t->user = true;
+	e->op = 't';
 	return t;
 }
 
@@ -2596,6 +2633,8 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			error_at(node_loc(e), "printk() returns None; call it as a statement");
 		return ty_none;
 	}
+	if (!strcmp(name, "user_read"))
+		return check_user_read(c, e);
 	if (!strcmp(name, "tcp_sk")) {
 		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
 		Type *t;

@@ -46,3 +46,18 @@ Type *uptr_tp_field_type(const char *ctype)
 	t->user = true;
 	return t;
 }
+
+/* user_read(p, T): user-space names of UAPI structs whose kernel copy is
+ * named otherwise (the layout is the same on x86_64). */
+const char *uptr_struct_alias(const char *name)
+{
+	static const char *const alias[][2] = {
+		{"timespec", "__kernel_timespec"},
+		{"timeval", "__kernel_old_timeval"},
+		{"itimerspec", "__kernel_itimerspec"},
+	};
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (!strcmp(name, alias[i][0]))
+			return alias[i][1];
+	return name;
+}

@@ -362,6 +362,8 @@ const char *ty_ctype(Type *t);
 /* check_uptr.c: the type of a tracepoint pointer field of C type ctype
  * (a TY_PTR; sname the struct's name when it points to a struct) */
 Type *uptr_tp_field_type(const char *ctype);
+/* check_uptr.c: the kernel's name of UAPI struct name (timespec -> __kernel_timespec) */
+const char *uptr_struct_alias(const char *name);
 
 typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC, SYM_TYPE } SymKind;
 

@@ -643,6 +643,11 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		free(tmp.buf);
 		return;
 	}
+	if (s->spec && !strcmp(s->spec, "ip")) {   /* {a.sin_addr.s_addr:ip}: an IPv4 address as read (network order) */
+		uint32_t a = (uint32_t)v;
+		str_printf(o, "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24);
+		return;
+	}
 	if (s->spec && s->spec[0] == '%') {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
 		char b[256];
 		format_wallclock(b, sizeof b, s->spec, v);

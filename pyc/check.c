@@ -178,7 +178,7 @@ static bool is_intlike(Type *t)
  * __format__ does the same. */
 static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 {
-	return spec[0] == '%' && k == FMT_INT && s->type->kind == TY_INT;
+	return (spec[0] == '%' || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
 }
 
 /* ---- symbols ----------------------------------------------------------- */
@@ -186,7 +186,7 @@ static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_read", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
@@ -2635,6 +2635,15 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	}
 	if (!strcmp(name, "user_read"))
 		return check_user_read(c, e);
+	if (!strcmp(name, "ntohs") || !strcmp(name, "ntohl") || !strcmp(name, "htons") || !strcmp(name, "htonl")) {
+		/* socket.ntohs() and friends: the low 16/32 bits, bytes swapped */
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s() takes one int", name);
+		need_int(c, VEC_AT(e->elts, 0), "its argument");
+		e->op = 'N';
+		e->cval = name[4] == 's' ? 16 : 32;
+		return ty_int;
+	}
 	if (!strcmp(name, "tcp_sk")) {
 		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
 		Type *t;

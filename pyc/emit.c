@@ -1247,6 +1247,8 @@ static char *call(Emitter *e, Node *n)
 		return c_ll(n->cval);
 	if (n->op == 't')
 		return xasprintf("((%s)(%s))", kptr_ctype(e, n->type->btf_id), expr(e, VEC_AT(n->elts, 0)));
+	if (n->op == 'N')   /* ntohs/ntohl/htons/htonl */
+		return xasprintf("((__s64)__builtin_bswap%d((__u%d)(%s)))", (int)n->cval, (int)n->cval, expr(e, VEC_AT(n->elts, 0)));
 	if (n->op == 'M') {   /* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
 		const char *b;
 		if (n->cval == 0)

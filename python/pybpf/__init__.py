@@ -28,7 +28,7 @@ __all__ = [
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
-    "user_bytes", "kernel_bytes",
+    "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs",
 ]
@@ -308,6 +308,23 @@ def user_str(p, n):
 
 def kernel_str(p, n):
     raise NotImplementedError("kernel_str() reads kernel memory: it runs only in the kernel")
+
+
+def user_read(p, t=None):
+    raise NotImplementedError("user_read() reads process memory: it runs only in the kernel")
+
+
+def ntohs(x):
+    import socket
+    return socket.ntohs(x & 0xffff)
+
+
+def ntohl(x):
+    import socket
+    return socket.ntohl(x & 0xffffffff)
+
+
+htons, htonl = ntohs, ntohl
 
 
 def user_bytes(p, n):

@@ -63,3 +63,78 @@ def t_ts_ppid(args) -> None:
         assert m, f"line does not parse: {ln!r}"
         assert lo <= m.group(1) <= hi or hi < lo, f"{m.group(1)} not in [{lo}, {hi}]"
     assert_nothing_left(["t_ts_ppid"])
+
+
+class _Timespec(__import__("ctypes").Structure):
+    _fields_ = [("tv_sec", __import__("ctypes").c_long), ("tv_nsec", __import__("ctypes").c_long)]
+
+
+def _nanosleep(ts):
+    """syscall(SYS_nanosleep, ts, NULL); ts a _Timespec or a raw address."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    arg = ctypes.byref(ts) if isinstance(ts, _Timespec) else ctypes.c_void_p(ts)
+    return libc.syscall(35, arg, None)
+
+
+@test
+def user_ptr_nanosleep_fields_and_fault():
+    """args.rqtp.tv_sec / tv_nsec of sys_enter_nanosleep read the process's
+    struct __kernel_timespec exactly; user_read(p, timespec) names the type
+    explicitly; an unmapped rqtp raises FaultError, counted at its line."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_nanosleep")
+def t_uptr_sleep(args) -> None:
+    if pid() == PID:
+        print(f"{args.rqtp.tv_sec} {args.rqtp.tv_nsec} {user_read(args.rqtp, timespec).tv_nsec}")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        _nanosleep(_Timespec(0, 1234567))
+        _nanosleep(_Timespec(0, 7654321))
+        _nanosleep(8)           # an unmapped address: the kernel returns EFAULT, the probe FaultError
+        out, err = ld.finish()
+    check(out, "0 1234567 1234567\n0 7654321 7654321\n")
+    assert "probe.py:7: FaultError in t_uptr_sleep: 1 time" in err, err
+    assert_nothing_left(["t_uptr_sleep"])
+
+
+@test
+def user_ptr_connect_sockaddr_families():
+    """connect()'s struct sockaddr * cast by sa_family to sockaddr_in /
+    sockaddr_in6 with user_read(p, T): address (:ip) and port (ntohs) exact."""
+    import socket
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_connect")
+def t_uptr_conn(args) -> None:
+    if pid() == PID:
+        sa = args.uservaddr
+        if sa.sa_family == 2:
+            a = user_read(sa, sockaddr_in)
+            print(f"inet {a.sin_addr.s_addr:ip}:{ntohs(a.sin_port)}")
+        elif sa.sa_family == 10:
+            a6 = user_read(sa, sockaddr_in6)
+            print(f"inet6 port {ntohs(a6.sin6_port)} scope {a6.sin6_scope_id}")
+'''
+    srv4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv4.bind(("127.0.0.1", 0))
+    srv4.listen(1)
+    srv6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    srv6.bind(("::1", 0))
+    srv6.listen(1)
+    p4, p6 = srv4.getsockname()[1], srv6.getsockname()[1]
+    try:
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            for fam, addr in ((socket.AF_INET, ("127.0.0.1", p4)), (socket.AF_INET6, ("::1", p6))):
+                with socket.socket(fam, socket.SOCK_STREAM) as s:
+                    s.connect(addr)
+            out, err = ld.finish()
+    finally:
+        srv4.close()
+        srv6.close()
+    check(out, f"inet 127.0.0.1:{p4}\ninet6 port {p6} scope 0\n")
+    assert_nothing_left(["t_uptr_conn"])

@@ -1326,6 +1326,39 @@ static Type *check_user_read(Checker *c, Node *e)
 	return t;
 }
 
+/* p[i] of a typed user pointer (args.vec[i].iov_len of readv): the i-th
+ * struct at p, as C's p[i]. The array's length is the syscall's (vlen),
+ * which pybpf cannot know: i must lie in 0 .. UPTR_MAX_INDEX-1, IndexError
+ * otherwise, and the program bounds it by the count it has. NULL when e is
+ * not such a subscript. */
+static Type *need_int(Checker *c, Node *e, const char *what);
+#define UPTR_MAX_INDEX 1024
+static Type *check_user_index(Checker *c, Node *e)
+{
+	Type *t;
+	if (e->lhs->kind != ND_ATTR && e->lhs->kind != ND_NAME && e->lhs->kind != ND_CALL)
+		return NULL;
+	t = check_expr(c, e->lhs);
+	if (!((t->kind == TY_PTR && t->sname) || (t->kind == TY_KPTR && t->user)))
+		return NULL;
+	if (e->rhs->kind == ND_SLICE)
+		error_at(node_loc(e->rhs), "a user pointer cannot be sliced; index it: p[i]");
+	need_int(c, e->rhs, "an index");
+	if (t->kind == TY_PTR) {
+		int id = kbtf_find_struct(need_btf(c, e), t->sname);
+		if (id < 0)
+			error_at(node_loc(e), "the kernel's types have no struct %s", t->sname);
+		kemit_use_type(c->prog->kemit, id);
+		t = ty_kernel(TY_KPTR, id);
+		t->user = true;
+	}
+	e->lhs->type = t;
+	e->raise = new_raise(c, e, "IndexError");
+	e->op = 'P';
+	e->cval = UPTR_MAX_INDEX;
+	return t;
+}
+
 static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 {
 	KBtf *k = need_btf(c, e);
@@ -1834,6 +1867,8 @@ static Type *check_expr(Checker *c, Node *e)
 	case ND_SUBSCRIPT: {
 		Sym *y = e->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
 		ConstDecl *k = final_tuple(c, e->lhs);
+		if ((t = check_user_index(c, e)))
+			break;
 		if (k) {
 			/* T[i] of a Final tuple: IndexError outside -N..N-1, as in Python */
 			if (e->rhs->kind == ND_SLICE)

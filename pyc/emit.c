@@ -1427,6 +1427,14 @@ static char *expr(Emitter *e, Node *n)
 	case ND_CALL:
 		return call(e, n);
 	case ND_SUBSCRIPT:
+		if (n->op == 'P') {   /* p[i] of a typed user pointer: IndexError outside 0..cval-1 (check_user_index) */
+			const char *i = tmp(e);
+			KInfo in;   /* the kernel's size of the struct: the C declaration may hold only the fields used */
+			kbtf_info(e->prog->btf, n->type->btf_id, &in);
+			return xasprintf("({ __s64 %s = %s; if (%s < 0 || %s >= %d) %s (%s)((const char *)(%s) + %s * %d); })", i,
+					 expr(e, n->rhs), i, i, (int)n->cval, raise_code(e, n->raise), kptr_ctype(e, n->type->btf_id),
+					 expr(e, n->lhs), i, in.size);
+		}
 		if (n->op == 'T') {   /* T[i] of a Final tuple: IndexError outside -N..N-1 */
 			ConstDecl *k = n->lhs->sym->data;
 			const char *i = tmp(e);

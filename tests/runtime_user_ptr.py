@@ -138,3 +138,57 @@ def t_uptr_conn(args) -> None:
         srv6.close()
     check(out, f"inet 127.0.0.1:{p4}\ninet6 port {p6} scope 0\n")
     assert_nothing_left(["t_uptr_conn"])
+
+
+@test
+def user_ptr_readv_iov_lengths():
+    """readv's const struct iovec *vec indexed: vec[i].iov_len for i < vlen
+    gives the lengths this process passed, in order."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_readv")
+def t_uptr_readv(args) -> None:
+    if pid() == PID:
+        for i in range(8):
+            if i < args.vlen:
+                print(f"{i} {args.vec[i].iov_len}")
+'''
+    r, w = os.pipe()
+    try:
+        os.write(w, b"x" * 100)
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            os.readv(r, [bytearray(3), bytearray(17), bytearray(5)])
+            out, err = ld.finish()
+    finally:
+        os.close(r)
+        os.close(w)
+    check(out, "0 3\n1 17\n2 5\n")
+    assert "IndexError" not in err, err
+    assert_nothing_left(["t_uptr_readv"])
+
+
+@test
+def user_ptr_stat_buffer_fields():
+    """stat(path, buf) with a buffer this process filled beforehand: at
+    sys_enter_newstat, args.statbuf.st_ino / st_size read that buffer (the
+    known address), at struct stat's UAPI offsets 8 and 48."""
+    import ctypes
+    import struct as st
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_newstat")
+def t_uptr_stat(args) -> None:
+    if pid() == PID:
+        print(f"{args.statbuf.st_ino} {args.statbuf.st_size} {user_str(args.filename, 32)}")
+'''
+    buf = ctypes.create_string_buffer(144)
+    st.pack_into("<Q", buf, 8, 0x1122334455)
+    st.pack_into("<q", buf, 48, 4242)
+    libc = ctypes.CDLL(None, use_errno=True)
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        libc.syscall(4, b"/", buf)   # SYS_stat
+        out, err = ld.finish()
+    check(out, f"{0x1122334455} 4242 /\n")
+    assert_nothing_left(["t_uptr_stat"])

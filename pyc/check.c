@@ -1336,7 +1336,12 @@ static Type *need_int(Checker *c, Node *e, const char *what);
 static Type *check_user_index(Checker *c, Node *e)
 {
 	Type *t;
-	if (e->lhs->kind != ND_ATTR && e->lhs->kind != ND_NAME && e->lhs->kind != ND_CALL)
+	Sym *y;
+	/* only args.field[i]: checking anything else here would check it twice */
+	if (e->lhs->kind != ND_ATTR || e->lhs->lhs->kind != ND_NAME || !c->scope)
+		return NULL;
+	y = scope_find(c->scope, e->lhs->lhs->name);
+	if (!y || y->kind != SYM_LOCAL || check_expr(c, e->lhs->lhs)->kind != TY_CTX)
 		return NULL;
 	t = check_expr(c, e->lhs);
 	if (!((t->kind == TY_PTR && t->sname) || (t->kind == TY_KPTR && t->user)))

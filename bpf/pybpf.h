@@ -50,6 +50,7 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
+static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
 static __u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
@@ -99,6 +100,12 @@ static __pyb_always_inline __s64 __pyb_ktime_ns(void)
 	__builtin_assume(t >= 0);
 	return t;
 }
+
+/* wallclock_ns(): nanoseconds since the epoch, as boot time plus the
+ * offset CLOCK_REALTIME - CLOCK_BOOTTIME the loader measured just before
+ * load (loader/wallclock.c). A macro: __pyb_wall_offset exists only in
+ * programs that use it. */
+#define __pyb_wallclock_ns() ((__s64)bpf_ktime_get_boot_ns() + __pyb_wall_offset)
 
 /* len(range(a, b, s)) for s != 0, without overflow. */
 static __pyb_always_inline __u64 __pyb_range_len(__s64 a, __s64 b, __s64 s)

@@ -12,6 +12,7 @@
 #include "probes.h"
 #include "symbols.h"
 #include "pin.h"
+#include "wallclock.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -33,6 +34,8 @@
 #include <sys/syscall.h>
 
 static const char *current_pin;   /* a pinned instance: its pins are what is current */
+static bool timestamps;            /* --timestamps: each print line starts with the time */
+static bool at_line_start = true;  /* the last print ended its line */
 
 /* ---- front end ----------------------------------------------------------- */
 
@@ -666,6 +669,17 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		free(tmp.buf);
 		return;
 	}
+	if (s->spec && !strcmp(s->spec, "ip")) {   /* {a.sin_addr.s_addr:ip}: an IPv4 address as read (network order) */
+		uint32_t a = (uint32_t)v;
+		str_printf(o, "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24);
+		return;
+	}
+	if (s->spec && s->spec[0] == '%') {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
+		char b[256];
+		format_wallclock(b, sizeof b, s->spec, v);
+		str_puts(o, b);
+		return;
+	}
 	if (fmt_int(o, (uint64_t)v, false, s->spec) < 0)
 		str_printf(o, "<%s: format error>", "int");
 }
@@ -729,6 +743,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	p = VEC_AT(r->prog->prints, site);
 	if ((size_t)p->size > size)
 		return 0;
+	if (timestamps && at_line_start)
+		timestamp_prefix(&r->out);
 	for (int i = 0; i < p->segs.len; i++) {
 		PrintSeg *s = VEC_AT(p->segs, i);
 		if (s->is_arg)
@@ -737,6 +753,8 @@ static int on_record(void *ctx, void *data, size_t size)
 			str_add(&r->out, s->text, s->text_len);
 	}
 	r->records++;
+	if (r->out.len > start)
+		at_line_start = r->out.buf[r->out.len - 1] == '\n';
 	if (out_format() == OUT_JSON) {
 		out_print(((Probe *)VEC_AT(r->prog->probes, probe))->name, r->out.buf + start, r->out.len - start);
 		r->out.len = start;
@@ -1465,6 +1483,7 @@ int load_main(const char *path, LoadOpts *o)
 	Run run = {0};
 
 	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
+	timestamps = o->timestamps;
 	event_run = &run;
 	int err, status = 1, nlinks = 0;
 	/* SA_RESTART: a write to stdout blocked on a full pipe goes on after
@@ -1529,6 +1548,7 @@ int load_main(const char *path, LoadOpts *o)
 		goto cleanup;
 	}
 	apply_defines(obj, prog, o);
+	set_wallclock_offset(obj);
 	if (pin)
 		set_version(obj, 1);
 	current_pin = pin;

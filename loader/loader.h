@@ -21,6 +21,7 @@ typedef struct LoadOpts {
 	bool verbose;         /* libbpf's messages, timings */
 	bool no_cache;
 	bool json;            /* --format json */
+	bool timestamps;      /* --timestamps: print lines start with HH:MM:SS (bpftrace's time()) */
 	bool once;            /* pybpf run: @begin and @end once, no waiting */
 	const char *pin_name; /* --pin NAME: keep it in the kernel, hot-reloadable */
 	bool watch;           /* --watch: reload when the file changes */

@@ -17,6 +17,7 @@ static const char usage[] =
 	"      --duration S  stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	"      -D NAME=VALUE override a Final constant\n"
 	"      --format F    text (default) or json: one JSON object per line (docs/output.md)\n"
+	"      --timestamps  start every print line with the local time, HH:MM:SS (as bpftrace's time())\n"
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"
 	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
@@ -122,6 +123,8 @@ static int cmd_load(int argc, char **argv, bool once)
 			if (!v || (strcmp(v, "json") && strcmp(v, "text")))
 				bad_usage("--format takes text or json%s", "");
 			o.json = !strcmp(v, "json");
+		} else if (!strcmp(a, "--timestamps")) {
+			o.timestamps = true;
 		} else if (!strcmp(a, "-v")) {
 			o.verbose = true;
 		} else if (!strcmp(a, "--no-cache")) {

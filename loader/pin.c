@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "support.h"
 #include "pin.h"
+#include "wallclock.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -321,6 +322,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		close(fd);
 	}
 	set_version(obj, version);
+	set_wallclock_offset(obj);
 	check_defines(prog, o);
 	apply_defines(obj, prog, o);
 	err = bpf_object__load(obj);

@@ -172,12 +172,21 @@ static bool is_intlike(Type *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
+/* {t:%H:%M:%S}: a spec that starts with % formats an integer as a
+ * wall-clock time (ns since the epoch, as wallclock_ns() returns) with
+ * strftime; the CPython shim's wallclock_ns() returns an int whose
+ * __format__ does the same. */
+static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
+{
+	return (spec[0] == '%' || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
+}
+
 /* ---- symbols ----------------------------------------------------------- */
 
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 static const char *const builtin_funcs[] = {
-	"pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
+	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
@@ -1262,6 +1271,99 @@ static Type *kernel_value_type(KBtf *k, int id, const char **why)
 }
 
 /* x.field on a kernel struct (through a pointer or embedded) */
+/* p.field of a user pointer p: a typed one (check_uptr.c) becomes a
+ * pointer to the kernel's copy of its UAPI struct, read from user memory. */
+static Type *check_user_ptr(Checker *c, Node *e, Type *t)
+{
+	int id;
+	if (!t->sname)
+		error_at(node_loc(e), "this pointer's type is unknown, so it has no field '%s'; "
+			 "name its struct with user_read(p, T)", e->name);
+	id = kbtf_find_struct(need_btf(c, e), t->sname);
+	if (id < 0)
+		error_at(node_loc(e), "the kernel's types have no struct %s", t->sname);
+	kemit_use_type(c->prog->kemit, id);
+	t = ty_kernel(TY_KPTR, id);
+	t->user = true;
+	e->lhs->type = t;
+	return t;
+}
+
+/* user_read(p, T): p (an address in user memory) as a pointer to struct T
+ * (a name of the kernel's UAPI types: timespec, sockaddr_in, ...), whose
+ * fields are then read with bpf_probe_read_user; user_read(p) keeps p's
+ * own type (a typed tracepoint field). Casts between socket address
+ * families are user_read(args.uservaddr, sockaddr_in). */
+static Type *check_user_read(Checker *c, Node *e)
+{
+	Node *p, *tn;
+	Type *pt, *t;
+	int id;
+	if (e->elts.len < 1 || e->elts.len > 2 || e->vals.len)
+		error_at(node_loc(e), "user_read() takes a pointer and a struct name: user_read(p, timespec)");
+	p = VEC_AT(e->elts, 0);
+	pt = check_expr(c, p);
+	if (pt->kind != TY_PTR && !(pt->kind == TY_KPTR && pt->user))
+		error_at(node_loc(p), "user_read() reads user memory through a ptr, not %s", ty_name(pt));
+	if (e->elts.len == 1) {
+		if (pt->kind == TY_PTR && !pt->sname)
+			error_at(node_loc(e), "this pointer's type is unknown; name its struct: user_read(p, T)");
+		tn = NULL;
+	} else {
+		tn = VEC_AT(e->elts, 1);
+		if (tn->kind != ND_NAME)
+			error_at(node_loc(tn), "user_read()'s second argument is a struct name, e.g. timespec");
+	}
+	id = kbtf_find_struct(need_btf(c, e), tn ? uptr_struct_alias(tn->name) : pt->kind == TY_PTR ? pt->sname : kbtf_type_name(c->prog->btf, pt->btf_id));
+	if (id < 0 && tn)
+		error_at(node_loc(tn), "the kernel's types have no struct %s", tn->name);
+	if (id < 0)
+		id = pt->btf_id;
+	kemit_use_type(c->prog->kemit, id);
+	t = ty_kernel(TY_KPTR, id);
+	t->user = true;
+	e->op = 't';
+	return t;
+}
+
+/* p[i] of a typed user pointer (args.vec[i].iov_len of readv): the i-th
+ * struct at p, as C's p[i]. The array's length is the syscall's (vlen),
+ * which pybpf cannot know: i must lie in 0 .. UPTR_MAX_INDEX-1, IndexError
+ * otherwise, and the program bounds it by the count it has. NULL when e is
+ * not such a subscript. */
+static Type *need_int(Checker *c, Node *e, const char *what);
+#define UPTR_MAX_INDEX 1024
+static Type *check_user_index(Checker *c, Node *e)
+{
+	Type *t;
+	Sym *y;
+	/* only args.field[i]: checking anything else here would check it twice */
+	if (e->lhs->kind != ND_ATTR || e->lhs->lhs->kind != ND_NAME || !c->scope)
+		return NULL;
+	y = scope_find(c->scope, e->lhs->lhs->name);
+	if (!y || y->kind != SYM_LOCAL || check_expr(c, e->lhs->lhs)->kind != TY_CTX)
+		return NULL;
+	t = check_expr(c, e->lhs);
+	if (!((t->kind == TY_PTR && t->sname) || (t->kind == TY_KPTR && t->user)))
+		return NULL;
+	if (e->rhs->kind == ND_SLICE)
+		error_at(node_loc(e->rhs), "a user pointer cannot be sliced; index it: p[i]");
+	need_int(c, e->rhs, "an index");
+	if (t->kind == TY_PTR) {
+		int id = kbtf_find_struct(need_btf(c, e), t->sname);
+		if (id < 0)
+			error_at(node_loc(e), "the kernel's types have no struct %s", t->sname);
+		kemit_use_type(c->prog->kemit, id);
+		t = ty_kernel(TY_KPTR, id);
+		t->user = true;
+	}
+	e->lhs->type = t;
+	e->raise = new_raise(c, e, "IndexError");
+	e->op = 'P';
+	e->cval = UPTR_MAX_INDEX;
+	return t;
+}
+
 static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 {
 	KBtf *k = need_btf(c, e);
@@ -1353,7 +1455,7 @@ static Type *check_tp_field(Checker *c, Node *e)
 	if (f->data_loc)
 		error_at(node_loc(e), "'%s' is a variable-length (__data_loc) field, which pybpf cannot read yet", e->name);
 	if (f->is_ptr)
-		return ty_ptr;
+		return uptr_tp_field_type(f->ctype);
 	if (f->array_len) {
 		if (strncmp(f->ctype, "char", 4))
 			error_at(node_loc(e), "'%s' is an array (%s), which pybpf cannot read yet", e->name, f->ctype);
@@ -1753,8 +1855,13 @@ static Type *check_expr(Checker *c, Node *e)
 			t = check_tp_field(c, e);
 			break;
 		}
+		if (t->kind == TY_PTR)
+			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
+			bool user = t->user;
 			t = check_kernel_field(c, e, t);
+			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
+				t->user = true;   /* a.b.c of a user struct stays in user memory */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -1765,6 +1872,8 @@ static Type *check_expr(Checker *c, Node *e)
 	case ND_SUBSCRIPT: {
 		Sym *y = e->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, e->lhs->name) : NULL;
 		ConstDecl *k = final_tuple(c, e->lhs);
+		if ((t = check_user_index(c, e)))
+			break;
 		if (k) {
 			/* T[i] of a Final tuple: IndexError outside -N..N-1, as in Python */
 			if (e->rhs->kind == ND_SLICE)
@@ -1940,7 +2049,7 @@ static Type *check_print(Checker *c, Node *e)
 				const char *msg;
 				if (s->conv == 'r' || s->conv == 's')
 					k = FMT_STR;
-				msg = fmt_check(fp->spec, k);
+				msg = time_spec_ok(s, fp->spec, k) ? NULL : fmt_check(fp->spec, k);
 				if (msg)
 					error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "%s", msg);
 				s->spec = fp->spec;
@@ -2564,6 +2673,17 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 			error_at(node_loc(e), "printk() returns None; call it as a statement");
 		return ty_none;
 	}
+	if (!strcmp(name, "user_read"))
+		return check_user_read(c, e);
+	if (!strcmp(name, "ntohs") || !strcmp(name, "ntohl") || !strcmp(name, "htons") || !strcmp(name, "htonl")) {
+		/* socket.ntohs() and friends: the low 16/32 bits, bytes swapped */
+		if (e->elts.len != 1 || e->vals.len)
+			error_at(node_loc(e), "%s() takes one int", name);
+		need_int(c, VEC_AT(e->elts, 0), "its argument");
+		e->op = 'N';
+		e->cval = name[4] == 's' ? 16 : 32;
+		return ty_int;
+	}
 	if (!strcmp(name, "tcp_sk")) {
 		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
 		Type *t;
@@ -2615,7 +2735,9 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 	}
 	if (!strcmp(name, "comm"))
 		return ty_str(16);
-	return ty_int;  /* pid tid ktime_ns cpu uid gid */
+	if (!strcmp(name, "wallclock_ns"))
+		c->prog->uses_wallclock = true;
+	return ty_int;  /* pid tid ktime_ns wallclock_ns cpu uid gid */
 }
 
 static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out)
@@ -2627,7 +2749,7 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 		const char *n = e->lhs->name;
 		if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "uid") || !strcmp(n, "gid"))
 			lo = 0, hi = UINT32_MAX;
-		else if (!strcmp(n, "ktime_ns"))
+		else if (!strcmp(n, "ktime_ns") || !strcmp(n, "wallclock_ns"))
 			lo = 0, hi = INT64_MAX;
 		else
 			return false;

@@ -954,6 +954,10 @@ static char *kernel_field(Emitter *e, Node *n)
 	int root_id;
 	Str path = {0};
 	const char *r = tmp(e), *v = tmp(e);
+	Node *rn = n->lhs;
+	while (rn->type->kind == TY_KVAL)
+		rn = rn->lhs;
+	const char *mem = rn->type->user ? "user" : "kernel";   /* typed user pointers: check_uptr.c */
 	kaccess(e, n, &root, &root_id, &path);
 	if (kf->bit_size) {
 		const char *get = kemit_bitfield_probe(e->prog->kemit, r, path.buf);
@@ -961,9 +965,9 @@ static char *kernel_field(Emitter *e, Node *n)
 	}
 	if (n->type->kind == TY_STR) {
 		const char *b = buffer(e, n->type->size);
-		return xasprintf("({ %s%s = %s; __builtin_memset(%s, 0, %d); if (bpf_probe_read_kernel_str(%s, %d, &%s->%s) < 0) %s "
+		return xasprintf("({ %s%s = %s; __builtin_memset(%s, 0, %d); if (bpf_probe_read_%s_str(%s, %d, &%s->%s) < 0) %s "
 				 "(const char *)%s; })",
-				 kptr_ctype(e, root_id), r, root, b, n->type->size, b, n->type->size, r, path.buf,
+				 kptr_ctype(e, root_id), r, root, b, n->type->size, mem, b, n->type->size, r, path.buf,
 				 raise_code(e, n->raise), b);
 	}
 	const char *vt = n->type->kind == TY_KPTR ? kptr_ctype(e, n->type->btf_id) : kemit_c_type(e->prog->kemit, kf->type);
@@ -981,8 +985,8 @@ static char *kernel_field(Emitter *e, Node *n)
 	/* no initializer: the helper writes all of v, zeros when the read
 	 * fails (a failed CO-RE relocation is then the statement's first
 	 * instruction, one clang gives no line: see explain_failure) */
-	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_kernel(&%s, sizeof(%s), &%s->%s)) %s %s; })",
-			 kptr_ctype(e, root_id), r, root, vt, v, v, v, r, path.buf, raise_code(e, n->raise), val);
+	return xasprintf("({ %s%s = %s; %s %s; if (bpf_probe_read_%s(&%s, sizeof(%s), &%s->%s)) %s %s; })",
+			 kptr_ctype(e, root_id), r, root, vt, v, mem, v, v, r, path.buf, raise_code(e, n->raise), val);
 }
 
 /* args.field of a tracepoint: at a fixed offset in the context */
@@ -1243,6 +1247,8 @@ static char *call(Emitter *e, Node *n)
 		return c_ll(n->cval);
 	if (n->op == 't')
 		return xasprintf("((%s)(%s))", kptr_ctype(e, n->type->btf_id), expr(e, VEC_AT(n->elts, 0)));
+	if (n->op == 'N')   /* ntohs/ntohl/htons/htonl */
+		return xasprintf("((__s64)__builtin_bswap%d((__u%d)(%s)))", (int)n->cval, (int)n->cval, expr(e, VEC_AT(n->elts, 0)));
 	if (n->op == 'M') {   /* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
 		const char *b;
 		if (n->cval == 0)
@@ -1318,6 +1324,8 @@ static char *call(Emitter *e, Node *n)
 		return xstrdup("((__s64)(__u32)bpf_get_current_pid_tgid())");
 	if (!strcmp(f, "ktime_ns"))
 		return xstrdup("__pyb_ktime_ns()");
+	if (!strcmp(f, "wallclock_ns"))
+		return xstrdup("__pyb_wallclock_ns()");
 	if (!strcmp(f, "cpu"))
 		return xstrdup("((__s64)bpf_get_smp_processor_id())");
 	if (!strcmp(f, "uid"))
@@ -1419,6 +1427,14 @@ static char *expr(Emitter *e, Node *n)
 	case ND_CALL:
 		return call(e, n);
 	case ND_SUBSCRIPT:
+		if (n->op == 'P') {   /* p[i] of a typed user pointer: IndexError outside 0..cval-1 (check_user_index) */
+			const char *i = tmp(e);
+			KInfo in;   /* the kernel's size of the struct: the C declaration may hold only the fields used */
+			kbtf_info(e->prog->btf, n->type->btf_id, &in);
+			return xasprintf("({ __s64 %s = %s; if (%s < 0 || %s >= %d) %s (%s)((const char *)(%s) + %s * %d); })", i,
+					 expr(e, n->rhs), i, i, (int)n->cval, raise_code(e, n->raise), kptr_ctype(e, n->type->btf_id),
+					 expr(e, n->lhs), i, in.size);
+		}
 		if (n->op == 'T') {   /* T[i] of a Final tuple: IndexError outside -N..N-1 */
 			ConstDecl *k = n->lhs->sym->data;
 			const char *i = tmp(e);
@@ -2750,6 +2766,9 @@ void emit_program(Prog *prog, Str *out)
 	}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
+	if (prog->uses_wallclock)
+		str_puts(out, "/* wallclock_ns(): CLOCK_REALTIME - CLOCK_BOOTTIME, set by the loader before load */\n"
+			      "const volatile __s64 __pyb_wall_offset = 0;\n\n");
 	if (prog->uses_stacks)
 		str_puts(out, "/* kstack()/ustack(): ids of stacks kept here (the loader reads and symbolizes them) */\n"
 			      "struct {\n\t__uint(type, 7);\n\t__uint(max_entries, 16384);\n\t__uint(key_size, 4);\n"

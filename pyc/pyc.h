@@ -317,7 +317,7 @@ typedef struct Type {
 	TypeKind kind;
 	int size;             /* TY_FIXED: 1, 2, 4, 8; TY_STR: capacity */
 	bool is_signed;       /* TY_FIXED */
-	bool user;            /* TY_STACK: a user-space stack */
+	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -359,6 +359,11 @@ const char *ty_name(Type *t);
 int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
+/* check_uptr.c: the type of a tracepoint pointer field of C type ctype
+ * (a TY_PTR; sname the struct's name when it points to a struct) */
+Type *uptr_tp_field_type(const char *ctype);
+/* check_uptr.c: the kernel's name of UAPI struct name (timespec -> __kernel_timespec) */
+const char *uptr_struct_alias(const char *name);
 
 typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC, SYM_TYPE } SymKind;
 
@@ -508,6 +513,7 @@ typedef struct Prog {
 	Vec classes;          /* ExcClass* */
 	Vec structs;          /* Type* (TY_STRUCT), in declaration order */
 	bool uses_stacks;     /* kstack()/ustack(): the program gets a stack trace map */
+	bool uses_wallclock;  /* wallclock_ns(): the program gets __pyb_wall_offset, set by the loader */
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */

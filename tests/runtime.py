@@ -1769,3 +1769,4 @@ def t_hist_slots() -> None:
     assert "time" not in err, err   # no uncaught exception
     assert_nothing_left(["t_hist_slots"], ["h", "byk", "n"])
 import runtime_long  # noqa: E402,F401  (long probes, issue 19)
+import runtime_user_ptr  # noqa: E402,F401  (issue 18: typed user pointers, wall clock)

@@ -10,7 +10,7 @@ kernel computes exactly what CPython computes.
   is inserted; `d[k] += n` starts from zero.
 - u8..u64, i8..i64 are int (range checks are pybpf's, see docs/language.md);
   str[N] is str.
-- pid(), tid(), comm(), ktime_ns(), cpu(), uid(), gid() answer for this process.
+- pid(), tid(), comm(), ktime_ns(), wallclock_ns(), cpu(), uid(), gid() answer for this process.
 - @tracepoint("cat/name") returns the function unchanged.
 """
 import bisect
@@ -25,10 +25,10 @@ from typing import Final
 __all__ = [
     "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
-    "pid", "tid", "comm", "ktime_ns", "cpu", "uid", "gid", "tracepoint",
+    "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
-    "user_bytes", "kernel_bytes",
+    "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs",
 ]
@@ -310,6 +310,23 @@ def kernel_str(p, n):
     raise NotImplementedError("kernel_str() reads kernel memory: it runs only in the kernel")
 
 
+def user_read(p, t=None):
+    raise NotImplementedError("user_read() reads process memory: it runs only in the kernel")
+
+
+def ntohs(x):
+    import socket
+    return socket.ntohs(x & 0xffff)
+
+
+def ntohl(x):
+    import socket
+    return socket.ntohl(x & 0xffffffff)
+
+
+htons, htonl = ntohs, ntohl
+
+
 def user_bytes(p, n):
     raise NotImplementedError("user_bytes() reads process memory: it runs only in the kernel")
 
@@ -333,6 +350,19 @@ def comm():
 
 def ktime_ns():
     return time.monotonic_ns()
+
+
+class _WallNs(int):
+    """wallclock_ns(): an int; f"{t:%H:%M:%S}" formats it with strftime (%f: microseconds), as pybpf's print does."""
+    def __format__(self, spec):
+        if spec.startswith("%"):
+            import datetime
+            return datetime.datetime.fromtimestamp(int(self) / 1e9).strftime(spec)
+        return int.__format__(self, spec)
+
+
+def wallclock_ns():
+    return _WallNs(time.time_ns())
 
 
 def cpu():

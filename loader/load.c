@@ -674,7 +674,7 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		str_printf(o, "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24);
 		return;
 	}
-	if (s->spec && s->spec[0] == '%') {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
+	if (s->spec && fmt_is_strftime(s->spec)) {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
 		char b[256];
 		format_wallclock(b, sizeof b, s->spec, v);
 		str_puts(o, b);

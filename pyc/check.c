@@ -172,13 +172,11 @@ static bool is_intlike(Type *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
-/* {t:%H:%M:%S}: a spec that starts with % formats an integer as a
- * wall-clock time (ns since the epoch, as wallclock_ns() returns) with
- * strftime; the CPython shim's wallclock_ns() returns an int whose
- * __format__ does the same. */
+/* {t:%H:%M:%S} (see fmt_is_strftime) and {a:ip} on an int; the CPython
+ * shim's wallclock_ns() returns an int whose __format__ does the same. */
 static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 {
-	return (spec[0] == '%' || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
+	return (fmt_is_strftime(spec) || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
 }
 
 /* ---- symbols ----------------------------------------------------------- */

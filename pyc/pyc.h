@@ -534,6 +534,19 @@ static inline int pyb_counter_step(int i)
 	return 8 * (i + 1);
 }
 
+/* {t:%H:%M:%S}: a spec with a strftime directive (% then a letter) formats
+ * an int as a wall-clock time (ns since the epoch, as wallclock_ns()
+ * returns). No format spec of Python's mini-language has % before a
+ * letter ({x:%} is the percent type, {x:%>5} a fill), so those keep their
+ * Python meaning. The shim's wallclock_ns() applies the same rule. */
+static inline bool fmt_is_strftime(const char *spec)
+{
+	for (const char *p = spec; *p; p++)
+		if (p[0] == '%' && ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z'))
+			return true;
+	return false;
+}
+
 typedef struct ExcSlot {
 	int probe;            /* index in Prog.probes */
 	int site;             /* RaiseSite.id */

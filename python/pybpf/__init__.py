@@ -18,6 +18,7 @@ import builtins
 import collections
 import dataclasses
 import os
+import re
 import threading
 import time
 from typing import Final
@@ -355,7 +356,7 @@ def ktime_ns():
 class _WallNs(int):
     """wallclock_ns(): an int; f"{t:%H:%M:%S}" formats it with strftime (%f: microseconds), as pybpf's print does."""
     def __format__(self, spec):
-        if spec.startswith("%"):
+        if re.search("%[A-Za-z]", spec):
             import datetime
             return datetime.datetime.fromtimestamp(int(self) / 1e9).strftime(spec)
         return int.__format__(self, spec)

@@ -29,20 +29,6 @@ typedef struct LoadOpts {
 	const char *src_path; /* the file loaded (pinned instances remember it) */
 } LoadOpts;
 
-void set_const_overrides(LoadOpts *o);
-
-/* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */
-Prog *compile_file(const char *path);
-/* Front end + emitter. */
-Prog *compile_to_c(const char *path, Str *c_out);
-
-/* Check every -D against the program's Final constants (exits on a bad one). */
-void check_defines(Prog *prog, LoadOpts *o);
-
-/* clang refused the generated C: the 512-byte stack explained at the probe,
- * anything else reported as a compiler bug. Returns the exit status. */
-int explain_clang_failure(Prog *prog, const char *diag);
-
 /* pybpf load: returns the process exit status. */
 int load_main(const char *path, LoadOpts *opts);
 

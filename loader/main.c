@@ -1,5 +1,7 @@
 /* main.c — the pybpf command line. */
 #include "loader.h"
+#include "prepare.h"
+#include "explain.h"
 #include "probes.h"
 #include "support.h"
 #include "pin.h"

@@ -23,6 +23,8 @@
 #include "loader.h"
 #include "support.h"
 #include "pin.h"
+#include "prepare.h"
+#include "explain.h"
 #include "wallclock.h"
 
 #include <bpf/bpf.h>
@@ -273,6 +275,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		return 1;
 	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
 		return explain_clang_failure(prog, cc.diagnostics);
+	explain_capture_libbpf(o->verbose);
 	obj = bpf_object__open_file(cc.obj_path, NULL);
 	if (!obj)
 		return fprintf(stderr, "pybpf: error: cannot open %s: %s\n", cc.obj_path, strerror(errno)), 1;

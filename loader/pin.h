@@ -27,10 +27,4 @@ int pin_list(void);
 /* The fd of pinned object obj ("map_counts", "counters") of instance name, or -1. */
 int pin_get(const char *name, const char *obj);
 
-/* from load.c */
-Prog *compile_for_pin(const char *path, Str *c_out);
-void set_version(struct bpf_object *obj, uint64_t version);
-int apply_defines(struct bpf_object *obj, Prog *prog, LoadOpts *o);
-void explain_failure(Prog *prog, struct bpf_object *obj, const char *obj_path, int err, bool verbose);
-
 #endif

@@ -155,6 +155,14 @@ helpers:
 
 test-helpers:
 	python3 tests/unit/helpers_stale.py
+	python3 tests/unit/helper_progs_stale.py
+
+# Which program types the running kernel's verifier lets call each helper
+# (helpers/helper_progs_gen.[ch], committed): `bpftool feature probe kernel`.
+# Regenerate after a kernel upgrade; needs root.
+.PHONY: helper-progs
+helper-progs:
+	python3 helpers/gen_helper_progs.py
 
 # ---- SYSCALL_NAMES in examples/tools/syscount.py (committed), from <asm/unistd_64.h> ----
 # Regenerate after a kernel headers upgrade; tests/unit/syscall_names_stale.py

@@ -1,0 +1,129 @@
+"""Runtime tests of issue 13 (the BPF helpers half): bpf.NAME() calls the
+helpers of helpers/helpers_gen.c, typed from the table, with OSError for an
+errno return. Imported from tests/runtime.py, whose TESTS list they join."""
+import os
+import signal
+import threading
+import time
+
+from runtime import Loader, assert_nothing_left, check, test
+
+
+@test
+def helper_prandom_u32_distribution():
+    """bpf.get_prandom_u32(): 400 calls (two per getppid, 200 getppids) give
+    values in [0, 2**32), the two calls of one event differ, and the values
+    look uniform: mean within 5 % of 2**31, at least 395 distinct, and each
+    quarter of the range holds 60..140 of them."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_prandom(args) -> None:
+    if pid() == PID:
+        a = bpf.get_prandom_u32()
+        b = bpf.get_prandom_u32()
+        print(f"{a} {b}")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(200):
+            os.getppid()
+        out, err = ld.finish()
+    pairs = [tuple(map(int, ln.split())) for ln in out.splitlines()]
+    assert len(pairs) == 200, f"{len(pairs)} lines: {err}"
+    vals = [v for p in pairs for v in p]
+    assert all(0 <= v < 2**32 for v in vals), "a value outside [0, 2**32)"
+    assert all(a != b for a, b in pairs), "two calls in one event gave the same value"
+    mean = sum(vals) / len(vals)
+    assert abs(mean - 2**31) < 0.05 * 2**31, f"mean {mean}"
+    assert len(set(vals)) >= 395, f"only {len(set(vals))} distinct values"
+    quarters = [sum(1 for v in vals if q * 2**30 <= v < (q + 1) * 2**30) for q in range(4)]
+    assert all(60 <= n <= 140 for n in quarters), f"quarters {quarters}"
+    assert_nothing_left(["h_prandom"])
+
+
+@test
+def helper_pid_tgid_cgroup_cpu():
+    """bpf.get_current_pid_tgid() is os.getpid() << 32 | the thread id;
+    bpf.get_current_cgroup_id() is the inode of this process's cgroup
+    directory (/proc/self/cgroup under /sys/fs/cgroup); with this process
+    pinned to one CPU, bpf.get_smp_processor_id() is that CPU."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_ids(args) -> None:
+    if pid() == PID:
+        print(f"{bpf.get_current_pid_tgid()} {bpf.get_current_cgroup_id()} {bpf.get_smp_processor_id()}")
+'''
+    with open("/proc/self/cgroup") as f:
+        cg = [ln.split(":", 2)[2].strip() for ln in f if ln.startswith("0::")][0]
+    ino = os.stat("/sys/fs/cgroup" + cg).st_ino
+    old = os.sched_getaffinity(0)
+    cpu = max(old)
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.sched_setaffinity(0, {cpu})
+        try:
+            os.getppid()
+        finally:
+            os.sched_setaffinity(0, old)
+        out, err = ld.finish()
+    check(out, f"{os.getpid() << 32 | threading.get_native_id()} {ino} {cpu}\n")
+    assert_nothing_left(["h_ids"])
+
+
+@test
+def helper_send_signal_n_times():
+    """bpf.send_signal(SIGUSR1) from a probe on this process's getppid: the
+    process receives exactly as many SIGUSR1 as it made getppid calls (7);
+    bpf.send_signal(1000) is -EINVAL, which is OSError, caught by the probe."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_signal(args) -> None:
+    if pid() == PID:
+        r = bpf.send_signal(10)
+        try:
+            bpf.send_signal(1000)
+            print(f"{r} no error")
+        except OSError:
+            print(f"{r} OSError")
+'''
+    got = []
+    old = signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))
+    try:
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            for _ in range(7):
+                os.getppid()
+                time.sleep(0.01)   # one at a time: a pending SIGUSR1 does not queue twice
+            time.sleep(0.2)
+            out, err = ld.finish()
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    check(out, "0 OSError\n" * 7)
+    assert got == [signal.SIGUSR1] * 7, f"received {got}"
+    assert_nothing_left(["h_signal"])
+
+
+@test
+def helper_memory_argument_comm():
+    """bpf.get_current_comm(buf) writes into a str[16] local; pybpf passes
+    the size 16 itself; the result is 0 and buf is this thread's comm."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_comm(args) -> None:
+    if pid() == PID:
+        buf: str[16] = ""
+        r = bpf.get_current_comm(buf)
+        print(f"{r} {buf}|")
+'''
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm") as f:
+        comm = f.read().rstrip("\n")
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out, f"0 {comm}|\n")
+    assert_nothing_left(["h_comm"])

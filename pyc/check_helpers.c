@@ -78,15 +78,24 @@ static int prog_may_call(const struct pyb_helper *h, const char *prog)
 	}
 }
 
-/* The probe kinds that may call h, for messages and `pybpf api`. */
+/* The probe kinds that may call h, for messages and `pybpf api`: those the
+ * verifier was asked about, then those left to it at load time. */
 static char *allowed_kinds(const struct pyb_helper *h)
 {
-	Str s = {0};
+	Str s = {0}, u = {0};
 	const char *progs[] = {"tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops"};
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		bool probed = false;
+		for (int j = 0; j < PYB_NPROBED; j++)
+			probed |= !strcmp(pyb_probed_prog_types[j], progs[i]);
 		if (prog_may_call(h, progs[i]))
-			kinds_of(&s, progs[i]);
-	return s.len ? s.buf : xstrdup("none");
+			kinds_of(probed ? &s : &u, progs[i]);
+	}
+	if (!s.len)
+		str_puts(&s, "no probe kind the kernel was asked about");
+	if (u.len)
+		str_printf(&s, " (%s: not probed, the verifier decides at load)", u.buf);
+	return s.buf;
 }
 
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
@@ -97,12 +106,12 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
 		ICE("helper %s missing from helpers/helpers_gen.c", helper);
 	if (prog_may_call(h, prog))
 		return;
+	error_begin(at->loc.file ? at->loc : at->tok->loc,
+		    "bpf.%s() cannot be called from a @%s probe: the kernel does not allow %s in BPF %s programs; "
+		    "it may be called from %s", helper + 4, kind, helper, prog, allowed_kinds(h));
 	if (via)
-		note_at(via->loc.file ? via->loc : via->tok->loc, "the @%s probe calls the function that calls %s here", kind,
-			helper + 4);
-	error_at(at->loc.file ? at->loc : at->tok->loc,
-		 "bpf.%s() cannot be called from a @%s probe: the kernel does not allow %s in BPF %s programs; "
-		 "it may be called from %s", helper + 4, kind, helper, prog, allowed_kinds(h));
+		note_at(via->loc.file ? via->loc : via->tok->loc, "the @%s probe calls it through this call", kind);
+	diag_exit();
 }
 
 static bool is_mem(int cls)

@@ -10,7 +10,9 @@
  *     (written by the helper) or, when the helper only reads it, any str or
  *     bytes value; when the next parameter is its size, pybpf passes N;
  *   - a map parameter takes a module-level map's name;
- *   - a context parameter takes the probe's context (its `args`).
+ *   - a context parameter takes the probe's context (its `args`);
+ *   - an address the helper reads fault-safely (probe_read_user_str's
+ *     unsafe_ptr) takes a pointer (args.filename) or an int.
  * Other parameter classes (kernel pointers, sockets, callbacks, spin locks,
  * timers, dynptrs) are refused with the reason, as are helpers returning a
  * pointer.
@@ -149,6 +151,7 @@ static const char *py_param(const struct pyb_htype *t)
 	case PYB_HC_CONST_STR: return bytes_like(t->c) ? "str or bytes" : NULL;
 	case PYB_HC_PTR_MAP: return "a map";
 	case PYB_HC_PTR_CTX: return "the probe's args";
+	case PYB_HC_ADDR: return "an address (a pointer, or an int)";
 	default: return NULL;
 	}
 }
@@ -201,7 +204,8 @@ static char *py_sig(const struct pyb_helper *h)
 		str_printf(&s, "%s%s: %s", n++ ? ", " : "", h->args[i].name,
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
 			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "args" :
-			   h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" : "str | bytes");
+			   h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
+			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" : "str | bytes");
 	}
 	str_printf(&s, ") -> %s", ret_py(h) ? ret_py(h) : h->ret.c);
 	if (h->flags & PYB_HF_ERRNO)
@@ -293,6 +297,11 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		case PYB_HC_CONST_STR:
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
 				error_at(loc_of(a), "%s must be a str or bytes (C %s), not %s", what, p->c, ty_name(t));
+			break;
+		case PYB_HC_ADDR:   /* read with a fault-safe copy: any value will do */
+			if (t->kind != TY_PTR && t->kind != TY_KPTR && t->kind != TY_INT && t->kind != TY_FIXED)
+				error_at(loc_of(a), "%s must be an address (a pointer such as args.filename, or an int), not %s",
+					 what, ty_name(t));
 			break;
 		case PYB_HC_PTR_CTX:
 			if (t->kind != TY_CTX)

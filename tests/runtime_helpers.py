@@ -127,3 +127,34 @@ def h_comm(args) -> None:
         out, err = ld.finish()
     check(out, f"0 {comm}|\n")
     assert_nothing_left(["h_comm"])
+
+
+@test
+def helper_probe_read_user_str_filename():
+    """bpf.probe_read_user_str(buf, args.filename) in openat's tracepoint:
+    the result is the length including the NUL and buf is the path this
+    process opened; with an unreadable address (1) it is -EFAULT: OSError."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_openat")
+def h_read_str(args) -> None:
+    if pid() == PID:
+        buf: str[64] = ""
+        bad: str[8] = ""
+        n = bpf.probe_read_user_str(buf, args.filename)
+        try:
+            bpf.probe_read_user_str(bad, 1)
+            print(f"{n} {buf} no error")
+        except OSError:
+            print(f"{n} {buf} OSError")
+'''
+    path = "/tmp/pybpf-helper-read-str-test"
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        try:
+            os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+        finally:
+            os.unlink(path)
+        out, err = ld.finish()
+    check(out, f"{len(path) + 1} {path} OSError\n")
+    assert_nothing_left(["h_read_str"])

@@ -69,7 +69,25 @@ def h_ids(args) -> None:
             os.sched_setaffinity(0, old)
         out, err = ld.finish()
     check(out, f"{os.getpid() << 32 | threading.get_native_id()} {ino} {cpu}\n")
+    # the CPython shim answers the same for this process
+    shim = _shim_bpf()
+    os.sched_setaffinity(0, {cpu})
+    try:
+        check(f"{shim.get_current_pid_tgid()} {shim.get_current_cgroup_id()} {shim.get_smp_processor_id()}\n", out,
+              "the CPython shim's values")
+    finally:
+        os.sched_setaffinity(0, old)
     assert_nothing_left(["h_ids"])
+
+
+def _shim_bpf():
+    """pybpf.bpf of python/pybpf (the CPython shim)."""
+    import importlib
+    import sys
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python")
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    return importlib.import_module("pybpf").bpf
 
 
 @test

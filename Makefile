@@ -164,6 +164,12 @@ test-helpers:
 helper-progs:
 	python3 helpers/gen_helper_progs.py
 
+# Every helper callable from a @tracepoint probe, loaded once in a generated
+# probe (helpers/helper_matrix.txt, committed); needs root and ./pybpf.
+.PHONY: helper-matrix
+helper-matrix: pybpf
+	python3 helpers/gen_helper_matrix.py
+
 # ---- SYSCALL_NAMES in examples/tools/syscount.py (committed), from <asm/unistd_64.h> ----
 # Regenerate after a kernel headers upgrade; tests/unit/syscall_names_stale.py
 # fails while it is stale.

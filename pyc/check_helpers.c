@@ -177,9 +177,46 @@ static const char *ret_py(const struct pyb_helper *h)
 	return NULL;
 }
 
+/* Helpers whose parameters the table's classes do not describe well enough:
+ * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
+static const char *const needs[][2] = {
+	{"bpf_ringbuf_submit", "a record from bpf_ringbuf_reserve(), which pybpf cannot hold yet (RingBuf.push() covers it)"},
+	{"bpf_ringbuf_discard", "a record from bpf_ringbuf_reserve(), which pybpf cannot hold yet"},
+	{"bpf_tail_call", "a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not"},
+	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
+	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
+	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
+	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
+	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
+	{"bpf_get_stackid", "a BPF_MAP_TYPE_STACK_TRACE map (kstack()/ustack() cover it)"},
+	{"bpf_copy_from_user", "a sleepable program (it may sleep), and pybpf's probes are not sleepable yet"},
+};
+
+/* The pybpf map kinds a helper's map parameter takes (by the verifier's
+ * rules); *want says which, for the message. */
+static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want)
+{
+	const char *n = h->name + 4;
+	if (!strncmp(n, "ringbuf_", 8)) {
+		*want = "a RingBuf";
+		return k == MAP_RINGBUF;
+	}
+	if (!strcmp(n, "map_peek_elem") || !strcmp(n, "map_pop_elem") || !strcmp(n, "map_push_elem")) {
+		*want = "a Queue or a Stack";
+		return k == MAP_QUEUE || k == MAP_STACK;
+	}
+	*want = "a map";
+	return true;
+}
+
 /* Why pybpf cannot call h yet, or NULL when it can. */
 static const char *unsupported(const struct pyb_helper *h)
 {
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (!strcmp(needs[i][0], h->name))
+			return xasprintf("it needs %s", needs[i][1]);
+	if (h->flags & PYB_HF_SLEEPABLE)
+		return "it may sleep: only sleepable BPF programs may call it, and pybpf's probes are not sleepable yet";
 	if (h->flags & PYB_HF_VARIADIC)
 		return "it takes a variable number of arguments (print() and printk() cover bpf_trace_printk)";
 	if (!ret_py(h))
@@ -273,6 +310,11 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			if (!y || y->kind != SYM_MAP)
 				error_at(loc_of(a), "%s must be a map (%s), not %s", what, p->c,
 					 y ? "a value" : a->kind == ND_NAME ? xasprintf("'%s'", a->name) : "an expression");
+			{
+				const char *wk;
+				if (!map_kind_ok(h, ((MapDecl *)y->data)->type->map_kind, &wk))
+					error_at(loc_of(a), "%s must be %s: the kernel refuses '%s' there", what, wk, a->name);
+			}
 			a->sym = y;
 			a->type = y->type;
 			continue;
@@ -295,6 +337,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		}
 		case PYB_HC_PTR_CONST_MEM:
 		case PYB_HC_CONST_STR:
+			/* strncmp's s2: the verifier wants a constant string (ARG_PTR_TO_CONST_STR) */
+			if (p->cls == PYB_HC_CONST_STR && !strcmp(h->name, "bpf_strncmp") && !strcmp(p->name, "s2") &&
+			    a->kind != ND_STR)
+				error_at(loc_of(a), "%s must be a string literal: the kernel compares with a constant string", what);
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
 				error_at(loc_of(a), "%s must be a str or bytes (C %s), not %s", what, p->c, ty_name(t));
 			break;

@@ -176,3 +176,24 @@ def h_read_str(args) -> None:
         out, err = ld.finish()
     check(out, f"{len(path) + 1} {path} OSError\n")
     assert_nothing_left(["h_read_str"])
+
+
+@test
+def helper_matrix_up_to_date():
+    """helpers/helper_matrix.txt (helpers/gen_helper_matrix.py): every helper
+    pybpf can call from a @tracepoint probe, compiled and loaded (verified by
+    this kernel) in a generated probe; regenerated, it is the committed file."""
+    import subprocess
+    import sys
+    import tempfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory(prefix="pybpf-matrix-out-") as d:
+        out = os.path.join(d, "m.txt")
+        subprocess.run([sys.executable, os.path.join(root, "helpers", "gen_helper_matrix.py"), "-o", out], check=True)
+        with open(out) as f:
+            fresh = f.read()
+    with open(os.path.join(root, "helpers", "helper_matrix.txt")) as f:
+        check(fresh, f.read(), "helpers/helper_matrix.txt (stale: run `make helper-matrix`)")
+    assert "send_signal: loads" in fresh and "get_prandom_u32: loads" in fresh
+    names = [ln.split(":")[0] for ln in fresh.splitlines() if not ln.startswith("#")]
+    assert_nothing_left([("hm_" + n[:20])[:15] for n in names])

@@ -97,7 +97,7 @@ $(OUT)/pyc-frontend-asan: $(FRONTEND_SRCS) pyc/pyc.h
 # than with AFL_USE_UBSAN=1 (which appends its flags last, so FUZZ_SAN_EXTRA
 # could not switch a check off); UBSan reports abort via UBSAN_OPTIONS.
 FUZZ_SECONDS ?= 1800
-FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
+FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c helpers/helper_progs_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -Ipyc -Iloader \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 FUZZ_SAN_EXTRA ?=    # e.g. -fno-sanitize=nonnull-attribute to step past a known report

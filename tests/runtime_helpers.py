@@ -197,3 +197,27 @@ def helper_matrix_up_to_date():
     assert "send_signal: loads" in fresh and "get_prandom_u32: loads" in fresh
     names = [ln.split(":")[0] for ln in fresh.splitlines() if not ln.startswith("#")]
     assert_nothing_left([("hm_" + n[:20])[:15] for n in names])
+
+
+@test
+def helper_api_listing():
+    """pybpf api PATTERN: the helpers whose name contains PATTERN with their
+    Python signatures (size parameters left out, OSError where the docs say
+    errno) and the probe kinds that may call them, or why not yet."""
+    import subprocess
+    from runtime import PYBPF
+    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @raw_tp, @profile, @interval, @begin, @end "
+             "(@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the verifier decides at load)")
+    p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
+    check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
+                    f"bpf.send_signal_thread(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
+                    "2 helpers, 2 callable from pybpf\n")
+    p = subprocess.run([PYBPF, "api", "get_current_comm"], capture_output=True, text=True)
+    check(p.stdout.splitlines()[0], "bpf.get_current_comm(buf: str | bytes (local)) -> int  raises OSError")
+    p = subprocess.run([PYBPF, "api", "tail_call"], capture_output=True, text=True)
+    check(p.stdout, "bpf.tail_call(ctx: args, prog_array_map: Map, index: u32) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not\n"
+                    "1 helper, 0 callable from pybpf\n")
+    p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
+    check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"))
+    assert_nothing_left([])

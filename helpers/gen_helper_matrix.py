@@ -39,7 +39,10 @@ def argument(p):
 
 
 def source(name, params, ret):
-    args = [argument(p) for p in params]
+    if name == "snprintf":   # bpf.snprintf(out, "fmt", values...)
+        args = ["buf", '"%d"', "1"]
+    else:
+        args = [argument(p) for p in params]
     if name.startswith("ringbuf_"):
         args = ["rb" if a == "m" else a for a in args]
     if name in ("map_peek_elem", "map_pop_elem", "map_push_elem"):

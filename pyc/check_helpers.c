@@ -215,6 +215,8 @@ static const char *unsupported(const struct pyb_helper *h)
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
+	if (!strcmp(h->name, "bpf_snprintf"))
+		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
 	if (h->flags & PYB_HF_SLEEPABLE)
 		return "it may sleep: only sleepable BPF programs may call it, and pybpf's probes are not sleepable yet";
 	if (h->flags & PYB_HF_VARIADIC)
@@ -233,6 +235,8 @@ static char *py_sig(const struct pyb_helper *h)
 {
 	Str s = {0};
 	int n = 0;
+	if (!strcmp(h->name, "bpf_snprintf"))
+		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	str_printf(&s, "bpf.%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
 		const char *pt = py_param(&h->args[i]);
@@ -258,6 +262,58 @@ static Loc loc_of(Node *n)
 static const struct pyb_helper *find_py(const char *name)
 {
 	return pyb_helper_find(xasprintf("bpf_%s", name));
+}
+
+/* bpf.snprintf(out, "fmt", a, b, ...): the kernel's bpf_snprintf with the
+ * values packed into a u64 array for it; out a str[N] local, fmt a literal
+ * with only integer conversions (the verifier checks it against the values
+ * at load time), at most 12 values (MAX_BPRINTF_VARARGS). */
+static void check_snprintf(HelperHooks *hk, Node *e)
+{
+	Node *out, *fmt;
+	Type *t;
+	Sym *y;
+	int conv = 0;
+	if (e->vals.len)
+		error_at(loc_of(VEC_AT(e->vals, 0)), "bpf.snprintf() takes positional arguments only");
+	if (e->elts.len < 2 || e->elts.len > 14)
+		error_at(loc_of(e), "bpf.snprintf() takes a str[N] local, a format string literal and at most 12 ints: "
+			 "bpf.snprintf(out, \"%%d-%%d\", a, b)");
+	out = VEC_AT(e->elts, 0);
+	fmt = VEC_AT(e->elts, 1);
+	t = hk->expr(hk->c, out);
+	y = out->kind == ND_NAME ? hk->lookup(hk->c, out->name) : NULL;
+	if (t->kind != TY_STR || !y || y->kind != SYM_LOCAL)
+		error_at(loc_of(out), "the first argument of bpf.snprintf() is the str[N] local it writes into, not %s",
+			 ty_name(t));
+	if (fmt->kind != ND_STR || fmt->tok->is_bytes)
+		error_at(loc_of(fmt), "the format of bpf.snprintf() must be a str literal: the kernel reads it from the program's constants");
+	hk->expr(hk->c, fmt);
+	for (int i = 0; i < fmt->tok->slen; i++) {
+		const char *f = fmt->tok->str + i;
+		size_t n;
+		if (*f != '%')
+			continue;
+		if (f[1] == '%') {
+			i++;
+			continue;
+		}
+		n = strspn(f + 1, "0123456789-+ .l");
+		if (!f[1 + n] || !strchr("diuxX", f[1 + n]))
+			error_at(loc_of(fmt), "bpf.snprintf() formats ints only here: %%d %%i %%u %%x %%X (with l/ll and a width), "
+				 "not '%%%.*s'", (int)(n + 1), f + 1);
+		conv++;
+		i += (int)n + 1;
+	}
+	if (conv != e->elts.len - 2)
+		error_at(loc_of(e), "the format of bpf.snprintf() has %d conversion%s but %d value%s %s given", conv,
+			 conv == 1 ? "" : "s", e->elts.len - 2, e->elts.len - 2 == 1 ? "" : "s", e->elts.len - 2 == 1 ? "was" : "were");
+	for (int i = 2; i < e->elts.len; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		t = hk->expr(hk->c, a);
+		if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_FIXED)
+			error_at(loc_of(a), "value %d of bpf.snprintf() must be an int, not %s", i - 1, ty_name(t));
+	}
 }
 
 Type *check_helper_call(HelperHooks *hk, Node *e)
@@ -289,6 +345,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 	}
 	if ((why = unsupported(h)))
 		error_at(loc_of(f), "%s cannot be called from pybpf yet: %s", pyname, why);
+	if (!strcmp(h->name, "bpf_snprintf")) {
+		check_snprintf(hk, e);
+		goto ret;
+	}
 	if (e->vals.len)
 		error_at(loc_of(VEC_AT(e->vals, 0)), "%s takes positional arguments only", pyname);
 	for (int i = 0; i < h->nargs; i++)
@@ -358,6 +418,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			ICE("helper parameter class %d", p->cls);
 		}
 	}
+ret:
 	/* OSError first, then OverflowError: consecutive raise sites from e->raise */
 	if (h->flags & PYB_HF_ERRNO)
 		e->raise = hk->raise(hk->c, e, "OSError");

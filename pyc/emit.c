@@ -1276,7 +1276,10 @@ static char *call(Emitter *e, Node *n)
 		char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
 		int k = 0, r = 0;
 		const char *os = NULL, *ovf = NULL;
-		for (int i = 0; i < h->nargs; i++) {
+		if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
+			for (int i = 0; i < n->elts.len; i++)
+				argv[i] = expr(e, VEC_AT(n->elts, i));
+		for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
 			Node *a;
 			if (helper_size_param(h, i))
 				continue;

@@ -5,6 +5,7 @@
 #include "pyc.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../helpers/helpers_gen.h"
 
@@ -15,6 +16,16 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 	int k = 0;
 	Node *prev = NULL;
 
+	if (!strcmp(h->name, "bpf_snprintf")) {
+		/* the values as the u64 array the kernel takes */
+		int nv = n->elts.len - 2;
+		Str d = {0};
+		for (int i = 0; i < nv; i++)
+			str_printf(&d, "%s(__u64)(%s)", i ? ", " : "", argv[i + 2]);
+		return xasprintf("({ __u64 __sd[%d] = {%s}; __s64 __hr = (__s64)__pyb_h_snprintf((void *)(%s), (__u32)%d, %s, %s, (__u32)%d); "
+				 "if (__hr < 0) %s __hr; })", nv ? nv : 1, nv ? d.buf : "0", argv[0],
+				 ((Node *)VEC_AT(n->elts, 0))->type->size, argv[1], nv ? "__sd" : "(void *)0", nv * 8, os_raise);
+	}
 	str_printf(&s, "__pyb_h_%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
 		const struct pyb_htype *p = &h->args[i];

@@ -221,3 +221,30 @@ def helper_api_listing():
     p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
     check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"))
     assert_nothing_left([])
+
+
+@test
+def helper_snprintf_into_str():
+    """bpf.snprintf(out, fmt, values...) formats with the kernel's
+    bpf_snprintf into a str[32] local: the result is the length with the
+    NUL, out the text (as C's printf makes it: "%d" of -5 is "-5", "%x" of
+    255 is "ff", "%05u" of 7 is "00007"); a text longer than out is cut at
+    31 characters, the length still the whole one plus 1."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_snprintf(args) -> None:
+    if pid() == PID:
+        out: str[32] = ""
+        n = bpf.snprintf(out, "%d-%05u:%x %lld", -5, 7, 255, pid())
+        print(f"{n} {out}|")
+        m = bpf.snprintf(out, "%d%d%d%d%d%d", 123456, 123456, 123456, 123456, 123456, 123456)
+        print(f"{m} {out}|")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    first = "%d-%05u:%x %d" % (-5, 7, 255, os.getpid())
+    check(out, f"{len(first) + 1} {first}|\n37 {('123456' * 6)[:31]}|\n")
+    assert_nothing_left(["h_snprintf"])

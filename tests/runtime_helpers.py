@@ -248,3 +248,26 @@ def h_snprintf(args) -> None:
     first = "%d-%05u:%x %d" % (-5, 7, 255, os.getpid())
     check(out, f"{len(first) + 1} {first}|\n37 {('123456' * 6)[:31]}|\n")
     assert_nothing_left(["h_snprintf"])
+
+
+@test
+def helper_errno_uncaught_counted_per_site():
+    """An errno return nobody catches (bpf.send_signal(1000): -EINVAL) ends
+    the probe's run with OSError, counted at its site: 3 getppid calls,
+    'probe.py:7: OSError in h_errno: 3 times'; the print after it never runs."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_errno(args) -> None:
+    if pid() == PID:
+        bpf.send_signal(1000)
+        print("not reached")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    check(out, "")
+    assert "probe.py:7: OSError in h_errno: 3 times" in err, err
+    assert_nothing_left(["h_errno"])

@@ -35,7 +35,8 @@ def argument(p):
         return '"ab"'
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
-    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "args": "args", "ptr | int": "0"}[t]
+    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "args": "args", "ptr | int": "0",
+            "Struct (local)": "ev"}[t]
 
 
 def source(name, params, ret):
@@ -56,8 +57,10 @@ def source(name, params, ret):
             "def hm_%s(args) -> None:\n"
             "    if pid() == 1 and ktime_ns() == 0:\n"
             "        buf: str[16] = \"\"\n"
+            "        ev = Ev(0)\n"
             "        try:\n"
             "            %s\n"
+            "            print(f\"{buf}{ev.n}\")\n"
             "        except OSError:\n"
             "            pass\n") % (name[:20], body)
 

@@ -130,7 +130,9 @@ static bool bytes_like(const char *ct)
 bool helper_size_param(const struct pyb_helper *h, int i)
 {
 	const char *n;
-	if (i == 0 || h->args[i].cls != PYB_HC_INT || !is_mem(h->args[i - 1].cls) || !bytes_like(h->args[i - 1].c))
+	if (i == 0 || h->args[i].cls != PYB_HC_INT || !is_mem(h->args[i - 1].cls))
+		return false;
+	if (!bytes_like(h->args[i - 1].c) && h->args[i - 1].cls != PYB_HC_PTR_MEM)
 		return false;
 	n = h->args[i].name;
 	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n");
@@ -141,12 +143,24 @@ static const char *int_name(const struct pyb_htype *t)
 	return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
 }
 
-/* The Python type of a parameter, for messages and `pybpf api`; NULL: pybpf cannot pass it yet. */
-static const char *py_param(const struct pyb_htype *t)
+/* A `struct X *` memory parameter followed by its size: a Struct local
+ * whose layout the program makes match the kernel's struct. */
+static bool struct_mem(const struct pyb_helper *h, int i)
 {
+	return h->args[i].cls == PYB_HC_PTR_MEM && !bytes_like(h->args[i].c) && i + 1 < h->nargs &&
+	       helper_size_param(h, i + 1);
+}
+
+/* The Python type of parameter i, for messages and `pybpf api`; NULL: pybpf cannot pass it yet. */
+static const char *py_param_of(const struct pyb_helper *h, int i)
+{
+	const struct pyb_htype *t = &h->args[i];
 	switch (t->cls) {
 	case PYB_HC_INT: return xasprintf("int (%s)", int_name(t));
-	case PYB_HC_PTR_MEM: return bytes_like(t->c) ? "a str[N] or bytes[N] local" : NULL;
+	case PYB_HC_PTR_MEM:
+		if (struct_mem(h, i))
+			return "a Struct local laid out as the kernel's struct";
+		return bytes_like(t->c) ? "a str[N] or bytes[N] local" : NULL;
 	case PYB_HC_PTR_CONST_MEM:
 	case PYB_HC_CONST_STR: return bytes_like(t->c) ? "str or bytes" : NULL;
 	case PYB_HC_PTR_MAP: return "a map";
@@ -224,7 +238,7 @@ static const char *unsupported(const struct pyb_helper *h)
 	if (!ret_py(h))
 		return xasprintf("it returns %s, which pybpf cannot use yet", h->ret.c);
 	for (int i = 0; i < h->nargs; i++)
-		if (!py_param(&h->args[i]))
+		if (!py_param_of(h, i))
 			return xasprintf("its parameter '%s' (%s) is %s, which pybpf cannot pass yet", h->args[i].name,
 					 h->args[i].c, why_not(&h->args[i]));
 	return NULL;
@@ -239,13 +253,13 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	str_printf(&s, "bpf.%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
-		const char *pt = py_param(&h->args[i]);
+		const char *pt = py_param_of(h, i);
 		if (helper_size_param(h, i))
 			continue;
 		str_printf(&s, "%s%s: %s", n++ ? ", " : "", h->args[i].name,
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
 			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "args" :
-			   h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
+			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
 			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" : "str | bytes");
 	}
 	str_printf(&s, ") -> %s", ret_py(h) ? ret_py(h) : h->ret.c);
@@ -388,6 +402,12 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			break;
 		case PYB_HC_PTR_MEM: {
 			Sym *y = a->kind == ND_NAME ? hk->lookup(hk->c, a->name) : NULL;
+			if (struct_mem(h, i)) {
+				if (t->kind != TY_STRUCT || !y || y->kind != SYM_LOCAL)
+					error_at(loc_of(a), "%s must be a Struct local laid out as the kernel's %.*s, not %s", what,
+						 (int)(strlen(p->c) - 2), p->c, ty_name(t));
+				break;
+			}
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
 				error_at(loc_of(a), "%s must be a str[N] or bytes[N] local that the helper writes into (C %s), not %s",
 					 what, p->c, ty_name(t));

@@ -33,11 +33,14 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 			str_puts(&s, ", ");
 		if (helper_size_param(h, i)) {
 			/* the capacity of the str[N] / bytes[N] just passed */
-			str_printf(&s, "(%s)%d", p->c, prev->type->size);
+			str_printf(&s, "(%s)%d", p->c, ty_size(prev->type));
 			continue;
 		}
 		prev = VEC_AT(n->elts, k);
-		str_printf(&s, "(%s)(%s)", p->cls == PYB_HC_INT ? p->c : "void *", argv[k]);
+		if (prev->type && prev->type->kind == TY_STRUCT && p->cls == PYB_HC_PTR_MEM)
+			str_printf(&s, "(void *)&(%s)", argv[k]);   /* a Struct local: its address */
+		else
+			str_printf(&s, "(%s)(%s)", p->cls == PYB_HC_INT ? p->c : "void *", argv[k]);
 		k++;
 	}
 	str_puts(&s, ")");

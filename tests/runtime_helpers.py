@@ -271,3 +271,42 @@ def h_errno(args) -> None:
     check(out, "")
     assert "probe.py:7: OSError in h_errno: 3 times" in err, err
     assert_nothing_left(["h_errno"])
+
+
+@test
+def helper_ns_current_pid_tgid_struct():
+    """bpf.get_ns_current_pid_tgid(dev, ino, ns) with ns a Struct local laid
+    out as struct bpf_pidns_info (pid: u32, tgid: u32; pybpf passes its size,
+    8): for this process's pid namespace (the st_dev and st_ino of
+    /proc/self/ns/pid) the result is 0, ns.tgid is os.getpid() and ns.pid the
+    thread id; for an inode that is not the namespace's it is -EINVAL:
+    OSError, and the kernel has zeroed ns."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+DEV: Final[int] = 0
+INO: Final[int] = 0
+
+
+class PidNs(Struct):
+    pid: u32
+    tgid: u32
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_nspid(args) -> None:
+    if pid() == PID:
+        ns = PidNs(0, 0)
+        r = bpf.get_ns_current_pid_tgid(DEV, INO, ns)
+        print(f"{r} {ns.pid} {ns.tgid}")
+        try:
+            bpf.get_ns_current_pid_tgid(DEV, INO + 1, ns)
+            print("no error")
+        except OSError:
+            print(f"OSError {ns.pid} {ns.tgid}")
+'''
+    st = os.stat("/proc/self/ns/pid")
+    with Loader(src, ["-D", f"PID={os.getpid()}", "-D", f"DEV={st.st_dev}", "-D", f"INO={st.st_ino}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out, f"0 {threading.get_native_id()} {os.getpid()}\nOSError 0 0\n")
+    assert_nothing_left(["h_nspid"])

@@ -97,7 +97,7 @@ $(OUT)/pyc-frontend-asan: $(FRONTEND_SRCS) pyc/pyc.h
 # than with AFL_USE_UBSAN=1 (which appends its flags last, so FUZZ_SAN_EXTRA
 # could not switch a check off); UBSan reports abort via UBSAN_OPTIONS.
 FUZZ_SECONDS ?= 1800
-FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
+FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c helpers/helper_progs_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -Ipyc -Iloader \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 FUZZ_SAN_EXTRA ?=    # e.g. -fno-sanitize=nonnull-attribute to step past a known report
@@ -155,6 +155,20 @@ helpers:
 
 test-helpers:
 	python3 tests/unit/helpers_stale.py
+	python3 tests/unit/helper_progs_stale.py
+
+# Which program types the running kernel's verifier lets call each helper
+# (helpers/helper_progs_gen.[ch], committed): `bpftool feature probe kernel`.
+# Regenerate after a kernel upgrade; needs root.
+.PHONY: helper-progs
+helper-progs:
+	python3 helpers/gen_helper_progs.py
+
+# Every helper callable from a @tracepoint probe, loaded once in a generated
+# probe (helpers/helper_matrix.txt, committed); needs root and ./pybpf.
+.PHONY: helper-matrix
+helper-matrix: pybpf
+	python3 helpers/gen_helper_matrix.py
 
 # ---- SYSCALL_NAMES in examples/tools/syscount.py (committed), from <asm/unistd_64.h> ----
 # Regenerate after a kernel headers upgrade; tests/unit/syscall_names_stale.py

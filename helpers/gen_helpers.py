@@ -138,7 +138,12 @@ HELPER_FLAGS = [
     ("PYB_HF_VARIADIC", "takes more arguments after nargs (bpf_trace_printk)"),
     ("PYB_HF_SLEEPABLE", "the docs say: only in sleepable programs"),
     ("PYB_HF_PKT_CHANGE", "the docs say: may change the packet buffer (packet pointers are invalidated)"),
+    ("PYB_HF_ERRNO", "the docs' Returns: a negative value is an error (-EINVAL, ...): pybpf raises OSError"),
 ]
+
+# The Returns part of a helper's docs that makes a negative return an errno:
+# "or a negative error in case of failure", "**-EINVAL** if ...", "< 0 if ...".
+ERRNO_RX = r"negative|-E[A-Z0-9]{2,}|< 0"
 
 # include/linux/btf.h
 KFUNC_FLAGS = [
@@ -468,6 +473,9 @@ def doc_facts(doc):
             types += [t.lower() for t in re.findall(r"BPF_PROG_TYPE_(\w+)", sentence)]
         elif pt:
             types += pt.split(",")
+    returns = folded.split(" Returns ", 1)
+    if len(returns) > 1 and re.search(ERRNO_RX, returns[1]):
+        flags.append("PYB_HF_ERRNO")
     seen = []
     for t in types:
         if t not in seen:

@@ -13,7 +13,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 64,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sock_addr *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -26,7 +26,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 159,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct linux_binprm *", "bprm", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -52,7 +52,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 211,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -78,7 +78,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 163,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -93,7 +93,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 13,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -106,7 +106,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 148,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -119,7 +119,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 191,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = PYB_HF_SLEEPABLE,
+		.flags = PYB_HF_SLEEPABLE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -134,7 +134,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 28,
 		.ret = { "__s64", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "__be32 *", "from", PYB_HC_PTR_MEM, 8, 0 },
@@ -149,7 +149,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 135,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -161,7 +161,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 40,
 		.ret = { "__s64", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -173,7 +173,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 37,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -185,7 +185,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 147,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct path *", "path", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -211,7 +211,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 197,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "data", PYB_HC_PTR_MEM, 8, 0 },
@@ -225,7 +225,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 201,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -240,7 +240,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 202,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const struct bpf_dynptr *", "dst", PYB_HC_PTR_OBJ, 8, 0 },
@@ -255,7 +255,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 69,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -269,7 +269,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 180,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct task_struct *", "task", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -284,7 +284,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 164,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -309,7 +309,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 176,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "entries", PYB_HC_PTR_MEM, 8, 0 },
@@ -352,7 +352,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 16,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "buf", PYB_HC_PTR_MEM, 8, 0 },
@@ -396,7 +396,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 183,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "tracing",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -431,7 +431,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 184,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "tracing",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -488,7 +488,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 120,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "__u64", "dev", PYB_HC_INT, 8, 0 },
@@ -567,7 +567,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 67,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -581,7 +581,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 27,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -594,7 +594,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 141,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct task_struct *", "task", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -608,7 +608,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 57,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "bpf_socket", PYB_HC_PTR_CTX, 8, 0 },
@@ -623,7 +623,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 193,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct file *", "file", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -636,7 +636,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 161,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct inode *", "inode", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -649,7 +649,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 146,
 		.ret = { "int", "", PYB_HC_INT, 4, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -683,7 +683,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 179,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const char *", "name", PYB_HC_CONST_STR, 8, 0 },
@@ -741,7 +741,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 10,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -756,7 +756,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 11,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -771,7 +771,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 142,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sock_ops *", "skops", PYB_HC_PTR_CTX, 8, 0 },
@@ -785,7 +785,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 181,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "__u32", "nr_loops", PYB_HC_INT, 4, 0 },
@@ -799,7 +799,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 73,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "lwt_in,lwt_xmit",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -813,7 +813,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 76,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -827,7 +827,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 75,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -840,7 +840,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 74,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -854,7 +854,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 3,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -891,7 +891,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 89,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -903,7 +903,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 88,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -915,7 +915,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 87,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -928,7 +928,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 2,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -966,7 +966,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 91,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct sk_msg_md *", "msg", PYB_HC_PTR_CTX, 8, 0 },
@@ -980,7 +980,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 63,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct sk_msg_md *", "msg", PYB_HC_PTR_CTX, 8, 0 },
@@ -994,7 +994,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 90,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct sk_msg_md *", "msg", PYB_HC_PTR_CTX, 8, 0 },
@@ -1060,7 +1060,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 25,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -1075,7 +1075,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 22,
 		.ret = { "__u64", "", PYB_HC_INT, 8, 0 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -1087,7 +1087,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 55,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -1101,7 +1101,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 56,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_perf_event_data *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -1114,7 +1114,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 4,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1127,7 +1127,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 113,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1140,7 +1140,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 115,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1153,7 +1153,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 45,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1166,7 +1166,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 112,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1179,7 +1179,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 114,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1192,7 +1192,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 36,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "dst", PYB_HC_PTR_MEM, 8, 0 },
@@ -1243,7 +1243,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 119,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_perf_event_data *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -1308,7 +1308,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 144,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "sock_ops",
 		.args = {
 			{ "struct bpf_sock_ops *", "skops", PYB_HC_PTR_CTX, 8, 0 },
@@ -1345,7 +1345,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 130,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ringbuf", PYB_HC_PTR_MAP, 8, 0 },
@@ -1384,7 +1384,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 198,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ringbuf", PYB_HC_PTR_MAP, 8, 0 },
@@ -1422,7 +1422,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 109,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 1,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "__u32", "sig", PYB_HC_INT, 4, 0 },
@@ -1433,7 +1433,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 117,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 1,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "__u32", "sig", PYB_HC_INT, 4, 0 },
@@ -1444,7 +1444,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 126,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct seq_file *", "m", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -1459,7 +1459,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 150,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct seq_file *", "m", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -1473,7 +1473,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 127,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct seq_file *", "m", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -1509,7 +1509,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 187,
 		.ret = { "int", "", PYB_HC_INT, 4, 1 },
 		.nargs = 1,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "int", "retval", PYB_HC_INT, 4, 1 },
@@ -1520,7 +1520,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 49,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "bpf_socket", PYB_HC_PTR_CTX, 8, 0 },
@@ -1547,7 +1547,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 124,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -1640,7 +1640,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 86,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 1,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "sock", PYB_HC_PTR_SOCK, 8, 0 },
@@ -1651,7 +1651,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 82,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct sk_reuseport_md *", "reuse", PYB_HC_PTR_CTX, 8, 0 },
@@ -1665,7 +1665,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 108,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -1691,7 +1691,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 50,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1739,7 +1739,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 43,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1752,7 +1752,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 31,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1765,7 +1765,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 38,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1778,7 +1778,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 32,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1801,7 +1801,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 20,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1828,7 +1828,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 66,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1843,7 +1843,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 26,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const void *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1857,7 +1857,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 68,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const void *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1872,7 +1872,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 111,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "tracing",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -1887,7 +1887,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 39,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1899,7 +1899,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 192,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1912,7 +1912,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 21,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1926,7 +1926,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 30,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1939,7 +1939,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 9,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1954,7 +1954,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 33,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1967,7 +1967,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 19,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 1,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -1978,7 +1978,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 18,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct __sk_buff *", "skb", PYB_HC_PTR_CTX, 8, 0 },
@@ -2083,7 +2083,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 165,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "char *", "str", PYB_HC_PTR_MEM, 8, 0 },
@@ -2098,7 +2098,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 149,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "char *", "str", PYB_HC_PTR_MEM, 8, 0 },
@@ -2124,7 +2124,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 70,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sock_ops *", "skops", PYB_HC_PTR_CTX, 8, 0 },
@@ -2138,7 +2138,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 53,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sock_ops *", "skops", PYB_HC_PTR_CTX, 8, 0 },
@@ -2152,7 +2152,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 59,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sock_ops *", "bpf_sock", PYB_HC_PTR_CTX, 8, 0 },
@@ -2186,7 +2186,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 143,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "sock_ops",
 		.args = {
 			{ "struct bpf_sock_ops *", "skops", PYB_HC_PTR_CTX, 8, 0 },
@@ -2213,7 +2213,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 105,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const char *", "buf", PYB_HC_CONST_STR, 8, 0 },
@@ -2227,7 +2227,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 106,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const char *", "buf", PYB_HC_CONST_STR, 8, 0 },
@@ -2265,7 +2265,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 102,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sysctl *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -2278,7 +2278,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 101,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sysctl *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -2292,7 +2292,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 103,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sysctl *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -2305,7 +2305,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 104,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_sysctl *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -2318,7 +2318,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 12,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_CTX, 8, 0 },
@@ -2342,7 +2342,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 157,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -2368,7 +2368,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 100,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "sk", PYB_HC_PTR_SOCK, 8, 0 },
@@ -2383,7 +2383,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 110,
 		.ret = { "__s64", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "sk", PYB_HC_PTR_SOCK, 8, 0 },
@@ -2398,7 +2398,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 206,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct iphdr *", "iph", PYB_HC_PTR_MEM, 8, 0 },
@@ -2410,7 +2410,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 207,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct ipv6hdr *", "iph", PYB_HC_PTR_MEM, 8, 0 },
@@ -2422,7 +2422,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 204,
 		.ret = { "__s64", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct iphdr *", "iph", PYB_HC_PTR_MEM, 8, 0 },
@@ -2435,7 +2435,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 205,
 		.ret = { "__s64", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct ipv6hdr *", "iph", PYB_HC_PTR_MEM, 8, 0 },
@@ -2448,7 +2448,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 116,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "tp", PYB_HC_PTR_SOCK, 8, 0 },
@@ -2482,7 +2482,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 172,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 1,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_timer *", "timer", PYB_HC_PTR_OBJ, 8, 0 },
@@ -2493,7 +2493,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 169,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_timer *", "timer", PYB_HC_PTR_OBJ, 8, 0 },
@@ -2506,7 +2506,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 170,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_timer *", "timer", PYB_HC_PTR_OBJ, 8, 0 },
@@ -2518,7 +2518,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 171,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 3,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct bpf_timer *", "timer", PYB_HC_PTR_OBJ, 8, 0 },
@@ -2531,7 +2531,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 6,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = PYB_HF_VARIADIC,
+		.flags = PYB_HF_VARIADIC | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const char *", "fmt", PYB_HC_CONST_STR, 8, 0 },
@@ -2543,7 +2543,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 177,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "const char *", "fmt", PYB_HC_CONST_STR, 8, 0 },
@@ -2557,7 +2557,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 209,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "void *", "map", PYB_HC_PTR_MAP, 8, 0 },
@@ -2571,7 +2571,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 44,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct xdp_md *", "xdp_md", PYB_HC_PTR_CTX, 8, 0 },
@@ -2583,7 +2583,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 54,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct xdp_md *", "xdp_md", PYB_HC_PTR_CTX, 8, 0 },
@@ -2595,7 +2595,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 65,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 2,
-		.flags = PYB_HF_PKT_CHANGE,
+		.flags = PYB_HF_PKT_CHANGE | PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct xdp_md *", "xdp_md", PYB_HC_PTR_CTX, 8, 0 },
@@ -2618,7 +2618,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 189,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct xdp_md *", "xdp_md", PYB_HC_PTR_CTX, 8, 0 },
@@ -2632,7 +2632,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 121,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 5,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "tracing",
 		.args = {
 			{ "void *", "ctx", PYB_HC_PTR_KERNEL, 8, 0 },
@@ -2647,7 +2647,7 @@ const struct pyb_helper pyb_helpers[PYB_NHELPERS] = {
 		.id = 190,
 		.ret = { "long", "", PYB_HC_INT, 8, 1 },
 		.nargs = 4,
-		.flags = 0,
+		.flags = PYB_HF_ERRNO,
 		.prog_types = "any",
 		.args = {
 			{ "struct xdp_md *", "xdp_md", PYB_HC_PTR_CTX, 8, 0 },

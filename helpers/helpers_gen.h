@@ -39,6 +39,7 @@ struct pyb_htype {
 #define PYB_HF_VARIADIC      (1u << 0)  /* takes more arguments after nargs (bpf_trace_printk) */
 #define PYB_HF_SLEEPABLE     (1u << 1)  /* the docs say: only in sleepable programs */
 #define PYB_HF_PKT_CHANGE    (1u << 2)  /* the docs say: may change the packet buffer (packet pointers are invalidated) */
+#define PYB_HF_ERRNO         (1u << 3)  /* the docs' Returns: a negative value is an error (-EINVAL, ...): pybpf raises OSError */
 
 struct pyb_helper {
 	const char *name;           /* "bpf_ktime_get_ns" */

@@ -38,6 +38,8 @@ static const char usage[] =
 	"                    parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
 	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
+	"  api [PATTERN]     list the BPF helpers (bpf.NAME()) whose name contains PATTERN,\n"
+	"                    with their Python signatures and the probe kinds that may call them\n"
 	"  help              this text\n";
 
 static _Noreturn void bad_usage(const char *fmt, const char *arg)
@@ -208,6 +210,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "compile"))
 		return cmd_compile(argc - 2, argv + 2);
+	if (!strcmp(cmd, "api")) {
+		if (argc > 3)
+			bad_usage("%s", "api takes at most one PATTERN");
+		return helpers_api(argc == 3 ? argv[2] : NULL);
+	}
 	if (!strcmp(cmd, "check")) {
 		const char *in = NULL;
 		LoadOpts co = {0};

@@ -185,7 +185,7 @@ static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
-	"printk", "open", "time", "platform", "socket",
+	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
 };
@@ -2257,6 +2257,51 @@ done:
 
 static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m);
 
+/* bpf.NAME(...): a BPF helper (pyc/check_helpers.c), through these hooks */
+static Type *hk_expr(void *c, Node *e)
+{
+	return check_expr(c, e);
+}
+
+static void hk_store(void *c, Node *v, Type *from, Type *to, const char *what)
+{
+	check_store(c, v, from, to, what);
+}
+
+static RaiseSite *hk_raise(void *c, Node *at, const char *exc)
+{
+	return new_raise(c, at, exc);
+}
+
+static Sym *hk_lookup(void *c, const char *name)
+{
+	Checker *k = c;
+	return k->scope ? scope_find(k->scope, name) : scope_find(&k->module, name);
+}
+
+static Type *check_bpf_helper(Checker *c, Node *e)
+{
+	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup};
+	Type *t = check_helper_call(&hk, e);
+	const char *helper = xasprintf("bpf_%s", e->lhs->name);
+	int i;
+	for (i = 0; i < c->prog->helpers.len; i++)
+		if ((intptr_t)VEC_AT(c->prog->helpers, i) == e->cval)
+			break;
+	if (i == c->prog->helpers.len)
+		vec_push(&c->prog->helpers, (void *)(intptr_t)e->cval);
+	if (c->probe) {
+		helper_allowed(c->probe->kind, helper, e, NULL);
+	} else if (c->func) {
+		KfuncUse *u = xcalloc(1, sizeof(*u));
+		u->at = e;
+		u->kfunc = helper;
+		u->pyname = xasprintf("bpf.%s()", e->lhs->name);
+		vec_push(&c->func->kfuncs, u);
+	}
+	return t;
+}
+
 /* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */
 static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 {
@@ -2513,6 +2558,12 @@ static Type *check_call(Checker *c, Node *e, bool stmt)
 		if (!is_imported(c, f->lhs->name))
 			unknown_name(c, f->lhs);
 		return check_pseudo_module(c, e);
+	}
+	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope && !scope_find(c->scope, f->lhs->name) &&
+	    !strcmp(f->lhs->name, "bpf")) {
+		if (!is_imported(c, "bpf"))
+			unknown_name(c, f->lhs);
+		return check_bpf_helper(c, e);
 	}
 	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope) {
 		Sym *fs = scope_find(c->scope, f->lhs->name);
@@ -4171,7 +4222,10 @@ static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
 	fd->seen_by = p;
 	for (int i = 0; i < fd->kfuncs.len; i++) {
 		KfuncUse *u = VEC_AT(fd->kfuncs, i);
-		kfunc_allowed(p, u->at, u->kfunc, u->pyname, via);
+		if (!strncmp(u->kfunc, "bpf_", 4))
+			helper_allowed(p->kind, u->kfunc, u->at, via);   /* bpf.NAME() (check_helpers.c) */
+		else
+			kfunc_allowed(p, u->at, u->kfunc, u->pyname, via);
 	}
 	for (int i = 0; i < fd->calls.len; i++)
 		helper_kfuncs(VEC_AT(fd->calls, i), p, via);

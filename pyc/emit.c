@@ -1271,6 +1271,33 @@ static char *call(Emitter *e, Node *n)
 				 b, n->type->size, r, local_name(e, n->lhs->lhs->sym), b, (long long)n->cval, r,
 				 raise_code(e, n->raise), b);
 	}
+	if (n->op == 'H') {   /* bpf.NAME(...): a BPF helper (emit_helpers.c) */
+		const struct pyb_helper *h = &pyb_helpers[n->cval];
+		char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
+		int k = 0, r = 0;
+		const char *os = NULL, *ovf = NULL;
+		if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
+			for (int i = 0; i < n->elts.len; i++)
+				argv[i] = expr(e, VEC_AT(n->elts, i));
+		for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
+			Node *a;
+			if (helper_size_param(h, i))
+				continue;
+			a = VEC_AT(n->elts, k);
+			if (h->args[i].cls == PYB_HC_INT)
+				argv[k] = int_for_store(e, a, ty_fixed(h->args[i].size, h->args[i].is_signed));
+			else if (h->args[i].cls == PYB_HC_PTR_MAP)
+				argv[k] = xasprintf("&%s", ((MapDecl *)a->sym->data)->cname);
+			else
+				argv[k] = expr(e, a);
+			k++;
+		}
+		if (h->flags & PYB_HF_ERRNO)
+			os = raise_at(e, n->raise, r++);
+		if (h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed)
+			ovf = raise_at(e, n->raise, r++);
+		return emit_helper_call(n, argv, os, ovf);
+	}
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
 	if (n->op == 'k') {
@@ -2907,6 +2934,7 @@ void emit_program(Prog *prog, Str *out)
 		str_puts(out, "\n/* kernel types this program uses (CO-RE: libbpf relocates every field access) */\n");
 		kemit_output(prog->kemit, out);
 	}
+	emit_helper_decls(prog, &kdecls);
 	if (prog->mkfuncs.len) {
 		/* the companion module's kfuncs (kfuncs/pybpf_kfuncs.h, from helpers/helpers_gen.c) */
 		str_puts(&kdecls, "struct pybpf_file {\n\tvoid *__opaque;\n\tlong long __pos;\n};\n");

@@ -359,6 +359,35 @@ const char *ty_name(Type *t);
 int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
+/* check_helpers.c: bpf.NAME(...), the BPF helpers of helpers/helpers_gen.c.
+ * check.c passes its own checks in as hooks (c is its Checker). */
+struct pyb_helper;
+struct Prog;
+typedef struct HelperHooks {
+	void *c;
+	struct Type *(*expr)(void *c, Node *e);                      /* check an expression */
+	void (*store)(void *c, Node *v, struct Type *from, struct Type *to, const char *what); /* check_store */
+	struct RaiseSite *(*raise)(void *c, Node *at, const char *exc); /* a new raise site */
+	struct Sym *(*lookup)(void *c, const char *name);                 /* a name in scope */
+} HelperHooks;
+struct Type *check_helper_call(HelperHooks *hk, Node *e);
+/* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */
+const char *helper_prog_type(const char *kind);
+/* Error unless a @kind probe may call helper (at: the call; via: the probe's call
+ * that reaches it through def helpers, or NULL). */
+void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
+/* Whether C parameter i of h is the size of the memory argument before it:
+ * the caller does not write it, pybpf passes the buffer's capacity. */
+bool helper_size_param(const struct pyb_helper *h, int i);
+/* emit_helpers.c: the C expression of a checked bpf.NAME(...) call n.
+ * argv: the C value of each Python argument; os_raise / ovf_raise: the
+ * statements that raise OSError / OverflowError there (NULL: none). */
+char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise);
+/* emit_helpers.c: the declarations of the helpers prog calls through bpf.NAME() */
+void emit_helper_decls(struct Prog *prog, Str *out);
+/* `pybpf api [PATTERN]` */
+int helpers_api(const char *pattern);
+
 /* check_uptr.c: the type of a tracepoint pointer field of C type ctype
  * (a TY_PTR; sname the struct's name when it points to a struct) */
 Type *uptr_tp_field_type(const char *ctype);
@@ -516,6 +545,7 @@ typedef struct Prog {
 	bool uses_wallclock;  /* wallclock_ns(): the program gets __pyb_wall_offset, set by the loader */
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
+	Vec helpers;          /* intptr_t: index in pyb_helpers of each helper bpf.NAME() calls (check_helpers.c) */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */

@@ -108,6 +108,7 @@ UNIT = [
     ("unit/probes", [sys.executable, "tests/unit/probes_test.py"]),
     ("unit/symbols", [sys.executable, "tests/unit/symbols_cases.py"]),
     ("unit/helpers-stale", [sys.executable, "tests/unit/helpers_stale.py"]),
+    ("unit/helper-progs-stale", [sys.executable, "tests/unit/helper_progs_stale.py"]),
     ("unit/syscall-names-stale", [sys.executable, "tests/unit/syscall_names_stale.py"]),
     ("unit/typing", [sys.executable, "tests/unit/typing_check.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),

@@ -31,7 +31,7 @@ __all__ = [
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
-    "profile", "interval", "begin", "end", "iter", "TracepointArgs",
+    "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
 ]
 
 
@@ -376,6 +376,46 @@ def uid():
 
 def gid():
     return os.getgid()
+
+
+class _Helpers:
+    """bpf.NAME(): the BPF helpers that mean the same in a user process (the
+    one running the probe file). Others raise NotImplementedError; in the
+    kernel every helper of bpf_helper_defs.h is there (docs/language.md)."""
+
+    def get_prandom_u32(self):
+        import random
+        return random.getrandbits(32)
+
+    def get_current_pid_tgid(self):
+        return os.getpid() << 32 | threading.get_native_id()
+
+    def get_current_uid_gid(self):
+        return os.getgid() << 32 | os.getuid()
+
+    def get_current_cgroup_id(self):
+        with builtins.open("/proc/self/cgroup") as f:
+            path = [ln.split(":", 2)[2].strip() for ln in f if ln.startswith("0::")][0]
+        return os.stat("/sys/fs/cgroup" + path).st_ino
+
+    def get_smp_processor_id(self):
+        return cpu()
+
+    def ktime_get_ns(self):
+        return time.monotonic_ns()
+
+    def ktime_get_boot_ns(self):
+        return time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+
+    def send_signal(self, sig):
+        os.kill(os.getpid(), sig)   # OSError for an invalid signal, as -EINVAL is in the kernel
+        return 0
+
+    def __getattr__(self, name):
+        raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")
+
+
+bpf = _Helpers()
 
 
 class TracepointArgs:

@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def on(args) -> None:
+    t = bpf.get_current_task_btf()

@@ -1,0 +1,312 @@
+"""Runtime tests of issue 13 (the BPF helpers half): bpf.NAME() calls the
+helpers of helpers/helpers_gen.c, typed from the table, with OSError for an
+errno return. Imported from tests/runtime.py, whose TESTS list they join."""
+import os
+import signal
+import threading
+import time
+
+from runtime import Loader, assert_nothing_left, check, test
+
+
+@test
+def helper_prandom_u32_distribution():
+    """bpf.get_prandom_u32(): 400 calls (two per getppid, 200 getppids) give
+    values in [0, 2**32), the two calls of one event differ, and the values
+    look uniform: mean within 5 % of 2**31, at least 395 distinct, and each
+    quarter of the range holds 60..140 of them."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_prandom(args) -> None:
+    if pid() == PID:
+        a = bpf.get_prandom_u32()
+        b = bpf.get_prandom_u32()
+        print(f"{a} {b}")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(200):
+            os.getppid()
+        out, err = ld.finish()
+    pairs = [tuple(map(int, ln.split())) for ln in out.splitlines()]
+    assert len(pairs) == 200, f"{len(pairs)} lines: {err}"
+    vals = [v for p in pairs for v in p]
+    assert all(0 <= v < 2**32 for v in vals), "a value outside [0, 2**32)"
+    assert all(a != b for a, b in pairs), "two calls in one event gave the same value"
+    mean = sum(vals) / len(vals)
+    assert abs(mean - 2**31) < 0.05 * 2**31, f"mean {mean}"
+    assert len(set(vals)) >= 395, f"only {len(set(vals))} distinct values"
+    quarters = [sum(1 for v in vals if q * 2**30 <= v < (q + 1) * 2**30) for q in range(4)]
+    assert all(60 <= n <= 140 for n in quarters), f"quarters {quarters}"
+    assert_nothing_left(["h_prandom"])
+
+
+@test
+def helper_pid_tgid_cgroup_cpu():
+    """bpf.get_current_pid_tgid() is os.getpid() << 32 | the thread id;
+    bpf.get_current_cgroup_id() is the inode of this process's cgroup
+    directory (/proc/self/cgroup under /sys/fs/cgroup); with this process
+    pinned to one CPU, bpf.get_smp_processor_id() is that CPU."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_ids(args) -> None:
+    if pid() == PID:
+        print(f"{bpf.get_current_pid_tgid()} {bpf.get_current_cgroup_id()} {bpf.get_smp_processor_id()}")
+'''
+    with open("/proc/self/cgroup") as f:
+        cg = [ln.split(":", 2)[2].strip() for ln in f if ln.startswith("0::")][0]
+    ino = os.stat("/sys/fs/cgroup" + cg).st_ino
+    old = os.sched_getaffinity(0)
+    cpu = max(old)
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.sched_setaffinity(0, {cpu})
+        try:
+            os.getppid()
+        finally:
+            os.sched_setaffinity(0, old)
+        out, err = ld.finish()
+    check(out, f"{os.getpid() << 32 | threading.get_native_id()} {ino} {cpu}\n")
+    # the CPython shim answers the same for this process
+    shim = _shim_bpf()
+    os.sched_setaffinity(0, {cpu})
+    try:
+        check(f"{shim.get_current_pid_tgid()} {shim.get_current_cgroup_id()} {shim.get_smp_processor_id()}\n", out,
+              "the CPython shim's values")
+    finally:
+        os.sched_setaffinity(0, old)
+    assert_nothing_left(["h_ids"])
+
+
+def _shim_bpf():
+    """pybpf.bpf of python/pybpf (the CPython shim)."""
+    import importlib
+    import sys
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python")
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    return importlib.import_module("pybpf").bpf
+
+
+@test
+def helper_send_signal_n_times():
+    """bpf.send_signal(SIGUSR1) from a probe on this process's getppid: the
+    process receives exactly as many SIGUSR1 as it made getppid calls (7);
+    bpf.send_signal(1000) is -EINVAL, which is OSError, caught by the probe."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_signal(args) -> None:
+    if pid() == PID:
+        r = bpf.send_signal(10)
+        try:
+            bpf.send_signal(1000)
+            print(f"{r} no error")
+        except OSError:
+            print(f"{r} OSError")
+'''
+    got = []
+    old = signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))
+    try:
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            for _ in range(7):
+                os.getppid()
+                time.sleep(0.01)   # one at a time: a pending SIGUSR1 does not queue twice
+            time.sleep(0.2)
+            out, err = ld.finish()
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    check(out, "0 OSError\n" * 7)
+    assert got == [signal.SIGUSR1] * 7, f"received {got}"
+    assert_nothing_left(["h_signal"])
+
+
+@test
+def helper_memory_argument_comm():
+    """bpf.get_current_comm(buf) writes into a str[16] local; pybpf passes
+    the size 16 itself; the result is 0 and buf is this thread's comm."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_comm(args) -> None:
+    if pid() == PID:
+        buf: str[16] = ""
+        r = bpf.get_current_comm(buf)
+        print(f"{r} {buf}|")
+'''
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm") as f:
+        comm = f.read().rstrip("\n")
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out, f"0 {comm}|\n")
+    assert_nothing_left(["h_comm"])
+
+
+@test
+def helper_probe_read_user_str_filename():
+    """bpf.probe_read_user_str(buf, args.filename) in openat's tracepoint:
+    the result is the length including the NUL and buf is the path this
+    process opened; with an unreadable address (1) it is -EFAULT: OSError."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_openat")
+def h_read_str(args) -> None:
+    if pid() == PID:
+        buf: str[64] = ""
+        bad: str[8] = ""
+        n = bpf.probe_read_user_str(buf, args.filename)
+        try:
+            bpf.probe_read_user_str(bad, 1)
+            print(f"{n} {buf} no error")
+        except OSError:
+            print(f"{n} {buf} OSError")
+'''
+    path = "/tmp/pybpf-helper-read-str-test"
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        try:
+            os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+        finally:
+            os.unlink(path)
+        out, err = ld.finish()
+    check(out, f"{len(path) + 1} {path} OSError\n")
+    assert_nothing_left(["h_read_str"])
+
+
+@test
+def helper_matrix_up_to_date():
+    """helpers/helper_matrix.txt (helpers/gen_helper_matrix.py): every helper
+    pybpf can call from a @tracepoint probe, compiled and loaded (verified by
+    this kernel) in a generated probe; regenerated, it is the committed file."""
+    import subprocess
+    import sys
+    import tempfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory(prefix="pybpf-matrix-out-") as d:
+        out = os.path.join(d, "m.txt")
+        subprocess.run([sys.executable, os.path.join(root, "helpers", "gen_helper_matrix.py"), "-o", out], check=True)
+        with open(out) as f:
+            fresh = f.read()
+    with open(os.path.join(root, "helpers", "helper_matrix.txt")) as f:
+        check(fresh, f.read(), "helpers/helper_matrix.txt (stale: run `make helper-matrix`)")
+    assert "send_signal: loads" in fresh and "get_prandom_u32: loads" in fresh
+    names = [ln.split(":")[0] for ln in fresh.splitlines() if not ln.startswith("#")]
+    assert_nothing_left([("hm_" + n[:20])[:15] for n in names])
+
+
+@test
+def helper_api_listing():
+    """pybpf api PATTERN: the helpers whose name contains PATTERN with their
+    Python signatures (size parameters left out, OSError where the docs say
+    errno) and the probe kinds that may call them, or why not yet."""
+    import subprocess
+    from runtime import PYBPF
+    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @raw_tp, @profile, @interval, @begin, @end "
+             "(@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the verifier decides at load)")
+    p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
+    check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
+                    f"bpf.send_signal_thread(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
+                    "2 helpers, 2 callable from pybpf\n")
+    p = subprocess.run([PYBPF, "api", "get_current_comm"], capture_output=True, text=True)
+    check(p.stdout.splitlines()[0], "bpf.get_current_comm(buf: str | bytes (local)) -> int  raises OSError")
+    p = subprocess.run([PYBPF, "api", "tail_call"], capture_output=True, text=True)
+    check(p.stdout, "bpf.tail_call(ctx: args, prog_array_map: Map, index: u32) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not\n"
+                    "1 helper, 0 callable from pybpf\n")
+    p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
+    check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"))
+    assert_nothing_left([])
+
+
+@test
+def helper_snprintf_into_str():
+    """bpf.snprintf(out, fmt, values...) formats with the kernel's
+    bpf_snprintf into a str[32] local: the result is the length with the
+    NUL, out the text (as C's printf makes it: "%d" of -5 is "-5", "%x" of
+    255 is "ff", "%05u" of 7 is "00007"); a text longer than out is cut at
+    31 characters, the length still the whole one plus 1."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_snprintf(args) -> None:
+    if pid() == PID:
+        out: str[32] = ""
+        n = bpf.snprintf(out, "%d-%05u:%x %lld", -5, 7, 255, pid())
+        print(f"{n} {out}|")
+        m = bpf.snprintf(out, "%d%d%d%d%d%d", 123456, 123456, 123456, 123456, 123456, 123456)
+        print(f"{m} {out}|")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    first = "%d-%05u:%x %d" % (-5, 7, 255, os.getpid())
+    check(out, f"{len(first) + 1} {first}|\n37 {('123456' * 6)[:31]}|\n")
+    assert_nothing_left(["h_snprintf"])
+
+
+@test
+def helper_errno_uncaught_counted_per_site():
+    """An errno return nobody catches (bpf.send_signal(1000): -EINVAL) ends
+    the probe's run with OSError, counted at its site: 3 getppid calls,
+    'probe.py:7: OSError in h_errno: 3 times'; the print after it never runs."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_errno(args) -> None:
+    if pid() == PID:
+        bpf.send_signal(1000)
+        print("not reached")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    check(out, "")
+    assert "probe.py:7: OSError in h_errno: 3 times" in err, err
+    assert_nothing_left(["h_errno"])
+
+
+@test
+def helper_ns_current_pid_tgid_struct():
+    """bpf.get_ns_current_pid_tgid(dev, ino, ns) with ns a Struct local laid
+    out as struct bpf_pidns_info (pid: u32, tgid: u32; pybpf passes its size,
+    8): for this process's pid namespace (the st_dev and st_ino of
+    /proc/self/ns/pid) the result is 0, ns.tgid is os.getpid() and ns.pid the
+    thread id; for an inode that is not the namespace's it is -EINVAL:
+    OSError, and the kernel has zeroed ns."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+DEV: Final[int] = 0
+INO: Final[int] = 0
+
+
+class PidNs(Struct):
+    pid: u32
+    tgid: u32
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_nspid(args) -> None:
+    if pid() == PID:
+        ns = PidNs(0, 0)
+        r = bpf.get_ns_current_pid_tgid(DEV, INO, ns)
+        print(f"{r} {ns.pid} {ns.tgid}")
+        try:
+            bpf.get_ns_current_pid_tgid(DEV, INO + 1, ns)
+            print("no error")
+        except OSError:
+            print(f"OSError {ns.pid} {ns.tgid}")
+'''
+    st = os.stat("/proc/self/ns/pid")
+    with Loader(src, ["-D", f"PID={os.getpid()}", "-D", f"DEV={st.st_dev}", "-D", f"INO={st.st_ino}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out, f"0 {threading.get_native_id()} {os.getpid()}\nOSError 0 0\n")
+    assert_nothing_left(["h_nspid"])

@@ -66,7 +66,7 @@ Type *ty_str(int cap)
 	return t;
 }
 
-static const char *const map_kind_names[MAP__COUNT] = {
+const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 };
@@ -4341,6 +4341,9 @@ Prog *check_program(SrcFile *file, Node *module)
 		case ND_IMPORT:
 			check_import(&c, s);
 			break;
+		case ND_ASSIGN:
+			infer_module_annotation(s);   /* n = Count(): n: Count = Count() (check_infer.c) */
+			/* fall through */
 		case ND_ANNASSIGN: {
 			Node *ann = s->annotation;
 			const char *an = ann->kind == ND_NAME ? ann->name
@@ -4399,8 +4402,6 @@ Prog *check_program(SrcFile *file, Node *module)
 				break;
 			/* fall through */
 		default:
-			if (s->kind == ND_ASSIGN)
-				error_at(node_loc(s), "module-level names need a type: write 'NAME: Final[int] = value' for a constant or 'NAME: Hash[K, V] = Hash()' for a map");
 			error_at(node_loc(s), "%s %s not supported at module level in pybpf", stmt_what(s),
 				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
 		}

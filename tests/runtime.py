@@ -1770,3 +1770,4 @@ def t_hist_slots() -> None:
     assert_nothing_left(["t_hist_slots"], ["h", "byk", "n"])
 import runtime_long  # noqa: E402,F401  (long probes, issue 19)
 import runtime_user_ptr  # noqa: E402,F401  (issue 18: typed user pointers, wall clock)
+import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-liners, make demo)

@@ -31,6 +31,11 @@ typedef struct LoadOpts {
 
 void set_const_overrides(LoadOpts *o);
 
+/* pybpf -e PROGRAM: the probe file's text, compiled under the name
+ * INLINE_NAME (diagnostics say <cmdline>:LINE:COL); NULL otherwise. */
+#define INLINE_NAME "<cmdline>"
+extern const char *inline_program;
+
 /* Front end: read, tokenize, parse, check. Errors exit(1) with a message. */
 Prog *compile_file(const char *path);
 /* Front end + emitter. */

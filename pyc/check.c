@@ -1004,6 +1004,7 @@ static void declare_unkeyed_agg(Checker *c, Node *s)
 }
 
 ConstOverride *pyc_const_overrides;
+bool pyc_implied_import;
 int pyc_nconst_overrides;
 
 /* Final[tuple[X, ...]]: the item type X (int or str[N]). */
@@ -4327,7 +4328,7 @@ static void declare_exception(Checker *c, Node *s)
 
 Prog *check_program(SrcFile *file, Node *module)
 {
-	Checker c = {0};
+	Checker c = {.imported_all = pyc_implied_import};
 	Prog *prog = xcalloc(1, sizeof(*prog));
 	c.prog = prog;
 	prog->file = file;

@@ -574,6 +574,8 @@ typedef struct ConstOverride {
 } ConstOverride;
 extern ConstOverride *pyc_const_overrides;
 extern int pyc_nconst_overrides;
+/* pybpf -e PROGRAM: `from pybpf import *` is implied (set before check_program()). */
+extern bool pyc_implied_import;
 /* The expression -9223372036854775808 (a literal that fits only negated). */
 bool is_int64_min_literal(const Node *n);
 

@@ -61,9 +61,10 @@ class Loader:
             f.write(source)
         self.args = list(args)
         self.proc = None
+        self.cmd = None   # another command line to run instead (pybpf -e, make demo's)
 
     def __enter__(self):
-        self.proc = subprocess.Popen([PYBPF, "load", self.path, *self.args], cwd=self.dir,
+        self.proc = subprocess.Popen(self.cmd or [PYBPF, "load", self.path, *self.args], cwd=self.dir,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # wait for "Attached N probe(s)." on stderr
         self.err_head = ""

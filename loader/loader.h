@@ -29,6 +29,11 @@ typedef struct LoadOpts {
 	const char *src_path; /* the file loaded (pinned instances remember it) */
 } LoadOpts;
 
+/* pybpf -e PROGRAM: the probe file's text, compiled under the name
+ * INLINE_NAME (diagnostics say <cmdline>:LINE:COL); NULL otherwise. */
+#define INLINE_NAME "<cmdline>"
+extern const char *inline_program;
+
 /* pybpf load: returns the process exit status. */
 int load_main(const char *path, LoadOpts *opts);
 

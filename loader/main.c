@@ -13,9 +13,12 @@
 
 static const char usage[] =
 	"usage: pybpf <command> [options] FILE.py\n"
+	"       pybpf -e 'PROGRAM' [load options]   (the same as pybpf load -e 'PROGRAM')\n"
 	"\n"
 	"commands:\n"
 	"  load FILE.py      compile, load and attach; stream print() output; print maps at exit\n"
+	"      -e PROGRAM    the probe file's text instead of FILE.py, with 'from pybpf import *'\n"
+	"                    implied; messages call it <cmdline> (also for run and check)\n"
 	"      --duration S  stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	"      -D NAME=VALUE override a Final constant\n"
 	"      --format F    text (default) or json: one JSON object per line (docs/output.md)\n"
@@ -48,6 +51,19 @@ static _Noreturn void bad_usage(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n%s", usage);
 	exit(2);
+}
+
+/* -e PROGRAM: the file's text from the command line (load.c compiles it as INLINE_NAME) */
+static const char *take_inline(const char *in, const char *text)
+{
+	if (in)
+		bad_usage("-e gives the program's text: no FILE.py with it (here '%s')",
+			  strcmp(in, INLINE_NAME) ? in : "a second -e");
+	if (!text)
+		bad_usage("%s needs the program's text", "-e");
+	inline_program = text;
+	pyc_implied_import = true;
+	return INLINE_NAME;
 }
 
 static int cmd_compile(int argc, char **argv)
@@ -139,16 +155,22 @@ static int cmd_load(int argc, char **argv, bool once)
 			o.pin_name = argv[i];
 		} else if (!strcmp(a, "--watch")) {
 			o.watch = true;
+		} else if (!strcmp(a, "-e")) {
+			in = take_inline(in, ++i < argc ? argv[i] : NULL);
 		} else if (a[0] == '-' && a[1]) {
 			bad_usage("unknown option '%s' for load", a);
 		} else if (!in) {
 			in = a;
 		} else {
-			bad_usage("unexpected argument '%s'", a);
+			bad_usage(inline_program ? "-e gives the program's text: no FILE.py with it (here '%s')"
+				  : "unexpected argument '%s'", a);
 		}
 	}
 	if (!in)
-		bad_usage("%s", "load needs a FILE.py");
+		bad_usage("%s", "load needs a FILE.py (or -e 'PROGRAM')");
+	if (inline_program && (o.pin_name || o.watch))
+		bad_usage("%s: a program given with -e has no file to keep or watch; write it to a FILE.py",
+			  o.pin_name ? "--pin" : "--watch");
 	return load_main(in, &o);
 }
 
@@ -162,6 +184,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "load"))
 		return cmd_load(argc - 2, argv + 2, false);
+	if (!strcmp(cmd, "-e"))   /* pybpf -e 'PROGRAM': a one-liner, as bpftrace -e */
+		return cmd_load(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "run"))
 		return cmd_load(argc - 2, argv + 2, true);
 	if (!strcmp(cmd, "reload")) {
@@ -231,6 +255,8 @@ int main(int argc, char **argv)
 				d->name = xstrndup(v, eq - v);
 				d->value = eq + 1;
 				vec_push(&co.defines, d);
+			} else if (!strcmp(argv[i], "-e")) {
+				in = take_inline(in, i + 1 < argc ? argv[++i] : NULL);
 			} else if (argv[i][0] == '-' && argv[i][1])
 				bad_usage("unknown option '%s' for check", argv[i]);
 			else if (!in)

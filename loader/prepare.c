@@ -34,11 +34,20 @@ void set_const_overrides(LoadOpts *o)
 	}
 }
 
+const char *inline_program;
+
 Prog *compile_file(const char *path)
 {
 	SrcFile *f = xcalloc(1, sizeof(*f));
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text;
+
+	if (inline_program && !strcmp(path, INLINE_NAME)) {
+		text = xasprintf("%s\n", inline_program);   /* the last line ends, as in a file */
+		len = strlen(text);
+	} else {
+		text = read_file(path, &len);
+	}
 	Token *toks;
 	Node *mod;
 

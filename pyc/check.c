@@ -66,7 +66,7 @@ Type *ty_str(int cap)
 	return t;
 }
 
-static const char *const map_kind_names[MAP__COUNT] = {
+const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 };
@@ -1004,6 +1004,7 @@ static void declare_unkeyed_agg(Checker *c, Node *s)
 }
 
 ConstOverride *pyc_const_overrides;
+bool pyc_implied_import;
 int pyc_nconst_overrides;
 
 /* Final[tuple[X, ...]]: the item type X (int or str[N]). */
@@ -4381,7 +4382,7 @@ static void declare_exception(Checker *c, Node *s)
 
 Prog *check_program(SrcFile *file, Node *module)
 {
-	Checker c = {0};
+	Checker c = {.imported_all = pyc_implied_import};
 	Prog *prog = xcalloc(1, sizeof(*prog));
 	c.prog = prog;
 	prog->file = file;
@@ -4395,6 +4396,9 @@ Prog *check_program(SrcFile *file, Node *module)
 		case ND_IMPORT:
 			check_import(&c, s);
 			break;
+		case ND_ASSIGN:
+			infer_module_annotation(s);   /* n = Count(): n: Count = Count() (check_infer.c) */
+			/* fall through */
 		case ND_ANNASSIGN: {
 			Node *ann = s->annotation;
 			const char *an = ann->kind == ND_NAME ? ann->name
@@ -4453,8 +4457,6 @@ Prog *check_program(SrcFile *file, Node *module)
 				break;
 			/* fall through */
 		default:
-			if (s->kind == ND_ASSIGN)
-				error_at(node_loc(s), "module-level names need a type: write 'NAME: Final[int] = value' for a constant or 'NAME: Hash[K, V] = Hash()' for a map");
 			error_at(node_loc(s), "%s %s not supported at module level in pybpf", stmt_what(s),
 				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
 		}

@@ -393,6 +393,11 @@ int helpers_api(const char *pattern);
 Type *uptr_tp_field_type(const char *ctype);
 /* check_uptr.c: the kernel's name of UAPI struct name (timespec -> __kernel_timespec) */
 const char *uptr_struct_alias(const char *name);
+/* check_infer.c: a module-level `NAME = Count()` / `NAME = Hash[K, V]()` becomes
+ * the annotated declaration it means (s turns into an ND_ANNASSIGN); any other
+ * module-level assignment is an error naming the type it needs. */
+void infer_module_annotation(Node *s);
+extern const char *const map_kind_names[MAP__COUNT];   /* "Hash", ... "RingBuf" (ORDER MapKind) */
 
 typedef enum { SYM_LOCAL, SYM_CONST, SYM_MAP, SYM_BUILTIN, SYM_PROBE, SYM_GLOBAL, SYM_EXC, SYM_FUNC, SYM_TYPE } SymKind;
 
@@ -599,6 +604,8 @@ typedef struct ConstOverride {
 } ConstOverride;
 extern ConstOverride *pyc_const_overrides;
 extern int pyc_nconst_overrides;
+/* pybpf -e PROGRAM: `from pybpf import *` is implied (set before check_program()). */
+extern bool pyc_implied_import;
 /* The expression -9223372036854775808 (a literal that fits only negated). */
 bool is_int64_min_literal(const Node *n);
 

@@ -61,9 +61,10 @@ class Loader:
             f.write(source)
         self.args = list(args)
         self.proc = None
+        self.cmd = None   # another command line to run instead (pybpf -e, make demo's)
 
     def __enter__(self):
-        self.proc = subprocess.Popen([PYBPF, "load", self.path, *self.args], cwd=self.dir,
+        self.proc = subprocess.Popen(self.cmd or [PYBPF, "load", self.path, *self.args], cwd=self.dir,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # wait for "Attached N probe(s)." on stderr
         self.err_head = ""
@@ -1771,3 +1772,4 @@ def t_hist_slots() -> None:
 import runtime_long  # noqa: E402,F401  (long probes, issue 19)
 import runtime_user_ptr  # noqa: E402,F401  (issue 18: typed user pointers, wall clock)
 import runtime_helpers  # noqa: E402,F401  (issue 13: the BPF helpers, bpf.NAME())
+import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-liners, make demo)

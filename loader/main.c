@@ -35,7 +35,8 @@ static const char usage[] =
 	"  check FILE.py [-D NAME=VALUE ...]\n"
 	"                    parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
-	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
+	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*',\n"
+	"                    'usdt:/usr/bin/python3.11:*'\n"
 	"  help              this text\n";
 
 static _Noreturn void bad_usage(const char *fmt, const char *arg)

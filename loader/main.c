@@ -40,7 +40,8 @@ static const char usage[] =
 	"  check FILE.py [-D NAME=VALUE ...]\n"
 	"                    parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
-	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*'\n"
+	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*',\n"
+	"                    'usdt:/usr/bin/python3.11:*'\n"
 	"  api [PATTERN]     list the BPF helpers (bpf.NAME()) whose name contains PATTERN,\n"
 	"                    with their Python signatures and the probe kinds that may call them\n"
 	"  help              this text\n";

@@ -5,6 +5,7 @@
  */
 #include "probes.h"
 #include "support.h"
+#include "usdt.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -581,7 +582,22 @@ static int match(const char *kind, const char *pattern, Vec *out, Near *nr, cons
 	const char *pat = pattern;
 	int n = 0;
 
-	if (is_uprobe(kind)) {
+	if (!strcmp(kind, "usdt")) {
+		/* "BINARY:PROVIDER:NAME" or "BINARY:GLOB" (matched against
+		 * "provider:name"); paths have no colon. */
+		const char *colon = strchr(pattern, ':');
+		char *bin = colon ? xstrndup(pattern, colon - pattern) : xstrdup(pattern);
+		const char *path = probes_resolve_binary(bin);
+		if (!path)
+			return -1;
+		if (binary)
+			*binary = path;
+		pat = colon ? colon + 1 : "*";
+		if (usdt_notes(path, &ucands, NULL) < 0)
+			return fail("cannot read the USDT notes of %s", path);
+		sort_unique(&ucands);
+		cands = &ucands;
+	} else if (is_uprobe(kind)) {
 		const char *colon = strrchr(pattern, ':');
 		char *bin = colon ? xstrndup(pattern, colon - pattern) : xstrdup(pattern);
 		const char *path = probes_resolve_binary(bin);
@@ -646,6 +662,7 @@ static const struct {
 	{ "struct_ops", "struct_ops" },
 	{ "uprobe", "uprobe" }, { "u", "uprobe" },
 	{ "uretprobe", "uretprobe" }, { "ur", "uretprobe" },
+	{ "usdt", "usdt" }, { "U", "usdt" },
 };
 
 static const char *kind_of(const char *alias, size_t len)
@@ -695,7 +712,11 @@ static int list_kind(const char *kind, const char *rest, Vec *lines, Near *nr, c
 		char *name = names.data[i];
 		if (!strcmp(kind, "tracepoint"))
 			*strchr(name, '/') = ':';
-		if (is_uprobe(kind))
+		if (!strcmp(kind, "usdt")) {
+			const char *spec = usdt_argspec(*binary, name);
+			vec_push(lines, *spec ? xasprintf("usdt:%s:%s  %s", *binary, name, spec)
+					      : xasprintf("usdt:%s:%s", *binary, name));
+		} else if (is_uprobe(kind))
 			vec_push(lines, xasprintf("%s:%s:%s", kind, *binary, name));
 		else
 			vec_push(lines, xasprintf("%s:%s", kind, name));
@@ -723,7 +744,7 @@ int probes_list(const char *pattern, FILE *out)
 			kind = "tracepoint";
 		if (!*rest) {
 			fprintf(stderr, "pybpf: error: bad probe pattern '%s': expected %s after '%.*s'\n", pattern,
-				is_uprobe(kind) ? "BINARY:FUNCTION" : "a name or glob", (int)(colon - pattern + 1), pattern);
+				is_uprobe(kind) ? "BINARY:FUNCTION" : !strcmp(kind, "usdt") ? "BINARY:PROVIDER:NAME" : "a name or glob", (int)(colon - pattern + 1), pattern);
 			return 1;
 		}
 		if (!strcmp(kind, "tracepoint")) {
@@ -739,7 +760,7 @@ int probes_list(const char *pattern, FILE *out)
 						"tracepoint:CATEGORY:NAME\n", pattern);
 				return 1;
 			}
-		} else if (!is_uprobe(kind) && strpbrk(rest, ":/")) {
+		} else if (!is_uprobe(kind) && strcmp(kind, "usdt") && strpbrk(rest, ":/")) {
 			fprintf(stderr, "pybpf: error: bad probe pattern '%s': a %s name has no ':' or '/'\n",
 				pattern, kind);
 			return 1;
@@ -760,7 +781,7 @@ int probes_list(const char *pattern, FILE *out)
 			}
 		}
 		if (n == 0) {
-			const char *prefix = is_uprobe(kind) ? xasprintf("%s:%s:", kind, binary) : xasprintf("%s:", kind);
+			const char *prefix = is_uprobe(kind) || !strcmp(kind, "usdt") ? xasprintf("%s:%s:", kind, binary) : xasprintf("%s:", kind);
 			const char *near = near_format(&nr, prefix);
 			fprintf(stderr, "pybpf: no probes match '%s'%s%s\n", pattern, *near ? "; nearest: " : "", near);
 			return 1;

@@ -23,6 +23,9 @@
  *                        library name ("libc", "libc.so.6") looked up in
  *                        /lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu,
  *                        /lib64, /usr/lib, or a program name on $PATH.
+ *   usdt                 "binary:provider:name" (or "binary:glob"): the
+ *                        binary's .note.stapsdt probes (usdt.c), listed
+ *                        with their argument specs ("-4@%eax 8@-16(%rbp)")
  *
  * Patterns are fnmatch(3) globs ('*', '?', '[...]'). Everything returned is
  * allocated and never freed, like the rest of pybpf.

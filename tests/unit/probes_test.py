@@ -7,6 +7,7 @@
   kprobe       /proc/kallsyms text symbols (available_filter_functions when
                readable)
   uprobe       `readelf --syms -W` of the binary (.symtab and .dynsym)
+  usdt         `readelf -nW` of the binary (its .note.stapsdt notes)
   errors       exact messages, the nearest names computed here
 
 Run from anywhere as root: python3 tests/unit/probes_test.py
@@ -162,6 +163,23 @@ def elf_funcs(path):
     return sorted(names)
 
 
+def usdt_notes(path):
+    """[(provider:name, argspec)] from readelf -nW's stapsdt descriptors."""
+    out, prov, name = [], None, None
+    for line in subprocess.run(["readelf", "-nW", path], capture_output=True, text=True).stdout.splitlines():
+        m = re.search(r"Provider: (\S+)", line)
+        if m:
+            prov = m.group(1)
+        m = re.match(r"\s+Name: (\S+)", line)
+        if m:
+            name = m.group(1)
+        m = re.match(r"\s+Arguments:\s*(.*)", line)
+        if m and prov and name:
+            out.append(("%s:%s" % (prov, name), m.group(1).strip()))
+            prov = name = None
+    return out
+
+
 def lev(a, b):
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -246,6 +264,19 @@ def main():
             expect_list("uprobe:%s:malloc*" % spec, ["uprobe:%s:%s" % (libc, x) for x in lf if x.startswith("malloc")])
         expect_list("uretprobe:libc:[gs]etp*id", ["uretprobe:%s:%s" % (libc, x) for x in lf
                                                if fnmatch.fnmatchcase(x, "[gs]etp*id")])
+
+    # usdt: Debian's python3.11 carries stapsdt notes
+    py = "/usr/bin/python3.11"
+    if os.path.exists(py):
+        notes = usdt_notes(py)
+        check("usdt: readelf finds python3.11's notes", len(set(notes)) >= 8, "notes: %r" % notes)
+        line = lambda n, a: ("usdt:%s:%s  %s" % (py, n, a)) if a else "usdt:%s:%s" % (py, n)
+        expect_list("usdt:%s:*" % py, sorted(set(line(n, a) for n, a in notes)))
+        expect_list("usdt:%s:python:function__*" % py,
+                    sorted(set(line(n, a) for n, a in notes if n.startswith("python:function__"))))
+        q = "python:function_entry"
+        expect_error("usdt:%s:%s" % (py, q), "pybpf: no probes match 'usdt:%s:%s'; nearest: %s\n" % (
+            py, q, fmt_near(["usdt:%s:%s" % (py, x) for x in nearest(q, [n for n, _ in notes])])))
 
     # everything
     rc, out, err = run()

@@ -192,3 +192,45 @@ def t_uptr_stat(args) -> None:
         out, err = ld.finish()
     check(out, f"{0x1122334455} 4242 /\n")
     assert_nothing_left(["t_uptr_stat"])
+
+
+UREAD_C = r"""
+#include <stdio.h>
+#include <time.h>
+__attribute__((noinline)) long pybpf_ts_target(const struct timespec *ts)
+{
+	__asm__ volatile("" ::: "memory");
+	return ts->tv_sec + ts->tv_nsec;
+}
+int main(void)
+{
+	struct timespec a = {7, 123456789}, b = {0, 999999999};
+	long s = pybpf_ts_target(&a) + pybpf_ts_target(&b);
+	printf("%ld\n", s);
+	return 0;
+}
+"""
+
+
+@test
+def user_read_of_a_uprobe_argument():
+    """user_read(arg0, timespec) in a uprobe on a test binary's function
+    taking a struct timespec *: tv_sec and tv_nsec of each call exactly."""
+    import subprocess
+    import tempfile
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    csrc, exe = os.path.join(d, "uread.c"), os.path.join(d, "uread")
+    with open(csrc, "w") as f:
+        f.write(UREAD_C)
+    subprocess.run(["cc", "-O1", "-g", "-o", exe, csrc], check=True)
+    src = f'''from pybpf import *
+
+@uprobe("{exe}:pybpf_ts_target")
+def t_uread_ts(ts: ptr) -> None:
+    print(user_read(ts, timespec).tv_sec, user_read(ts, timespec).tv_nsec)
+'''
+    with Loader(src) as ld:
+        subprocess.run([exe], check=True, capture_output=True)
+        out, err = ld.finish()
+    check(out, "7 123456789\n0 999999999\n")
+    assert_nothing_left(["t_uread_ts"])

@@ -102,13 +102,13 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -Ipyc -I
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 FUZZ_SAN_EXTRA ?=    # e.g. -fno-sanitize=nonnull-attribute to step past a known report
 
-$(OUT)/fuzz/harness-asan: $(FUZZ_SRCS) pyc/pyc.h loader/support.h
+$(OUT)/fuzz/harness-asan: $(FUZZ_SRCS) pyc/pyc.h pyc/check_int.h loader/support.h
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(ASAN_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		$(FUZZ_SAN_EXTRA) -o $@ $(FUZZ_SRCS) $(LDLIBS)
 
-$(OUT)/fuzz/harness-afl: $(FUZZ_SRCS) pyc/pyc.h loader/support.h
+$(OUT)/fuzz/harness-afl: $(FUZZ_SRCS) pyc/pyc.h pyc/check_int.h loader/support.h
 	@mkdir -p $(dir $@)
 	@echo "  AFL     $@"
 	$(Q)AFL_USE_ASAN=1 AFL_QUIET=1 afl-clang-fast $(FUZZ_CFLAGS) -fsanitize=undefined \

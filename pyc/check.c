@@ -13,6 +13,7 @@
  */
 #include "pyc.h"
 #include "btf.h"
+#include "check_int.h"
 #include "../helpers/helpers_gen.h"
 
 #include <linux/btf.h>
@@ -29,12 +30,12 @@ const char *pyc_tracefs;
 static KBtf *ty_btf;   /* for ty_name of kernel types */
 
 static Type t_file = {.kind = TY_FILE};
-static Type t_opt = {.kind = TY_OPT};
+Type t_opt = {.kind = TY_OPT};
 static Type *ty_file_t(void)
 {
 	return &t_file;
 }
-static Type t_kstack = {.kind = TY_STACK}, t_ustack = {.kind = TY_STACK, .user = true};
+Type t_kstack = {.kind = TY_STACK}, t_ustack = {.kind = TY_STACK, .user = true};
 static Type t_none = {TY_NONE}, t_bool = {TY_BOOL}, t_int = {TY_INT},
 	    t_ctx = {TY_CTX}, t_ptr = {TY_PTR};
 Type *ty_none = &t_none, *ty_bool = &t_bool, *ty_int = &t_int,
@@ -167,14 +168,14 @@ static bool ty_equal(Type *a, Type *b)
 	return true;
 }
 
-static bool is_intlike(Type *t)
+bool is_intlike(Type *t)
 {
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
 /* {t:%H:%M:%S} (see fmt_is_strftime) and {a:ip} on an int; the CPython
  * shim's wallclock_ns() returns an int whose __format__ does the same. */
-static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
+bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 {
 	return (fmt_is_strftime(spec) || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
 }
@@ -182,7 +183,7 @@ static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 /* ---- symbols ----------------------------------------------------------- */
 
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
-static const char *const builtin_funcs[] = {
+const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
@@ -219,7 +220,7 @@ static const char *const c_reserved[] = {
 	"setjmp", "longjmp", "main", "syscall", NULL,
 };
 
-static bool in_list(const char *const *list, const char *name)
+bool in_list(const char *const *list, const char *name)
 {
 	for (; *list; list++)
 		if (!strcmp(*list, name))
@@ -237,13 +238,6 @@ static const char *global_cname(const char *name)
 	return name;
 }
 
-typedef struct Scope {
-	Vec syms;             /* Sym* */
-	struct Scope *up;
-	Sym **tab;            /* open addressing by name, the newest of a name (large scopes) */
-	uint32_t mask;
-} Scope;
-
 static uint32_t name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -260,7 +254,7 @@ static void scope_index(Scope *s, Sym *y)
 	s->tab[i] = y;   /* a later symbol of the same name hides the earlier */
 }
 
-static Sym *scope_find(Scope *s, const char *name)
+Sym *scope_find(Scope *s, const char *name)
 {
 	for (; s; s = s->up) {
 		if (s->tab) {
@@ -301,17 +295,9 @@ static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
 	return y;
 }
 
-static const char *const probe_kinds[];
-
 /* ---- "did you mean" ---------------------------------------------------- */
 
-typedef struct {
-	const char *best;
-	int dist;
-	const char *target;
-} Suggest;
-
-static void suggest_try(Suggest *s, const char *cand)
+void suggest_try(Suggest *s, const char *cand)
 {
 	int d = edit_distance(s->target, cand);
 	int limit = strlen(s->target) / 3 + 1;
@@ -321,44 +307,7 @@ static void suggest_try(Suggest *s, const char *cand)
 	}
 }
 
-/* ---- the checker's state --------------------------------------------- */
-
-/* A call of a module kfunc in a helper function; and a probe's call of a
- * helper: a helper is checked once, the probes that reach it say which
- * program types its kfuncs must allow. */
-typedef struct KfuncUse {
-	Node *at;
-	const char *kfunc, *pyname;
-} KfuncUse;
-
-typedef struct ProbeCall {
-	Probe *probe;
-	FuncDecl *fd;
-	Node *at;
-} ProbeCall;
-
-typedef struct Checker {
-	Prog *prog;
-	Scope module;
-	Scope *scope;         /* current function scope (NULL at module level) */
-	Probe *probe;         /* probe being checked */
-	Vec locals;           /* Sym* of the current function */
-	bool imported_all;
-	Vec imported;         /* const char*: names imported by name */
-	/* definite assignment: assigned[i] for local i along the current path */
-	char *assigned;
-	int nassigned;
-	int loop_depth;       /* for break/continue */
-	int handler_depth;    /* inside an except block: bare 'raise' allowed */
-	Vec declared_global;  /* const char*: names in this function's 'global' statements */
-	FuncDecl *func;       /* helper function being checked (NULL in a probe) */
-	Vec narrowed;         /* Sym*: Optional locals known not to be None here */
-	const char *fname;    /* name of the probe or helper being checked */
-	Vec funcs;            /* FuncDecl* */
-	Vec probe_calls;      /* ProbeCall*: the helper functions each probe calls */
-	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
-} Checker;
-
+/* Scope, Suggest and the checker's state (Checker): check_int.h */
 
 /* ---- exception classes ------------------------------------------------- */
 
@@ -412,7 +361,7 @@ static void init_classes(Prog *p)
 		add_class(p, builtin_exc[i].name, builtin_exc[i].parent ? find_class(p, builtin_exc[i].parent) : -1, NULL);
 }
 
-static Loc node_loc(Node *n)
+Loc node_loc(Node *n)
 {
 	return n->loc.file ? n->loc : n->tok->loc;
 }
@@ -420,7 +369,7 @@ static Loc node_loc(Node *n)
 /* A write to a map that an enclosing loop iterates over: CPython raises
  * RuntimeError when a dict changes size while iterated, and a change of
  * value would be seen by CPython but not by pybpf's snapshot; rejected. */
-static void no_write_while_iterating(Checker *c, Node *at, MapDecl *m, const char *what)
+void no_write_while_iterating(Checker *c, Node *at, MapDecl *m, const char *what)
 {
 	for (int i = 0; i < c->iterating.len; i++)
 		if (VEC_AT(c->iterating, i) == m)
@@ -430,7 +379,7 @@ static void no_write_while_iterating(Checker *c, Node *at, MapDecl *m, const cha
 				 !strcmp(what, "reading an item of") ? " (use the loop's value, or .get(key))" : "");
 }
 
-static bool is_imported(Checker *c, const char *name)
+bool is_imported(Checker *c, const char *name)
 {
 	if (c->imported_all)
 		return true;
@@ -440,7 +389,7 @@ static bool is_imported(Checker *c, const char *name)
 	return false;
 }
 
-static _Noreturn void unknown_name(Checker *c, Node *n)
+_Noreturn void unknown_name(Checker *c, Node *n)
 {
 	Suggest s = {.target = n->name};
 	for (Scope *sc = c->scope; sc; sc = sc->up)
@@ -460,7 +409,7 @@ static _Noreturn void unknown_name(Checker *c, Node *n)
 	error_at(node_loc(n), "name '%s' is not defined", n->name);
 }
 
-static RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
+RaiseSite *new_raise(Checker *c, Node *n, const char *exc)
 {
 	RaiseSite *r = xcalloc(1, sizeof(*r));
 	r->id = c->prog->raises.len;
@@ -484,7 +433,7 @@ bool is_int64_min_literal(const Node *n)
 }
 
 /* The Final tuple that name n refers to (n->sym is set), or NULL. */
-static ConstDecl *final_tuple(Checker *c, Node *n)
+ConstDecl *final_tuple(Checker *c, Node *n)
 {
 	Sym *y;
 	if (n->kind != ND_NAME)
@@ -496,7 +445,7 @@ static ConstDecl *final_tuple(Checker *c, Node *n)
 	return y->data;
 }
 
-static bool const_int(Checker *c, Node *n, int64_t *out)
+bool const_int(Checker *c, Node *n, int64_t *out)
 {
 	int64_t a, b;
 	switch (n->kind) {
@@ -650,14 +599,11 @@ static bool const_test(Checker *c, Node *n, int64_t *out)
 
 /* ---- type annotations -------------------------------------------------- */
 
-static KBtf *need_btf(Checker *c, Node *at);
-static Type *ty_kernel(TypeKind kind, int id);
-
 static const char *const fixed_names[] = {"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"};
 
 static Type *resolve_type(Checker *c, Node *n, bool storage);
 
-static Type *fixed_by_name(const char *name)
+Type *fixed_by_name(const char *name)
 {
 	for (int i = 0; i < 8; i++)
 		if (!strcmp(fixed_names[i], name))
@@ -1117,8 +1063,6 @@ static void declare_const(Checker *c, Node *s)
 	vec_push(&c->prog->consts, k);
 }
 
-static KBtf *need_btf(Checker *c, Node *at);
-
 /* from pybpf.kernel import TCP_ESTABLISHED, ...: the kernel's enumerators,
  * read from its BTF; the generated C asks for the value of the kernel it
  * loads on (a CO-RE enum relocation), so the object carries no number. */
@@ -1211,14 +1155,11 @@ static const char *stmt_what(Node *s)
 
 /* ---- expressions ------------------------------------------------------- */
 
-static Type *check_expr(Checker *c, Node *e);
 static Type *check_str_index(Checker *c, Node *e, Type *st);
-static Type *check_kfunc_call(Checker *c, Node *e);
-static Type *kernel_value_type(KBtf *k, int id, const char **why);
 static Type *check_struct_field(Checker *c, Node *e, Type *st);
 
 /* The kernel's BTF, loaded on first use (--btf FILE or the running kernel's). */
-static KBtf *need_btf(Checker *c, Node *at)
+KBtf *need_btf(Checker *c, Node *at)
 {
 	const char *err;
 	if (c->prog->btf)
@@ -1231,7 +1172,7 @@ static KBtf *need_btf(Checker *c, Node *at)
 	return c->prog->btf;
 }
 
-static Type *ty_kernel(TypeKind kind, int id)
+Type *ty_kernel(TypeKind kind, int id)
 {
 	Type *t = xcalloc(1, sizeof(*t));
 	t->kind = kind;
@@ -1241,7 +1182,7 @@ static Type *ty_kernel(TypeKind kind, int id)
 
 /* The pybpf type of a value of kernel type id (a field, an argument). NULL
  * when pybpf cannot use it; *why says what it is. */
-static Type *kernel_value_type(KBtf *k, int id, const char **why)
+Type *kernel_value_type(KBtf *k, int id, const char **why)
 {
 	KInfo in, tg;
 	kbtf_info(k, id, &in);
@@ -1293,7 +1234,7 @@ static Type *check_user_ptr(Checker *c, Node *e, Type *t)
  * fields are then read with bpf_probe_read_user; user_read(p) keeps p's
  * own type (a typed tracepoint field). Casts between socket address
  * families are user_read(args.uservaddr, sockaddr_in). */
-static Type *check_user_read(Checker *c, Node *e)
+Type *check_user_read(Checker *c, Node *e)
 {
 	Node *p, *tn;
 	Type *pt, *t;
@@ -1330,7 +1271,6 @@ static Type *check_user_read(Checker *c, Node *e)
  * which pybpf cannot know: i must lie in 0 .. UPTR_MAX_INDEX-1, IndexError
  * otherwise, and the program bounds it by the count it has. NULL when e is
  * not such a subscript. */
-static Type *need_int(Checker *c, Node *e, const char *what);
 #define UPTR_MAX_INDEX 1024
 static Type *check_user_index(Checker *c, Node *e)
 {
@@ -1465,9 +1405,6 @@ static Type *check_tp_field(Checker *c, Node *e)
 	return ty_int;
 }
 
-static void check_map_key(Checker *c, Node *sub, MapDecl *m);
-static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what);
-
 static const char *expr_what(Node *e)
 {
 	switch (e->kind) {
@@ -1491,7 +1428,7 @@ static const char *expr_what(Node *e)
 	}
 }
 
-static Type *need_int(Checker *c, Node *e, const char *what)
+Type *need_int(Checker *c, Node *e, const char *what)
 {
 	Type *t = check_expr(c, e);
 	if (!is_intlike(t))
@@ -1550,7 +1487,7 @@ static Type *check_name(Checker *c, Node *e)
 
 /* user_str(p, N), kernel_str(p, N), user_bytes(p, N), kernel_bytes(p, N):
  * a pointer and a constant size; FaultError when the memory is unreadable. */
-static int check_mem_read(Checker *c, Node *e, const char *name, const char *what, const char *size)
+int check_mem_read(Checker *c, Node *e, const char *name, const char *what, const char *size)
 {
 	int64_t n;
 	Type *pt;
@@ -1564,8 +1501,6 @@ static int check_mem_read(Checker *c, Node *e, const char *name, const char *wha
 	e->raise = new_raise(c, e, "FaultError");
 	return (int)n;
 }
-
-static Type *check_call(Checker *c, Node *e, bool stmt);
 
 static Sym *opt_test(Checker *c, Node *test, bool *is_not);
 
@@ -1648,7 +1583,6 @@ static Type *check_binop(Checker *c, Node *e)
 	return ty_int;
 }
 
-static void need_nonsleepable(Checker *c, Node *at, MapDecl *m);
 static Type *check_compare(Checker *c, Node *e)
 {
 	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IN || e->cmpops[0] == CMP_NOT_IN)) {
@@ -1741,7 +1675,7 @@ static Type *check_compare(Checker *c, Node *e)
 	return ty_bool;
 }
 
-static Type *check_expr(Checker *c, Node *e)
+Type *check_expr(Checker *c, Node *e)
 {
 	Type *t;
 	switch (e->kind) {
@@ -1953,843 +1887,6 @@ static Type *check_str_index(Checker *c, Node *e, Type *st)
 
 /* Is the value of e known to fit in t? (literals, and builtins whose range
  * is known, so the emitter can skip the run-time range check) */
-static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out);
-
-/* ---- calls --------------------------------------------------------------- */
-
-static void no_args(Node *e)
-{
-	if (e->elts.len || e->vals.len)
-		error_at(node_loc(e), "%s() takes no arguments", e->lhs->name);
-}
-
-static void check_print_arg(Checker *c, PrintSite *p, Node *a, int *off)
-{
-	Type *t = check_expr(c, a);
-	PrintSeg *s = xcalloc(1, sizeof(*s));
-	if (t->kind == TY_FIXED)
-		t = ty_int;
-	if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_STR && t->kind != TY_BYTES)
-		error_at(node_loc(a), "print() cannot show a value of type %s", ty_name(t));
-	s->is_arg = true;
-	s->type = t;
-	s->offset = *off;
-	*off += t->kind == TY_STR || t->kind == TY_BYTES ? (t->size + 7) / 8 * 8 : 8;
-	a->rec_off = s->offset;
-	vec_push(&p->segs, s);
-}
-
-static void add_text(PrintSite *p, const char *text, int len)
-{
-	PrintSeg *s;
-	if (!len)
-		return;
-	s = xcalloc(1, sizeof(*s));
-	s->text = text;
-	s->text_len = len;
-	vec_push(&p->segs, s);
-}
-
-/* print(*args, sep=' ', end='\n'): one ring buffer record per call. */
-static Type *check_print(Checker *c, Node *e)
-{
-	PrintSite *p = xcalloc(1, sizeof(*p));
-	const char *sep = " ", *end = "\n";
-	int seplen = 1, endlen = 1, off = 8;
-
-	for (int i = 0; i < e->vals.len; i++) {
-		Node *kw = VEC_AT(e->vals, i);
-		if (!kw->name || (strcmp(kw->name, "sep") && strcmp(kw->name, "end")))
-			error_at(node_loc(kw), "print() in pybpf supports only the keyword arguments sep= and end=");
-		if (kw->lhs->kind != ND_STR)
-			error_at(node_loc(kw->lhs), "print()'s %s= must be a string literal", kw->name);
-		if (!strcmp(kw->name, "sep"))
-			sep = kw->lhs->tok->str, seplen = kw->lhs->tok->slen;
-		else
-			end = kw->lhs->tok->str, endlen = kw->lhs->tok->slen;
-	}
-	p->id = c->prog->prints.len;
-	p->loc = node_loc(e);
-	for (int i = 0; i < e->elts.len; i++) {
-		Node *a = VEC_AT(e->elts, i);
-		if (i)
-			add_text(p, sep, seplen);
-		if (a->kind == ND_STARRED)
-			error_at(node_loc(a), "print(*args) is not supported in pybpf");
-		if (a->kind == ND_STR && !a->tok->is_bytes) {
-			a->type = ty_str(a->tok->slen + 1);
-			add_text(p, a->tok->str, a->tok->slen);
-			continue;
-		}
-		if (a->kind != ND_FSTR) {
-			check_print_arg(c, p, a, &off);
-			continue;
-		}
-		a->type = ty_none;
-		for (int j = 0; j < a->nfparts; j++) {
-			FPart *fp = &a->fparts[j];
-			if (!fp->is_expr) {
-				add_text(p, fp->text, fp->text_len);
-				continue;
-			}
-			/* f"{x = }": the lexer gave "x = " as text of its own */
-			check_print_arg(c, p, fp->expr, &off);
-			PrintSeg *s = VEC_AT(p->segs, p->segs.len - 1);
-			s->conv = fp->conv;
-			if (fp->self_doc && !fp->conv && !fp->spec)
-				s->conv = 'r';
-			if (s->conv == 'a')
-				error_at(fp->expr_loc, "the !a conversion is not supported in pybpf; use !r");
-			if (fp->spec && *fp->spec && s->type->kind == TY_BYTES && !s->conv)
-				error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "bytes take no format spec in Python "
-					 "(TypeError: unsupported format string passed to bytes.__format__); use !r first");
-			if (fp->spec && *fp->spec) {
-				enum fmt_kind k = s->type->kind == TY_STR && s->conv != 'r' ? FMT_STR : FMT_INT;
-				const char *msg;
-				if (s->conv == 'r' || s->conv == 's')
-					k = FMT_STR;
-				msg = time_spec_ok(s, fp->spec, k) ? NULL : fmt_check(fp->spec, k);
-				if (msg)
-					error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "%s", msg);
-				s->spec = fp->spec;
-			}
-		}
-	}
-	add_text(p, end, endlen);
-	p->size = off;
-	if (off > 4096)
-		error_at(node_loc(e), "this print() record is %d bytes; pybpf allows 4096 per print", off);
-	vec_push(&c->prog->prints, p);
-	e->id = p->id;
-	return ty_none;
-}
-
-/* f(a, b): arguments are stored into the parameters (typed), left to right */
-static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
-{
-	if (e->vals.len)
-		error_at(node_loc(VEC_AT(e->vals, 0)), "keyword arguments are not supported yet; pass '%s' its arguments by position", fd->name);
-	if (e->elts.len != fd->ptypes.len)
-		error_at(node_loc(e), "%s() takes %d argument%s but %d %s given", fd->name, fd->ptypes.len,
-			 fd->ptypes.len == 1 ? "" : "s", e->elts.len, e->elts.len == 1 ? "was" : "were");
-	for (int i = 0; i < e->elts.len; i++) {
-		Node *a = VEC_AT(e->elts, i);
-		Node *p = VEC_AT(fd->def->params, i);
-		Type *t;
-		if (a->kind == ND_STARRED)
-			error_at(node_loc(a), "*args is not supported in pybpf");
-		t = check_expr(c, a);
-		check_store(c, a, t, VEC_AT(fd->ptypes, i), xasprintf("parameter '%s' of %s()", p->name, fd->name));
-	}
-	e->sym = scope_find(&c->module, fd->name);
-	if (c->func) {
-		vec_push(&c->func->calls, fd);
-		vec_push(&c->func->call_sites, e);
-	} else if (c->probe) {
-		ProbeCall *pc = xcalloc(1, sizeof(*pc));
-		pc->probe = c->probe;
-		pc->fd = fd;
-		pc->at = e;
-		vec_push(&c->probe_calls, pc);
-	}
-	return fd->ret;
-}
-
-/* The kernel's word for the program type a probe kind becomes (the words
- * of the companion module's "progs:" notes). */
-static const char *prog_word(Probe *p)
-{
-	static const char *const map[][2] = {
-		{"tracepoint", "tracing"}, {"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"},
-		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
-		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
-		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i][0], p->kind))
-			return map[i][1];
-	return p->kind;
-}
-
-/* Whether probe p (a program of its kind) may call the module's kfunc at
- * `at`: an error if not. via: the probe's call that reaches `at` through
- * helper functions, or NULL when `at` is in the probe itself. */
-static void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, Node *via)
-{
-	const struct pyb_kfunc *k = pyb_kfunc_find(kfunc);
-	const char *w = prog_word(p);
-	if (!k)
-		ICE("kfunc %s missing from helpers/helpers_gen.c", kfunc);
-	if (strcmp(k->prog_types, "any")) {
-		char *list = xasprintf(",%s,", k->prog_types), *words = xstrdup(k->prog_types), *last;
-		/* "tracing,kprobe,syscall" -> "tracing, kprobe and syscall" */
-		Str nice = {0};
-		for (char *p = words; *p; p++)
-			if (*p == ',')
-				*p = ' ';
-		last = strrchr(words, ' ');
-		for (char *p = words; *p; p++) {
-			if (*p == ' ' && p == last)
-				str_puts(&nice, " and ");
-			else if (*p == ' ')
-				str_puts(&nice, ", ");
-			else
-				str_add(&nice, p, 1);
-		}
-		if (!strstr(list, xasprintf(",%s,", w)))
-			error_at(node_loc(at), "%s calls the kernel's %s, which the kernel allows only in %s programs; "
-				 "this is %s @%s probe%s%s (a BPF %s program)%s", pyname, kfunc, nice.buf,
-				 via ? "called from the" : "a", p->kind, via ? xasprintf(" '%s'", p->name) : "",
-				 via ? xasprintf(" at line %d", node_loc(via).line) : "", w,
-				 !strcmp(k->prog_types, "syscall") ? " -- use it in @begin or @end, or in a script run with pybpf run" : "");
-	}
-}
-
-/* A kfunc of the companion module (kfuncs/pybpf_kfuncs.h, through the
- * generated table): this kind of probe must be allowed to call it; in a
- * helper function, each probe that calls the helper is checked at the end
- * (check_helper_kfuncs). */
-static void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname)
-{
-	if (c->probe) {
-		kfunc_allowed(c->probe, at, kfunc, pyname, NULL);
-	} else if (c->func) {
-		KfuncUse *u = xcalloc(1, sizeof(*u));
-		u->at = at;
-		u->kfunc = kfunc;
-		u->pyname = pyname;
-		vec_push(&c->func->kfuncs, u);
-	} else {
-		ICE("kfunc outside a probe or function");
-	}
-	for (int i = 0; i < c->prog->mkfuncs.len; i++)
-		if (!strcmp(VEC_AT(c->prog->mkfuncs, i), kfunc))
-			return;
-	vec_push(&c->prog->mkfuncs, (void *)kfunc);
-}
-
-/* time.time_ns(), time.monotonic_ns(), platform.release(), socket.gethostname() */
-static Type *check_pseudo_module(Checker *c, Node *e)
-{
-	Node *f = e->lhs;
-	const char *mod = f->lhs->name, *fn = f->name;
-	if (e->elts.len || e->vals.len)
-		error_at(node_loc(e), "%s.%s() takes no arguments", mod, fn);
-	e->op = 'M';
-	if (!strcmp(mod, "time") && !strcmp(fn, "time_ns")) {
-		use_module_kfunc(c, e, "pybpf_time_ns", "time.time_ns()");
-		e->cval = 0;
-		return ty_int;
-	}
-	if (!strcmp(mod, "time") && !strcmp(fn, "monotonic_ns")) {
-		e->cval = 1;
-		return ty_int;
-	}
-	if (!strcmp(mod, "platform") && !strcmp(fn, "release")) {
-		use_module_kfunc(c, e, "pybpf_uname_release", "platform.release()");
-		e->cval = 2;
-		return ty_str(65);
-	}
-	if (!strcmp(mod, "socket") && !strcmp(fn, "gethostname")) {
-		use_module_kfunc(c, e, "pybpf_uname_nodename", "socket.gethostname()");
-		e->cval = 3;
-		return ty_str(65);
-	}
-	error_at(node_loc(f), "pybpf's %s has no %s() (it has %s)", mod, fn,
-		 !strcmp(mod, "time") ? "time_ns() and monotonic_ns()" : !strcmp(mod, "platform") ? "release()" : "gethostname()");
-}
-
-/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
-static Type *check_kfunc_call(Checker *c, Node *e)
-{
-	Node *f = e->lhs;
-	KBtf *k = need_btf(c, f);
-	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), n, ret;
-	KParam *kp;
-	const char *why = NULL;
-	Type *rt;
-	KFuncUse *u;
-
-	if (fid <= 0)
-		unknown_name(c, f);
-	if (!kbtf_is_kfunc(k, fid))
-		error_at(node_loc(f), "'%s' is a kernel function, but not a kfunc: BPF programs cannot call it", f->name);
-	kbtf_func_args(k, f->name, &kp, &n, &ret, NULL);
-	if (e->vals.len)
-		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
-	if (e->elts.len != n)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, n, n == 1 ? "" : "s",
-			 kbtf_type_name(k, kbtf_find(k, f->name, BTF_KIND_FUNC)), e->elts.len, e->elts.len == 1 ? "was" : "were");
-	for (int i = 0; i < n; i++) {
-		Node *a = VEC_AT(e->elts, i);
-		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
-		if (!want || want->kind == TY_KVAL || want->kind == TY_STR)
-			error_at(node_loc(a), "argument '%s' of %s has type %s, which pybpf cannot pass yet", kp[i].name, f->name,
-				 kbtf_type_name(k, kp[i].type));
-		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
-			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f->name,
-				 kbtf_type_name(k, kp[i].type), ty_name(got));
-		if (want->kind != TY_KPTR)
-			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f->name));
-		if (want->kind == TY_KPTR)
-			kemit_use_type(c->prog->kemit, want->btf_id);
-	}
-	if (!ret) {
-		rt = ty_none;
-	} else {
-		rt = kernel_value_type(k, ret, &why);
-		if (!rt || rt->kind == TY_KVAL || rt->kind == TY_STR)
-			error_at(node_loc(e), "%s returns %s, which pybpf cannot use yet", f->name, kbtf_type_name(k, ret));
-		if (rt->kind == TY_KPTR)
-			kemit_use_type(c->prog->kemit, rt->btf_id);
-	}
-	for (int i = 0; i < c->prog->kfuncs.len; i++)
-		if (((KFuncUse *)VEC_AT(c->prog->kfuncs, i))->func_id == fid)
-			goto done;
-	u = xcalloc(1, sizeof(*u));
-	u->name = f->name;
-	u->func_id = fid;
-	vec_push(&c->prog->kfuncs, u);
-done:
-	e->op = 'k';
-	e->cval = fid;
-	return rt;
-}
-
-static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m);
-
-/* bpf.NAME(...): a BPF helper (pyc/check_helpers.c), through these hooks */
-static Type *hk_expr(void *c, Node *e)
-{
-	return check_expr(c, e);
-}
-
-static void hk_store(void *c, Node *v, Type *from, Type *to, const char *what)
-{
-	check_store(c, v, from, to, what);
-}
-
-static RaiseSite *hk_raise(void *c, Node *at, const char *exc)
-{
-	return new_raise(c, at, exc);
-}
-
-static Sym *hk_lookup(void *c, const char *name)
-{
-	Checker *k = c;
-	return k->scope ? scope_find(k->scope, name) : scope_find(&k->module, name);
-}
-
-static Type *check_bpf_helper(Checker *c, Node *e)
-{
-	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup};
-	Type *t = check_helper_call(&hk, e);
-	const char *helper = xasprintf("bpf_%s", e->lhs->name);
-	int i;
-	for (i = 0; i < c->prog->helpers.len; i++)
-		if ((intptr_t)VEC_AT(c->prog->helpers, i) == e->cval)
-			break;
-	if (i == c->prog->helpers.len)
-		vec_push(&c->prog->helpers, (void *)(intptr_t)e->cval);
-	if (c->probe) {
-		helper_allowed(c->probe->kind, helper, e, NULL);
-	} else if (c->func) {
-		KfuncUse *u = xcalloc(1, sizeof(*u));
-		u->at = e;
-		u->kfunc = helper;
-		u->pyname = xasprintf("bpf.%s()", e->lhs->name);
-		vec_push(&c->func->kfuncs, u);
-	}
-	return t;
-}
-
-/* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */
-static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
-{
-	Type *ft;
-	if (e->vals.len)
-		error_at(node_loc(VEC_AT(e->vals, 0)), "%s() takes no keyword arguments in pybpf", name);
-	e->op = 'b';
-	if (!strcmp(name, "min") || !strcmp(name, "max")) {
-		if (e->elts.len < 2)
-			error_at(node_loc(e), "%s() takes two or more ints in pybpf (there are no iterables)", name);
-		for (int i = 0; i < e->elts.len; i++)
-			need_int(c, VEC_AT(e->elts, i), xasprintf("an argument of %s()", name));
-		return ty_int;
-	}
-	if (e->elts.len != 1)
-		error_at(node_loc(e), "%s() takes exactly one argument", name);
-	Node *a = VEC_AT(e->elts, 0);
-	if (!strcmp(name, "len")) {
-		Sym *ms = a->kind == ND_NAME && c->scope ? scope_find(c->scope, a->name) : NULL;
-		Type *t;
-		if (final_tuple(c, a)) {
-			e->op = 'L';   /* len of a Final tuple: a constant */
-			e->cval = ((ConstDecl *)a->sym->data)->nitems;
-			return ty_int;
-		}
-		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind == MAP_SORTEDLIST) {
-			need_rbtree_probe(c, a, ms->data);
-			a->sym = ms;
-			e->op = 'r';
-			e->cval = 3;
-			e->sym = ms;
-			return ty_int;
-		}
-		if (ms && ms->kind == SYM_MAP)
-			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
-		t = check_expr(c, a);
-		if (t->kind != TY_STR && t->kind != TY_BYTES)
-			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
-		return ty_int;
-	}
-	if (!strcmp(name, "bool")) {
-		Type *t = check_expr(c, a);
-		if (t->kind != TY_STR && !is_intlike(t))
-			error_at(node_loc(a), "bool() of %s is not supported", ty_name(t));
-		return ty_bool;
-	}
-	need_int(c, a, xasprintf("the argument of %s()", name));
-	if (!strcmp(name, "abs")) {
-		e->raise = new_raise(c, e, "OverflowError");   /* abs(-2**63) */
-		return ty_int;
-	}
-	if (!strcmp(name, "int"))
-		return ty_int;
-	/* u32(x): the value must fit, as when storing into a u32 */
-	ft = fixed_by_name(name);
-	check_store(c, a, a->type, ft, xasprintf("%s()", name));
-	return ty_int;
-}
-
-/* s.startswith(x), s.endswith(x) */
-static Type *check_str_method(Checker *c, Node *e, Type *st)
-{
-	Node *f = e->lhs;
-	Type *at;
-	(void)st;
-	if (strcmp(f->name, "startswith") && strcmp(f->name, "endswith"))
-		error_at(node_loc(f), "str has no method '%s' in pybpf (strings support startswith, endswith, len, [i] and [a:b])",
-			 f->name);
-	if (e->elts.len != 1 || e->vals.len)
-		error_at(node_loc(e), "%s() takes one string in pybpf", f->name);
-	at = check_expr(c, VEC_AT(e->elts, 0));
-	if (at->kind != TY_STR)
-		error_at(node_loc(VEC_AT(e->elts, 0)), "%s first arg must be str, not %s", f->name, ty_name(at));
-	e->op = f->name[0];   /* 's' or 'e' */
-	return ty_bool;
-}
-
-/* Event(pid=..., comm=...): positional then keyword arguments, defaults
- * for the rest, as a dataclass would take them. e->targets gets one value
- * node per field (NULL: the default). */
-static Type *check_struct_ctor(Checker *c, Node *e, Type *st)
-{
-	int nf = st->fnames.len;
-	Node **given = xcalloc(nf, sizeof(Node *));
-	if (e->elts.len > nf)
-		error_at(node_loc(e), "%s() takes %d positional argument%s but %d were given", st->sname, nf, nf == 1 ? "" : "s",
-			 e->elts.len);
-	for (int i = 0; i < e->elts.len; i++)
-		given[i] = VEC_AT(e->elts, i);
-	for (int i = 0; i < e->vals.len; i++) {
-		Node *kw = VEC_AT(e->vals, i);
-		int f = -1;
-		for (int j = 0; kw->name && j < nf; j++)
-			if (!strcmp(VEC_AT(st->fnames, j), kw->name))
-				f = j;
-		if (f < 0) {
-			Suggest sg = {.target = kw->name ? kw->name : ""};
-			for (int j = 0; j < nf; j++)
-				suggest_try(&sg, VEC_AT(st->fnames, j));
-			error_at(node_loc(kw), "%s() got an unexpected keyword argument '%s'%s%s%s", st->sname, kw->name ? kw->name : "**",
-				 sg.best ? "; did you mean '" : "", sg.best ? sg.best : "", sg.best ? "'?" : "");
-		}
-		if (given[f])
-			error_at(node_loc(kw), "%s() got multiple values for argument '%s'", st->sname, kw->name);
-		given[f] = kw->lhs;
-	}
-	e->targets = (Vec){0};
-	for (int i = 0; i < nf; i++) {
-		Node *v = given[i];
-		if (!v && !VEC_AT(st->fdefaults, i))
-			error_at(node_loc(e), "%s() missing required argument: '%s'", st->sname, (char *)VEC_AT(st->fnames, i));
-		if (v)
-			check_store(c, v, check_expr(c, v), VEC_AT(st->elems, i),
-				    xasprintf("field '%s' of %s", (char *)VEC_AT(st->fnames, i), st->sname));
-		vec_push(&e->targets, v);
-	}
-	e->op = 'c';
-	return st;
-}
-
-/* q.append(x), q.popleft(), st.pop(), events.output(rec) */
-/* The probe kinds whose programs may hold a bpf_spin_lock and own
- * bpf_obj_new objects: what a SortedList (a BPF red-black tree) needs. */
-static void need_rbtree_probe(Checker *c, Node *at, MapDecl *m)
-{
-	static const char *const ok[] = {"tp_btf", "fentry", "fexit", "lsm", "begin", "end", "struct_ops"};
-	if (!c->probe)
-		error_at(node_loc(at), "'%s' is a SortedList: use it inside a probe", m->name);
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (!strcmp(c->probe->kind, ok[i]))
-			return;
-	error_at(node_loc(at), "'%s' is a SortedList (a BPF red-black tree), which the kernel allows only in @tp_btf, "
-		 "@fentry, @fexit, @lsm, @begin, @end and struct_ops methods, not in @%s probes", m->name, c->probe->kind);
-}
-
-/* q.append(x), bloom.add(x), sl.add(x): one value of the map's value type,
- * a statement; a full map raises MapFullError. op: the emitter's form. */
-static Type *check_insert_method(Checker *c, Node *e, MapDecl *m, const char *meth, bool stmt, int op)
-{
-	if (e->elts.len != 1 || e->vals.len)
-		error_at(node_loc(e), "%s.%s() takes one value", m->name, meth);
-	Node *a = VEC_AT(e->elts, 0);
-	check_store(c, a, check_expr(c, a), m->type->val, xasprintf("a value of '%s'", m->name));
-	if (!stmt)
-		error_at(node_loc(e), "%s() returns None; call it as a statement", meth);
-	e->raise = new_raise(c, e, "MapFullError");
-	e->op = op;
-	return ty_none;
-}
-
-/* sl.add(x), sl.first(), sl.pop_first() */
-static Type *check_sortedlist_method(Checker *c, Node *e, MapDecl *m, const char *meth, bool stmt)
-{
-	need_rbtree_probe(c, e->lhs, m);
-	if (!strcmp(meth, "add")) {
-		e->cval = 0;
-		return check_insert_method(c, e, m, meth, stmt, 'r');
-	}
-	if (!strcmp(meth, "first") || !strcmp(meth, "pop_first")) {
-		if (e->elts.len || e->vals.len)
-			error_at(node_loc(e), "%s.%s() takes no arguments", m->name, meth);
-		e->raise = new_raise(c, e, "IndexError");
-		new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 */
-		e->op = 'r';
-		e->cval = meth[0] == 'f' ? 1 : 2;
-		return ty_int;
-	}
-	error_at(node_loc(e->lhs), "%s has no method '%s' (a SortedList has add(), first(), pop_first() and len())",
-		 ty_name(m->type), meth);
-}
-
-/* @begin and @end run as sleepable programs, which the kernel lets use
- * only hash, array and ring buffer maps. */
-static void need_nonsleepable(Checker *c, Node *at, MapDecl *m)
-{
-	if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
-		error_at(node_loc(at), "'%s' is a %s, which the kernel does not allow in @%s (it runs as a sleepable program; "
-			 "those may use only hash, array and ring buffer maps)", m->name, map_kind_names[m->type->map_kind],
-			 c->probe->kind);
-}
-
-static Type *check_map_method(Checker *c, Node *e, Sym *ms, bool stmt)
-{
-	MapDecl *m = ms->data;
-	MapKind k = m->type->map_kind;
-	const char *meth = e->lhs->name;
-	if (k == MAP_QUEUE || k == MAP_STACK || k == MAP_BLOOM)
-		need_nonsleepable(c, e->lhs, m);
-	e->lhs->lhs->sym = ms;
-	e->sym = ms;
-	if (k == MAP_RINGBUF && !strcmp(meth, "output")) {
-		Type *t;
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "%s.output() takes one %s", m->name, ty_name(m->type->val));
-		t = check_expr(c, VEC_AT(e->elts, 0));
-		if (t != m->type->val)
-			error_at(node_loc(VEC_AT(e->elts, 0)), "%s carries %s records, not %s", m->name, ty_name(m->type->val), ty_name(t));
-		if (!stmt)
-			error_at(node_loc(e), "output() returns None; call it as a statement");
-		e->op = 'o';
-		return ty_none;
-	}
-	if ((k == MAP_QUEUE || k == MAP_STACK) && !strcmp(meth, "append")) {
-		return check_insert_method(c, e, m, meth, stmt, 'p');
-	}
-	if ((k == MAP_QUEUE && !strcmp(meth, "popleft")) || (k == MAP_STACK && !strcmp(meth, "pop"))) {
-		if (e->elts.len || e->vals.len)
-			error_at(node_loc(e), "%s.%s() takes no arguments", m->name, meth);
-		e->raise = new_raise(c, e, "IndexError");
-		new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 */
-		e->op = 'P';
-		return ty_int;
-	}
-	if (k == MAP_BLOOM && !strcmp(meth, "add")) {
-		return check_insert_method(c, e, m, meth, stmt, 'p');
-	}
-	if (k == MAP_SORTEDLIST)
-		return check_sortedlist_method(c, e, m, meth, stmt);
-	if (k == MAP_QUEUE && !strcmp(meth, "pop"))
-		error_at(node_loc(e->lhs), "'%s' is a Queue (first in, first out): take values with popleft()", m->name);
-	if (k == MAP_STACK && !strcmp(meth, "popleft"))
-		error_at(node_loc(e->lhs), "'%s' is a Stack (last in, first out): take values with pop()", m->name);
-	error_at(node_loc(e->lhs), "%s has no method '%s'", ty_name(m->type), meth);
-}
-
-/* m[k].add(x) / agg.add(x) on an aggregation */
-static Type *check_agg_add(Checker *c, Node *e, Node *target, MapDecl *m)
-{
-	Type *v = m->type->val;
-	int want = v->agg == AGG_COUNT ? 0 : 1;
-	if (e->vals.len || e->elts.len != want)
-		error_at(node_loc(e), "%s.add() takes %s", agg_names[v->agg], want ? "one int" : "no arguments");
-	if (want)
-		need_int(c, VEC_AT(e->elts, 0), xasprintf("the argument of %s.add()", agg_names[v->agg]));
-	if (target)
-		check_map_key(c, target, m);
-	no_write_while_iterating(c, e, m, "adding to");
-	e->raise = new_raise(c, e, "MapFullError");
-	new_raise(c, e, "OverflowError");    /* a sum that leaves 64 bits */
-	e->op = 'a';
-	e->rhs = target ? target->rhs : NULL;   /* the key */
-	e->sym = scope_find(c->scope, m->name);
-	return ty_none;
-}
-
-static Type *check_call(Checker *c, Node *e, bool stmt)
-{
-	Node *f = e->lhs;
-	const char *name;
-	Sym *y;
-
-	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope && !scope_find(c->scope, f->lhs->name) &&
-	    (!strcmp(f->lhs->name, "time") || !strcmp(f->lhs->name, "platform") || !strcmp(f->lhs->name, "socket"))) {
-		if (!is_imported(c, f->lhs->name))
-			unknown_name(c, f->lhs);
-		return check_pseudo_module(c, e);
-	}
-	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope && !scope_find(c->scope, f->lhs->name) &&
-	    !strcmp(f->lhs->name, "bpf")) {
-		if (!is_imported(c, "bpf"))
-			unknown_name(c, f->lhs);
-		return check_bpf_helper(c, e);
-	}
-	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && c->scope) {
-		Sym *fs = scope_find(c->scope, f->lhs->name);
-		if (fs && fs->kind == SYM_LOCAL && fs->type->kind == TY_FILE) {
-			int64_t n;
-			if (fs->data)
-				error_at(node_loc(f->lhs), "'%s' was closed when its with block ended", f->lhs->name);
-			if (strcmp(f->name, "read"))
-				error_at(node_loc(f), "a file in pybpf has one method, read(n)");
-			if (e->elts.len != 1 || e->vals.len || !const_int(c, VEC_AT(e->elts, 0), &n) || n < 1 || n > 4095)
-				error_at(node_loc(e), "read() takes the number of bytes to read, a constant from 1 to 4095");
-			f->lhs->sym = fs;
-			use_module_kfunc(c, e, "pybpf_file_read", "read()");
-			e->raise = new_raise(c, e, "OSError");
-			e->op = 'R';
-			e->cval = n;
-			return ty_str((int)n + 1);
-		}
-	}
-	if (f->kind == ND_ATTR) {
-		Sym *ms = f->lhs->kind == ND_NAME && c->scope ? scope_find(c->scope, f->lhs->name) : NULL;
-		/* lat[k].add(x): lhs is the subscript */
-		if (f->lhs->kind == ND_SUBSCRIPT && f->lhs->lhs->kind == ND_NAME && c->scope) {
-			Sym *as = scope_find(c->scope, f->lhs->lhs->name);
-			if (as && as->kind == SYM_MAP && ((MapDecl *)as->data)->type->val->kind == TY_AGG) {
-				if (strcmp(f->name, "add"))
-					error_at(node_loc(f), "an aggregation has one method, add()");
-				if (!stmt)
-					error_at(node_loc(e), "add() returns None; call it as a statement");
-				if (((MapDecl *)as->data)->unkeyed)
-					error_at(node_loc(f->lhs), "'%s' has no key: write %s.add(...)", as->name, as->name);
-				f->lhs->lhs->sym = as;
-				return check_agg_add(c, e, f->lhs, as->data);
-			}
-		}
-		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->unkeyed && !strcmp(f->name, "add")) {
-			if (!stmt)
-				error_at(node_loc(e), "add() returns None; call it as a statement");
-			f->lhs->sym = ms;
-			return check_agg_add(c, e, NULL, ms->data);
-		}
-		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "clear")) {
-			if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
-				error_at(node_loc(f), "a RingBuf cannot be cleared");
-			if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
-				error_at(node_loc(f), "a BloomFilter cannot be cleared (the kernel's bloom filter has no delete)");
-			if (((MapDecl *)ms->data)->type->map_kind == MAP_SORTEDLIST)
-				error_at(node_loc(f), "a SortedList is emptied with pop_first()");
-			if (e->elts.len || e->vals.len)
-				error_at(node_loc(e), "clear() takes no arguments");
-			if (!stmt)
-				error_at(node_loc(e), "clear() returns None; call it as a statement");
-			no_write_while_iterating(c, e, ms->data, "clearing");
-			f->lhs->sym = ms;
-			e->sym = ms;
-			e->op = 'C';
-			return ty_none;
-		}
-		if (ms && ms->kind == SYM_MAP && ((MapDecl *)ms->data)->type->map_kind >= MAP_ARRAY)
-			return check_map_method(c, e, ms, stmt);
-		if (ms && ms->kind == SYM_MAP && !strcmp(f->name, "get")) {
-			/* d.get(key, default): the value, or default when key is missing */
-			MapDecl *m = ms->data;
-			Type *dt;
-			if (e->vals.len)
-				error_at(node_loc(VEC_AT(e->vals, 0)), "%s.get() takes no keyword arguments", m->name);
-			if (e->elts.len == 1) {
-				/* d.get(key): the value, or None: an Optional[int] to check */
-				e->rhs = VEC_AT(e->elts, 0);
-				check_map_key(c, e, m);
-				e->raise = new_raise(c, e, "OverflowError");
-				e->op = 'g';
-				return &t_opt;
-			}
-			if (e->elts.len != 2)
-				error_at(node_loc(e), "%s.get() takes a key and a default", m->name);
-			/* reuse check_map_key: it reads the key from ->rhs */
-			e->rhs = VEC_AT(e->elts, 0);
-			check_map_key(c, e, m);
-			dt = check_expr(c, VEC_AT(e->elts, 1));
-			if (!is_intlike(dt))
-				error_at(node_loc(VEC_AT(e->elts, 1)), "the default of %s.get() must be an int, not %s", m->name, ty_name(dt));
-			e->raise = new_raise(c, e, "OverflowError");  /* u64 value above 2**63-1 */
-			e->op = 'g';
-			return ty_int;
-		}
-		Type *t = ms && ms->kind == SYM_MAP ? ms->type : check_expr(c, f->lhs);
-		if (t->kind == TY_STR)
-			return check_str_method(c, e, t);
-		error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
-			 ms && ms->kind == SYM_MAP ? " (maps support get, and the operators [], in, del, +=)" : "");
-	}
-	if (f->kind != ND_NAME)
-		error_at(node_loc(f), "only named functions can be called in pybpf");
-	name = f->name;
-	y = c->scope ? scope_find(c->scope, name) : scope_find(&c->module, name);
-	if (y && y->kind == SYM_FUNC) {
-		if (c->iterating.len)
-			error_at(node_loc(e), "calling '%s' inside a loop over a map is not supported yet (pybpf cannot yet "
-				 "tell whether it changes the map); inline its code", name);
-		return check_func_call(c, e, y->data);
-	}
-	if (y && y->kind == SYM_TYPE)
-		return check_struct_ctor(c, e, y->type);
-	if (y && y->kind == SYM_PROBE)
-		error_at(node_loc(f), "'%s' is a probe: the kernel calls it; move the shared code into a helper function", name);
-	if (y && y->kind != SYM_BUILTIN)
-		error_at(node_loc(f), "'%s' is not callable", name);
-	if (!y && (!strcmp(name, "len") || !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max") ||
-		   !strcmp(name, "int") || !strcmp(name, "bool") || fixed_by_name(name)))
-		return check_pybuiltin(c, e, name);
-	if (!in_list(builtin_funcs, name)) {
-		if (!strcmp(name, "str"))
-			error_at(node_loc(f), "str() is not supported: strings have a fixed capacity in pybpf; use an f-string in print()");
-		if (!y && c->scope)
-			return check_kfunc_call(c, e);
-		unknown_name(c, f);
-	}
-	if (!is_imported(c, name))
-		unknown_name(c, f);
-	if (!strcmp(name, "print")) {
-		if (!stmt)
-			error_at(node_loc(e), "print() returns None; call it as a statement");
-		return check_print(c, e);
-	}
-	if (!strcmp(name, "tracepoint"))
-		error_at(node_loc(e), "tracepoint(...) is a decorator: write @tracepoint(\"category/name\") above a def");
-	if (in_list(probe_kinds, name))
-		error_at(node_loc(e), "%s is a decorator: write @%s(...) above a def", name, name);
-	if (!strcmp(name, "user_bytes") || !strcmp(name, "kernel_bytes"))
-		return ty_bytes(check_mem_read(c, e, name, "bytes", "length"));
-	if (!strcmp(name, "user_str") || !strcmp(name, "kernel_str"))
-		return ty_str(check_mem_read(c, e, name, "a string", "capacity"));
-	if (!strcmp(name, "open"))
-		error_at(node_loc(e), "open() is used as 'with open(\"/path\") as f:', so that the file is always closed");
-	if (!strcmp(name, "printk")) {
-		/* printk(msg, level=6): to the kernel log */
-		Node *m;
-		Type *mt;
-		int64_t level = 6;
-		if (e->elts.len != 1)
-			error_at(node_loc(e), "printk() takes the message, and optionally level=N (0 emergency .. 7 debug)");
-		for (int i = 0; i < e->vals.len; i++) {
-			Node *kw = VEC_AT(e->vals, i);
-			if (!kw->name || strcmp(kw->name, "level") || !const_int(c, kw->lhs, &level) || level < 0 || level > 7)
-				error_at(node_loc(kw), "printk() takes level=N, a constant from 0 (emergency) to 7 (debug)");
-		}
-		m = VEC_AT(e->elts, 0);
-		mt = check_expr(c, m);
-		if (mt->kind != TY_STR)
-			error_at(node_loc(m), "printk() logs a str, not %s", ty_name(mt));
-		use_module_kfunc(c, e, m->kind == ND_STR ? "pybpf_printk" : "pybpf_printk_buf", "printk()");
-		e->op = 'K';
-		e->cval = level;
-		if (!stmt)
-			error_at(node_loc(e), "printk() returns None; call it as a statement");
-		return ty_none;
-	}
-	if (!strcmp(name, "user_read"))
-		return check_user_read(c, e);
-	if (!strcmp(name, "ntohs") || !strcmp(name, "ntohl") || !strcmp(name, "htons") || !strcmp(name, "htonl")) {
-		/* socket.ntohs() and friends: the low 16/32 bits, bytes swapped */
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "%s() takes one int", name);
-		need_int(c, VEC_AT(e->elts, 0), "its argument");
-		e->op = 'N';
-		e->cval = name[4] == 's' ? 16 : 32;
-		return ty_int;
-	}
-	if (!strcmp(name, "tcp_sk")) {
-		/* the kernel's tcp_sk(): a TCP socket's struct tcp_sock */
-		Type *t;
-		int id;
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "tcp_sk() takes one socket");
-		t = check_expr(c, VEC_AT(e->elts, 0));
-		id = kbtf_find_struct(need_btf(c, e), "sock");
-		if (t->kind != TY_KPTR || t->btf_id != id)
-			error_at(node_loc(VEC_AT(e->elts, 0)), "tcp_sk() takes a struct sock *, not %s", ty_name(t));
-		id = kbtf_find_struct(c->prog->btf, "tcp_sock");
-		kemit_use_type(c->prog->kemit, id);
-		e->op = 't';
-		return ty_kernel(TY_KPTR, id);
-	}
-	if (!strcmp(name, "show")) {
-		Node *a;
-		Sym *ms;
-		if (e->elts.len != 1 || e->vals.len)
-			error_at(node_loc(e), "show() takes one map: show(counts)");
-		a = VEC_AT(e->elts, 0);
-		ms = a->kind == ND_NAME && c->scope ? scope_find(c->scope, a->name) : NULL;
-		if (!ms || ms->kind != SYM_MAP)
-			error_at(node_loc(a), "show() prints a map as pybpf load does at exit; '%s' is not a map",
-				 a->kind == ND_NAME ? a->name : "this");
-		if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
-			error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
-		if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
-			error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
-		if (!stmt)
-			error_at(node_loc(e), "show() returns None; call it as a statement");
-		e->sym = ms;
-		e->op = 'S';
-		return ty_none;
-	}
-	no_args(e);
-	if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
-		if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
-			error_at(node_loc(e), "%s() has no stack to take in a @%s probe", name, c->probe->kind);
-		c->prog->uses_stacks = true;
-		return name[0] == 'u' ? &t_ustack : &t_kstack;
-	}
-	if (!strcmp(name, "current_task")) {
-		int id = kbtf_find_struct(need_btf(c, e), "task_struct");
-		if (id < 0)
-			error_at(node_loc(e), "the kernel's types have no struct task_struct");
-		kemit_use_type(c->prog->kemit, id);
-		return ty_kernel(TY_KPTR, id);
-	}
-	if (!strcmp(name, "comm"))
-		return ty_str(16);
-	if (!strcmp(name, "wallclock_ns"))
-		c->prog->uses_wallclock = true;
-	return ty_int;  /* pid tid ktime_ns wallclock_ns cpu uid gid */
-}
-
 static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64_t *hi_out)
 {
 	int64_t lo, hi, v;
@@ -2822,7 +1919,7 @@ static bool fits_statically(Checker *c, Node *e, Type *t, int64_t *lo_out, int64
 }
 
 /* A value of type `from` stored into `to` (a local, a map key or value). */
-static void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
+void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what)
 {
 	int64_t lo, hi;
 	if (to->kind == TY_STACK || from->kind == TY_STACK) {
@@ -2906,7 +2003,7 @@ static void check_key_store(Checker *c, Node *value, Type *from, Type *to, const
 }
 
 /* The key of m[key] (node sub: ND_SUBSCRIPT, or any node whose rhs is the key). */
-static void check_map_key(Checker *c, Node *sub, MapDecl *m)
+void check_map_key(Checker *c, Node *sub, MapDecl *m)
 {
 	Type *kt;
 	Sym *y = scope_find(c->scope, m->name);
@@ -3730,7 +2827,7 @@ static bool valid_tp_part(const char *s, int n)
 }
 
 /* The attach kinds: ORDER matters only for messages. */
-static const char *const probe_kinds[] = {
+const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
 };

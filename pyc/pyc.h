@@ -360,7 +360,7 @@ int ty_size(Type *t);
 /* C spelling of a storage type: "__u32", "char[16]" (for __type()) */
 const char *ty_ctype(Type *t);
 /* check_helpers.c: bpf.NAME(...), the BPF helpers of helpers/helpers_gen.c.
- * check.c passes its own checks in as hooks (c is its Checker). */
+ * check_call.c passes the checker's own checks in as hooks (c is its Checker). */
 struct pyb_helper;
 struct Prog;
 typedef struct HelperHooks {

@@ -1,0 +1,119 @@
+/* check_int.h — the checker's internal interface.
+ *
+ * Shared by check.c, check_call.c (calls: functions, builtins, kfuncs,
+ * bpf.NAME(...), print) and check_method.c (method calls: q.append(x),
+ * agg.add(x), s.startswith(x), ...): the checker's state and the helpers
+ * these files use of each other. Not for the emitter or the loader: they
+ * see the checked program through pyc.h only.
+ */
+#ifndef PYC_CHECK_INT_H
+#define PYC_CHECK_INT_H
+
+#include "pyc.h"
+#include "btf.h"
+#include "support.h"   /* enum fmt_kind */
+
+/* ---- symbols (check.c) ------------------------------------------------- */
+
+typedef struct Scope {
+	Vec syms;             /* Sym* */
+	struct Scope *up;
+	Sym **tab;            /* open addressing by name, the newest of a name (large scopes) */
+	uint32_t mask;
+} Scope;
+
+/* "did you mean": the candidate nearest to target so far */
+typedef struct {
+	const char *best;
+	int dist;
+	const char *target;
+} Suggest;
+
+/* ---- the checker's state --------------------------------------------- */
+
+/* A call of a module kfunc in a helper function; and a probe's call of a
+ * helper: a helper is checked once, the probes that reach it say which
+ * program types its kfuncs must allow. */
+typedef struct KfuncUse {
+	Node *at;
+	const char *kfunc, *pyname;
+} KfuncUse;
+
+typedef struct ProbeCall {
+	Probe *probe;
+	FuncDecl *fd;
+	Node *at;
+} ProbeCall;
+
+typedef struct Checker {
+	Prog *prog;
+	Scope module;
+	Scope *scope;         /* current function scope (NULL at module level) */
+	Probe *probe;         /* probe being checked */
+	Vec locals;           /* Sym* of the current function */
+	bool imported_all;
+	Vec imported;         /* const char*: names imported by name */
+	/* definite assignment: assigned[i] for local i along the current path */
+	char *assigned;
+	int nassigned;
+	int loop_depth;       /* for break/continue */
+	int handler_depth;    /* inside an except block: bare 'raise' allowed */
+	Vec declared_global;  /* const char*: names in this function's 'global' statements */
+	FuncDecl *func;       /* helper function being checked (NULL in a probe) */
+	Vec narrowed;         /* Sym*: Optional locals known not to be None here */
+	const char *fname;    /* name of the probe or helper being checked */
+	Vec funcs;            /* FuncDecl* */
+	Vec probe_calls;      /* ProbeCall*: the helper functions each probe calls */
+	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
+} Checker;
+
+/* ---- check.c ------------------------------------------------------------ */
+
+extern Type t_opt, t_kstack, t_ustack;          /* Optional[int], KStack, UStack */
+extern const char *const builtin_funcs[];       /* what `from pybpf import` brings */
+extern const char *const probe_kinds[];         /* the decorators */
+
+bool is_intlike(Type *t);
+bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k);
+Type *fixed_by_name(const char *name);
+Type *ty_kernel(TypeKind kind, int id);
+
+bool in_list(const char *const *list, const char *name);
+Sym *scope_find(Scope *s, const char *name);
+void suggest_try(Suggest *s, const char *cand);
+Loc node_loc(Node *n);
+bool is_imported(Checker *c, const char *name);
+_Noreturn void unknown_name(Checker *c, Node *n);
+RaiseSite *new_raise(Checker *c, Node *n, const char *exc);
+void no_write_while_iterating(Checker *c, Node *at, MapDecl *m, const char *what);
+
+ConstDecl *final_tuple(Checker *c, Node *n);
+bool const_int(Checker *c, Node *n, int64_t *out);
+
+KBtf *need_btf(Checker *c, Node *at);
+Type *kernel_value_type(KBtf *k, int id, const char **why);
+Type *check_user_read(Checker *c, Node *e);
+
+Type *check_expr(Checker *c, Node *e);
+Type *need_int(Checker *c, Node *e, const char *what);
+int check_mem_read(Checker *c, Node *e, const char *name, const char *what, const char *size);
+void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what);
+void check_map_key(Checker *c, Node *sub, MapDecl *m);
+
+/* ---- check_call.c ------------------------------------------------------- */
+
+/* Any call e; stmt: e is an expression statement (its value unused). */
+Type *check_call(Checker *c, Node *e, bool stmt);
+/* Error unless probe p may call the companion module's kfunc (via: the
+ * probe's call that reaches `at` through helpers, or NULL). */
+void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, Node *via);
+void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname);
+
+/* ---- check_method.c ----------------------------------------------------- */
+
+/* X.name(...) where X is not a module (time, platform, socket, bpf) */
+Type *check_method_call(Checker *c, Node *e, bool stmt);
+void need_rbtree_probe(Checker *c, Node *at, MapDecl *m);
+void need_nonsleepable(Checker *c, Node *at, MapDecl *m);
+
+#endif

@@ -774,6 +774,8 @@ static const char *attach_hint(Probe *p, int err)
 		       "where the event has one, or @fentry on kernels that allow it";
 	if ((!strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe")) && err == -ENOENT)
 		return "the binary or the symbol does not exist; 'pybpf probes uprobe:BINARY:*' lists the symbols";
+	if (!strcmp(p->kind, "usdt") && p->pid && (err == -ESRCH || err == -ENOENT))
+		return "is the process running? pid= names a process that must exist when the probe attaches";
 	if (!strcmp(p->kind, "tracepoint") && err == -ENOENT)
 		return "this kernel has no such tracepoint; 'pybpf probes' lists them";
 	return NULL;
@@ -860,7 +862,10 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 		}
 		return 0;
 	}
-	l = bpf_program__attach(bp);
+	if (!strcmp(p->kind, "usdt"))   /* libbpf: every site of the note, its semaphore, its arg specs */
+		l = bpf_program__attach_usdt(bp, p->pid ? (pid_t)p->pid : -1, p->usdt_path, p->usdt_provider, p->usdt_name, NULL);
+	else
+		l = bpf_program__attach(bp);
 	if (!l) {
 		const char *hint;
 		err = -errno;

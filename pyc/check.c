@@ -12,6 +12,7 @@
  * OverflowError. str[N] is a NUL-padded buffer of capacity N.
  */
 #include "pyc.h"
+#include "usdt.h"
 #include "btf.h"
 #include "../helpers/helpers_gen.h"
 
@@ -186,7 +187,7 @@ static const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
-	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
 };
 static const char *const builtin_types[] = {
@@ -2102,7 +2103,7 @@ static const char *prog_word(Probe *p)
 	static const char *const map[][2] = {
 		{"tracepoint", "tracing"}, {"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"},
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
-		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
+		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -3731,12 +3732,12 @@ static bool valid_tp_part(const char *s, int n)
 
 /* The attach kinds: ORDER matters only for messages. */
 static const char *const probe_kinds[] = {
-	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
-enum { PS_ARGS, PS_SLOT, PS_REG, PS_RETREG };
+enum { PS_ARGS, PS_SLOT, PS_REG, PS_RETREG, PS_USDT };
 
 static bool is_kind(Probe *p, const char *k)
 {
@@ -3760,6 +3761,90 @@ static int64_t probe_rate(Checker *c, Node *d, const char *const *names, int64_t
 	return v;
 }
 
+/* @usdt("BINARY:PROVIDER:NAME", pid=N): the binary's note for the probe,
+ * its argument specs into args. Returns the number of arguments. */
+static int usdt_target(Checker *c, Probe *p, Node *d, Node *arg, UsdtArg *args)
+{
+	const char *tp = arg->tok->str, *c1 = strchr(tp, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	Vec names = {0}, specs = {0};
+	int found = -1, n;
+
+	for (int i = 0; i < d->vals.len; i++) {
+		Node *kw = VEC_AT(d->vals, i);
+		if (!kw->name || strcmp(kw->name, "pid"))
+			error_at(node_loc(kw), "@usdt takes the probe and pid=N (only this process), nothing else");
+		if (!const_int(c, kw->lhs, &p->pid) || p->pid < 0 || p->pid > 0x3fffffff)
+			error_at(node_loc(kw->lhs), "pid must be a constant process id (0: every process)");
+	}
+	if (!c1 || c1 == tp || !c1[1] || (c2 && (c2 == c1 + 1 || !c2[1] || strchr(c2 + 1, ':'))))
+		error_at(node_loc(arg), "'%s' is not a USDT probe; expected \"binary:provider:name\", e.g. "
+			 "\"/usr/bin/python3.11:python:function__entry\"", tp);
+	char *bin = xstrndup(tp, c1 - tp);
+	p->usdt_path = usdt_find_binary(bin);
+	if (!p->usdt_path)
+		error_at(node_loc(arg), "no binary '%s' (%s)", bin, strchr(bin, '/') ? "no such file" : "not in $PATH either");
+	if (usdt_notes(p->usdt_path, &names, &specs) < 0)
+		error_at(node_loc(arg), "cannot read %s as an ELF file", p->usdt_path);
+	if (!names.len)
+		error_at(node_loc(arg), "%s has no USDT probes (no .note.stapsdt notes)", p->usdt_path);
+	const char *want = c1 + 1;   /* "provider:name", or a name alone */
+	for (int i = 0; i < names.len; i++) {
+		const char *nm = VEC_AT(names, i);
+		bool hit = c2 ? !strcmp(nm, want) : !strcmp(strchr(nm, ':') + 1, want);
+		if (hit && found >= 0 && strcmp(nm, VEC_AT(names, found)))
+			error_at(node_loc(arg), "%s has more than one USDT probe named '%s' (%s, %s); name the provider",
+				 p->usdt_path, want, (char *)VEC_AT(names, found), nm);
+		if (hit && found < 0)
+			found = i;
+	}
+	if (found < 0) {
+		const char *near = usdt_nearest(&names, want, 3);
+		error_at(node_loc(arg), "%s has no USDT probe '%s'%s%s", p->usdt_path, want, *near ? "; the nearest: " : "", near);
+	}
+	const char *full = VEC_AT(names, found);
+	p->usdt_provider = xstrndup(full, strchr(full, ':') - full);
+	p->usdt_name = strchr(full, ':') + 1;
+	p->target = xasprintf("%s:%s", p->usdt_path, full);
+	p->sec = "usdt";
+	n = usdt_parse_args(VEC_AT(specs, found), args, USDT_MAX_ARGS);
+	if (n > USDT_MAX_ARGS)
+		error_at(node_loc(arg), "USDT probe %s has %d arguments; pybpf (as libbpf) reads at most %d", full, n, USDT_MAX_ARGS);
+	return n;
+}
+
+/* Parameter i of a @usdt probe: argument i of the note, an integer of the
+ * spec's width and sign unless annotated 'ptr' or another integer type. */
+static Type *usdt_param(Checker *c, Probe *p, Node *pa, int i, UsdtArg *args, int nargs)
+{
+	const char *what = xasprintf("%s:%s", p->usdt_provider, p->usdt_name);
+	Type *t;
+	UsdtArg *a = &args[i];
+
+	if (i >= nargs)
+		error_at(node_loc(pa), "USDT probe %s has %d argument%s (%s), but '%s' takes %d", what, nargs,
+			 nargs == 1 ? "" : "s", nargs ? usdt_argspec(p->usdt_path, what) : "none", p->name, p->def->params.len);
+	pa->type = ty_fixed(a->size, a->is_signed);   /* what the spec says the value is */
+	t = ty_int;
+	if (pa->annotation && pa->annotation->kind == ND_NAME && !strcmp(pa->annotation->name, "ptr")) {
+		if (a->size != 8 || a->is_signed)
+			error_at(node_loc(pa->annotation), "argument %d of USDT probe %s is a %d-byte %s integer (%s), not a pointer",
+				 i, what, a->size, a->is_signed ? "signed" : "unsigned", a->spec);
+		t = ty_ptr;
+		pa->type = NULL;
+	} else if (pa->annotation) {
+		Type *at = resolve_type(c, pa->annotation, false);
+		if (at->kind == TY_FIXED)
+			pa->type = at;   /* the value truncated to this width */
+		else if (at->kind != TY_INT)
+			error_at(node_loc(pa->annotation), "a USDT argument is an integer or a pointer ('ptr'), not %s", ty_name(at));
+	}
+	if (a->memory)
+		pa->raise = new_raise(c, pa, "FaultError");   /* the operand is read from the process */
+	pa->op = PS_USDT;
+	pa->cval = i;
+	return t;
+}
+
 static void check_probe(Checker *c, Node *fn)
 {
 	Probe *p = xcalloc(1, sizeof(*p));
@@ -3769,13 +3854,14 @@ static void check_probe(Checker *c, Node *fn)
 	int nslots = 0, retslot = -1, slot_base = 0;   /* BTF-typed ctx slots; fexit's return slot */
 	KParam *kp = NULL;
 	int kret = 0;
+	UsdtArg usdt_args[USDT_MAX_ARGS];
 
 	if (fn->decorators.len != 1)
 		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
 	d = VEC_AT(fn->decorators, 0);
 	dn = d->kind == ND_CALL ? d->lhs : d;
 	if (dn->kind != ND_NAME)
-		error_at(node_loc(d), "unknown decorator; expected one of @tracepoint, @tp_btf, @raw_tp, @uprobe, @uretprobe, "
+		error_at(node_loc(d), "unknown decorator; expected one of @tracepoint, @tp_btf, @raw_tp, @uprobe, @uretprobe, @usdt, "
 			 "@kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin, @end");
 	p->kind = dn->name;
 	if (!in_list(probe_kinds, p->kind)) {
@@ -3785,7 +3871,7 @@ static void check_probe(Checker *c, Node *fn)
 		if (sg.best)
 			error_at(node_loc(dn), "unknown decorator '%s'; did you mean '%s'?", dn->name, sg.best);
 		error_at(node_loc(dn), "unknown decorator '%s'; pybpf's probes are @tracepoint, @tp_btf, @raw_tp, @uprobe, "
-			 "@uretprobe, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
+			 "@uretprobe, @usdt, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
 	}
 	if (!is_imported(c, p->kind))
 		unknown_name(c, dn);
@@ -3813,7 +3899,7 @@ static void check_probe(Checker *c, Node *fn)
 		p->sec = "perf_event";
 		p->target = xasprintf("every %lld ms", (long long)p->rate);
 	} else {
-		if (d->kind != ND_CALL || d->elts.len != 1 || d->vals.len)
+		if (d->kind != ND_CALL || d->elts.len != 1 || (d->vals.len && !is_kind(p, "usdt")))
 			error_at(node_loc(d), "@%s takes one argument: what to attach to, as a string", p->kind);
 		arg = VEC_AT(d->elts, 0);
 		if (arg->kind != ND_STR || arg->tok->is_bytes)
@@ -3866,6 +3952,8 @@ static void check_probe(Checker *c, Node *fn)
 		kp++;   /* the seq_file meta is pybpf's, not the probe's */
 		nslots--;
 		slot_base = 1;
+	} else if (is_kind(p, "usdt")) {
+		nslots = usdt_target(c, p, d, arg, usdt_args);
 	} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe")) {
 		const char *colon = strrchr(tp, ':');
 		if (!colon || colon == tp || !colon[1])
@@ -3900,6 +3988,8 @@ static void check_probe(Checker *c, Node *fn)
 			pa->op = PS_ARGS;
 		} else if (is_kind(p, "profile") || is_kind(p, "interval") || is_kind(p, "begin") || is_kind(p, "end")) {
 			error_at(node_loc(pa), "@%s probes take no parameters", p->kind);
+		} else if (is_kind(p, "usdt")) {
+			t = usdt_param(c, p, pa, i, usdt_args, nslots);
 		} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe") || ((is_kind(p, "kprobe") || is_kind(p, "kretprobe")) && !kp)) {
 			/* user functions: the parameters say what the registers hold */
 			if (ret ? i > 0 : i >= nslots)

@@ -2617,6 +2617,20 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 	return true;
 }
 
+/* A @usdt probe's parameter: the note's argument (bpf/pybpf.h), a memory
+ * operand that cannot be read raising FaultError. */
+static void usdt_param(Emitter *e, Node *pa, Sym *y)
+{
+	if (y->type->kind == TY_PTR) {
+		line(e, "%s = (const void *)__pyb_usdt_arg(ctx, %d, &__pyb_uerr);", y->cname, (int)pa->cval);
+	} else {
+		const char *cast = pa->type && pa->type->kind == TY_FIXED ? ty_ctype(pa->type) : "__s64";
+		line(e, "%s = (__s64)(%s)__pyb_usdt_arg(ctx, %d, &__pyb_uerr);", y->cname, cast, (int)pa->cval);
+	}
+	if (pa->raise)
+		line(e, "if (__pyb_uerr) %s", raise_code(e, pa->raise));
+}
+
 static void probe(Emitter *e, Probe *p)
 {
 	Node *fn = p->def;
@@ -2641,6 +2655,8 @@ static void probe(Emitter *e, Probe *p)
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
 	}
+	if (!strcmp(p->kind, "usdt"))
+		str_puts(&e->decls, "\tint __pyb_uerr = 0;\n");
 	for (int i = 0; i < fn->params.len; i++) {
 		/* x86_64 struct pt_regs: di si dx cx r8 r9, and ax for return values */
 		static const int regs[] = {112, 104, 96, 88, 72, 64};
@@ -2652,6 +2668,10 @@ static void probe(Emitter *e, Probe *p)
 				y = VEC_AT(*locals, j);
 		if (pa->op == 0)   /* PS_ARGS: the tracepoint context itself */
 			continue;
+		if (pa->op == 4) {   /* PS_USDT */
+			usdt_param(e, pa, y);
+			continue;
+		}
 		if (pa->op == 1)   /* PS_SLOT */
 			val = xasprintf("ctx[%d]", (int)pa->cval);
 		else
@@ -2763,6 +2783,11 @@ void emit_program(Prog *prog, Str *out)
 	if (nlines > EMIT_LINE_TEXT_MAX)   /* clang is quadratic in BTF's source lines (loader/clang.c) */
 		str_printf(out, "/* %d lines: compiled without the Python source text in BTF line info */\n%s", nlines,
 			   BPFCC_NO_LINE_TEXT);
+	for (int i = 0; i < prog->probes.len; i++)
+		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "usdt")) {
+			str_puts(out, "#define __PYB_USDT 1   /* a @usdt probe: libbpf's USDT spec maps */\n");
+			break;
+		}
 	for (int i = 0; i < prog->maps.len; i++)
 		if (((MapDecl *)VEC_AT(prog->maps, i))->type->map_kind == MAP_SORTEDLIST) {
 			str_puts(out, "#define __PYB_RBTREE 1   /* a SortedList: the rbtree and spin lock declarations */\n");

@@ -516,6 +516,11 @@ typedef struct Probe {
 	int ret_kid;          /* its BTF type (0: void) */
 	const char *member;   /* the ops struct member it implements */
 	bool wildcard;        /* tracepoint pattern with * ? [ ]: attached to every match */
+	/* @usdt("BINARY:PROVIDER:NAME", pid=N) */
+	const char *usdt_path;      /* the binary, found */
+	const char *usdt_provider;
+	const char *usdt_name;
+	int64_t pid;                /* only this process (0: every process) */
 } Probe;
 
 /* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: ... */

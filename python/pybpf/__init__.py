@@ -30,7 +30,7 @@ __all__ = [
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
-    "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
+    "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
 ]
 
@@ -441,6 +441,7 @@ tp_btf = _decorator("tp_btf")
 raw_tp = _decorator("raw_tp")
 uprobe = _decorator("uprobe")
 uretprobe = _decorator("uretprobe")
+usdt = _decorator("usdt")
 kprobe = _decorator("kprobe")
 kretprobe = _decorator("kretprobe")
 fentry = _decorator("fentry")

@@ -121,3 +121,23 @@ def t_usdt_tick(delta, word: ptr, big) -> None:
     check(err, "Attached 1 probe. Ctrl-C to end.\n", "stderr")
     check(out, "".join(f"tick {i - 2} pybpf-usdt {5000000000 + 10 * i}\n" for i in range(5)))
     assert_nothing_left(["t_usdt_tick"])
+
+
+@test
+def usdt_pin_refused_in_python_terms():
+    """--pin with a @usdt probe: refused before anything loads, at the
+    decorator, with the reason; nothing pinned."""
+    from runtime import PYBPF
+    d = tempfile.mkdtemp(prefix="pybpf-usdt-")
+    path = os.path.join(d, "probe.py")
+    with open(path, "w") as f:
+        f.write('from pybpf import *\n\n@usdt("/usr/bin/python3.11:python:gc__start")\ndef t_usdt_gc(gen) -> None:\n'
+                '    print(f"{gen}")\n')
+    r = subprocess.run([PYBPF, "load", path, "--pin", "pybpf_test_usdt_pin"], capture_output=True, text=True, timeout=60)
+    check(r.stderr, f"{path}:3:7: error: a @usdt probe cannot be pinned yet (its attachment is one uprobe per site of the "
+          "note, which the kernel cannot pin as one link); run it with pybpf load, without --pin\n"
+          '    @usdt("/usr/bin/python3.11:python:gc__start")\n'
+          "          ^" + "~" * 37 + "\n", "stderr")
+    assert r.returncode == 1
+    assert not os.path.exists("/sys/fs/bpf/pybpf/pybpf_test_usdt_pin")
+    assert_nothing_left(["t_usdt_gc"])

@@ -1335,8 +1335,8 @@ static Type *check_user_copy(Checker *c, Node *value, Type *vt)
 {
 	KInfo in;
 	Type *t;
-	if (value->kind != ND_CALL || value->op != 't' || vt->kind != TY_KPTR)
-		return vt;
+	if (value->kind != ND_CALL || value->op != 't' || vt->kind != TY_KPTR || !vt->user)
+		return vt;   /* not user_read() (tcp_sk(sk) is a cast too) */
 	kbtf_info(c->prog->btf, vt->btf_id, &in);
 	if (in.size > UPTR_MAX_COPY) {
 		Loc l = node_loc(value);
@@ -1356,11 +1356,9 @@ static Type *check_user_copy(Checker *c, Node *value, Type *vt)
  * where the struct is (FaultError) or from a copy (nothing can fail). */
 static Type *check_addr_value(Checker *c, Node *a, Type *t)
 {
-	int n = t->kind == TY_KVAL ? uptr_addr_size(c->prog->btf, t) : 0;
+	int n = t->kind == TY_KVAL && a->kind == ND_ATTR ? uptr_addr_size(c->prog->btf, t) : 0;
 	if (!n)
-		return t;
-	if (a->kind != ND_ATTR)
-		ICE("an embedded struct that is not a field");
+		return t;   /* print() cannot show it (a copy of a whole in_addr: its fields) */
 	uptr_addr_use(c->prog->btf, c->prog->kemit, t);
 	if (!t->copy)
 		a->raise = new_raise(c, a, "FaultError");
@@ -1907,7 +1905,8 @@ static Type *check_expr(Checker *c, Node *e)
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
-			t->copy = copy && t->kind == TY_KVAL;   /* ts.a.b of a copy is in the copy */
+			if (copy && t->kind == TY_KVAL)
+				t->copy = true;   /* ts.a.b of a copy is in the copy */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {

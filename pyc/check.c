@@ -89,7 +89,7 @@ const char *ty_name(Type *t)
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
-	case TY_KVAL: return xasprintf("%s (embedded)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
 		Str o = {0};
 		str_puts(&o, "tuple[");
@@ -173,11 +173,12 @@ static bool is_intlike(Type *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
-/* {t:%H:%M:%S} (see fmt_is_strftime) and {a:ip} on an int; the CPython
- * shim's wallclock_ns() returns an int whose __format__ does the same. */
+/* {t:%H:%M:%S} (see fmt_is_strftime) on an int; the CPython shim's
+ * wallclock_ns() returns an int whose __format__ does the same. ({a:ip}:
+ * uptr_ip_spec_error.) */
 static bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 {
-	return (fmt_is_strftime(spec) || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
+	return fmt_is_strftime(spec) && k == FMT_INT && s->type->kind == TY_INT;
 }
 
 /* ---- symbols ----------------------------------------------------------- */
@@ -1326,6 +1327,46 @@ static Type *check_user_read(Checker *c, Node *e)
 	return t;
 }
 
+/* ts = user_read(p) / user_read(p, T): the local ts holds a copy of the
+ * whole struct, read with one bpf_probe_read_user at the assignment
+ * (FaultError there) into the stack; ts.tv_sec and ts.tv_nsec then read
+ * the copy. Structs above UPTR_MAX_COPY bytes are refused (the BPF stack
+ * has 512 bytes in all). vt unchanged for any other value. */
+static Type *check_user_copy(Checker *c, Node *value, Type *vt)
+{
+	KInfo in;
+	Type *t;
+	if (value->kind != ND_CALL || value->op != 't' || vt->kind != TY_KPTR || !vt->user)
+		return vt;   /* not user_read() (tcp_sk(sk) is a cast too) */
+	kbtf_info(c->prog->btf, vt->btf_id, &in);
+	if (in.size > UPTR_MAX_COPY) {
+		Loc l = node_loc(value);
+		error_at(l, "%s is %d bytes, too large to copy onto the BPF stack (512 bytes in all; pybpf copies at most %d): "
+			 "read each field you need without a variable, %.*s.field", kbtf_type_name(c->prog->btf, vt->btf_id), in.size,
+			 UPTR_MAX_COPY, l.len, l.p);
+	}
+	t = ty_kernel(TY_KVAL, vt->btf_id);
+	t->user = t->copy = true;
+	if (!value->raise)
+		value->raise = new_raise(c, value, "FaultError");
+	return t;
+}
+
+/* print(a6.sin6_addr): an embedded struct in_addr / in6_addr is the
+ * bytes[4] / bytes[16] value of its address (uptr_addr_size), read from
+ * where the struct is (FaultError) or from a copy (nothing can fail). */
+static Type *check_addr_value(Checker *c, Node *a, Type *t)
+{
+	int n = t->kind == TY_KVAL && a->kind == ND_ATTR ? uptr_addr_size(c->prog->btf, t) : 0;
+	if (!n)
+		return t;   /* print() cannot show it (a copy of a whole in_addr: its fields) */
+	uptr_addr_use(c->prog->btf, c->prog->kemit, t);
+	if (!t->copy)
+		a->raise = new_raise(c, a, "FaultError");
+	a->type = ty_bytes(n);
+	return a->type;
+}
+
 /* p[i] of a typed user pointer (args.vec[i].iov_len of readv): the i-th
  * struct at p, as C's p[i]. The array's length is the syscall's (vlen),
  * which pybpf cannot know: i must lie in 0 .. UPTR_MAX_INDEX-1, IndexError
@@ -1394,13 +1435,16 @@ static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 	kemit_use_member(c->prog->kemit, base->btf_id, kf);
 	if (t->kind == TY_KPTR || t->kind == TY_KVAL)
 		kemit_use_type(c->prog->kemit, t->btf_id);
-	if (t->kind != TY_KVAL)
+	if (t->kind != TY_KVAL && !base->copy)   /* a field of a stack copy is there to read */
 		e->raise = new_raise(c, e, "FaultError");
 	if (t->kind == TY_INT) {
 		KInfo in;
 		kbtf_info(k, kf->type, &in);
-		if (in.size == 8 && !in.is_signed)
-			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+		if (in.size == 8 && !in.is_signed) {
+			RaiseSite *ovf = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+			if (base->copy)
+				e->raise = ovf;   /* a field of a copy raises nothing else */
+		}
 	}
 	return t;
 }
@@ -1858,10 +1902,12 @@ static Type *check_expr(Checker *c, Node *e)
 		if (t->kind == TY_PTR)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
-			bool user = t->user;
+			bool user = t->user, copy = t->copy;
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
+			if (copy && t->kind == TY_KVAL)
+				t->copy = true;   /* ts.a.b of a copy is in the copy */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -1966,7 +2012,7 @@ static void no_args(Node *e)
 
 static void check_print_arg(Checker *c, PrintSite *p, Node *a, int *off)
 {
-	Type *t = check_expr(c, a);
+	Type *t = check_addr_value(c, a, check_expr(c, a));
 	PrintSeg *s = xcalloc(1, sizeof(*s));
 	if (t->kind == TY_FIXED)
 		t = ty_int;
@@ -2041,7 +2087,7 @@ static Type *check_print(Checker *c, Node *e)
 				s->conv = 'r';
 			if (s->conv == 'a')
 				error_at(fp->expr_loc, "the !a conversion is not supported in pybpf; use !r");
-			if (fp->spec && *fp->spec && s->type->kind == TY_BYTES && !s->conv)
+			if (fp->spec && *fp->spec && s->type->kind == TY_BYTES && !s->conv && strcmp(fp->spec, "ip"))
 				error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "bytes take no format spec in Python "
 					 "(TypeError: unsupported format string passed to bytes.__format__); use !r first");
 			if (fp->spec && *fp->spec) {
@@ -2049,7 +2095,7 @@ static Type *check_print(Checker *c, Node *e)
 				const char *msg;
 				if (s->conv == 'r' || s->conv == 's')
 					k = FMT_STR;
-				msg = time_spec_ok(s, fp->spec, k) ? NULL : fmt_check(fp->spec, k);
+				msg = !strcmp(fp->spec, "ip") ? uptr_ip_spec_error(s->type, s->conv) : time_spec_ok(s, fp->spec, k) ? NULL : fmt_check(fp->spec, k);
 				if (msg)
 					error_at(fp->spec_loc.file ? fp->spec_loc : fp->expr_loc, "%s", msg);
 				s->spec = fp->spec;
@@ -2836,7 +2882,7 @@ static void check_store(Checker *c, Node *value, Type *from, Type *to, const cha
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
-	if (to->kind == TY_KPTR || to->kind == TY_PTR) {
+	if (to->kind == TY_KPTR || to->kind == TY_PTR || to->kind == TY_KVAL) {   /* TY_KVAL: a copy, check_user_copy */
 		if (from->kind != to->kind || from->btf_id != to->btf_id)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
@@ -3019,6 +3065,13 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
+		vt = check_user_copy(c, value, vt);
+		if (vt->kind == TY_KVAL && value->kind == ND_NAME)
+			error_at(node_loc(value), "'%s' holds a copy of %s; a variable cannot hold another copy, but you can read its fields",
+				 value->name, kbtf_type_name(c->prog->btf, vt->btf_id));
+		if (vt->kind == TY_KVAL && value->kind != ND_CALL)
+			error_at(node_loc(value), "%s (embedded) is a kernel struct embedded in another; a variable cannot hold it, "
+				 "but you can read its fields", kbtf_type_name(c->prog->btf, vt->btf_id));
 		if (!y) {
 			Type *t = ann ? ann : vt;
 			if (t->kind == TY_FIXED && !ann)
@@ -3029,9 +3082,6 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				error_at(node_loc(value), "cannot assign None to a variable in pybpf");
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
-			if (t->kind == TY_KVAL)
-				error_at(node_loc(value), "%s is a kernel struct embedded in another; a variable cannot hold it, but you can read its fields",
-					 ty_name(t));
 			y = new_local(c, tg, t);
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));

@@ -2,7 +2,7 @@
 #
 #   make deps    install Debian packages (clang-19, libbpf 1.4 from backports, ...)
 #   make         build ./pybpf (statically linked against libbpf)
-#   make demo    deps + build + run examples/hello.py for 5 seconds
+#   make demo    deps + build + run examples/hello.py for 5 seconds on a workload of its own
 #   make test    deps + build + the whole test suite
 #   make bench   deps + build + benchmarks side by side with bpftrace
 #
@@ -47,7 +47,7 @@ deps:
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory pybpf
-	./pybpf load examples/hello.py --duration 5
+	sh scripts/demo.sh
 
 test: deps deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \

@@ -521,6 +521,71 @@ static __pyb_always_inline __u32 __pyb_hist_slot(__s64 x)
  * their own (the verifier wants both in one map value), and the number of
  * items. Nodes come from bpf_obj_new; the kernel frees what is left in the
  * tree with the map. */
+#ifdef __PYB_USDT   /* only with a @usdt probe */
+/* USDT arguments. libbpf's bpf_program__attach_usdt parses each note's
+ * argument specs in user space, writes them into __bpf_usdt_specs (one
+ * entry per distinct spec, the entry's index the link's BPF cookie) and
+ * handles semaphores and PIE/shared-library addresses. It finds the two
+ * maps by name, so their names, types and sizes are an interface with
+ * libbpf's usdt.c (its struct usdt_spec / struct usdt_arg_spec); the maps
+ * of a pybpf object are these, and the reading below is pybpf's. */
+enum __pyb_usdt_arg_type { __PYB_USDT_CONST, __PYB_USDT_REG, __PYB_USDT_REG_DEREF };
+struct __bpf_usdt_arg_spec {
+	__u64 val_off;                   /* the constant, or the offset from the register */
+	enum __pyb_usdt_arg_type arg_type;
+	short reg_off;                   /* offsetof(struct pt_regs, the register) */
+	_Bool arg_signed;
+	char arg_bitshift;               /* 64 - 8 * size */
+};
+#define __PYB_USDT_MAX_ARGS 12
+struct __bpf_usdt_spec {
+	struct __bpf_usdt_arg_spec args[__PYB_USDT_MAX_ARGS];
+	__u64 usdt_cookie;
+	short arg_cnt;
+};
+_Static_assert(sizeof(struct __bpf_usdt_spec) == 208, "libbpf's struct usdt_spec");
+struct {
+	__uint(type, __PYB_MAP_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, int);
+	__type(value, struct __bpf_usdt_spec);
+} __bpf_usdt_specs SEC(".maps");
+struct {   /* used by libbpf only on kernels without BPF cookies (before 5.15) */
+	__uint(type, __PYB_MAP_HASH);
+	__uint(max_entries, 1024);
+	__type(key, long);
+	__type(value, __u32);
+} __bpf_usdt_ip_to_spec_id SEC(".maps");
+static __u64 (*bpf_get_attach_cookie)(void *ctx) = (void *)174;
+
+/* Argument i of the note that fired, widened by its size and sign as the
+ * spec says; *err is set when a memory operand cannot be read (or the
+ * link carries no spec). */
+static __pyb_always_inline __s64 __pyb_usdt_arg(void *ctx, __u32 i, int *err)
+{
+	int id = (int)bpf_get_attach_cookie(ctx);
+	struct __bpf_usdt_spec *spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
+	struct __bpf_usdt_arg_spec *a;
+	__u64 v = 0;
+
+	*err = 1;
+	if (!spec || i >= __PYB_USDT_MAX_ARGS || i >= (__u32)spec->arg_cnt)
+		return 0;
+	a = &spec->args[i];
+	if (a->arg_type == __PYB_USDT_CONST) {
+		v = a->val_off;
+	} else {
+		if (a->reg_off < 0 || a->reg_off > 160 || bpf_probe_read_kernel(&v, sizeof(v), (char *)ctx + a->reg_off))
+			return 0;
+		if (a->arg_type == __PYB_USDT_REG_DEREF && bpf_probe_read_user(&v, sizeof(v), (void *)(v + a->val_off)))
+			return 0;
+	}
+	*err = 0;
+	v <<= (a->arg_bitshift & 63);
+	return a->arg_signed ? (__s64)v >> (a->arg_bitshift & 63) : (__s64)(v >> (a->arg_bitshift & 63));
+}
+#endif /* __PYB_USDT */
+
 #ifdef __PYB_RBTREE   /* only with a SortedList: vmlinux.h declares these types too */
 struct bpf_spin_lock { __u32 val; };
 struct bpf_rb_root { __u64 __opaque[2]; } __attribute__((aligned(8)));

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/perf_event.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -103,6 +104,18 @@ typedef struct Run {
 	uint64_t records;
 } Run;
 
+/* {a:ip}: 4 bytes as a dotted quad, 16 as an IPv6 address, the text of
+ * inet_ntop(3) (what the CPython shim's socket.inet_ntop gives: RFC 5952
+ * zero compression, IPv4-mapped and -compatible addresses end dotted). */
+static void format_ip(Str *o, const void *addr, int n)
+{
+	char b[INET6_ADDRSTRLEN];
+	if (!inet_ntop(n == 16 ? AF_INET6 : AF_INET, addr, b, sizeof b))
+		str_puts(o, "<ip: format error>");
+	else
+		str_puts(o, b);
+}
+
 static void format_value(Str *o, PrintSeg *s, const char *rec)
 {
 	int64_t v;
@@ -110,6 +123,10 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 	const char *txt;
 	size_t len;
 
+	if (s->type->kind == TY_BYTES && s->spec && !strcmp(s->spec, "ip")) {   /* the checker saw the 4 or 16 bytes */
+		format_ip(o, rec + s->offset, s->type->size);
+		return;
+	}
 	if (s->type->kind == TY_BYTES) {   /* print(b) shows repr(b), as Python does */
 		fmt_repr_bytes(&tmp, (const unsigned char *)rec + s->offset, s->type->size);
 		if (s->spec)
@@ -152,8 +169,8 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 		return;
 	}
 	if (s->spec && !strcmp(s->spec, "ip")) {   /* {a.sin_addr.s_addr:ip}: an IPv4 address as read (network order) */
-		uint32_t a = (uint32_t)v;
-		str_printf(o, "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24);
+		uint32_t a = (uint32_t)v;   /* the low 32 bits, in memory order on little-endian x86_64 */
+		format_ip(o, &a, 4);
 		return;
 	}
 	if (s->spec && fmt_is_strftime(s->spec)) {   /* {t:%H:%M:%S}: t is ns since the epoch (wallclock_ns()) */
@@ -774,6 +791,8 @@ static const char *attach_hint(Probe *p, int err)
 		       "where the event has one, or @fentry on kernels that allow it";
 	if ((!strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe")) && err == -ENOENT)
 		return "the binary or the symbol does not exist; 'pybpf probes uprobe:BINARY:*' lists the symbols";
+	if (!strcmp(p->kind, "usdt") && p->pid && (err == -ESRCH || err == -ENOENT))
+		return "is the process running? pid= names a process that must exist when the probe attaches";
 	if (!strcmp(p->kind, "tracepoint") && err == -ENOENT)
 		return "this kernel has no such tracepoint; 'pybpf probes' lists them";
 	return NULL;
@@ -860,7 +879,10 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 		}
 		return 0;
 	}
-	l = bpf_program__attach(bp);
+	if (!strcmp(p->kind, "usdt"))   /* libbpf: every site of the note, its semaphore, its arg specs */
+		l = bpf_program__attach_usdt(bp, p->pid ? (pid_t)p->pid : -1, p->usdt_path, p->usdt_provider, p->usdt_name, NULL);
+	else
+		l = bpf_program__attach(bp);
 	if (!l) {
 		const char *hint;
 		err = -errno;

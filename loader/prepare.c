@@ -72,6 +72,12 @@ Prog *compile_to_c(const char *path, Str *c_out)
 Prog *compile_for_pin(const char *path, Str *c_out)
 {
 	Prog *p = compile_file(path);
+	for (int i = 0; i < p->probes.len; i++) {
+		Probe *pr = VEC_AT(p->probes, i);
+		if (!strcmp(pr->kind, "usdt"))   /* libbpf's USDT link is a set of uprobe links, not one kernel link */
+			error_at(pr->target_loc, "a @usdt probe cannot be pinned yet (its attachment is one uprobe per site of "
+				 "the note, which the kernel cannot pin as one link); run it with pybpf load, without --pin");
+	}
 	p->dispatch = true;
 	emit_program(p, c_out);
 	return p;

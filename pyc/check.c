@@ -12,6 +12,7 @@
  * OverflowError. str[N] is a NUL-padded buffer of capacity N.
  */
 #include "pyc.h"
+#include "usdt.h"
 #include "btf.h"
 #include "check_int.h"
 #include "../helpers/helpers_gen.h"
@@ -89,7 +90,7 @@ const char *ty_name(Type *t)
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
-	case TY_KVAL: return xasprintf("%s (embedded)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
 		Str o = {0};
 		str_puts(&o, "tuple[");
@@ -173,11 +174,12 @@ bool is_intlike(Type *t)
 	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_FIXED;
 }
 
-/* {t:%H:%M:%S} (see fmt_is_strftime) and {a:ip} on an int; the CPython
- * shim's wallclock_ns() returns an int whose __format__ does the same. */
+/* {t:%H:%M:%S} (see fmt_is_strftime) on an int; the CPython shim's
+ * wallclock_ns() returns an int whose __format__ does the same. ({a:ip}:
+ * uptr_ip_spec_error.) */
 bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 {
-	return (fmt_is_strftime(spec) || !strcmp(spec, "ip")) && k == FMT_INT && s->type->kind == TY_INT;
+	return fmt_is_strftime(spec) && k == FMT_INT && s->type->kind == TY_INT;
 }
 
 /* ---- symbols ----------------------------------------------------------- */
@@ -187,7 +189,7 @@ const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
-	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
 };
 static const char *const builtin_types[] = {
@@ -1266,6 +1268,46 @@ Type *check_user_read(Checker *c, Node *e)
 	return t;
 }
 
+/* ts = user_read(p) / user_read(p, T): the local ts holds a copy of the
+ * whole struct, read with one bpf_probe_read_user at the assignment
+ * (FaultError there) into the stack; ts.tv_sec and ts.tv_nsec then read
+ * the copy. Structs above UPTR_MAX_COPY bytes are refused (the BPF stack
+ * has 512 bytes in all). vt unchanged for any other value. */
+static Type *check_user_copy(Checker *c, Node *value, Type *vt)
+{
+	KInfo in;
+	Type *t;
+	if (value->kind != ND_CALL || value->op != 't' || vt->kind != TY_KPTR || !vt->user)
+		return vt;   /* not user_read() (tcp_sk(sk) is a cast too) */
+	kbtf_info(c->prog->btf, vt->btf_id, &in);
+	if (in.size > UPTR_MAX_COPY) {
+		Loc l = node_loc(value);
+		error_at(l, "%s is %d bytes, too large to copy onto the BPF stack (512 bytes in all; pybpf copies at most %d): "
+			 "read each field you need without a variable, %.*s.field", kbtf_type_name(c->prog->btf, vt->btf_id), in.size,
+			 UPTR_MAX_COPY, l.len, l.p);
+	}
+	t = ty_kernel(TY_KVAL, vt->btf_id);
+	t->user = t->copy = true;
+	if (!value->raise)
+		value->raise = new_raise(c, value, "FaultError");
+	return t;
+}
+
+/* print(a6.sin6_addr): an embedded struct in_addr / in6_addr is the
+ * bytes[4] / bytes[16] value of its address (uptr_addr_size), read from
+ * where the struct is (FaultError) or from a copy (nothing can fail). */
+Type *check_addr_value(Checker *c, Node *a, Type *t)
+{
+	int n = t->kind == TY_KVAL && a->kind == ND_ATTR ? uptr_addr_size(c->prog->btf, t) : 0;
+	if (!n)
+		return t;   /* print() cannot show it (a copy of a whole in_addr: its fields) */
+	uptr_addr_use(c->prog->btf, c->prog->kemit, t);
+	if (!t->copy)
+		a->raise = new_raise(c, a, "FaultError");
+	a->type = ty_bytes(n);
+	return a->type;
+}
+
 /* p[i] of a typed user pointer (args.vec[i].iov_len of readv): the i-th
  * struct at p, as C's p[i]. The array's length is the syscall's (vlen),
  * which pybpf cannot know: i must lie in 0 .. UPTR_MAX_INDEX-1, IndexError
@@ -1333,13 +1375,16 @@ static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 	kemit_use_member(c->prog->kemit, base->btf_id, kf);
 	if (t->kind == TY_KPTR || t->kind == TY_KVAL)
 		kemit_use_type(c->prog->kemit, t->btf_id);
-	if (t->kind != TY_KVAL)
+	if (t->kind != TY_KVAL && !base->copy)   /* a field of a stack copy is there to read */
 		e->raise = new_raise(c, e, "FaultError");
 	if (t->kind == TY_INT) {
 		KInfo in;
 		kbtf_info(k, kf->type, &in);
-		if (in.size == 8 && !in.is_signed)
-			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+		if (in.size == 8 && !in.is_signed) {
+			RaiseSite *ovf = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
+			if (base->copy)
+				e->raise = ovf;   /* a field of a copy raises nothing else */
+		}
 	}
 	return t;
 }
@@ -1791,10 +1836,12 @@ Type *check_expr(Checker *c, Node *e)
 		if (t->kind == TY_PTR)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
-			bool user = t->user;
+			bool user = t->user, copy = t->copy;
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
+			if (copy && t->kind == TY_KVAL)
+				t->copy = true;   /* ts.a.b of a copy is in the copy */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -1932,7 +1979,7 @@ void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
-	if (to->kind == TY_KPTR || to->kind == TY_PTR) {
+	if (to->kind == TY_KPTR || to->kind == TY_PTR || to->kind == TY_KVAL) {   /* TY_KVAL: a copy, check_user_copy */
 		if (from->kind != to->kind || from->btf_id != to->btf_id)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
@@ -2115,6 +2162,13 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
+		vt = check_user_copy(c, value, vt);
+		if (vt->kind == TY_KVAL && value->kind == ND_NAME)
+			error_at(node_loc(value), "'%s' holds a copy of %s; a variable cannot hold another copy, but you can read its fields",
+				 value->name, kbtf_type_name(c->prog->btf, vt->btf_id));
+		if (vt->kind == TY_KVAL && value->kind != ND_CALL)
+			error_at(node_loc(value), "%s (embedded) is a kernel struct embedded in another; a variable cannot hold it, "
+				 "but you can read its fields", kbtf_type_name(c->prog->btf, vt->btf_id));
 		if (!y) {
 			Type *t = ann ? ann : vt;
 			if (t->kind == TY_FIXED && !ann)
@@ -2125,9 +2179,6 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				error_at(node_loc(value), "cannot assign None to a variable in pybpf");
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
-			if (t->kind == TY_KVAL)
-				error_at(node_loc(value), "%s is a kernel struct embedded in another; a variable cannot hold it, but you can read its fields",
-					 ty_name(t));
 			y = new_local(c, tg, t);
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
@@ -2828,12 +2879,12 @@ static bool valid_tp_part(const char *s, int n)
 
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
-	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
+	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
-enum { PS_ARGS, PS_SLOT, PS_REG, PS_RETREG };
+enum { PS_ARGS, PS_SLOT, PS_REG, PS_RETREG, PS_USDT };
 
 static bool is_kind(Probe *p, const char *k)
 {
@@ -2857,6 +2908,90 @@ static int64_t probe_rate(Checker *c, Node *d, const char *const *names, int64_t
 	return v;
 }
 
+/* @usdt("BINARY:PROVIDER:NAME", pid=N): the binary's note for the probe,
+ * its argument specs into args. Returns the number of arguments. */
+static int usdt_target(Checker *c, Probe *p, Node *d, Node *arg, UsdtArg *args)
+{
+	const char *tp = arg->tok->str, *c1 = strchr(tp, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	Vec names = {0}, specs = {0};
+	int found = -1, n;
+
+	for (int i = 0; i < d->vals.len; i++) {
+		Node *kw = VEC_AT(d->vals, i);
+		if (!kw->name || strcmp(kw->name, "pid"))
+			error_at(node_loc(kw), "@usdt takes the probe and pid=N (only this process), nothing else");
+		if (!const_int(c, kw->lhs, &p->pid) || p->pid < 0 || p->pid > 0x3fffffff)
+			error_at(node_loc(kw->lhs), "pid must be a constant process id (0: every process)");
+	}
+	if (!c1 || c1 == tp || !c1[1] || (c2 && (c2 == c1 + 1 || !c2[1] || strchr(c2 + 1, ':'))))
+		error_at(node_loc(arg), "'%s' is not a USDT probe; expected \"binary:provider:name\", e.g. "
+			 "\"/usr/bin/python3.11:python:function__entry\"", tp);
+	char *bin = xstrndup(tp, c1 - tp);
+	p->usdt_path = usdt_find_binary(bin);
+	if (!p->usdt_path)
+		error_at(node_loc(arg), "no binary '%s' (%s)", bin, strchr(bin, '/') ? "no such file" : "not in $PATH either");
+	if (usdt_notes(p->usdt_path, &names, &specs) < 0)
+		error_at(node_loc(arg), "cannot read %s as an ELF file", p->usdt_path);
+	if (!names.len)
+		error_at(node_loc(arg), "%s has no USDT probes (no .note.stapsdt notes)", p->usdt_path);
+	const char *want = c1 + 1;   /* "provider:name", or a name alone */
+	for (int i = 0; i < names.len; i++) {
+		const char *nm = VEC_AT(names, i);
+		bool hit = c2 ? !strcmp(nm, want) : !strcmp(strchr(nm, ':') + 1, want);
+		if (hit && found >= 0 && strcmp(nm, VEC_AT(names, found)))
+			error_at(node_loc(arg), "%s has more than one USDT probe named '%s' (%s, %s); name the provider",
+				 p->usdt_path, want, (char *)VEC_AT(names, found), nm);
+		if (hit && found < 0)
+			found = i;
+	}
+	if (found < 0) {
+		const char *near = usdt_nearest(&names, want, 3);
+		error_at(node_loc(arg), "%s has no USDT probe '%s'%s%s", p->usdt_path, want, *near ? "; the nearest: " : "", near);
+	}
+	const char *full = VEC_AT(names, found);
+	p->usdt_provider = xstrndup(full, strchr(full, ':') - full);
+	p->usdt_name = strchr(full, ':') + 1;
+	p->target = xasprintf("%s:%s", p->usdt_path, full);
+	p->sec = "usdt";
+	n = usdt_parse_args(VEC_AT(specs, found), args, USDT_MAX_ARGS);
+	if (n > USDT_MAX_ARGS)
+		error_at(node_loc(arg), "USDT probe %s has %d arguments; pybpf (as libbpf) reads at most %d", full, n, USDT_MAX_ARGS);
+	return n;
+}
+
+/* Parameter i of a @usdt probe: argument i of the note, an integer of the
+ * spec's width and sign unless annotated 'ptr' or another integer type. */
+static Type *usdt_param(Checker *c, Probe *p, Node *pa, int i, UsdtArg *args, int nargs)
+{
+	const char *what = xasprintf("%s:%s", p->usdt_provider, p->usdt_name);
+	Type *t;
+	UsdtArg *a = &args[i];
+
+	if (i >= nargs)
+		error_at(node_loc(pa), "USDT probe %s has %d argument%s (%s), but '%s' takes %d", what, nargs,
+			 nargs == 1 ? "" : "s", nargs ? usdt_argspec(p->usdt_path, what) : "none", p->name, p->def->params.len);
+	pa->type = ty_fixed(a->size, a->is_signed);   /* what the spec says the value is */
+	t = ty_int;
+	if (pa->annotation && pa->annotation->kind == ND_NAME && !strcmp(pa->annotation->name, "ptr")) {
+		if (a->size != 8 || a->is_signed)
+			error_at(node_loc(pa->annotation), "argument %d of USDT probe %s is a %d-byte %s integer (%s), not a pointer",
+				 i, what, a->size, a->is_signed ? "signed" : "unsigned", a->spec);
+		t = ty_ptr;
+		pa->type = NULL;
+	} else if (pa->annotation) {
+		Type *at = resolve_type(c, pa->annotation, false);
+		if (at->kind == TY_FIXED)
+			pa->type = at;   /* the value truncated to this width */
+		else if (at->kind != TY_INT)
+			error_at(node_loc(pa->annotation), "a USDT argument is an integer or a pointer ('ptr'), not %s", ty_name(at));
+	}
+	if (a->memory)
+		pa->raise = new_raise(c, pa, "FaultError");   /* the operand is read from the process */
+	pa->op = PS_USDT;
+	pa->cval = i;
+	return t;
+}
+
 static void check_probe(Checker *c, Node *fn)
 {
 	Probe *p = xcalloc(1, sizeof(*p));
@@ -2866,13 +3001,14 @@ static void check_probe(Checker *c, Node *fn)
 	int nslots = 0, retslot = -1, slot_base = 0;   /* BTF-typed ctx slots; fexit's return slot */
 	KParam *kp = NULL;
 	int kret = 0;
+	UsdtArg usdt_args[USDT_MAX_ARGS];
 
 	if (fn->decorators.len != 1)
 		error_at(node_loc(VEC_AT(fn->decorators, 1)), "a probe takes exactly one decorator");
 	d = VEC_AT(fn->decorators, 0);
 	dn = d->kind == ND_CALL ? d->lhs : d;
 	if (dn->kind != ND_NAME)
-		error_at(node_loc(d), "unknown decorator; expected one of @tracepoint, @tp_btf, @raw_tp, @uprobe, @uretprobe, "
+		error_at(node_loc(d), "unknown decorator; expected one of @tracepoint, @tp_btf, @raw_tp, @uprobe, @uretprobe, @usdt, "
 			 "@kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin, @end");
 	p->kind = dn->name;
 	if (!in_list(probe_kinds, p->kind)) {
@@ -2882,7 +3018,7 @@ static void check_probe(Checker *c, Node *fn)
 		if (sg.best)
 			error_at(node_loc(dn), "unknown decorator '%s'; did you mean '%s'?", dn->name, sg.best);
 		error_at(node_loc(dn), "unknown decorator '%s'; pybpf's probes are @tracepoint, @tp_btf, @raw_tp, @uprobe, "
-			 "@uretprobe, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
+			 "@uretprobe, @usdt, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
 	}
 	if (!is_imported(c, p->kind))
 		unknown_name(c, dn);
@@ -2910,7 +3046,7 @@ static void check_probe(Checker *c, Node *fn)
 		p->sec = "perf_event";
 		p->target = xasprintf("every %lld ms", (long long)p->rate);
 	} else {
-		if (d->kind != ND_CALL || d->elts.len != 1 || d->vals.len)
+		if (d->kind != ND_CALL || d->elts.len != 1 || (d->vals.len && !is_kind(p, "usdt")))
 			error_at(node_loc(d), "@%s takes one argument: what to attach to, as a string", p->kind);
 		arg = VEC_AT(d->elts, 0);
 		if (arg->kind != ND_STR || arg->tok->is_bytes)
@@ -2963,6 +3099,8 @@ static void check_probe(Checker *c, Node *fn)
 		kp++;   /* the seq_file meta is pybpf's, not the probe's */
 		nslots--;
 		slot_base = 1;
+	} else if (is_kind(p, "usdt")) {
+		nslots = usdt_target(c, p, d, arg, usdt_args);
 	} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe")) {
 		const char *colon = strrchr(tp, ':');
 		if (!colon || colon == tp || !colon[1])
@@ -2997,6 +3135,8 @@ static void check_probe(Checker *c, Node *fn)
 			pa->op = PS_ARGS;
 		} else if (is_kind(p, "profile") || is_kind(p, "interval") || is_kind(p, "begin") || is_kind(p, "end")) {
 			error_at(node_loc(pa), "@%s probes take no parameters", p->kind);
+		} else if (is_kind(p, "usdt")) {
+			t = usdt_param(c, p, pa, i, usdt_args, nslots);
 		} else if (is_kind(p, "uprobe") || is_kind(p, "uretprobe") || ((is_kind(p, "kprobe") || is_kind(p, "kretprobe")) && !kp)) {
 			/* user functions: the parameters say what the registers hold */
 			if (ret ? i > 0 : i >= nslots)

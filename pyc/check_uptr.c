@@ -10,6 +10,7 @@
  * offsets are the fixed UAPI ones. Programs that only pass the pointer on
  * (user_bytes(args.rqtp, 16)) compile as before, without loading BTF. */
 #include "pyc.h"
+#include "btf.h"
 
 #include <string.h>
 
@@ -60,4 +61,45 @@ const char *uptr_struct_alias(const char *name)
 		if (!strcmp(name, alias[i][0]))
 			return alias[i][1];
 	return name;
+}
+
+/* print(a6.sin6_addr), {a6.sin6_addr:ip}: an embedded struct in_addr or
+ * in6_addr is shown as its 4 or 16 bytes (a bytes[N] value), which :ip
+ * formats as the address. Other structs have no printed form. */
+int uptr_addr_size(KBtf *k, Type *t)
+{
+	KInfo in;
+	if (t->kind != TY_KVAL)
+		return 0;
+	kbtf_info(k, t->btf_id, &in);
+	if ((!strcmp(in.name, "in_addr") && in.size == 4) || (!strcmp(in.name, "in6_addr") && in.size == 16))
+		return in.size;
+	return 0;
+}
+
+/* The emitted declaration of an address struct read whole: with its bytes
+ * as members (s_addr; in6_u.u6_addr8), not empty. clang-19 crashes on
+ * &p->sin6_addr when struct in6_addr is declared without members. */
+void uptr_addr_use(KBtf *k, KEmit *ke, Type *t)
+{
+	KField *f = xcalloc(2, sizeof(*f));
+	if (!kbtf_member(k, t->btf_id, "s_addr", &f[0])) {
+		kemit_use_member(ke, t->btf_id, &f[0]);
+	} else if (!kbtf_member(k, t->btf_id, "in6_u", &f[0]) && !kbtf_member(k, f[0].type, "u6_addr8", &f[1])) {
+		kemit_use_member(ke, t->btf_id, &f[0]);
+		kemit_use_member(ke, kbtf_skip(k, f[0].type), &f[1]);
+	} else {
+		ICE("struct in_addr / in6_addr without s_addr / in6_u.u6_addr8");
+	}
+}
+
+/* {x:ip}: an int is an IPv4 address as read from memory (network order,
+ * its low 32 bits), bytes[4] an IPv4 and bytes[16] an IPv6 address; the
+ * loader and the CPython shim give the text of inet_ntop(3). */
+const char *uptr_ip_spec_error(Type *t, int conv)
+{
+	if (!conv && (t->kind == TY_INT || (t->kind == TY_BYTES && (t->size == 4 || t->size == 16))))
+		return NULL;
+	return xasprintf("':ip' formats an IPv4 address (an int, bytes[4], struct in_addr) or an IPv6 address "
+			 "(bytes[16], struct in6_addr), not %s%s", conv ? xasprintf("the !%c conversion of ", conv) : "", ty_name(t));
 }

@@ -74,6 +74,8 @@ typedef struct Emitter {
 static char *local_name(Emitter *e, Sym *y);
 static void stack_note(const char *what, int size, int line);
 
+static char *copy_decl(Emitter *e, Sym *y);
+
 /* The declaration of a local, initialized to zero. */
 static char *local_decl(Emitter *e, Sym *y)
 {
@@ -91,6 +93,8 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_STRUCT:
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
+	case TY_KVAL:
+		return copy_decl(e, y);
 	case TY_FILE:
 		return xasprintf("struct pybpf_file *%s = 0", local_name(e, y));
 	case TY_OPT:   /* the value, and whether there is one */
@@ -945,10 +949,98 @@ static void kaccess(Emitter *e, Node *n, char **root, int *root_id, Str *path)
 	str_puts(path, n->name);
 }
 
+/* ---- copies of user structs (check_user_copy) ----------------------------
+ *
+ * ts = user_read(p) reads the whole struct with one bpf_probe_read_user
+ * into a local that is a buffer of the kernel's size of the struct (the
+ * emitted declaration is partial, so not the C type itself); ts.tv_sec is
+ * then a load through a pointer of the emitted type into that buffer,
+ * CO-RE relocated like every other field access. */
+static char *copy_decl(Emitter *e, Sym *y)
+{
+	KInfo in;
+	kbtf_info(e->prog->btf, y->type->btf_id, &in);
+	stack_note(xasprintf("'%s' (a copy of %s)", y->name, kbtf_type_name(e->prog->btf, y->type->btf_id)), in.size,
+		   y->decl->tok->loc.line);
+	return xasprintf("__u64 %s[%d] = {}", local_name(e, y), (in.size + 7) / 8);
+}
+
+/* ts = user_read(p): one read of the whole struct (FaultError at the call) */
+static char *copy_read(Emitter *e, Sym *y, Node *value)
+{
+	KInfo in;
+	kbtf_info(e->prog->btf, y->type->btf_id, &in);
+	return xasprintf("if (bpf_probe_read_user(%s, %d, (const void *)(%s))) %s", local_name(e, y), in.size, expr(e, value),
+			 raise_code(e, value->raise));
+}
+
+/* The local holding the copy that field n is read from (ts of ts.a.b), or NULL. */
+static Node *copy_root(Node *n)
+{
+	for (n = n->lhs; n->type->kind == TY_KVAL; n = n->lhs)
+		if (n->type->copy && n->kind == ND_NAME)
+			return n;
+	return NULL;
+}
+
+/* The C lvalue of field n (a.b.c) of a kernel struct: through the root
+ * pointer, or in a copy; *kbase the root pointer as a C expression. */
+static char *field_lvalue(Emitter *e, Node *n, const char **kbase)
+{
+	Node *l = n->lhs;
+	if (l->type->kind == TY_KVAL && !(l->type->copy && l->kind == ND_NAME))
+		return xasprintf("%s.%s", field_lvalue(e, l, kbase), n->name);
+	if (l->type->kind == TY_KVAL)   /* in a copy */
+		*kbase = xasprintf("((%s)%s)", kptr_ctype(e, l->type->btf_id), local_name(e, l->sym));
+	else
+		*kbase = xasprintf("((%s)(%s))", kptr_ctype(e, l->type->btf_id), expr(e, l));
+	return xstrdup(n->name);
+}
+
+/* A field read from a copy (nothing can fail), or an embedded struct
+ * in_addr / in6_addr as its bytes[N] (check_addr_value): from a copy, or
+ * read from user or kernel memory (FaultError). */
+static char *copy_or_addr_field(Emitter *e, Node *n)
+{
+	KField *kf = n->kf;
+	const char *base, *b;
+	char *path = field_lvalue(e, n, &base);
+	Node *root = copy_root(n);
+	if (n->type->kind == TY_BYTES) {
+		Node *rn = n->lhs;
+		if (root)
+			return xasprintf("((const char *)&%s->%s)", base, path);
+		while (rn->type->kind == TY_KVAL)
+			rn = rn->lhs;
+		b = buffer(e, n->type->size);
+		return xasprintf("({ if (bpf_probe_read_%s(%s, %d, &%s->%s)) %s (const char *)%s; })", rn->type->user ? "user" : "kernel",
+				 b, n->type->size, base, path, raise_code(e, n->raise), b);
+	}
+	if (kf->bit_size)
+		return xasprintf("((__s64)%s)", kemit_bitfield_read(e->prog->kemit, base, path));
+	if (n->type->kind == TY_STR) {   /* a char array: up to its first NUL, as bpf_probe_read_user_str gives */
+		b = buffer(e, n->type->size);
+		return xasprintf("({ bpf_probe_read_kernel_str(%s, %d, %s->%s); (const char *)%s; })", b, n->type->size, base, path, b);
+	}
+	if (n->type->kind == TY_KPTR)
+		return xasprintf("((%s)%s->%s)", kptr_ctype(e, n->type->btf_id), base, path);
+	KInfo in;
+	kbtf_info(e->prog->btf, kf->type, &in);
+	if (in.kind == KK_PTR)
+		return xasprintf("((const void *)%s->%s)", base, path);
+	const char *v = tmp(e);
+	if (in.size == 8 && !in.is_signed)
+		return xasprintf("({ __u64 %s = %s->%s; if (%s > 9223372036854775807ULL) %s (__s64)%s; })", v, base, path, v,
+				 raise_code(e, n->raise), v);
+	return xasprintf("((__s64)%s->%s)", base, path);
+}
+
 /* A field of a kernel struct, read with bpf_probe_read_kernel from a CO-RE
  * relocated address (FaultError when the read fails). */
 static char *kernel_field(Emitter *e, Node *n)
 {
+	if (n->type->kind == TY_BYTES || copy_root(n))
+		return copy_or_addr_field(e, n);
 	KField *kf = n->kf;
 	char *root;
 	int root_id;
@@ -1558,6 +1650,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, y), expr(e, value), y->type->size);
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
+		} else if (y->type->kind == TY_KVAL) {
+			line(e, "%s", copy_read(e, y, value));
 		} else if (y->type->kind == TY_OPT && value->type->kind == TY_OPT) {
 			/* x = d.get(k): None when the key is missing */
 			MapDecl *m = map_of(value->lhs);
@@ -2617,6 +2711,20 @@ static bool emit_split(Emitter *e, Probe *p, const char *ctxdecl, size_t *cut, s
 	return true;
 }
 
+/* A @usdt probe's parameter: the note's argument (bpf/pybpf.h), a memory
+ * operand that cannot be read raising FaultError. */
+static void usdt_param(Emitter *e, Node *pa, Sym *y)
+{
+	if (y->type->kind == TY_PTR) {
+		line(e, "%s = (const void *)__pyb_usdt_arg(ctx, %d, &__pyb_uerr);", y->cname, (int)pa->cval);
+	} else {
+		const char *cast = pa->type && pa->type->kind == TY_FIXED ? ty_ctype(pa->type) : "__s64";
+		line(e, "%s = (__s64)(%s)__pyb_usdt_arg(ctx, %d, &__pyb_uerr);", y->cname, cast, (int)pa->cval);
+	}
+	if (pa->raise)
+		line(e, "if (__pyb_uerr) %s", raise_code(e, pa->raise));
+}
+
 static void probe(Emitter *e, Probe *p)
 {
 	Node *fn = p->def;
@@ -2641,6 +2749,8 @@ static void probe(Emitter *e, Probe *p)
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
 	}
+	if (!strcmp(p->kind, "usdt"))
+		str_puts(&e->decls, "\tint __pyb_uerr = 0;\n");
 	for (int i = 0; i < fn->params.len; i++) {
 		/* x86_64 struct pt_regs: di si dx cx r8 r9, and ax for return values */
 		static const int regs[] = {112, 104, 96, 88, 72, 64};
@@ -2652,6 +2762,10 @@ static void probe(Emitter *e, Probe *p)
 				y = VEC_AT(*locals, j);
 		if (pa->op == 0)   /* PS_ARGS: the tracepoint context itself */
 			continue;
+		if (pa->op == 4) {   /* PS_USDT */
+			usdt_param(e, pa, y);
+			continue;
+		}
 		if (pa->op == 1)   /* PS_SLOT */
 			val = xasprintf("ctx[%d]", (int)pa->cval);
 		else
@@ -2763,6 +2877,11 @@ void emit_program(Prog *prog, Str *out)
 	if (nlines > EMIT_LINE_TEXT_MAX)   /* clang is quadratic in BTF's source lines (loader/clang.c) */
 		str_printf(out, "/* %d lines: compiled without the Python source text in BTF line info */\n%s", nlines,
 			   BPFCC_NO_LINE_TEXT);
+	for (int i = 0; i < prog->probes.len; i++)
+		if (!strcmp(((Probe *)VEC_AT(prog->probes, i))->kind, "usdt")) {
+			str_puts(out, "#define __PYB_USDT 1   /* a @usdt probe: libbpf's USDT spec maps */\n");
+			break;
+		}
 	for (int i = 0; i < prog->maps.len; i++)
 		if (((MapDecl *)VEC_AT(prog->maps, i))->type->map_kind == MAP_SORTEDLIST) {
 			str_puts(out, "#define __PYB_RBTREE 1   /* a SortedList: the rbtree and spin lock declarations */\n");

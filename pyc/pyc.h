@@ -318,6 +318,7 @@ typedef struct Type {
 	int size;             /* TY_FIXED: 1, 2, 4, 8; TY_STR: capacity */
 	bool is_signed;       /* TY_FIXED */
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
+	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -393,6 +394,18 @@ int helpers_api(const char *pattern);
 Type *uptr_tp_field_type(const char *ctype);
 /* check_uptr.c: the kernel's name of UAPI struct name (timespec -> __kernel_timespec) */
 const char *uptr_struct_alias(const char *name);
+/* check_uptr.c: ts = user_read(p) copies the struct onto the BPF stack, at most this many bytes */
+#define UPTR_MAX_COPY 256
+/* check_uptr.c: the size of an address struct (in_addr: 4, in6_addr: 16) that
+ * print() shows as its bytes, or 0 for a TY_KVAL of any other struct */
+struct KBtf;
+int uptr_addr_size(struct KBtf *k, Type *t);
+/* check_uptr.c: declare such a struct with its members (for the emitter) */
+struct KEmit;
+void uptr_addr_use(struct KBtf *k, struct KEmit *ke, Type *t);
+/* check_uptr.c: NULL when {x:ip} can format a value of type t (after
+ * conversion conv, 0 for none), else the message saying what it takes */
+const char *uptr_ip_spec_error(Type *t, int conv);
 /* check_infer.c: a module-level `NAME = Count()` / `NAME = Hash[K, V]()` becomes
  * the annotated declaration it means (s turns into an ND_ANNASSIGN); any other
  * module-level assignment is an error naming the type it needs. */
@@ -516,6 +529,11 @@ typedef struct Probe {
 	int ret_kid;          /* its BTF type (0: void) */
 	const char *member;   /* the ops struct member it implements */
 	bool wildcard;        /* tracepoint pattern with * ? [ ]: attached to every match */
+	/* @usdt("BINARY:PROVIDER:NAME", pid=N) */
+	const char *usdt_path;      /* the binary, found */
+	const char *usdt_provider;
+	const char *usdt_name;
+	int64_t pid;                /* only this process (0: every process) */
 } Probe;
 
 /* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: ... */

@@ -188,6 +188,16 @@ class _Rewrite(ast.NodeTransformer):
                 node.value = self._call("store", [node.value, t], node.value)
         return node
 
+    def visit_FormattedValue(self, node):
+        # f"{x:ip}": formatted by the shim as pybpf's print does (a plain
+        # int or bytes has no such spec in CPython)
+        self.generic_visit(node)
+        spec = node.format_spec
+        if (isinstance(spec, ast.JoinedStr) and len(spec.values) == 1 and isinstance(spec.values[0], ast.Constant)
+                and spec.values[0].value == "ip" and node.conversion == -1):
+            return ast.copy_location(ast.FormattedValue(self._call("ip_text", [node.value], node), -1, None), node)
+        return node
+
     def visit_AugAssign(self, node):
         self.generic_visit(node)
         op = type(node.op).__name__
@@ -210,6 +220,9 @@ class _Rewrite(ast.NodeTransformer):
 
 def self_is_function(rw):
     return hasattr(rw, "globals")
+
+
+ip_text = pybpf._ip_text
 
 
 def augitem(d, k, op, v):

@@ -112,3 +112,21 @@ def one_liner_syntax_error_points_into_its_text():
         r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         check(r.stderr, want, " ".join(argv[1:2]))
         assert r.returncode == 1 and r.stdout == "", r
+
+
+@test
+def make_demo_shows_events_on_an_idle_machine():
+    """make demo's command (scripts/demo.sh, after deps and the build) brings
+    its own workload: event lines from the 'pybpf-demo' shell and a
+    non-empty map at exit, and the workload is gone afterwards."""
+    import re
+    import time
+    r = subprocess.run(["sh", os.path.join(ROOT, "scripts/demo.sh")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    events = re.findall(r"^ *\d+ pybpf-demo +openat$", r.stdout, re.M)
+    m = re.search(r"^opens\[pybpf-demo\]: (\d+)$", r.stdout, re.M)
+    assert len(events) >= 1 and m and int(m.group(1)) >= len(events), r.stdout
+    assert r.stdout.startswith("demo: tracing openat for 5 s; a workload 'pybpf-demo' opens /etc/hostname"), r.stdout
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-x", "pybpf-demo"], capture_output=True, text=True).stdout
+    assert not left, f"the demo's workload is still running: {left}"

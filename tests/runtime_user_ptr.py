@@ -5,7 +5,7 @@ import os
 import re
 import time
 
-from runtime import Loader, assert_nothing_left, check, test
+from runtime import PYBPF, Loader, assert_nothing_left, check, test
 
 
 @test
@@ -104,7 +104,9 @@ def t_uptr_sleep(args) -> None:
 @test
 def user_ptr_connect_sockaddr_families():
     """connect()'s struct sockaddr * cast by sa_family to sockaddr_in /
-    sockaddr_in6 with user_read(p, T): address (:ip) and port (ntohs) exact."""
+    sockaddr_in6 with user_read(p, T): address (:ip, IPv4 and IPv6 as
+    text) and port (ntohs) exact; an embedded in6_addr is also its
+    bytes[16] (print shows repr), and :ip reads it without a copy too."""
     import socket
     src = '''from pybpf import *
 PID: Final[int] = 0
@@ -118,7 +120,8 @@ def t_uptr_conn(args) -> None:
             print(f"inet {a.sin_addr.s_addr:ip}:{ntohs(a.sin_port)}")
         elif sa.sa_family == 10:
             a6 = user_read(sa, sockaddr_in6)
-            print(f"inet6 port {ntohs(a6.sin6_port)} scope {a6.sin6_scope_id}")
+            print(f"inet6 [{a6.sin6_addr:ip}]:{ntohs(a6.sin6_port)}")
+            print(f"scope {a6.sin6_scope_id} {user_read(sa, sockaddr_in6).sin6_addr:ip}", a6.sin6_addr)
 '''
     srv4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv4.bind(("127.0.0.1", 0))
@@ -136,7 +139,8 @@ def t_uptr_conn(args) -> None:
     finally:
         srv4.close()
         srv6.close()
-    check(out, f"inet 127.0.0.1:{p4}\ninet6 port {p6} scope 0\n")
+    loopback6 = repr(socket.inet_pton(socket.AF_INET6, "::1"))
+    check(out, f"inet 127.0.0.1:{p4}\ninet6 [::1]:{p6}\nscope 0 ::1 {loopback6}\n")
     assert_nothing_left(["t_uptr_conn"])
 
 
@@ -234,3 +238,61 @@ def t_uread_ts(ts: ptr) -> None:
         out, err = ld.finish()
     check(out, "7 123456789\n0 999999999\n")
     assert_nothing_left(["t_uread_ts"])
+
+
+@test
+def user_read_copies_a_struct_once():
+    """ts = user_read(args.rqtp) / st = user_read(args.statbuf): the whole
+    struct is read once into a stack copy (the generated C has exactly one
+    bpf_probe_read_user per probe, none per field), its fields are exact,
+    and an unmapped pointer raises FaultError at the user_read line."""
+    import ctypes
+    import struct as st
+    import subprocess
+    import tempfile
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_nanosleep")
+def t_copy_sleep(args) -> None:
+    if pid() == PID:
+        ts = user_read(args.rqtp)
+        print(f"{ts.tv_sec} {ts.tv_nsec} {ts.tv_sec * 1000000000 + ts.tv_nsec}")
+
+@tracepoint("syscalls/sys_enter_newstat")
+def t_copy_stat(args) -> None:
+    if pid() == PID:
+        s = user_read(args.statbuf, stat)
+        print(s.st_ino, s.st_nlink, s.st_mode, s.st_uid, s.st_size, s.st_mtime, s.st_mtime_nsec)
+'''
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    try:
+        py, c = os.path.join(d, "copy.py"), os.path.join(d, "copy.c")
+        with open(py, "w") as f:
+            f.write(src)
+        subprocess.run([PYBPF, "compile", py, "-o", c], check=True)
+        text = open(c).read()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+    for probe in ("t_copy_sleep", "t_copy_stat"):
+        body = text[text.index(f"int {probe}("):]
+        body = body[:body.index("\n}\n")]
+        n = body.count("bpf_probe_read_user(")
+        assert n == 1, f"{probe}: {n} bpf_probe_read_user calls, want 1:\n{body}"
+    buf = ctypes.create_string_buffer(144)
+    # struct stat (x86_64): st_ino @8, st_nlink @16, st_mode @24, st_uid @28,
+    # st_size @48, st_mtime @88, st_mtime_nsec @96
+    for off, fmt, v in ((8, "<Q", 0x1122334455), (16, "<Q", 3), (24, "<I", 0o100644), (28, "<I", 1234),
+                        (48, "<q", 4242), (88, "<q", 1700000000), (96, "<q", 987654321)):
+        st.pack_into(fmt, buf, off, v)
+    libc = ctypes.CDLL(None, use_errno=True)
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        _nanosleep(_Timespec(0, 2345678))
+        _nanosleep(_Timespec(0, 999))
+        _nanosleep(8)           # unmapped: FaultError at the user_read line
+        libc.syscall(4, b"/", buf)   # SYS_stat
+        out, err = ld.finish()
+    check(out, f"0 2345678 2345678\n0 999 999\n{0x1122334455} 3 {0o100644} 1234 4242 1700000000 987654321\n")
+    assert "probe.py:7: FaultError in t_copy_sleep: 1 time" in err, err
+    assert "probe.py:8:" not in err, err
+    assert_nothing_left(["t_copy_sleep", "t_copy_stat"])

@@ -30,15 +30,30 @@ __all__ = [
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
-    "tp_btf", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
+    "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
 ]
+
+
+def _ip_text(v):
+    """f"{x:ip}" as pybpf's print gives it: an int is an IPv4 address as read
+    from memory (its low 32 bits, little-endian: network order), bytes of
+    length 4 / 16 an IPv4 / IPv6 address; the text of inet_ntop(3)."""
+    import socket
+    if isinstance(v, builtins.bytes) and len(v) in (4, 16):
+        return socket.inet_ntop(socket.AF_INET if len(v) == 4 else socket.AF_INET6, v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return socket.inet_ntop(socket.AF_INET, (v & 0xffffffff).to_bytes(4, "little"))
+    raise ValueError(f"':ip' formats an int, bytes[4] or bytes[16], not {type(v).__name__}")
 
 
 class _Int(int):
     """u8..u64 / i8..i64: ints; the bounds are checked by pybpf in the kernel."""
     bits = 64
     signed = False
+
+    def __format__(self, spec):
+        return _ip_text(self) if spec == "ip" else int.__format__(self, spec)
 
 
 def _int_type(name, bits, signed):
@@ -57,10 +72,14 @@ class str(builtins.str):
 
 
 class bytes(builtins.bytes):
-    """bytes[N]: exactly N bytes in the kernel."""
+    """bytes[N]: exactly N bytes in the kernel. f"{b:ip}" formats 4 or 16
+    of them as an IP address, as pybpf's print does."""
 
     def __class_getitem__(cls, n):
         return cls
+
+    def __format__(self, spec):
+        return _ip_text(self) if spec == "ip" else builtins.bytes.__format__(self, spec)
 
 
 class Hash(collections.defaultdict):
@@ -441,6 +460,7 @@ tp_btf = _decorator("tp_btf")
 raw_tp = _decorator("raw_tp")
 uprobe = _decorator("uprobe")
 uretprobe = _decorator("uretprobe")
+usdt = _decorator("usdt")
 kprobe = _decorator("kprobe")
 kretprobe = _decorator("kretprobe")
 fentry = _decorator("fentry")

@@ -40,6 +40,8 @@ The last line is `difftest: N cases in M programs, K mismatches`.
 """
 import argparse
 import ast
+import concurrent.futures
+import concurrent.futures.process
 import difflib
 import multiprocessing
 import os
@@ -420,8 +422,18 @@ def main():
     bad = []
     ctx = multiprocessing.get_context("fork")
     _exit_on_term()
-    with ctx.Pool(o.jobs, initializer=_exit_on_term) as pool:
-        for args, res, dt in pool.imap_unordered(_job, jobs):
+    # concurrent.futures rather than multiprocessing.Pool: when a worker dies
+    # (a signal, the OOM killer) Pool replaces it and waits for its lost job
+    # for ever (a CI run hung so); the executor raises BrokenProcessPool.
+    with concurrent.futures.ProcessPoolExecutor(o.jobs, mp_context=ctx, initializer=_exit_on_term) as pool:
+        futs = [pool.submit(_job, j) for j in jobs]
+        try:
+            done = [f.result() for f in concurrent.futures.as_completed(futs)]
+        except concurrent.futures.process.BrokenProcessPool as e:
+            ran = sum(1 for f in futs if f.done() and f.exception() is None)
+            print(f"difftest: a worker process died ({e}); only {ran} of {len(futs)} programs ran")
+            return 1
+        for args, res, dt in done:
             kind, arg, n = args
             what = (f"seed {arg} ({n} cases)" if kind == "gen" else
                     f"long seed {arg} ({n} statements in one probe)" if kind == "long" else os.path.relpath(arg, ROOT))

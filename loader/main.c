@@ -42,8 +42,9 @@ static const char usage[] =
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
 	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*',\n"
 	"                    'usdt:/usr/bin/python3.11:*'\n"
-	"  api [PATTERN]     list the BPF helpers (bpf.NAME()) whose name contains PATTERN,\n"
+	"  api [PATTERN]     list the BPF helpers (bpf.NAME()) and the kernel's kfuncs whose name contains PATTERN,\n"
 	"                    with their Python signatures and the probe kinds that may call them\n"
+	"  api --coverage    per probe kind, N of M helpers callable and why not the others; then the kfuncs\n"
 	"  help              this text\n";
 
 static _Noreturn void bad_usage(const char *fmt, const char *arg)
@@ -237,7 +238,9 @@ int main(int argc, char **argv)
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "api")) {
 		if (argc > 3)
-			bad_usage("%s", "api takes at most one PATTERN");
+			bad_usage("%s", "api takes at most one PATTERN, or --coverage");
+		if (argc == 3 && !strcmp(argv[2], "--coverage"))
+			return helpers_coverage();
 		return helpers_api(argc == 3 ? argv[2] : NULL);
 	}
 	if (!strcmp(cmd, "check")) {

@@ -259,63 +259,6 @@ static Type *check_pseudo_module(Checker *c, Node *e)
 		 !strcmp(mod, "time") ? "time_ns() and monotonic_ns()" : !strcmp(mod, "platform") ? "release()" : "gethostname()");
 }
 
-/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
-static Type *check_kfunc_call(Checker *c, Node *e)
-{
-	Node *f = e->lhs;
-	KBtf *k = need_btf(c, f);
-	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), n, ret;
-	KParam *kp;
-	const char *why = NULL;
-	Type *rt;
-	KFuncUse *u;
-
-	if (fid <= 0)
-		unknown_name(c, f);
-	if (!kbtf_is_kfunc(k, fid))
-		error_at(node_loc(f), "'%s' is a kernel function, but not a kfunc: BPF programs cannot call it", f->name);
-	kbtf_func_args(k, f->name, &kp, &n, &ret, NULL);
-	if (e->vals.len)
-		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
-	if (e->elts.len != n)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, n, n == 1 ? "" : "s",
-			 kbtf_type_name(k, kbtf_find(k, f->name, BTF_KIND_FUNC)), e->elts.len, e->elts.len == 1 ? "was" : "were");
-	for (int i = 0; i < n; i++) {
-		Node *a = VEC_AT(e->elts, i);
-		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
-		if (!want || want->kind == TY_KVAL || want->kind == TY_STR)
-			error_at(node_loc(a), "argument '%s' of %s has type %s, which pybpf cannot pass yet", kp[i].name, f->name,
-				 kbtf_type_name(k, kp[i].type));
-		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
-			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f->name,
-				 kbtf_type_name(k, kp[i].type), ty_name(got));
-		if (want->kind != TY_KPTR)
-			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f->name));
-		if (want->kind == TY_KPTR)
-			kemit_use_type(c->prog->kemit, want->btf_id);
-	}
-	if (!ret) {
-		rt = ty_none;
-	} else {
-		rt = kernel_value_type(k, ret, &why);
-		if (!rt || rt->kind == TY_KVAL || rt->kind == TY_STR)
-			error_at(node_loc(e), "%s returns %s, which pybpf cannot use yet", f->name, kbtf_type_name(k, ret));
-		if (rt->kind == TY_KPTR)
-			kemit_use_type(c->prog->kemit, rt->btf_id);
-	}
-	for (int i = 0; i < c->prog->kfuncs.len; i++)
-		if (((KFuncUse *)VEC_AT(c->prog->kfuncs, i))->func_id == fid)
-			goto done;
-	u = xcalloc(1, sizeof(*u));
-	u->name = f->name;
-	u->func_id = fid;
-	vec_push(&c->prog->kfuncs, u);
-done:
-	e->op = 'k';
-	e->cval = fid;
-	return rt;
-}
-
 /* bpf.NAME(...): a BPF helper (pyc/check_helpers.c), through these hooks */
 static Type *hk_expr(void *c, Node *e)
 {

@@ -38,7 +38,7 @@
 /* pybpf probe kind -> BPF program type, in bpftool's words */
 static const char *const kind_prog[][2] = {
 	{"tracepoint", "tracepoint"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
-	{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"raw_tp", "raw_tracepoint"},
+	{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"raw_tp", "raw_tracepoint"},
 	{"profile", "perf_event"}, {"interval", "perf_event"}, {"begin", "syscall"}, {"end", "syscall"},
 	{"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"}, {"iter", "tracing"},
 	{"lsm", "lsm"}, {"struct_ops", "struct_ops"},
@@ -453,7 +453,8 @@ ret:
 }
 
 /* pybpf api [PATTERN]: the helpers whose name contains PATTERN, with their
- * Python signatures and the probe kinds that may call them. */
+ * Python signatures and the probe kinds that may call them; then the
+ * running kernel's kfuncs (check_kfunc.c). */
 int helpers_api(const char *pattern)
 {
 	int shown = 0, callable = 0;
@@ -471,5 +472,52 @@ int helpers_api(const char *pattern)
 			printf("    probes: %s\n", allowed_kinds(h));
 	}
 	printf("%d helper%s, %d callable from pybpf\n", shown, shown == 1 ? "" : "s", callable);
+	shown += kfuncs_api(pattern);
 	return shown ? 0 : 1;
+}
+
+/* The program types of the probe kinds, in kind_prog's order, once each */
+static int prog_types(const char **out)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
+		bool seen = false;
+		for (int j = 0; j < n; j++)
+			seen |= !strcmp(out[j], kind_prog[i][1]);
+		if (!seen)
+			out[n++] = kind_prog[i][1];
+	}
+	return n;
+}
+
+/* pybpf api --coverage: for each program type (the probe kinds that are
+ * one), N of M: of the M helpers the kernel allows there (asked, or from
+ * the docs where bpftool cannot ask), the N pybpf can call; each of the
+ * others with the reason. */
+int helpers_coverage(void)
+{
+	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
+	int np = prog_types(progs);
+	for (int p = 0; p < np; p++) {
+		Str kinds = {0};
+		int allowed = 0, callable = 0;
+		bool probed = false;
+		for (int j = 0; j < PYB_NPROBED; j++)
+			probed |= !strcmp(pyb_probed_prog_types[j], progs[p]);
+		for (int i = 0; i < PYB_NHELPERS; i++)
+			if (prog_may_call(&pyb_helpers[i], progs[p])) {
+				allowed++;
+				callable += !unsupported(&pyb_helpers[i]);
+			}
+		kinds_of(&kinds, progs[p]);
+		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n", kinds.buf, progs[p], callable, allowed,
+		       probed ? "the kernel was asked which it allows" : "not probed: the helpers' docs say which it allows");
+		for (int i = 0; i < PYB_NHELPERS; i++) {
+			const char *why = unsupported(&pyb_helpers[i]);
+			if (why && prog_may_call(&pyb_helpers[i], progs[p]))
+				printf("    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
+		}
+	}
+	kfuncs_coverage();
+	return 0;
 }

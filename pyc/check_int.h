@@ -93,6 +93,8 @@ bool const_int(Checker *c, Node *n, int64_t *out);
 KBtf *need_btf(Checker *c, Node *at);
 Type *kernel_value_type(KBtf *k, int id, const char **why);
 Type *check_user_read(Checker *c, Node *e);
+/* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
+Type *check_kfunc_call(Checker *c, Node *e);
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */
 Type *check_addr_value(Checker *c, Node *a, Type *t);
 

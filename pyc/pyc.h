@@ -388,6 +388,12 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 void emit_helper_decls(struct Prog *prog, Str *out);
 /* `pybpf api [PATTERN]` */
 int helpers_api(const char *pattern);
+/* pybpf api --coverage: per probe kind, N of M helpers callable, the rest with the reason; then the kfuncs */
+int helpers_coverage(void);
+/* check_kfunc.c: the second halves, for the running kernel's kfuncs
+ * (kfuncs_api returns how many matched) */
+int kfuncs_api(const char *pattern);
+void kfuncs_coverage(void);
 
 /* check_uptr.c: the type of a tracepoint pointer field of C type ctype
  * (a TY_PTR; sname the struct's name when it points to a struct) */

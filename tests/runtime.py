@@ -1772,5 +1772,6 @@ def t_hist_slots() -> None:
 import runtime_long  # noqa: E402,F401  (long probes, issue 19)
 import runtime_user_ptr  # noqa: E402,F401  (issue 18: typed user pointers, wall clock)
 import runtime_helpers  # noqa: E402,F401  (issue 13: the BPF helpers, bpf.NAME())
+import runtime_kfuncs  # noqa: E402,F401  (issue 13: the kernel's kfuncs, pybpf api --coverage)
 import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-liners, make demo)
 import runtime_usdt  # noqa: E402,F401  (issue 14: USDT probes)

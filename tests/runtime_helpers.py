@@ -206,20 +206,25 @@ def helper_api_listing():
     errno) and the probe kinds that may call them, or why not yet."""
     import subprocess
     from runtime import PYBPF
-    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @raw_tp, @profile, @interval, @begin, @end "
+    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, @interval, @begin, @end "
              "(@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the verifier decides at load)")
+    kfuncs_note = "(the verifier decides at load which probe kinds may call each)"
     p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
     check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
                     f"bpf.send_signal_thread(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
-                    "2 helpers, 2 callable from pybpf\n")
+                    "2 helpers, 2 callable from pybpf\n"
+                    "bpf_send_signal_task(task: task_struct, sig: int (i32), type: int (u32), value: int (u64)) -> int (i32)\n"
+                    f"1 kfunc in the running kernel's BTF, 1 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "get_current_comm"], capture_output=True, text=True)
     check(p.stdout.splitlines()[0], "bpf.get_current_comm(buf: str | bytes (local)) -> int  raises OSError")
     p = subprocess.run([PYBPF, "api", "tail_call"], capture_output=True, text=True)
     check(p.stdout, "bpf.tail_call(ctx: args, prog_array_map: Map, index: u32) -> int  raises OSError\n"
                     "    not callable yet: it needs a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not\n"
-                    "1 helper, 0 callable from pybpf\n")
+                    "1 helper, 0 callable from pybpf\n"
+                    f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
-    check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"))
+    check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"
+                                        f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n"))
     assert_nothing_left([])
 
 

@@ -1,0 +1,314 @@
+/* check_kfunc.c — the running kernel's kfuncs: calls, and `pybpf api`.
+ *
+ * A kfunc is a kernel function with the "bpf_kfunc" BTF decl tag. The
+ * checker types a call from the function's BTF prototype: integer
+ * parameters take ints, `struct T *` parameters take a kernel pointer of
+ * that struct (current_task(), a @tp_btf or struct_ops argument), and the
+ * return value is an int, a bool, a kernel pointer or None.
+ *
+ * The kernel's kfunc sets (which program types may call a kfunc, and its
+ * KF_ACQUIRE / KF_RELEASE / KF_RET_NULL flags) are not in BTF, so:
+ *  - which probe kinds may call a kfunc is the verifier's answer at load;
+ *  - references are recognised by name: a kfunc whose first parameter is
+ *    `struct T *` and whose name says it releases ("..._release", "..._put")
+ *    releases a T, and a kfunc that returns `struct T *` for such a T
+ *    acquires one. pybpf cannot hold a kernel reference yet (a `with`
+ *    statement that releases it is the plan), so both are refused here,
+ *    with the pair named, rather than by the verifier's "Unreleased
+ *    reference" after the load.
+ * kfunc_why_not() is the one rule: the checker's errors and `pybpf api`
+ * both come from it.
+ */
+#include "check_int.h"
+#include "btf.h"
+
+#include <linux/btf.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* BPF objects that live in a map value or on the BPF stack (by struct
+ * name prefix): pybpf makes none of them yet. */
+static const char *const bpf_objects[] = {
+	"bpf_dynptr", "bpf_list_", "bpf_rb_", "bpf_wq", "bpf_res_spin_lock", "bpf_iter_",
+	"bpf_task_work", "bpf_timer", "bpf_refcount", "bpf_crypto_params", NULL,
+};
+
+static const char *struct_name(KBtf *k, int ptr_type)
+{
+	KInfo in, tg;
+	kbtf_info(k, ptr_type, &in);
+	if (in.kind != KK_PTR)
+		return NULL;
+	kbtf_info(k, in.target, &tg);
+	return tg.kind == KK_STRUCT || tg.kind == KK_UNION ? tg.name : NULL;
+}
+
+/* A BTF FUNC's own name (kbtf_type_name spells its prototype) */
+static const char *fname(KBtf *k, int fid)
+{
+	KInfo in;
+	kbtf_info(k, fid, &in);
+	return in.name;
+}
+
+static bool releases_by_name(const char *name)
+{
+	return strstr(name, "_release") || strstr(name, "_put");
+}
+
+/* The kfunc that releases a struct T reference, or NULL. */
+static const char *releaser_of(KBtf *k, const char *sname)
+{
+	for (int id = 1; id < kbtf_type_count(k); id++) {
+		KParam *kp;
+		int n, ret;
+		const char *fn, *s;
+		if (!kbtf_is_kfunc(k, id))
+			continue;
+		fn = fname(k, id);
+		if (!releases_by_name(fn) || kbtf_func_args(k, fn, &kp, &n, &ret, NULL) < 0 || n < 1)
+			continue;
+		s = struct_name(k, kp[0].type);
+		if (s && !strcmp(s, sname))
+			return fn;
+	}
+	return NULL;
+}
+
+static bool starts_with_any(const char *s, const char *const *prefixes)
+{
+	for (int i = 0; prefixes[i]; i++)
+		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Parameter name suffixes (the kernel's kfunc argument annotations) that
+ * ask for what pybpf cannot pass: memory and its size, a map, the program,
+ * an uninitialized or ignored object, a constant string, irq flags. */
+static const char *const special_suffixes[] = {
+	"__sz", "__szk", "__map", "__prog", "__ign", "__uninit", "__str", "__irq_flag", "__refcounted_kptr", NULL,
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Why parameter p of a kfunc cannot be passed, or NULL. */
+static const char *param_why_not(KBtf *k, const KParam *p)
+{
+	const char *why = NULL, *s = struct_name(k, p->type);
+	Type *t = kernel_value_type(k, p->type, &why);
+	for (int i = 0; special_suffixes[i]; i++)
+		if (ends_with(p->name, special_suffixes[i]))
+			return xasprintf("its parameter '%s' (%s) is annotated %s for the verifier, which pybpf cannot pass yet",
+					 p->name, kbtf_type_name(k, p->type), special_suffixes[i]);
+	if (s && starts_with_any(s, bpf_objects))
+		return xasprintf("its parameter '%s' (%s) is a BPF object that lives in a map value or on the stack, "
+				 "which pybpf cannot make yet", p->name, kbtf_type_name(k, p->type));
+	if (t && (t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_KPTR))
+		return NULL;
+	if (t && t->kind == TY_PTR)
+		return xasprintf("its parameter '%s' (%s) is memory, which pybpf cannot pass to a kfunc yet",
+				 p->name, kbtf_type_name(k, p->type));
+	return xasprintf("its parameter '%s' (%s) is a value of a type pybpf cannot pass yet", p->name,
+			 kbtf_type_name(k, p->type));
+}
+
+/* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
+const char *kfunc_why_not(KBtf *k, int fid)
+{
+	const char *name = fname(k, fid), *why = NULL, *s;
+	KParam *kp;
+	int n, ret;
+	Type *rt;
+
+	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	if (!strncmp(name, "__", 2))
+		return "it is the kernel's own (a name starting with __)";
+	if (!strcmp(name, "bpf_throw"))
+		return "it throws a BPF exception, which ends the program without its cleanup; pybpf raises Python exceptions";
+	if (ends_with(name, "_lock") || ends_with(name, "_unlock") || ends_with(name, "_disable") || ends_with(name, "_enable"))
+		return "it opens or closes a region (lock/unlock, disable/enable) that must be closed on every way out "
+		       "of the program, which pybpf cannot prove yet";
+	if (!strncmp(name, "bpf_iter_", 9))
+		return "it is part of an open-coded iterator (_new, _next, _destroy), which pybpf cannot run as a for loop yet";
+	if (n >= 1 && releases_by_name(name) && (s = struct_name(k, kp[0].type)))
+		return xasprintf("it releases a reference to struct %s (KF_RELEASE), and pybpf cannot hold kernel "
+				 "references yet", s);
+	for (int i = 0; i < n; i++) {
+		const char *w = param_why_not(k, &kp[i]);
+		if (w)
+			return w;
+	}
+	if (!ret)
+		return NULL;
+	if ((s = struct_name(k, ret)) && releaser_of(k, s))
+		return xasprintf("it returns a reference to struct %s that must be released with %s (KF_ACQUIRE), "
+				 "and pybpf cannot hold kernel references yet", s, releaser_of(k, s));
+	rt = kernel_value_type(k, ret, &why);
+	if (rt && (rt->kind == TY_INT || rt->kind == TY_BOOL || rt->kind == TY_KPTR))
+		return NULL;
+	return xasprintf("it returns %s, which pybpf cannot use yet", kbtf_type_name(k, ret));
+}
+
+/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
+Type *check_kfunc_call(Checker *c, Node *e)
+{
+	Node *f = e->lhs;
+	KBtf *k = need_btf(c, f);
+	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), n, ret;
+	KParam *kp;
+	const char *why = NULL, *not;
+	Type *rt;
+	KFuncUse *u;
+
+	if (fid <= 0)
+		unknown_name(c, f);
+	if (!kbtf_is_kfunc(k, fid))
+		error_at(node_loc(f), "'%s' is a kernel function, but not a kfunc: BPF programs cannot call it", f->name);
+	kbtf_func_args(k, f->name, &kp, &n, &ret, NULL);
+	if (e->vals.len)
+		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
+	if (e->elts.len != n)
+		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, n, n == 1 ? "" : "s",
+			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
+	if ((not = kfunc_why_not(k, fid)))
+		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
+	for (int i = 0; i < n; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
+		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
+			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f->name,
+				 kbtf_type_name(k, kp[i].type), ty_name(got));
+		if (want->kind != TY_KPTR)
+			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f->name));
+		else
+			kemit_use_type(c->prog->kemit, want->btf_id);
+	}
+	rt = ret ? kernel_value_type(k, ret, &why) : ty_none;
+	if (rt->kind == TY_KPTR)
+		kemit_use_type(c->prog->kemit, rt->btf_id);
+	for (int i = 0; i < c->prog->kfuncs.len; i++)
+		if (((KFuncUse *)VEC_AT(c->prog->kfuncs, i))->func_id == fid)
+			goto done;
+	u = xcalloc(1, sizeof(*u));
+	u->name = f->name;
+	u->func_id = fid;
+	vec_push(&c->prog->kfuncs, u);
+done:
+	e->op = 'k';
+	e->cval = fid;
+	return rt;
+}
+
+/* ---- pybpf api ----------------------------------------------------------- */
+
+/* "int", "bool", "task_struct" for a parameter or return type id */
+static const char *py_type(KBtf *k, int id)
+{
+	const char *why = NULL;
+	Type *t = id ? kernel_value_type(k, id, &why) : ty_none;
+	KInfo in;
+	if (!t)
+		return kbtf_type_name(k, id);
+	switch (t->kind) {
+	case TY_NONE: return "None";
+	case TY_BOOL: return "bool";
+	case TY_INT:
+		kbtf_info(k, id, &in);
+		return xasprintf("int (%s%d)", in.is_signed ? "i" : "u", in.size * 8);
+	case TY_KPTR:
+		kbtf_info(k, t->btf_id, &in);
+		return in.name;
+	default: return kbtf_type_name(k, id);
+	}
+}
+
+/* "bpf_task_under_cgroup(task: task_struct, ancestor: cgroup) -> bool" */
+static char *kfunc_sig(KBtf *k, int fid)
+{
+	const char *name = fname(k, fid);
+	KParam *kp;
+	int n, ret;
+	Str s = {0};
+	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	str_printf(&s, "%s(", name);
+	for (int i = 0; i < n; i++)
+		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
+	str_printf(&s, ") -> %s", py_type(k, ret));
+	return s.buf;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The kfuncs of BTF k whose name contains pattern, sorted by name. */
+static Vec kfuncs_matching(KBtf *k, const char *pattern)
+{
+	Vec v = {0};
+	for (int id = 1; id < kbtf_type_count(k); id++)
+		if (kbtf_is_kfunc(k, id) && (!pattern || strstr(fname(k, id), pattern)))
+			vec_push(&v, (void *)fname(k, id));
+	if (v.len)
+		qsort(v.data, v.len, sizeof(void *), by_name);
+	return v;
+}
+
+static KBtf *api_btf(void)
+{
+	const char *err;
+	KBtf *k = kbtf_load(pyc_btf_path, &err);
+	if (!k)
+		fprintf(stderr, "pybpf: the running kernel's kfuncs are not listed: %s\n", err);
+	return k;
+}
+
+/* pybpf api [PATTERN], second half: the kfuncs; returns how many matched */
+int kfuncs_api(const char *pattern)
+{
+	KBtf *k = api_btf();
+	Vec v;
+	int callable = 0;
+	if (!k)
+		return 0;
+	v = kfuncs_matching(k, pattern);
+	for (int i = 0; i < v.len; i++) {
+		int fid = kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC);
+		const char *why = kfunc_why_not(k, fid);
+		callable += !why;
+		printf("%s\n", kfunc_sig(k, fid));
+		if (why)
+			printf("    not callable yet: %s\n", why);
+	}
+	printf("%d kfunc%s in the running kernel's BTF, %d callable from pybpf "
+	       "(the verifier decides at load which probe kinds may call each)\n",
+	       v.len, v.len == 1 ? "" : "s", callable);
+	return v.len;
+}
+
+/* pybpf api --coverage, second half */
+void kfuncs_coverage(void)
+{
+	KBtf *k = api_btf();
+	Vec v;
+	int callable = 0;
+	if (!k)
+		return;
+	v = kfuncs_matching(k, NULL);
+	for (int i = 0; i < v.len; i++)
+		callable += !kfunc_why_not(k, kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC));
+	printf("kfuncs of the running kernel (every probe kind; the kernel's kfunc sets, which are not in BTF, "
+	       "decide at load): %d of %d callable\n", callable, v.len);
+	for (int i = 0; i < v.len; i++) {
+		const char *why = kfunc_why_not(k, kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC));
+		if (why)
+			printf("    %s: %s\n", (const char *)VEC_AT(v, i), why);
+	}
+}

@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+@begin
+def go() -> None:
+    bpf_rcu_read_lock()

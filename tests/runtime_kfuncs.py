@@ -1,0 +1,100 @@
+"""Runtime tests of issue 13's kfunc half: `pybpf api` lists the running
+kernel's kfuncs (from its BTF), `pybpf api --coverage` counts what pybpf can
+call, and the kernel's refusal of a kfunc for a probe kind is explained."""
+import os
+import re
+import subprocess
+import tempfile
+
+from runtime import PYBPF, assert_nothing_left, check, test
+
+
+def _bpftool_kfuncs():
+    """The kfunc names of the running kernel, read with bpftool (not pybpf):
+    the FUNCs that a 'bpf_kfunc' DECL_TAG points at."""
+    out = subprocess.run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux"],
+                         capture_output=True, text=True, check=True).stdout
+    funcs = dict(re.findall(r"^\[(\d+)\] FUNC '(\w+)'", out, re.M))
+    return sorted(funcs[i] for i in re.findall(r"^\[\d+\] DECL_TAG 'bpf_kfunc' type_id=(\d+)", out, re.M))
+
+
+def _api(*args):
+    p = subprocess.run([PYBPF, "api", *args], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == "", p
+    return p.stdout
+
+
+@test
+def kfunc_api_listing():
+    """pybpf api PATTERN lists the helpers, then every kfunc of the running
+    kernel whose name contains PATTERN (the same set bpftool finds), typed
+    from BTF, each either callable or with the reason it is not yet."""
+    names = _bpftool_kfuncs()
+    out = _api("bpf_task_")
+    listed = re.findall(r"^(\w+)\(", out, re.M)
+    check(listed, [n for n in names if "bpf_task_" in n])
+    for line in ("bpf_task_under_cgroup(task: task_struct, ancestor: cgroup) -> int (i64)\n"
+                 "bpf_task_work",
+                 "bpf_task_from_pid(pid: int (i32)) -> task_struct\n"
+                 "    not callable yet: it returns a reference to struct task_struct that must be released with "
+                 "bpf_task_release (KF_ACQUIRE), and pybpf cannot hold kernel references yet\n",
+                 "bpf_task_release(p: task_struct) -> None\n"
+                 "    not callable yet: it releases a reference to struct task_struct (KF_RELEASE), and pybpf "
+                 "cannot hold kernel references yet\n"):
+        assert line in out, (line, out)
+    n = len(listed)
+    callable_ = len(re.findall(r"^\w+\(.*\n(?!    not callable)", out, re.M))
+    assert out.endswith(f"{n} kfuncs in the running kernel's BTF, {callable_} callable from pybpf "
+                        "(the verifier decides at load which probe kinds may call each)\n"), out
+    check(_api("send_signal").splitlines()[-2:],
+          ["bpf_send_signal_task(task: task_struct, sig: int (i32), type: int (u32), value: int (u64)) -> int (i32)",
+           "1 kfunc in the running kernel's BTF, 1 callable from pybpf (the verifier decides at load which "
+           "probe kinds may call each)"])
+    assert_nothing_left([])
+
+
+@test
+def api_coverage_counts():
+    """pybpf api --coverage: per program type (its probe kinds), N of M
+    helpers, where N is what `pybpf api` lists as callable from that kind and
+    the M - N others follow with their reasons; then N of M kfuncs, M being
+    every kfunc bpftool finds and N those `pybpf api` lists as callable."""
+    listing = _api()
+    cov = _api("--coverage")
+    blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) helpers callable \([^\n]*\)\n((?:    [^\n]*\n)*)",
+                        cov, re.M)
+    check([b[1] for b in blocks], ["tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing",
+                                   "lsm", "struct_ops"])
+    helper_probes = re.findall(r"^bpf\.\w+\(.*\n    probes: (.*)\n", listing, re.M)
+    for kinds, prog, n, m, excluded in blocks:
+        kind = kinds.split(",")[0]
+        n, m = int(n), int(m)
+        check((prog, n), (prog, sum(1 for p in helper_probes if re.search(re.escape(kind) + r"\b", p))))
+        check((prog, len(excluded.splitlines())), (prog, m - n))
+    kf = re.search(r"^kfuncs of the running kernel \([^\n]*\): (\d+) of (\d+) callable\n((?:    [^\n]*\n)*)\Z", cov, re.M)
+    assert kf, cov
+    names = _bpftool_kfuncs()
+    listed_callable = len(re.findall(r"^\w+\(.*\n(?!    not callable)", listing, re.M))
+    check((int(kf.group(1)), int(kf.group(2)), len(kf.group(3).splitlines())),
+          (listed_callable, len(names), len(names) - listed_callable))
+    assert_nothing_left([])
+
+
+@test
+def kfunc_not_allowed_for_the_probe_kind():
+    """A kfunc the kernel's kfunc sets do not offer to a @begin probe (a BPF
+    syscall program): the verifier's refusal, at the call's line, explained,
+    and nothing left loaded."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "probe.py")
+    open(path, "w").write("from pybpf import *\n\n\n@begin\ndef t_kf_begin() -> None:\n"
+                          "    print(f\"{bpf_session_is_return()}\")\n")
+    p = subprocess.run([PYBPF, "run", path], capture_output=True, text=True, timeout=60)
+    check((p.returncode, p.stderr.splitlines()[:4]), (1, [
+        f"{path}:6:5: error: the kernel's verifier rejected probe 't_kf_begin': calling kernel function "
+        "bpf_session_is_return is not allowed",
+        "        print(f\"{bpf_session_is_return()}\")",
+        "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "note: this kernel does not let this kind of probe call that kfunc: each kfunc is in kfunc sets the "
+        "kernel registers for some program types only (not in BTF, so pybpf learns it here); nothing was loaded"]))
+    assert_nothing_left(["t_kf_begin"])

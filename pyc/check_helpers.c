@@ -60,13 +60,35 @@ static void kinds_of(Str *s, const char *prog)
 			str_printf(s, "%s@%s", s->len ? ", " : "", kind_prog[i][0]);
 }
 
+/* prog's index among the program types bpftool asked the verifier about, or -1 */
+static int probed_index(const char *prog)
+{
+	for (int i = 0; i < PYB_NPROBED; i++)
+		if (!strcmp(pyb_probed_prog_types[i], prog))
+			return i;
+	return -1;
+}
+
+/* The program types of the probe kinds, in kind_prog's order, once each */
+static int prog_types(const char **out)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
+		bool seen = false;
+		for (int j = 0; j < n; j++)
+			seen |= !strcmp(out[j], kind_prog[i][1]);
+		if (!seen)
+			out[n++] = kind_prog[i][1];
+	}
+	return n;
+}
+
 /* Whether a program of type prog may call h: 1 yes, 0 no. */
 static int prog_may_call(const struct pyb_helper *h, const char *prog)
 {
-	unsigned mask = pyb_helper_prog_mask(h->name);
-	for (int i = 0; i < PYB_NPROBED; i++)
-		if (!strcmp(pyb_probed_prog_types[i], prog))
-			return (mask >> i) & 1;
+	int probed = probed_index(prog);
+	if (probed >= 0)
+		return (pyb_helper_prog_mask(h->name) >> probed) & 1;
 	/* not probed: the helper's docs */
 	if (!strcmp(h->prog_types, "any"))
 		return 1;
@@ -85,14 +107,11 @@ static int prog_may_call(const struct pyb_helper *h, const char *prog)
 static char *allowed_kinds(const struct pyb_helper *h)
 {
 	Str s = {0}, u = {0};
-	const char *progs[] = {"tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops"};
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		bool probed = false;
-		for (int j = 0; j < PYB_NPROBED; j++)
-			probed |= !strcmp(pyb_probed_prog_types[j], progs[i]);
+	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
+	int np = prog_types(progs);
+	for (int i = 0; i < np; i++)
 		if (prog_may_call(h, progs[i]))
-			kinds_of(probed ? &s : &u, progs[i]);
-	}
+			kinds_of(probed_index(progs[i]) >= 0 ? &s : &u, progs[i]);
 	if (!s.len)
 		str_puts(&s, "no probe kind the kernel was asked about");
 	if (u.len)
@@ -476,20 +495,6 @@ int helpers_api(const char *pattern)
 	return shown ? 0 : 1;
 }
 
-/* The program types of the probe kinds, in kind_prog's order, once each */
-static int prog_types(const char **out)
-{
-	int n = 0;
-	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
-		bool seen = false;
-		for (int j = 0; j < n; j++)
-			seen |= !strcmp(out[j], kind_prog[i][1]);
-		if (!seen)
-			out[n++] = kind_prog[i][1];
-	}
-	return n;
-}
-
 /* pybpf api --coverage: for each program type (the probe kinds that are
  * one), N of M: of the M helpers the kernel allows there (asked, or from
  * the docs where bpftool cannot ask), the N pybpf can call; each of the
@@ -499,24 +504,23 @@ int helpers_coverage(void)
 	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
 	int np = prog_types(progs);
 	for (int p = 0; p < np; p++) {
-		Str kinds = {0};
+		Str kinds = {0}, excluded = {0};
 		int allowed = 0, callable = 0;
-		bool probed = false;
-		for (int j = 0; j < PYB_NPROBED; j++)
-			probed |= !strcmp(pyb_probed_prog_types[j], progs[p]);
-		for (int i = 0; i < PYB_NHELPERS; i++)
-			if (prog_may_call(&pyb_helpers[i], progs[p])) {
-				allowed++;
-				callable += !unsupported(&pyb_helpers[i]);
-			}
-		kinds_of(&kinds, progs[p]);
-		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n", kinds.buf, progs[p], callable, allowed,
-		       probed ? "the kernel was asked which it allows" : "not probed: the helpers' docs say which it allows");
 		for (int i = 0; i < PYB_NHELPERS; i++) {
-			const char *why = unsupported(&pyb_helpers[i]);
-			if (why && prog_may_call(&pyb_helpers[i], progs[p]))
-				printf("    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
+			const char *why;
+			if (!prog_may_call(&pyb_helpers[i], progs[p]))
+				continue;
+			allowed++;
+			if ((why = unsupported(&pyb_helpers[i])))
+				str_printf(&excluded, "    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
+			else
+				callable++;
 		}
+		kinds_of(&kinds, progs[p]);
+		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, progs[p], callable, allowed,
+		       probed_index(progs[p]) >= 0 ? "the kernel was asked which it allows"
+						   : "not probed: the helpers' docs say which it allows",
+		       excluded.len ? excluded.buf : "");
 	}
 	kfuncs_coverage();
 	return 0;

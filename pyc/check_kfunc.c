@@ -58,21 +58,25 @@ static bool releases_by_name(const char *name)
 	return strstr(name, "_release") || strstr(name, "_put");
 }
 
+/* The struct T that kfunc fid releases (its first parameter is `struct T *`
+ * and its name says it releases), or NULL. */
+static const char *released_struct(KBtf *k, int fid)
+{
+	const char *fn = fname(k, fid);
+	KParam *kp;
+	int n, ret;
+	if (!releases_by_name(fn) || kbtf_func_args(k, fn, &kp, &n, &ret, NULL) < 0 || n < 1)
+		return NULL;
+	return struct_name(k, kp[0].type);
+}
+
 /* The kfunc that releases a struct T reference, or NULL. */
 static const char *releaser_of(KBtf *k, const char *sname)
 {
 	for (int id = 1; id < kbtf_type_count(k); id++) {
-		KParam *kp;
-		int n, ret;
-		const char *fn, *s;
-		if (!kbtf_is_kfunc(k, id))
-			continue;
-		fn = fname(k, id);
-		if (!releases_by_name(fn) || kbtf_func_args(k, fn, &kp, &n, &ret, NULL) < 0 || n < 1)
-			continue;
-		s = struct_name(k, kp[0].type);
+		const char *s = kbtf_is_kfunc(k, id) ? released_struct(k, id) : NULL;
 		if (s && !strcmp(s, sname))
-			return fn;
+			return fname(k, id);
 	}
 	return NULL;
 }
@@ -122,7 +126,7 @@ static const char *param_why_not(KBtf *k, const KParam *p)
 /* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
 const char *kfunc_why_not(KBtf *k, int fid)
 {
-	const char *name = fname(k, fid), *why = NULL, *s;
+	const char *name = fname(k, fid), *why = NULL, *s, *rel;
 	KParam *kp;
 	int n, ret;
 	Type *rt;
@@ -137,7 +141,7 @@ const char *kfunc_why_not(KBtf *k, int fid)
 		       "of the program, which pybpf cannot prove yet";
 	if (!strncmp(name, "bpf_iter_", 9))
 		return "it is part of an open-coded iterator (_new, _next, _destroy), which pybpf cannot run as a for loop yet";
-	if (n >= 1 && releases_by_name(name) && (s = struct_name(k, kp[0].type)))
+	if ((s = released_struct(k, fid)))
 		return xasprintf("it releases a reference to struct %s (KF_RELEASE), and pybpf cannot hold kernel "
 				 "references yet", s);
 	for (int i = 0; i < n; i++) {
@@ -147,9 +151,9 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	}
 	if (!ret)
 		return NULL;
-	if ((s = struct_name(k, ret)) && releaser_of(k, s))
+	if ((s = struct_name(k, ret)) && (rel = releaser_of(k, s)))
 		return xasprintf("it returns a reference to struct %s that must be released with %s (KF_ACQUIRE), "
-				 "and pybpf cannot hold kernel references yet", s, releaser_of(k, s));
+				 "and pybpf cannot hold kernel references yet", s, rel);
 	rt = kernel_value_type(k, ret, &why);
 	if (rt && (rt->kind == TY_INT || rt->kind == TY_BOOL || rt->kind == TY_KPTR))
 		return NULL;
@@ -244,18 +248,32 @@ static char *kfunc_sig(KBtf *k, int fid)
 	return s.buf;
 }
 
+/* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
+typedef struct ApiKfunc {
+	int fid;
+	const char *name, *why;
+} ApiKfunc;
+
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(ApiKfunc *const *)a)->name, (*(ApiKfunc *const *)b)->name);
 }
 
-/* The kfuncs of BTF k whose name contains pattern, sorted by name. */
-static Vec kfuncs_matching(KBtf *k, const char *pattern)
+/* The kfuncs of BTF k whose name contains pattern (ApiKfunc*), sorted by
+ * name; *callable counts those pybpf can call. */
+static Vec kfuncs_matching(KBtf *k, const char *pattern, int *callable)
 {
 	Vec v = {0};
+	*callable = 0;
 	for (int id = 1; id < kbtf_type_count(k); id++)
-		if (kbtf_is_kfunc(k, id) && (!pattern || strstr(fname(k, id), pattern)))
-			vec_push(&v, (void *)fname(k, id));
+		if (kbtf_is_kfunc(k, id) && (!pattern || strstr(fname(k, id), pattern))) {
+			ApiKfunc *a = xcalloc(1, sizeof(*a));
+			a->fid = id;
+			a->name = fname(k, id);
+			a->why = kfunc_why_not(k, id);
+			*callable += !a->why;
+			vec_push(&v, a);
+		}
 	if (v.len)
 		qsort(v.data, v.len, sizeof(void *), by_name);
 	return v;
@@ -275,17 +293,15 @@ int kfuncs_api(const char *pattern)
 {
 	KBtf *k = api_btf();
 	Vec v;
-	int callable = 0;
+	int callable;
 	if (!k)
 		return 0;
-	v = kfuncs_matching(k, pattern);
+	v = kfuncs_matching(k, pattern, &callable);
 	for (int i = 0; i < v.len; i++) {
-		int fid = kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC);
-		const char *why = kfunc_why_not(k, fid);
-		callable += !why;
-		printf("%s\n", kfunc_sig(k, fid));
-		if (why)
-			printf("    not callable yet: %s\n", why);
+		ApiKfunc *a = VEC_AT(v, i);
+		printf("%s\n", kfunc_sig(k, a->fid));
+		if (a->why)
+			printf("    not callable yet: %s\n", a->why);
 	}
 	printf("%d kfunc%s in the running kernel's BTF, %d callable from pybpf "
 	       "(the verifier decides at load which probe kinds may call each)\n",
@@ -298,17 +314,15 @@ void kfuncs_coverage(void)
 {
 	KBtf *k = api_btf();
 	Vec v;
-	int callable = 0;
+	int callable;
 	if (!k)
 		return;
-	v = kfuncs_matching(k, NULL);
-	for (int i = 0; i < v.len; i++)
-		callable += !kfunc_why_not(k, kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC));
+	v = kfuncs_matching(k, NULL, &callable);
 	printf("kfuncs of the running kernel (every probe kind; the kernel's kfunc sets, which are not in BTF, "
 	       "decide at load): %d of %d callable\n", callable, v.len);
 	for (int i = 0; i < v.len; i++) {
-		const char *why = kfunc_why_not(k, kbtf_find(k, VEC_AT(v, i), BTF_KIND_FUNC));
-		if (why)
-			printf("    %s: %s\n", (const char *)VEC_AT(v, i), why);
+		ApiKfunc *a = VEC_AT(v, i);
+		if (a->why)
+			printf("    %s: %s\n", a->name, a->why);
 	}
 }

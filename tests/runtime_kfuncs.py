@@ -18,6 +18,11 @@ def _bpftool_kfuncs():
     return sorted(funcs[i] for i in re.findall(r"^\[\d+\] DECL_TAG 'bpf_kfunc' type_id=(\d+)", out, re.M))
 
 
+def _callable(listing):
+    """How many entries of a `pybpf api` listing have no 'not callable' line."""
+    return len(re.findall(r"^\w+\(.*\n(?!    not callable)", listing, re.M))
+
+
 def _api(*args):
     p = subprocess.run([PYBPF, "api", *args], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0 and p.stderr == "", p
@@ -43,7 +48,7 @@ def kfunc_api_listing():
                  "cannot hold kernel references yet\n"):
         assert line in out, (line, out)
     n = len(listed)
-    callable_ = len(re.findall(r"^\w+\(.*\n(?!    not callable)", out, re.M))
+    callable_ = _callable(out)
     assert out.endswith(f"{n} kfuncs in the running kernel's BTF, {callable_} callable from pybpf "
                         "(the verifier decides at load which probe kinds may call each)\n"), out
     check(_api("send_signal").splitlines()[-2:],
@@ -74,7 +79,7 @@ def api_coverage_counts():
     kf = re.search(r"^kfuncs of the running kernel \([^\n]*\): (\d+) of (\d+) callable\n((?:    [^\n]*\n)*)\Z", cov, re.M)
     assert kf, cov
     names = _bpftool_kfuncs()
-    listed_callable = len(re.findall(r"^\w+\(.*\n(?!    not callable)", listing, re.M))
+    listed_callable = _callable(listing)
     check((int(kf.group(1)), int(kf.group(2)), len(kf.group(3).splitlines())),
           (listed_callable, len(names), len(names) - listed_callable))
     assert_nothing_left([])

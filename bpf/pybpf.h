@@ -56,6 +56,7 @@ static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
 static __u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
 static long (*bpf_get_current_comm)(void *buf, __u32 size) = (void *)16;
 static __u64 (*bpf_get_current_task)(void) = (void *)35;
+static void *(*bpf_get_current_task_btf)(void) = (void *)158;
 static long (*bpf_get_stackid)(void *ctx, void *map, __u64 flags) = (void *)27;
 static long (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (void *)12;
 static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;

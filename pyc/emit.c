@@ -1464,7 +1464,7 @@ static char *call(Emitter *e, Node *n)
 	if (!strcmp(f, "ustack"))
 		return xstrdup("((__s64)((bpf_get_current_pid_tgid() >> 32) << 32 | (__u32)(__s32)bpf_get_stackid(ctx, &__pyb_stacks, 256)))");
 	if (!strcmp(f, "current_task"))
-		return xasprintf("((%s)bpf_get_current_task())", kptr_ctype(e, n->type->btf_id));
+		return xasprintf("((%s)bpf_get_current_task_btf())", kptr_ctype(e, n->type->btf_id));
 	if (!strcmp(f, "comm")) {
 		const char *b = buffer(e, 16);
 		return xasprintf("({ bpf_get_current_comm(%s, 16); (const char *)%s; })", b, b);
@@ -2866,6 +2866,18 @@ bool probe_dispatchable(const char *kind)
 	return false;
 }
 
+/* The C type of a kfunc's parameter or return in its extern declaration:
+ * an enum is spelled as the enum, since libbpf resolves the extern only
+ * when its prototype matches the kernel's kind for kind. */
+static const char *kfunc_ctype(Prog *prog, int id)
+{
+	KInfo in;
+	kbtf_info(prog->btf, kbtf_skip(prog->btf, id), &in);
+	if (in.kind == KK_ENUM && in.name && *in.name)
+		return kemit_enum_name(prog->kemit, id);
+	return kemit_c_type(prog->kemit, id);
+}
+
 void emit_program(Prog *prog, Str *out)
 {
 	Emitter e = {.prog = prog, .out = out, .suffix = "", .scope = -1};
@@ -3044,9 +3056,9 @@ void emit_program(Prog *prog, Str *out)
 		KParam *kp;
 		int np, ret;
 		kbtf_func_args(prog->btf, u->name, &kp, &np, &ret, NULL);
-		str_printf(&kdecls, "extern %s %s(", ret ? kemit_c_type(prog->kemit, ret) : "void", u->name);
+		str_printf(&kdecls, "extern %s %s(", ret ? kfunc_ctype(prog, ret) : "void", u->name);
 		for (int j = 0; j < np; j++)
-			str_printf(&kdecls, "%s%s", j ? ", " : "", kemit_c_type(prog->kemit, kp[j].type));
+			str_printf(&kdecls, "%s%s", j ? ", " : "", kfunc_ctype(prog, kp[j].type));
 		str_printf(&kdecls, "%s) __attribute__((weak, section(\".ksyms\")));\n", np ? "" : "void");
 	}
 	if (prog->kemit) {

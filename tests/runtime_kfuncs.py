@@ -6,7 +6,7 @@ import re
 import subprocess
 import tempfile
 
-from runtime import PYBPF, assert_nothing_left, check, test
+from runtime import PYBPF, Loader, assert_nothing_left, check, test
 
 
 def _bpftool_kfuncs():
@@ -103,3 +103,37 @@ def kfunc_not_allowed_for_the_probe_kind():
         "note: this kernel does not let this kind of probe call that kfunc: each kfunc is in kfunc sets the "
         "kernel registers for some program types only (not in BTF, so pybpf learns it here); nothing was loaded"]))
     assert_nothing_left(["t_kf_begin"])
+
+
+@test
+def kfunc_send_signal_task_to_current():
+    """bpf_send_signal_task(current_task(), SIGUSR1, 0, 0) from a tracepoint:
+    current_task() is the verifier's trusted task pointer
+    (bpf_get_current_task_btf), so the kfunc takes it; the test process
+    makes exactly 3 getppid() calls and receives exactly 3 SIGUSR1, and the
+    kfunc returned 0 each time. (Its `type` parameter is an enum pid_type,
+    declared as the enum so that libbpf resolves the kfunc.)"""
+    import signal
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+rets: Hash[int, int] = Hash(max_entries=4)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kf_sig(args) -> None:
+    if pid() == PID:
+        r = bpf_send_signal_task(current_task(), 10, 0, 0)
+        rets[r] = rets.get(r, 0) + 1
+'''
+    got = []
+    old = signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))
+    try:
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            for _ in range(3):
+                os.getppid()
+            out, err = ld.finish()
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    check((out, len(got)), ("rets[0]: 3\n", 3))
+    assert_nothing_left(["t_kf_sig"])

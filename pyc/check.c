@@ -1487,6 +1487,19 @@ static void mark_assigned(Checker *c, Sym *y)
 		c->assigned[y->index] = 1;
 }
 
+/* A use of x, the kernel reference of a with block: after the block it is
+ * released; inside, it may be None until a test says it is not. */
+static void check_ref_use(Checker *c, Node *e, Sym *y)
+{
+	if (y->ref == 2)
+		error_at(node_loc(e), "'%s' was released at the end of its with block; use it inside the block", e->name);
+	for (int i = 0; i < c->narrowed.len; i++)
+		if (VEC_AT(c->narrowed, i) == y)
+			return;
+	error_at(node_loc(e), "'%s' may be None here (%s() may find nothing): test 'if %s is not None:' first",
+		 e->name, (const char *)y->data, e->name);
+}
+
 static Type *check_name(Checker *c, Node *e)
 {
 	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
@@ -1521,6 +1534,8 @@ static Type *check_name(Checker *c, Node *e)
 		error_at(node_loc(e), "'%s' may be None here (the key may be missing): test 'if %s is not None:' first, "
 			 "or use .get(key, default)", e->name, e->name);
 	}
+	if (y->kind == SYM_LOCAL && y->ref)
+		check_ref_use(c, e, y);
 	if (y->kind == SYM_LOCAL && y->type->kind == TY_FILE)
 		error_at(node_loc(e), "a file can only be read, as %s.read(n), inside its with block: the block releases it%s",
 			 e->name, y->data ? ", and it has ended" : "");
@@ -1579,7 +1594,7 @@ static Sym *opt_test(Checker *c, Node *test, bool *is_not)
 	l = test->lhs;
 	r = VEC_AT(test->elts, 0);
 	y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || y->type->kind != TY_OPT)
+	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || (y->type->kind != TY_OPT && y->ref != 1))
 		return NULL;
 	*is_not = test->cmpops[0] == CMP_IS_NOT;
 	return y;
@@ -1669,9 +1684,9 @@ static Type *check_compare(Checker *c, Node *e)
 		/* x is None / x is not None, for an Optional local */
 		Node *l = e->lhs, *r = VEC_AT(e->elts, 0);
 		Sym *y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && y->type->kind == TY_OPT) {
+		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && (y->type->kind == TY_OPT || y->ref == 1)) {
 			l->sym = y;
-			l->type = &t_opt;
+			l->type = y->type;
 			e->op = 'n';
 			return ty_bool;
 		}
@@ -2162,6 +2177,12 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
+		if (y && y->ref)
+			error_at(node_loc(tg), "'%s' holds the kernel reference of a with block (released at its end); "
+				 "give the new value a name of its own", tg->name);
+		if (value->kind == ND_NAME && value->sym && value->sym->ref)
+			error_at(node_loc(value), "'%s' is the kernel reference of its with block, released at the block's end; "
+				 "a variable cannot hold a copy of it: use '%s' itself", value->name, value->name);
 		vt = check_user_copy(c, value, vt);
 		if (vt->kind == TY_KVAL && value->kind == ND_NAME)
 			error_at(node_loc(value), "'%s' holds a copy of %s; a variable cannot hold another copy, but you can read its fields",
@@ -2469,22 +2490,92 @@ static void check_raise(Checker *c, Node *s)
 		s->raise->msg = ((Node *)VEC_AT(x->elts, 0))->tok->str;
 }
 
-/* with open("/path") as f: body -- the file is acquired (a KF_ACQUIRE kfunc),
- * and released on every way out: the emitter runs the body as the body of
- * a try whose finally closes it (s->third), so the verifier sees no leak. */
+/* A call node of the kind op at s: 'X' closes a with block's file, 'Q'
+ * releases its kernel reference through the kfunc whose BTF id is cval. */
+static Node *release_call(Node *s, Sym *y, int op, int64_t cval)
+{
+	Node *rel = xcalloc(1, sizeof(*rel)), *st = xcalloc(1, sizeof(*st));
+	rel->kind = ND_CALL;
+	rel->tok = s->tok;
+	rel->loc = s->loc;
+	rel->op = op;
+	rel->cval = cval;
+	rel->sym = y;
+	rel->type = ty_none;
+	st->kind = ND_EXPR_STMT;
+	st->tok = s->tok;
+	st->loc = s->loc;
+	st->value = rel;
+	return st;
+}
+
+/* with ... as tg: body -- tg becomes a local of type t that holds what the
+ * with statement acquired, released on every way out: the emitter runs the
+ * body as the body of a try whose finally releases it (s->third, a
+ * release_call of op and cval), so the verifier sees no leak. A kernel
+ * reference that kfunc `acquirer` returned may be None: y->ref says so. */
+Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer)
+{
+	Node *tr = xcalloc(1, sizeof(*tr));
+	Sym *y = new_local(c, tg, t);
+	c->assigned[y->index] = 1;
+	tg->sym = y;
+	if (acquirer) {
+		y->ref = 1;
+		y->data = (void *)acquirer;
+	}
+	tr->kind = ND_TRY;
+	tr->tok = s->tok;
+	tr->loc = s->loc;
+	tr->body = s->body;
+	vec_push(&tr->finalbody, release_call(s, y, op, cval));
+	s->third = tr;
+	check_block(c, &s->body);
+	if (acquirer)
+		y->ref = 2;   /* released: using it after the block is an error */
+	return y;
+}
+
+/* The name of a with statement's target, which must be new */
+static Node *with_target(Checker *c, Node *item, const char *what)
+{
+	Node *tg = item->target;
+	if (!tg || tg->kind != ND_NAME)
+		error_at(node_loc(item), "write 'with %s as NAME:'", what);
+	if (scope_find(c->scope, tg->name) && scope_find(c->scope, tg->name)->kind == SYM_LOCAL)
+		error_at(node_loc(tg), "'%s' is already a variable; give the %s a name of its own", tg->name,
+			 strcmp(what, "open(path)") ? "reference" : "file");
+	return tg;
+}
+
+/* Is with's call NAME(...) a kernel function (not open(), no name of ours)? */
+static bool with_kfunc(Checker *c, Node *call)
+{
+	const char *name = call->lhs->name;
+	return call->kind == ND_CALL && call->lhs->kind == ND_NAME && strcmp(name, "open") &&
+	       !scope_find(c->scope, name) && !in_list(builtin_funcs, name);
+}
+
+/* with open("/path") as f: body -- the file is acquired (a KF_ACQUIRE
+ * kfunc of the companion module) and closed at the end of the block; and
+ * with KFUNC(...) as x: (check_with_kfunc). */
 static void check_with(Checker *c, Node *s)
 {
-	Node *item, *call, *path, *tg, *tr, *close, *st;
+	Node *item, *call, *path, *tg;
 	Sym *y;
 	if (s->is_async)
 		error_at(node_loc(s), "'async with' is not supported in pybpf");
 	if (s->items.len != 1)
-		error_at(node_loc(s), "pybpf's with takes one open() at a time");
+		error_at(node_loc(s), "pybpf's with takes one open() or kfunc call at a time");
 	item = VEC_AT(s->items, 0);
 	call = item->value;
-	tg = item->target;
+	if (call->kind == ND_CALL && call->lhs->kind == ND_NAME && with_kfunc(c, call)) {
+		check_with_kfunc(c, s, call, with_target(c, item, xasprintf("%s(...)", call->lhs->name)));
+		return;
+	}
 	if (call->kind != ND_CALL || call->lhs->kind != ND_NAME || strcmp(call->lhs->name, "open"))
-		error_at(node_loc(call), "pybpf's with works on open(\"/path\") only");
+		error_at(node_loc(call), "pybpf's with works on open(\"/path\") and on kfuncs that acquire a kernel "
+			 "reference (e.g. bpf_task_from_pid(pid)) only");
 	if (!is_imported(c, "open"))
 		unknown_name(c, call->lhs);
 	if (call->elts.len != 1 || call->vals.len)
@@ -2492,37 +2583,11 @@ static void check_with(Checker *c, Node *s)
 	path = VEC_AT(call->elts, 0);
 	if (path->kind != ND_STR || path->tok->is_bytes)
 		error_at(node_loc(path), "the path of open() must be a string literal (the kernel's kfunc takes a constant string)");
-	if (!tg || tg->kind != ND_NAME)
-		error_at(node_loc(item), "write 'with open(path) as f:'");
-	if (scope_find(c->scope, tg->name) && scope_find(c->scope, tg->name)->kind == SYM_LOCAL)
-		error_at(node_loc(tg), "'%s' is already a variable; give the file a name of its own", tg->name);
+	tg = with_target(c, item, "open(path)");
 	use_module_kfunc(c, call, "pybpf_file_open", "open()");
 	use_module_kfunc(c, call, "pybpf_file_close", "the end of the with block");
 	s->raise = new_raise(c, call, "OSError");
-	y = new_local(c, tg, ty_file_t());
-	c->assigned[y->index] = 1;
-	tg->sym = y;
-	/* the try that closes it */
-	tr = xcalloc(1, sizeof(*tr));
-	tr->kind = ND_TRY;
-	tr->tok = s->tok;
-	tr->loc = s->loc;
-	tr->body = s->body;
-	close = xcalloc(1, sizeof(*close));
-	close->kind = ND_CALL;
-	close->tok = s->tok;
-	close->loc = s->loc;
-	close->op = 'X';
-	close->sym = y;
-	close->type = ty_none;
-	st = xcalloc(1, sizeof(*st));
-	st->kind = ND_EXPR_STMT;
-	st->tok = s->tok;
-	st->loc = s->loc;
-	st->value = close;
-	vec_push(&tr->finalbody, st);
-	s->third = tr;
-	check_block(c, &s->body);
+	y = check_with_block(c, s, tg, ty_file_t(), 'X', 0, NULL);
 	y->data = (void *)1;   /* closed: using it after the block is an error */
 }
 
@@ -2851,6 +2916,8 @@ static bool block_returns(Vec *body)
 		if (s->kind == ND_RETURN)
 			return true;
 		if (s->kind == ND_IF && block_returns(&s->body) && s->orelse.len && block_returns(&s->orelse))
+			return true;
+		if (s->kind == ND_WITH && block_returns(&s->body))   /* released, then returns */
 			return true;
 	}
 	return false;

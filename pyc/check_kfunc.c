@@ -12,10 +12,9 @@
  *  - references are recognised by name: a kfunc whose first parameter is
  *    `struct T *` and whose name says it releases ("..._release", "..._put")
  *    releases a T, and a kfunc that returns `struct T *` for such a T
- *    acquires one. pybpf cannot hold a kernel reference yet (a `with`
- *    statement that releases it is the plan), so both are refused here,
- *    with the pair named, rather than by the verifier's "Unreleased
- *    reference" after the load.
+ *    acquires one. An acquiring kfunc is called only as
+ *    `with KFUNC(...) as x:` (check_with_kfunc): x may be None until tested,
+ *    and the block's end releases it on every way out.
  * kfunc_why_not() is the one rule: the checker's errors and `pybpf api`
  * both come from it.
  */
@@ -126,7 +125,7 @@ static const char *param_why_not(KBtf *k, const KParam *p)
 /* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
 const char *kfunc_why_not(KBtf *k, int fid)
 {
-	const char *name = fname(k, fid), *why = NULL, *s, *rel;
+	const char *name = fname(k, fid), *why = NULL, *s;
 	KParam *kp;
 	int n, ret;
 	Type *rt;
@@ -142,8 +141,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	if (!strncmp(name, "bpf_iter_", 9))
 		return "it is part of an open-coded iterator (_new, _next, _destroy), which pybpf cannot run as a for loop yet";
 	if ((s = released_struct(k, fid)))
-		return xasprintf("it releases a reference to struct %s (KF_RELEASE), and pybpf cannot hold kernel "
-				 "references yet", s);
+		return xasprintf("it releases a reference to struct %s (KF_RELEASE): the with block that acquired "
+				 "the reference calls it at its end", s);
 	for (int i = 0; i < n; i++) {
 		const char *w = param_why_not(k, &kp[i]);
 		if (w)
@@ -151,63 +150,134 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	}
 	if (!ret)
 		return NULL;
-	if ((s = struct_name(k, ret)) && (rel = releaser_of(k, s)))
-		return xasprintf("it returns a reference to struct %s that must be released with %s (KF_ACQUIRE), "
-				 "and pybpf cannot hold kernel references yet", s, rel);
 	rt = kernel_value_type(k, ret, &why);
 	if (rt && (rt->kind == TY_INT || rt->kind == TY_BOOL || rt->kind == TY_KPTR))
 		return NULL;
 	return xasprintf("it returns %s, which pybpf cannot use yet", kbtf_type_name(k, ret));
 }
 
-/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
-Type *check_kfunc_call(Checker *c, Node *e)
+/* The kfunc that releases the reference kfunc fid returns (KF_ACQUIRE: it
+ * returns `struct T *`, and a kfunc releases a T), or NULL. */
+static const char *kfunc_releaser(KBtf *k, int fid)
+{
+	KParam *kp;
+	int n, ret;
+	const char *s;
+	kbtf_func_args(k, fname(k, fid), &kp, &n, &ret, NULL);
+	return ret && (s = struct_name(k, ret)) ? releaser_of(k, s) : NULL;
+}
+
+/* The kfunc that call e names, with its parameters (*kp, *n) and return
+ * type (*ret): an error unless it is a kfunc pybpf can call with e's
+ * number of arguments. */
+static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 {
 	Node *f = e->lhs;
 	KBtf *k = need_btf(c, f);
-	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), n, ret;
-	KParam *kp;
-	const char *why = NULL, *not;
-	Type *rt;
-	KFuncUse *u;
+	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC);
+	const char *not;
 
 	if (fid <= 0)
 		unknown_name(c, f);
 	if (!kbtf_is_kfunc(k, fid))
 		error_at(node_loc(f), "'%s' is a kernel function, but not a kfunc: BPF programs cannot call it", f->name);
-	kbtf_func_args(k, f->name, &kp, &n, &ret, NULL);
+	kbtf_func_args(k, f->name, kp, n, ret, NULL);
 	if (e->vals.len)
 		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
-	if (e->elts.len != n)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, n, n == 1 ? "" : "s",
+	if (e->elts.len != *n)
+		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, *n, *n == 1 ? "" : "s",
 			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
 	if ((not = kfunc_why_not(k, fid)))
 		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
+	return fid;
+}
+
+/* e's arguments, typed by the kfunc's parameters kp[0..n) */
+static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
+{
+	const char *why = NULL, *f = e->lhs->name;
 	for (int i = 0; i < n; i++) {
 		Node *a = VEC_AT(e->elts, i);
 		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
 		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
-			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f->name,
+			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f,
 				 kbtf_type_name(k, kp[i].type), ty_name(got));
+		if (want->kind == TY_KPTR && a->kind == ND_ATTR)
+			error_at(node_loc(a), "argument '%s' of %s must be a kernel pointer the verifier trusts "
+				 "(current_task(), a probe's argument, a with block's reference); a field read from "
+				 "kernel memory is a plain number to it", kp[i].name, f);
 		if (want->kind != TY_KPTR)
-			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f->name));
+			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f));
 		else
 			kemit_use_type(c->prog->kemit, want->btf_id);
 	}
-	rt = ret ? kernel_value_type(k, ret, &why) : ty_none;
-	if (rt->kind == TY_KPTR)
-		kemit_use_type(c->prog->kemit, rt->btf_id);
+}
+
+/* kfunc fid is called: declare it (once) */
+static void use_kfunc(Checker *c, const char *name, int fid)
+{
+	KFuncUse *u;
 	for (int i = 0; i < c->prog->kfuncs.len; i++)
 		if (((KFuncUse *)VEC_AT(c->prog->kfuncs, i))->func_id == fid)
-			goto done;
+			return;
 	u = xcalloc(1, sizeof(*u));
-	u->name = f->name;
+	u->name = name;
 	u->func_id = fid;
 	vec_push(&c->prog->kfuncs, u);
-done:
+}
+
+/* The value type of kfunc return type ret (None for void) */
+static Type *kfunc_ret(Checker *c, KBtf *k, int ret)
+{
+	const char *why = NULL;
+	Type *rt = ret ? kernel_value_type(k, ret, &why) : ty_none;
+	if (rt->kind == TY_KPTR)
+		kemit_use_type(c->prog->kemit, rt->btf_id);
+	return rt;
+}
+
+/* tcp_reno_ssthresh(sk): a kernel function marked as a kfunc in BTF */
+Type *check_kfunc_call(Checker *c, Node *e)
+{
+	KParam *kp;
+	int n, ret, fid = kfunc_of(c, e, &kp, &n, &ret);
+	KBtf *k = c->prog->btf;
+	const char *rel = kfunc_releaser(k, fid);
+
+	if (rel)
+		error_at(node_loc(e->lhs), "%s() returns a reference to struct %s that must be released (KF_ACQUIRE): "
+			 "write 'with %s(...) as x:', and the end of the block releases it with %s", e->lhs->name,
+			 struct_name(k, ret), e->lhs->name, rel);
+	check_kfunc_args(c, e, k, kp, n);
+	use_kfunc(c, e->lhs->name, fid);
 	e->op = 'k';
 	e->cval = fid;
-	return rt;
+	return kfunc_ret(c, k, ret);
+}
+
+/* with bpf_task_from_pid(pid) as t: body -- t is the reference the kfunc
+ * acquires (KF_ACQUIRE), or None when it finds nothing (KF_RET_NULL: each
+ * acquiring kfunc may return NULL, so t must be tested before use); the
+ * block releases it on every way out with the kfunc that releases its
+ * struct (bpf_task_release), which the verifier then proves. */
+void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg)
+{
+	KParam *kp;
+	int n, ret, fid = kfunc_of(c, call, &kp, &n, &ret), rid;
+	KBtf *k = c->prog->btf;
+	const char *rel = kfunc_releaser(k, fid);
+
+	if (!rel)
+		error_at(node_loc(call->lhs), "%s() returns no kernel reference to release (%s); call it without with",
+			 call->lhs->name, kbtf_type_name(k, fid));
+	check_kfunc_args(c, call, k, kp, n);
+	use_kfunc(c, call->lhs->name, fid);
+	rid = kbtf_find(k, rel, BTF_KIND_FUNC);
+	use_kfunc(c, rel, rid);
+	call->op = 'k';
+	call->cval = fid;
+	call->type = kfunc_ret(c, k, ret);
+	check_with_block(c, s, tg, call->type, 'Q', rid, call->lhs->name);
 }
 
 /* ---- pybpf api ----------------------------------------------------------- */
@@ -244,7 +314,11 @@ static char *kfunc_sig(KBtf *k, int fid)
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
-	str_printf(&s, ") -> %s", py_type(k, ret));
+	if (kfunc_releaser(k, fid))
+		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
+			   "with %s", py_type(k, ret), name, kfunc_releaser(k, fid));
+	else
+		str_printf(&s, ") -> %s", py_type(k, ret));
 	return s.buf;
 }
 

@@ -886,6 +886,8 @@ static char *map_contains(Emitter *e, Node *n)
 
 static char *compare(Emitter *e, Node *n)
 {
+	if (n->op == 'n' && n->lhs->sym->ref)   /* a with block's kernel reference is None / is not None */
+		return xasprintf("(%s %s 0)", local_name(e, n->lhs->sym), n->cmpops[0] == CMP_IS ? "==" : "!=");
 	if (n->op == 'n')   /* x is None / x is not None */
 		return xasprintf("(%s%s__some)", n->cmpops[0] == CMP_IS ? "!" : "", local_name(e, n->lhs->sym));
 	Str s = {0};
@@ -1392,6 +1394,11 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
+	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
+		KInfo rel;
+		kbtf_info(e->prog->btf, (int)n->cval, &rel);
+		return xasprintf("(%1$s ? (%2$s(%1$s), 0) : 0)", local_name(e, n->sym), rel.name);
+	}
 	if (n->op == 'k') {
 		/* a kfunc: arguments cast to the kernel's parameter types */
 		KParam *kp;
@@ -2395,10 +2402,16 @@ static void stmt_code(Emitter *e, Node *s)
 		return;
 	case ND_WITH: {
 		/* acquire; the body runs as a try whose finally releases */
-		Node *item = VEC_AT(s->items, 0), *path = VEC_AT(item->value->elts, 0);
-		const char *f = local_name(e, item->target->sym);
-		line(e, "%s = pybpf_file_open(%s);", f, c_string(path->tok->str, path->tok->slen));
-		line(e, "if (!%s) %s", f, raise_code(e, s->raise));
+		Node *item = VEC_AT(s->items, 0), *call = item->value;
+		Sym *y = item->target->sym;
+		const char *x = local_name(e, y);
+		if (call->op == 'k') {   /* a kernel reference, or NULL */
+			line(e, "%s = (%s *)%s;", x, kemit_c_type(e->prog->kemit, y->type->btf_id), expr(e, call));
+		} else {
+			Node *path = VEC_AT(call->elts, 0);
+			line(e, "%s = pybpf_file_open(%s);", x, c_string(path->tok->str, path->tok->slen));
+			line(e, "if (!%s) %s", x, raise_code(e, s->raise));
+		}
 		stmt(e, s->third);
 		return;
 	}

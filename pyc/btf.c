@@ -1182,6 +1182,18 @@ void kemit_use_type(KEmit *e, int id)
 	need_type(e, id, true, true);
 }
 
+void kemit_use_whole(KEmit *e, int id)
+{
+	const struct btf_type *t;
+	id = kbtf_skip(e->k, id);
+	t = ty(e->k, id);
+	need_type(e, id, true, true);
+	for (int i = 0; t && is_composite(t) && i < btf_vlen(t); i++) {
+		set_used(e, id, i);
+		need_type(e, btf_members(t)[i].type, true, false);
+	}
+}
+
 const char *kemit_c_type(KEmit *e, int id)
 {
 	return kemit_c_decl(e, id, "");

@@ -126,6 +126,9 @@ void kemit_use_member(KEmit *e, int struct_id, const KField *m);
 /* Record a whole type (e.g. a pointer argument type, or an enum: its
  * definition is then emitted so enum-value relocations can name it). */
 void kemit_use_type(KEmit *e, int id);
+/* A struct with all its members (an iterator's opaque storage, which the
+ * program holds whole) */
+void kemit_use_whole(KEmit *e, int id);
 /* The C spelling of type id for generated code: "struct task_struct *",
  * "int", "unsigned long long", "char [16]". Typedefs are resolved, enums
  * are spelled as the integer type of their size and signedness. Records

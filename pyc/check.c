@@ -2366,14 +2366,51 @@ static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
 	memcpy(c->assigned, before, n);
 }
 
-/* for i in range([start,] stop[, step]): an open-coded BPF iterator.
- * The loop may run zero times, so nothing it assigns is definitely
- * assigned after it (but an else: block runs after a normal end). */
-static void check_for(Checker *c, Node *s)
+/* A loop's variable (of type t: a range's ints, a kernel iterator's
+ * items), body and else block. The loop may run zero times, so nothing it
+ * assigns is definitely assigned after it (but an else: block runs after a
+ * normal end). */
+Sym *check_loop_body(Checker *c, Node *s, Type *t)
 {
-	Node *it = s->iter, *tg = s->target;
+	Node *tg = s->target;
 	char *before;
 	int n = c->nassigned;
+	Sym *y;
+
+	if (tg->kind != ND_NAME)
+		error_at(node_loc(tg), "the loop variable must be a plain name");
+	y = scope_find(c->scope, tg->name);
+	if (y && y->kind != SYM_LOCAL)
+		error_at(node_loc(tg), "cannot use '%s' as a loop variable: it is declared at module level", tg->name);
+	if (y && !ty_equal(y->type, t)) {
+		error_begin(node_loc(tg), "loop variable '%s' is %s, but '%s' has type %s", tg->name,
+			    t == ty_int ? "an int" : ty_name(t), tg->name, ty_name(y->type));
+		note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
+		diag_exit();
+	}
+	if (!y)
+		y = new_local(c, tg, t);
+	tg->sym = y;
+	tg->type = t;
+	before = xcalloc(1, n);
+	memcpy(before, c->assigned, n);
+	c->assigned[y->index] = 1;
+	c->loop_depth++;
+	check_block(c, &s->body);
+	c->loop_depth--;
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	check_block(c, &s->orelse);
+	memset(c->assigned, 0, c->nassigned);
+	memcpy(c->assigned, before, n);
+	return y;
+}
+
+/* for i in range([start,] stop[, step]): an open-coded BPF iterator; and
+ * loops over maps and over the kernel's iterators (bpf_iter_task(...)). */
+static void check_for(Checker *c, Node *s)
+{
+	Node *it = s->iter;
 	Sym *y;
 
 	if (s->is_async)
@@ -2395,8 +2432,14 @@ static void check_for(Checker *c, Node *s)
 	    scope_find(c->scope, it->name)->kind == SYM_MAP)
 		error_at(node_loc(it), "a BPF map has no insertion order for a loop to follow as a dict would; iterate it "
 			 "sorted by key: 'for k in sorted(%s):'", it->name);
+	if (it->kind == ND_CALL && it->lhs->kind == ND_NAME && !strncmp(it->lhs->name, "bpf_iter_", 9) &&
+	    !scope_find(c->scope, it->lhs->name)) {
+		check_for_kfunc_iter(c, s);
+		return;
+	}
 	if (it->kind != ND_CALL || it->lhs->kind != ND_NAME || strcmp(it->lhs->name, "range"))
-		error_at(node_loc(it), "pybpf loops over range(...) and over maps sorted by key (sorted(d.items()), sorted(d))");
+		error_at(node_loc(it), "pybpf loops over range(...), over maps sorted by key (sorted(d.items()), sorted(d)) "
+			 "and over the kernel's iterators (bpf_iter_task(...), ...)");
 	if (it->vals.len)
 		error_at(node_loc(VEC_AT(it->vals, 0)), "range() takes no keyword arguments");
 	if (it->elts.len < 1 || it->elts.len > 3)
@@ -2410,31 +2453,7 @@ static void check_for(Checker *c, Node *s)
 	}
 	it->raise = new_raise(c, it, "ValueError");      /* step == 0 */
 	new_raise(c, it, "OverflowError");                /* more iterations than BPF allows */
-	if (tg->kind != ND_NAME)
-		error_at(node_loc(tg), "the loop variable must be a plain name");
-	y = scope_find(c->scope, tg->name);
-	if (y && y->kind != SYM_LOCAL)
-		error_at(node_loc(tg), "cannot use '%s' as a loop variable: it is declared at module level", tg->name);
-	if (y && y->type->kind != TY_INT) {
-		error_begin(node_loc(tg), "loop variable '%s' is an int, but '%s' has type %s", tg->name, tg->name, ty_name(y->type));
-		note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
-		diag_exit();
-	}
-	if (!y)
-		y = new_local(c, tg, ty_int);
-	tg->sym = y;
-	tg->type = ty_int;
-	before = xcalloc(1, n);
-	memcpy(before, c->assigned, n);
-	c->assigned[y->index] = 1;
-	c->loop_depth++;
-	check_block(c, &s->body);
-	c->loop_depth--;
-	memset(c->assigned, 0, c->nassigned);
-	memcpy(c->assigned, before, n);
-	check_block(c, &s->orelse);
-	memset(c->assigned, 0, c->nassigned);
-	memcpy(c->assigned, before, n);
+	y = check_loop_body(c, s, ty_int);
 	/* a constant, non-empty range runs at least once: the loop variable is set */
 	{
 		int64_t v[3] = {0, 0, 1};

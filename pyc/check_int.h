@@ -95,10 +95,14 @@ Type *kernel_value_type(KBtf *k, int id, const char **why);
 Type *check_user_read(Checker *c, Node *e);
 /* with ... as tg: body, releasing through op/cval (check.c) */
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer);
+/* for's loop variable (of type t), body and else block (check.c) */
+Sym *check_loop_body(Checker *c, Node *s, Type *t);
 /* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
 Type *check_kfunc_call(Checker *c, Node *e);
 /* with KFUNC(...) as tg: a kernel reference, released at the block's end */
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
+/* for x in bpf_iter_X(...): a kernel iterator's items */
+void check_for_kfunc_iter(Checker *c, Node *s);
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */
 Type *check_addr_value(Checker *c, Node *a, Type *t);
 

@@ -44,6 +44,14 @@ static const char *struct_name(KBtf *k, int ptr_type)
 	return tg.kind == KK_STRUCT || tg.kind == KK_UNION ? tg.name : NULL;
 }
 
+/* What pointer type ptr_type points at */
+static int pointee(KBtf *k, int ptr_type)
+{
+	KInfo in;
+	kbtf_info(k, ptr_type, &in);
+	return in.target;
+}
+
 /* A BTF FUNC's own name (kbtf_type_name spells its prototype) */
 static const char *fname(KBtf *k, int fid)
 {
@@ -122,6 +130,74 @@ static const char *param_why_not(KBtf *k, const KParam *p)
 			 kbtf_type_name(k, p->type));
 }
 
+/* ---- kernel iterators ----------------------------------------------------- */
+
+static const char *const iter_parts[] = {"_new", "_next", "_destroy"};
+
+/* The iterator an iterator kfunc belongs to: "task_vma" for
+ * bpf_iter_task_vma_next; NULL for other names. */
+static const char *iter_family(const char *name)
+{
+	if (strncmp(name, "bpf_iter_", 9))
+		return NULL;
+	for (int i = 0; i < 3; i++)
+		if (ends_with(name, iter_parts[i]))
+			return xasprintf("%.*s", (int)(strlen(name) - 9 - strlen(iter_parts[i])), name + 9);
+	return NULL;
+}
+
+/* The BTF ids of kernel iterator x's bpf_iter_X_new, _next and _destroy
+ * kfuncs; false unless all three are there. */
+static bool iter_kfuncs(KBtf *k, const char *x, int ids[3])
+{
+	for (int i = 0; i < 3; i++) {
+		ids[i] = kbtf_find(k, xasprintf("bpf_iter_%s%s", x, iter_parts[i]), BTF_KIND_FUNC);
+		if (ids[i] <= 0 || !kbtf_is_kfunc(k, ids[i]))
+			return false;
+	}
+	return true;
+}
+
+/* The items bpf_iter_X_next (next_fid) gives: a kernel pointer, or an
+ * int from an `int *`; NULL for others. */
+static Type *iter_item(KBtf *k, int next_fid)
+{
+	KParam *kp;
+	int n, ret;
+	KInfo in, tg;
+	const char *why = NULL;
+	Type *t;
+	kbtf_func_args(k, fname(k, next_fid), &kp, &n, &ret, NULL);
+	kbtf_info(k, ret, &in);
+	if (in.kind == KK_PTR && in.target) {
+		kbtf_info(k, in.target, &tg);
+		if (tg.kind == KK_INT && tg.size == 4)
+			return ty_int;
+	}
+	t = kernel_value_type(k, ret, &why);
+	return t && t->kind == TY_KPTR ? t : NULL;
+}
+
+/* Why pybpf cannot loop over kernel iterator x yet, or NULL. */
+static const char *iter_why_not(KBtf *k, const char *x)
+{
+	int ids[3], n, ret;
+	KParam *kp;
+	if (!iter_kfuncs(k, x, ids))
+		return "it is not a whole open-coded iterator (bpf_iter_X_new, _next and _destroy)";
+	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
+	for (int i = 1; i < n; i++) {
+		const char *w = param_why_not(k, &kp[i]);
+		if (w)
+			return w;
+	}
+	if (!iter_item(k, ids[1])) {
+		kbtf_func_args(k, fname(k, ids[1]), &kp, &n, &ret, NULL);
+		return xasprintf("its items are %s, which pybpf cannot use yet", kbtf_type_name(k, ret));
+	}
+	return NULL;
+}
+
 /* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
 const char *kfunc_why_not(KBtf *k, int fid)
 {
@@ -138,6 +214,9 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	if (ends_with(name, "_lock") || ends_with(name, "_unlock") || ends_with(name, "_disable") || ends_with(name, "_enable"))
 		return "it opens or closes a region (lock/unlock, disable/enable) that must be closed on every way out "
 		       "of the program, which pybpf cannot prove yet";
+	if ((s = iter_family(name)))
+		return (why = iter_why_not(k, s)) ? xasprintf("it is part of the kernel iterator bpf_iter_%s, which pybpf "
+							      "cannot loop over yet: %s", s, why) : NULL;
 	if (!strncmp(name, "bpf_iter_", 9))
 		return "it is part of an open-coded iterator (_new, _next, _destroy), which pybpf cannot run as a for loop yet";
 	if ((s = released_struct(k, fid)))
@@ -163,6 +242,8 @@ static const char *kfunc_releaser(KBtf *k, int fid)
 	KParam *kp;
 	int n, ret;
 	const char *s;
+	if (iter_family(fname(k, fid)))
+		return NULL;   /* an iterator's items are not references */
 	kbtf_func_args(k, fname(k, fid), &kp, &n, &ret, NULL);
 	return ret && (s = struct_name(k, ret)) ? releaser_of(k, s) : NULL;
 }
@@ -198,7 +279,13 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
 	const char *why = NULL, *f = e->lhs->name;
 	for (int i = 0; i < n; i++) {
 		Node *a = VEC_AT(e->elts, i);
-		Type *want = kernel_value_type(k, kp[i].type, &why), *got = check_expr(c, a);
+		Type *want, *got;
+		if (a->kind == ND_NONE && ends_with(kp[i].name, "__nullable")) {
+			a->type = ty_none;   /* NULL */
+			continue;
+		}
+		want = kernel_value_type(k, kp[i].type, &why);
+		got = check_expr(c, a);
 		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
 			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f,
 				 kbtf_type_name(k, kp[i].type), ty_name(got));
@@ -244,6 +331,10 @@ Type *check_kfunc_call(Checker *c, Node *e)
 	KBtf *k = c->prog->btf;
 	const char *rel = kfunc_releaser(k, fid);
 
+	if (iter_family(e->lhs->name))
+		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
+			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
+			 iter_family(e->lhs->name), iter_family(e->lhs->name));
 	if (rel)
 		error_at(node_loc(e->lhs), "%s() returns a reference to struct %s that must be released (KF_ACQUIRE): "
 			 "write 'with %s(...) as x:', and the end of the block releases it with %s", e->lhs->name,
@@ -280,6 +371,48 @@ void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg)
 	check_with_block(c, s, tg, call->type, 'Q', rid, call->lhs->name);
 }
 
+/* for t in bpf_iter_task(None, 0): body -- a kernel iterator (issue 13):
+ * bpf_iter_task_new(&it, None, 0), then bpf_iter_task_next(&it) for each
+ * item until it gives NULL, and bpf_iter_task_destroy(&it) on every way
+ * out of the loop (the emitter's loop frames, as for range()). The
+ * arguments are those of bpf_iter_X_new after the iterator; None passes
+ * NULL to a "__nullable" one. The items are kernel pointers the verifier
+ * trusts, or ints (bpf_iter_num, whose next gives an int *). */
+void check_for_kfunc_iter(Checker *c, Node *s)
+{
+	Node *it = s->iter, *f = it->lhs;
+	KBtf *k = need_btf(c, f);
+	const char *x = f->name + 9, *why;
+	int ids[3], n, ret;
+	KParam *kp;
+	Type *t;
+
+	if (!strcmp(x, "num"))
+		error_at(node_loc(f), "bpf_iter_num is the iterator range() runs on: write 'for i in range(start, stop)'");
+	if (!iter_kfuncs(k, x, ids))
+		error_at(node_loc(f), "'%s' is not a kernel iterator: this kernel has no %s_new, %s_next and %s_destroy "
+			 "kfuncs", f->name, f->name, f->name, f->name);
+	if ((why = iter_why_not(k, x)))
+		error_at(node_loc(f), "pybpf cannot loop over %s yet: %s", f->name, why);
+	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
+	if (it->vals.len)
+		error_at(node_loc(VEC_AT(it->vals, 0)), "kernel iterators take positional arguments only");
+	if (it->elts.len != n - 1)
+		error_at(node_loc(it), "%s() takes %d argument%s (those of %s after the iterator: %s) but %d %s given",
+			 f->name, n - 1, n == 2 ? "" : "s", fname(k, ids[0]), kbtf_type_name(k, ids[0]), it->elts.len,
+			 it->elts.len == 1 ? "was" : "were");
+	check_kfunc_args(c, it, k, kp + 1, n - 1);
+	for (int i = 0; i < 3; i++)
+		use_kfunc(c, fname(k, ids[i]), ids[i]);
+	kemit_use_whole(c->prog->kemit, pointee(k, kp[0].type));
+	t = iter_item(k, ids[1]);
+	if (t->kind == TY_KPTR)
+		kemit_use_type(c->prog->kemit, t->btf_id);
+	s->op = 'I';
+	it->cval = ids[0];
+	check_loop_body(c, s, t);
+}
+
 /* ---- pybpf api ----------------------------------------------------------- */
 
 /* "int", "bool", "task_struct" for a parameter or return type id */
@@ -314,7 +447,12 @@ static char *kfunc_sig(KBtf *k, int fid)
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
-	if (kfunc_releaser(k, fid))
+	if (iter_family(name) && ends_with(name, "_new") && !iter_why_not(k, iter_family(name))) {
+		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), iter_family(name));
+		for (int i = 1; i < n; i++)
+			str_printf(&s, "%s%s", i > 1 ? ", " : "", kp[i].name);
+		str_puts(&s, "):'");
+	} else if (kfunc_releaser(k, fid))
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, kfunc_releaser(k, fid));
 	else

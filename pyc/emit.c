@@ -43,6 +43,7 @@ typedef struct Frame {
 	Node *node;           /* the ND_FOR / ND_TRY */
 	int phase;            /* FR_TRY */
 	size_t decls_at, while_at;   /* FR_LOOP: e->decls and e->body lengths at its start */
+	const char *iter;     /* FR_LOOP: its open-coded iterator, bpf_iter_<iter>_new/_next/_destroy */
 } Frame;
 
 typedef struct Emitter {
@@ -236,7 +237,7 @@ static bool via_finally(Emitter *e, Str *s, int from, int stop, int pend)
 	for (int i = from; i > stop; i--) {
 		Frame *f = &e->frames[i];
 		if (f->kind == FR_LOOP) {
-			str_printf(s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			str_printf(s, "bpf_iter_%s_destroy(&__it%d); ", f->iter, f->n);
 			continue;
 		}
 		if (has_finally(f) && f->phase != PH_FINALLY) {
@@ -280,7 +281,7 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 	for (int i = e->nframes - 1; i >= 0; i--) {
 		Frame *f = &e->frames[i];
 		if (f->kind == FR_LOOP) {
-			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			str_printf(&s, "bpf_iter_%s_destroy(&__it%d); ", f->iter, f->n);
 			continue;
 		}
 		if (f->phase == PH_BODY)
@@ -322,7 +323,7 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 	for (int i = from; i >= 0; i--) {
 		Frame *f = &e->frames[i];
 		if (f->kind == FR_LOOP) {
-			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			str_printf(&s, "bpf_iter_%s_destroy(&__it%d); ", f->iter, f->n);
 			continue;
 		}
 		if (f->phase == PH_BODY)
@@ -352,7 +353,7 @@ static char *return_code(Emitter *e, int from)
 	for (int i = from; i >= 0; i--) {
 		Frame *f = &e->frames[i];
 		if (f->kind == FR_LOOP) {
-			str_printf(&s, "bpf_iter_num_destroy(&__it%d); ", f->n);
+			str_printf(&s, "bpf_iter_%s_destroy(&__it%d); ", f->iter, f->n);
 		} else if (f->kind == FR_CALL) {
 			str_printf(&s, "goto __pyb_ret%d; }", f->n);
 			return s.buf;
@@ -1821,6 +1822,7 @@ static Frame *push_frame(Emitter *e, int kind, Node *n)
 	f->node = n;
 	f->n = e->tmp++;
 	f->phase = PH_BODY;
+	f->iter = "num";
 	return f;
 }
 
@@ -1927,20 +1929,27 @@ static void forget_values(Emitter *e, Node *loop)
  * *__p<n>), after the caller opened the loop's C block: loop_begin leaves
  * the caller inside the while, to set the loop variables; loop_end emits
  * the body, the else block and the break/exit labels, and closes the block. */
-static Frame *loop_begin(Emitter *e, Node *s, int n)
+static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, const char *it_type, int it_size,
+			      const char *args, const char *item_type)
 {
 	Frame *f;
 	forget_values(e, s);
 	f = push_frame(e, FR_LOOP, s);
-	scope_decl(e, xasprintf("\tstruct bpf_iter_num __it%d;\n", f->n));
-	e->scoped_bytes += 8;
-	line(e, "bpf_iter_num_new(&__it%d, 0, (int)__len%d);", f->n, n);
-	line(e, "int *__p%d;", n);
+	f->iter = iter;
+	scope_decl(e, xasprintf("\t%s __it%d;\n", it_type, f->n));
+	e->scoped_bytes += it_size;
+	line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
+	line(e, "%s__p%d;", item_type, n);
 	f->decls_at = e->decls.len;
 	f->while_at = e->body.len;
-	line(e, "while ((__p%d = bpf_iter_num_next(&__it%d))) {", n, f->n);
+	line(e, "while ((__p%d = bpf_iter_%s_next(&__it%d))) {", n, iter, f->n);
 	e->indent++;
 	return f;
+}
+
+static Frame *loop_begin(Emitter *e, Node *s, int n)
+{
+	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *");
 }
 
 /* Before each bpf_iter_num_next, make the loop's states alike where they
@@ -2008,12 +2017,13 @@ static void loop_end(Emitter *e, Node *s, Frame *f)
 	e->nframes--;
 	/* f's slot is free now: the else block may reuse it; keep the number */
 	int fn = f->n;
-	line(e, "bpf_iter_num_destroy(&__it%d);", fn);
+	const char *iter = f->iter;
+	line(e, "bpf_iter_%s_destroy(&__it%d);", iter, fn);
 	block(e, &s->orelse);
 	line(e, "goto __pyb_end%d;", fn);
 	e->indent--;
 	line(e, "__pyb_brk%d:", fn);
-	line(e, "\tbpf_iter_num_destroy(&__it%d);", fn);
+	line(e, "\tbpf_iter_%s_destroy(&__it%d);", iter, fn);
 	line(e, "__pyb_end%d: ;", fn);
 	line(e, "}");
 }
@@ -2081,10 +2091,46 @@ static void for_map_stmt(Emitter *e, Node *s)
 	loop_end(e, s, f);
 }
 
+/* for x in bpf_iter_task(None, 0): a kernel iterator (check_for_kfunc_iter) */
+static void for_kernel_iter_stmt(Emitter *e, Node *s)
+{
+	Node *it = s->iter;
+	KBtf *k = e->prog->btf;
+	KParam *kp;
+	int np, ret, n = e->tmp++;
+	KInfo in, st;
+	Str args = {0};
+	Frame *f;
+	const char *x = local_name(e, s->target->sym);
+
+	kbtf_func_args(k, xasprintf("%s_new", it->lhs->name), &kp, &np, &ret, NULL);
+	kbtf_info(k, kp[0].type, &in);
+	kbtf_info(k, in.target, &st);
+	line(e, "{");
+	e->indent++;
+	for (int i = 1; i < np; i++) {
+		Node *a = VEC_AT(it->elts, i - 1);
+		str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+			   a->kind == ND_NONE ? "0" : expr(e, a));
+	}
+	kbtf_func_args(k, xasprintf("%s_next", it->lhs->name), &kp, &np, &ret, NULL);
+	f = iter_loop_begin(e, s, n, it->lhs->name + 9, kemit_c_type(e->prog->kemit, in.target), st.size,
+			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)));
+	if (s->target->type->kind == TY_KPTR)
+		line(e, "%s = __p%d;", x, n);
+	else
+		line(e, "%s = (__s64)*__p%d;", x, n);
+	loop_end(e, s, f);
+}
+
 static void for_stmt(Emitter *e, Node *s)
 {
 	if (s->op == 'M') {
 		for_map_stmt(e, s);
+		return;
+	}
+	if (s->op == 'I') {
+		for_kernel_iter_stmt(e, s);
 		return;
 	}
 	Node *it = s->iter;

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 
 from runtime import PYBPF, Loader, assert_nothing_left, check, test
 
@@ -197,3 +198,75 @@ def t_kf_with(args) -> None:
         out, err = ld.finish()
     check(out, "".join(f"seen[{k}]: 3\n" for k in sorted([-1, 7, 8, 9, 100, 102, 103, os.getpid()])))
     assert_nothing_left(["t_kf_with"])
+
+
+@test
+def kfunc_iterators_as_for_loops():
+    """for x in bpf_iter_task(...)/bpf_iter_task_vma(...): the kernel's
+    open-coded iterators as for loops (new, next per item, destroy on every
+    way out, break included). With 3 threads of its own waiting, the test
+    process is 1 task among all processes (flags 0, None: every process),
+    has 4 threads (flags 2: the threads of current_task()), all 4 seen
+    among all threads (flags 1), and a break at the 2nd thread counts 2; a
+    sleeping child's memory areas (bpf_iter_task_vma over the task a with
+    block holds) are exactly the lines of its /proc/PID/maps but
+    [vsyscall], which is not a VMA."""
+    import threading
+    src = '''from pybpf import *
+PID: Final[int] = 0
+CHILD: Final[int] = 0
+
+seen: Hash[int, int] = Hash(max_entries=16)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kf_iter(args) -> None:
+    if pid() != PID:
+        return
+    mine = 0
+    for t in bpf_iter_task(None, 0):
+        if t.tgid == PID:
+            mine += 1
+    seen[1] = mine
+    threads = 0
+    for th in bpf_iter_task(current_task(), 2):
+        threads += 1
+    seen[2] = threads
+    all_mine = 0
+    for a in bpf_iter_task(None, 1):
+        if a.tgid == PID:
+            all_mine += 1
+    seen[3] = all_mine
+    upto = 0
+    for b in bpf_iter_task(current_task(), 2):
+        upto += 1
+        if upto == 2:
+            break
+    seen[4] = upto
+    with bpf_task_from_pid(CHILD) as child:
+        if child is not None:
+            n = 0
+            for vma in bpf_iter_task_vma(child, 0):
+                n += 1
+            seen[5] = n
+'''
+    ev = threading.Event()
+    ths = [threading.Thread(target=ev.wait) for _ in range(3)]
+    for t in ths:
+        t.start()
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        time.sleep(0.2)   # exec'd and mapped
+        maps = open(f"/proc/{child.pid}/maps").read().splitlines()
+        with Loader(src, ["-D", f"PID={os.getpid()}", "-D", f"CHILD={child.pid}"]) as ld:
+            os.getppid()
+            out, err = ld.finish()
+    finally:
+        ev.set()
+        for t in ths:
+            t.join()
+        child.kill()
+        child.wait()
+    vmas = len([m for m in maps if not m.endswith("[vsyscall]")])
+    check(sorted(out.splitlines()), ["seen[1]: 1", "seen[2]: 4", "seen[3]: 4", "seen[4]: 2", f"seen[5]: {vmas}"])
+    assert_nothing_left(["t_kf_iter"])

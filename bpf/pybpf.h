@@ -70,6 +70,12 @@ static long (*bpf_probe_read_kernel_str)(void *dst, __u32 size, const void *src)
 static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (void *)131;
 static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
 
+/* What bpf.loop's callback tells its caller: the exception it did not
+ * catch (its slot and class + 1; cls 0: none) */
+struct __pyb_cbx {
+	__u32 slot, cls;
+};
+
 /* Open-coded iterators (kernel 6.4+): `for i in range(...)` counts with
  * one, so the verifier checks the body once, not once per iteration. */
 struct bpf_iter_num {

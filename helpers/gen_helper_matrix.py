@@ -42,6 +42,8 @@ def argument(p):
 def source(name, params, ret):
     if name == "snprintf":   # bpf.snprintf(out, "fmt", values...)
         args = ["buf", '"%d"', "1"]
+    elif name == "loop":     # bpf.loop(n, function)
+        args = ["0", "cb"]
     else:
         args = [argument(p) for p in params]
     if name.startswith("ringbuf_"):
@@ -53,6 +55,7 @@ def source(name, params, ret):
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
             "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"
+            "def cb(i: int) -> None:\n    pass\n\n\n"
             "@tracepoint(\"syscalls/sys_enter_acct\")\n"
             "def hm_%s(args) -> None:\n"
             "    if pid() == 1 and ktime_ns() == 0:\n"

@@ -141,6 +141,14 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 		t = check_expr(c, a);
 		check_store(c, a, t, VEC_AT(fd->ptypes, i), xasprintf("parameter '%s' of %s()", p->name, fd->name));
 	}
+	note_func_call(c, e, fd);
+	return fd->ret;
+}
+
+/* e calls helper function fd: for the recursion check, and for the probe
+ * kinds its kfuncs and helpers must allow */
+void note_func_call(Checker *c, Node *e, FuncDecl *fd)
+{
 	e->sym = scope_find(&c->module, fd->name);
 	if (c->func) {
 		vec_push(&c->func->calls, fd);
@@ -152,7 +160,6 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 		pc->at = e;
 		vec_push(&c->probe_calls, pc);
 	}
-	return fd->ret;
 }
 
 /* The kernel's word for the program type a probe kind becomes (the words
@@ -284,7 +291,18 @@ static Sym *hk_lookup(void *c, const char *name)
 static Type *check_bpf_helper(Checker *c, Node *e)
 {
 	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup};
-	Type *t = check_helper_call(&hk, e);
+	Type *t;
+	if (!strcmp(e->lhs->name, "loop"))
+		return check_bpf_loop(c, e);
+	t = check_helper_call(&hk, e);
+	use_helper(c, e);
+	return t;
+}
+
+/* bpf.NAME(...) at e calls helper e->cval: declare it, and check that the
+ * probe (or each probe that calls this helper function) may call it */
+void use_helper(Checker *c, Node *e)
+{
 	const char *helper = xasprintf("bpf_%s", e->lhs->name);
 	int i;
 	for (i = 0; i < c->prog->helpers.len; i++)
@@ -301,7 +319,6 @@ static Type *check_bpf_helper(Checker *c, Node *e)
 		u->pyname = xasprintf("bpf.%s()", e->lhs->name);
 		vec_push(&c->func->kfuncs, u);
 	}
-	return t;
 }
 
 /* len(s), abs(x), min(...), max(...), int(x), bool(x), u8(x) ... i64(x) */

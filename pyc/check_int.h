@@ -121,6 +121,14 @@ Type *check_call(Checker *c, Node *e, bool stmt);
 void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, Node *via);
 void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname);
 
+void use_helper(Checker *c, Node *e);
+void note_func_call(Checker *c, Node *e, FuncDecl *fd);
+
+/* ---- check_callback.c --------------------------------------------------- */
+
+/* bpf.loop(n, f): helper function f called for 0..n-1 by the kernel */
+Type *check_bpf_loop(Checker *c, Node *e);
+
 /* ---- check_method.c ----------------------------------------------------- */
 
 /* X.name(...) where X is not a module (time, platform, socket, bpf) */

@@ -68,6 +68,7 @@ typedef struct Emitter {
 	int inline_depth;
 	const char *key_ok;   /* set while a lookup's key is built: the flag an out-of-range key clears */
 	bool raises;          /* the probe jumps to its __pyb_raise block */
+	bool in_callback;     /* emitting a callback (bpf.loop's): uncaught exceptions go to its caller */
 	Node *tail;           /* the probe body's last statement, while it is emitted */
 } Emitter;
 
@@ -301,6 +302,10 @@ static char *raise_code(Emitter *e, RaiseSite *r)
 			return s.buf;
 		}
 	}
+	if (e->in_callback) {   /* the caller raises it again (callback_call) */
+		str_printf(&s, "__pyb_cbx->slot = %d; __pyb_cbx->cls = %d; return 1; }", exc_slot(e, r), r->cls + 1);
+		return s.buf;
+	}
 	/* uncaught: one block per function counts it and returns, the byte
 	 * offset of the site's counter in __pyb_counters in __pyb_site (two
 	 * instructions a site, not five) */
@@ -335,6 +340,10 @@ static char *raise_dynamic(Emitter *e, int from, const char *site, const char *c
 				   site, f->n, cls, f->n);
 			return s.buf;
 		}
+	}
+	if (e->in_callback) {
+		str_printf(&s, "__pyb_cbx->slot = %s; __pyb_cbx->cls = (%s) + 1; return 1; }", site, cls);
+		return s.buf;
 	}
 	/* the empty asm keeps the bound check: clang drops it when it knows
 	 * every site stored there, and the verifier, having merged those
@@ -1224,6 +1233,54 @@ static char *inline_call(Emitter *e, Node *n)
 	return text.buf;
 }
 
+static void place_temporaries(Emitter *e);
+
+/* The C function the kernel calls back for bpf.loop's `call` (f(i), whose
+ * index is the callback's parameter): f inlined in a function of its own,
+ * emitted now, before the probe's. Returns its name. */
+static const char *emit_callback(Emitter *e, Node *call)
+{
+	Emitter saved = *e;
+	Vec saved_stack = stack_items;
+	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value;
+
+	e->decls = (Str){0};
+	e->body = (Str){0};
+	e->scope = -1;
+	e->scopes = (Vec){0};
+	e->scoped_bytes = 0;
+	e->indent = 1;
+	e->nframes = 0;
+	e->suffix = "";
+	e->tail = NULL;
+	e->in_callback = true;
+	stack_items = (Vec){0};
+	value = inline_call(e, call);
+	line(e, "return %s ? 1 : 0;", value);
+	place_temporaries(e);
+	str_printf(e->out, "\n/* bpf.loop's callback: %s(i) */\nstatic __attribute__((noinline)) long %s(__u64 __i, void *__c)\n{\n"
+		   "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\t__s64 __pyb_cbi = (__s64)__i;\n%s%s}\n",
+		   call->lhs->name, name, e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
+	saved.tmp = e->tmp;
+	*e = saved;
+	stack_items = saved_stack;
+	return name;
+}
+
+/* bpf.loop(n, f): the kernel calls f's callback n times; an exception f
+ * did not catch is raised again here, at the bpf.loop call. The result is
+ * read as an int: the verifier's inlined bpf_loop gives -E2BIG in 32 bits
+ * (4294967289 in a long). */
+static char *callback_call(Emitter *e, Node *n)
+{
+	const char *cb = emit_callback(e, n->third), *x = tmp(e), *r = tmp(e);
+	return xasprintf("({ struct __pyb_cbx %1$s = {}; int %2$s = (int)__pyb_h_loop((__u32)(%3$s), %4$s, &%1$s, 0); "
+			 "if (%1$s.cls) %5$s if (%2$s < 0) %6$s (__s64)%2$s; })", x, r,
+			 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb,
+			 raise_dynamic(e, e->nframes - 1, xasprintf("%s.slot", x), xasprintf("(%s.cls - 1)", x)),
+			 raise_code(e, n->raise));
+}
+
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
 static char *pybuiltin(Emitter *e, Node *n)
 {
@@ -1395,6 +1452,8 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
+	if (n->op == 'Z')     /* bpf.loop(n, f) */
+		return callback_call(e, n);
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
 		kbtf_info(e->prog->btf, (int)n->cval, &rel);
@@ -1885,7 +1944,8 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		assigned_locals(n, out, keep);
 		return;
 	}
-	kids[0] = n->lhs, kids[1] = n->rhs, kids[2] = n->third, kids[3] = n->test, kids[4] = n->value;
+	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
+	kids[2] = n->kind == ND_CALL && n->op == 'Z' ? NULL : n->third;   /* bpf.loop's callback has its own locals */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);

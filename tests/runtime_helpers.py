@@ -13,8 +13,10 @@ from runtime import Loader, assert_nothing_left, check, test
 def helper_prandom_u32_distribution():
     """bpf.get_prandom_u32(): 400 calls (two per getppid, 200 getppids) give
     values in [0, 2**32), the two calls of one event differ, and the values
-    look uniform: mean within 5 % of 2**31, at least 395 distinct, and each
-    quarter of the range holds 60..140 of them."""
+    look uniform: mean within 15 % of 2**31 (5 standard deviations of the
+    mean of 400 uniform values: 5 % was 1.7, a failure in 12 runs), at
+    least 395 distinct, and each quarter of the range holds 60..140 of them
+    (4.6 standard deviations)."""
     src = '''from pybpf import *
 PID: Final[int] = 0
 
@@ -35,7 +37,7 @@ def h_prandom(args) -> None:
     assert all(0 <= v < 2**32 for v in vals), "a value outside [0, 2**32)"
     assert all(a != b for a, b in pairs), "two calls in one event gave the same value"
     mean = sum(vals) / len(vals)
-    assert abs(mean - 2**31) < 0.05 * 2**31, f"mean {mean}"
+    assert abs(mean - 2**31) < 0.15 * 2**31, f"mean {mean}"
     assert len(set(vals)) >= 395, f"only {len(set(vals))} distinct values"
     quarters = [sum(1 for v in vals if q * 2**30 <= v < (q + 1) * 2**30) for q in range(4)]
     assert all(60 <= n <= 140 for n in quarters), f"quarters {quarters}"

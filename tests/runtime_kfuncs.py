@@ -270,3 +270,77 @@ def t_kf_iter(args) -> None:
     vmas = len([m for m in maps if not m.endswith("[vsyscall]")])
     check(sorted(out.splitlines()), ["seen[1]: 1", "seen[2]: 4", "seen[3]: 4", "seen[4]: 2", f"seen[5]: {vmas}"])
     assert_nothing_left(["t_kf_iter"])
+
+
+@test
+def helper_loop_with_a_callback():
+    """bpf.loop(n, f): the kernel's bpf_loop calls the def f(i) for i = 0..n-1
+    and returns how many calls it made; f shares data through `global`
+    variables and maps. For 2 getppid() calls: sum(range(100)) = 4950 in
+    100 calls; a '-> bool' f returning True at i == 4 stops after 5 calls;
+    an exception f raises goes on from the bpf.loop call, caught there by
+    `except ValueError` (f ran for i = 0 and 1 only), or uncaught: counted
+    at its raise site, the rest of the probe not run; n = 1 << 24, above
+    the kernel's 1 << 23, raises OSError (E2BIG)."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+total: int = 0
+calls: int = 0
+seen: Hash[int, int] = Hash(max_entries=16)
+
+
+def add(i: int) -> None:
+    global total
+    total += i
+
+
+def upto(i: int) -> bool:
+    global calls
+    calls += 1
+    return i == 4
+
+
+def boom(i: int) -> None:
+    if i == 2:
+        raise ValueError
+    seen[50 + i] += 1
+
+
+def uncaught(i: int) -> None:
+    seen[60 + i] += 1
+    if i == 1:
+        raise ValueError("stop at 1")
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kf_loop(args) -> None:
+    global total, calls
+    if pid() != PID:
+        return
+    total = 0
+    calls = 0
+    seen[1] = bpf.loop(100, add)
+    seen[2] = total
+    seen[3] = bpf.loop(10, upto)
+    seen[4] = calls
+    try:
+        bpf.loop(5, boom)
+    except ValueError:
+        seen[5] += 1
+    try:
+        bpf.loop(1 << 24, add)
+    except OSError:
+        seen[6] += 1
+    bpf.loop(3, uncaught)
+    seen[7] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(2):
+            os.getppid()
+        out, err = ld.finish()
+    check(sorted(out.splitlines()), sorted(["seen[1]: 100", "seen[2]: 4950", "seen[3]: 5", "seen[4]: 5", "seen[5]: 2",
+                                            "seen[6]: 2", "seen[50]: 2", "seen[51]: 2", "seen[60]: 2", "seen[61]: 2",
+                                            "", "total: 4950", "calls: 5"]))
+    check(err.splitlines()[-1], f"{ld.path}:29: ValueError: stop at 1 in t_kf_loop: 2 times")
+    assert_nothing_left(["t_kf_loop"])

@@ -17,6 +17,7 @@ import bisect
 import builtins
 import collections
 import dataclasses
+import errno
 import os
 import re
 import threading
@@ -429,6 +430,18 @@ class _Helpers:
     def send_signal(self, sig):
         os.kill(os.getpid(), sig)   # OSError for an invalid signal, as -EINVAL is in the kernel
         return 0
+
+    def loop(self, nr_loops, callback_fn):
+        """The kernel's bpf_loop: callback_fn(i) for i in 0..nr_loops-1 until
+        it returns True; how many calls it made. More than 1 << 23 is E2BIG."""
+        if not 0 <= nr_loops < 2**32:
+            raise OverflowError(f"{nr_loops} does not fit the number of calls of bpf.loop (u32)")
+        if nr_loops > 1 << 23:
+            raise OSError(errno.E2BIG, "bpf.loop: more than 1 << 23 calls")
+        for i in range(nr_loops):
+            if callback_fn(i):
+                return i + 1
+        return nr_loops
 
     def __getattr__(self, name):
         raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")

@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -638,6 +639,45 @@ static void test_core_task(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/exe_file.py: `with bpf_get_task_exe_file(current_task()) as exe`
+ * in lsm/file_open; N opens by the runner, its executable's inode */
+static void test_py_exe_file(void)
+{
+	struct bpf_object *obj = open_obj("exe_file.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	unsigned long long ino = 0, opens = 0;
+	struct stat st = {0};
+	const int N = 4;
+	int i, fd;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/exe_file_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/exe_file_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_exe_open"));
+	if (!link) {
+		result("py/exe_file_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		fd = open("/etc/hostname", O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	bpf_link__destroy(link);
+	stat("/proc/self/exe", &st);
+	bpf_map__lookup_elem(bpf_object__find_map_by_name(obj, "exes"), &pid, sizeof(pid), &ino, sizeof(ino), 0);
+	bpf_map__lookup_elem(bpf_object__find_map_by_name(obj, "opens"), &pid, sizeof(pid), &opens, sizeof(opens), 0);
+	result("py/exe_file_opens", opens == (unsigned long long)N, "opens[%u] = %llu, want %d", pid, opens, N);
+	result("py/exe_file_inode", ino == (unsigned long long)st.st_ino, "exes[%u] = %llu, want the inode of "
+	       "/proc/self/exe, %llu", pid, ino, (unsigned long long)st.st_ino);
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -660,6 +700,7 @@ int main(int argc, char **argv)
 	test_core_hello();
 	test_core_task();
 	test_py_kernel();
+	test_py_exe_file();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

@@ -2572,7 +2572,8 @@ static bool with_kfunc(Checker *c, Node *call)
 {
 	const char *name = call->lhs->name;
 	return call->kind == ND_CALL && call->lhs->kind == ND_NAME && strcmp(name, "open") &&
-	       !scope_find(c->scope, name) && !in_list(builtin_funcs, name);
+	       !scope_find(c->scope, name) && !in_list(builtin_funcs, name) &&
+	       kbtf_find(need_btf(c, call->lhs), name, BTF_KIND_FUNC) > 0;
 }
 
 /* with open("/path") as f: body -- the file is acquired (a KF_ACQUIRE

@@ -183,6 +183,8 @@ static const char *iter_why_not(KBtf *k, const char *x)
 {
 	int ids[3], n, ret;
 	KParam *kp;
+	if (!strcmp(x, "num"))
+		return "it is the iterator range() runs on: write 'for i in range(start, stop)'";
 	if (!iter_kfuncs(k, x, ids))
 		return "it is not a whole open-coded iterator (bpf_iter_X_new, _next and _destroy)";
 	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
@@ -447,7 +449,9 @@ static char *kfunc_sig(KBtf *k, int fid)
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
-	if (iter_family(name) && ends_with(name, "_new") && !iter_why_not(k, iter_family(name))) {
+	if (kfunc_why_not(k, fid)) {
+		str_printf(&s, ") -> %s", py_type(k, ret));
+	} else if (iter_family(name) && ends_with(name, "_new")) {
 		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), iter_family(name));
 		for (int i = 1; i < n; i++)
 			str_printf(&s, "%s%s", i > 1 ? ", " : "", kp[i].name);

@@ -44,6 +44,8 @@ def source(name, params, ret):
         args = ["buf", '"%d"', "1"]
     elif name == "loop":     # bpf.loop(n, function)
         args = ["0", "cb"]
+    elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
+        args = ["m", "cb2"]
     else:
         args = [argument(p) for p in params]
     if name.startswith("ringbuf_"):
@@ -56,6 +58,7 @@ def source(name, params, ret):
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
             "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"
             "def cb(i: int) -> None:\n    pass\n\n\n"
+            "def cb2(k: int, v: int) -> None:\n    pass\n\n\n"
             "@tracepoint(\"syscalls/sys_enter_acct\")\n"
             "def hm_%s(args) -> None:\n"
             "    if pid() == 1 and ktime_ns() == 0:\n"

@@ -294,6 +294,8 @@ static Type *check_bpf_helper(Checker *c, Node *e)
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);
+	if (!strcmp(e->lhs->name, "for_each_map_elem"))
+		return check_bpf_for_each(c, e);
 	t = check_helper_call(&hk, e);
 	use_helper(c, e);
 	return t;

@@ -7,6 +7,9 @@
  * OSError, the helper's E2BIG). step reaches the probe's data through maps
  * and module-level variables (`global`), as a Python function would.
  *
+ * bpf.for_each_map_elem(m, f) calls `def f(key: int, value: int)` for each
+ * item of the map m, in the same way.
+ *
  * The emitter makes step's body a C function of its own (the callback the
  * kernel calls). An exception step does not catch ends the loop and goes
  * on from the bpf.loop call, as in Python: caught by the caller's
@@ -18,45 +21,65 @@
 
 #include "../helpers/helpers_gen.h"
 
-/* The helper function a callback argument names */
-static FuncDecl *callback_of(Checker *c, Node *a, const char *helper)
+/* The helper function a callback argument names: nparams int parameters
+ * (params, for the message), returning None or bool */
+static FuncDecl *callback_of(Checker *c, Node *a, const char *helper, int nparams, const char *args,
+			     const char *params)
 {
 	Sym *y = a->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, a->name) : NULL;
 	FuncDecl *fd;
-	Type *p;
+	bool ok;
 	if (!y || y->kind != SYM_FUNC)
 		error_at(node_loc(a), "the second argument of %s is the function it calls: the name of a def", helper);
 	fd = y->data;
-	p = fd->ptypes.len == 1 ? VEC_AT(fd->ptypes, 0) : NULL;
-	if (!p || p->kind != TY_INT || (fd->ret->kind != TY_NONE && fd->ret->kind != TY_BOOL))
-		error_at(node_loc(a), "%s calls %s(i) with the index i: declare it 'def %s(i: int) -> None:' "
-			 "(or '-> bool', True to stop)", helper, fd->name, fd->name);
+	ok = fd->ptypes.len == nparams && (fd->ret->kind == TY_NONE || fd->ret->kind == TY_BOOL);
+	for (int i = 0; ok && i < nparams; i++)
+		ok = ((Type *)VEC_AT(fd->ptypes, i))->kind == TY_INT;
+	if (!ok)
+		error_at(node_loc(a), "%s calls %s(%s): declare it 'def %s(%s) -> None:' (or '-> bool', True to stop)",
+			 helper, fd->name, args, fd->name, params);
 	return fd;
 }
 
-/* The index argument of the call that the callback makes: an int the
- * emitter spells __pyb_cbi (the callback's own parameter) */
-static Node *callback_index(Node *at)
+/* An int argument of the call that the callback makes: its C spelling
+ * cname is the callback's own (a parameter, or a value read from one) */
+static Node *callback_arg(Node *at, const char *cname)
 {
 	Node *i = xcalloc(1, sizeof(*i));
 	Sym *y = xcalloc(1, sizeof(*y));
 	y->kind = SYM_LOCAL;
-	y->name = "i";
-	y->cname = "__pyb_cbi";
+	y->name = cname;
+	y->cname = cname;
 	y->type = ty_int;
 	i->kind = ND_NAME;
 	i->tok = at->tok;
 	i->loc = at->loc;
-	i->name = "i";
+	i->name = cname;
 	i->sym = y;
 	i->type = ty_int;
 	return i;
 }
 
+/* e->third: the call f(args...) the callback makes, with the callback's
+ * own values cnames[0..n) as the arguments */
+static void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
+{
+	Node *call = xcalloc(1, sizeof(*call));
+	call->kind = ND_CALL;
+	call->tok = e->tok;
+	call->loc = e->loc;
+	call->lhs = f;
+	for (int i = 0; i < n; i++)
+		vec_push(&call->elts, callback_arg(e, cnames[i]));
+	call->type = fd->ret;
+	note_func_call(c, call, fd);
+	e->third = call;
+}
+
 /* bpf.loop(n, step): e->third is the call step(i) that the callback makes */
 Type *check_bpf_loop(Checker *c, Node *e)
 {
-	Node *call;
+	static const char *const args[] = {"__pyb_cbi"};
 	FuncDecl *fd;
 
 	if (e->vals.len || e->elts.len != 2)
@@ -66,19 +89,88 @@ Type *check_bpf_loop(Checker *c, Node *e)
 			 "tell whether its function changes the map)");
 	check_store(c, VEC_AT(e->elts, 0), check_expr(c, VEC_AT(e->elts, 0)), ty_fixed(4, false),
 		    "the number of calls of bpf.loop");
-	fd = callback_of(c, VEC_AT(e->elts, 1), "bpf.loop");
-	call = xcalloc(1, sizeof(*call));
-	call->kind = ND_CALL;
-	call->tok = e->tok;
-	call->loc = e->loc;
-	call->lhs = VEC_AT(e->elts, 1);
-	vec_push(&call->elts, callback_index(e));
-	call->type = fd->ret;
-	note_func_call(c, call, fd);
-	e->third = call;
+	fd = callback_of(c, VEC_AT(e->elts, 1), "bpf.loop", 1, "i", "i: int");
+	callback_call(c, e, fd, VEC_AT(e->elts, 1), args, 1);
 	e->cval = pyb_helper_find("bpf_loop") - pyb_helpers;
 	e->op = 'Z';
 	e->raise = new_raise(c, e, "OSError");
+	use_helper(c, e);
+	return ty_int;
+}
+
+/* Does statement or expression n store into, delete from or call a method
+ * of a map, or call a helper function (which might)? */
+static bool may_change_maps(Checker *c, Node *n)
+{
+	Vec *lists[6];
+	Node *kids[6];
+	Sym *y;
+	if (!n)
+		return false;
+	if ((n->kind == ND_ASSIGN || n->kind == ND_DEL || n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN))
+		for (int i = 0; i < n->targets.len; i++)
+			if (((Node *)VEC_AT(n->targets, i))->kind == ND_SUBSCRIPT)
+				return true;
+	if ((n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN) && n->target && n->target->kind == ND_SUBSCRIPT)
+		return true;
+	if (n->kind == ND_CALL && n->lhs->kind == ND_ATTR && n->lhs->lhs->kind == ND_NAME &&
+	    (y = scope_find(&c->module, n->lhs->lhs->name)) && y->kind == SYM_MAP)
+		return true;
+	if (n->kind == ND_CALL && n->lhs->kind == ND_NAME && (y = scope_find(&c->module, n->lhs->name)) &&
+	    y->kind == SYM_FUNC)
+		return true;
+	kids[0] = n->lhs, kids[1] = n->rhs, kids[2] = n->third, kids[3] = n->test, kids[4] = n->value, kids[5] = n->iter;
+	for (int i = 0; i < 6; i++)
+		if (may_change_maps(c, kids[i]))
+			return true;
+	lists[0] = &n->elts, lists[1] = &n->body, lists[2] = &n->orelse, lists[3] = &n->finalbody;
+	lists[4] = &n->handlers, lists[5] = &n->items;
+	for (int l = 0; l < 6; l++)
+		for (int i = 0; i < lists[l]->len; i++)
+			if (may_change_maps(c, VEC_AT(*lists[l], i)))
+				return true;
+	return false;
+}
+
+/* bpf.for_each_map_elem(m, f): the kernel calls f(key, value) for each
+ * item of m (in the map's order, which is not insertion order), until f
+ * returns True; the number of calls. f may not change maps (a dict would
+ * raise RuntimeError if it changed the one it walks; pybpf cannot yet tell
+ * which one a store hits) nor call other helpers. e->third: f(k, v). */
+Type *check_bpf_for_each(Checker *c, Node *e)
+{
+	static const char *const args[] = {"__pyb_cbk", "__pyb_cbv"};
+	Node *mn, *fn;
+	Sym *ms;
+	MapDecl *m;
+	FuncDecl *fd;
+
+	if (e->vals.len || e->elts.len != 2)
+		error_at(node_loc(e), "bpf.for_each_map_elem takes two arguments: bpf.for_each_map_elem(map, function)");
+	mn = VEC_AT(e->elts, 0);
+	fn = VEC_AT(e->elts, 1);
+	ms = mn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, mn->name) : NULL;
+	if (!ms || ms->kind != SYM_MAP)
+		error_at(node_loc(mn), "the first argument of bpf.for_each_map_elem is a map: the name of one");
+	m = ms->data;
+	if ((m->type->map_kind != MAP_HASH && m->type->map_kind != MAP_LRU_HASH && m->type->map_kind != MAP_ARRAY) ||
+	    m->percpu || m->type->key->kind != TY_FIXED || m->type->val->kind != TY_FIXED)
+		error_at(node_loc(mn), "bpf.for_each_map_elem walks Hash, LRUHash and Array maps of integer keys and "
+			 "values; '%s' is a%s %s%s", m->name, m->percpu ? " per-CPU" : "", map_kind_names[m->type->map_kind],
+			 m->type->val->kind == TY_FIXED ? "" : xasprintf(" of %s values", ty_name(m->type->val)));
+	mn->sym = ms;
+	mn->type = m->type;
+	fd = callback_of(c, fn, "bpf.for_each_map_elem", 2, "key, value", "key: int, value: int");
+	if (may_change_maps(c, fd->def))
+		error_at(node_loc(fn), "%s() may change a map (a store, a del, a method call, or a call of another "
+			 "function), and pybpf cannot yet tell whether it is the map bpf.for_each_map_elem walks; "
+			 "collect what to change, then change it after the walk", fd->name);
+	callback_call(c, e, fd, fn, args, 2);
+	e->sym = ms;
+	e->cval = pyb_helper_find("bpf_for_each_map_elem") - pyb_helpers;
+	e->op = 'Y';
+	e->raise = new_raise(c, e, "OverflowError");   /* a u64 key or value above 2**63-1 */
+	new_raise(c, e, "OSError");                      /* id + 1 */
 	use_helper(c, e);
 	return ty_int;
 }

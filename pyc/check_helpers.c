@@ -250,8 +250,8 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
-	if (!strcmp(h->name, "bpf_loop"))
-		return NULL;   /* bpf.loop(n, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
+		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
 	if (h->flags & PYB_HF_SLEEPABLE)
 		return "it may sleep: only sleepable BPF programs may call it, and pybpf's probes are not sleepable yet";
 	if (h->flags & PYB_HF_VARIADIC)
@@ -274,6 +274,9 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_loop"))
 		return xstrdup("bpf.loop(nr_loops: u32, callback_fn: def (i: int) -> None | bool) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_for_each_map_elem"))
+		return xstrdup("bpf.for_each_map_elem(map: Map, callback_fn: def (key: int, value: int) -> None | bool) -> int  "
+			       "raises OSError");
 	str_printf(&s, "bpf.%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
 		const char *pt = py_param_of(h, i);

@@ -128,6 +128,8 @@ void note_func_call(Checker *c, Node *e, FuncDecl *fd);
 
 /* bpf.loop(n, f): helper function f called for 0..n-1 by the kernel */
 Type *check_bpf_loop(Checker *c, Node *e);
+/* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
+Type *check_bpf_for_each(Checker *c, Node *e);
 
 /* ---- check_method.c ----------------------------------------------------- */
 

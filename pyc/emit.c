@@ -1238,11 +1238,12 @@ static void place_temporaries(Emitter *e);
 /* The C function the kernel calls back for bpf.loop's `call` (f(i), whose
  * index is the callback's parameter): f inlined in a function of its own,
  * emitted now, before the probe's. Returns its name. */
-static const char *emit_callback(Emitter *e, Node *call)
+static const char *emit_callback(Emitter *e, Node *call, const char *params, char *(*prologue)(Emitter *, Node *),
+				 Node *n)
 {
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
-	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value;
+	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
 
 	e->decls = (Str){0};
 	e->body = (Str){0};
@@ -1255,16 +1256,33 @@ static const char *emit_callback(Emitter *e, Node *call)
 	e->tail = NULL;
 	e->in_callback = true;
 	stack_items = (Vec){0};
+	pro = prologue(e, n);
 	value = inline_call(e, call);
 	line(e, "return %s ? 1 : 0;", value);
 	place_temporaries(e);
-	str_printf(e->out, "\n/* bpf.loop's callback: %s(i) */\nstatic __attribute__((noinline)) long %s(__u64 __i, void *__c)\n{\n"
-		   "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\t__s64 __pyb_cbi = (__s64)__i;\n%s%s}\n",
-		   call->lhs->name, name, e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
+	str_printf(e->out, "\n/* the kernel's callback: %s() */\nstatic __attribute__((noinline)) long %s(%s)\n{\n"
+		   "\tstruct __pyb_cbx *__pyb_cbx = __c;\n%s%s%s}\n", call->lhs->name, name, params, pro,
+		   e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
 	saved.tmp = e->tmp;
 	*e = saved;
 	stack_items = saved_stack;
 	return name;
+}
+
+/* the callbacks' first lines: their values as f's arguments */
+static char *loop_prologue(Emitter *e, Node *n)
+{
+	(void)e, (void)n;
+	return xstrdup("\t__s64 __pyb_cbi = (__s64)__i;\n");
+}
+
+/* a key and a value as ints: OverflowError for a u64 above 2**63-1 */
+static char *for_each_prologue(Emitter *e, Node *n)
+{
+	MapDecl *m = n->sym->data;
+	return xasprintf("\t__s64 __pyb_cbk = %s;\n\t__s64 __pyb_cbv = %s;\n",
+			 load_int(e, m->type->key, xasprintf("*(const %s *)__k", ty_ctype(m->type->key)), n->raise),
+			 load_int(e, m->type->val, xasprintf("*(const %s *)__v", ty_ctype(m->type->val)), n->raise));
 }
 
 /* bpf.loop(n, f): the kernel calls f's callback n times; an exception f
@@ -1273,12 +1291,21 @@ static const char *emit_callback(Emitter *e, Node *call)
  * (4294967289 in a long). */
 static char *callback_call(Emitter *e, Node *n)
 {
-	const char *cb = emit_callback(e, n->third), *x = tmp(e), *r = tmp(e);
-	return xasprintf("({ struct __pyb_cbx %1$s = {}; int %2$s = (int)__pyb_h_loop((__u32)(%3$s), %4$s, &%1$s, 0); "
-			 "if (%1$s.cls) %5$s if (%2$s < 0) %6$s (__s64)%2$s; })", x, r,
-			 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb,
+	const char *cb, *x = tmp(e), *r = tmp(e), *call;
+	RaiseSite *os = n->raise;
+	if (n->op == 'Z') {
+		cb = emit_callback(e, n->third, "__u64 __i, void *__c", loop_prologue, n);
+		call = xasprintf("__pyb_h_loop((__u32)(%s), %s, &%s, 0)",
+				 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb, x);
+	} else {
+		cb = emit_callback(e, n->third, "void *__m, const void *__k, void *__v, void *__c", for_each_prologue, n);
+		call = xasprintf("__pyb_h_for_each_map_elem(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
+		os = VEC_AT(e->prog->raises, n->raise->id + 1);
+	}
+	return xasprintf("({ struct __pyb_cbx %1$s = {}; int %2$s = (int)%3$s; "
+			 "if (%1$s.cls) %4$s if (%2$s < 0) %5$s (__s64)%2$s; })", x, r, call,
 			 raise_dynamic(e, e->nframes - 1, xasprintf("%s.slot", x), xasprintf("(%s.cls - 1)", x)),
-			 raise_code(e, n->raise));
+			 raise_code(e, os));
 }
 
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
@@ -1452,7 +1479,7 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
-	if (n->op == 'Z')     /* bpf.loop(n, f) */
+	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
 		return callback_call(e, n);
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
@@ -1945,7 +1972,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && n->op == 'Z' ? NULL : n->third;   /* bpf.loop's callback has its own locals */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);

@@ -344,3 +344,70 @@ def t_kf_loop(args) -> None:
                                             "", "total: 4950", "calls: 5"]))
     check(err.splitlines()[-1], f"{ld.path}:29: ValueError: stop at 1 in t_kf_loop: 2 times")
     assert_nothing_left(["t_kf_loop"])
+
+
+@test
+def helper_for_each_map_elem_with_a_callback():
+    """bpf.for_each_map_elem(m, f): the kernel calls the def f(key, value)
+    for each item of m and returns how many calls it made. For the map
+    {1: 10, 2: 20, 3: 30, 4: 40}: 4 calls, sum of key * value = 300 (in
+    `global` variables); over an Array of 0, 10, ..., 50, a '-> bool' f
+    returning True at value 30 stops after 4 calls (index order); a KeyError
+    f raises is caught around the bpf.for_each_map_elem call."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+total: int = 0
+count: int = 0
+m: Hash[u32, u64] = Hash(max_entries=16)
+seen: Hash[int, int] = Hash(max_entries=16)
+a: Array[u64] = Array(6)
+
+
+def visit(k: int, v: int) -> None:
+    global total, count
+    total += k * v
+    count += 1
+
+
+def first_big(k: int, v: int) -> bool:
+    global count
+    count += 1
+    return v >= 30
+
+
+def bad(k: int, v: int) -> None:
+    if v == 20:
+        raise KeyError
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kf_each(args) -> None:
+    global total, count
+    if pid() != PID:
+        return
+    for i in range(1, 5):
+        m[i] = 10 * i
+    total = 0
+    count = 0
+    seen[1] = bpf.for_each_map_elem(m, visit)
+    seen[2] = total
+    seen[3] = count
+    count = 0
+    for i in range(6):
+        a[i] = 10 * i
+    seen[4] = bpf.for_each_map_elem(a, first_big)
+    seen[5] = count
+    try:
+        bpf.for_each_map_elem(m, bad)
+    except KeyError:
+        seen[6] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(2):
+            os.getppid()
+        out, err = ld.finish()
+    check(sorted(ln for ln in out.splitlines() if ln.startswith(("seen", "total", "count"))),
+          ["count: 4", "seen[1]: 4", "seen[2]: 300", "seen[3]: 4", "seen[4]: 4", "seen[5]: 4", "seen[6]: 2",
+           "total: 300"])
+    assert_nothing_left(["t_kf_each"])

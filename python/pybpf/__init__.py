@@ -443,6 +443,15 @@ class _Helpers:
                 return i + 1
         return nr_loops
 
+    def for_each_map_elem(self, m, callback_fn):
+        """The kernel's bpf_for_each_map_elem: callback_fn(key, value) for each
+        item (an Array: every index) until it returns True; how many calls."""
+        items = list(enumerate(m)) if isinstance(m, list) else list(m.items())
+        for n, (k, v) in enumerate(items, 1):
+            if callback_fn(k, v):
+                return n
+        return len(items)
+
     def __getattr__(self, name):
         raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")
 

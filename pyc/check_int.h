@@ -37,6 +37,7 @@ typedef struct {
 typedef struct KfuncUse {
 	Node *at;
 	const char *kfunc, *pyname;
+	bool vmlinux;         /* a kfunc of the running kernel (check_kfunc_progs.c) */
 } KfuncUse;
 
 typedef struct ProbeCall {
@@ -95,6 +96,18 @@ Type *kernel_value_type(KBtf *k, int id, const char **why);
 Type *check_user_read(Checker *c, Node *e);
 /* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
 Type *check_kfunc_call(Checker *c, Node *e);
+/* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
+typedef struct ApiKfunc {
+	int fid;
+	const char *name, *why;
+} ApiKfunc;
+
+/* check_kfunc_progs.c: which probe kinds may call a kfunc of the running
+ * kernel, from helpers/kfunc_progs_gen.c (the verifier's answers) */
+char *kfunc_kinds(const char *name);   /* "@tracepoint, ... (@fentry, ...: not probed, ...)" */
+void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via);
+void kfunc_prog_use(Checker *c, Node *at, const char *name);
+void kfuncs_prog_coverage(Vec *v);     /* v: ApiKfunc* */
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */
 Type *check_addr_value(Checker *c, Node *a, Type *t);
 

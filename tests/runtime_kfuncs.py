@@ -111,6 +111,7 @@ def api_coverage_counts():
 def _prober(verbose=False):
     """build/kfunc-probe's answers: {kfunc: set of program types}; with
     verbose, (that, the verifier logs of its refusals)."""
+    subprocess.run(["make", "--no-print-directory", "-s", "build/kfunc-probe"], cwd=ROOT, check=True)
     p = subprocess.run([os.path.join(ROOT, "build", "kfunc-probe")] + (["-v"] if verbose else []),
                        capture_output=True, text=True, timeout=60, check=True)
     got = {}

@@ -10,10 +10,13 @@
  * The verifier reaches the call first thing and, when the kfunc is in no set
  * this program may use, says "calling kernel function NAME is not allowed".
  * Any other outcome (the load succeeds, or fails later on an argument) means
- * the type is allowed. Every fd is closed at once.
+ * the type is allowed -- also a refusal before the call that is not about
+ * the type (the XDP metadata kfuncs' "require device-bound program"): the
+ * checker then leaves it to the verifier, the safe way to be wrong. Every
+ * fd is closed at once.
  *
  * Output: "# probed: T1,T2,..." then "# unprobed: ..." then one line per
- * kfunc, sorted by BTF id: "NAME T1,T3" (the probed types that may call it,
+ * kfunc, in the BTF order of their decl tags: "NAME T1,T3" (the probed types that may call it,
  * "-" for none). -v prints each refusal's log to stderr. Needs root. */
 #include <errno.h>
 #include <stdio.h>
@@ -51,8 +54,8 @@ static struct target targets[] = {
 	{"lsm", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BTF_KIND_FUNC},
 };
 
-/* struct_ops: the kfunc filters of sched_ext, bpf_qdisc and tcp_cc look at
- * which struct and which member the program implements, so one load cannot
+/* struct_ops: some kfunc filters (sched_ext's, bpf_qdisc's) look at which
+ * struct and which member the program implements, so one load cannot
  * answer for the probe kind. */
 static const char unprobed[] = "struct_ops";
 

@@ -22,7 +22,8 @@ endif
 
 PYC_SRCS    := $(wildcard pyc/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
-SRCS        := $(PYC_SRCS) $(LOADER_SRCS) $(wildcard helpers/*.c)
+# helpers/kfunc_probe.c is a program of its own (build/kfunc-probe), not part of pybpf
+SRCS        := $(PYC_SRCS) $(LOADER_SRCS) $(filter-out helpers/kfunc_probe.c,$(wildcard helpers/*.c))
 OBJS        := $(SRCS:%.c=$(OUT)/%.o) $(OUT)/runtime_h.o
 
 .PHONY: all deps demo test test-fast bench clean mounts
@@ -51,7 +52,7 @@ demo: deps
 
 test: deps deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \
-		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static
+		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static $(OUT)/kfunc-probe
 	python3 tests/run.py
 
 bench: deps
@@ -97,7 +98,8 @@ $(OUT)/pyc-frontend-asan: $(FRONTEND_SRCS) pyc/pyc.h
 # than with AFL_USE_UBSAN=1 (which appends its flags last, so FUZZ_SAN_EXTRA
 # could not switch a check off); UBSan reports abort via UBSAN_OPTIONS.
 FUZZ_SECONDS ?= 1800
-FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c helpers/helper_progs_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
+FUZZ_SRCS    := $(PYC_SRCS) loader/format.c helpers/helpers_gen.c helpers/helper_progs_gen.c \
+		helpers/kfunc_progs_gen.c tests/fuzz/harness.c $(OUT)/runtime_h.c
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -Ipyc -Iloader \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 FUZZ_SAN_EXTRA ?=    # e.g. -fno-sanitize=nonnull-attribute to step past a known report
@@ -156,6 +158,7 @@ helpers:
 test-helpers:
 	python3 tests/unit/helpers_stale.py
 	python3 tests/unit/helper_progs_stale.py
+	python3 tests/unit/kfunc_progs_stale.py
 
 # Which program types the running kernel's verifier lets call each helper
 # (helpers/helper_progs_gen.[ch], committed): `bpftool feature probe kernel`.
@@ -163,6 +166,19 @@ test-helpers:
 .PHONY: helper-progs
 helper-progs:
 	python3 helpers/gen_helper_progs.py
+
+# Which program types the running kernel's verifier lets call each kfunc
+# (helpers/kfunc_progs_gen.[ch], committed): build/kfunc-probe loads a call
+# of every kfunc in every program type. Regenerate after a kernel upgrade;
+# needs root.
+.PHONY: kfunc-progs
+kfunc-progs: $(OUT)/kfunc-probe
+	python3 helpers/gen_kfunc_progs.py
+
+$(OUT)/kfunc-probe: helpers/kfunc_probe.c
+	@mkdir -p $(OUT)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
 
 # Every helper callable from a @tracepoint probe, loaded once in a generated
 # probe (helpers/helper_matrix.txt, committed); needs root and ./pybpf.

@@ -3547,7 +3547,9 @@ static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
 	fd->seen_by = p;
 	for (int i = 0; i < fd->kfuncs.len; i++) {
 		KfuncUse *u = VEC_AT(fd->kfuncs, i);
-		if (!strncmp(u->kfunc, "bpf_", 4))
+		if (u->vmlinux)
+			kfunc_prog_allowed(p->kind, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
+		else if (!strncmp(u->kfunc, "bpf_", 4))
 			helper_allowed(p->kind, u->kfunc, u->at, via);   /* bpf.NAME() (check_helpers.c) */
 		else
 			kfunc_allowed(p, u->at, u->kfunc, u->pyname, via);

@@ -102,21 +102,39 @@ static int prog_may_call(const struct pyb_helper *h, const char *prog)
 	}
 }
 
-/* The probe kinds that may call h, for messages and `pybpf api`: those the
- * verifier was asked about, then those left to it at load time. */
-static char *allowed_kinds(const struct pyb_helper *h)
+/* The probe kinds that may call something, for messages and `pybpf api`:
+ * "@a, @b (@c, @d: not probed, the verifier decides at load)" -- first
+ * those the kernel was asked about, then those left to it at load time.
+ * verdict(kind, arg): 0 refused, 1 allowed (asked), 2 allowed or not asked.
+ * Shared by the helpers and the kfuncs (check_kfunc_progs.c). */
+char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *arg)
 {
 	Str s = {0}, u = {0};
-	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
-	int np = prog_types(progs);
-	for (int i = 0; i < np; i++)
-		if (prog_may_call(h, progs[i]))
-			kinds_of(probed_index(progs[i]) >= 0 ? &s : &u, progs[i]);
+	/* kind_prog lists the kinds grouped by program type, in prog_types()'s order */
+	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
+		int v = verdict(kind_prog[i][0], arg);
+		Str *to = v == 1 ? &s : &u;
+		if (v)
+			str_printf(to, "%s@%s", to->len ? ", " : "", kind_prog[i][0]);
+	}
 	if (!s.len)
 		str_puts(&s, "no probe kind the kernel was asked about");
 	if (u.len)
 		str_printf(&s, " (%s: not probed, the verifier decides at load)", u.buf);
 	return s.buf;
+}
+
+static int helper_verdict(const char *kind, const void *h)
+{
+	const char *prog = helper_prog_type(kind);
+	if (!prog_may_call(h, prog))
+		return 0;
+	return probed_index(prog) >= 0 ? 1 : 2;
+}
+
+static char *allowed_kinds(const struct pyb_helper *h)
+{
+	return kinds_line(helper_verdict, h);
 }
 
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)

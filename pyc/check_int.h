@@ -37,6 +37,7 @@ typedef struct {
 typedef struct KfuncUse {
 	Node *at;
 	const char *kfunc, *pyname;
+	bool vmlinux;         /* a kfunc of the running kernel (check_kfunc_progs.c) */
 } KfuncUse;
 
 typedef struct ProbeCall {
@@ -103,6 +104,18 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
+typedef struct ApiKfunc {
+	int fid;
+	const char *name, *why;
+} ApiKfunc;
+
+/* check_kfunc_progs.c: which probe kinds may call a kfunc of the running
+ * kernel, from helpers/kfunc_progs_gen.c (the verifier's answers) */
+char *kfunc_kinds(const char *name);   /* "@tracepoint, ... (@fentry, ...: not probed, ...)" */
+void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via);
+void kfunc_prog_use(Checker *c, Node *at, const char *name);
+void kfuncs_prog_coverage(Vec *v);     /* v: ApiKfunc* */
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */
 Type *check_addr_value(Checker *c, Node *a, Type *t);
 

@@ -8,7 +8,9 @@
  *
  * The kernel's kfunc sets (which program types may call a kfunc, and its
  * KF_ACQUIRE / KF_RELEASE / KF_RET_NULL flags) are not in BTF, so:
- *  - which probe kinds may call a kfunc is the verifier's answer at load;
+ *  - which probe kinds may call a kfunc is the verifier's answer, asked
+ *    ahead of time per program type (check_kfunc_progs.c) and at load for
+ *    the kinds that were not asked;
  *  - references are recognised by name: a kfunc whose first parameter is
  *    `struct T *` and whose name says it releases ("..._release", "..._put")
  *    releases a T, and a kfunc that returns `struct T *` for such a T
@@ -272,6 +274,7 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
 	if ((not = kfunc_why_not(k, fid)))
 		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
+	kfunc_prog_use(c, f, f->name);
 	return fid;
 }
 
@@ -403,6 +406,8 @@ void check_for_kfunc_iter(Checker *c, Node *s)
 		error_at(node_loc(it), "%s() takes %d argument%s (those of %s after the iterator: %s) but %d %s given",
 			 f->name, n - 1, n == 2 ? "" : "s", fname(k, ids[0]), kbtf_type_name(k, ids[0]), it->elts.len,
 			 it->elts.len == 1 ? "was" : "were");
+	for (int i = 0; i < 3; i++)
+		kfunc_prog_use(c, f, fname(k, ids[i]));
 	check_kfunc_args(c, it, k, kp + 1, n - 1);
 	for (int i = 0; i < 3; i++)
 		use_kfunc(c, fname(k, ids[i]), ids[i]);
@@ -464,12 +469,6 @@ static char *kfunc_sig(KBtf *k, int fid)
 	return s.buf;
 }
 
-/* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
-typedef struct ApiKfunc {
-	int fid;
-	const char *name, *why;
-} ApiKfunc;
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp((*(ApiKfunc *const *)a)->name, (*(ApiKfunc *const *)b)->name);
@@ -518,9 +517,11 @@ int kfuncs_api(const char *pattern)
 		printf("%s\n", kfunc_sig(k, a->fid));
 		if (a->why)
 			printf("    not callable yet: %s\n", a->why);
+		else
+			printf("    probes: %s\n", kfunc_kinds(a->name));
 	}
 	printf("%d kfunc%s in the running kernel's BTF, %d callable from pybpf "
-	       "(the verifier decides at load which probe kinds may call each)\n",
+	       "(the kernel was asked which probe kinds may call each)\n",
 	       v.len, v.len == 1 ? "" : "s", callable);
 	return v.len;
 }
@@ -534,8 +535,8 @@ void kfuncs_coverage(void)
 	if (!k)
 		return;
 	v = kfuncs_matching(k, NULL, &callable);
-	printf("kfuncs of the running kernel (every probe kind; the kernel's kfunc sets, which are not in BTF, "
-	       "decide at load): %d of %d callable\n", callable, v.len);
+	kfuncs_prog_coverage(&v);
+	printf("kfuncs of the running kernel (any probe kind): %d of %d callable\n", callable, v.len);
 	for (int i = 0; i < v.len; i++) {
 		ApiKfunc *a = VEC_AT(v, i);
 		if (a->why)

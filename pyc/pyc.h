@@ -374,6 +374,9 @@ typedef struct HelperHooks {
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
 /* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */
 const char *helper_prog_type(const char *kind);
+/* "@a, @b (@c: not probed, the verifier decides at load)": the probe kinds
+ * for which verdict(kind, arg) is 1 (allowed, asked), then 2 (not asked) */
+char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *arg);
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);

@@ -1,0 +1,109 @@
+/* check_kfunc_progs.c — which probe kinds may call each kfunc (issue 13).
+ *
+ * The kernel's kfunc sets are not in BTF; helpers/kfunc_progs_gen.c holds
+ * the running kernel's verifier's answer per program type, asked by
+ * build/kfunc-probe (helpers/gen_kfunc_progs.py). A probe kind whose
+ * program type was asked, and whose bit is clear, is refused here at the
+ * call. The others are left to the verifier at load: kinds of a type not
+ * asked (struct_ops; lsm where this machine does not load it), @fentry,
+ * @fexit and @iter (tracing was asked as @tp_btf, and some kfunc filters
+ * look at the attach type), and kfuncs not in the table (a module's, or a
+ * newer kernel's).
+ */
+#include "check_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../helpers/kfunc_progs_gen.h"
+
+/* The bit of kind's program type in the table, or -1: not asked. */
+static int kind_bit(const char *kind)
+{
+	const char *prog = helper_prog_type(kind);
+	if (!strcmp(prog, "tracing") && strcmp(kind, "tp_btf"))
+		return -1;
+	for (int i = 0; i < PYB_KFUNC_NPROBED; i++)
+		if (!strcmp(pyb_kfunc_probed_prog_types[i], prog))
+			return i;
+	return -1;
+}
+
+/* kinds_line()'s verdict for kfunc `name` (const char *) */
+static int kfunc_verdict(const char *kind, const void *name)
+{
+	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
+	int bit = kind_bit(kind);
+	if (!k || bit < 0)
+		return 2;
+	return (k->mask >> bit) & 1;
+}
+
+char *kfunc_kinds(const char *name)
+{
+	return kinds_line(kfunc_verdict, name);
+}
+
+/* Error unless a @kind probe may call kfunc `name` (at: the call's function
+ * name; via: the probe's call that reaches it through helpers, or NULL). */
+void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via)
+{
+	if (kfunc_verdict(kind, name))
+		return;
+	error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
+		    "programs; it may be called from %s", name, kind, helper_prog_type(kind), kfunc_kinds(name));
+	if (via)
+		note_at(node_loc(via), "the @%s probe calls it through this call", kind);
+	diag_exit();
+}
+
+/* A call of kfunc `name` at `at`: checked now in a probe; in a helper
+ * function, for each probe that reaches it (helper_kfuncs in check.c). */
+void kfunc_prog_use(Checker *c, Node *at, const char *name)
+{
+	KfuncUse *u;
+	if (c->probe) {
+		kfunc_prog_allowed(c->probe->kind, name, at, NULL);
+		return;
+	}
+	if (!c->func)
+		return;
+	u = xcalloc(1, sizeof(*u));
+	u->at = at;
+	u->kfunc = name;
+	u->pyname = name;
+	u->vmlinux = true;
+	vec_push(&c->func->kfuncs, u);
+}
+
+/* kinds_line()'s verdict: 1 for the kinds of bit *want (-1: of no bit) */
+static int has_bit(const char *kind, const void *want)
+{
+	return kind_bit(kind) == *(const int *)want;
+}
+
+/* pybpf api --coverage: per asked program type (the probe kinds it answers
+ * for), N of M kfuncs callable -- M the kernel allows there, N of them
+ * pybpf can call; then the kinds not asked, where M is every kfunc.
+ * v: the kfuncs (ApiKfunc*). */
+void kfuncs_prog_coverage(Vec *v)
+{
+	int none = -1, callable = 0;
+	for (int bit = 0; bit < PYB_KFUNC_NPROBED; bit++) {
+		int allowed = 0, n = 0;
+		for (int i = 0; i < v->len; i++) {
+			ApiKfunc *a = VEC_AT(*v, i);
+			const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
+			if (!k || (k->mask >> bit) & 1) {
+				allowed++;
+				n += !a->why;
+			}
+		}
+		printf("%s (BPF %s programs): %d of %d kfuncs callable (the kernel was asked which it allows)\n",
+		       kinds_line(has_bit, &bit), pyb_kfunc_probed_prog_types[bit], n, allowed);
+	}
+	for (int i = 0; i < v->len; i++)
+		callable += !((ApiKfunc *)VEC_AT(*v, i))->why;
+	printf("%s (not probed): %d of %d kfuncs callable (the verifier decides at load which it allows)\n",
+	       kinds_line(has_bit, &none), callable, v->len);
+}

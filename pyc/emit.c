@@ -1492,7 +1492,9 @@ static char *call(Emitter *e, Node *n)
 		int np, ret;
 		Str s = {0};
 		kbtf_func_args(e->prog->btf, n->lhs->name, &kp, &np, &ret, NULL);
-		str_printf(&s, "%s%s(", ret ? "((__s64)" : "(", n->lhs->name);
+		/* a kernel pointer stays one (its C type); an int widens to __s64 */
+		str_printf(&s, "%s%s(", !ret ? "(" : n->type->kind == TY_KPTR ?
+			   xasprintf("((%s *)", kemit_c_type(e->prog->kemit, n->type->btf_id)) : "((__s64)", n->lhs->name);
 		for (int i = 0; i < np; i++)
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
 				   expr(e, VEC_AT(n->elts, i)));

@@ -478,3 +478,29 @@ def t_kf_tp(args) -> None:
         out, err = ld.finish()
     check((ld.rc, out), (0, "7\n7\n7\n"))
     assert_nothing_left(["t_kf_tp"])
+
+
+@test
+def kfunc_returning_a_kernel_pointer():
+    """A kfunc that returns a kernel pointer and no reference
+    (bpf_get_kmem_cache: the slab cache of an address, here None for 0):
+    the value keeps its C pointer type (it once went through __s64, which
+    clang refuses), the probe loads and runs once per getppid."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+seen: Hash[int, int] = Hash(max_entries=4)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_kf_kc(args) -> None:
+    if pid() == PID:
+        c = bpf_get_kmem_cache(0)
+        seen[1] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    check(out, "seen[1]: 3\n")
+    assert_nothing_left(["t_kf_kc"])

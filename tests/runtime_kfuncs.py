@@ -93,7 +93,8 @@ def api_coverage_counts():
     # per asked program type: M = the kfuncs the prober finds allowed there,
     # N = those `pybpf api` lists as callable with that kind among the asked ones
     allowed = _prober()
-    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n    probes: ([^(\n]*)", listing, re.M)
+    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator): .*\n)?    probes: ([^(\n]*)",
+                              listing, re.M)
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
     check([b[1] for b in blocks], ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing"])

@@ -2509,21 +2509,26 @@ static void check_raise(Checker *c, Node *s)
 		s->raise->msg = ((Node *)VEC_AT(x->elts, 0))->tok->str;
 }
 
+/* A node the checker adds to the tree (a with block's try, a callback's
+ * call), placed where `at` is */
+Node *synth_node(NodeKind kind, Node *at)
+{
+	Node *n = xcalloc(1, sizeof(*n));
+	n->kind = kind;
+	n->tok = at->tok;
+	n->loc = at->loc;
+	return n;
+}
+
 /* A call node of the kind op at s: 'X' closes a with block's file, 'Q'
  * releases its kernel reference through the kfunc whose BTF id is cval. */
 static Node *release_call(Node *s, Sym *y, int op, int64_t cval)
 {
-	Node *rel = xcalloc(1, sizeof(*rel)), *st = xcalloc(1, sizeof(*st));
-	rel->kind = ND_CALL;
-	rel->tok = s->tok;
-	rel->loc = s->loc;
+	Node *rel = synth_node(ND_CALL, s), *st = synth_node(ND_EXPR_STMT, s);
 	rel->op = op;
 	rel->cval = cval;
 	rel->sym = y;
 	rel->type = ty_none;
-	st->kind = ND_EXPR_STMT;
-	st->tok = s->tok;
-	st->loc = s->loc;
 	st->value = rel;
 	return st;
 }
@@ -2535,7 +2540,7 @@ static Node *release_call(Node *s, Sym *y, int op, int64_t cval)
  * reference that kfunc `acquirer` returned may be None: y->ref says so. */
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer)
 {
-	Node *tr = xcalloc(1, sizeof(*tr));
+	Node *tr = synth_node(ND_TRY, s);
 	Sym *y = new_local(c, tg, t);
 	c->assigned[y->index] = 1;
 	tg->sym = y;
@@ -2543,9 +2548,6 @@ Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cv
 		y->ref = 1;
 		y->data = (void *)acquirer;
 	}
-	tr->kind = ND_TRY;
-	tr->tok = s->tok;
-	tr->loc = s->loc;
 	tr->body = s->body;
 	vec_push(&tr->finalbody, release_call(s, y, op, cval));
 	s->third = tr;

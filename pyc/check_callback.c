@@ -45,15 +45,12 @@ static FuncDecl *callback_of(Checker *c, Node *a, const char *helper, int nparam
  * cname is the callback's own (a parameter, or a value read from one) */
 static Node *callback_arg(Node *at, const char *cname)
 {
-	Node *i = xcalloc(1, sizeof(*i));
+	Node *i = synth_node(ND_NAME, at);
 	Sym *y = xcalloc(1, sizeof(*y));
 	y->kind = SYM_LOCAL;
 	y->name = cname;
 	y->cname = cname;
 	y->type = ty_int;
-	i->kind = ND_NAME;
-	i->tok = at->tok;
-	i->loc = at->loc;
 	i->name = cname;
 	i->sym = y;
 	i->type = ty_int;
@@ -64,10 +61,7 @@ static Node *callback_arg(Node *at, const char *cname)
  * own values cnames[0..n) as the arguments */
 static void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
 {
-	Node *call = xcalloc(1, sizeof(*call));
-	call->kind = ND_CALL;
-	call->tok = e->tok;
-	call->loc = e->loc;
+	Node *call = synth_node(ND_CALL, e);
 	call->lhs = f;
 	for (int i = 0; i < n; i++)
 		vec_push(&call->elts, callback_arg(e, cnames[i]));
@@ -107,7 +101,7 @@ static bool may_change_maps(Checker *c, Node *n)
 	Sym *y;
 	if (!n)
 		return false;
-	if ((n->kind == ND_ASSIGN || n->kind == ND_DEL || n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN))
+	if (n->kind == ND_ASSIGN || n->kind == ND_DEL)
 		for (int i = 0; i < n->targets.len; i++)
 			if (((Node *)VEC_AT(n->targets, i))->kind == ND_SUBSCRIPT)
 				return true;

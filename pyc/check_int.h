@@ -94,6 +94,8 @@ bool const_int(Checker *c, Node *n, int64_t *out);
 KBtf *need_btf(Checker *c, Node *at);
 Type *kernel_value_type(KBtf *k, int id, const char **why);
 Type *check_user_read(Checker *c, Node *e);
+/* A node the checker adds, placed where `at` is (check.c) */
+Node *synth_node(NodeKind kind, Node *at);
 /* with ... as tg: body, releasing through op/cval (check.c) */
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer);
 /* for's loop variable (of type t), body and else block (check.c) */

@@ -334,12 +334,12 @@ Type *check_kfunc_call(Checker *c, Node *e)
 	KParam *kp;
 	int n, ret, fid = kfunc_of(c, e, &kp, &n, &ret);
 	KBtf *k = c->prog->btf;
-	const char *rel = kfunc_releaser(k, fid);
+	const char *rel = kfunc_releaser(k, fid), *family;
 
-	if (iter_family(e->lhs->name))
+	if ((family = iter_family(e->lhs->name)))
 		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
 			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
-			 iter_family(e->lhs->name), iter_family(e->lhs->name));
+			 family, family);
 	if (rel)
 		error_at(node_loc(e->lhs), "%s() returns a reference to struct %s that must be released (KF_ACQUIRE): "
 			 "write 'with %s(...) as x:', and the end of the block releases it with %s", e->lhs->name,
@@ -444,9 +444,9 @@ static const char *py_type(KBtf *k, int id)
 }
 
 /* "bpf_task_under_cgroup(task: task_struct, ancestor: cgroup) -> bool" */
-static char *kfunc_sig(KBtf *k, int fid)
+static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 {
-	const char *name = fname(k, fid);
+	const char *name = a->name, *family = iter_family(name), *rel = a->why ? NULL : kfunc_releaser(k, a->fid);
 	KParam *kp;
 	int n, ret;
 	Str s = {0};
@@ -454,18 +454,17 @@ static char *kfunc_sig(KBtf *k, int fid)
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
-	if (kfunc_why_not(k, fid)) {
-		str_printf(&s, ") -> %s", py_type(k, ret));
-	} else if (iter_family(name) && ends_with(name, "_new")) {
-		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), iter_family(name));
+	if (!a->why && family && ends_with(name, "_new")) {
+		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), family);
 		for (int i = 1; i < n; i++)
 			str_printf(&s, "%s%s", i > 1 ? ", " : "", kp[i].name);
 		str_puts(&s, "):'");
-	} else if (kfunc_releaser(k, fid))
+	} else if (rel) {
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
-			   "with %s", py_type(k, ret), name, kfunc_releaser(k, fid));
-	else
+			   "with %s", py_type(k, ret), name, rel);
+	} else {
 		str_printf(&s, ") -> %s", py_type(k, ret));
+	}
 	return s.buf;
 }
 
@@ -514,7 +513,7 @@ int kfuncs_api(const char *pattern)
 	v = kfuncs_matching(k, pattern, &callable);
 	for (int i = 0; i < v.len; i++) {
 		ApiKfunc *a = VEC_AT(v, i);
-		printf("%s\n", kfunc_sig(k, a->fid));
+		printf("%s\n", kfunc_sig(k, a));
 		if (a->why)
 			printf("    not callable yet: %s\n", a->why);
 		else

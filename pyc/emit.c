@@ -1235,6 +1235,20 @@ static char *inline_call(Emitter *e, Node *n)
 
 static void place_temporaries(Emitter *e);
 
+/* A C function's emission starts: no declarations, statements, frames
+ * or stack items yet (a probe's, or a callback's) */
+static void begin_function(Emitter *e)
+{
+	e->decls = (Str){0};
+	e->body = (Str){0};
+	e->scope = -1;
+	e->scopes = (Vec){0};
+	e->scoped_bytes = 0;
+	e->indent = 1;
+	e->nframes = 0;
+	stack_items = (Vec){0};
+}
+
 /* The C function the kernel calls back for bpf.loop's `call` (f(i), whose
  * index is the callback's parameter): f inlined in a function of its own,
  * emitted now, before the probe's. Returns its name. */
@@ -1245,17 +1259,10 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
 
-	e->decls = (Str){0};
-	e->body = (Str){0};
-	e->scope = -1;
-	e->scopes = (Vec){0};
-	e->scoped_bytes = 0;
-	e->indent = 1;
-	e->nframes = 0;
+	begin_function(e);
 	e->suffix = "";
 	e->tail = NULL;
 	e->in_callback = true;
-	stack_items = (Vec){0};
 	pro = prologue(e, n);
 	value = inline_call(e, call);
 	line(e, "return %s ? 1 : 0;", value);
@@ -2878,14 +2885,7 @@ static void probe(Emitter *e, Probe *p)
 	Node *fn = p->def;
 	Vec *locals = fn->locals;
 
-	e->decls = (Str){0};
-	e->body = (Str){0};
-	e->scope = -1;
-	e->scopes = (Vec){0};
-	e->scoped_bytes = 0;
-	e->indent = 1;
-	e->nframes = 0;
-	stack_items = (Vec){0};
+	begin_function(e);
 	line_directive(e, fn);
 	/* what every way out returns (a struct_ops method's value, or 0) */
 	bool is_void = p->ret && p->ret->kind == TY_NONE;

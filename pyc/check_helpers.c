@@ -84,11 +84,15 @@ static int prog_types(const char **out)
 }
 
 /* Helpers bpftool's probe finds allowed where the verifier still refuses
- * the call (its check_get_func_ip: kprobe and tracing programs only),
- * found by helpers/helper_matrix.txt and real loads: the program types
- * that may call them. */
+ * the call, found by helpers/helper_matrix.txt and real loads on 6.18: the
+ * program types that may call them. get_func_ip: check_get_func_ip takes
+ * kprobe and tracing programs only; spin locks: "tracing progs cannot use
+ * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
+ * programs (a map whose values hold one is refused there). */
 static const char *const only_in[][2] = {
 	{"bpf_get_func_ip", ",kprobe,tracing,"},
+	{"bpf_spin_lock", ",syscall,tracing,lsm,struct_ops,"},
+	{"bpf_spin_unlock", ",syscall,tracing,lsm,struct_ops,"},
 };
 
 /* Whether a program of type prog may call h: 1 yes, 0 no. */

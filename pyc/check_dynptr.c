@@ -6,7 +6,7 @@
  *   with bpf.ringbuf_reserve_dynptr(events) as d:     # d: Optional[Dynptr] over sizeof(E) bytes
  *       if d is not None:
  *           bpf.dynptr_write(d, 0, b"abcd", 0)
- *   d = bpf.dynptr_from_mem(buf, 0)                   # a Dynptr over a bytes[N]/str[N]/Struct local
+ *   d = bpf.dynptr_from_mem(buf, 0)                   # a Dynptr over a copy of a bytes[N]/str[N]/Struct
  *   bpf.dynptr_read(out, d, 0, 0)
  *
  * A reservation is a with block, as a kfunc's reference is (check_kfunc.c):
@@ -19,6 +19,11 @@
  * the kernel wants a failed dynptr reservation discarded too, and the
  * block's end does that. The record starts zeroed, so no stale ring buffer
  * bytes reach user space. The program never calls submit or discard.
+ *
+ * bpf_dynptr_from_mem takes map memory only (the verifier refuses the
+ * stack: "Unsupported reg type fp"), so the dynptr is over a copy of data,
+ * in a per-CPU array map of that call site (Prog.dynmem): Python's bytes
+ * are immutable, and writes through d change the copy, never data.
  *
  * A Dynptr is a struct bpf_dynptr on the BPF stack: the emitter declares
  * it once at the top of the function, so its slots are never reused while
@@ -51,8 +56,9 @@ static const struct {
 	{"ringbuf_submit_dynptr", NULL, "the with block of bpf.ringbuf_reserve_dynptr() calls it at its end"},
 	{"ringbuf_discard_dynptr", NULL, "the with block of bpf.ringbuf_reserve_dynptr() calls it when an exception "
 	 "leaves the block or the reservation failed"},
-	{"dynptr_from_mem", "bpf.dynptr_from_mem(data: str | bytes | Struct (local), flags: u64) -> Dynptr  raises OSError",
-	 "makes a Dynptr: assign it to a new name, 'd = bpf.dynptr_from_mem(buf, 0)'"},
+	{"dynptr_from_mem", "bpf.dynptr_from_mem(data: str | bytes | Struct, flags: u64) -> Dynptr  raises OSError",
+	 "makes a Dynptr over a copy of data (a per-CPU map value: the kernel takes map memory only): assign it to a "
+	 "new name, 'd = bpf.dynptr_from_mem(buf, 0)'"},
 	{"dynptr_read", "bpf.dynptr_read(dst: str | bytes | Struct (local), src: Dynptr, offset: u32, flags: u64) -> int  "
 	 "raises OSError", NULL},
 	{"dynptr_write", "bpf.dynptr_write(dst: Dynptr, offset: u32, src: str | bytes | Struct, flags: u64) -> int  "
@@ -229,10 +235,7 @@ Type *check_dynptr_call(Checker *c, Node *e)
 		if (e->op != 'd')
 			error_at(node_loc(e), "%s makes a Dynptr, which lives in a variable: write 'd = %s(buf, 0)' "
 				 "(a new name)", pyname, xasprintf("bpf.%s", name));
-		mem_arg(c, VEC_AT(e->elts, 0), xasprintf("argument 'data' of %s", pyname), true);
-		if (((Node *)VEC_AT(e->elts, 0))->sym->type->inplace)
-			error_at(node_loc(VEC_AT(e->elts, 0)), "argument 'data' of %s must be memory of the program's stack, not a "
-				 "ring buffer record", pyname);
+		mem_arg(c, VEC_AT(e->elts, 0), xasprintf("argument 'data' of %s", pyname), false);   /* copied */
 		int_arg(c, VEC_AT(e->elts, 1), &h->args[2], xasprintf("argument 'flags' of %s", pyname));
 		t = xcalloc(1, sizeof(*t));
 		t->kind = TY_DYNPTR;

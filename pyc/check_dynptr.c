@@ -40,10 +40,12 @@
 
 #include "../helpers/helpers_gen.h"
 
-/* The helpers this file types, with their Python signatures (for `pybpf
- * api`); sig NULL: called by a with block, never by the program. */
+/* The helpers this file types, with their Python signatures and notes
+ * (for `pybpf api`); by_block: a with block calls it, never the program
+ * (the note says which). */
 static const struct {
 	const char *name, *sig, *note;
+	bool by_block;
 } ours[] = {
 	{"ringbuf_reserve", "bpf.ringbuf_reserve(ringbuf: RingBuf[T]) -> Optional[T]",
 	 "reserves: call it as 'with bpf.ringbuf_reserve(events) as rec:' (rec is None when the ring buffer is full: "
@@ -51,11 +53,15 @@ static const struct {
 	{"ringbuf_reserve_dynptr", "bpf.ringbuf_reserve_dynptr(ringbuf: RingBuf[T]) -> Optional[Dynptr]",
 	 "reserves: call it as 'with bpf.ringbuf_reserve_dynptr(events) as d:' (sizeof(T) bytes, zeroed; d is None when "
 	 "the ring buffer is full: counted as lost); the block's end submits d, an exception out of it discards d"},
-	{"ringbuf_submit", NULL, "the with block of bpf.ringbuf_reserve() calls it at its end"},
-	{"ringbuf_discard", NULL, "the with block of bpf.ringbuf_reserve() calls it when an exception leaves the block"},
-	{"ringbuf_submit_dynptr", NULL, "the with block of bpf.ringbuf_reserve_dynptr() calls it at its end"},
-	{"ringbuf_discard_dynptr", NULL, "the with block of bpf.ringbuf_reserve_dynptr() calls it when an exception "
-	 "leaves the block or the reservation failed"},
+	{"ringbuf_submit", "bpf.ringbuf_submit(data: T (reserved), flags: u64) -> None",
+	 "the with block of bpf.ringbuf_reserve() calls it at its end", true},
+	{"ringbuf_discard", "bpf.ringbuf_discard(data: T (reserved), flags: u64) -> None",
+	 "the with block of bpf.ringbuf_reserve() calls it when an exception leaves the block", true},
+	{"ringbuf_submit_dynptr", "bpf.ringbuf_submit_dynptr(ptr: Dynptr (reserved), flags: u64) -> None",
+	 "the with block of bpf.ringbuf_reserve_dynptr() calls it at its end", true},
+	{"ringbuf_discard_dynptr", "bpf.ringbuf_discard_dynptr(ptr: Dynptr (reserved), flags: u64) -> None",
+	 "the with block of bpf.ringbuf_reserve_dynptr() calls it when an exception leaves the block or the "
+	 "reservation failed", true},
 	{"dynptr_from_mem", "bpf.dynptr_from_mem(data: str | bytes | Struct, flags: u64) -> Dynptr  raises OSError",
 	 "makes a Dynptr over a copy of data (a per-CPU map value: the kernel takes map memory only): assign it to a "
 	 "new name, 'd = bpf.dynptr_from_mem(buf, 0)'"},
@@ -63,8 +69,9 @@ static const struct {
 	 "raises OSError", NULL},
 	{"dynptr_write", "bpf.dynptr_write(dst: Dynptr, offset: u32, src: str | bytes | Struct, flags: u64) -> int  "
 	 "raises OSError", NULL},
-	{"dynptr_data", NULL, "it returns a pointer into the dynptr's memory, whose size the verifier knows only from a "
-	 "constant length: pybpf has no type for it yet (use bpf.dynptr_read() and bpf.dynptr_write())"},
+	{"dynptr_data", "bpf.dynptr_data(ptr: Dynptr, offset: u32, len: u32) -> void *",
+	 "it returns a pointer into the dynptr's memory (or NULL), valid for a constant len: pybpf has no type for "
+	 "such a view yet; bpf.dynptr_read() and bpf.dynptr_write() copy instead", true},
 };
 
 static int ours_index(const char *name)
@@ -87,7 +94,7 @@ int dynptr_api(const char *helper, const char **sig, const char **note)
 		return 0;
 	*sig = ours[i].sig;
 	*note = ours[i].note;
-	return 1;
+	return ours[i].by_block ? 2 : 1;
 }
 
 static int helper_index(const char *name)
@@ -222,7 +229,9 @@ Type *check_dynptr_call(Checker *c, Node *e)
 		error_at(node_loc(e), "%s reserves a record that must be submitted or discarded on every path: write "
 			 "'with %s(events) as x:', whose end submits x (an exception out of the block discards it)",
 			 pyname, xasprintf("bpf.%s", name));
-	if (!ours[i].sig)
+	if (!strcmp(name, "dynptr_data"))
+		error_at(node_loc(e->lhs), "%s cannot be called from pybpf yet: %s", pyname, ours[i].note);
+	if (ours[i].by_block)
 		error_at(node_loc(e->lhs), "%s is not called by the program: %s", pyname, ours[i].note);
 	if (e->vals.len)
 		error_at(node_loc(VEC_AT(e->vals, 0)), "%s takes positional arguments only", pyname);

@@ -262,8 +262,10 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 static const char *unsupported(const struct pyb_helper *h)
 {
 	const char *sig, *note;
-	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
-		return sig ? NULL : note;
+	switch (dynptr_api(h->name, &sig, &note)) {   /* check_dynptr.c */
+	case 1: return NULL;
+	case 2: return note;
+	}
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
@@ -290,7 +292,7 @@ static char *py_sig(const struct pyb_helper *h)
 	Str s = {0};
 	int n = 0;
 	const char *sig, *note;
-	if (dynptr_api(h->name, &sig, &note) && sig)   /* check_dynptr.c */
+	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
 		return xstrdup(sig);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");

@@ -376,8 +376,9 @@ typedef struct HelperHooks {
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
  * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
- * Python signature (*sig, NULL when only a with block calls it) and note:
- * 0 when h is not one of these. */
+ * Python signature (*sig) and note: 1 for a helper the program calls, 2
+ * for one it cannot (the note says why: a with block calls it), 0 when h
+ * is not one of these. */
 bool dynptr_helper(const char *name);
 int dynptr_api(const char *helper, const char **sig, const char **note);
 /* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */

@@ -218,3 +218,63 @@ def ringbuf_dynptr_records_and_dynptr_round_trips():
           ["b'0123456789abcdef' b'89abcdef'", "b'XY23456789abcdef' b'0123456789abcdef' True", "count: 7", "too_far: 14", "round_trips: 7"])
     assert "lost" not in err and "Error" not in err, err
     assert_nothing_left(["t_dyn"], ["blobs"])
+
+
+ZEROED = '''from pybpf import *
+PID: Final[int] = 0
+
+
+class Rec(Struct):
+    n: u64
+    data: bytes[192]
+    name: str[40]
+
+
+rb: RingBuf[Rec] = RingBuf(size=4096)
+n: int = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t_zeroed(args) -> None:
+    global n
+    if pid() != PID:
+        return
+    n += 1
+    with bpf.ringbuf_reserve(rb) as r:
+        if r is not None:
+            r.n = n
+            if n %% 2 == 1:
+                r.data = %s
+                r.name = "%s"
+    with bpf.ringbuf_reserve_dynptr(rb) as d:
+        if d is not None:
+            if n %% 2 == 1:
+                bpf.dynptr_write(d, 8, b"%s", 0)
+''' % (repr(b"\xab" * 192), "x" * 39, "z" * 192)
+
+
+@test
+def reserved_records_start_zeroed():
+    """A 4 KiB ring buffer wraps round under 30 pairs of 240-byte records
+    (248 with the header: 16.5 to a lap, so records of every kind land on
+    older bytes), so a reservation lands on what older records held: a
+    record whose fields were not written (the even ones, in place and
+    through a dynptr) still reaches user space all zero (bytes[192] is
+    zeroed by a failing bpf_probe_read_kernel, the rest by stores, a
+    dynptr's through bpf_dynptr_data). Without the zeroing this test fails."""
+    with Loader(ZEROED, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(30):
+            os.getppid()
+            time.sleep(0.002)
+        time.sleep(0.3)
+        out, err = ld.finish()
+    full = "data=%r, name='%s')" % (b"\xab" * 192, "x" * 39)
+    want = []
+    for i in range(1, 31):
+        want.append(f"Rec(n={i}, " + (full if i % 2 else "data=%r, name='')" % bytes(192)))
+        want.append("Rec(n=0, data=%r, name='')" % ((b"z" * 192) if i % 2 else bytes(192)))
+    lines = out.splitlines()
+    check(lines[:-1], want)
+    check(lines[-1], "n: 30")
+    assert "lost" not in err and "Error" not in err, err
+    assert_nothing_left(["t_zeroed"], ["rb"])

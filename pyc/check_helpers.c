@@ -13,9 +13,9 @@
  *   - a context parameter takes the probe's context (its `args`);
  *   - an address the helper reads fault-safely (probe_read_user_str's
  *     unsafe_ptr) takes a pointer (args.filename) or an int.
- * Other parameter classes (kernel pointers, sockets, callbacks, spin locks,
- * timers, dynptrs) are refused with the reason, as are helpers returning a
- * pointer.
+ * Ring buffer reservations and dynptrs are check_dynptr.c's. Other
+ * parameter classes (kernel pointers, sockets, callbacks, spin locks,
+ * timers) are refused with the reason, as are helpers returning a pointer.
  *
  * The return value is an int. Where the helper's docs say a negative return
  * is an error (PYB_HF_ERRNO, from "... or a negative error in case of

@@ -897,7 +897,8 @@ static char *ringbuf_end(Emitter *e, Sym *y)
 }
 
 /* d = bpf.dynptr_from_mem(data, flags): a dynptr over a copy of data
- * (bytes are immutable) in this site's per-CPU map value, as the kernel
+ * (bytes are immutable) in this site's per-CPU map value of this probe
+ * (a def helper's site serves every probe that calls it), as the kernel
  * takes map memory only; n->elts: data, flags, then the Dynptr local it
  * initializes. Should the lookup fail, the dynptr is one of 0 bytes, so
  * that it is initialized on every path. */
@@ -906,12 +907,12 @@ static char *dynptr_from_mem(Emitter *e, Node *n)
 	Node *data = VEC_AT(n->elts, 0), *d = VEC_AT(n->elts, 2);
 	const char *os = raise_at(e, n->raise, 0), *k = tmp(e), *m = tmp(e), *fl = tmp(e), *x = local_name(e, d->sym);
 	int size = ty_size(data->type);
-	return xasprintf("({ __u32 %1$s = 0; __u64 %3$s = (__u64)(%4$s); char *%2$s = bpf_map_lookup_elem(&__pyb_dynmem%5$d, &%1$s); "
+	return xasprintf("({ __u32 %1$s = %11$d; __u64 %3$s = (__u64)(%4$s); char *%2$s = bpf_map_lookup_elem(&__pyb_dynmem%5$d, &%1$s); "
 			 "if (%2$s) __builtin_memcpy(%2$s, %6$s%7$s, %8$d); "
 			 "__s64 __hr = %2$s ? (__s64)__pyb_h_dynptr_from_mem(%2$s, %8$d, %3$s, &%9$s) : "
 			 "(__s64)__pyb_h_dynptr_from_mem((void *)&__pyb_opaque_zero, 0, %3$s, &%9$s); if (__hr < 0) %10$s __hr; })",
 			 k, m, fl, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)), n->id,
-			 data->type->kind == TY_STRUCT ? "&" : "", expr(e, data), size, x, os);
+			 data->type->kind == TY_STRUCT ? "&" : "", expr(e, data), size, x, os, e->probe_index);
 }
 
 /* d[k]: a Hash is a collections.defaultdict, so a missing key is inserted
@@ -3162,9 +3163,11 @@ void emit_program(Prog *prog, Str *out)
 			      "struct {\n\t__uint(type, 7);\n\t__uint(max_entries, 16384);\n\t__uint(key_size, 4);\n"
 			      "\t__uint(value_size, 127 * 8);\n} __pyb_stacks SEC(\".maps\");\n\n");
 	for (int i = 0; i < prog->dynmem.len; i++)
-		str_printf(out, "/* bpf.dynptr_from_mem() site %d: the copy of its data (the kernel's dynptrs take map memory) */\n"
-			   "struct {\n\t__uint(type, __PYB_MAP_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n"
-			   "\t__type(value, char[%d]);\n} __pyb_dynmem%d SEC(\".maps\");\n\n", i, (int)(intptr_t)VEC_AT(prog->dynmem, i), i);
+		str_printf(out, "/* bpf.dynptr_from_mem() site %d: the copy of its data (the kernel's dynptrs take map memory),\n"
+			   " * one per probe (a probe may interrupt another on its CPU, never itself) */\n"
+			   "struct {\n\t__uint(type, __PYB_MAP_PERCPU_ARRAY);\n\t__uint(max_entries, %d);\n\t__type(key, __u32);\n"
+			   "\t__type(value, char[%d]);\n} __pyb_dynmem%d SEC(\".maps\");\n\n", i,
+			   prog->probes.len > 0 ? prog->probes.len : 1, (int)(intptr_t)VEC_AT(prog->dynmem, i), i);
 	for (int i = 0; i < prog->structs.len; i++) {
 		Type *st = VEC_AT(prog->structs, i);
 		str_printf(out, "%s {\n", ty_ctype(st));

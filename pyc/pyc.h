@@ -441,7 +441,8 @@ typedef struct Sym {
 	void *data;           /* MapDecl*, ConstDecl*, Probe*, GlobalDecl*, ExcClass* */
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
-			       * reference (data: the acquiring kfunc's name), 2 after */
+			       * reference (data: the acquiring kfunc's name) or ring buffer
+			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
 } Sym;
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The

@@ -35,7 +35,7 @@ def argument(p):
         return '"ab"'
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
-    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "args": "args", "ptr | int": "0",
+    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "ctx()": "ctx()", "ptr | int": "0",
             "Struct (local)": "ev"}[t]
 
 
@@ -66,7 +66,8 @@ def source(name, params, ret):
     if name in ("map_peek_elem", "map_pop_elem", "map_push_elem"):
         args = ["q" if a == "m" else a for a in args]
     call = "bpf.%s(%s)" % (name, ", ".join(args))
-    return template(name, call if ret == "None" else "x = " + call)
+    body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
+    return template(name, body)
 
 
 def template(name, body):

@@ -88,6 +88,12 @@ extern int *bpf_iter_num_next(struct bpf_iter_num *it) __attribute__((weak, sect
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __attribute__((weak, section(".ksyms")));
 #define __PYB_MAX_LOOPS (8 * 1024 * 1024)   /* the kernel's BPF_MAX_LOOPS */
 
+/* A dynptr (the kernel's struct bpf_dynptr, 16 opaque bytes) on the BPF
+ * stack: a Dynptr local (pyc/check_dynptr.c). */
+struct __pyb_dynptr {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+
 /* Always 0, but the verifier cannot know it: global data is writable. */
 volatile __s64 __pyb_opaque_zero SEC(".data") = 0;
 

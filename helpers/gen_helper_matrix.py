@@ -39,7 +39,20 @@ def argument(p):
             "Struct (local)": "ev"}[t]
 
 
+# Ring buffer reservations and dynptrs (pyc/check_dynptr.c): a with block,
+# or a Dynptr made first; each a list of lines
+RESERVED = {
+    "ringbuf_reserve": ["with bpf.ringbuf_reserve(rb) as r:", "    if r is not None:", "        r.n = 1"],
+    "ringbuf_reserve_dynptr": ["with bpf.ringbuf_reserve_dynptr(rb) as d:", "    if d is not None:", "        pass"],
+    "dynptr_from_mem": ["d = bpf.dynptr_from_mem(buf, 0)"],
+    "dynptr_read": ["d = bpf.dynptr_from_mem(buf, 0)", "x = bpf.dynptr_read(buf, d, 0, 0)"],
+    "dynptr_write": ["d = bpf.dynptr_from_mem(buf, 0)", "x = bpf.dynptr_write(d, 0, ev, 0)"],
+}
+
+
 def source(name, params, ret):
+    if name in RESERVED:
+        return template(name, "\n            ".join(RESERVED[name]))
     if name == "snprintf":   # bpf.snprintf(out, "fmt", values...)
         args = ["buf", '"%d"', "1"]
     elif name == "loop":     # bpf.loop(n, function)
@@ -54,6 +67,10 @@ def source(name, params, ret):
         args = ["q" if a == "m" else a for a in args]
     call = "bpf.%s(%s)" % (name, ", ".join(args))
     body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
+    return template(name, body)
+
+
+def template(name, body):
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
             "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"

@@ -107,6 +107,8 @@ const char *ty_name(Type *t)
 		return "file";
 	case TY_OPT:
 		return "Optional[int]";
+	case TY_DYNPTR:
+		return "Dynptr";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -1491,13 +1493,15 @@ static void mark_assigned(Checker *c, Sym *y)
  * released; inside, it may be None until a test says it is not. */
 static void check_ref_use(Checker *c, Node *e, Sym *y)
 {
+	bool rb = !strncmp(y->data, "bpf.ringbuf", 11);   /* a ring buffer reservation (check_dynptr.c) */
 	if (y->ref == 2)
-		error_at(node_loc(e), "'%s' was released at the end of its with block; use it inside the block", e->name);
+		error_at(node_loc(e), "'%s' was %s at the end of its with block; use it inside the block", e->name,
+			 rb ? "submitted (or discarded)" : "released");
 	for (int i = 0; i < c->narrowed.len; i++)
 		if (VEC_AT(c->narrowed, i) == y)
 			return;
-	error_at(node_loc(e), "'%s' may be None here (%s() may find nothing): test 'if %s is not None:' first",
-		 e->name, (const char *)y->data, e->name);
+	error_at(node_loc(e), "'%s' may be None here (%s): test 'if %s is not None:' first", e->name,
+		 rb ? "the ring buffer may be full" : xasprintf("%s() may find nothing", (const char *)y->data), e->name);
 }
 
 static Type *check_name(Checker *c, Node *e)
@@ -1536,6 +1540,9 @@ static Type *check_name(Checker *c, Node *e)
 	}
 	if (y->kind == SYM_LOCAL && y->ref)
 		check_ref_use(c, e, y);
+	if (y->kind == SYM_LOCAL && y->type->kind == TY_DYNPTR && e->op != 'd')
+		error_at(node_loc(e), "'%s' is a Dynptr: it is not a value; pass it to bpf.dynptr_read() or bpf.dynptr_write()%s",
+			 e->name, y->ref ? ", or test 'is not None'" : "");
 	if (y->kind == SYM_LOCAL && y->type->kind == TY_FILE)
 		error_at(node_loc(e), "a file can only be read, as %s.read(n), inside its with block: the block releases it%s",
 			 e->name, y->data ? ", and it has ended" : "");
@@ -2146,6 +2153,20 @@ static void check_map_target(Checker *c, Node *t, Sym **mapsym)
 	*mapsym = y;
 }
 
+/* What a with block's target holds, for messages: a kfunc's kernel
+ * reference, or a ring buffer reservation (check_dynptr.c) */
+static const char *ref_noun(Sym *y)
+{
+	if (strncmp(y->data, "bpf.ringbuf", 11))
+		return "the kernel reference";
+	return y->type->kind == TY_DYNPTR ? "the ring buffer dynptr" : "the ring buffer record";
+}
+
+static const char *ref_end(Sym *y)
+{
+	return strncmp(y->data, "bpf.ringbuf", 11) ? "released" : "submitted";
+}
+
 static bool is_declared_global(Checker *c, const char *name)
 {
 	for (int i = 0; i < c->declared_global.len; i++)
@@ -2178,11 +2199,22 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
 		if (y && y->ref)
-			error_at(node_loc(tg), "'%s' holds the kernel reference of a with block (released at its end); "
-				 "give the new value a name of its own", tg->name);
+			error_at(node_loc(tg), "'%s' holds %s of a with block (%s at its end); "
+				 "give the new value a name of its own", tg->name, ref_noun(y), ref_end(y));
 		if (value->kind == ND_NAME && value->sym && value->sym->ref)
-			error_at(node_loc(value), "'%s' is the kernel reference of its with block, released at the block's end; "
-				 "a variable cannot hold a copy of it: use '%s' itself", value->name, value->name);
+			error_at(node_loc(value), "'%s' is %s of its with block, %s at the block's end; "
+				 "a variable cannot hold a copy of it: use '%s' itself", value->name, ref_noun(value->sym),
+				 ref_end(value->sym), value->name);
+		if (vt->kind == TY_DYNPTR) {   /* d = bpf.dynptr_from_mem(buf, 0) (check_dynptr.c) */
+			if (y || ann)
+				error_at(node_loc(tg), "a Dynptr is made once, into a new name: '%s' is already a variable", tg->name);
+			y = new_local(c, tg, vt);
+			tg->sym = y;
+			tg->type = vt;
+			mark_assigned(c, y);
+			vec_push(&value->elts, tg);   /* the dynptr the helper initializes */
+			return;
+		}
 		vt = check_user_copy(c, value, vt);
 		if (vt->kind == TY_KVAL && value->kind == ND_NAME)
 			error_at(node_loc(value), "'%s' holds a copy of %s; a variable cannot hold another copy, but you can read its fields",
@@ -2595,6 +2627,12 @@ static void check_with(Checker *c, Node *s)
 		check_with_kfunc(c, s, call, with_target(c, item, xasprintf("%s(...)", call->lhs->name)));
 		return;
 	}
+	if (ringbuf_with_call(c, call)) {   /* a ring buffer reservation (check_dynptr.c) */
+		if (!is_imported(c, "bpf"))
+			unknown_name(c, call->lhs->lhs);
+		check_with_ringbuf(c, s, call, with_target(c, item, xasprintf("bpf.%s(...)", call->lhs->name)));
+		return;
+	}
 	if (call->kind != ND_CALL || call->lhs->kind != ND_NAME || strcmp(call->lhs->name, "open"))
 		error_at(node_loc(call), "pybpf's with works on open(\"/path\") and on kfuncs that acquire a kernel "
 			 "reference (e.g. bpf_task_from_pid(pid)) only");
@@ -2766,6 +2804,7 @@ static void check_stmt(Checker *c, Node *s)
 				return;
 			}
 		}
+		dynptr_mark_assign(s);
 		Type *vt = check_expr(c, s->value);
 		for (int i = 0; i < s->targets.len; i++)
 			check_assign_target(c, VEC_AT(s->targets, i), s->value, vt, NULL);

@@ -301,6 +301,8 @@ static Type *check_bpf_helper(Checker *c, Node *e)
 		return check_bpf_loop(c, e);
 	if (!strcmp(e->lhs->name, "for_each_map_elem"))
 		return check_bpf_for_each(c, e);
+	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
+		return check_dynptr_call(c, e);
 	t = check_helper_call(&hk, e);
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */

@@ -13,9 +13,9 @@
  *   - a context parameter takes the probe's context (its `args`);
  *   - an address the helper reads fault-safely (probe_read_user_str's
  *     unsafe_ptr) takes a pointer (args.filename) or an int.
- * Other parameter classes (kernel pointers, sockets, callbacks, spin locks,
- * timers, dynptrs) are refused with the reason, as are helpers returning a
- * pointer.
+ * Ring buffer reservations and dynptrs are check_dynptr.c's. Other
+ * parameter classes (kernel pointers, sockets, callbacks, spin locks,
+ * timers) are refused with the reason, as are helpers returning a pointer.
  *
  * The return value is an int. Where the helper's docs say a negative return
  * is an error (PYB_HF_ERRNO, from "... or a negative error in case of
@@ -294,8 +294,6 @@ static const char *ret_py(const struct pyb_helper *h)
 /* Helpers whose parameters the table's classes do not describe well enough:
  * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
 static const char *const needs[][2] = {
-	{"bpf_ringbuf_submit", "a record from bpf_ringbuf_reserve(), which pybpf cannot hold yet (RingBuf.push() covers it)"},
-	{"bpf_ringbuf_discard", "a record from bpf_ringbuf_reserve(), which pybpf cannot hold yet"},
 	{"bpf_tail_call", "a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not"},
 	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
 	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
@@ -325,6 +323,11 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 /* Why pybpf cannot call h yet, or NULL when it can. */
 static const char *unsupported(const struct pyb_helper *h)
 {
+	const char *sig, *note;
+	switch (dynptr_api(h->name, &sig, &note)) {   /* check_dynptr.c */
+	case 1: return NULL;
+	case 2: return note;
+	}
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
@@ -350,6 +353,9 @@ static char *py_sig(const struct pyb_helper *h)
 {
 	Str s = {0};
 	int n = 0;
+	const char *sig, *note;
+	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
+		return xstrdup(sig);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_loop"))
@@ -587,7 +593,7 @@ int helpers_api(const char *pattern)
 	int shown = 0, callable = 0;
 	for (int i = 0; i < PYB_NHELPERS; i++) {
 		const struct pyb_helper *h = &pyb_helpers[i];
-		const char *why = unsupported(h);
+		const char *why = unsupported(h), *sig, *note;
 		if (pattern && !strstr(h->name, pattern))
 			continue;
 		shown++;
@@ -597,6 +603,8 @@ int helpers_api(const char *pattern)
 			printf("    not callable yet: %s\n", why);
 		else
 			printf("    probes: %s\n", allowed_kinds(h));
+		if (!why && dynptr_api(h->name, &sig, &note) && note)
+			printf("    %s\n", note);
 	}
 	printf("%d helper%s, %d callable from pybpf\n", shown, shown == 1 ? "" : "s", callable);
 	shown += kfuncs_api(pattern);

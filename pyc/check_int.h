@@ -106,6 +106,14 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* check_dynptr.c: ring buffer reservations and dynptrs (issue 13):
+ * with bpf.ringbuf_reserve(events) as rec: / bpf.ringbuf_reserve_dynptr;
+ * d = bpf.dynptr_from_mem(buf, 0) (dynptr_mark_assign marks the call
+ * before it is checked); bpf.dynptr_read / dynptr_write */
+bool ringbuf_with_call(Checker *c, Node *call);
+void check_with_ringbuf(Checker *c, Node *s, Node *call, Node *tg);
+void dynptr_mark_assign(Node *s);
+Type *check_dynptr_call(Checker *c, Node *e);
 /* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
 typedef struct ApiKfunc {
 	int fid;

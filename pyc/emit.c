@@ -93,8 +93,13 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_PTR:
 		return xasprintf("const void *%s = 0", local_name(e, y));
 	case TY_STRUCT:
+		if (y->type->inplace)   /* a record reserved in its ring buffer */
+			return xasprintf("%s *%s = 0", ty_ctype(y->type), local_name(e, y));
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
+	case TY_DYNPTR:   /* at the function's top: its stack slots stay its own */
+		stack_note(xasprintf("'%s'", y->name), 16, y->decl->tok->loc.line);
+		return xasprintf("struct __pyb_dynptr %s = {}; int %s__some = 0", local_name(e, y), local_name(e, y));
 	case TY_KVAL:
 		return copy_decl(e, y);
 	case TY_FILE:
@@ -849,6 +854,67 @@ static void ringbuf_output(Emitter *e, Node *call, bool at_end)
 	line(e, "}");
 }
 
+/* Zero a reserved record: stores for a small one; above what clang
+ * expands inline (128 stores, of one byte for a record of chars), a
+ * failing bpf_probe_read_kernel from NULL, which zeroes its destination. */
+static char *zero_record(const char *p, int size)
+{
+	if (size <= 128)
+		return xasprintf("__builtin_memset(%s, 0, %d);", p, size);
+	return xasprintf("bpf_probe_read_kernel(%s, %d, (const void *)0);", p, size);
+}
+
+/* with bpf.ringbuf_reserve(events) as rec: (or _dynptr, as d:): reserve
+ * a zeroed record; a full ring buffer is a lost record, counted, and the
+ * target is None (check_dynptr.c) */
+static void ringbuf_begin(Emitter *e, Node *call, Sym *y)
+{
+	MapDecl *m = call->sym->data;
+	const char *x = local_name(e, y), *p = tmp(e);
+	Type *rec = m->type->val;
+	if (y->type->kind == TY_DYNPTR) {
+		line(e, "%s__some = __pyb_h_ringbuf_reserve_dynptr(&%s, %d, 0, &%s) == 0;", x, m->cname, ty_size(rec), x);
+		line(e, "if (!%s__some) { %s } else { void *%s = __pyb_h_dynptr_data(&%s, 0, %d); if (%s) %s }",
+		     x, lost_stmt(e, false), p, x, ty_size(rec), p, zero_record(p, ty_size(rec)));
+		return;
+	}
+	line(e, "%s = bpf_ringbuf_reserve(&%s, sizeof(*%s), 0);", x, m->cname, x);
+	line(e, "if (!%s) { %s } else %s", x, lost_stmt(e, false), zero_record(x, ty_size(rec)));
+}
+
+/* The end of the block: in its try's finally (the innermost frame), an
+ * exception pending discards, anything else submits; a failed dynptr
+ * reservation is discarded too, as the kernel requires */
+static char *ringbuf_end(Emitter *e, Sym *y)
+{
+	int n = e->frames[e->nframes - 1].n;
+	const char *x = local_name(e, y);
+	if (y->type->kind == TY_DYNPTR)
+		return xasprintf("((__pyb_pk%1$d == %2$d || !%3$s__some) ? __pyb_h_ringbuf_discard_dynptr(&%3$s, 0) : "
+				 "__pyb_h_ringbuf_submit_dynptr(&%3$s, 0), 0)", n, PEND_EXC, x);
+	return xasprintf("(%3$s ? (__pyb_pk%1$d == %2$d ? __pyb_h_ringbuf_discard(%3$s, 0) : __pyb_h_ringbuf_submit(%3$s, 0), 0) : 0)",
+			 n, PEND_EXC, x);
+}
+
+/* d = bpf.dynptr_from_mem(data, flags): a dynptr over a copy of data
+ * (bytes are immutable) in this site's per-CPU map value of this probe
+ * (a def helper's site serves every probe that calls it), as the kernel
+ * takes map memory only; n->elts: data, flags, then the Dynptr local it
+ * initializes. Should the lookup fail, the dynptr is one of 0 bytes, so
+ * that it is initialized on every path. */
+static char *dynptr_from_mem(Emitter *e, Node *n)
+{
+	Node *data = VEC_AT(n->elts, 0), *d = VEC_AT(n->elts, 2);
+	const char *os = raise_at(e, n->raise, 0), *k = tmp(e), *m = tmp(e), *fl = tmp(e), *x = local_name(e, d->sym);
+	int size = ty_size(data->type);
+	return xasprintf("({ __u32 %1$s = %11$d; __u64 %3$s = (__u64)(%4$s); char *%2$s = bpf_map_lookup_elem(&__pyb_dynmem%5$d, &%1$s); "
+			 "if (%2$s) __builtin_memcpy(%2$s, %6$s%7$s, %8$d); "
+			 "__s64 __hr = %2$s ? (__s64)__pyb_h_dynptr_from_mem(%2$s, %8$d, %3$s, &%9$s) : "
+			 "(__s64)__pyb_h_dynptr_from_mem((void *)&__pyb_opaque_zero, 0, %3$s, &%9$s); if (__hr < 0) %10$s __hr; })",
+			 k, m, fl, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)), n->id,
+			 data->type->kind == TY_STRUCT ? "&" : "", expr(e, data), size, x, os, e->probe_index);
+}
+
 /* d[k]: a Hash is a collections.defaultdict, so a missing key is inserted
  * with the zero value (MapFullError when there is no room) */
 static char *map_read(Emitter *e, Node *n)
@@ -896,6 +962,8 @@ static char *map_contains(Emitter *e, Node *n)
 
 static char *compare(Emitter *e, Node *n)
 {
+	if (n->op == 'n' && n->lhs->sym->type->kind == TY_DYNPTR)   /* a dynptr reservation failed / did not */
+		return xasprintf("(%s%s__some)", n->cmpops[0] == CMP_IS ? "!" : "", local_name(e, n->lhs->sym));
 	if (n->op == 'n' && n->lhs->sym->ref)   /* a with block's kernel reference is None / is not None */
 		return xasprintf("(%s %s 0)", local_name(e, n->lhs->sym), n->cmpops[0] == CMP_IS ? "==" : "!=");
 	if (n->op == 'n')   /* x is None / x is not None */
@@ -1493,6 +1561,10 @@ static char *call(Emitter *e, Node *n)
 		char **argv = helper_argv(e, n, &os, &ovf);
 		return emit_helper_call(n, argv, os, ovf);
 	}
+	if (n->op == 'v')     /* the end of a ring buffer reservation's with block */
+		return ringbuf_end(e, n->sym);
+	if (n->op == 'd')     /* d = bpf.dynptr_from_mem(data, flags) */
+		return dynptr_from_mem(e, n);
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
 	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
@@ -1595,6 +1667,10 @@ static char *name_value(Emitter *e, Node *n)
 	}
 	if (y->kind != SYM_LOCAL)
 		return xstrdup(y->cname);   /* Final constants keep their module-level name */
+	if (y->type->kind == TY_STRUCT && y->type->inplace)
+		return xasprintf("(*%s)", local_name(e, y));   /* the reserved record itself */
+	if (y->type->kind == TY_DYNPTR)
+		return xasprintf("(&%s)", local_name(e, y));   /* helpers take its address */
 	return local_name(e, y);
 }
 
@@ -1764,6 +1840,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, y), expr(e, value), y->type->size);
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
+		} else if (y->type->kind == TY_DYNPTR) {   /* bpf.dynptr_from_mem() initializes it */
+			line(e, "%s;", expr(e, value));
 		} else if (y->type->kind == TY_KVAL) {
 			line(e, "%s", copy_read(e, y, value));
 		} else if (y->type->kind == TY_OPT && value->type->kind == TY_OPT) {
@@ -1792,7 +1870,7 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	if (tg->kind == ND_ATTR) {
 		/* rec.field = value */
 		Type *ft = VEC_AT(tg->lhs->type->elems, tg->cval);
-		char *f = xasprintf("%s.f_%s", local_name(e, tg->lhs->sym), tg->name);
+		char *f = xasprintf("%s.f_%s", name_value(e, tg->lhs), tg->name);
 		if (ft->kind == TY_STR)
 			line(e, "%s", str_copy(e, f, ft->size, value));
 		else if (ft->kind == TY_BYTES)   /* exactly N bytes (the checker saw the length) */
@@ -2567,7 +2645,9 @@ static void stmt_code(Emitter *e, Node *s)
 		Node *item = VEC_AT(s->items, 0), *call = item->value;
 		Sym *y = item->target->sym;
 		const char *x = local_name(e, y);
-		if (call->op == 'k') {   /* a kernel reference, or NULL */
+		if (call->op == 'w') {   /* a ring buffer reservation, or a lost record */
+			ringbuf_begin(e, call, y);
+		} else if (call->op == 'k') {   /* a kernel reference, or NULL */
 			line(e, "%s = (%s *)%s;", x, kemit_c_type(e->prog->kemit, y->type->btf_id), expr(e, call));
 		} else {
 			Node *path = VEC_AT(call->elts, 0);
@@ -2730,6 +2810,7 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 	case TY_CTX:
 		return 0;
 	case TY_FILE:   /* an acquired reference: stays in one function */
+	case TY_DYNPTR:   /* a dynptr: its stack slots, in one function */
 		return -1;
 	case TY_STR:
 	case TY_BYTES:
@@ -2738,6 +2819,8 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 		str_printf(out, "\t__builtin_memcpy(__pyb_f->%s, %s, %d);\n", n, n, y->type->size);
 		return (y->type->size + 7) / 8 * 8;
 	case TY_STRUCT:
+		if (y->type->inplace)   /* a ring buffer reservation: stays in one function */
+			return -1;
 		str_printf(fields, "\t%s %s;\n", ty_ctype(y->type), n);
 		break;
 	case TY_KPTR:
@@ -3099,6 +3182,12 @@ void emit_program(Prog *prog, Str *out)
 		str_puts(out, "/* kstack()/ustack(): ids of stacks kept here (the loader reads and symbolizes them) */\n"
 			      "struct {\n\t__uint(type, 7);\n\t__uint(max_entries, 16384);\n\t__uint(key_size, 4);\n"
 			      "\t__uint(value_size, 127 * 8);\n} __pyb_stacks SEC(\".maps\");\n\n");
+	for (int i = 0; i < prog->dynmem.len; i++)
+		str_printf(out, "/* bpf.dynptr_from_mem() site %d: the copy of its data (the kernel's dynptrs take map memory),\n"
+			   " * one per probe (a probe may interrupt another on its CPU, never itself) */\n"
+			   "struct {\n\t__uint(type, __PYB_MAP_PERCPU_ARRAY);\n\t__uint(max_entries, %d);\n\t__type(key, __u32);\n"
+			   "\t__type(value, char[%d]);\n} __pyb_dynmem%d SEC(\".maps\");\n\n", i,
+			   prog->probes.len > 0 ? prog->probes.len : 1, (int)(intptr_t)VEC_AT(prog->dynmem, i), i);
 	for (int i = 0; i < prog->structs.len; i++) {
 		Type *st = VEC_AT(prog->structs, i);
 		str_printf(out, "%s {\n", ty_ctype(st));

@@ -309,6 +309,7 @@ typedef enum {
 	TY_FILE,      /* the f of `with open(path) as f:` (a struct pybpf_file *, acquired and released) */
 	TY_OPT,       /* Optional[int]: d.get(k); usable as an int only where the checker saw `is not None` */
 	TY_BYTES,     /* bytes[N]: exactly N bytes (NULs included), e.g. read from memory */
+	TY_DYNPTR,    /* a struct bpf_dynptr on the BPF stack (check_dynptr.c); val: the ring buffer's record type, or NULL */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
@@ -320,6 +321,7 @@ typedef struct Type {
 	bool is_signed;       /* TY_FIXED */
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
+	bool inplace;         /* TY_STRUCT: a record reserved in its ring buffer (with bpf.ringbuf_reserve(rb) as rec:), held by pointer */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -374,6 +376,13 @@ typedef struct HelperHooks {
 	bool (*imported)(void *c, const char *name);                      /* a builtin brought by the imports */
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
+/* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
+ * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
+ * Python signature (*sig) and note: 1 for a helper the program calls, 2
+ * for one it cannot (the note says why: a with block calls it), 0 when h
+ * is not one of these. */
+bool dynptr_helper(const char *name);
+int dynptr_api(const char *helper, const char **sig, const char **note);
 /* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */
 const char *helper_prog_type(const char *kind);
 /* "@a, @b (@c: not probed, the verifier decides at load)": the probe kinds
@@ -451,7 +460,8 @@ typedef struct Sym {
 	void *data;           /* MapDecl*, ConstDecl*, Probe*, GlobalDecl*, ExcClass* */
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
-			       * reference (data: the acquiring kfunc's name), 2 after */
+			       * reference (data: the acquiring kfunc's name) or ring buffer
+			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
 } Sym;
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The
@@ -599,6 +609,7 @@ typedef struct Prog {
 	Vec sops;             /* StructOps* */
 	Vec kfuncs;           /* KFuncUse* */
 	Vec helpers;          /* intptr_t: index in pyb_helpers of each helper bpf.NAME() calls (check_helpers.c) */
+	Vec dynmem;           /* intptr_t: the size of each bpf.dynptr_from_mem() site's per-CPU copy of its data (check_dynptr.c) */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */

@@ -20,8 +20,10 @@ import dataclasses
 import errno
 import os
 import re
+import sys
 import threading
 import time
+import types
 from typing import Final
 
 __all__ = [
@@ -66,10 +68,11 @@ i8, i16, i32, i64 = (_int_type(f"i{b}", b, True) for b in (8, 16, 32, 64))
 
 
 class str(builtins.str):
-    """str[N]: a string of capacity N bytes (the NUL included) in the kernel."""
+    """str[N]: a string of capacity N bytes (the NUL included) in the kernel.
+    str[N] is a subclass that knows N (cap), for a Struct's layout."""
 
     def __class_getitem__(cls, cap):
-        return cls
+        return _sized(cls, "cap", cap)
 
 
 class bytes(builtins.bytes):
@@ -77,10 +80,20 @@ class bytes(builtins.bytes):
     of them as an IP address, as pybpf's print does."""
 
     def __class_getitem__(cls, n):
-        return cls
+        return _sized(cls, "n", n)
 
     def __format__(self, spec):
         return _ip_text(self) if spec == "ip" else builtins.bytes.__format__(self, spec)
+
+
+_SIZED = {}
+
+
+def _sized(cls, attr, n):
+    """str[N] / bytes[N]: one subclass per N that carries it"""
+    if (cls, n) not in _SIZED:
+        _SIZED[cls, n] = type(f"{cls.__name__}[{n}]", (cls,), {attr: n})
+    return _SIZED[cls, n]
 
 
 class Hash(collections.defaultdict):
@@ -193,7 +206,7 @@ class RingBuf:
         self.size = size
 
     def __class_getitem__(cls, t):
-        return cls
+        return types.GenericAlias(cls, (t,))   # RingBuf[E](...) keeps E in __orig_class__
 
     def output(self, rec):
         builtins.print(repr(rec))
@@ -452,6 +465,47 @@ class _Helpers:
                 return n
         return len(items)
 
+    # ring buffer reservations and dynptrs (pyc/check_dynptr.c); here the
+    # ring buffer is never full, so a reservation is never None
+
+    def ringbuf_reserve(self, ringbuf, flags=0):
+        """with bpf.ringbuf_reserve(events) as rec: a zeroed record, output
+        at the block's end unless an exception leaves it (discarded)"""
+        return _Reservation(ringbuf, False)
+
+    def ringbuf_reserve_dynptr(self, ringbuf, flags=0):
+        """with bpf.ringbuf_reserve_dynptr(events) as d: a Dynptr over the
+        record's sizeof(E) zero bytes, output at the block's end"""
+        return _Reservation(ringbuf, True)
+
+    def dynptr_from_mem(self, data, flags):
+        """A Dynptr over a copy of data's bytes (a str: its UTF-8 bytes and a NUL)"""
+        _dynptr_flags(flags)
+        return Dynptr(_mem_bytes(data))
+
+    def dynptr_read(self, dst, src, offset, flags):
+        """Reads len(dst) bytes at offset into dst: a bytearray, or a Struct"""
+        _dynptr_flags(flags)
+        n = len(dst) if isinstance(dst, bytearray) else _layout(type(dst))[1]
+        got = src._slice(offset, n)
+        if isinstance(dst, bytearray):
+            dst[:] = got
+        elif isinstance(dst, Struct):
+            for f, v in vars(_unpack(type(dst), got)).items():
+                setattr(dst, f, v)
+        else:
+            raise NotImplementedError("bpf.dynptr_read() writes into dst: in CPython pass a bytearray or a Struct "
+                                      "(bytes and str are immutable)")
+        return 0
+
+    def dynptr_write(self, dst, offset, src, flags):
+        """Writes src's bytes into dst at offset"""
+        _dynptr_flags(flags)
+        data = _mem_bytes(src)
+        dst._slice(offset, len(data))
+        dst.buf[offset:offset + len(data)] = data
+        return 0
+
     def strtol(self, buf, flags):
         """The kernel's bpf_strtol: (value, characters parsed)."""
         return _strto(buf, flags, True)
@@ -461,8 +515,128 @@ class _Helpers:
         return _strto(buf, flags, False)
 
     def __getattr__(self, name):
+        if name in ("ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"):
+            raise NotImplementedError(f"bpf.{name}() is called by the with block of a reservation, not by the program")
         raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")
 
+
+class Dynptr:
+    """A dynptr: bytes the dynptr helpers read and write (in CPython a bytearray)."""
+
+    def __init__(self, buf):
+        self.buf = buf
+
+    def _slice(self, offset, n):
+        if not 0 <= offset < 2**32:
+            raise OverflowError(f"{offset} does not fit the offset of a dynptr (u32)")
+        if offset + n > len(self.buf):
+            raise OSError(errno.E2BIG, f"offset {offset} + {n} bytes is past the dynptr's {len(self.buf)} bytes")
+        return builtins.bytes(self.buf[offset:offset + n])
+
+
+def _dynptr_flags(flags):
+    if flags != 0:
+        raise OSError(errno.EINVAL, "the flags of a dynptr helper must be 0")
+
+
+def _ringbuf_record(rb):
+    """E of a RingBuf[E]: RingBuf[E](...) keeps it; `events: RingBuf[E] = RingBuf(...)` in the annotation"""
+    t = getattr(rb, "__orig_class__", None)
+    if t is not None:
+        return t.__args__[0]
+    f = sys._getframe(1)
+    while f:
+        for name, v in f.f_globals.items():
+            ann = f.f_globals.get("__annotations__", {}).get(name)
+            if v is rb and getattr(ann, "__args__", None):
+                return ann.__args__[0]
+        f = f.f_back
+    raise TypeError("the RingBuf's record type is unknown: write 'events: RingBuf[E] = RingBuf(...)'")
+
+
+def _field_size(t):
+    """(size, alignment) of a Struct field of type t, as pybpf lays it out in C"""
+    if isinstance(t, type) and issubclass(t, _Int):
+        return t.bits // 8, t.bits // 8
+    if t is bool:
+        return 1, 1
+    if t is int:
+        return 8, 8
+    n = getattr(t, "cap", None) or getattr(t, "n", None)
+    if n is None:
+        raise TypeError(f"a Struct field of type {t} has no size (str[N] and bytes[N] need N)")
+    return n, 1
+
+
+def _layout(cls):
+    """([(field, type, offset, size)], sizeof): the C struct of a Struct class"""
+    off, align, out = 0, 1, []
+    for f in dataclasses.fields(cls):
+        size, a = _field_size(f.type)
+        off = (off + a - 1) // a * a
+        out.append((f.name, f.type, off, size))
+        off += size
+        align = max(align, a)
+    return out, (off + align - 1) // align * align
+
+
+def _pack(rec):
+    fields, size = _layout(type(rec))
+    b = bytearray(size)
+    for name, t, off, n in fields:
+        v = getattr(rec, name)
+        if isinstance(v, builtins.str):
+            raw = v.encode()[:n - 1]
+        elif isinstance(v, builtins.bytes):
+            raw = v[:n]
+        else:
+            raw = int(v).to_bytes(n, "little", signed=getattr(t, "signed", t is int))
+        b[off:off + len(raw)] = raw
+    return b
+
+
+def _unpack(cls, data):
+    fields, _ = _layout(cls)
+    vals = {}
+    for name, t, off, n in fields:
+        raw = data[off:off + n]
+        if issubclass(t, builtins.str):
+            vals[name] = raw.split(b"\0", 1)[0].decode(errors="replace")
+        elif issubclass(t, builtins.bytes):
+            vals[name] = builtins.bytes(raw)
+        elif t is bool:
+            vals[name] = raw[0] != 0
+        else:
+            vals[name] = int.from_bytes(raw, "little", signed=getattr(t, "signed", t is int))
+    return cls(**vals)
+
+
+def _mem_bytes(v):
+    """The bytes of memory a dynptr helper takes: bytes, a str (and its NUL), a Struct"""
+    if isinstance(v, (builtins.bytes, bytearray)):
+        return bytearray(v)
+    if isinstance(v, builtins.str):
+        return bytearray(v.encode() + b"\0")
+    if isinstance(v, Struct):
+        return _pack(v)
+    raise TypeError(f"a dynptr helper takes str, bytes or a Struct, not {type(v).__name__}")
+
+
+class _Reservation:
+    """with bpf.ringbuf_reserve(rb) as rec: (dynptr: as d:)"""
+
+    def __init__(self, rb, dynptr):
+        self.rb, self.cls = rb, _ringbuf_record(rb)
+        size = _layout(self.cls)[1]
+        self.val = Dynptr(bytearray(size)) if dynptr else _unpack(self.cls, builtins.bytes(size))
+
+    def __enter__(self):
+        return self.val
+
+    def __exit__(self, et, ev, tb):
+        if et is None:   # submitted; an exception discards it and goes on
+            self.rb.output(_unpack(self.cls, self.val.buf) if isinstance(self.val, Dynptr) else self.val)
+        return False
 
 def _strto(buf, flags, signed):
     """bpf_strtol/bpf_strtoul as the kernel parses (kernel/bpf/helpers.c):

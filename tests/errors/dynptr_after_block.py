@@ -1,0 +1,15 @@
+from pybpf import *
+
+
+class Ev(Struct):
+    n: u64
+
+
+events: RingBuf[Ev] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t(args) -> None:
+    with bpf.ringbuf_reserve_dynptr(events) as d:
+        pass
+    bpf.dynptr_write(d, 0, b"abcd", 0)

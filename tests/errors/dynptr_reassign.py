@@ -1,0 +1,15 @@
+from pybpf import *
+
+
+class Ev(Struct):
+    n: u64
+
+
+events: RingBuf[Ev] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t(args) -> None:
+    buf = b"abcdefgh"
+    d = bpf.dynptr_from_mem(buf, 0)
+    d = bpf.dynptr_from_mem(buf, 0)

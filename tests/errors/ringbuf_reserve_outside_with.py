@@ -1,0 +1,13 @@
+from pybpf import *
+
+
+class Ev(Struct):
+    n: u64
+
+
+events: RingBuf[Ev] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t(args) -> None:
+    rec = bpf.ringbuf_reserve(events)

@@ -107,6 +107,8 @@ const char *ty_name(Type *t)
 		return "file";
 	case TY_OPT:
 		return "Optional[int]";
+	case TY_TIMER:
+		return "Timer";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -126,6 +128,7 @@ int ty_size(Type *t)
 	case TY_TUPLE: return t->size;
 	case TY_STRUCT: return t->size;
 	case TY_STACK: return 8;
+	case TY_TIMER: return 16;   /* struct bpf_timer */
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -148,6 +151,7 @@ const char *ty_ctype(Type *t)
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
+	case TY_TIMER: return "struct __pyb_timer";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -197,6 +201,7 @@ static const char *const builtin_types[] = {
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
 	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
+	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	NULL,
 };
 
@@ -618,6 +623,7 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 {
 	Type *t;
 	if (n->kind == ND_NAME) {
+		timer_misplaced(c, n);   /* check_timer.c */
 		if ((t = fixed_by_name(n->name)) || !strcmp(n->name, "int") || !strcmp(n->name, "bool")) {
 			if (!t)
 				t = !strcmp(n->name, "int") ? ty_int : ty_bool;
@@ -820,11 +826,13 @@ static void declare_single_map(Checker *c, Node *s, MapKind kind, Type *t, MapDe
 	const char *what = kind == MAP_RINGBUF ? "size" : "max_entries";
 
 	t->key = ty_fixed(4, false);
-	t->val = resolve_key_or_value(c, s->annotation->rhs, false);
+	t->val = timer_value_type(c, s->annotation->rhs, kind);   /* Array[Timer] (check_timer.c) */
+	if (!t->val)
+		t->val = resolve_key_or_value(c, s->annotation->rhs, false);
 	if (kind == MAP_RINGBUF && t->val->kind != TY_STRUCT)
 		error_at(node_loc(s->annotation->rhs), "a RingBuf carries records of a Struct class (class E(Struct): ...), not %s",
 			 ty_name(t->val));
-	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED)
+	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED && t->val->kind != TY_TIMER)
 		error_at(node_loc(s->annotation->rhs), "%s values must be integer types (u8..u64, i8..i64, int), not %s",
 			 map_kind_names[kind], ty_name(t->val));
 	m->type = t;
@@ -1503,6 +1511,8 @@ static void check_ref_use(Checker *c, Node *e, Sym *y)
 static Type *check_name(Checker *c, Node *e)
 {
 	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
+	if (!y)
+		y = timer_clock_const(c, e);   /* CLOCK_MONOTONIC ... (check_timer.c) */
 	if (!y) {
 		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
 			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);
@@ -2073,6 +2083,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	sub->lhs->type = m->type;
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
+	timer_map_refused(sub, m);   /* check_timer.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));

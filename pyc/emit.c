@@ -1234,6 +1234,7 @@ static char *inline_call(Emitter *e, Node *n)
 }
 
 static void place_temporaries(Emitter *e);
+static void raise_block(Emitter *e, Str *out);
 
 /* A C function's emission starts: no declarations, statements, frames
  * or stack items yet (a probe's, or a callback's) */
@@ -1258,17 +1259,30 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
+	bool timer = n->op == 'J';   /* a timer's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
 	e->tail = NULL;
-	e->in_callback = true;
+	e->in_callback = !timer;
+	e->raises = false;
+	if (timer)
+		e->ret_stmt = "return 0;";
 	pro = prologue(e, n);
 	value = inline_call(e, call);
-	line(e, "return %s ? 1 : 0;", value);
+	if (timer) {
+		line(e, "(void)%s;", value);
+		line(e, "return 0;");
+		if (e->raises) {   /* uncaught: counted at its raise site, as in a probe */
+			str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
+			raise_block(e, &e->body);
+		}
+	} else {
+		line(e, "return %s ? 1 : 0;", value);
+	}
 	place_temporaries(e);
 	str_printf(e->out, "\n/* the kernel's callback: %s() */\nstatic __attribute__((noinline)) long %s(%s)\n{\n"
-		   "\tstruct __pyb_cbx *__pyb_cbx = __c;\n%s%s%s}\n", call->lhs->name, name, params, pro,
+		   "%s%s%s%s}\n", call->lhs->name, name, params, timer ? "" : "\tstruct __pyb_cbx *__pyb_cbx = __c;\n", pro,
 		   e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
 	saved.tmp = e->tmp;
 	*e = saved;
@@ -1313,6 +1327,38 @@ static char *callback_call(Emitter *e, Node *n)
 			 "if (%1$s.cls) %4$s if (%2$s < 0) %5$s (__s64)%2$s; })", x, r, call,
 			 raise_dynamic(e, e->nframes - 1, xasprintf("%s.slot", x), xasprintf("(%s.cls - 1)", x)),
 			 raise_code(e, os));
+}
+
+/* a timer callback's key (an Array's index) as f's argument */
+static char *timer_prologue(Emitter *e, Node *n)
+{
+	(void)e, (void)n;
+	return xstrdup("\t__s64 __pyb_cbk = (__s64)*(const __u32 *)__k;\n");
+}
+
+/* bpf.timer_*(timers[i], ...) (check_timer.c): the address of the map
+ * value's struct bpf_timer (IndexError outside the Array), the helper's
+ * call, OSError for a negative return */
+static char *timer_call(Emitter *e, Node *n)
+{
+	const struct pyb_helper *h = &pyb_helpers[n->cval];
+	Node *sub = VEC_AT(n->elts, 0);
+	MapDecl *m = n->sym->data;
+	const char *kp, *v = tmp(e), *args;
+	char *setup = key_setup(e, m, sub->rhs, &kp);
+	const char *t = xasprintf("&%s->t", v);
+	if (!strcmp(h->name, "bpf_timer_init"))
+		args = xasprintf("%s, &%s, (__u64)%s", t, m->cname, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)));
+	else if (!strcmp(h->name, "bpf_timer_start"))
+		args = xasprintf("%s, (__u64)%s, (__u64)%s", t, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)),
+				 int_for_store(e, VEC_AT(n->elts, 2), ty_fixed(8, false)));
+	else if (!strcmp(h->name, "bpf_timer_set_callback"))
+		args = xasprintf("%s, %s", t, emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n));
+	else
+		args = t;
+	return xasprintf("({ %s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s "
+			 "__s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", setup, v, m->cname, kp, v,
+			 raise_code(e, sub->rhs->store_raise), h->name + 4, args, raise_code(e, n->raise));
 }
 
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
@@ -1488,6 +1534,8 @@ static char *call(Emitter *e, Node *n)
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
 	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
 		return callback_call(e, n);
+	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
+		return timer_call(e, n);
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
 		kbtf_info(e->prog->btf, (int)n->cval, &rel);
@@ -3070,6 +3118,13 @@ void emit_program(Prog *prog, Str *out)
 		if ((m->type->val->kind == TY_AGG || m->type->val->kind == TY_TUPLE) && ty_size(m->type->val) > zero)
 			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER) {
+			/* Array[Timer]: the kernel finds the timer in a map value by its BTF name, bpf_timer */
+			str_puts(out, "struct bpf_timer {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_timer {\n\tstruct bpf_timer t;\n};\n\n");
+			break;
+		}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
 	if (prog->uses_wallclock)

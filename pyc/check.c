@@ -882,6 +882,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (args->kind != ND_TUPLE || args->elts.len != 2)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
+	timer_value_type(c, VEC_AT(args->elts, 1), kind);   /* an error: Timers live in Arrays (check_timer.c) */
 	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N], bytes[N] or a tuple of them, "

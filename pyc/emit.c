@@ -2029,7 +2029,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);

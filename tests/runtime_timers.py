@@ -3,10 +3,11 @@ bpf.timer_init / timer_set_callback / timer_start / timer_cancel, the
 callback a plain def taking the timer's key (pyc/check_timer.c)."""
 import os
 import subprocess
+import sys
 import tempfile
 import time
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, getppid_n, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, getppid_n, test
 
 # a probe that arms timers on the test's own getppid() calls (syscall 110)
 ARMED = '''from pybpf import *
@@ -108,7 +109,7 @@ def timer_from_begin_and_armed_at_exit():
     fired (its count at exit is at least 50 after 0.3 s... measured, not
     exact: the exact count is the test above's; here the point is the exit)."""
     src = '''from pybpf import *
-ticks: Array[Timer] = Array(1)
+ticks = Array[Timer](1)              # the unannotated form
 n: int = 0
 
 
@@ -220,3 +221,56 @@ def p() -> None:
         subprocess.run(["rm", "-rf", pin])
         assert p.returncode != 0 and "tracing progs cannot use bpf_timer yet" in p.stderr, p.stderr
     assert_nothing_left(["p"], ["t"])
+
+
+@test
+def timer_in_cpython_shim():
+    """The CPython shim (python/pybpf) runs the same calls with
+    threading.Timer: Array[Timer](N) holds N timers, the callback gets the
+    key, re-arms itself to exactly 5, a cancelled timer never fires,
+    timer_init twice and timer_start before set_callback raise OSError, and
+    timers: Array[Timer] = Array(N) (a list of zeros in CPython) says to
+    write Array[Timer](N)."""
+    script = """import errno, threading, time
+from pybpf import *
+timers = Array[Timer](3)
+fired, keys, done = [], [], threading.Event()
+
+def on_fire(key):
+    fired.append(key)
+    if len(fired) < 5:
+        bpf.timer_start(timers[key], 1_000_000, 0)
+    else:
+        done.set()
+
+def never(key):
+    keys.append(key)
+
+bpf.timer_init(timers[2], CLOCK_MONOTONIC)
+bpf.timer_set_callback(timers[2], on_fire)
+bpf.timer_start(timers[2], 1_000_000, 0)
+try:
+    bpf.timer_init(timers[2], CLOCK_MONOTONIC)
+except OSError as e:
+    print("busy", e.errno == errno.EBUSY)
+bpf.timer_init(timers[0], CLOCK_BOOTTIME)
+try:
+    bpf.timer_start(timers[0], 1000, 0)
+except OSError as e:
+    print("no callback", e.errno == errno.EINVAL)
+bpf.timer_set_callback(timers[0], never)
+bpf.timer_start(timers[0], 100_000_000, 0)
+print("cancel", bpf.timer_cancel(timers[0]), bpf.timer_cancel(timers[0]))
+done.wait(5)
+time.sleep(0.2)
+print(fired, keys)
+plain: Array[Timer] = Array(1)
+try:
+    bpf.timer_cancel(plain[0])
+except NotImplementedError as e:
+    print("Array[Timer](N)" in str(e))
+"""
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    check((p.returncode, p.stderr), (0, ""))
+    check(p.stdout, "busy True\nno callback True\ncancel 1 0\n[2, 2, 2, 2, 2] []\nTrue\n")

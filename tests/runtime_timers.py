@@ -274,3 +274,54 @@ except NotImplementedError as e:
                        env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
     check((p.returncode, p.stderr), (0, ""))
     check(p.stdout, "busy True\nno callback True\ncancel 1 0\n[2, 2, 2, 2, 2] []\nTrue\n")
+
+
+@test
+def timer_pinned_reload_unload():
+    """A pinned instance (--pin) whose timer re-arms itself every ms keeps
+    ticking after the loader exits; `pybpf reload` refuses it (the probe
+    kinds that may use timers are not swappable in place, as for any such
+    probe); `pybpf unload` frees the map, the kernel cancels the timer
+    still armed, and no program or map is left."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+ticks: Array[Timer] = Array(1)
+n: int = 0
+
+
+def tick(key: int) -> None:
+    global n
+    n += 1
+    bpf.timer_start(ticks[key], 1_000_000, 0)
+
+
+@tp_btf("sys_enter")
+def t_timer_pin(regs, nr) -> None:
+    if pid() != PID or nr != 110:
+        return
+    try:
+        bpf.timer_init(ticks[0], CLOCK_BOOTTIME)
+    except OSError:
+        return
+    bpf.timer_set_callback(ticks[0], tick)
+    bpf.timer_start(ticks[0], 1_000_000, 0)
+'''
+    name = "pybpf_test_timer_pin"
+    try:
+        with Loader(src, ["--pin", name, "-D", f"PID={os.getpid()}"]) as ld:
+            os.getppid()
+            time.sleep(0.2)
+            out, err = ld.finish()
+            assert ld.rc == 0 and out.startswith("n: ") and int(out[3:]) >= 20, (out, err)
+            time.sleep(0.1)
+            maps = subprocess.run(["bpftool", "map", "show"], capture_output=True, text=True).stdout
+            assert " name ticks " in maps, maps
+            # every probe kind that may use a timer is one reload cannot swap (tp_btf, begin, ...)
+            p = subprocess.run([PYBPF, "reload", name, ld.path], capture_output=True, text=True, timeout=60)
+            check((p.returncode, p.stderr), (1, "pybpf: error: @tp_btf probes cannot be swapped in place (only "
+                                                "tracepoint, raw_tp, uprobe, kprobe, profile and interval probes can); "
+                                                "'t_timer_pin' was not changed\n"))
+    finally:
+        p = subprocess.run([PYBPF, "unload", name], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert_nothing_left(["t_timer_pin"], ["ticks"])

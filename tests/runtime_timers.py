@@ -177,7 +177,9 @@ def timer_refused_probe_kinds():
     bpf_timer yet"): pybpf refuses those probe kinds at compile time, naming
     the kind, also through a def helper. Checked against the kernel: the
     same probe as @tp_btf compiles, and its C with the section changed to a
-    tracepoint's is refused by the verifier with that message."""
+    tracepoint's, a kprobe's, a raw_tp's or a perf_event's is refused by the
+    verifier with that message, while as a tp_btf or an iter program it
+    loads."""
     kinds = {'@tracepoint("syscalls/sys_enter_getppid")': "tracepoint", '@kprobe("do_nanosleep")': "kprobe",
              '@raw_tp("sys_enter")': "raw_tracepoint", "@profile(hz=99)": "perf_event",
              '@interval(ms=10)': "perf_event", '@uprobe("libc:getpid")': "kprobe"}
@@ -212,14 +214,22 @@ def p() -> None:
         with open(c) as f:
             text = f.read()
         assert 'SEC("tp_btf/sys_enter")' in text
-        with open(c, "w") as f:
-            f.write(text.replace('SEC("tp_btf/sys_enter")', 'SEC("tracepoint/syscalls/sys_enter_getppid")'))
-        o = os.path.join(d, "probe.bpf.o")
-        subprocess.run(["clang", "-O2", "-g", "-target", "bpf", "-c", c, "-o", o], check=True, timeout=60)
         pin = "/sys/fs/bpf/pybpf_test_timer_refused"
-        p = subprocess.run(["bpftool", "prog", "loadall", o, pin], capture_output=True, text=True, timeout=60)
-        subprocess.run(["rm", "-rf", pin])
-        assert p.returncode != 0 and "tracing progs cannot use bpf_timer yet" in p.stderr, p.stderr
+        for sec, loads in (("tracepoint/syscalls/sys_enter_getppid", False), ("kprobe/do_nanosleep", False),
+                           ("raw_tp/sys_enter", False), ("perf_event", False), ("tp_btf/sys_enter", True),
+                           ("iter/task", True)):
+            with open(c, "w") as f:
+                f.write(text.replace('SEC("tp_btf/sys_enter")', f'SEC("{sec}")'))
+            o = os.path.join(d, "probe.bpf.o")
+            subprocess.run(["clang", "-O2", "-g", "-target", "bpf", "-c", c, "-o", o], check=True, timeout=60)
+            try:
+                p = subprocess.run(["bpftool", "prog", "loadall", o, pin], capture_output=True, text=True, timeout=60)
+            finally:
+                subprocess.run(["rm", "-rf", pin])
+            if loads:
+                assert p.returncode == 0, (sec, p.stderr)
+            else:
+                assert p.returncode != 0 and "tracing progs cannot use bpf_timer yet" in p.stderr, (sec, p.stderr)
     assert_nothing_left(["p"], ["t"])
 
 

@@ -14,6 +14,7 @@ ARMED = '''from pybpf import *
 PID: Final[int] = 0
 N: Final[int] = 5
 timers: Array[Timer] = Array(4)
+by_key: Hash[int, int] = Hash(max_entries=4)
 calls: int = 0
 fired: int = 0
 last_key: int = -1
@@ -32,9 +33,11 @@ def on_fire(key: int) -> None:          # counts, re-arms itself until N
         bpf.timer_start(timers[key], 1_000_000, 0)
 
 
-def on_control(key: int) -> None:
+def on_control(key: int) -> None:       # maps and print work in a callback
     global control
     control += key
+    by_key[key] += 10
+    print(f"control fired with key {key}")
 
 
 def on_cancelled(key: int) -> None:
@@ -96,9 +99,10 @@ def timer_fires_n_times():
         getppid_n(3)
         time.sleep(0.6)
         out, err = ld.finish()
-    check(out, "calls: 3\nfired: 5\nlast_key: 2\ncontrol: 1\ncancelled: 0\nbusy: 1\nunset: 1\noutside: 1\n")
+    check(out, "control fired with key 1\nby_key[1]: 10\n\ncalls: 3\nfired: 5\nlast_key: 2\ncontrol: 1\n"
+               "cancelled: 0\nbusy: 1\nunset: 1\noutside: 1\n")
     assert "Error" not in err, err
-    assert_nothing_left(["enter"], ["timers"])
+    assert_nothing_left(["enter"], ["timers", "by_key"])
 
 
 @test

@@ -71,9 +71,11 @@ static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (v
 static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
 
 /* What bpf.loop's callback tells its caller: the exception it did not
- * catch (its slot and class + 1; cls 0: none) */
+ * catch (its slot and class + 1; cls 0: none); and what the caller gives
+ * it: the program's context (for kstack(), ctx()) */
 struct __pyb_cbx {
 	__u32 slot, cls;
+	void *ctx;
 };
 
 /* Open-coded iterators (kernel 6.4+): `for i in range(...)` counts with

@@ -38,7 +38,7 @@ def argument(p):
         return '"ab"'
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
-    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "args": "args", "ptr | int": "0",
+    return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "ctx()": "ctx()", "ptr | int": "0",
             "Struct (local)": "ev"}[t]
 
 
@@ -63,7 +63,7 @@ def source(name, params, ret):
     else:
         probe, params = '@tracepoint("syscalls/sys_enter_acct")', "args"
     call = "bpf.%s(%s)" % (name, ", ".join(args))
-    body = call if ret == "None" else "x = " + call
+    body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
             "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"

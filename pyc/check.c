@@ -191,7 +191,7 @@ bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "show", "struct_ops", "tcp_sk",
+	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "ctx", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
@@ -2713,6 +2713,26 @@ static void check_stmt(Checker *c, Node *s)
 				}
 				s->op = 'V';
 				return;
+			}
+			if (v->kind == ND_CALL && t0->elts.len == 2) {
+				/* v, n = bpf.strtol(buf, 0): a helper's two results */
+				v->unpacked = true;
+				check_call(c, v, false);
+				if (v->op == 'H' && helper_two_results(&pyb_helpers[v->cval])) {
+					for (int i = 0; i < 2; i++) {
+						Node *tg = VEC_AT(t0->elts, i);
+						Sym *ty = tg->kind == ND_NAME ? scope_find(c->scope, tg->name) : NULL;
+						if (tg->kind != ND_NAME)
+							error_at(node_loc(tg), "unpacking assigns to plain names in pybpf");
+						if (ty && (ty->kind != SYM_LOCAL || ty->type->kind != TY_INT))
+							error_at(node_loc(tg), "the results of %s.%s() unpack into int local variables; '%s' is %s",
+								 v->lhs->lhs->name, v->lhs->name, tg->name,
+								 ty->kind != SYM_LOCAL ? "declared at module level" : ty_name(ty->type));
+						check_assign_target(c, tg, v, ty_int, NULL);
+					}
+					s->op = 'P';
+					return;
+				}
 			}
 			if (v->kind != ND_TUPLE || v->elts.len != t0->elts.len)
 				error_at(node_loc(v), "unpacking needs as many values as names here (%d), written as a tuple: a, b = x, y",

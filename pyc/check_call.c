@@ -288,9 +288,14 @@ static Sym *hk_lookup(void *c, const char *name)
 	return k->scope ? scope_find(k->scope, name) : scope_find(&k->module, name);
 }
 
+static bool hk_imported(void *c, const char *name)
+{
+	return is_imported(c, name);
+}
+
 static Type *check_bpf_helper(Checker *c, Node *e)
 {
-	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup};
+	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported};
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);
@@ -299,6 +304,8 @@ static Type *check_bpf_helper(Checker *c, Node *e)
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
 	t = check_helper_call(&hk, e);
+	if (!strcmp(e->lhs->name, "get_stackid"))
+		c->prog->uses_stacks = true;   /* its map is kstack()'s */
 	use_helper(c, e);
 	return t;
 }
@@ -554,6 +561,9 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_tcp_sk(c, e);
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
+	if (!strcmp(name, "ctx"))
+		error_at(node_loc(e), "ctx() is the probe's context as the kernel passes it: it is only an argument of the "
+			 "helpers that take it, as in bpf.get_stackid(ctx(), 0)");
 	no_args(e);
 	return check_noarg_builtin(c, e, name);
 }

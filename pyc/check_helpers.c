@@ -83,6 +83,14 @@ static int prog_types(const char **out)
 	return n;
 }
 
+/* Helpers bpftool's probe finds allowed where the verifier still refuses
+ * the call (its check_get_func_ip: kprobe and tracing programs only),
+ * found by helpers/helper_matrix.txt and real loads: the program types
+ * that may call them. */
+static const char *const only_in[][2] = {
+	{"bpf_get_func_ip", ",kprobe,tracing,"},
+};
+
 /* A bpf_timer_* helper in a program type whose programs may not use a map
  * holding a timer (the verifier: "tracing progs cannot use bpf_timer yet",
  * for kprobe, tracepoint, raw_tracepoint and perf_event programs, measured
@@ -105,6 +113,9 @@ static int prog_may_call(const struct pyb_helper *h, const char *prog)
 	int probed = probed_index(prog);
 	if (timer_refused(h, prog))
 		return 0;
+	for (size_t i = 0; i < sizeof(only_in) / sizeof(only_in[0]); i++)
+		if (!strcmp(only_in[i][0], h->name))
+			return strstr(only_in[i][1], xasprintf(",%s,", prog)) != NULL;
 	if (probed >= 0)
 		return (pyb_helper_prog_mask(h->name) >> probed) & 1;
 	/* not probed: the helper's docs */
@@ -199,6 +210,48 @@ bool helper_size_param(const struct pyb_helper *h, int i)
 	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n");
 }
 
+/* The last parameter, "res" or "value", an integer pointer: strtol's res,
+ * kallsyms_lookup_name's res, get_func_arg's value. */
+bool helper_out_param(const struct pyb_helper *h, int i)
+{
+	const struct pyb_htype *p = &h->args[i];
+	return i == h->nargs - 1 && p->cls == PYB_HC_PTR_MEM && !bytes_like(p->c) && strncmp(p->c, "struct ", 7) &&
+	       strncmp(p->c, "union ", 6) && (!strcmp(p->name, "res") || !strcmp(p->name, "value"));
+}
+
+/* The helpers whose return is more than a status (the number of
+ * characters parsed): their call gives it as a second result. */
+bool helper_two_results(const struct pyb_helper *h)
+{
+	return h->nargs && helper_out_param(h, h->nargs - 1) &&
+	       (!strcmp(h->name, "bpf_strtol") || !strcmp(h->name, "bpf_strtoul"));
+}
+
+/* The out parameter's integer type: "long *" i64, "unsigned long *" and "__u64 *" u64 */
+static Type *out_type(const struct pyb_htype *p)
+{
+	return ty_fixed(8, !strstr(p->c, "unsigned") && strncmp(p->c, "__u", 3));
+}
+
+/* get_stackid's map: pybpf's own stack trace map, the one kstack() and
+ * ustack() use (the loader symbolizes its stacks) */
+bool helper_stack_map(const struct pyb_helper *h, int i)
+{
+	return h->args[i].cls == PYB_HC_PTR_MAP && !strcmp(h->name, "bpf_get_stackid");
+}
+
+bool helper_implicit_param(const struct pyb_helper *h, int i)
+{
+	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i);
+}
+
+bool helper_may_overflow(const struct pyb_helper *h)
+{
+	if (h->nargs && helper_out_param(h, h->nargs - 1))
+		return !out_type(&h->args[h->nargs - 1])->is_signed;
+	return h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed;
+}
+
 static const char *int_name(const struct pyb_htype *t)
 {
 	return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
@@ -219,13 +272,15 @@ static const char *py_param_of(const struct pyb_helper *h, int i)
 	switch (t->cls) {
 	case PYB_HC_INT: return xasprintf("int (%s)", int_name(t));
 	case PYB_HC_PTR_MEM:
+		if (helper_out_param(h, i))
+			return "the call's result";
 		if (struct_mem(h, i))
 			return "a Struct local laid out as the kernel's struct";
 		return bytes_like(t->c) ? "a str[N] or bytes[N] local" : NULL;
 	case PYB_HC_PTR_CONST_MEM:
 	case PYB_HC_CONST_STR: return bytes_like(t->c) ? "str or bytes" : NULL;
-	case PYB_HC_PTR_MAP: return "a map";
-	case PYB_HC_PTR_CTX: return "the probe's args";
+	case PYB_HC_PTR_MAP: return helper_stack_map(h, i) ? "pybpf's stack map" : "a map";
+	case PYB_HC_PTR_CTX: return "the probe's context, ctx()";
 	case PYB_HC_ADDR: return "an address (a pointer, or an int)";
 	default: return NULL;
 	}
@@ -245,6 +300,10 @@ static const char *why_not(const struct pyb_htype *t)
 
 static const char *ret_py(const struct pyb_helper *h)
 {
+	if (helper_two_results(h))
+		return xasprintf("tuple[int (%s), int]", out_type(&h->args[h->nargs - 1])->is_signed ? "i64" : "u64");
+	if (h->nargs && helper_out_param(h, h->nargs - 1))
+		return xasprintf("int (%s)", out_type(&h->args[h->nargs - 1])->is_signed ? "i64" : "u64");
 	if (h->ret.cls == PYB_HC_VOID)
 		return "None";
 	if (h->ret.cls == PYB_HC_INT)
@@ -263,7 +322,6 @@ static const char *const needs[][2] = {
 	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
-	{"bpf_get_stackid", "a BPF_MAP_TYPE_STACK_TRACE map (kstack()/ustack() cover it)"},
 	{"bpf_copy_from_user", "a sleepable program (it may sleep), and pybpf's probes are not sleepable yet"},
 };
 
@@ -334,11 +392,11 @@ static char *py_sig(const struct pyb_helper *h)
 	str_printf(&s, "bpf.%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
 		const char *pt = py_param_of(h, i);
-		if (helper_size_param(h, i))
+		if (helper_implicit_param(h, i))
 			continue;
 		str_printf(&s, "%s%s: %s", n++ ? ", " : "", h->args[i].name,
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
-			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "args" :
+			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "ctx()" :
 			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
 			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" : "str | bytes");
 	}
@@ -351,6 +409,20 @@ static char *py_sig(const struct pyb_helper *h)
 static Loc loc_of(Node *n)
 {
 	return n->loc.file ? n->loc : n->tok->loc;
+}
+
+/* ctx(): the probe's context, whatever its kind (a helper's ctx argument) */
+static bool is_ctx_call(HelperHooks *hk, Node *a)
+{
+	Sym *y;
+	if (a->kind != ND_CALL || a->lhs->kind != ND_NAME || strcmp(a->lhs->name, "ctx"))
+		return false;
+	y = hk->lookup(hk->c, "ctx");
+	if (y || !hk->imported(hk->c, "ctx"))
+		return false;   /* another ctx, or not imported: the checker says which */
+	if (a->elts.len || a->vals.len)
+		error_at(loc_of(a), "ctx() takes no arguments");
+	return true;
 }
 
 static const struct pyb_helper *find_py(const char *name)
@@ -446,7 +518,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 	if (e->vals.len)
 		error_at(loc_of(VEC_AT(e->vals, 0)), "%s takes positional arguments only", pyname);
 	for (int i = 0; i < h->nargs; i++)
-		want += !helper_size_param(h, i);
+		want += !helper_implicit_param(h, i);
 	if (e->elts.len != want)
 		error_at(loc_of(e), "%s takes %d argument%s but %d %s given: %s", pyname, want, want == 1 ? "" : "s",
 			 e->elts.len, e->elts.len == 1 ? "was" : "were", py_sig(h));
@@ -455,7 +527,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		Node *a;
 		Type *t;
 		const char *what;
-		if (helper_size_param(h, i))
+		if (helper_implicit_param(h, i))
 			continue;
 		a = VEC_AT(e->elts, k++);
 		what = xasprintf("argument '%s' of %s", p->name, pyname);
@@ -474,6 +546,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			}
 			a->sym = y;
 			a->type = y->type;
+			continue;
+		}
+		if (p->cls == PYB_HC_PTR_CTX && is_ctx_call(hk, a)) {
+			a->type = ty_ctx;
 			continue;
 		}
 		t = hk->expr(hk->c, a);
@@ -514,18 +590,21 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			break;
 		case PYB_HC_PTR_CTX:
 			if (t->kind != TY_CTX)
-				error_at(loc_of(a), "%s must be the probe's context (its args parameter, C %s), not %s", what, p->c,
-					 ty_name(t));
+				error_at(loc_of(a), "%s must be the probe's context, ctx() (or a tracepoint's args; C %s), not %s",
+					 what, p->c, ty_name(t));
 			break;
 		default:
 			ICE("helper parameter class %d", p->cls);
 		}
 	}
 ret:
+	if (helper_two_results(h) && !e->unpacked)
+		error_at(loc_of(e), "%s gives two results, the value and how many characters it parsed: unpack them, "
+			 "as in v, n = %s", pyname, xasprintf("bpf.%s(buf, 0)", f->name));
 	/* OSError first, then OverflowError: consecutive raise sites from e->raise */
 	if (h->flags & PYB_HF_ERRNO)
 		e->raise = hk->raise(hk->c, e, "OSError");
-	if (h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed) {
+	if (helper_may_overflow(h)) {
 		struct RaiseSite *r = hk->raise(hk->c, e, "OverflowError");
 		if (!e->raise)
 			e->raise = r;

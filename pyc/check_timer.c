@@ -129,6 +129,46 @@ static MapDecl *timer_arg(Checker *c, Node *e, Node *a, const char *pyname)
 	return m;
 }
 
+/* A call of ctx(), kstack() or ustack() in n, or in a def it calls
+ * (seen: the defs already walked), or NULL */
+static Node *ctx_use(Checker *c, Node *n, Vec *seen)
+{
+	Node *kids[7], *r;
+	Vec *lists[9];
+	if (!n)
+		return NULL;
+	if (n->kind == ND_CALL && n->lhs->kind == ND_NAME) {
+		Sym *y = scope_find(&c->module, n->lhs->name);
+		if (!y && (!strcmp(n->lhs->name, "ctx") || !strcmp(n->lhs->name, "kstack") || !strcmp(n->lhs->name, "ustack")))
+			return n;
+		if (y && y->kind == SYM_FUNC) {
+			bool walked = false;
+			for (int i = 0; i < seen->len; i++)
+				walked |= VEC_AT(*seen, i) == y;
+			if (!walked) {
+				vec_push(seen, y);
+				if ((r = ctx_use(c, ((FuncDecl *)y->data)->def, seen)))
+					return r;
+			}
+		}
+	}
+	kids[0] = n->lhs, kids[1] = n->rhs, kids[2] = n->third, kids[3] = n->test, kids[4] = n->value;
+	kids[5] = n->target, kids[6] = n->iter;
+	for (int i = 0; i < 7; i++)
+		if ((r = ctx_use(c, kids[i], seen)))
+			return r;
+	for (int i = 0; i < n->nfparts; i++)
+		if (n->fparts[i].is_expr && (r = ctx_use(c, n->fparts[i].expr, seen)))
+			return r;
+	lists[0] = &n->elts, lists[1] = &n->vals, lists[2] = &n->targets, lists[3] = &n->body, lists[4] = &n->orelse;
+	lists[5] = &n->finalbody, lists[6] = &n->handlers, lists[7] = &n->items, lists[8] = &n->comps;
+	for (int l = 0; l < 9; l++)
+		for (int i = 0; i < lists[l]->len; i++)
+			if ((r = ctx_use(c, VEC_AT(*lists[l], i), seen)))
+				return r;
+	return NULL;
+}
+
 /* bpf.timer_set_callback(t, f): f is `def f(key: int) -> None` */
 static void timer_callback(Checker *c, Node *e, Node *fn)
 {
@@ -146,6 +186,16 @@ static void timer_callback(Checker *c, Node *e, Node *fn)
 		error_at(node_loc(fn), "a timer calls %s(key) with its key, an int, and wants None back: declare it "
 			 "'def %s(key: int) -> None:', not (%s) -> %s", fd->name, fd->name, got.buf ? got.buf : "",
 			 ty_name(fd->ret));
+	}
+	{
+		Vec seen = {0};
+		Node *u = ctx_use(c, fd->def, &seen);
+		if (u) {
+			error_begin(node_loc(u), "%s() has no probe context here: a timer calls %s() from a softirq, with no "
+				    "probe's context to pass on (ctx(), kstack() and ustack() need one)", u->lhs->name, fd->name);
+			note_at(node_loc(fn), "%s() is the callback of this timer", fd->name);
+			diag_exit();
+		}
 	}
 	callback_call(c, e, fd, fn, args, 1);
 }

@@ -1282,7 +1282,8 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	}
 	place_temporaries(e);
 	str_printf(e->out, "\n/* the kernel's callback: %s() */\nstatic __attribute__((noinline)) long %s(%s)\n{\n"
-		   "%s%s%s%s}\n", call->lhs->name, name, params, timer ? "" : "\tstruct __pyb_cbx *__pyb_cbx = __c;\n", pro,
+		   "%s%s%s%s}\n", call->lhs->name, name, params,
+		   timer ? "" : "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\tvoid *ctx = __pyb_cbx->ctx;\n\t(void)ctx;\n", pro,
 		   e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
 	saved.tmp = e->tmp;
 	*e = saved;
@@ -1323,7 +1324,7 @@ static char *callback_call(Emitter *e, Node *n)
 		call = xasprintf("__pyb_h_for_each_map_elem(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
 		os = VEC_AT(e->prog->raises, n->raise->id + 1);
 	}
-	return xasprintf("({ struct __pyb_cbx %1$s = {}; int %2$s = (int)%3$s; "
+	return xasprintf("({ struct __pyb_cbx %1$s = {.ctx = ctx}; int %2$s = (int)%3$s; "
 			 "if (%1$s.cls) %4$s if (%2$s < 0) %5$s (__s64)%2$s; })", x, r, call,
 			 raise_dynamic(e, e->nframes - 1, xasprintf("%s.slot", x), xasprintf("(%s.cls - 1)", x)),
 			 raise_code(e, os));
@@ -1455,6 +1456,37 @@ static char *agg_add(Emitter *e, Node *n)
 	return s.buf;
 }
 
+/* The C values of a bpf.NAME(...) call's Python arguments, and the
+ * statements raising OSError / OverflowError at it (NULL: none) */
+static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf)
+{
+	const struct pyb_helper *h = &pyb_helpers[n->cval];
+	char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
+	int k = 0, r = 0;
+	*os = *ovf = NULL;
+	if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
+		for (int i = 0; i < n->elts.len; i++)
+			argv[i] = expr(e, VEC_AT(n->elts, i));
+	for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
+		Node *a;
+		if (helper_implicit_param(h, i))
+			continue;
+		a = VEC_AT(n->elts, k);
+		if (h->args[i].cls == PYB_HC_INT)
+			argv[k] = int_for_store(e, a, ty_fixed(h->args[i].size, h->args[i].is_signed));
+		else if (h->args[i].cls == PYB_HC_PTR_MAP)
+			argv[k] = xasprintf("&%s", ((MapDecl *)a->sym->data)->cname);
+		else
+			argv[k] = expr(e, a);
+		k++;
+	}
+	if (h->flags & PYB_HF_ERRNO)
+		*os = raise_at(e, n->raise, r++);
+	if (helper_may_overflow(h))
+		*ovf = raise_at(e, n->raise, r++);
+	return argv;
+}
+
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
@@ -1504,30 +1536,8 @@ static char *call(Emitter *e, Node *n)
 				 raise_code(e, n->raise), b);
 	}
 	if (n->op == 'H') {   /* bpf.NAME(...): a BPF helper (emit_helpers.c) */
-		const struct pyb_helper *h = &pyb_helpers[n->cval];
-		char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
-		int k = 0, r = 0;
-		const char *os = NULL, *ovf = NULL;
-		if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
-			for (int i = 0; i < n->elts.len; i++)
-				argv[i] = expr(e, VEC_AT(n->elts, i));
-		for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
-			Node *a;
-			if (helper_size_param(h, i))
-				continue;
-			a = VEC_AT(n->elts, k);
-			if (h->args[i].cls == PYB_HC_INT)
-				argv[k] = int_for_store(e, a, ty_fixed(h->args[i].size, h->args[i].is_signed));
-			else if (h->args[i].cls == PYB_HC_PTR_MAP)
-				argv[k] = xasprintf("&%s", ((MapDecl *)a->sym->data)->cname);
-			else
-				argv[k] = expr(e, a);
-			k++;
-		}
-		if (h->flags & PYB_HF_ERRNO)
-			os = raise_at(e, n->raise, r++);
-		if (h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed)
-			ovf = raise_at(e, n->raise, r++);
+		const char *os, *ovf;
+		char **argv = helper_argv(e, n, &os, &ovf);
 		return emit_helper_call(n, argv, os, ovf);
 	}
 	if (n->op == 'X')     /* the end of a with block */
@@ -1610,6 +1620,8 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (!strcmp(f, "user_str") || !strcmp(f, "kernel_str"))
 		return read_str(e, n, f[0] == 'u');
+	if (!strcmp(f, "ctx"))   /* only as a helper's context argument */
+		return xstrdup("ctx");
 	if (!strcmp(f, "kstack"))
 		return xstrdup("((__s64)(__u32)(__s32)bpf_get_stackid(ctx, &__pyb_stacks, 0))");
 	if (!strcmp(f, "ustack"))
@@ -2442,6 +2454,15 @@ static void stmt_code(Emitter *e, Node *s)
 				}
 			}
 			line(e, "}");
+			return;
+		}
+		if (s->op == 'P') {
+			/* v, n = bpf.strtol(buf, 0): a helper's two results */
+			Node *t0 = VEC_AT(s->targets, 0);
+			const char *os, *ovf;
+			char **argv = helper_argv(e, s->value, &os, &ovf);
+			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
+							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
 			return;
 		}
 		if (s->op == 'V') {

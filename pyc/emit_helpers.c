@@ -9,12 +9,63 @@
 
 #include "../helpers/helpers_gen.h"
 
-char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise)
+/* "__pyb_h_NAME(args...)": sizes of memory arguments filled in, the out
+ * parameter (strtol's res) pointing at out */
+static char *call_text(Node *n, char **argv, const char *out)
 {
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
 	Str s = {0};
 	int k = 0;
 	Node *prev = NULL;
+	str_printf(&s, "__pyb_h_%s(", h->name + 4);
+	for (int i = 0; i < h->nargs; i++) {
+		const struct pyb_htype *p = &h->args[i];
+		if (i)
+			str_puts(&s, ", ");
+		if (helper_size_param(h, i)) {
+			/* the capacity of the str[N] / bytes[N] just passed */
+			str_printf(&s, "(%s)%d", p->c, ty_size(prev->type));
+			continue;
+		}
+		if (helper_out_param(h, i)) {
+			str_printf(&s, "(void *)&%s", out);
+			continue;
+		}
+		if (helper_stack_map(h, i)) {
+			str_puts(&s, "(void *)&__pyb_stacks");
+			continue;
+		}
+		prev = VEC_AT(n->elts, k);
+		if (prev->type && prev->type->kind == TY_STRUCT && p->cls == PYB_HC_PTR_MEM)
+			str_printf(&s, "(void *)&(%s)", argv[k]);   /* a Struct local: its address */
+		else
+			str_printf(&s, "(%s)(%s)", p->cls == PYB_HC_INT ? p->c : "void *", argv[k]);
+		k++;
+	}
+	str_puts(&s, ")");
+	return s.buf;
+}
+
+/* The out parameter's value as a Python int: OverflowError (ovf_raise)
+ * above 2**63-1 when it is unsigned */
+static char *out_value(const char *out, const char *ovf_raise)
+{
+	if (!ovf_raise)
+		return xasprintf("(__s64)%s", out);
+	return xasprintf("({ if (%s > 9223372036854775807ULL) %s (__s64)%s; })", out, ovf_raise, out);
+}
+
+/* The out parameter of h as a C declaration initialised to 0 */
+static char *out_decl(const struct pyb_helper *h, const char *name)
+{
+	const char *c = h->args[h->nargs - 1].c;
+	return xasprintf("%.*s %s = 0;", (int)(strlen(c) - 2), c, name);
+}
+
+char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise)
+{
+	const struct pyb_helper *h = &pyb_helpers[n->cval];
+	char *call;
 
 	if (!strcmp(h->name, "bpf_snprintf")) {
 		/* the values as the u64 array the kernel takes */
@@ -26,32 +77,31 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 				 "if (__hr < 0) %s __hr; })", nv ? nv : 1, nv ? d.buf : "0", argv[0],
 				 ((Node *)VEC_AT(n->elts, 0))->type->size, argv[1], nv ? "__sd" : "(void *)0", nv * 8, os_raise);
 	}
-	str_printf(&s, "__pyb_h_%s(", h->name + 4);
-	for (int i = 0; i < h->nargs; i++) {
-		const struct pyb_htype *p = &h->args[i];
-		if (i)
-			str_puts(&s, ", ");
-		if (helper_size_param(h, i)) {
-			/* the capacity of the str[N] / bytes[N] just passed */
-			str_printf(&s, "(%s)%d", p->c, ty_size(prev->type));
-			continue;
-		}
-		prev = VEC_AT(n->elts, k);
-		if (prev->type && prev->type->kind == TY_STRUCT && p->cls == PYB_HC_PTR_MEM)
-			str_printf(&s, "(void *)&(%s)", argv[k]);   /* a Struct local: its address */
-		else
-			str_printf(&s, "(%s)(%s)", p->cls == PYB_HC_INT ? p->c : "void *", argv[k]);
-		k++;
+	if (h->nargs && helper_out_param(h, h->nargs - 1)) {
+		/* kallsyms_lookup_name(name, 0): 0 or an errno; the value is what it wrote */
+		call = call_text(n, argv, "__ho");
+		return xasprintf("({ %s __s64 __hr = (__s64)%s; if (__hr < 0) %s __hr; %s; })", out_decl(h, "__ho"), call,
+				 os_raise, out_value("__ho", ovf_raise));
 	}
-	str_puts(&s, ")");
+	call = call_text(n, argv, NULL);
 	if (h->ret.cls == PYB_HC_VOID)
-		return xasprintf("((void)%s)", s.buf);
+		return xasprintf("((void)%s)", call);
 	if (os_raise)   /* a negative return is an errno: OSError */
-		return xasprintf("({ __s64 __hr = (__s64)%s; if (__hr < 0) %s __hr; })", s.buf, os_raise);
+		return xasprintf("({ __s64 __hr = (__s64)%s; if (__hr < 0) %s __hr; })", call, os_raise);
 	if (ovf_raise)
-		return xasprintf("({ __u64 __hr = (__u64)%s; if (__hr > 9223372036854775807ULL) %s (__s64)__hr; })", s.buf,
+		return xasprintf("({ __u64 __hr = (__u64)%s; if (__hr > 9223372036854775807ULL) %s (__s64)__hr; })", call,
 				 ovf_raise);
-	return xasprintf("((__s64)(%s)%s)", h->ret.c, s.buf);
+	return xasprintf("((__s64)(%s)%s)", h->ret.c, call);
+}
+
+/* v, n = bpf.strtol(buf, 0): a statement setting the C lvalues val (what
+ * the helper wrote) and cnt (its return) */
+char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,
+		       const char *cnt)
+{
+	const struct pyb_helper *h = &pyb_helpers[n->cval];
+	return xasprintf("{ %s __s64 __hr = (__s64)%s; if (__hr < 0) %s; %s = %s; %s = __hr; }", out_decl(h, "__ho"),
+			 call_text(n, argv, "__ho"), os_raise, val, out_value("__ho", ovf_raise), cnt);
 }
 
 /* static long (*__pyb_h_send_signal)(__u32 sig) = (void *)109; -- under its

@@ -266,6 +266,7 @@ struct Node {
 	ParamKind param_kind; /* ND_PARAM */
 	bool is_async, is_star;
 	bool parens;          /* parse.c: the expression was written in parentheses */
+	bool unpacked;        /* checker: a call whose two results an unpacking assignment takes (v, n = bpf.strtol(...)) */
 	int height;           /* parse.c: height of the expression tree (capped, so passes may recurse) */
 
 	/* filled in by the checker */
@@ -371,6 +372,7 @@ typedef struct HelperHooks {
 	void (*store)(void *c, Node *v, struct Type *from, struct Type *to, const char *what); /* check_store */
 	struct RaiseSite *(*raise)(void *c, Node *at, const char *exc); /* a new raise site */
 	struct Sym *(*lookup)(void *c, const char *name);                 /* a name in scope */
+	bool (*imported)(void *c, const char *name);                      /* a builtin brought by the imports */
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
 /* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */
@@ -384,10 +386,27 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
 /* Whether C parameter i of h is the size of the memory argument before it:
  * the caller does not write it, pybpf passes the buffer's capacity. */
 bool helper_size_param(const struct pyb_helper *h, int i);
+/* Whether parameter i of h is an integer the helper writes through a
+ * pointer (strtol's res): not a Python argument but the call's result. */
+bool helper_out_param(const struct pyb_helper *h, int i);
+/* Whether h's call gives two results, its out parameter's value and its
+ * own return (v, n = bpf.strtol(buf, 0)). */
+bool helper_two_results(const struct pyb_helper *h);
+/* Whether parameter i of h is get_stackid's map: pybpf's stack trace map */
+bool helper_stack_map(const struct pyb_helper *h, int i);
+/* Whether parameter i of h is not a Python argument: a size, an out
+ * parameter, get_stackid's map */
+bool helper_implicit_param(const struct pyb_helper *h, int i);
+/* Whether h's result is a u64 that may not fit an int: OverflowError */
+bool helper_may_overflow(const struct pyb_helper *h);
 /* emit_helpers.c: the C expression of a checked bpf.NAME(...) call n.
  * argv: the C value of each Python argument; os_raise / ovf_raise: the
  * statements that raise OSError / OverflowError there (NULL: none). */
 char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise);
+/* v, n = bpf.strtol(buf, 0): the statement that sets the C lvalues val
+ * (the value the helper wrote) and cnt (its return) */
+char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,
+		       const char *cnt);
 /* emit_helpers.c: the declarations of the helpers prog calls through bpf.NAME() */
 void emit_helper_decls(struct Prog *prog, Str *out);
 /* `pybpf api [PATTERN]` */

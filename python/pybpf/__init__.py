@@ -29,7 +29,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
+    "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
@@ -539,8 +539,54 @@ class _Helpers:
             th.cancel()
         return int(th is not None)
 
+    def strtol(self, buf, flags):
+        """The kernel's bpf_strtol: (value, characters parsed)."""
+        return _strto(buf, flags, True)
+
+    def strtoul(self, buf, flags):
+        """The kernel's bpf_strtoul: (value, characters parsed)."""
+        return _strto(buf, flags, False)
+
     def __getattr__(self, name):
         raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")
+
+
+def _strto(buf, flags, signed):
+    """bpf_strtol/bpf_strtoul as the kernel parses (kernel/bpf/helpers.c):
+    leading white space, a '-' (strtol), the base from flags' low 5 bits (0:
+    0x.. hex, 0.. octal, else decimal; 16 also skips 0x), then the digits;
+    OSError EINVAL without digits or for other flags, ERANGE beyond the
+    type. Returns (value, characters parsed)."""
+    s = buf.decode("latin-1") if isinstance(buf, (bytes, bytearray)) else buf
+    s = s.split("\0")[0]
+    base = flags & 0x1f
+    if flags & ~0x1f or base not in (0, 8, 10, 16):
+        raise OSError(errno.EINVAL, "bpf.strtol: bad flags")
+    i = 0
+    while i < len(s) and s[i] in " \t\n\v\f\r":
+        i += 1
+    neg = i < len(s) and s[i] == "-"
+    if neg:
+        if not signed:
+            raise OSError(errno.EINVAL, "bpf.strtoul: a negative number")
+        i += 1
+    hexp = s[i:i + 1] == "0" and s[i + 1:i + 2].lower() == "x" and s[i + 2:i + 3].lower() in set("0123456789abcdef") - {""}
+    if base == 0:
+        base = 16 if hexp else 8 if s[i:i + 1] == "0" else 10
+    if base == 16 and s[i:i + 1] == "0" and s[i + 1:i + 2].lower() == "x":
+        i += 2
+    start = i
+    digits = "0123456789abcdef"[:base]
+    while i < len(s) and s[i].lower() in digits:
+        i += 1
+    if i == start:
+        raise OSError(errno.EINVAL, "bpf.strtol: no digits")
+    v = int(s[start:i], base)
+    if v >= 2**64 or (signed and v > 2**63 - 1 + neg):
+        raise OSError(errno.ERANGE, "bpf.strtol: out of range")
+    if not signed and v > 2**63 - 1:
+        raise OverflowError(f"{v} does not fit an int (above 2**63-1)")
+    return (-v if neg else v), i
 
 
 bpf = _Helpers()
@@ -624,6 +670,10 @@ class KStack(int):
 
 class UStack(int):
     """A user stack id: only the kernel has stacks to take."""
+
+
+def ctx():
+    raise NotImplementedError("ctx() is the probe's context as the kernel passes it: it exists only in the kernel")
 
 
 def kstack():

@@ -882,8 +882,11 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (args->kind != ND_TUPLE || args->elts.len != 2)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
-	timer_value_type(c, VEC_AT(args->elts, 1), kind);   /* an error: Timers live in Arrays (check_timer.c) */
-	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
+	t->val = timer_value_type(c, VEC_AT(args->elts, 1), kind);   /* Hash[K, Timer] (check_timer.c) */
+	if (t->val)
+		timer_hash_key(VEC_AT(args->elts, 0), t->key);
+	else
+		t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N], bytes[N] or a tuple of them, "
 			 "not %s", ty_name(t->key));
@@ -895,7 +898,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 					 ty_name(VEC_AT(t->val->elems, i)));
 		if (kind == MAP_LPM || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH)
 			error_at(node_loc(VEC_AT(args->elts, 1)), "tuple values are supported in Hash and LRUHash maps");
-	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG)
+	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG && t->val->kind != TY_TIMER)
 		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), a tuple "
 			 "of them, or an aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
@@ -1688,7 +1691,7 @@ static Type *check_compare(Checker *c, Node *e)
 		sub.loc = e->loc;
 		sub.lhs = rn;
 		sub.rhs = e->lhs;
-		check_map_key(c, &sub, y->data);
+		check_key_only(c, &sub, y->data);   /* `k in timers` of a Hash of timers (check_timer.c) */
 		return ty_bool;
 	}
 	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IS || e->cmpops[0] == CMP_IS_NOT)) {
@@ -2682,6 +2685,8 @@ static void check_stmt(Checker *c, Node *s)
 		error_at(node_loc(s->value), "this expression has no effect; pybpf only allows calls as statements");
 	case ND_ASSIGN: {
 		Node *t0 = VEC_AT(s->targets, 0);
+		if (check_timer_store(c, s))   /* timers[k] = Timer() (check_timer.c) */
+			return;
 		if (s->targets.len == 1 && (t0->kind == ND_TUPLE || t0->kind == ND_LIST)) {
 			/* a, b = x, y: every value first, then the names, left to right */
 			Node *v = s->value;
@@ -2904,7 +2909,7 @@ static void check_stmt(Checker *c, Node *s)
 			Sym *ms = t->kind == ND_SUBSCRIPT && t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
 			if (!ms || ms->kind != SYM_MAP)
 				error_at(node_loc(t), "'del' is supported on map items only (del m[key])");
-			check_map_key(c, t, ms->data);
+			check_key_only(c, t, ms->data);   /* del timers[k] of a Hash of timers (check_timer.c) */
 			no_write_while_iterating(c, t, ms->data, "deleting from");
 			t->raise = new_raise(c, t, "KeyError");
 		}

@@ -46,8 +46,9 @@
 static Type t_timer = {.kind = TY_TIMER, .size = 16};
 
 /* Timer's place in a program: the value type of an Array, nothing else */
-#define TIMER_ONLY "a Timer (the kernel's struct bpf_timer) lives only in the values of an Array map " \
-	"(timers: Array[Timer] = Array(N)), which the kernel finds it in; pass it to the bpf.timer_*() helpers as timers[i]"
+#define TIMER_ONLY "a Timer (the kernel's struct bpf_timer) lives only in the values of an Array or a Hash map " \
+	"(timers: Array[Timer] = Array(N), or Hash[K, Timer]), which the kernel finds it in; pass it to the " \
+	"bpf.timer_*() helpers as timers[k]"
 
 /* Array[Timer]: the value type of an Array map; NULL when n is not Timer */
 Type *timer_value_type(Checker *c, Node *n, MapKind kind)
@@ -56,10 +57,21 @@ Type *timer_value_type(Checker *c, Node *n, MapKind kind)
 		return NULL;
 	if (!is_imported(c, "Timer"))
 		unknown_name(c, n);
-	if (kind != MAP_ARRAY)
-		error_at(node_loc(n), "a %s cannot hold timers: %s (Hash maps of timers are not supported yet)",
-			 map_kind_names[kind], TIMER_ONLY);
+	if (kind != MAP_ARRAY && kind != MAP_HASH)
+		error_at(node_loc(n), "%s %s cannot hold timers: %s%s", strchr("AEIOUL", map_kind_names[kind][0]) ? "an" : "a",
+			 map_kind_names[kind], TIMER_ONLY,
+			 kind == MAP_LRU_HASH ? " (an LRUHash drops items, and so their timers, to make room)" :
+			 kind == MAP_PERCPU_ARRAY || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH ?
+			 " (the kernel refuses timers in per-CPU maps)" : "");
 	return &t_timer;
+}
+
+/* Hash[K, Timer]: K an integer type (the callback's key is an int) */
+void timer_hash_key(Node *kn, Type *key)
+{
+	if (key->kind != TY_FIXED)
+		error_at(node_loc(kn), "the key of a Hash of timers is an integer type (the timer's callback gets it as an "
+			 "int), not %s", ty_name(key));
 }
 
 /* Timer anywhere a type is written but an Array's value type */
@@ -71,14 +83,54 @@ void timer_misplaced(Checker *c, Node *n)
 		 "value cannot be one", TIMER_ONLY);
 }
 
-/* timers[i] anywhere but as the timer argument of a bpf.timer_*() call */
+static bool key_only;   /* checking the key of `k in m`, `del m[k]`, `m[k] = Timer()` or a timer argument */
+
+/* m[k] of a map of timers anywhere but as the timer argument of a
+ * bpf.timer_*() call, `k in m`, `del m[k]` and `m[k] = Timer()` (Hash) */
 void timer_map_refused(Node *sub, MapDecl *m)
 {
-	if (m->type->val->kind != TY_TIMER)
+	if (m->type->val->kind != TY_TIMER || key_only)
 		return;
-	error_at(node_loc(sub), "'%s' holds timers: %s[i] is a Timer, which can only be the first argument of "
-		 "bpf.timer_init(), bpf.timer_set_callback(), bpf.timer_start() and bpf.timer_cancel() (it has no value "
-		 "to read, store, test or delete)", m->name, m->name);
+	error_at(node_loc(sub), "'%s' holds timers: %s[k] is a Timer, which can only be the first argument of "
+		 "bpf.timer_init(), bpf.timer_set_callback(), bpf.timer_start() and bpf.timer_cancel()%s", m->name, m->name,
+		 m->type->map_kind == MAP_HASH ? xasprintf(" (a Hash's are created with %s[k] = Timer(), tested with 'k in "
+							   "%s' and freed with del %s[k])", m->name, m->name, m->name)
+					       : " (it has no value to read, store, test or delete)");
+}
+
+/* The key of `k in m`, `del m[k]`: a Hash of timers may be asked (check_map_key otherwise) */
+void check_key_only(Checker *c, Node *sub, MapDecl *m)
+{
+	if (m->type->map_kind != MAP_HASH)
+		return check_map_key(c, sub, m);
+	key_only = true;
+	check_map_key(c, sub, m);
+	key_only = false;
+}
+
+/* timers[k] = Timer(): a new timer for k in a Hash of timers (replacing,
+ * and so cancelling, the one it had); MapFullError when full. s->op 'J'.
+ * False when s is not a store into a map of timers. */
+bool check_timer_store(Checker *c, Node *s)
+{
+	Node *tg = VEC_AT(s->targets, 0), *v = s->value;
+	Sym *y = tg->kind == ND_SUBSCRIPT && tg->lhs->kind == ND_NAME ? scope_find(c->scope, tg->lhs->name) : NULL;
+	MapDecl *m;
+	if (s->targets.len != 1 || !y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val->kind != TY_TIMER)
+		return false;
+	m = y->data;
+	if (m->type->map_kind != MAP_HASH)
+		error_at(node_loc(tg), "'%s' is an Array of timers: its N timers exist from the start, and %s[i] is used only "
+			 "through the bpf.timer_*() helpers", m->name, m->name);
+	if (v->kind != ND_CALL || v->lhs->kind != ND_NAME || strcmp(v->lhs->name, "Timer") || scope_find(c->scope, "Timer") ||
+	    v->elts.len || v->vals.len)
+		error_at(node_loc(v), "an item of '%s' is a Timer: store a new one with %s[k] = Timer()", m->name, m->name);
+	check_key_only(c, tg, m);
+	no_write_while_iterating(c, tg, m, "assigning to an item of");
+	tg->raise = new_raise(c, tg, "MapFullError");
+	v->type = &t_timer;
+	s->op = 'J';
+	return true;
 }
 
 /* Timer() and the clock constants of bpf.timer_init's flags */
@@ -123,6 +175,11 @@ static MapDecl *timer_arg(Checker *c, Node *e, Node *a, const char *pyname)
 	a->lhs->sym = y;
 	a->lhs->type = m->type;
 	a->type = &t_timer;
+	if (m->type->map_kind == MAP_HASH) {   /* a dict's item: KeyError when missing */
+		check_key_only(c, a, m);
+		a->raise = new_raise(c, a, "KeyError");
+		return m;
+	}
 	/* a list's index: -N <= i < N, else IndexError */
 	need_int(c, a->rhs, xasprintf("the index of '%s'", m->name));
 	a->rhs->store_raise = new_raise(c, a->rhs, "IndexError");
@@ -216,8 +273,11 @@ Type *check_timer_call(Checker *c, Node *e)
 			 !strcmp(name, "timer_start") ? "bpf.timer_start(timers[i], nsecs, flags)" :
 			 !strcmp(name, "timer_cancel") ? "bpf.timer_cancel(timers[i])" : "bpf.timer_set_callback(timers[i], function)");
 	m = timer_arg(c, e, VEC_AT(e->elts, 0), pyname);
-	if (!strcmp(name, "timer_set_callback"))
+	e->raise = new_raise(c, e, "OSError");   /* the errno rule: every timer helper returns -errno */
+	if (!strcmp(name, "timer_set_callback")) {
 		timer_callback(c, e, VEC_AT(e->elts, 1));
+		new_raise(c, e, "OverflowError");      /* e->raise + 1: in the callback, a u64 key above 2**63-1 */
+	}
 	for (int i = 1; i < e->elts.len && strcmp(name, "timer_set_callback"); i++) {
 		Node *a = VEC_AT(e->elts, i);
 		const char *what = xasprintf("argument '%s' of %s", i == 1 && want == 3 ? "nsecs" : "flags", pyname);
@@ -229,7 +289,6 @@ Type *check_timer_call(Checker *c, Node *e)
 	e->sym = scope_find(&c->module, m->name);
 	e->cval = h - pyb_helpers;
 	e->op = 'J';
-	e->raise = new_raise(c, e, "OSError");   /* the errno rule: every timer helper returns -errno */
 	use_helper(c, e);
 	return ty_int;
 }
@@ -237,6 +296,6 @@ Type *check_timer_call(Checker *c, Node *e)
 /* Timer(...) as a value */
 _Noreturn void timer_ctor_refused(Node *e)
 {
-	error_at(node_loc(e), "Timer() is not a value: %s (an Array's timers exist from the start; Hash maps of timers "
-		 "are not supported yet)", TIMER_ONLY);
+	error_at(node_loc(e), "Timer() is not a value: %s (an Array's timers exist from the start; a Hash's are "
+		 "created with timers[k] = Timer())", TIMER_ONLY);
 }

@@ -1273,17 +1273,16 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	if (timer) {
 		line(e, "(void)%s;", value);
 		line(e, "return 0;");
-		if (e->raises) {   /* uncaught: counted at its raise site, as in a probe */
-			str_puts(&e->decls, "\t__u32 __pyb_site = 0;\n");
+		if (e->raises)   /* uncaught: counted at its raise site, as in a probe */
 			raise_block(e, &e->body);
-		}
 	} else {
 		line(e, "return %s ? 1 : 0;", value);
 	}
 	place_temporaries(e);
 	str_printf(e->out, "\n/* the kernel's callback: %s() */\nstatic __attribute__((noinline)) long %s(%s)\n{\n"
 		   "%s%s%s%s}\n", call->lhs->name, name, params,
-		   timer ? "" : "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\tvoid *ctx = __pyb_cbx->ctx;\n\t(void)ctx;\n", pro,
+		   !timer ? "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\tvoid *ctx = __pyb_cbx->ctx;\n\t(void)ctx;\n" :
+		   e->raises ? "\t__u32 __pyb_site = 0;\n" : "", pro,
 		   e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
 	saved.tmp = e->tmp;
 	*e = saved;
@@ -1330,11 +1329,41 @@ static char *callback_call(Emitter *e, Node *n)
 			 raise_code(e, os));
 }
 
-/* a timer callback's key (an Array's index) as f's argument */
+/* a timer callback's key (an Array's index, a Hash's key) as f's
+ * argument: OverflowError for a u64 above 2**63-1 */
 static char *timer_prologue(Emitter *e, Node *n)
 {
-	(void)e, (void)n;
-	return xstrdup("\t__s64 __pyb_cbk = (__s64)*(const __u32 *)__k;\n");
+	Type *kt = ((MapDecl *)n->sym->data)->type->key;
+	return xasprintf("\t__s64 __pyb_cbk = %s;\n", load_int(e, kt, xasprintf("*(const %s *)__k", ty_ctype(kt)),
+							      VEC_AT(e->prog->raises, n->raise->id + 1)));
+}
+
+/* The address of timers[k]'s struct __pyb_timer, in v: IndexError outside
+ * an Array, KeyError for a key a Hash does not hold */
+static char *timer_lookup(Emitter *e, Node *sub, MapDecl *m, const char *v)
+{
+	const char *kp, *ok;
+	char *setup;
+	if (m->type->map_kind == MAP_ARRAY) {
+		setup = key_setup(e, m, sub->rhs, &kp);
+		return xasprintf("%s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, v, m->cname,
+				 kp, v, raise_code(e, sub->rhs->store_raise));
+	}
+	setup = lookup_key_setup(e, m, sub->rhs, &kp, &ok);
+	return xasprintf("%s struct __pyb_timer *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, v, ok,
+			 m->cname, kp, v, raise_code(e, sub->raise));
+}
+
+/* timers[k] = Timer(): the old item (and so its timer) deleted, a zeroed one inserted */
+static char *timer_store(Emitter *e, Node *s)
+{
+	Node *tg = VEC_AT(s->targets, 0);
+	MapDecl *m = map_of(tg->lhs);
+	const char *kp, *z = tmp(e);
+	char *setup = key_setup(e, m, tg->rhs, &kp);
+	return xasprintf("{ %s struct __pyb_timer %s = {}; bpf_map_delete_elem(&%s, %s); "
+			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, z, m->cname, kp, m->cname, kp, z,
+			 raise_code(e, tg->raise));
 }
 
 /* bpf.timer_*(timers[i], ...) (check_timer.c): the address of the map
@@ -1345,8 +1374,8 @@ static char *timer_call(Emitter *e, Node *n)
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
 	Node *sub = VEC_AT(n->elts, 0);
 	MapDecl *m = n->sym->data;
-	const char *kp, *v = tmp(e), *args;
-	char *setup = key_setup(e, m, sub->rhs, &kp);
+	const char *v = tmp(e), *args;
+	char *lookup = timer_lookup(e, sub, m, v);
 	const char *t = xasprintf("&%s->t", v);
 	if (!strcmp(h->name, "bpf_timer_init"))
 		args = xasprintf("%s, &%s, (__u64)%s", t, m->cname, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)));
@@ -1357,9 +1386,8 @@ static char *timer_call(Emitter *e, Node *n)
 		args = xasprintf("%s, %s", t, emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n));
 	else
 		args = t;
-	return xasprintf("({ %s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s "
-			 "__s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", setup, v, m->cname, kp, v,
-			 raise_code(e, sub->rhs->store_raise), h->name + 4, args, raise_code(e, n->raise));
+	return xasprintf("({ %s __s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", lookup, h->name + 4, args,
+			 raise_code(e, n->raise));
 }
 
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
@@ -2463,6 +2491,10 @@ static void stmt_code(Emitter *e, Node *s)
 			char **argv = helper_argv(e, s->value, &os, &ovf);
 			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
 							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
+			return;
+		}
+		if (s->op == 'J') {   /* timers[k] = Timer() */
+			line(e, "%s", timer_store(e, s));
 			return;
 		}
 		if (s->op == 'V') {

@@ -106,6 +106,98 @@ def timer_fires_n_times():
 
 
 @test
+def timer_in_a_hash():
+    """Hash[u64, Timer]: timers[k] = Timer() makes a timer for k (a u64 key
+    above 2**32 reaches the callback whole), which fires and re-arms itself
+    to exactly 5; storing a new Timer() over an armed one drops (cancels) it
+    while an armed one left alone fires once; 'k in' and del work; a
+    missing key raises KeyError, a full map MapFullError."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+timers: Hash[u64, Timer] = Hash(max_entries=4)
+small: Hash[u8, Timer] = Hash(max_entries=1)
+calls: int = 0
+fired: int = 0
+last_key: int = 0
+kept: int = 0
+replaced: int = 0
+present: int = 0
+gone: int = 0
+missing: int = 0
+full: int = 0
+
+
+def on_fire(key: int) -> None:
+    global fired, last_key
+    fired += 1
+    last_key = key
+    if fired < 5:
+        bpf.timer_start(timers[key], 1_000_000, 0)
+
+
+def on_kept(key: int) -> None:
+    global kept
+    kept += key
+
+
+def on_replaced(key: int) -> None:
+    global replaced
+    replaced += 1
+
+
+def arm(k: int, f: int) -> None:
+    timers[k] = Timer()
+    bpf.timer_init(timers[k], CLOCK_MONOTONIC)
+    if f == 1:
+        bpf.timer_set_callback(timers[k], on_kept)
+    else:
+        bpf.timer_set_callback(timers[k], on_replaced)
+    bpf.timer_start(timers[k], 100_000_000, 0)
+
+
+@tp_btf("sys_enter")
+def enter(regs, nr) -> None:
+    global calls, present, gone, missing, full
+    if pid() != PID or nr != 110:
+        return
+    calls += 1
+    if calls != 1:
+        return
+    k = (1 << 40) + 3
+    timers[k] = Timer()
+    bpf.timer_init(timers[k], CLOCK_MONOTONIC)
+    bpf.timer_set_callback(timers[k], on_fire)
+    bpf.timer_start(timers[k], 1_000_000, 0)
+    arm(2, 1)                          # fires once, after 100 ms
+    arm(9, 2)
+    timers[9] = Timer()                # the armed timer is dropped with its item: never fires
+    timers[5] = Timer()
+    if 5 in timers:
+        present += 1
+    del timers[5]
+    if 5 not in timers:
+        gone += 1
+    try:
+        bpf.timer_cancel(timers[8])
+    except KeyError:
+        missing += 1
+    small[1] = Timer()
+    try:
+        small[2] = Timer()
+    except MapFullError:
+        full += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        getppid_n(2)
+        time.sleep(0.5)
+        out, err = ld.finish()
+    check(out, f"calls: 2\nfired: 5\nlast_key: {(1 << 40) + 3}\nkept: 2\nreplaced: 0\npresent: 1\ngone: 1\n"
+               "missing: 1\nfull: 1\n")
+    assert "Error" not in err, err
+    assert_nothing_left(["enter"], ["timers", "small"])
+
+
+@test
 def timer_from_begin_and_armed_at_exit():
     """@begin (a syscall program) arms two timers: one counts to exactly 5
     re-arming itself each ms, then stops; the other re-arms itself every ms

@@ -342,7 +342,9 @@ def timer_in_cpython_shim():
     key, re-arms itself to exactly 5, a cancelled timer never fires,
     timer_init twice and timer_start before set_callback raise OSError, and
     timers: Array[Timer] = Array(N) (a list of zeros in CPython) says to
-    write Array[Timer](N)."""
+    write Array[Timer](N). Hash[K, Timer](max_entries=N): timers[k] =
+    Timer() makes k's timer (dropping an armed one cancels it), a missing
+    key is a KeyError, a full map MapFullError."""
     script = """import errno, threading, time
 from pybpf import *
 timers = Array[Timer](3)
@@ -376,6 +378,29 @@ print("cancel", bpf.timer_cancel(timers[0]), bpf.timer_cancel(timers[0]))
 done.wait(5)
 time.sleep(0.2)
 print(fired, keys)
+h = Hash[u64, Timer](max_entries=2)
+got = []
+h[1 << 40] = Timer()
+bpf.timer_init(h[1 << 40], CLOCK_MONOTONIC)
+bpf.timer_set_callback(h[1 << 40], got.append)
+bpf.timer_start(h[1 << 40], 1_000_000, 0)
+h[7] = Timer()
+bpf.timer_init(h[7], CLOCK_MONOTONIC)
+bpf.timer_set_callback(h[7], got.append)
+bpf.timer_start(h[7], 50_000_000, 0)
+h[7] = Timer()                       # dropped: never fires
+try:
+    h[8] = Timer()
+except MapFullError:
+    print("full")
+try:
+    bpf.timer_cancel(h[9])
+except KeyError:
+    print("missing")
+time.sleep(0.2)
+print(got, 7 in h)
+del h[7]
+print(7 in h)
 plain: Array[Timer] = Array(1)
 try:
     bpf.timer_cancel(plain[0])
@@ -385,7 +410,8 @@ except NotImplementedError as e:
     p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
     check((p.returncode, p.stderr), (0, ""))
-    check(p.stdout, "busy True\nno callback True\ncancel 1 0\n[2, 2, 2, 2, 2] []\nTrue\n")
+    check(p.stdout, "busy True\nno callback True\ncancel 1 0\n[2, 2, 2, 2, 2] []\nfull\nmissing\n"
+                    f"[{1 << 40}] True\nFalse\nTrue\n")
 
 
 @test

@@ -97,6 +97,8 @@ class Hash(collections.defaultdict):
         v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
         if getattr(v, "__origin__", None) is tuple:   # Hash[K, tuple[A, B]]: items default to (0, 0)
             return type(cls.__name__, (cls,), {"zero": tuple(0 for _ in v.__args__)})
+        if v is Timer and cls is Hash:
+            return _TimerHash
         return cls
 
     def __missing__(self, key):
@@ -221,7 +223,7 @@ CLOCK_BOOTTIME: Final = 7
 
 
 class Timer:
-    """An item of Array[Timer](N): a BPF timer, used only through
+    """An item of Array[Timer](N) or Hash[K, Timer]: a BPF timer, used only through
     bpf.timer_init(t, clock), bpf.timer_set_callback(t, f),
     bpf.timer_start(t, nsecs, flags) and bpf.timer_cancel(t). Here a
     threading.Timer runs f(key) in a thread of its own, as the kernel runs
@@ -233,6 +235,12 @@ class Timer:
         self.callback = None
         self.pending = None
         self.lock = threading.Lock()
+
+    def _drop(self):
+        with self.lock:
+            th, self.pending = self.pending, None
+        if th:
+            th.cancel()
 
     def _fire(self, t):
         with self.lock:
@@ -249,10 +257,35 @@ class _TimerArray(Array):
         list.__init__(self, [Timer(i) for i in range(n)])
 
 
+class _TimerHash(dict):
+    """Hash[K, Timer](max_entries=N): timers[k] = Timer() makes k's timer
+    (dropping, so cancelling, the one it had, as the kernel frees it with
+    its item); a missing key is a KeyError (no defaultdict here)."""
+
+    def __init__(self, max_entries=10240):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def __setitem__(self, key, value):
+        if not isinstance(value, Timer):
+            raise TypeError("an item of a Hash of timers is a Timer(): timers[k] = Timer()")
+        if key not in self and len(self) >= self.max_entries:
+            raise MapFullError(f"map is full ({self.max_entries} entries)")
+        if key in self:
+            self[key]._drop()
+        value.key = key
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self[key]._drop()
+        super().__delitem__(key)
+
+
 def _timer(t, helper):
     if not isinstance(t, Timer):
-        raise NotImplementedError(f"bpf.{helper}() takes timers[i] of an Array[Timer]; in CPython the Array must be "
-                                  "created as Array[Timer](N) (timers: Array[Timer] = Array(N) makes a list of zeros here)")
+        raise NotImplementedError(f"bpf.{helper}() takes timers[k] of an Array or Hash of timers; in CPython the map "
+                                  "must be created as Array[Timer](N) or Hash[K, Timer](max_entries=N) (the annotated "
+                                  "form, timers: Array[Timer] = Array(N), makes a map of zeros here)")
     return t
 
 

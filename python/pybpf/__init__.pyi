@@ -114,8 +114,10 @@ class Array(_Map, Generic[_V]):
 class PerCPUArray(Array[_V]): ...
 
 class Timer:
-    """A BPF timer: only an Array's value type (timers: Array[Timer] = Array(N)),
-    passed as timers[i] to bpf.timer_init/timer_set_callback/timer_start/timer_cancel."""
+    """A BPF timer: only an Array's or a Hash's value type (timers: Array[Timer] =
+    Array(N); a Hash's items made by timers[k] = Timer()), passed as timers[k] to
+    bpf.timer_init/timer_set_callback/timer_start/timer_cancel."""
+    def __init__(self) -> None: ...
 
 CLOCK_REALTIME: Final[int]
 CLOCK_MONOTONIC: Final[int]

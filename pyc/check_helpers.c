@@ -353,7 +353,7 @@ static const char *unsupported(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
 		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
-		return NULL;   /* bpf.timer_init(timers[i], flags) ...: check_timer.c */
+		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
 	if (h->flags & PYB_HF_SLEEPABLE)
 		return "it may sleep: only sleepable BPF programs may call it, and pybpf's probes are not sleepable yet";
 	if (h->flags & PYB_HF_VARIADIC)
@@ -380,15 +380,15 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.for_each_map_elem(map: Map, callback_fn: def (key: int, value: int) -> None | bool) -> int  "
 			       "raises OSError");
 	if (!strcmp(h->name, "bpf_timer_init"))
-		return xstrdup("bpf.timer_init(timer: Timer (timers[i] of an Array[Timer]), flags: u64 (CLOCK_MONOTONIC, "
-			       "CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
+		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
+			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_timer_set_callback"))
-		return xstrdup("bpf.timer_set_callback(timer: Timer (timers[i]), callback_fn: def (key: int) -> None) -> int  "
+		return xstrdup("bpf.timer_set_callback(timer: Timer (timers[k]), callback_fn: def (key: int) -> None) -> int  "
 			       "raises OSError");
 	if (!strcmp(h->name, "bpf_timer_start"))
-		return xstrdup("bpf.timer_start(timer: Timer (timers[i]), nsecs: u64, flags: u64) -> int  raises OSError");
+		return xstrdup("bpf.timer_start(timer: Timer (timers[k]), nsecs: u64, flags: u64) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_timer_cancel"))
-		return xstrdup("bpf.timer_cancel(timer: Timer (timers[i])) -> int  raises OSError");
+		return xstrdup("bpf.timer_cancel(timer: Timer (timers[k])) -> int  raises OSError");
 	str_printf(&s, "bpf.%s(", h->name + 4);
 	for (int i = 0; i < h->nargs; i++) {
 		const char *pt = py_param_of(h, i);

@@ -14,20 +14,24 @@
  *
  * The kernel keeps a timer only inside a map value (it finds the struct
  * bpf_timer field through the map's BTF), so Timer is only ever the value
- * type of an Array, and a timer is only ever named as timers[i], the first
- * argument of the four helpers: the emitter looks the value up (an index
- * out of range raises IndexError, as a list's does) and passes its
- * address; timer_init gets the map itself, which the kernel wants to be
- * the timer's own (so Python leaves it out). Anything else -- a local, a
- * Struct field, another map kind's values, timers[i] as a value -- is an
- * error saying so. Hash maps of timers are not supported yet (a Hash entry
- * would need `timers[k] = Timer()` and `del`).
+ * type of an Array or a Hash (of integer keys), and a timer is only ever
+ * named as timers[k], the first argument of the four helpers: the emitter
+ * looks the value up (an index out of range raises IndexError, as a
+ * list's does; a key a Hash does not hold KeyError, as a dict's) and
+ * passes its address; timer_init gets the map itself, which the kernel
+ * wants to be the timer's own (so Python leaves it out). A Hash's timers
+ * are made by `timers[k] = Timer()` (which deletes the item first, so an
+ * old timer is cancelled with it, then inserts a zeroed one: MapFullError
+ * when full), tested with `k in timers` and freed with `del timers[k]`.
+ * Anything else -- a local, a Struct field, another map kind's values,
+ * timers[k] as a value -- is an error saying so.
  *
  * The callback is a plain def taking the key (`def f(key: int) -> None`),
  * compiled into a C function of its own (emit.c, as bpf.loop's): the
  * kernel calls it from a softirq with (map, &key, &value) and no caller
  * to hand an exception to, so an exception it does not catch is counted
- * as uncaught at its raise site, as in a probe.
+ * as uncaught at its raise site, as in a probe; nor has it a probe context,
+ * so ctx(), kstack() and ustack() there (or in a def it calls) are refused.
  *
  * The verifier refuses every map holding a bpf_timer in kprobe,
  * tracepoint, raw_tracepoint and perf_event programs ("tracing progs
@@ -167,8 +171,8 @@ static MapDecl *timer_arg(Checker *c, Node *e, Node *a, const char *pyname)
 	MapDecl *m;
 	(void)e;
 	if (!y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val->kind != TY_TIMER)
-		error_at(node_loc(a), "the first argument of %s is a timer: timers[i] of a map declared "
-			 "'timers: Array[Timer] = Array(N)'%s", pyname,
+		error_at(node_loc(a), "the first argument of %s is a timer: timers[k] of a map declared "
+			 "'timers: Array[Timer] = Array(N)' or 'timers: Hash[K, Timer] = Hash(max_entries=N)'%s", pyname,
 			 y && y->kind == SYM_MAP ? xasprintf(", and '%s' holds %s values", y->name,
 								ty_name(((MapDecl *)y->data)->type->val)) : "");
 	m = y->data;

@@ -197,15 +197,8 @@ def enter(regs, nr) -> None:
     assert_nothing_left(["enter"], ["timers", "small"])
 
 
-@test
-def timer_from_begin_and_armed_at_exit():
-    """@begin (a syscall program) arms two timers: one counts to exactly 5
-    re-arming itself each ms, then stops; the other re-arms itself every ms
-    for good, so it is still armed when the loader exits -- the kernel
-    cancels it with the map, and no program or map is left."""
-    src = '''from pybpf import *
-ticks = Array[Timer](2)              # the unannotated form
-n: int = 0
+# two timers of a map 'ticks': key 0 counts to exactly 5, key 1 re-arms itself for good
+TICK = '''n: int = 0
 forever: int = 0
 
 
@@ -218,7 +211,18 @@ def tick(key: int) -> None:
     n += 1
     if n < 5:
         bpf.timer_start(ticks[key], 1_000_000, 0)
+'''
 
+
+@test
+def timer_from_begin_and_armed_at_exit():
+    """@begin (a syscall program) arms two timers: one counts to exactly 5
+    re-arming itself each ms, then stops; the other re-arms itself every ms
+    for good, so it is still armed when the loader exits -- the kernel
+    cancels it with the map, and no program or map is left."""
+    src = '''from pybpf import *
+ticks = Array[Timer](2)              # the unannotated form
+''' + TICK + '''
 
 @begin
 def start() -> None:
@@ -424,20 +428,7 @@ def timer_pinned_reload_unload():
     src = '''from pybpf import *
 PID: Final[int] = 0
 ticks: Array[Timer] = Array(2)
-n: int = 0
-forever: int = 0
-
-
-def tick(key: int) -> None:
-    global n, forever
-    if key == 1:
-        forever = 1
-        bpf.timer_start(ticks[1], 1_000_000, 0)
-        return
-    n += 1
-    if n < 5:
-        bpf.timer_start(ticks[key], 1_000_000, 0)
-
+''' + TICK + '''
 
 @tp_btf("sys_enter")
 def t_timer_pin(regs, nr) -> None:

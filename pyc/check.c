@@ -109,6 +109,8 @@ const char *ty_name(Type *t)
 		return "Optional[int]";
 	case TY_DYNPTR:
 		return "Dynptr";
+	case TY_TIMER:
+		return "Timer";
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -128,6 +130,7 @@ int ty_size(Type *t)
 	case TY_TUPLE: return t->size;
 	case TY_STRUCT: return t->size;
 	case TY_STACK: return 8;
+	case TY_TIMER: return 16;   /* struct bpf_timer */
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -150,6 +153,7 @@ const char *ty_ctype(Type *t)
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
+	case TY_TIMER: return "struct __pyb_timer";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -199,6 +203,7 @@ static const char *const builtin_types[] = {
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
 	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
+	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	NULL,
 };
 
@@ -620,6 +625,7 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 {
 	Type *t;
 	if (n->kind == ND_NAME) {
+		timer_misplaced(c, n);   /* check_timer.c */
 		if ((t = fixed_by_name(n->name)) || !strcmp(n->name, "int") || !strcmp(n->name, "bool")) {
 			if (!t)
 				t = !strcmp(n->name, "int") ? ty_int : ty_bool;
@@ -822,11 +828,13 @@ static void declare_single_map(Checker *c, Node *s, MapKind kind, Type *t, MapDe
 	const char *what = kind == MAP_RINGBUF ? "size" : "max_entries";
 
 	t->key = ty_fixed(4, false);
-	t->val = resolve_key_or_value(c, s->annotation->rhs, false);
+	t->val = timer_value_type(c, s->annotation->rhs, kind);   /* Array[Timer] (check_timer.c) */
+	if (!t->val)
+		t->val = resolve_key_or_value(c, s->annotation->rhs, false);
 	if (kind == MAP_RINGBUF && t->val->kind != TY_STRUCT)
 		error_at(node_loc(s->annotation->rhs), "a RingBuf carries records of a Struct class (class E(Struct): ...), not %s",
 			 ty_name(t->val));
-	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED)
+	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED && t->val->kind != TY_TIMER)
 		error_at(node_loc(s->annotation->rhs), "%s values must be integer types (u8..u64, i8..i64, int), not %s",
 			 map_kind_names[kind], ty_name(t->val));
 	m->type = t;
@@ -876,7 +884,11 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (args->kind != ND_TUPLE || args->elts.len != 2)
 		error_at(node_loc(ann), "%s needs a key and a value type: %s[K, V]", map_kind_names[kind], map_kind_names[kind]);
 	t->key = resolve_key_or_value(c, VEC_AT(args->elts, 0), false);
-	t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
+	t->val = timer_value_type(c, VEC_AT(args->elts, 1), kind);   /* Hash[K, Timer] (check_timer.c) */
+	if (t->val)
+		timer_hash_key(VEC_AT(args->elts, 0), t->key);
+	else
+		t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N], bytes[N] or a tuple of them, "
 			 "not %s", ty_name(t->key));
@@ -888,7 +900,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 					 ty_name(VEC_AT(t->val->elems, i)));
 		if (kind == MAP_LPM || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH)
 			error_at(node_loc(VEC_AT(args->elts, 1)), "tuple values are supported in Hash and LRUHash maps");
-	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG)
+	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG && t->val->kind != TY_TIMER)
 		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), a tuple "
 			 "of them, or an aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
@@ -1507,6 +1519,8 @@ static void check_ref_use(Checker *c, Node *e, Sym *y)
 static Type *check_name(Checker *c, Node *e)
 {
 	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
+	if (!y)
+		y = timer_clock_const(c, e);   /* CLOCK_MONOTONIC ... (check_timer.c) */
 	if (!y) {
 		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
 			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);
@@ -1684,7 +1698,7 @@ static Type *check_compare(Checker *c, Node *e)
 		sub.loc = e->loc;
 		sub.lhs = rn;
 		sub.rhs = e->lhs;
-		check_map_key(c, &sub, y->data);
+		check_key_only(c, &sub, y->data);   /* `k in timers` of a Hash of timers (check_timer.c) */
 		return ty_bool;
 	}
 	if (e->elts.len == 1 && (e->cmpops[0] == CMP_IS || e->cmpops[0] == CMP_IS_NOT)) {
@@ -2080,6 +2094,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	sub->lhs->type = m->type;
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
+	timer_map_refused(sub, m);   /* check_timer.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
@@ -2708,6 +2723,8 @@ static void check_stmt(Checker *c, Node *s)
 		error_at(node_loc(s->value), "this expression has no effect; pybpf only allows calls as statements");
 	case ND_ASSIGN: {
 		Node *t0 = VEC_AT(s->targets, 0);
+		if (check_timer_store(c, s))   /* timers[k] = Timer() (check_timer.c) */
+			return;
 		if (s->targets.len == 1 && (t0->kind == ND_TUPLE || t0->kind == ND_LIST)) {
 			/* a, b = x, y: every value first, then the names, left to right */
 			Node *v = s->value;
@@ -2931,7 +2948,7 @@ static void check_stmt(Checker *c, Node *s)
 			Sym *ms = t->kind == ND_SUBSCRIPT && t->lhs->kind == ND_NAME ? scope_find(c->scope, t->lhs->name) : NULL;
 			if (!ms || ms->kind != SYM_MAP)
 				error_at(node_loc(t), "'del' is supported on map items only (del m[key])");
-			check_map_key(c, t, ms->data);
+			check_key_only(c, t, ms->data);   /* del timers[k] of a Hash of timers (check_timer.c) */
 			no_write_while_iterating(c, t, ms->data, "deleting from");
 			t->raise = new_raise(c, t, "KeyError");
 		}

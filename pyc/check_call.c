@@ -303,6 +303,8 @@ static Type *check_bpf_helper(Checker *c, Node *e)
 		return check_bpf_for_each(c, e);
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
 		return check_dynptr_call(c, e);
+	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
+		return check_timer_call(c, e);   /* check_timer.c */
 	t = check_helper_call(&hk, e);
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
@@ -590,6 +592,8 @@ static Type *check_named_call(Checker *c, Node *e, bool stmt)
 	if (!y && (!strcmp(name, "len") || !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max") ||
 		   !strcmp(name, "int") || !strcmp(name, "bool") || fixed_by_name(name)))
 		return check_pybuiltin(c, e, name);
+	if (!y && !strcmp(name, "Timer") && is_imported(c, name))
+		timer_ctor_refused(e);   /* check_timer.c */
 	if (!in_list(builtin_funcs, name)) {
 		if (!strcmp(name, "str"))
 			error_at(node_loc(f), "str() is not supported: strings have a fixed capacity in pybpf; use an f-string in print()");

@@ -59,7 +59,7 @@ static Node *callback_arg(Node *at, const char *cname)
 
 /* e->third: the call f(args...) the callback makes, with the callback's
  * own values cnames[0..n) as the arguments */
-static void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
+void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
 {
 	Node *call = synth_node(ND_CALL, e);
 	call->lhs = f;

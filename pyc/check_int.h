@@ -153,6 +153,28 @@ void note_func_call(Checker *c, Node *e, FuncDecl *fd);
 Type *check_bpf_loop(Checker *c, Node *e);
 /* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
 Type *check_bpf_for_each(Checker *c, Node *e);
+/* e->third: the call f(cnames...) a callback makes, with its own C values as arguments */
+void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n);
+
+/* ---- check_timer.c ------------------------------------------------------ */
+
+/* Array[Timer]: t_timer when n names Timer (an error for other map kinds), else NULL */
+Type *timer_value_type(Checker *c, Node *n, MapKind kind);
+/* Timer where a type is written: an error (it lives only in Array values) */
+void timer_misplaced(Checker *c, Node *n);
+/* Hash[K, Timer]: K must be an integer type */
+void timer_hash_key(Node *kn, Type *key);
+/* m[k] of a map of timers anywhere but a bpf.timer_*() call, `in`, `del`, `= Timer()`: an error */
+void timer_map_refused(Node *sub, MapDecl *m);
+/* the key of `k in m` / `del m[k]` (a Hash of timers may be asked) */
+void check_key_only(Checker *c, Node *sub, MapDecl *m);
+/* timers[k] = Timer() into a Hash of timers (false: s is another assignment) */
+bool check_timer_store(Checker *c, Node *s);
+/* CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME (imported from pybpf), or NULL */
+Sym *timer_clock_const(Checker *c, Node *e);
+/* bpf.timer_init / timer_set_callback / timer_start / timer_cancel */
+Type *check_timer_call(Checker *c, Node *e);
+_Noreturn void timer_ctor_refused(Node *e);
 
 /* ---- check_method.c ----------------------------------------------------- */
 

@@ -1302,6 +1302,7 @@ static char *inline_call(Emitter *e, Node *n)
 }
 
 static void place_temporaries(Emitter *e);
+static void raise_block(Emitter *e, Str *out);
 
 /* A C function's emission starts: no declarations, statements, frames
  * or stack items yet (a probe's, or a callback's) */
@@ -1326,17 +1327,30 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
+	bool timer = n->op == 'J';   /* a timer's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
 	e->tail = NULL;
-	e->in_callback = true;
+	e->in_callback = !timer;
+	e->raises = false;
+	if (timer)
+		e->ret_stmt = "return 0;";
 	pro = prologue(e, n);
 	value = inline_call(e, call);
-	line(e, "return %s ? 1 : 0;", value);
+	if (timer) {
+		line(e, "(void)%s;", value);
+		line(e, "return 0;");
+		if (e->raises)   /* uncaught: counted at its raise site, as in a probe */
+			raise_block(e, &e->body);
+	} else {
+		line(e, "return %s ? 1 : 0;", value);
+	}
 	place_temporaries(e);
 	str_printf(e->out, "\n/* the kernel's callback: %s() */\nstatic __attribute__((noinline)) long %s(%s)\n{\n"
-		   "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\tvoid *ctx = __pyb_cbx->ctx;\n\t(void)ctx;\n%s%s%s}\n", call->lhs->name, name, params, pro,
+		   "%s%s%s%s}\n", call->lhs->name, name, params,
+		   !timer ? "\tstruct __pyb_cbx *__pyb_cbx = __c;\n\tvoid *ctx = __pyb_cbx->ctx;\n\t(void)ctx;\n" :
+		   e->raises ? "\t__u32 __pyb_site = 0;\n" : "", pro,
 		   e->decls.buf ? e->decls.buf : "", e->body.buf ? e->body.buf : "");
 	saved.tmp = e->tmp;
 	*e = saved;
@@ -1381,6 +1395,67 @@ static char *callback_call(Emitter *e, Node *n)
 			 "if (%1$s.cls) %4$s if (%2$s < 0) %5$s (__s64)%2$s; })", x, r, call,
 			 raise_dynamic(e, e->nframes - 1, xasprintf("%s.slot", x), xasprintf("(%s.cls - 1)", x)),
 			 raise_code(e, os));
+}
+
+/* a timer callback's key (an Array's index, a Hash's key) as f's
+ * argument: OverflowError for a u64 above 2**63-1 */
+static char *timer_prologue(Emitter *e, Node *n)
+{
+	Type *kt = ((MapDecl *)n->sym->data)->type->key;
+	return xasprintf("\t__s64 __pyb_cbk = %s;\n", load_int(e, kt, xasprintf("*(const %s *)__k", ty_ctype(kt)),
+							      VEC_AT(e->prog->raises, n->raise->id + 1)));
+}
+
+/* The address of timers[k]'s struct __pyb_timer, in v: IndexError outside
+ * an Array, KeyError for a key a Hash does not hold */
+static char *timer_lookup(Emitter *e, Node *sub, MapDecl *m, const char *v)
+{
+	const char *kp, *ok;
+	char *setup;
+	if (m->type->map_kind == MAP_ARRAY) {
+		setup = key_setup(e, m, sub->rhs, &kp);
+		return xasprintf("%s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, v, m->cname,
+				 kp, v, raise_code(e, sub->rhs->store_raise));
+	}
+	setup = lookup_key_setup(e, m, sub->rhs, &kp, &ok);
+	return xasprintf("%s struct __pyb_timer *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, v, ok,
+			 m->cname, kp, v, raise_code(e, sub->raise));
+}
+
+/* timers[k] = Timer(): the old item (and so its timer) deleted, a zeroed one inserted */
+static char *timer_store(Emitter *e, Node *s)
+{
+	Node *tg = VEC_AT(s->targets, 0);
+	MapDecl *m = map_of(tg->lhs);
+	const char *kp, *z = tmp(e);
+	char *setup = key_setup(e, m, tg->rhs, &kp);
+	return xasprintf("{ %s struct __pyb_timer %s = {}; bpf_map_delete_elem(&%s, %s); "
+			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, z, m->cname, kp, m->cname, kp, z,
+			 raise_code(e, tg->raise));
+}
+
+/* bpf.timer_*(timers[i], ...) (check_timer.c): the address of the map
+ * value's struct bpf_timer (IndexError outside the Array), the helper's
+ * call, OSError for a negative return */
+static char *timer_call(Emitter *e, Node *n)
+{
+	const struct pyb_helper *h = &pyb_helpers[n->cval];
+	Node *sub = VEC_AT(n->elts, 0);
+	MapDecl *m = n->sym->data;
+	const char *v = tmp(e), *args;
+	char *lookup = timer_lookup(e, sub, m, v);
+	const char *t = xasprintf("&%s->t", v);
+	if (!strcmp(h->name, "bpf_timer_init"))
+		args = xasprintf("%s, &%s, (__u64)%s", t, m->cname, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)));
+	else if (!strcmp(h->name, "bpf_timer_start"))
+		args = xasprintf("%s, (__u64)%s, (__u64)%s", t, int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)),
+				 int_for_store(e, VEC_AT(n->elts, 2), ty_fixed(8, false)));
+	else if (!strcmp(h->name, "bpf_timer_set_callback"))
+		args = xasprintf("%s, %s", t, emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n));
+	else
+		args = t;
+	return xasprintf("({ %s __s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", lookup, h->name + 4, args,
+			 raise_code(e, n->raise));
 }
 
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
@@ -1569,6 +1644,8 @@ static char *call(Emitter *e, Node *n)
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
 	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
 		return callback_call(e, n);
+	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
+		return timer_call(e, n);
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
 		kbtf_info(e->prog->btf, (int)n->cval, &rel);
@@ -2070,7 +2147,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);
@@ -2492,6 +2569,10 @@ static void stmt_code(Emitter *e, Node *s)
 			char **argv = helper_argv(e, s->value, &os, &ovf);
 			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
 							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
+			return;
+		}
+		if (s->op == 'J') {   /* timers[k] = Timer() */
+			line(e, "%s", timer_store(e, s));
 			return;
 		}
 		if (s->op == 'V') {
@@ -3173,6 +3254,13 @@ void emit_program(Prog *prog, Str *out)
 		if ((m->type->val->kind == TY_AGG || m->type->val->kind == TY_TUPLE) && ty_size(m->type->val) > zero)
 			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER) {
+			/* Array[Timer]: the kernel finds the timer in a map value by its BTF name, bpf_timer */
+			str_puts(out, "struct bpf_timer {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_timer {\n\tstruct bpf_timer t;\n};\n\n");
+			break;
+		}
 	if (zero)
 		str_printf(out, "/* zero bytes to insert a new aggregation with */\n__u64 __pyb_zero[%d] SEC(\".bss\");\n\n", zero / 8);
 	if (prog->uses_wallclock)

@@ -1776,3 +1776,4 @@ import runtime_kfuncs  # noqa: E402,F401  (issue 13: the kernel's kfuncs, pybpf 
 import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-liners, make demo)
 import runtime_usdt  # noqa: E402,F401  (issue 14: USDT probes)
 import runtime_ringbuf_reserve  # noqa: E402,F401  (issue 13: ring buffer reservations and dynptrs)
+import runtime_timers  # noqa: E402,F401  (issue 13: BPF timers, Array[Timer])

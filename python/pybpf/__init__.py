@@ -35,6 +35,7 @@ __all__ = [
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
+    "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",
 ]
 
 
@@ -109,6 +110,8 @@ class Hash(collections.defaultdict):
         v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
         if getattr(v, "__origin__", None) is tuple:   # Hash[K, tuple[A, B]]: items default to (0, 0)
             return type(cls.__name__, (cls,), {"zero": tuple(0 for _ in v.__args__)})
+        if v is Timer and cls is Hash:
+            return _TimerHash
         return cls
 
     def __missing__(self, key):
@@ -213,17 +216,90 @@ class RingBuf:
 
 
 class Array(list):
-    """Array[V](N): a list of N zeros (IndexError out of range)."""
+    """Array[V](N): a list of N zeros (IndexError out of range); Array[Timer](N): N timers."""
 
     def __init__(self, n=1):
         super().__init__([0] * n)
 
     def __class_getitem__(cls, t):
-        return cls
+        return _TimerArray if t is Timer else cls
 
 
 class PerCPUArray(Array):
     pass
+
+
+# bpf.timer_init's clocks (the kernel's clock ids)
+CLOCK_REALTIME: Final = 0
+CLOCK_MONOTONIC: Final = 1
+CLOCK_BOOTTIME: Final = 7
+
+
+class Timer:
+    """An item of Array[Timer](N) or Hash[K, Timer]: a BPF timer, used only through
+    bpf.timer_init(t, clock), bpf.timer_set_callback(t, f),
+    bpf.timer_start(t, nsecs, flags) and bpf.timer_cancel(t). Here a
+    threading.Timer runs f(key) in a thread of its own, as the kernel runs
+    the callback in a softirq."""
+
+    def __init__(self, key=0):
+        self.key = key
+        self.clock = None
+        self.callback = None
+        self.pending = None
+        self.lock = threading.Lock()
+
+    def _drop(self):
+        with self.lock:
+            th, self.pending = self.pending, None
+        if th:
+            th.cancel()
+
+    def _fire(self, t):
+        with self.lock:
+            if self.pending is not t:
+                return
+            self.pending = None
+        self.callback(self.key)
+
+
+class _TimerArray(Array):
+    """Array[Timer](N): N timers, keyed 0..N-1."""
+
+    def __init__(self, n=1):
+        list.__init__(self, [Timer(i) for i in range(n)])
+
+
+class _TimerHash(dict):
+    """Hash[K, Timer](max_entries=N): timers[k] = Timer() makes k's timer
+    (dropping, so cancelling, the one it had, as the kernel frees it with
+    its item); a missing key is a KeyError (no defaultdict here)."""
+
+    def __init__(self, max_entries=10240):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def __setitem__(self, key, value):
+        if not isinstance(value, Timer):
+            raise TypeError("an item of a Hash of timers is a Timer(): timers[k] = Timer()")
+        if key not in self and len(self) >= self.max_entries:
+            raise MapFullError(f"map is full ({self.max_entries} entries)")
+        if key in self:
+            self[key]._drop()
+        value.key = key
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self[key]._drop()
+        super().__delitem__(key)
+
+
+def _timer(t, helper):
+    if not isinstance(t, Timer):
+        raise NotImplementedError(f"bpf.{helper}() takes timers[k] of an Array or Hash of timers; in CPython the map "
+                                  "must be created as Array[Timer](N) or Hash[K, Timer](max_entries=N) (the annotated "
+                                  "form, timers: Array[Timer] = Array(N), makes a map of zeros here)")
+    return t
 
 
 class Queue(collections.deque):
@@ -505,6 +581,50 @@ class _Helpers:
         dst._slice(offset, len(data))
         dst.buf[offset:offset + len(data)] = data
         return 0
+
+    def timer_init(self, timer, flags):
+        """-EBUSY when already initialised, -EINVAL for another clock."""
+        t = _timer(timer, "timer_init")
+        with t.lock:
+            if t.clock is not None:
+                raise OSError(errno.EBUSY, "bpf.timer_init: the timer is already initialised")
+            if flags not in (CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME):
+                raise OSError(errno.EINVAL, "bpf.timer_init: flags must be CLOCK_MONOTONIC, CLOCK_REALTIME or CLOCK_BOOTTIME")
+            t.clock = flags
+        return 0
+
+    def timer_set_callback(self, timer, callback_fn):
+        t = _timer(timer, "timer_set_callback")
+        with t.lock:
+            if t.clock is None:
+                raise OSError(errno.EINVAL, "bpf.timer_set_callback: the timer is not initialised")
+            t.callback = callback_fn
+        return 0
+
+    def timer_start(self, timer, nsecs, flags):
+        """callback_fn(key) after nsecs; -EINVAL before init and set_callback."""
+        t = _timer(timer, "timer_start")
+        with t.lock:
+            if t.clock is None or t.callback is None or flags:
+                raise OSError(errno.EINVAL, "bpf.timer_start: the timer has no callback yet (or flags are not 0)")
+            if t.pending:
+                t.pending.cancel()
+            th = threading.Timer(nsecs / 1e9, lambda: t._fire(th))
+            th.daemon = True
+            t.pending = th
+        th.start()
+        return 0
+
+    def timer_cancel(self, timer):
+        """1 when the timer was armed, else 0; -EINVAL before init."""
+        t = _timer(timer, "timer_cancel")
+        with t.lock:
+            if t.clock is None:
+                raise OSError(errno.EINVAL, "bpf.timer_cancel: the timer is not initialised")
+            th, t.pending = t.pending, None
+        if th:
+            th.cancel()
+        return int(th is not None)
 
     def strtol(self, buf, flags):
         """The kernel's bpf_strtol: (value, characters parsed)."""

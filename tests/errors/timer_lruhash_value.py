@@ -1,0 +1,3 @@
+from pybpf import *
+
+timers: LRUHash[u32, Timer] = LRUHash(max_entries=16)

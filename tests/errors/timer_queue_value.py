@@ -1,0 +1,3 @@
+from pybpf import *
+
+timers: Queue[Timer] = Queue(16)

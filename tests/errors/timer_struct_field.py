@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+class Job(Struct):
+    when: u64
+    timer: Timer

@@ -26,7 +26,9 @@ def callable_helpers(pybpf):
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout.splitlines()
     for i, ln in enumerate(out[:-1]):
         timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
-        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1]:
+        by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
+        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1] \
+                and not by_block:
             m = re.match(r"bpf\.(\w+)\((.*)\) -> (\S+)", ln)
             params = [tuple(p.split(": ", 1)) for p in m.group(2).split(", ")] if m.group(2) else []
             yield m.group(1), params, m.group(3)
@@ -39,7 +41,7 @@ def argument(p):
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
     return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "ctx()": "ctx()", "ptr | int": "0",
-            "Struct (local)": "ev"}[t]
+            "Struct (local)": "ev", "the map's key": "1"}[t]
 
 
 # Ring buffer reservations and dynptrs (pyc/check_dynptr.c): a with block,

@@ -293,12 +293,36 @@ static bool hk_imported(void *c, const char *name)
 	return is_imported(c, name);
 }
 
-static Type *check_bpf_helper(Checker *c, Node *e)
+/* bpf.map_lookup_elem(m, key) is m.get(key): the helper's NULL is None,
+ * its value pointer the value (Optional, to be tested) */
+static Type *check_map_lookup(Checker *c, Node *e, bool stmt)
+{
+	Node *m, *get;
+	Sym *y;
+	if (e->elts.len != 2 || e->vals.len)
+		error_at(node_loc(e), "bpf.map_lookup_elem() takes a map and a key: bpf.map_lookup_elem(m, key), the same as m.get(key)");
+	m = VEC_AT(e->elts, 0);
+	y = m->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, m->name) : NULL;
+	if (!y || y->kind != SYM_MAP)
+		error_at(node_loc(m), "argument 'map' of bpf.map_lookup_elem() must be a map, not %s",
+			 m->kind == ND_NAME ? xasprintf("'%s'", m->name) : "an expression");
+	get = synth_node(ND_ATTR, e->lhs);
+	get->lhs = m;
+	get->name = "get";
+	e->lhs = get;
+	memmove(e->elts.data, e->elts.data + 1, sizeof(void *));   /* the key alone */
+	e->elts.len = 1;
+	return check_call(c, e, stmt);
+}
+
+static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 {
 	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported};
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);
+	if (!strcmp(e->lhs->name, "map_lookup_elem"))
+		return check_map_lookup(c, e, stmt);
 	if (!strcmp(e->lhs->name, "for_each_map_elem"))
 		return check_bpf_for_each(c, e);
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
@@ -621,7 +645,7 @@ static Type *check_attr_call(Checker *c, Node *e, bool stmt)
 	if (mod && !strcmp(mod, "bpf")) {
 		if (!is_imported(c, "bpf"))
 			unknown_name(c, f->lhs);
-		return check_bpf_helper(c, e);
+		return check_bpf_helper(c, e, stmt);
 	}
 	return check_method_call(c, e, stmt);
 }

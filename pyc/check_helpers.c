@@ -348,15 +348,15 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 static const char *unsupported(const struct pyb_helper *h)
 {
 	const char *sig, *note;
-	switch (dynptr_api(h->name, &sig, &note)) {   /* check_dynptr.c */
-	case 1: return NULL;
-	case 2: return note;
-	}
+	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c: callable, or called by a with block */
+		return NULL;
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
+	if (!strcmp(h->name, "bpf_map_lookup_elem"))
+		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
 		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
@@ -384,6 +384,8 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup(sig);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_map_lookup_elem"))
+		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))
 		return xstrdup("bpf.loop(nr_loops: u32, callback_fn: def (i: int) -> None | bool) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_for_each_map_elem"))
@@ -642,8 +644,15 @@ int helpers_api(const char *pattern)
 			printf("    not callable yet: %s\n", why);
 		else
 			printf("    probes: %s\n", allowed_kinds(h));
-		if (!why && dynptr_api(h->name, &sig, &note) && note)
-			printf("    %s\n", note);
+		switch (why ? 0 : dynptr_api(h->name, &sig, &note)) {
+		case 1:
+			if (note)
+				printf("    %s\n", note);
+			break;
+		case 2:   /* pybpf's with block calls it: reached, not called by name */
+			printf("    reached: %s\n", note);
+			break;
+		}
 	}
 	printf("%d helper%s, %d callable from pybpf\n", shown, shown == 1 ? "" : "s", callable);
 	shown += kfuncs_api(pattern);

@@ -464,3 +464,33 @@ def h_ctx() -> None:
     check(lines[:2], ["True True True"] * 2, err)
     assert len(lines) == 3 and re.fullmatch(r"n: \d+", lines[2]), out
     assert_nothing_left(["h_ctx"])
+
+
+@test
+def helper_map_lookup_elem_is_get():
+    """bpf.map_lookup_elem(m, key) is m.get(key): None while the key is
+    missing (the helper's NULL), then the stored value; three getppids
+    print none, 5, 6 and leave m[1] at 7."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+m: Hash[int, int] = Hash(max_entries=4)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_lookup(args) -> None:
+    if pid() != PID:
+        return
+    v = bpf.map_lookup_elem(m, 1)
+    if v is None:
+        print("none")
+        m[1] = 5
+    else:
+        print(v)
+        m[1] = v + 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    check(out, "none\n5\n6\nm[1]: 7\n", err)
+    assert_nothing_left(["h_lookup"])

@@ -626,6 +626,10 @@ class _Helpers:
             th.cancel()
         return int(th is not None)
 
+    def map_lookup_elem(self, m, key):
+        """The kernel's bpf_map_lookup_elem: m.get(key), None when missing."""
+        return m.get(key)
+
     def strtol(self, buf, flags):
         """The kernel's bpf_strtol: (value, characters parsed)."""
         return _strto(buf, flags, True)

@@ -159,6 +159,10 @@ static const char *reason_hint(const char *reason)
 		       "(the object was built against other kernel types)";
 	if (strstr(reason, "unknown func") || strstr(reason, "cannot use helper"))
 		return "this kernel does not offer that helper to this kind of probe";
+	if (strstr(reason, "failed to find the address for kernel symbol"))
+		return "a ksym(\"NAME\") variable: the verifier looks its address up in the kernel's symbol table, and "
+		       "this kernel lists no data symbols there (it was built without CONFIG_KALLSYMS_ALL: see "
+		       "/proc/kallsyms), so per-CPU variables cannot be used on it; nothing was loaded";
 	if (strstr(reason, "calling kernel function") && strstr(reason, "is not allowed"))
 		return "this kernel does not let this kind of probe call that kfunc: each kfunc is in kfunc sets the "
 		       "kernel registers for some program types only (not in BTF, so pybpf learns it here); nothing was loaded";

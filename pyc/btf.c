@@ -1431,3 +1431,22 @@ void kemit_output(KEmit *e, Str *out)
 	free(decls);
 	e->recording = true;
 }
+
+int kbtf_percpu_var(KBtf *k, const char *name, int *type)
+{
+	int id = btf__find_by_name_kind(k->btf, name, BTF_KIND_VAR);
+	int sec = btf__find_by_name_kind(k->btf, ".data..percpu", BTF_KIND_DATASEC);
+	const struct btf_type *st;
+	const struct btf_var_secinfo *vs;
+	if (id <= 0)
+		return -1;
+	*type = btf__type_by_id(k->btf, id)->type;
+	if (sec <= 0)
+		return 0;
+	st = btf__type_by_id(k->btf, sec);
+	vs = btf_var_secinfos(st);
+	for (int i = 0; i < btf_vlen(st); i++)
+		if ((int)vs[i].type == id)
+			return 1;
+	return 0;
+}

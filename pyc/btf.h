@@ -59,6 +59,9 @@ int kbtf_find_struct(KBtf *k, const char *name);
 /* Any named type by exact name and libbpf kind (BTF_KIND_TYPEDEF ...),
  * through the name index; <0 if none. */
 int kbtf_find(KBtf *k, const char *name, int btf_kind);
+/* The kernel variable name: 1 a per-CPU one (in .data..percpu), 0 another,
+ * -1 none; *type: its type id */
+int kbtf_percpu_var(KBtf *k, const char *name, int *type);
 
 typedef struct KField {
 	const char *name;

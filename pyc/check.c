@@ -193,7 +193,7 @@ bool time_spec_ok(PrintSeg *s, const char *spec, enum fmt_kind k)
 /* Names that `from pybpf import ...` brings. ORDER: keep sorted by kind. */
 const char *const builtin_funcs[] = {
 	"pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "print",
-	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "ctx", "show", "struct_ops", "tcp_sk",
+	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "ctx", "ksym", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,

@@ -323,6 +323,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_bpf_loop(c, e);
 	if (!strcmp(e->lhs->name, "map_lookup_elem"))
 		return check_map_lookup(c, e, stmt);
+	if (!strcmp(e->lhs->name, "this_cpu_ptr") || !strcmp(e->lhs->name, "per_cpu_ptr"))
+		return check_percpu_call(c, e);   /* check_percpu.c */
 	if (!strcmp(e->lhs->name, "for_each_map_elem"))
 		return check_bpf_for_each(c, e);
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
@@ -587,6 +589,9 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_tcp_sk(c, e);
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
+	if (!strcmp(name, "ksym"))
+		error_at(node_loc(e), "ksym(\"NAME\") names a per-CPU kernel variable: it is only the argument of "
+			 "bpf.this_cpu_ptr() and bpf.per_cpu_ptr(), as in bpf.this_cpu_ptr(ksym(\"runqueues\"))");
 	if (!strcmp(name, "ctx"))
 		error_at(node_loc(e), "ctx() is the probe's context as the kernel passes it: it is only an argument of the "
 			 "helpers that take it, as in bpf.get_stackid(ctx(), 0)");

@@ -357,6 +357,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
 	if (!strcmp(h->name, "bpf_map_lookup_elem"))
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
+	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))
+		return NULL;   /* check_percpu.c */
 	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
 		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
@@ -384,6 +386,11 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup(sig);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_this_cpu_ptr"))
+		return xstrdup("bpf.this_cpu_ptr(percpu_ptr: ksym(\"NAME\")) -> the variable's struct (kernel pointer)");
+	if (!strcmp(h->name, "bpf_per_cpu_ptr"))
+		return xstrdup("bpf.per_cpu_ptr(percpu_ptr: ksym(\"NAME\"), cpu: u32) -> the variable's struct (kernel pointer)  "
+			       "raises IndexError");
 	if (!strcmp(h->name, "bpf_map_lookup_elem"))
 		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))

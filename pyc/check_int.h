@@ -145,6 +145,8 @@ void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, No
 void use_module_kfunc(Checker *c, Node *at, const char *kfunc, const char *pyname);
 
 void use_helper(Checker *c, Node *e);
+/* check_percpu.c: bpf.this_cpu_ptr(ksym("x")), bpf.per_cpu_ptr(ksym("x"), cpu) */
+Type *check_percpu_call(Checker *c, Node *e);
 void note_func_call(Checker *c, Node *e, FuncDecl *fd);
 
 /* ---- check_callback.c --------------------------------------------------- */

@@ -1014,6 +1014,17 @@ static const char *kptr_ctype(Emitter *e, int id)
 	return xasprintf("%s *", kemit_c_type(e->prog->kemit, id));
 }
 
+/* bpf.this_cpu_ptr(ksym("x")), bpf.per_cpu_ptr(ksym("x"), cpu): check_percpu.c */
+static char *percpu_ptr(Emitter *e, Node *n)
+{
+	const char *var = ((Node *)VEC_AT(n->elts, 0))->name, *ct = kptr_ctype(e, n->type->btf_id), *p;
+	if (n->elts.len == 1)
+		return xasprintf("((%s)__pyb_h_this_cpu_ptr((const void *)&%s))", ct, var);
+	p = tmp(e);
+	return xasprintf("({ %s %s = (%s)__pyb_h_per_cpu_ptr((const void *)&%s, %s); if (!%s) %s %s; })", ct, p, ct, var,
+			 int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(4, false)), p, raise_code(e, n->raise), p);
+}
+
 /* A field access chain x.a.b (x a pointer to a kernel struct, a and b
  * embedded): the pointer x as a C expression, its struct, and "a.b". */
 static void kaccess(Emitter *e, Node *n, char **root, int *root_id, Str *path)
@@ -1599,6 +1610,8 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (n->op == 'g')
 		return map_get(e, n);
+	if (n->op == 'G')
+		return percpu_ptr(e, n);
 	if (n->op == 'a')
 		return agg_add(e, n);
 	if (n->op == 'b')
@@ -3411,6 +3424,12 @@ void emit_program(Prog *prog, Str *out)
 		kemit_output(prog->kemit, out);
 	}
 	emit_helper_decls(prog, &kdecls);
+	for (int i = 0; i < prog->ksyms.len; i++) {   /* ksym("NAME"): check_percpu.c */
+		int type;
+		kbtf_percpu_var(prog->btf, VEC_AT(prog->ksyms, i), &type);
+		str_printf(&kdecls, "extern const %s %s __attribute__((section(\".ksyms\")));\n",
+			   kemit_c_type(prog->kemit, type), (const char *)VEC_AT(prog->ksyms, i));
+	}
 	if (prog->mkfuncs.len) {
 		/* the companion module's kfuncs (kfuncs/pybpf_kfuncs.h, from helpers/helpers_gen.c) */
 		str_puts(&kdecls, "struct pybpf_file {\n\tvoid *__opaque;\n\tlong long __pos;\n};\n");

@@ -612,6 +612,7 @@ typedef struct Prog {
 	Vec helpers;          /* intptr_t: index in pyb_helpers of each helper bpf.NAME() calls (check_helpers.c) */
 	Vec dynmem;           /* intptr_t: the size of each bpf.dynptr_from_mem() site's per-CPU copy of its data (check_dynptr.c) */
 	Vec mkfuncs;          /* const char*: kfuncs of the companion module used (helpers/helpers_gen.c) */
+	Vec ksyms;            /* const char*: per-CPU kernel variables named by ksym("...") (check_percpu.c) */
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */
 	Vec globals;          /* GlobalDecl* */

@@ -4,10 +4,12 @@ errno return. Imported from tests/runtime.py, whose TESTS list they join."""
 import os
 import re
 import signal
+import subprocess
+import tempfile
 import threading
 import time
 
-from runtime import Loader, assert_nothing_left, check, test
+from runtime import PYBPF, Loader, assert_nothing_left, check, test
 
 
 @test
@@ -494,3 +496,49 @@ def h_lookup(args) -> None:
         out, err = ld.finish()
     check(out, "none\n5\n6\nm[1]: 7\n", err)
     assert_nothing_left(["h_lookup"])
+
+
+def _kallsyms_has(name):
+    with open("/proc/kallsyms") as f:
+        return any(ln.split()[2] == name for ln in f if len(ln.split()) >= 3)
+
+
+@test
+def helper_this_cpu_ptr_runqueues():
+    """bpf.this_cpu_ptr(ksym("runqueues")): this CPU's struct rq, whose cpu
+    field is cpu(). The verifier needs the variable's address from the
+    kernel's symbol table; this machine's kernel lists no data symbols
+    there (no CONFIG_KALLSYMS_ALL), and then the load is refused with that
+    reason and nothing is left (the QEMU tier's py/percpu_* run it in
+    Debian's kernel). Where the kernel lists it, three getppids count 3."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+same: Count = Count()
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_percpu(args) -> None:
+    if pid() == PID and bpf.this_cpu_ptr(ksym("runqueues")).cpu == cpu():
+        same.add()
+'''
+    if _kallsyms_has("runqueues"):
+        with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+            for _ in range(3):
+                os.getppid()
+            out, err = ld.finish()
+        check(out, "same: 3\n", err)
+    else:
+        with tempfile.TemporaryDirectory(prefix="pybpf-test-") as d:
+            path = os.path.join(d, "probe.py")
+            with open(path, "w") as f:
+                f.write(src)
+            p = subprocess.run([PYBPF, "load", "-D", "PID=1", path, "--duration", "1"], capture_output=True, text=True,
+                               timeout=120)
+        check((p.returncode, p.stdout, p.stderr.splitlines()[:2]),
+              (1, "", ["pybpf: error: the kernel refused to load probe 'h_percpu': No such file or directory: ldimm64 "
+                       "failed to find the address for kernel symbol 'runqueues'.",
+                       "note: a ksym(\"NAME\") variable: the verifier looks its address up in the kernel's symbol "
+                       "table, and this kernel lists no data symbols there (it was built without "
+                       "CONFIG_KALLSYMS_ALL: see /proc/kallsyms), so per-CPU variables cannot be used on it; "
+                       "nothing was loaded"]))
+    assert_nothing_left(["h_percpu"])

@@ -31,7 +31,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "user_str", "kernel_str",
+    "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
@@ -881,6 +881,10 @@ class KStack(int):
 
 class UStack(int):
     """A user stack id: only the kernel has stacks to take."""
+
+
+def ksym(name):
+    raise NotImplementedError("ksym() names a kernel variable: it exists only in the kernel")
 
 
 def ctx():

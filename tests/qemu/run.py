@@ -209,6 +209,7 @@ def build_progs():
     for py, name in ((os.path.join(ROOT, "examples", "hello.py"), "hello.bpf.o"),
                      (os.path.join(HERE, "pyprobes", "core_pid.py"), "core_pid.bpf.o"),
                      (os.path.join(HERE, "pyprobes", "exe_file.py"), "exe_file.bpf.o"),
+                     (os.path.join(HERE, "pyprobes", "percpu.py"), "percpu.bpf.o"),
                      (os.path.join(ROOT, "examples", "hello_kernel.py"), "hello_kernel.bpf.o")):
         o = os.path.join(OUT, "initramfs", "t", name)
         if newer(o, py, pybpf):

@@ -678,6 +678,47 @@ static void test_py_exe_file(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/percpu.py: bpf.this_cpu_ptr(ksym("runqueues")) and
+ * bpf.per_cpu_ptr(), on N getppid calls of the runner */
+static unsigned long long map_u64(struct bpf_object *obj, const char *map, unsigned int pid)
+{
+	unsigned long long v = 0;
+	bpf_map__lookup_elem(bpf_object__find_map_by_name(obj, map), &pid, sizeof(pid), &v, sizeof(v), 0);
+	return v;
+}
+
+static void test_py_percpu(void)
+{
+	struct bpf_object *obj = open_obj("percpu.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	const int N = 3;
+	int i;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/percpu_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/percpu_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_getppid"));
+	if (!link) {
+		result("py/percpu_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++)
+		syscall(SYS_getppid);
+	bpf_link__destroy(link);
+	result("py/percpu_this_cpu", map_u64(obj, "same", pid) == (unsigned long long)N,
+	       "same[%u] = %llu, want %d (this_cpu_ptr's rq->cpu == cpu())", pid, map_u64(obj, "same", pid), N);
+	result("py/percpu_cpu0", map_u64(obj, "cpu0", pid) == 100ULL, "cpu0[%u] = %llu, want 100 (CPU 0's rq->cpu + 100)",
+	       pid, map_u64(obj, "cpu0", pid));
+	result("py/percpu_no_such_cpu", map_u64(obj, "missing", pid) == (unsigned long long)N,
+	       "missing[%u] = %llu, want %d (IndexError for CPU 4096)", pid, map_u64(obj, "missing", pid), N);
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -701,6 +742,7 @@ int main(int argc, char **argv)
 	test_core_task();
 	test_py_kernel();
 	test_py_exe_file();
+	test_py_percpu();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

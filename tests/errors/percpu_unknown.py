@@ -1,0 +1,7 @@
+from pybpf import *
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def p(args) -> None:
+    rq = bpf.this_cpu_ptr(ksym("pybpf_nope"))
+    print(pid())

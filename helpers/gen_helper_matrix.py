@@ -36,7 +36,7 @@ def argument(p):
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
     return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "args": "args", "ptr | int": "0",
-            "Struct (local)": "ev"}[t]
+            "Struct (local)": "ev", "task_struct": "current_task()"}[t]
 
 
 def source(name, params, ret):

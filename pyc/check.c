@@ -2201,6 +2201,7 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
 			y = new_local(c, tg, t);
+			kptr_assigned(y, value, true);
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
@@ -2232,6 +2233,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			diag_exit();
 		}
 		check_store(c, value, vt, y->type, xasprintf("'%s'", tg->name));
+		if (y->decl != tg)
+			kptr_assigned(y, value, false);
 		tg->sym = y;
 		tg->type = y->type;
 		mark_assigned(c, y);

@@ -288,9 +288,19 @@ static Sym *hk_lookup(void *c, const char *name)
 	return k->scope ? scope_find(k->scope, name) : scope_find(&k->module, name);
 }
 
+static void hk_kptr_arg(void *c, Node *a, Type *got, const char *ctype, const char *what)
+{
+	check_kptr_arg(c, a, got, helper_kptr_type(c, a, ctype)->btf_id, what, ctype);
+}
+
+static Type *hk_kptr_type(void *c, Node *at, const char *ctype)
+{
+	return helper_kptr_type(c, at, ctype);
+}
+
 static Type *check_bpf_helper(Checker *c, Node *e)
 {
-	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup};
+	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_kptr_arg, hk_kptr_type};
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);

@@ -13,9 +13,13 @@
  *   - a context parameter takes the probe's context (its `args`);
  *   - an address the helper reads fault-safely (probe_read_user_str's
  *     unsafe_ptr) takes a pointer (args.filename) or an int.
- * Other parameter classes (kernel pointers, sockets, callbacks, spin locks,
- * timers, dynptrs) are refused with the reason, as are helpers returning a
- * pointer.
+ *   - a kernel pointer parameter (struct task_struct *) of the helpers of
+ *     kptr_helpers takes a kernel pointer of that struct that the verifier
+ *     trusts (current_task(), a with block's reference: check_kptr.c), and
+ *     bpf.get_current_task_btf() returns one, as current_task() does.
+ * Other parameter classes (other kernel pointers, sockets, callbacks, spin
+ * locks, timers, dynptrs) are refused with the reason, as are helpers
+ * returning another pointer.
  *
  * The return value is an int. Where the helper's docs say a negative return
  * is an error (PYB_HF_ERRNO, from "... or a negative error in case of
@@ -175,6 +179,27 @@ bool helper_size_param(const struct pyb_helper *h, int i)
 	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n");
 }
 
+/* The helpers whose kernel pointer parameters and returns pybpf passes
+ * (check_kptr.c): each takes or gives a task the verifier trusts. The
+ * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
+ * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
+static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf", NULL};
+
+static bool kptr_helper(const struct pyb_helper *h)
+{
+	for (int i = 0; kptr_helpers[i]; i++)
+		if (!strcmp(kptr_helpers[i], h->name))
+			return true;
+	return false;
+}
+
+/* "task_struct" of "struct task_struct *" */
+static const char *kstruct_name(const char *ctype)
+{
+	const char *s = ctype + (strncmp(ctype, "struct ", 7) ? 0 : 7);
+	return xasprintf("%.*s", (int)strcspn(s, " *"), s);
+}
+
 static const char *int_name(const struct pyb_htype *t)
 {
 	return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
@@ -203,6 +228,8 @@ static const char *py_param_of(const struct pyb_helper *h, int i)
 	case PYB_HC_PTR_MAP: return "a map";
 	case PYB_HC_PTR_CTX: return "the probe's args";
 	case PYB_HC_ADDR: return "an address (a pointer, or an int)";
+	case PYB_HC_PTR_KERNEL:
+		return kptr_helper(h) ? xasprintf("a %s pointer the verifier trusts", kstruct_name(t->c)) : NULL;
 	default: return NULL;
 	}
 }
@@ -225,6 +252,8 @@ static const char *ret_py(const struct pyb_helper *h)
 		return "None";
 	if (h->ret.cls == PYB_HC_INT)
 		return "int";
+	if (h->ret.cls == PYB_HC_PTR_KERNEL && kptr_helper(h))
+		return kstruct_name(h->ret.c);
 	return NULL;
 }
 
@@ -304,7 +333,8 @@ static char *py_sig(const struct pyb_helper *h)
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
 			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "args" :
 			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
-			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" : "str | bytes");
+			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" :
+			   h->args[i].cls == PYB_HC_PTR_KERNEL ? kstruct_name(h->args[i].c) : "str | bytes");
 	}
 	str_printf(&s, ") -> %s", ret_py(h) ? ret_py(h) : h->ret.c);
 	if (h->flags & PYB_HF_ERRNO)
@@ -473,6 +503,9 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				error_at(loc_of(a), "%s must be an address (a pointer such as args.filename, or an int), not %s",
 					 what, ty_name(t));
 			break;
+		case PYB_HC_PTR_KERNEL:   /* kptr_helpers: a trusted pointer of its struct */
+			hk->kptr_arg(hk->c, a, t, p->c, what);
+			break;
 		case PYB_HC_PTR_CTX:
 			if (t->kind != TY_CTX)
 				error_at(loc_of(a), "%s must be the probe's context (its args parameter, C %s), not %s", what, p->c,
@@ -493,6 +526,8 @@ ret:
 	}
 	e->op = 'H';
 	e->cval = h - pyb_helpers;
+	if (h->ret.cls == PYB_HC_PTR_KERNEL)   /* bpf.get_current_task_btf(): trusted, as current_task() */
+		return hk->kptr_type(hk->c, e, h->ret.c);
 	return h->ret.cls == PYB_HC_VOID ? ty_none : ty_int;
 }
 

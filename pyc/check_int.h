@@ -106,6 +106,11 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* check_kptr.c: kernel pointers the verifier trusts (kfunc and helper arguments) */
+bool kptr_trusted(Node *a);
+void kptr_assigned(Sym *y, Node *value, bool first);
+void check_kptr_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype);
+Type *helper_kptr_type(Checker *c, Node *at, const char *ctype);
 /* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
 typedef struct ApiKfunc {
 	int fid;

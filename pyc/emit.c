@@ -1482,6 +1482,8 @@ static char *call(Emitter *e, Node *n)
 			os = raise_at(e, n->raise, r++);
 		if (h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed)
 			ovf = raise_at(e, n->raise, r++);
+		if (n->type->kind == TY_KPTR)   /* bpf.get_current_task_btf() */
+			return xasprintf("((%s)%s)", kptr_ctype(e, n->type->btf_id), emit_helper_call(n, argv, os, ovf));
 		return emit_helper_call(n, argv, os, ovf);
 	}
 	if (n->op == 'X')     /* the end of a with block */

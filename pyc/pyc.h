@@ -370,6 +370,9 @@ typedef struct HelperHooks {
 	void (*store)(void *c, Node *v, struct Type *from, struct Type *to, const char *what); /* check_store */
 	struct RaiseSite *(*raise)(void *c, Node *at, const char *exc); /* a new raise site */
 	struct Sym *(*lookup)(void *c, const char *name);                 /* a name in scope */
+	/* a kernel pointer argument of C type ctype, and a kernel pointer return (check_kptr.c) */
+	void (*kptr_arg)(void *c, Node *a, struct Type *got, const char *ctype, const char *what);
+	struct Type *(*kptr_type)(void *c, Node *at, const char *ctype);
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
 /* The pybpf probe kind's BPF program type, in bpftool's words ("kprobe", "tracing", ...). */
@@ -433,6 +436,7 @@ typedef struct Sym {
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
 			       * reference (data: the acquiring kfunc's name), 2 after */
+	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
 } Sym;
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The

@@ -1775,3 +1775,4 @@ import runtime_helpers  # noqa: E402,F401  (issue 13: the BPF helpers, bpf.NAME(
 import runtime_kfuncs  # noqa: E402,F401  (issue 13: the kernel's kfuncs, pybpf api --coverage)
 import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-liners, make demo)
 import runtime_usdt  # noqa: E402,F401  (issue 14: USDT probes)
+import runtime_kptr_helpers  # noqa: E402,F401  (issue 13: helpers on kernel pointers, task/cgroup storage)

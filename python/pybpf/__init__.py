@@ -452,6 +452,18 @@ class _Helpers:
                 return n
         return len(items)
 
+    def get_current_task_btf(self):
+        raise NotImplementedError("bpf.get_current_task_btf() gives the kernel's task_struct: it runs only in the "
+                                  "kernel (pybpf load)")
+
+    def get_task_stack(self, task, buf, flags):
+        raise NotImplementedError("bpf.get_task_stack() walks a task's kernel stack: it runs only in the kernel "
+                                  "(pybpf load)")
+
+    def task_pt_regs(self, task):
+        raise NotImplementedError("bpf.task_pt_regs() gives the address of a task's saved registers in kernel "
+                                  "memory: it runs only in the kernel (pybpf load)")
+
     def __getattr__(self, name):
         raise NotImplementedError(f"bpf.{name}() runs only in the kernel (pybpf load)")
 

@@ -458,8 +458,9 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 			out_global(xasprintf("len(%s)", m->name), ty_int, (unsigned char *)&len);
 		return;
 	}
-	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM)
-		return;   /* a bloom filter's bits cannot be listed */
+	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
+	    MAP_IS_STORAGE(m->type->map_kind))
+		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk) */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);

@@ -285,13 +285,35 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
-	*want = "a map";
-	return true;
+	*want = "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
+	return !MAP_IS_STORAGE(k);
+}
+
+/* The local storage helpers: a TaskStorage / CgrpStorage map calls them
+ * for its items (pyc/emit.c), with the trusted task or cgroup as the key. */
+static const char *const map_callers[][2] = {
+	{"bpf_task_storage_get", "a TaskStorage's m[t], m.get(t, d) and 't in m' (flags 0), m[t] = v and m[t] += n "
+				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_task_storage_delete", "a TaskStorage's del m[t]"},
+	{"bpf_cgrp_storage_get", "a CgrpStorage's m[cg], m.get(cg, d) and 'cg in m' (flags 0), m[cg] = v and m[cg] += n "
+				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_cgrp_storage_delete", "a CgrpStorage's del m[cg]"},
+};
+
+/* What calls h when it is reached through a map's operators, or NULL */
+static const char *map_caller(const struct pyb_helper *h)
+{
+	for (size_t i = 0; i < sizeof(map_callers) / sizeof(map_callers[0]); i++)
+		if (!strcmp(map_callers[i][0], h->name))
+			return map_callers[i][1];
+	return NULL;
 }
 
 /* Why pybpf cannot call h yet, or NULL when it can. */
 static const char *unsupported(const struct pyb_helper *h)
 {
+	if (map_caller(h))
+		return xasprintf("it is called by %s", map_caller(h));
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
@@ -431,6 +453,8 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				 f->name, f->name, best);
 		error_at(loc_of(f), "bpf has no helper '%s' (bpf_%s is not in libbpf's bpf_helper_defs.h)", f->name, f->name);
 	}
+	if (map_caller(h))
+		error_at(loc_of(f), "%s is not called directly: it is called by %s", pyname, map_caller(h));
 	if ((why = unsupported(h)))
 		error_at(loc_of(f), "%s cannot be called from pybpf yet: %s", pyname, why);
 	if (!strcmp(h->name, "bpf_snprintf")) {
@@ -545,7 +569,9 @@ int helpers_api(const char *pattern)
 		shown++;
 		callable += !why;
 		printf("%s\n", py_sig(h));
-		if (why)
+		if (map_caller(h))
+			printf("    not called directly: %s\n    probes of those operators: %s\n", why, allowed_kinds(h));
+		else if (why)
 			printf("    not callable yet: %s\n", why);
 		else
 			printf("    probes: %s\n", allowed_kinds(h));

@@ -74,3 +74,67 @@ Type *helper_kptr_type(Checker *c, Node *at, const char *ctype)
 	kemit_use_type(c->prog->kemit, id);
 	return ty_kernel(TY_KPTR, id);
 }
+
+/* ---- task and cgroup local storage: TaskStorage[V], CgrpStorage[V] ---------------------------------- */
+
+/* The struct a TaskStorage / CgrpStorage is keyed by */
+static const char *storage_struct(MapKind k)
+{
+	return k == MAP_TASK_STORAGE ? "task_struct" : "cgroup";
+}
+
+/* counts: TaskStorage[u64] = TaskStorage() -- BPF_MAP_TYPE_TASK_STORAGE
+ * (CGRP_STORAGE), BPF_F_NO_PREALLOC, max_entries 0: the kernel keeps each
+ * task's (cgroup's) item with the task, and frees it with the task. Its
+ * key is the task pointer (t->key, TY_KPTR); integer values only. */
+void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m)
+{
+	MapKind k = t->map_kind;
+	const char *kn = map_kind_names[k];
+	Node *val = s->value;
+	int id;
+	if (t->val->kind != TY_FIXED)
+		error_at(node_loc(s->annotation->rhs), "%s values must be integer types (u8..u64, i8..i64, int), not %s", kn,
+			 ty_name(t->val));
+	if (!val || val->kind != ND_CALL || val->lhs->kind != ND_NAME || strcmp(val->lhs->name, kn))
+		error_at(node_loc(val ? val : s), "map '%s' must be created with %s() to match its annotation", m->name, kn);
+	if (val->elts.len || val->vals.len)
+		error_at(node_loc(val), "%s() takes no arguments: the kernel keeps one item per %s, as many as there are",
+			 kn, k == MAP_TASK_STORAGE ? "task" : "cgroup");
+	id = kbtf_find_struct(need_btf(c, s), storage_struct(k));
+	if (id < 0)
+		error_at(node_loc(s), "the kernel's types have no struct %s", storage_struct(k));
+	kemit_use_type(c->prog->kemit, id);
+	t->key = ty_kernel(TY_KPTR, id);
+	m->max_entries = 0;
+}
+
+/* The kernel helper that an item access of m calls ("bpf_task_storage_get") */
+static const char *storage_helper(MapDecl *m)
+{
+	return m->type->map_kind == MAP_TASK_STORAGE ? "bpf_task_storage_get" : "bpf_cgrp_storage_get";
+}
+
+/* m[t], m.get(t, d), m[t] = v, m[t] += n, del m[t], t in m: t is a task
+ * (cgroup) pointer the verifier trusts, and the probe kind (or each probe
+ * that reaches this def) may call the storage helpers. */
+void check_storage_key(Checker *c, Node *sub, MapDecl *m)
+{
+	Node *k = sub->rhs;
+	const char *ctype = xasprintf("struct %s *", storage_struct(m->type->map_kind));
+	Type *got;
+	if (k->kind == ND_TUPLE)
+		error_at(node_loc(k), "the key of '%s' is one %s, not a tuple", m->name, ctype);
+	got = check_expr(c, k);
+	check_kptr_arg(c, k, got, m->type->key->btf_id, xasprintf("the key of '%s' (a %s)", m->name,
+		       map_kind_names[m->type->map_kind]), ctype);
+	if (c->probe) {
+		helper_allowed(c->probe->kind, storage_helper(m), sub, NULL);
+	} else if (c->func) {
+		KfuncUse *u = xcalloc(1, sizeof(*u));
+		u->at = sub;
+		u->kfunc = storage_helper(m);
+		u->pyname = xasprintf("'%s'", m->name);
+		vec_push(&c->func->kfuncs, u);
+	}
+}

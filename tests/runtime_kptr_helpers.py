@@ -104,3 +104,149 @@ def kp_with(args) -> None:
         out, err = ld.finish()
     check(out, "0 True True\n" * 2, err)
     assert_nothing_left(["kp_with"])
+
+
+@test
+def task_storage_counts_per_task():
+    """A TaskStorage[u64] counter per task, m[current_task()] += 1: this
+    process's main thread makes N = 9 getppid()s and a second thread 4, and
+    each count (copied into a Hash keyed by the thread id, since user space
+    cannot list a task storage map) is exactly its own; a CgrpStorage[u32]
+    counter keyed by this process's cgroup (bpf_cgroup_from_id of
+    bpf.get_current_cgroup_id()) counts all 13. Then the main thread's
+    getpgid(0): 't in m' is True, del m[t], 't in m' is False, m.get(t, -1)
+    is -1, m[t] raises KeyError, a second del raises KeyError, and m[t] = 40
+    reads back 40. Nothing is left in the kernel after."""
+    import threading
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+calls: TaskStorage[u64] = TaskStorage()
+cgcalls: CgrpStorage[u32] = CgrpStorage()
+per_tid: Hash[int, int] = Hash()
+cg_seen: Hash[int, int] = Hash()
+after: Hash[int, int] = Hash()
+
+
+def count_in_cgroup() -> None:
+    with bpf_cgroup_from_id(bpf.get_current_cgroup_id()) as cg:
+        if cg is not None:
+            cgcalls[cg] += 1
+            cg_seen[0] = cgcalls.get(cg, 100)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def ts_count(args) -> None:
+    if pid() == PID:
+        calls[current_task()] += 1
+        per_tid[tid()] = calls[current_task()]
+        count_in_cgroup()
+
+
+@tracepoint("syscalls/sys_enter_getpgid")
+def ts_del(args) -> None:
+    if pid() == PID:
+        me = current_task()
+        after[1] = me in calls
+        del calls[me]
+        after[2] = me in calls
+        after[3] = calls.get(me, -1)
+        try:
+            after[4] = calls[me]
+        except KeyError:
+            after[4] = -2
+        try:
+            del calls[me]
+        except KeyError:
+            after[5] = -3
+        calls[me] = 40
+        after[6] = calls[me]
+'''
+    other = []
+
+    def thread():
+        other.append(threading.get_native_id())
+        for _ in range(4):
+            os.getppid()
+
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(9):
+            os.getppid()
+        t = threading.Thread(target=thread)
+        t.start()
+        t.join()
+        os.getpgid(0)
+        out, err = ld.finish()
+    main = threading.get_native_id()
+    got = sorted(ln for ln in out.splitlines() if ln)
+    check(got, sorted([f"per_tid[{main}]: 9", f"per_tid[{other[0]}]: 4", "cg_seen[0]: 13",
+                       "after[1]: 1", "after[2]: 0", "after[3]: -1", "after[4]: -2", "after[5]: -3",
+                       "after[6]: 40"]), err)
+    assert "calls" not in out and "cgcalls" not in out, out
+    assert_nothing_left(["ts_count", "ts_del"], ["calls", "cgcalls"])
+
+
+@test
+def task_storage_overflow_raises():
+    """m[t] += 100 on a TaskStorage[u8]: 200 after two getppid()s; the third
+    sum (300) does not fit u8, so it raises OverflowError (uncaught: counted
+    at its line, 2 times for the third and fourth calls) and the item keeps
+    200, which the fifth call's read (a getpgid) shows."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+small: TaskStorage[u8] = TaskStorage()
+seen: Hash[int, int] = Hash()
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def ts_ovf(args) -> None:
+    if pid() == PID:
+        small[current_task()] += 100
+
+
+@tracepoint("syscalls/sys_enter_getpgid")
+def ts_read(args) -> None:
+    if pid() == PID:
+        seen[0] = small[current_task()]
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(4):
+            os.getppid()
+        os.getpgid(0)
+        out, err = ld.finish()
+    check(out, "seen[0]: 200\n", err)
+    assert "probe.py:11: OverflowError in ts_ovf: 2 times" in err, err
+    assert_nothing_left(["ts_ovf", "ts_read"], ["small"])
+
+
+@test
+def task_storage_optional_get():
+    """m.get(t) of a TaskStorage[i32] is None until the task has an item
+    (counted once, at the first of 3 getppid()s), and m[t] -= 5 starts a
+    missing item at 0: after 3 calls it reads -15."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+calls: TaskStorage[i32] = TaskStorage()
+seen: Hash[int, int] = Hash()
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def ts_opt(args) -> None:
+    if pid() == PID:
+        me = current_task()
+        x = calls.get(me)
+        if x is None:
+            seen[0] += 1
+        calls[me] -= 5
+        y = calls.get(me)
+        if y is not None:
+            seen[1] = y
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    check(sorted(ln for ln in out.splitlines() if ln), ["seen[0]: 1", "seen[1]: -15"], err)
+    assert_nothing_left(["ts_opt"], ["calls"])

@@ -29,6 +29,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
+    "TaskStorage", "CgrpStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
@@ -272,6 +273,31 @@ class BloomFilter(set):
 
     def __class_getitem__(cls, t):
         return cls
+
+
+class TaskStorage:
+    """TaskStorage[V](): one item per kernel task, keyed by the task's
+    task_struct (current_task()), which a user process has not: it can be
+    declared here (so a probe file imports), but its items are reached only
+    in the kernel."""
+
+    keyed_by = "task"
+
+    def __class_getitem__(cls, t):
+        return cls
+
+    def _kernel_only(self, *args):
+        raise NotImplementedError(f"a {type(self).__name__} is keyed by the kernel's {self.keyed_by} objects: its "
+                                  "items are reached only in the kernel (pybpf load)")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = get = _kernel_only
+
+
+class CgrpStorage(TaskStorage):
+    """CgrpStorage[V](): one item per cgroup, keyed by the kernel's struct
+    cgroup (a with block's bpf_cgroup_from_id reference); kernel only."""
+
+    keyed_by = "cgroup"
 
 
 class _Agg:

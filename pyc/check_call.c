@@ -140,6 +140,9 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 			error_at(node_loc(a), "*args is not supported in pybpf");
 		t = check_expr(c, a);
 		check_store(c, a, t, VEC_AT(fd->ptypes, i), xasprintf("parameter '%s' of %s()", p->name, fd->name));
+		if (t->kind == TY_KPTR)   /* the body takes its kernel pointer parameters as trusted (check_kptr.c) */
+			check_kptr_arg(c, a, t, t->btf_id, xasprintf("parameter '%s' of %s() (a def's kernel pointer, which its "
+				       "body may pass on)", p->name, fd->name), ty_name(t));
 	}
 	note_func_call(c, e, fd);
 	return fd->ret;

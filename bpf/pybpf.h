@@ -41,6 +41,8 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_BLOOM 30
 #define __PYB_MAP_LPM_TRIE 11
 #define __PYB_MAP_RINGBUF 27
+#define __PYB_MAP_TASK_STORAGE 29
+#define __PYB_MAP_CGRP_STORAGE 32
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1
 #define __PYB_EEXIST 17
@@ -49,6 +51,11 @@ typedef unsigned long long __u64;
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
+/* TaskStorage / CgrpStorage items (the flags: BPF_LOCAL_STORAGE_GET_F_CREATE = 1) */
+static void *(*bpf_task_storage_get)(void *map, void *task, void *value, __u64 flags) = (void *)156;
+static long (*bpf_task_storage_delete)(void *map, void *task) = (void *)157;
+static void *(*bpf_cgrp_storage_get)(void *map, void *cgroup, void *value, __u64 flags) = (void *)210;
+static long (*bpf_cgrp_storage_delete)(void *map, void *cgroup) = (void *)211;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
@@ -484,6 +491,38 @@ __PYB_DEFINE_MAP_ADD(u16, 0, 65535, 0)
 __PYB_DEFINE_MAP_ADD(s16, -32768, 32767, 0)
 __PYB_DEFINE_MAP_ADD(u8, 0, 255, 0)
 __PYB_DEFINE_MAP_ADD(s8, -128, 127, 0)
+
+/* s[t] += d on the item v of a TaskStorage / CgrpStorage (from
+ * bpf_task_storage_get with BPF_LOCAL_STORAGE_GET_F_CREATE: zero when it
+ * was missing): 0, 1 when v is NULL (no memory for it), 2 when the sum
+ * does not fit (the item keeps its old value), as __pyb_map_add_T. */
+#define __PYB_DEFINE_PTR_ADD(T, ATOMIC)                                            \
+static __pyb_always_inline int __pyb_ptr_add_##T(__##T *v, __s64 d)               \
+{                                                                                 \
+	__##T old;                                                                \
+	if (!v)                                                                   \
+		return 1;                                                         \
+	if (ATOMIC) {                                                             \
+		old = __sync_fetch_and_add(v, (__##T)d);                          \
+		if (__pyb_add_fits_##T(old, d))                                   \
+			return 0;                                                 \
+		__sync_fetch_and_add(v, (__##T)0 - (__##T)d);   /* undone */  \
+		return 2;                                                         \
+	}                                                                         \
+	old = *v;                                                                 \
+	if (!__pyb_add_fits_##T(old, d))                                          \
+		return 2;                                                         \
+	*v = (__##T)(old + d);                                                    \
+	return 0;                                                                 \
+}
+__PYB_DEFINE_PTR_ADD(u64, 1)
+__PYB_DEFINE_PTR_ADD(s64, 1)
+__PYB_DEFINE_PTR_ADD(u32, 1)
+__PYB_DEFINE_PTR_ADD(s32, 1)
+__PYB_DEFINE_PTR_ADD(u16, 0)
+__PYB_DEFINE_PTR_ADD(u8, 0)
+__PYB_DEFINE_PTR_ADD(s16, 0)
+__PYB_DEFINE_PTR_ADD(s8, 0)
 
 /* ---- aggregations (per-CPU map values; the loader merges the CPUs) ------ */
 

@@ -41,7 +41,8 @@ def argument(p):
     if re.fullmatch(r"[ui]\d+", t):
         return "0"
     return {"str | bytes (local)": "buf", "str | bytes": "buf", "Map": "m", "ctx()": "ctx()", "ptr | int": "0",
-            "Struct (local)": "ev", "the map's key": "1", 'ksym("NAME")': 'ksym("runqueues")'}[t]
+            "Struct (local)": "ev", "the map's key": "1", 'ksym("NAME")': 'ksym("runqueues")',
+            "task_struct": "current_task()"}[t]
 
 
 # Ring buffer reservations and dynptrs (pyc/check_dynptr.c): a with block,

@@ -459,8 +459,9 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		return;
 	}
 	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER)
-		return;   /* a bloom filter's bits cannot be listed; a timer has no value to show */
+	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind))
+		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk);
+			    * a timer has no value to show */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);

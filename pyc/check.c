@@ -71,6 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
+	"TaskStorage", "CgrpStorage",
 };
 
 /* ORDER AggKind */
@@ -201,7 +202,7 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	NULL,
@@ -875,6 +876,19 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	bool single = kind >= MAP_ARRAY;   /* Array[V], Queue[V], Stack[V], RingBuf[S] */
 	t->kind = TY_MAP;
 	t->map_kind = kind;
+	if (MAP_IS_STORAGE(kind)) {
+		if (args->kind == ND_TUPLE)
+			error_at(node_loc(ann), "%s takes one type, its value's: %s[V] (its keys are %s)", map_kind_names[kind],
+				 map_kind_names[kind], kind == MAP_TASK_STORAGE ? "tasks" : "cgroups");
+		t->val = resolve_key_or_value(c, args, false);
+		m->type = t;
+		m->name = s->target->name;
+		m->cname = global_cname(m->name);
+		m->decl = s;
+		declare_storage_map(c, s, t, m);
+		register_map(c, s, m);
+		return;
+	}
 	if (single) {
 		if (args->kind == ND_TUPLE)
 			error_at(node_loc(ann), "%s takes one type: %s[V]", map_kind_names[kind], map_kind_names[kind]);
@@ -1914,8 +1928,10 @@ Type *check_expr(Checker *c, Node *e)
 			check_map_key(c, e, m);
 			if (m->type->map_kind != MAP_LPM && m->type->map_kind != MAP_ARRAY && m->type->map_kind != MAP_PERCPU_ARRAY)
 				no_write_while_iterating(c, e, m, "reading an item of");
-			/* an LPMTrie is not a defaultdict: the longest matching prefix, or KeyError */
-			e->raise = new_raise(c, e, m->type->map_kind == MAP_LPM ? "KeyError" : "MapFullError");
+			/* an LPMTrie is not a defaultdict: the longest matching prefix, or KeyError;
+			 * nor is a TaskStorage (a read does not give the task an item) */
+			e->raise = new_raise(c, e, m->type->map_kind == MAP_LPM || MAP_IS_STORAGE(m->type->map_kind) ?
+					     "KeyError" : "MapFullError");
 			new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
 			t = ty_int;
 			break;
@@ -2122,6 +2138,10 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 		check_store(c, k, check_expr(c, k), m->type->key, xasprintf("the key of '%s'", m->name));
 		return;
 	}
+	if (MAP_IS_STORAGE(m->type->map_kind)) {
+		check_storage_key(c, sub, m);
+		return;
+	}
 	if (m->type->map_kind >= MAP_QUEUE)
 		error_at(node_loc(sub), "'%s' is a %s: it cannot be indexed; use %s", m->name, map_kind_names[m->type->map_kind],
 			 m->type->map_kind == MAP_RINGBUF ? "output(...)" :
@@ -2248,6 +2268,7 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			if (t->kind == TY_CTX || t->kind == TY_MAP)
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
 			y = new_local(c, tg, t);
+			kptr_assigned(y, value, true);
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
@@ -2279,6 +2300,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			diag_exit();
 		}
 		check_store(c, value, vt, y->type, xasprintf("'%s'", tg->name));
+		if (y->decl != tg)
+			kptr_assigned(y, value, false);
 		tg->sym = y;
 		tg->type = y->type;
 		mark_assigned(c, y);
@@ -2365,11 +2388,16 @@ static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
 	MapDecl *m = ms->data;
 	Node *it = s->iter, *tg = s->target, *kn = tg, *vn = NULL;
 	Type *kt = m->type->key, *vt = m->type->val;
-	int per = ty_size(kt) + ty_size(vt), cap = (32768 - 8) / (per ? per : 1);
+	int per, cap;
 	char *before;
 	int n = c->nassigned;
 	MapKind k = m->type->map_kind;
 
+	if (MAP_IS_STORAGE(k))
+		error_at(node_loc(it), "'%s' is a %s: its items hang off each %s, and the kernel cannot list them", m->name,
+			 map_kind_names[k], k == MAP_TASK_STORAGE ? "task" : "cgroup");
+	per = ty_size(kt) + ty_size(vt);
+	cap = (32768 - 8) / (per ? per : 1);
 	if (k != MAP_HASH && k != MAP_LRU_HASH)
 		error_at(node_loc(it), "'%s' is a %s: pybpf iterates Hash and LRUHash maps (not per-CPU ones, whose values "
 			 "the loader merges)", m->name, map_kind_names[k]);

@@ -140,6 +140,9 @@ static Type *check_func_call(Checker *c, Node *e, FuncDecl *fd)
 			error_at(node_loc(a), "*args is not supported in pybpf");
 		t = check_expr(c, a);
 		check_store(c, a, t, VEC_AT(fd->ptypes, i), xasprintf("parameter '%s' of %s()", p->name, fd->name));
+		if (t->kind == TY_KPTR)   /* the body takes its kernel pointer parameters as trusted (check_kptr.c) */
+			check_kptr_arg(c, a, t, t->btf_id, xasprintf("parameter '%s' of %s() (a def's kernel pointer, which its "
+				       "body may pass on)", p->name, fd->name), ty_name(t));
 	}
 	note_func_call(c, e, fd);
 	return fd->ret;
@@ -315,9 +318,19 @@ static Type *check_map_lookup(Checker *c, Node *e, bool stmt)
 	return check_call(c, e, stmt);
 }
 
+static void hk_kptr_arg(void *c, Node *a, Type *got, const char *ctype, const char *what)
+{
+	check_kptr_arg(c, a, got, helper_kptr_type(c, a, ctype)->btf_id, what, ctype);
+}
+
+static Type *hk_kptr_type(void *c, Node *at, const char *ctype)
+{
+	return helper_kptr_type(c, at, ctype);
+}
+
 static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 {
-	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported};
+	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported, hk_kptr_arg, hk_kptr_type};
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);
@@ -531,6 +544,10 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 		error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
 		error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
+	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))
+		error_at(node_loc(a), "a %s has nothing to show: the kernel cannot list its items (they hang off each %s); "
+			 "copy what to show into a Hash", map_kind_names[((MapDecl *)ms->data)->type->map_kind],
+			 ((MapDecl *)ms->data)->type->map_kind == MAP_TASK_STORAGE ? "task" : "cgroup");
 	if (!stmt)
 		error_at(node_loc(e), "show() returns None; call it as a statement");
 	e->sym = ms;

@@ -13,9 +13,14 @@
  *   - a context parameter takes the probe's context (its `args`);
  *   - an address the helper reads fault-safely (probe_read_user_str's
  *     unsafe_ptr) takes a pointer (args.filename) or an int.
- * Ring buffer reservations and dynptrs are check_dynptr.c's. Other
- * parameter classes (kernel pointers, sockets, callbacks, spin locks,
- * timers) are refused with the reason, as are helpers returning a pointer.
+ *   - a kernel pointer parameter (struct task_struct *) of the helpers of
+ *     kptr_helpers takes a kernel pointer of that struct that the verifier
+ *     trusts (current_task(), a with block's reference: check_kptr.c), and
+ *     bpf.get_current_task_btf() returns one, as current_task() does.
+ * Other parameter classes (other kernel pointers, sockets, callbacks, spin
+ * locks) are refused with the reason, as are helpers
+ * returning another pointer. Ring buffer reservations and dynptrs are
+ * check_dynptr.c's, timers check_timer.c's.
  *
  * The return value is an int. Where the helper's docs say a negative return
  * is an error (PYB_HF_ERRNO, from "... or a negative error in case of
@@ -256,6 +261,27 @@ bool helper_may_overflow(const struct pyb_helper *h)
 	return h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed;
 }
 
+/* The helpers whose kernel pointer parameters and returns pybpf passes
+ * (check_kptr.c): each takes or gives a task the verifier trusts. The
+ * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
+ * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
+static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf", NULL};
+
+static bool kptr_helper(const struct pyb_helper *h)
+{
+	for (int i = 0; kptr_helpers[i]; i++)
+		if (!strcmp(kptr_helpers[i], h->name))
+			return true;
+	return false;
+}
+
+/* "task_struct" of "struct task_struct *" */
+static const char *kstruct_name(const char *ctype)
+{
+	const char *s = ctype + (strncmp(ctype, "struct ", 7) ? 0 : 7);
+	return xasprintf("%.*s", (int)strcspn(s, " *"), s);
+}
+
 static const char *int_name(const struct pyb_htype *t)
 {
 	return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
@@ -286,6 +312,8 @@ static const char *py_param_of(const struct pyb_helper *h, int i)
 	case PYB_HC_PTR_MAP: return helper_stack_map(h, i) ? "pybpf's stack map" : "a map";
 	case PYB_HC_PTR_CTX: return "the probe's context, ctx()";
 	case PYB_HC_ADDR: return "an address (a pointer, or an int)";
+	case PYB_HC_PTR_KERNEL:
+		return kptr_helper(h) ? xasprintf("a %s pointer the verifier trusts", kstruct_name(t->c)) : NULL;
 	default: return NULL;
 	}
 }
@@ -312,6 +340,8 @@ static const char *ret_py(const struct pyb_helper *h)
 		return "None";
 	if (h->ret.cls == PYB_HC_INT)
 		return "int";
+	if (h->ret.cls == PYB_HC_PTR_KERNEL && kptr_helper(h))
+		return kstruct_name(h->ret.c);
 	return NULL;
 }
 
@@ -340,8 +370,28 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
-	*want = "a map";
-	return true;
+	*want = "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
+	return !MAP_IS_STORAGE(k);
+}
+
+/* The local storage helpers: a TaskStorage / CgrpStorage map calls them
+ * for its items (pyc/emit.c), with the trusted task or cgroup as the key. */
+static const char *const map_callers[][2] = {
+	{"bpf_task_storage_get", "a TaskStorage's m[t], m.get(t, d) and 't in m' (flags 0), m[t] = v and m[t] += n "
+				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_task_storage_delete", "a TaskStorage's del m[t]"},
+	{"bpf_cgrp_storage_get", "a CgrpStorage's m[cg], m.get(cg, d) and 'cg in m' (flags 0), m[cg] = v and m[cg] += n "
+				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_cgrp_storage_delete", "a CgrpStorage's del m[cg]"},
+};
+
+/* What calls h when it is reached through a map's operators, or NULL */
+static const char *map_caller(const struct pyb_helper *h)
+{
+	for (size_t i = 0; i < sizeof(map_callers) / sizeof(map_callers[0]); i++)
+		if (!strcmp(map_callers[i][0], h->name))
+			return map_callers[i][1];
+	return NULL;
 }
 
 /* Why pybpf cannot call h yet, or NULL when it can. */
@@ -350,6 +400,8 @@ static const char *unsupported(const struct pyb_helper *h)
 	const char *sig, *note;
 	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c: callable, or called by a with block */
 		return NULL;
+	if (map_caller(h))
+		return NULL;   /* reached through a TaskStorage's / CgrpStorage's operators */
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
@@ -417,7 +469,8 @@ static char *py_sig(const struct pyb_helper *h)
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
 			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "ctx()" :
 			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
-			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" : "str | bytes");
+			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" :
+			   h->args[i].cls == PYB_HC_PTR_KERNEL ? kstruct_name(h->args[i].c) : "str | bytes");
 	}
 	str_printf(&s, ") -> %s", ret_py(h) ? ret_py(h) : h->ret.c);
 	if (h->flags & PYB_HF_ERRNO)
@@ -528,6 +581,8 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				 f->name, f->name, best);
 		error_at(loc_of(f), "bpf has no helper '%s' (bpf_%s is not in libbpf's bpf_helper_defs.h)", f->name, f->name);
 	}
+	if (map_caller(h))
+		error_at(loc_of(f), "%s is not called directly: it is called by %s", pyname, map_caller(h));
 	if ((why = unsupported(h)))
 		error_at(loc_of(f), "%s cannot be called from pybpf yet: %s", pyname, why);
 	if (!strcmp(h->name, "bpf_snprintf")) {
@@ -607,6 +662,9 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				error_at(loc_of(a), "%s must be an address (a pointer such as args.filename, or an int), not %s",
 					 what, ty_name(t));
 			break;
+		case PYB_HC_PTR_KERNEL:   /* kptr_helpers: a trusted pointer of its struct */
+			hk->kptr_arg(hk->c, a, t, p->c, what);
+			break;
 		case PYB_HC_PTR_CTX:
 			if (t->kind != TY_CTX)
 				error_at(loc_of(a), "%s must be the probe's context, ctx() (or a tracepoint's args; C %s), not %s",
@@ -630,6 +688,8 @@ ret:
 	}
 	e->op = 'H';
 	e->cval = h - pyb_helpers;
+	if (h->ret.cls == PYB_HC_PTR_KERNEL)   /* bpf.get_current_task_btf(): trusted, as current_task() */
+		return hk->kptr_type(hk->c, e, h->ret.c);
 	return h->ret.cls == PYB_HC_VOID ? ty_none : ty_int;
 }
 
@@ -660,6 +720,8 @@ int helpers_api(const char *pattern)
 			printf("    reached: %s\n", note);
 			break;
 		}
+		if (!why && map_caller(h))   /* reached through a map's operators */
+			printf("    reached: it is called by %s\n", map_caller(h));
 	}
 	printf("%d helper%s, %d callable from pybpf\n", shown, shown == 1 ? "" : "s", callable);
 	shown += kfuncs_api(pattern);

@@ -114,6 +114,15 @@ bool ringbuf_with_call(Checker *c, Node *call);
 void check_with_ringbuf(Checker *c, Node *s, Node *call, Node *tg);
 void dynptr_mark_assign(Node *s);
 Type *check_dynptr_call(Checker *c, Node *e);
+/* check_kptr.c: kernel pointers the verifier trusts (kfunc and helper arguments) */
+bool kptr_trusted(Node *a);
+void kptr_assigned(Sym *y, Node *value, bool first);
+void check_kptr_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype);
+Type *helper_kptr_type(Checker *c, Node *at, const char *ctype);
+/* TaskStorage[V] / CgrpStorage[V]: the declaration's value type t->val is resolved */
+void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m);
+/* m[t] of a TaskStorage / CgrpStorage: t a trusted task / cgroup; the probe kind may use it */
+void check_storage_key(Checker *c, Node *sub, MapDecl *m);
 /* A kfunc for `pybpf api`: its BTF id, name and why it is not callable */
 typedef struct ApiKfunc {
 	int fid;

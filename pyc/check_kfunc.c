@@ -291,17 +291,11 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
 		}
 		want = kernel_value_type(k, kp[i].type, &why);
 		got = check_expr(c, a);
-		if (want->kind == TY_KPTR && (got->kind != TY_KPTR || got->btf_id != want->btf_id))
-			error_at(node_loc(a), "argument '%s' of %s must be %s, not %s", kp[i].name, f,
-				 kbtf_type_name(k, kp[i].type), ty_name(got));
-		if (want->kind == TY_KPTR && a->kind == ND_ATTR)
-			error_at(node_loc(a), "argument '%s' of %s must be a kernel pointer the verifier trusts "
-				 "(current_task(), a probe's argument, a with block's reference); a field read from "
-				 "kernel memory is a plain number to it", kp[i].name, f);
-		if (want->kind != TY_KPTR)
-			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f));
+		if (want->kind == TY_KPTR)
+			check_kptr_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
+				       kbtf_type_name(k, kp[i].type));
 		else
-			kemit_use_type(c->prog->kemit, want->btf_id);
+			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f));
 	}
 }
 

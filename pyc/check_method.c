@@ -247,6 +247,13 @@ static Type *check_map_call(Checker *c, Node *e, Sym *ms, bool stmt)
 		f->lhs->sym = ms;
 		return check_agg_add(c, e, NULL, m);
 	}
+	if (MAP_IS_STORAGE(m->type->map_kind)) {
+		if (!strcmp(f->name, "get"))
+			return check_map_get(c, e, m);
+		error_at(node_loc(f), "a %s has get() and the operators [], in, del, +=; it has no method '%s'%s",
+			 map_kind_names[m->type->map_kind], f->name, strcmp(f->name, "clear") ? "" :
+			 " (its items cannot be listed, so they cannot all be deleted: each goes with its task or cgroup)");
+	}
 	if (!strcmp(f->name, "clear"))
 		return check_map_clear(c, e, ms, stmt);
 	if (m->type->map_kind >= MAP_ARRAY)

@@ -691,9 +691,63 @@ static char *bytes_key(Emitter *e, Node *k, int n, const char **kptr)
 	return xasprintf("__builtin_memcpy(%s, %s, %d);", b, expr(e, k), n);
 }
 
+/* ---- task and cgroup local storage (TaskStorage, CgrpStorage) ----
+ * The key is the task (cgroup) pointer; the items are reached with the
+ * kernel's bpf_task_storage_get/_delete (bpf_cgrp_storage_...), not with
+ * bpf_map_lookup_elem, which the verifier refuses for these maps. */
+static const char *storage_fn(MapDecl *m)
+{
+	return m->type->map_kind == MAP_TASK_STORAGE ? "bpf_task_storage" : "bpf_cgrp_storage";
+}
+
+/* A pointer to m's item of key kp, or NULL when there is none */
+static char *lookup_call(MapDecl *m, const char *kp)
+{
+	if (MAP_IS_STORAGE(m->type->map_kind))
+		return xasprintf("((%s *)%s_get(&%s, %s, 0, 0))", ty_ctype(m->type->val), storage_fn(m), m->cname, kp);
+	return xasprintf("bpf_map_lookup_elem(&%s, %s)", m->cname, kp);
+}
+
+/* A storage item of key kp, created (zero) when missing; NULL: no memory
+ * for it (or the task is exiting) */
+static char *create_call(MapDecl *m, const char *kp)
+{
+	return xasprintf("((%s *)%s_get(&%s, %s, 0, 1 /* BPF_LOCAL_STORAGE_GET_F_CREATE */))", ty_ctype(m->type->val),
+			 storage_fn(m), m->cname, kp);
+}
+
+/* m[kp] = *vp: 0, or nonzero when there is no room */
+static char *update_call(MapDecl *m, const char *kp, const char *v)
+{
+	if (MAP_IS_STORAGE(m->type->map_kind))
+		return xasprintf("({ %s *__sp = %s; __sp ? (*__sp = %s, 0) : 1; })", ty_ctype(m->type->val), create_call(m, kp), v);
+	return xasprintf("bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)", m->cname, kp, v);
+}
+
+/* del m[kp]: 0, or nonzero when the key is missing */
+static char *delete_call(MapDecl *m, const char *kp)
+{
+	if (MAP_IS_STORAGE(m->type->map_kind))
+		return xasprintf("%s_delete(&%s, %s)", storage_fn(m), m->cname, kp);
+	return xasprintf("bpf_map_delete_elem(&%s, %s)", m->cname, kp);
+}
+
+/* d[k] of a defaultdict (+=): the item, inserted as zero when missing; NULL when there is no room */
+static char *lookup_or_init_call(MapDecl *m, const char *kp)
+{
+	if (MAP_IS_STORAGE(m->type->map_kind))
+		return create_call(m, kp);
+	return xasprintf("__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)", m->cname, kp);
+}
+
 static char *key_setup_in(Emitter *e, MapDecl *m, Node *k, const char **kptr, const char *ok)
 {
 	Type *kt = m->type->key;
+	if (MAP_IS_STORAGE(m->type->map_kind)) {   /* the task (cgroup) pointer itself */
+		const char *t = tmp(e);
+		*kptr = t;
+		return xasprintf("void *%s = (void *)(%s);", t, expr(e, k));
+	}
 	if (kt->kind == TY_STR && kt->size == 16 && is_comm_call(k)) {
 		/* no initializer: bpf_get_current_comm writes all 16 bytes */
 		const char *b = xasprintf("__b%d", e->tmp++);
@@ -923,8 +977,8 @@ static char *map_read(Emitter *e, Node *n)
 	const char *kp, *v = tmp(e);
 	const char *vt = ty_ctype(m->type->val);
 	char *setup = key_setup(e, m, n->rhs, &kp);
-	if (m->type->map_kind == MAP_LPM)   /* the longest matching prefix, or KeyError */
-		return xasprintf("({ %s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s %s; })", setup, vt, v, m->cname, kp, v,
+	if (m->type->map_kind == MAP_LPM || MAP_IS_STORAGE(m->type->map_kind))   /* the longest matching prefix; the task's item: or KeyError */
+		return xasprintf("({ %s %s *%s = %s; if (!%s) %s %s; })", setup, vt, v, lookup_call(m, kp), v,
 				 raise_code(e, n->raise),
 				 load_int(e, m->type->val, xasprintf("*%s", v), VEC_AT(e->prog->raises, n->raise->id + 1)));
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)
@@ -942,8 +996,8 @@ static char *map_get(Emitter *e, Node *n)
 	const char *kp, *v = tmp(e), *d = tmp(e), *ok;
 	char *setup = lookup_key_setup(e, m, n->rhs, &kp, &ok);
 	char *dv = expr(e, VEC_AT(n->elts, 1));
-	return xasprintf("({ %s __s64 %s = %s; %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s ? %s : %s; })", setup, d, dv,
-			 ty_ctype(m->type->val), v, ok, m->cname, kp, v,
+	return xasprintf("({ %s __s64 %s = %s; %s *%s = %s ? %s : 0; %s ? %s : %s; })", setup, d, dv,
+			 ty_ctype(m->type->val), v, ok, lookup_call(m, kp), v,
 			 load_int(e, m->type->val, xasprintf("*%s", v), n->raise), d);
 }
 
@@ -954,8 +1008,8 @@ static char *map_contains(Emitter *e, Node *n)
 	MapDecl *m = map_of(mn);
 	const char *kp, *ok;
 	char *setup = lookup_key_setup(e, m, n->lhs, &kp, &ok);
-	return xasprintf("({ %s %s__pyb_found(%s ? bpf_map_lookup_elem(&%s, %s) : 0); })", setup,
-			 n->cmpops[0] == CMP_IN ? "" : "!", ok, m->cname, kp);
+	return xasprintf("({ %s %s__pyb_found(%s ? %s : 0); })", setup,
+			 n->cmpops[0] == CMP_IN ? "" : "!", ok, lookup_call(m, kp));
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -1647,6 +1701,8 @@ static char *call(Emitter *e, Node *n)
 	if (n->op == 'H') {   /* bpf.NAME(...): a BPF helper (emit_helpers.c) */
 		const char *os, *ovf;
 		char **argv = helper_argv(e, n, &os, &ovf);
+		if (n->type->kind == TY_KPTR)   /* bpf.get_current_task_btf() */
+			return xasprintf("((%s)%s)", kptr_ctype(e, n->type->btf_id), emit_helper_call(n, argv, os, ovf));
 		return emit_helper_call(n, argv, os, ovf);
 	}
 	if (n->op == 'v')     /* the end of a ring buffer reservation's with block */
@@ -1939,8 +1995,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			MapDecl *m = map_of(value->lhs);
 			const char *kp, *v = tmp(e), *ok;
 			char *setup = lookup_key_setup(e, m, value->rhs, &kp, &ok);
-			line(e, "{ %s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; %s__some = __pyb_found(%s); %s = %s ? %s : 0; }", setup,
-			     ty_ctype(m->type->val), v, ok, m->cname, kp, local_name(e, y), v, local_name(e, y), v,
+			line(e, "{ %s %s *%s = %s ? %s : 0; %s__some = __pyb_found(%s); %s = %s ? %s : 0; }", setup,
+			     ty_ctype(m->type->val), v, ok, lookup_call(m, kp), local_name(e, y), v, local_name(e, y), v,
 			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
 		} else if (y->type->kind == TY_OPT) {
 			line(e, "%s = %s; %s__some = 1;", local_name(e, y), int_for_store(e, value, ty_int), local_name(e, y));
@@ -1990,7 +2046,7 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		line(e, "%s", key_setup(e, m, k, &kp));
 	}
 	line(e, "%s %s = %s;", ty_ctype(m->type->val), v, range_checked(e, w, m->type->val, value->store_raise));
-	line(e, "if (bpf_map_update_elem(&%s, %s, &%s, __PYB_ANY)) %s", m->cname, kp, v, raise_code(e, tg->raise));
+	line(e, "if (%s) %s", update_call(m, kp, v), raise_code(e, tg->raise));
 	e->indent--;
 	line(e, "}");
 }
@@ -2027,13 +2083,17 @@ static void augassign(Emitter *e, Node *s)
 		 * MapFullError) before it evaluates n; when n can raise or has
 		 * effects, insert first too */
 		if (!effect_free(s->value))
-			line(e, "if (!__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)) %s", m->cname, kp,
-			     raise_code(e, tg->raise));
+			line(e, "if (!%s) %s", lookup_or_init_call(m, kp), raise_code(e, tg->raise));
 		line(e, "__s64 %s = %s;", d, expr(e, s->value));
 		if (s->op == TK_MINUS)   /* d[k] -= -2**63: the item is read (inserted) first, as in CPython */
-			line(e, "if (%s == (-9223372036854775807LL - 1)) { if (!__pyb_lookup_or_init(&%s, %s, (const void *)&__pyb_zero8)) "
-			     "%s %s } %s = -%s;", d, m->cname, kp, raise_code(e, tg->raise), raise_at(e, tg->raise, 1), d, d);
-		line(e, "int %s = __pyb_map_add_%c%d(&%s, %s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8, m->cname, kp, d);
+			line(e, "if (%s == (-9223372036854775807LL - 1)) { if (!%s) "
+			     "%s %s } %s = -%s;", d, lookup_or_init_call(m, kp), raise_code(e, tg->raise), raise_at(e, tg->raise, 1), d, d);
+		if (MAP_IS_STORAGE(m->type->map_kind))   /* the item, created as zero: the same add (bpf/pybpf.h) */
+			line(e, "int %s = __pyb_ptr_add_%c%d(%s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8,
+			     create_call(m, kp), d);
+		else
+			line(e, "int %s = __pyb_map_add_%c%d(&%s, %s, %s);", rc, vt->is_signed ? 's' : 'u', vt->size * 8, m->cname,
+			     kp, d);
 		line(e, "if (%s == 1) %s", rc, raise_code(e, tg->raise));
 		line(e, "if (%s == 2) %s", rc, raise_at(e, tg->raise, 1));
 		e->indent--;
@@ -2729,7 +2789,7 @@ static void stmt_code(Emitter *e, Node *s)
 			MapDecl *m = map_of(t->lhs);
 			const char *kp, *ok;
 			char *setup = lookup_key_setup(e, m, t->rhs, &kp, &ok);
-			line(e, "{ %s if (!%s || bpf_map_delete_elem(&%s, %s)) %s }", setup, ok, m->cname, kp, raise_code(e, t->raise));
+			line(e, "{ %s if (!%s || %s) %s }", setup, ok, delete_call(m, kp), raise_code(e, t->raise));
 		}
 		return;
 	case ND_GLOBAL:
@@ -3308,7 +3368,7 @@ void emit_program(Prog *prog, Str *out)
 			/* ORDER MapKind */
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH", "__PYB_MAP_LPM_TRIE",
 			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
-			"__PYB_MAP_RINGBUF",
+			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE",
 		};
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_RINGBUF) {
@@ -3323,6 +3383,12 @@ void emit_program(Prog *prog, Str *out)
 		if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK || m->type->map_kind == MAP_BLOOM) {
 			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				   kind, m->max_entries, ty_ctype(m->type->val), m->cname);
+			continue;
+		}
+		if (MAP_IS_STORAGE(m->type->map_kind)) {   /* keyed by a task (cgroup) fd from user space */
+			str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(map_flags, 1); /* BPF_F_NO_PREALLOC */\n"
+				   "\t__type(key, int);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n", kind, ty_ctype(m->type->val),
+				   m->cname);
 			continue;
 		}
 		if (m->type->map_kind == MAP_LPM) {

@@ -86,6 +86,8 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 	call = call_text(n, argv, NULL);
 	if (h->ret.cls == PYB_HC_VOID)
 		return xasprintf("((void)%s)", call);
+	if (h->ret.cls == PYB_HC_PTR_KERNEL)   /* a void *: the caller casts it to the kernel struct's pointer */
+		return call;
 	if (os_raise)   /* a negative return is an errno: OSError */
 		return xasprintf("({ __s64 __hr = (__s64)%s; if (__hr < 0) %s __hr; })", call, os_raise);
 	if (ovf_raise)
@@ -113,7 +115,8 @@ void emit_helper_decls(Prog *prog, Str *out)
 		const struct pyb_helper *h = &pyb_helpers[(intptr_t)VEC_AT(prog->helpers, i)];
 		if (!i)
 			str_puts(out, "/* the BPF helpers bpf.NAME() calls (helpers/helpers_gen.c) */\n");
-		str_printf(out, "static %s (*__pyb_h_%s)(", h->ret.cls == PYB_HC_VOID ? "void" : h->ret.c, h->name + 4);
+		str_printf(out, "static %s (*__pyb_h_%s)(", h->ret.cls == PYB_HC_VOID ? "void" :
+			   h->ret.cls == PYB_HC_PTR_KERNEL ? "void *" : h->ret.c, h->name + 4);
 		for (int j = 0; j < h->nargs; j++)
 			str_printf(out, "%s%s %s", j ? ", " : "", h->args[j].cls == PYB_HC_INT ? h->args[j].c : "void *",
 				   h->args[j].name);

@@ -314,7 +314,10 @@ typedef enum {
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
-	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP__COUNT } MapKind;
+	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
+	       MAP__COUNT } MapKind;
+/* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
 
 typedef struct Type {
 	TypeKind kind;
@@ -375,6 +378,9 @@ typedef struct HelperHooks {
 	struct RaiseSite *(*raise)(void *c, Node *at, const char *exc); /* a new raise site */
 	struct Sym *(*lookup)(void *c, const char *name);                 /* a name in scope */
 	bool (*imported)(void *c, const char *name);                      /* a builtin brought by the imports */
+	/* a kernel pointer argument of C type ctype, and a kernel pointer return (check_kptr.c) */
+	void (*kptr_arg)(void *c, Node *a, struct Type *got, const char *ctype, const char *what);
+	struct Type *(*kptr_type)(void *c, Node *at, const char *ctype);
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
@@ -463,6 +469,7 @@ typedef struct Sym {
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
 			       * reference (data: the acquiring kfunc's name) or ring buffer
 			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
+	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
 } Sym;
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The

@@ -31,6 +31,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
+    "TaskStorage", "CgrpStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
@@ -363,6 +364,31 @@ class BloomFilter(set):
         return cls
 
 
+class TaskStorage:
+    """TaskStorage[V](): one item per kernel task, keyed by the task's
+    task_struct (current_task()), which a user process has not: it can be
+    declared here (so a probe file imports), but its items are reached only
+    in the kernel."""
+
+    keyed_by = "task"
+
+    def __class_getitem__(cls, t):
+        return cls
+
+    def _kernel_only(self, *args):
+        raise NotImplementedError(f"a {type(self).__name__} is keyed by the kernel's {self.keyed_by} objects: its "
+                                  "items are reached only in the kernel (pybpf load)")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = get = _kernel_only
+
+
+class CgrpStorage(TaskStorage):
+    """CgrpStorage[V](): one item per cgroup, keyed by the kernel's struct
+    cgroup (a with block's bpf_cgroup_from_id reference); kernel only."""
+
+    keyed_by = "cgroup"
+
+
 class _Agg:
     def __init__(self):
         self.values = []
@@ -637,6 +663,17 @@ class _Helpers:
     def strtoul(self, buf, flags):
         """The kernel's bpf_strtoul: (value, characters parsed)."""
         return _strto(buf, flags, False)
+    def get_current_task_btf(self):
+        raise NotImplementedError("bpf.get_current_task_btf() gives the kernel's task_struct: it runs only in the "
+                                  "kernel (pybpf load)")
+
+    def get_task_stack(self, task, buf, flags):
+        raise NotImplementedError("bpf.get_task_stack() walks a task's kernel stack: it runs only in the kernel "
+                                  "(pybpf load)")
+
+    def task_pt_regs(self, task):
+        raise NotImplementedError("bpf.task_pt_regs() gives the address of a task's saved registers in kernel "
+                                  "memory: it runs only in the kernel (pybpf load)")
 
     def __getattr__(self, name):
         if name in ("ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"):

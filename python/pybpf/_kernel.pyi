@@ -87,6 +87,9 @@ class task_struct(_KernelStruct):
 
 _cred = cred
 
+class cgroup(_KernelStruct):
+    level: int
+
 class sock_common(_KernelStruct):
     skc_daddr: int
     skc_rcv_saddr: int

@@ -1,0 +1,3 @@
+from pybpf import *
+
+calls: TaskStorage[int, u64] = TaskStorage()

@@ -1,0 +1,3 @@
+from pybpf import *
+
+calls: TaskStorage[u64] = TaskStorage(max_entries=10)

@@ -1,0 +1,8 @@
+from pybpf import *
+
+calls: TaskStorage[u64] = TaskStorage()
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def t(args) -> None:
+    calls[current_task().real_parent] += 1

@@ -111,11 +111,41 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* A string kfunc's string (bpf_strlen's s__ign): a const char * the
+ * kernel reads with fault-safe loads, so the verifier ignores what it
+ * points at and any str value will do */
+static bool str_param(KBtf *k, const KParam *p)
+{
+	return ends_with(p->name, "__ign") && !strcmp(kbtf_type_name(k, p->type), "const char *");
+}
+
+/* The kernel's string kfuncs (6.17+): their negative returns are errors
+ * (-EFAULT, -E2BIG, -ERANGE: OSError) except the results Python has too:
+ * strcmp's -1 ("less"), and the search kfuncs' -ENOENT ("not found"),
+ * which pybpf gives as -1, as str.find does. */
+int kfunc_str_result(const char *name, bool *enoent_is_minus_one)
+{
+	static const char *const search[] = {"bpf_strchr", "bpf_strnchr", "bpf_strrchr", "bpf_strstr", "bpf_strnstr", NULL};
+	static const char *const others[] = {"bpf_strlen", "bpf_strnlen", "bpf_strspn", "bpf_strcspn", "bpf_strchrnul", NULL};
+	*enoent_is_minus_one = false;
+	if (!strcmp(name, "bpf_strcmp") || !strcmp(name, "bpf_strcasecmp"))
+		return -1;
+	for (int i = 0; search[i]; i++)
+		if (!strcmp(name, search[i]))
+			return *enoent_is_minus_one = true, -1;
+	for (int i = 0; others[i]; i++)
+		if (!strcmp(name, others[i]))
+			return 0;
+	return 1;   /* not a string kfunc */
+}
+
 /* Why parameter p of a kfunc cannot be passed, or NULL. */
 static const char *param_why_not(KBtf *k, const KParam *p)
 {
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
+	if (str_param(k, p))
+		return NULL;
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
 			return xasprintf("its parameter '%s' (%s) is annotated %s for the verifier, which pybpf cannot pass yet",
@@ -289,8 +319,13 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
 			a->type = ty_none;   /* NULL */
 			continue;
 		}
-		want = kernel_value_type(k, kp[i].type, &why);
 		got = check_expr(c, a);
+		if (str_param(k, &kp[i])) {
+			if (got->kind != TY_STR)
+				error_at(node_loc(a), "argument '%s' of %s must be a str, not %s", kp[i].name, f, ty_name(got));
+			continue;
+		}
+		want = kernel_value_type(k, kp[i].type, &why);
 		if (want->kind == TY_KPTR)
 			check_kptr_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
 				       kbtf_type_name(k, kp[i].type));
@@ -340,6 +375,11 @@ Type *check_kfunc_call(Checker *c, Node *e)
 			 struct_name(k, ret), e->lhs->name, rel);
 	check_kfunc_args(c, e, k, kp, n);
 	use_kfunc(c, e->lhs->name, fid);
+	{
+		bool enoent;
+		if (kfunc_str_result(e->lhs->name, &enoent) <= 0)
+			e->raise = new_raise(c, e, "OSError");   /* a string kfunc's errno */
+	}
 	e->op = 'k';
 	e->cval = fid;
 	return kfunc_ret(c, k, ret);

@@ -1617,6 +1617,17 @@ static char *agg_add(Emitter *e, Node *n)
 	return s.buf;
 }
 
+/* A string kfunc's result r (check_kfunc.c): -ENOENT of a search is -1,
+ * another value below the least result an errno, OSError */
+static char *kfunc_str_call(Emitter *e, Node *n, const char *call)
+{
+	bool enoent;
+	int least = kfunc_str_result(n->lhs->name, &enoent);
+	const char *r = tmp(e);
+	return xasprintf("({ __s64 %s = %s; %s if (%s < %d) %s %s; })", r, call,
+			 enoent ? xasprintf("if (%s == -2) %s = -1; else", r, r) : "", r, least, raise_code(e, n->raise), r);
+}
+
 /* The C values of a bpf.NAME(...) call's Python arguments, and the
  * statements raising OSError / OverflowError at it (NULL: none) */
 static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf)
@@ -1733,7 +1744,7 @@ static char *call(Emitter *e, Node *n)
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
 				   expr(e, VEC_AT(n->elts, i)));
 		str_puts(&s, "))");
-		return s.buf;
+		return n->raise ? kfunc_str_call(e, n, s.buf) : s.buf;
 	}
 	if (n->op == 'P') {
 		MapDecl *m = n->sym->data;

@@ -418,6 +418,10 @@ bool helper_may_overflow(const struct pyb_helper *h);
  * argv: the C value of each Python argument; os_raise / ovf_raise: the
  * statements that raise OSError / OverflowError there (NULL: none). */
 char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise);
+/* check_kfunc.c: for a string kfunc (bpf_strlen, ...), the least value
+ * that is a result, not an errno (1: not a string kfunc); *enoent_is_minus_one:
+ * -ENOENT means "not found", given as -1 */
+int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
 /* v, n = bpf.strtol(buf, 0): the statement that sets the C lvalues val
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,

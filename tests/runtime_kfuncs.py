@@ -505,3 +505,42 @@ def t_kf_kc(args) -> None:
         out, err = ld.finish()
     check(out, "seen[1]: 3\n")
     assert_nothing_left(["t_kf_kc"])
+
+
+STR_KFUNC_CASES = ['bpf_strlen(c)', 'bpf_strlen("")', 'bpf_strnlen("abcdef", 3)', 'bpf_strchr("hello", 108)',
+                   'bpf_strchr("hello", 122)', 'bpf_strchr("hello", 0)', 'bpf_strnchr("hello", 2, 108)',
+                   'bpf_strchrnul("hello", 122)', 'bpf_strrchr("hello", 108)', 'bpf_strstr("pybpf", "bpf")',
+                   'bpf_strstr("pybpf", "xyz")', 'bpf_strnstr("pybpf", "bpf", 4)', 'bpf_strcmp("abc", "abd")',
+                   'bpf_strcmp(c, c)', 'bpf_strcasecmp("ABC", "abc")', 'bpf_strspn("aabxc", "ab")',
+                   'bpf_strcspn("aabxc", "xc")']
+
+
+@test
+def kfunc_string_kfuncs():
+    """The kernel's string kfuncs take any str (they read it with
+    fault-safe loads: __ign for the verifier) and give what the CPython
+    shim's versions give for the same strings: lengths, indexes (-1 where a
+    search finds nothing: the kernel's -ENOENT), comparisons."""
+    body = "".join(f"    print({case})\n" for case in STR_KFUNC_CASES)
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_strk(args) -> None:
+    if pid() != PID:
+        return
+    c: str[16] = "python3"
+{body}'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    want = ["7", "0", "3", "2", "-1", "5", "-1", "5", "3", "2", "-1", "-1", "-1", "0", "0", "3", "3"]
+    check(out.splitlines(), want, err)
+    import importlib
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    shim = importlib.import_module("pybpf")
+    env = {n: getattr(shim, n) for n in dir(shim) if n.startswith("bpf_str")}
+    env["c"] = "python3"
+    check([str(eval(case, env)) for case in STR_KFUNC_CASES], want, "the CPython shim's values")
+    assert_nothing_left(["h_strk"])

@@ -36,6 +36,8 @@ __all__ = [
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
+    "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
+    "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",
 ]
 
@@ -918,6 +920,74 @@ class KStack(int):
 
 class UStack(int):
     """A user stack id: only the kernel has stacks to take."""
+
+
+def _cstr(s):
+    """A str value as the kernel's string kfuncs see it: up to its NUL"""
+    return (s.decode("latin-1") if isinstance(s, (bytes, bytearray)) else s).split("\0")[0]
+
+
+def _find(s, c, n=None):
+    t = (_cstr(s) + "\0")[:n]
+    return t.find(chr(c & 0xff))
+
+
+# The kernel's string kfuncs (6.17+), as they compute: -1 where a search
+# finds nothing (the kernel's -ENOENT, which pybpf gives as str.find's -1)
+def bpf_strlen(s):
+    return len(_cstr(s))
+
+
+def bpf_strnlen(s, count):
+    return min(len(_cstr(s)), count)
+
+
+def bpf_strchr(s, c):
+    return _find(s, c)
+
+
+def bpf_strnchr(s, count, c):
+    return _find(s, c, count)
+
+
+def bpf_strchrnul(s, c):
+    i = _find(s, c)
+    return len(_cstr(s)) if i < 0 else i
+
+
+def bpf_strrchr(s, c):
+    return (_cstr(s) + "\0").rfind(chr(c & 0xff))
+
+
+def bpf_strstr(s1, s2):
+    return _cstr(s1).find(_cstr(s2))
+
+
+def bpf_strnstr(s1, s2, count):
+    return _cstr(s1)[:count].find(_cstr(s2))
+
+
+def bpf_strcmp(s1, s2):
+    a, b = _cstr(s1), _cstr(s2)
+    return (a > b) - (a < b)
+
+
+def bpf_strcasecmp(s1, s2):
+    return bpf_strcmp(_cstr(s1).lower(), _cstr(s2).lower())
+
+
+def bpf_strspn(s, accept):
+    t, n = _cstr(s), 0
+    while n < len(t) and t[n] in _cstr(accept):
+        n += 1
+    return n
+
+
+def bpf_strcspn(s, reject):
+    t, n = _cstr(s), 0
+    while n < len(t) and t[n] not in _cstr(reject):
+        n += 1
+    return n
 
 
 def ksym(name):

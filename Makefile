@@ -186,6 +186,12 @@ $(OUT)/kfunc-probe: helpers/kfunc_probe.c
 helper-matrix: pybpf
 	python3 helpers/gen_helper_matrix.py
 
+# Every kfunc callable from a @tracepoint probe, loaded once in a generated
+# probe (helpers/kfunc_matrix.txt, committed); needs root and ./pybpf.
+.PHONY: kfunc-matrix
+kfunc-matrix: pybpf
+	python3 helpers/gen_kfunc_matrix.py
+
 # ---- SYSCALL_NAMES in examples/tools/syscount.py (committed), from <asm/unistd_64.h> ----
 # Regenerate after a kernel headers upgrade; tests/unit/syscall_names_stale.py
 # fails while it is stale.

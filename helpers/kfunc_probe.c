@@ -8,7 +8,9 @@
  *	r1 = 0 ... r5 = 0; call NAME (BPF_PSEUDO_KFUNC_CALL); r0 = 0; exit
  *
  * The verifier reaches the call first thing and, when the kfunc is in no set
- * this program may use, says "calling kernel function NAME is not allowed".
+ * this program may use, says "calling kernel function NAME is not allowed"
+ * (or, for a KF_SLEEPABLE kfunc in a program that is not sleepable,
+ * "program must be sleepable to call sleepable kfunc NAME").
  * Any other outcome (the load succeeds, or fails later on an argument) means
  * the type is allowed -- also a refusal before the call that is not about
  * the type (the XDP metadata kfuncs' "require device-bound program"): the
@@ -94,7 +96,8 @@ static int may_call(const struct target *tg, int id, const char *name)
 		return 1;
 	}
 	snprintf(refusal, sizeof(refusal), "calling kernel function %s is not allowed\n", name);
-	if (strstr(log_buf, refusal)) {
+	/* a sleepable kfunc (KF_SLEEPABLE) in a program that is not: refused too */
+	if (strstr(log_buf, refusal) || strstr(log_buf, "program must be sleepable to call sleepable kfunc")) {
 		if (verbose)
 			fprintf(stderr, "%s %s: %s", name, tg->name, log_buf);
 		return 0;

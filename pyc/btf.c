@@ -1450,3 +1450,15 @@ int kbtf_percpu_var(KBtf *k, const char *name, int *type)
 			return 1;
 	return 0;
 }
+
+int kbtf_first_member(KBtf *k, int struct_id)
+{
+	const struct btf_type *t = btf__type_by_id(k->btf, kbtf_skip(k, struct_id));
+	const struct btf_member *m;
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)) || !btf_vlen(t))
+		return -1;
+	m = btf_members(t);
+	if (btf_member_bit_offset(t, 0))
+		return -1;
+	return kbtf_skip(k, m->type);
+}

@@ -62,6 +62,9 @@ int kbtf_find(KBtf *k, const char *name, int btf_kind);
 /* The kernel variable name: 1 a per-CPU one (in .data..percpu), 0 another,
  * -1 none; *type: its type id */
 int kbtf_percpu_var(KBtf *k, const char *name, int *type);
+/* The type of struct_id's first member when it is at offset 0 (a struct
+ * that embeds another first: bpf_cpumask's cpumask), else -1 */
+int kbtf_first_member(KBtf *k, int struct_id);
 
 typedef struct KField {
 	const char *name;

@@ -118,6 +118,8 @@ Type *check_dynptr_call(Checker *c, Node *e);
 bool kptr_trusted(Node *a);
 void kptr_assigned(Sym *y, Node *value, bool first);
 void check_kptr_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype);
+/* ... also a struct that embeds want_id first unless strict (kfuncs that neither acquire nor release) */
+void check_kptr_arg_as(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype, bool strict);
 Type *helper_kptr_type(Checker *c, Node *at, const char *ctype);
 /* TaskStorage[V] / CgrpStorage[V]: the declaration's value type t->val is resolved */
 void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m);

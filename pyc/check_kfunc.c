@@ -309,7 +309,7 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 }
 
 /* e's arguments, typed by the kfunc's parameters kp[0..n) */
-static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
+static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bool strict)
 {
 	const char *why = NULL, *f = e->lhs->name;
 	for (int i = 0; i < n; i++) {
@@ -327,8 +327,8 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n)
 		}
 		want = kernel_value_type(k, kp[i].type, &why);
 		if (want->kind == TY_KPTR)
-			check_kptr_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
-				       kbtf_type_name(k, kp[i].type));
+			check_kptr_arg_as(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
+					  kbtf_type_name(k, kp[i].type), strict);
 		else
 			check_store(c, a, got, want->kind == TY_INT ? ty_int : want, xasprintf("argument '%s' of %s", kp[i].name, f));
 	}
@@ -373,7 +373,7 @@ Type *check_kfunc_call(Checker *c, Node *e)
 		error_at(node_loc(e->lhs), "%s() returns a reference to struct %s that must be released (KF_ACQUIRE): "
 			 "write 'with %s(...) as x:', and the end of the block releases it with %s", e->lhs->name,
 			 struct_name(k, ret), e->lhs->name, rel);
-	check_kfunc_args(c, e, k, kp, n);
+	check_kfunc_args(c, e, k, kp, n, false);
 	use_kfunc(c, e->lhs->name, fid);
 	{
 		bool enoent;
@@ -400,7 +400,7 @@ void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg)
 	if (!rel)
 		error_at(node_loc(call->lhs), "%s() returns no kernel reference to release (%s); call it without with",
 			 call->lhs->name, kbtf_type_name(k, fid));
-	check_kfunc_args(c, call, k, kp, n);
+	check_kfunc_args(c, call, k, kp, n, true);   /* it acquires: the verifier matches types strictly */
 	use_kfunc(c, call->lhs->name, fid);
 	rid = kbtf_find(k, rel, BTF_KIND_FUNC);
 	use_kfunc(c, rel, rid);
@@ -442,7 +442,7 @@ void check_for_kfunc_iter(Checker *c, Node *s)
 			 it->elts.len == 1 ? "was" : "were");
 	for (int i = 0; i < 3; i++)
 		kfunc_prog_use(c, f, fname(k, ids[i]));
-	check_kfunc_args(c, it, k, kp + 1, n - 1);
+	check_kfunc_args(c, it, k, kp + 1, n - 1, true);
 	for (int i = 0; i < 3; i++)
 		use_kfunc(c, fname(k, ids[i]), ids[i]);
 	kemit_use_whole(c->prog->kemit, pointee(k, kp[0].type));

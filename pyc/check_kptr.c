@@ -49,18 +49,40 @@ void kptr_assigned(Sym *y, Node *value, bool first)
 	diag_exit();
 }
 
-/* Argument a (checked: got) of a kfunc or helper whose parameter is a
- * kernel pointer of struct want_id (C type ctype): the same struct, and a
- * pointer the verifier trusts. what: "argument 'task' of bpf.task_pt_regs()". */
-void check_kptr_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype)
+/* Whether a pointer to struct id is one to want: id itself, or a struct
+ * whose first member (at offset 0, and so on down) is a want -- the
+ * verifier's own rule for kfuncs that neither acquire nor release
+ * (btf_struct_ids_match, not strict): a bpf_cpumask is a cpumask */
+static bool kptr_is(KBtf *k, int id, int want, bool strict)
 {
-	if (got->kind != TY_KPTR || got->btf_id != want_id || got->user)
+	for (int depth = 0; id > 0 && depth < 8; depth++) {
+		if (id == want)
+			return true;
+		if (strict)
+			return false;
+		id = kbtf_first_member(k, id);
+	}
+	return false;
+}
+
+/* Argument a (checked: got) of a kfunc or helper whose parameter is a
+ * kernel pointer of struct want_id (C type ctype): the same struct (or,
+ * unless strict, one that embeds it first), and a pointer the verifier
+ * trusts. what: "argument 'task' of bpf.task_pt_regs()". */
+void check_kptr_arg_as(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype, bool strict)
+{
+	if (got->kind != TY_KPTR || !kptr_is(c->prog->btf, got->btf_id, want_id, strict) || got->user)
 		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
 	if (!kptr_trusted(a))
 		error_at(node_loc(a), "%s must be a kernel pointer the verifier trusts (current_task(), a probe's argument, "
 			 "a with block's reference), not %s%s read from a field of kernel memory, which is a plain number to it",
 			 what, a->kind == ND_NAME ? xasprintf("'%s', ", a->name) : "", ty_name(got));
 	kemit_use_type(c->prog->kemit, want_id);
+}
+
+void check_kptr_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype)
+{
+	check_kptr_arg_as(c, a, got, want_id, what, ctype, true);
 }
 
 /* The kernel pointer type of a helper's C type "struct task_struct *" (at: for errors) */

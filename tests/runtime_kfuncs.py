@@ -544,3 +544,58 @@ def h_strk(args) -> None:
     env["c"] = "python3"
     check([str(eval(case, env)) for case in STR_KFUNC_CASES], want, "the CPython shim's values")
     assert_nothing_left(["h_strk"])
+
+
+@test
+def kfunc_matrix_up_to_date():
+    """helpers/kfunc_matrix.txt (helpers/gen_kfunc_matrix.py): every kfunc
+    pybpf can call from a @tracepoint probe, compiled and loaded (verified
+    by this kernel) in a generated probe, or named with the reason no
+    generated probe can pass its arguments; regenerated, it is the
+    committed file, and every generated probe loads."""
+    import sys
+    with tempfile.TemporaryDirectory(prefix="pybpf-kmatrix-out-") as d:
+        out = os.path.join(d, "m.txt")
+        subprocess.run([sys.executable, os.path.join(ROOT, "helpers", "gen_kfunc_matrix.py"), "-o", out], check=True)
+        with open(out) as f:
+            fresh = f.read()
+    with open(os.path.join(ROOT, "helpers", "kfunc_matrix.txt")) as f:
+        committed = f.read()
+    check(re.sub(r"Linux \S+", "Linux", fresh), re.sub(r"Linux \S+", "Linux", committed),
+          "helpers/kfunc_matrix.txt (stale: run `make kfunc-matrix`)")
+    assert "refused" not in fresh, fresh
+    assert re.search(r"^# (\d+) of \1 load; \d+ not generated$", fresh, re.M), fresh
+    names = [ln.split(":")[0] for ln in fresh.splitlines() if ln.endswith(": loads")]
+    assert_nothing_left([("km_" + n[4:20])[:15] for n in names])
+
+
+@test
+def kfunc_cpumask_with_bpf_cpumask_as_cpumask():
+    """bpf_cpumask_create() in a with block, changed with set_cpu, read
+    with the kfuncs that take a const struct cpumask * -- a bpf_cpumask is
+    one (its first member), as the verifier allows for kfuncs that neither
+    acquire nor release: CPU 1 set (and CPU 4096, which the kernel ignores:
+    no machine here has it) gives weight 1, first 1, test_cpu True for 1
+    and False for 0, and the copy into a second mask equal."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_cpumask(args) -> None:
+    if pid() != PID:
+        return
+    with bpf_cpumask_create() as m:
+        if m is not None:
+            bpf_cpumask_set_cpu(1, m)
+            bpf_cpumask_set_cpu(4096, m)
+            with bpf_cpumask_create() as n:
+                if n is not None:
+                    bpf_cpumask_copy(n, m)
+                    print(f"{bpf_cpumask_weight(m)} {bpf_cpumask_first(m)} {bpf_cpumask_test_cpu(1, m)} "
+                          f"{bpf_cpumask_test_cpu(0, m)} {bpf_cpumask_equal(m, n)}")
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out, "1 1 True False True\n", err)
+    assert_nothing_left(["h_cpumask"])

@@ -31,6 +31,7 @@ PROVIDERS = {
     "cgroup": ("with bpf_cgroup_from_id(1) as cg:", "cg"),
     "bpf_cpumask": ("with bpf_cpumask_create() as bm:", "bm"),
     "cpumask": ("with bpf_cpumask_create() as bm:", "bm"),   # a bpf_cpumask is a cpumask (its first member)
+    "bpf_dynptr": ('d = bpf.dynptr_from_mem(b"abcdefgh", 0)', "d"),   # a statement, not a with block
 }
 
 
@@ -62,6 +63,8 @@ def arguments(params):
             args.append("0")
         elif t == "const char *":
             args.append('"ab"')
+        elif t == "const void *":   # an address read fault-safely
+            args.append("0")
         elif name.endswith("__nullable"):
             args.append("None")
         elif t in PROVIDERS:
@@ -83,6 +86,9 @@ def source(name, params, how):
             "for": f"for it in {call}:\n    pass"}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
+        if not b.startswith("with "):
+            lines.append(indent + b)
+            continue
         var = b.split(" as ")[1].rstrip(":")
         lines += [indent + b, indent + f"    if {var} is not None:"]
         indent += "        "

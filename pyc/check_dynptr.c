@@ -183,8 +183,8 @@ void dynptr_mark_assign(Node *s)
 		v->op = 'd';
 }
 
-/* A Dynptr argument: a Dynptr local's name */
-static void dynptr_arg(Checker *c, Node *a, const char *what)
+/* A Dynptr argument: a Dynptr local's name (also a kfunc's: check_kfunc.c) */
+void dynptr_arg(Checker *c, Node *a, const char *what)
 {
 	Sym *y = a->kind == ND_NAME ? scope_find(c->scope, a->name) : NULL;
 	if (!y || y->kind != SYM_LOCAL || y->type->kind != TY_DYNPTR)

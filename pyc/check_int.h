@@ -114,6 +114,7 @@ bool ringbuf_with_call(Checker *c, Node *call);
 void check_with_ringbuf(Checker *c, Node *s, Node *call, Node *tg);
 void dynptr_mark_assign(Node *s);
 Type *check_dynptr_call(Checker *c, Node *e);
+void dynptr_arg(Checker *c, Node *a, const char *what);
 /* check_kptr.c: kernel pointers the verifier trusts (kfunc and helper arguments) */
 bool kptr_trusted(Node *a);
 void kptr_assigned(Sym *y, Node *value, bool first);

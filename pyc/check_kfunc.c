@@ -119,6 +119,21 @@ static bool str_param(KBtf *k, const KParam *p)
 	return ends_with(p->name, "__ign") && !strcmp(kbtf_type_name(k, p->type), "const char *");
 }
 
+/* A dynptr the kfunc reads or writes (bpf_dynptr_size's p): a Dynptr
+ * local (check_dynptr.c); not one it initializes (__uninit) */
+static bool dynptr_param(KBtf *k, const KParam *p)
+{
+	const char *s = struct_name(k, p->type);
+	return s && !strcmp(s, "bpf_dynptr") && !ends_with(p->name, "__uninit");
+}
+
+/* An address the kfunc reads with a fault-safe copy (bpf_probe_read_user_dynptr's
+ * unsafe_ptr__ign): a pointer or an int, as the helpers' unsafe_ptr */
+static bool addr_param(KBtf *k, const KParam *p)
+{
+	return ends_with(p->name, "__ign") && !strcmp(kbtf_type_name(k, p->type), "const void *");
+}
+
 /* The kernel's string kfuncs (6.17+): their negative returns are errors
  * (-EFAULT, -E2BIG, -ERANGE: OSError) except the results Python has too:
  * strcmp's -1 ("less"), and the search kfuncs' -ENOENT ("not found"),
@@ -144,7 +159,7 @@ static const char *param_why_not(KBtf *k, const KParam *p)
 {
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
-	if (str_param(k, p))
+	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p))
 		return NULL;
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
@@ -319,7 +334,22 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			a->type = ty_none;   /* NULL */
 			continue;
 		}
+		if (dynptr_param(k, &kp[i])) {
+			KInfo pi;
+			dynptr_arg(c, a, xasprintf("argument '%s' of %s", kp[i].name, f));
+			/* declared whole: libbpf matches the extern's prototype with the kernel's, and a
+			 * forward-declared struct is not the kernel's struct to it */
+			kbtf_info(k, kp[i].type, &pi);
+			kemit_use_whole(c->prog->kemit, kbtf_skip(k, pi.target));
+			continue;
+		}
 		got = check_expr(c, a);
+		if (addr_param(k, &kp[i])) {
+			if (got->kind != TY_PTR && got->kind != TY_KPTR && got->kind != TY_INT && got->kind != TY_FIXED)
+				error_at(node_loc(a), "argument '%s' of %s must be an address (a pointer such as args.filename, "
+					 "or an int), not %s", kp[i].name, f, ty_name(got));
+			continue;
+		}
 		if (str_param(k, &kp[i])) {
 			if (got->kind != TY_STR)
 				error_at(node_loc(a), "argument '%s' of %s must be a str, not %s", kp[i].name, f, ty_name(got));

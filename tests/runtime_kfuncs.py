@@ -599,3 +599,41 @@ def h_cpumask(args) -> None:
         out, err = ld.finish()
     check(out, "1 1 True False True\n", err)
     assert_nothing_left(["h_cpumask"])
+
+
+@test
+def kfunc_dynptr_kfuncs_on_a_ringbuf_dynptr():
+    """The dynptr kfuncs take a Dynptr local: on a ring buffer reservation
+    of a 24-byte record, bpf_dynptr_size is 24, not null, not read-only;
+    bpf_dynptr_memset fills the first 8 bytes with 'A'; bpf_dynptr_adjust
+    narrows it to bytes 8..24 (size 16), and bpf_probe_read_user_str_dynptr
+    copies openat's filename there (14 bytes with the NUL): the record
+    user space gets holds exactly those bytes."""
+    src = f'''from pybpf import *
+PID: Final[int] = 0
+
+
+class Rec(Struct):
+    head: bytes[8]
+    name: bytes[16]
+
+
+events: RingBuf[Rec] = RingBuf(size=4096)
+
+
+@tracepoint("syscalls/sys_enter_openat")
+def h_dynk(args) -> None:
+    if pid() != PID or args.flags & {os.O_NOCTTY} == 0:
+        return
+    with bpf.ringbuf_reserve_dynptr(events) as d:
+        if d is not None:
+            print(bpf_dynptr_size(d), bpf_dynptr_is_null(d), bpf_dynptr_is_rdonly(d))
+            bpf_dynptr_memset(d, 0, 8, 0x41)
+            bpf_dynptr_adjust(d, 8, 24)
+            print(bpf_dynptr_size(d), bpf_probe_read_user_str_dynptr(d, 0, 16, args.filename))
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.close(os.open("/etc/hostname", os.O_RDONLY | os.O_NOCTTY))
+        out, err = ld.finish()
+    check(out, "24 False False\n16 14\nRec(head=b'AAAAAAAA', name=b'/etc/hostname\\x00\\x00\\x00')\n", err)
+    assert_nothing_left(["h_dynk"])

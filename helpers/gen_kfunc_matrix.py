@@ -40,11 +40,13 @@ def callable_kfuncs(pybpf):
     "call", "stmt" (it returns None), "with" (it acquires) or "for" (an
     iterator's _new)"""
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout
-    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator): .*\n)?    probes: (.*)\n", out,
+    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region): (.*)\n)?    probes: (.*)\n", out,
                          re.M):
-        name, params, ret, how, probes = m.groups()
+        name, params, ret, how, note, probes = m.groups()
         if not re.match(r"@tracepoint\b", probes) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
+        if how == "region" and note.startswith("the end of"):
+            continue   # a region's closer: its with block calls it
         if ret == "None" and how is None:
             how = "stmt"
         if how == "iterator":
@@ -52,7 +54,7 @@ def callable_kfuncs(pybpf):
         plist = [tuple(p.split(": ", 1)) for p in params.split(", ")] if params else []
         if how == "for":
             plist = plist[1:]   # the iterator struct is pybpf's
-        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt"}.get(how, "call")
+        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt", "region": "region"}.get(how, "call")
 
 
 def arguments(params):
@@ -83,7 +85,7 @@ def source(name, params, how):
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
-            "for": f"for it in {call}:\n    pass"}[how]
+            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass"}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
         if not b.startswith("with "):

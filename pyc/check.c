@@ -2616,9 +2616,11 @@ static Node *release_call(Node *s, Sym *y, int op, int64_t cval)
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer)
 {
 	Node *tr = synth_node(ND_TRY, s);
-	Sym *y = new_local(c, tg, t);
-	c->assigned[y->index] = 1;
-	tg->sym = y;
+	Sym *y = tg ? new_local(c, tg, t) : NULL;   /* no target: a region (check_with_region) */
+	if (y) {
+		c->assigned[y->index] = 1;
+		tg->sym = y;
+	}
 	if (acquirer) {
 		y->ref = 1;
 		y->data = (void *)acquirer;
@@ -2666,6 +2668,14 @@ static void check_with(Checker *c, Node *s)
 		error_at(node_loc(s), "pybpf's with takes one open() or kfunc call at a time");
 	item = VEC_AT(s->items, 0);
 	call = item->value;
+	if (call->kind == ND_CALL && call->lhs->kind == ND_NAME && with_kfunc(c, call) &&
+	    kfunc_region_closer(call->lhs->name)) {
+		if (item->target)
+			error_at(node_loc(item->target), "%s() opens a region and gives nothing to name: write 'with %s():'",
+				 call->lhs->name, call->lhs->name);
+		check_with_region(c, s, call);
+		return;
+	}
 	if (call->kind == ND_CALL && call->lhs->kind == ND_NAME && with_kfunc(c, call)) {
 		check_with_kfunc(c, s, call, with_target(c, item, xasprintf("%s(...)", call->lhs->name)));
 		return;

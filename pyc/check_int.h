@@ -97,6 +97,9 @@ Type *check_user_read(Checker *c, Node *e);
 /* A node the checker adds, placed where `at` is (check.c) */
 Node *synth_node(NodeKind kind, Node *at);
 /* with ... as tg: body, releasing through op/cval (check.c) */
+/* check_kfunc.c: with bpf_rcu_read_lock(): ... (the closing kfunc of a region opener, or NULL) */
+const char *kfunc_region_closer(const char *name);
+void check_with_region(Checker *c, Node *s, Node *call);
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer);
 /* for's loop variable (of type t), body and else block (check.c) */
 Sym *check_loop_body(Checker *c, Node *s, Type *t);

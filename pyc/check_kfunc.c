@@ -247,6 +247,30 @@ static const char *iter_why_not(KBtf *k, const char *x)
 	return NULL;
 }
 
+/* The kfuncs that open a region the verifier wants closed on every way
+ * out, and the kfunc that closes it: `with bpf_rcu_read_lock():` */
+static const char *const regions[][2] = {
+	{"bpf_rcu_read_lock", "bpf_rcu_read_unlock"},
+	{"bpf_preempt_disable", "bpf_preempt_enable"},
+};
+
+const char *kfunc_region_closer(const char *name)
+{
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (!strcmp(regions[i][0], name))
+			return regions[i][1];
+	return NULL;
+}
+
+/* The kfunc that opens the region kfunc name closes, or NULL */
+static const char *region_opener(const char *name)
+{
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (!strcmp(regions[i][1], name))
+			return regions[i][0];
+	return NULL;
+}
+
 /* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
 const char *kfunc_why_not(KBtf *k, int fid)
 {
@@ -260,6 +284,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 		return "it is the kernel's own (a name starting with __)";
 	if (!strcmp(name, "bpf_throw"))
 		return "it throws a BPF exception, which ends the program without its cleanup; pybpf raises Python exceptions";
+	if (kfunc_region_closer(name) || region_opener(name))
+		return NULL;   /* with bpf_rcu_read_lock(): check_with_region */
 	if (ends_with(name, "_lock") || ends_with(name, "_unlock") || ends_with(name, "_disable") || ends_with(name, "_enable"))
 		return "it opens or closes a region (lock/unlock, disable/enable) that must be closed on every way out "
 		       "of the program, which pybpf cannot prove yet";
@@ -399,6 +425,12 @@ Type *check_kfunc_call(Checker *c, Node *e)
 		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
 			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
 			 family, family);
+	if (kfunc_region_closer(e->lhs->name))
+		error_at(node_loc(e->lhs), "%s() opens a region that must be closed on every way out: write 'with %s():', "
+			 "and the end of the block calls %s", e->lhs->name, e->lhs->name, kfunc_region_closer(e->lhs->name));
+	if (region_opener(e->lhs->name))
+		error_at(node_loc(e->lhs), "%s() closes the region of 'with %s():', whose end calls it", e->lhs->name,
+			 region_opener(e->lhs->name));
 	if (rel)
 		error_at(node_loc(e->lhs), "%s() returns a reference to struct %s that must be released (KF_ACQUIRE): "
 			 "write 'with %s(...) as x:', and the end of the block releases it with %s", e->lhs->name,
@@ -438,6 +470,26 @@ void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg)
 	call->cval = fid;
 	call->type = kfunc_ret(c, k, ret);
 	check_with_block(c, s, tg, call->type, 'Q', rid, call->lhs->name);
+}
+
+/* with bpf_rcu_read_lock(): body -- the region the kfunc opens is closed
+ * (bpf_rcu_read_unlock) on every way out of the block, as a with block's
+ * reference is released: the verifier sees it closed on every path. */
+void check_with_region(Checker *c, Node *s, Node *call)
+{
+	KParam *kp;
+	int n, ret, fid = kfunc_of(c, call, &kp, &n, &ret), cid;
+	const char *close = kfunc_region_closer(call->lhs->name);
+	KBtf *k = c->prog->btf;
+	check_kfunc_args(c, call, k, kp, n, true);
+	use_kfunc(c, call->lhs->name, fid);
+	cid = kbtf_find(k, close, BTF_KIND_FUNC);
+	kfunc_prog_use(c, call->lhs, close);
+	use_kfunc(c, close, cid);
+	call->op = 'k';
+	call->cval = fid;
+	call->type = ty_none;
+	check_with_block(c, s, NULL, ty_none, 'O', cid, NULL);
 }
 
 /* for t in bpf_iter_task(None, 0): body -- a kernel iterator (issue 13):
@@ -523,6 +575,10 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 		for (int i = 1; i < n; i++)
 			str_printf(&s, "%s%s", i > 1 ? ", " : "", kp[i].name);
 		str_puts(&s, "):'");
+	} else if (kfunc_region_closer(name)) {
+		str_printf(&s, ") -> None\n    region: call it as 'with %s():', whose end calls %s", name, kfunc_region_closer(name));
+	} else if (region_opener(name)) {
+		str_printf(&s, ") -> None\n    region: the end of 'with %s():' calls it", region_opener(name));
 	} else if (rel) {
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, rel);

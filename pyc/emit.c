@@ -1726,6 +1726,11 @@ static char *call(Emitter *e, Node *n)
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
+	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
+		KInfo cl;
+		kbtf_info(e->prog->btf, (int)n->cval, &cl);
+		return xasprintf("(%s(), 0)", cl.name);
+	}
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
 		kbtf_info(e->prog->btf, (int)n->cval, &rel);
@@ -2808,9 +2813,11 @@ static void stmt_code(Emitter *e, Node *s)
 	case ND_WITH: {
 		/* acquire; the body runs as a try whose finally releases */
 		Node *item = VEC_AT(s->items, 0), *call = item->value;
-		Sym *y = item->target->sym;
-		const char *x = local_name(e, y);
-		if (call->op == 'w') {   /* a ring buffer reservation, or a lost record */
+		Sym *y = item->target ? item->target->sym : NULL;
+		const char *x = y ? local_name(e, y) : NULL;
+		if (!y) {   /* a region: with bpf_rcu_read_lock(): */
+			line(e, "%s;", expr(e, call));
+		} else if (call->op == 'w') {   /* a ring buffer reservation, or a lost record */
 			ringbuf_begin(e, call, y);
 		} else if (call->op == 'k') {   /* a kernel reference, or NULL */
 			line(e, "%s = (%s *)%s;", x, kemit_c_type(e->prog->kemit, y->type->btf_id), expr(e, call));

@@ -93,7 +93,7 @@ def api_coverage_counts():
     # per asked program type: M = the kfuncs the prober finds allowed there,
     # N = those `pybpf api` lists as callable with that kind among the asked ones
     allowed = _prober()
-    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator): .*\n)?    probes: ([^(\n]*)",
+    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region): .*\n)?    probes: ([^(\n]*)",
                               listing, re.M)
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
@@ -637,3 +637,43 @@ def h_dynk(args) -> None:
         out, err = ld.finish()
     check(out, "24 False False\n16 14\nRec(head=b'AAAAAAAA', name=b'/etc/hostname\\x00\\x00\\x00')\n", err)
     assert_nothing_left(["h_dynk"])
+
+
+@test
+def kfunc_regions_as_with_blocks():
+    """with bpf_rcu_read_lock(): / with bpf_preempt_disable(): the region
+    the kfunc opens is closed on every way out of the block -- its end, a
+    return, an exception caught inside or one that leaves the probe -- so
+    the verifier loads it; five getppids: 1, (return), caught 3, 4, and an
+    uncaught ValueError at 5, counted."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+inside: int = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_region(args) -> None:
+    global inside
+    if pid() != PID:
+        return
+    with bpf_rcu_read_lock():
+        with bpf_preempt_disable():
+            inside += 1
+            if inside == 2:
+                return
+            try:
+                if inside == 3:
+                    raise ValueError("three")
+            except ValueError:
+                print("caught")
+            if inside == 5:
+                raise ValueError("five")
+        print(inside)
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(5):
+            os.getppid()
+        out, err = ld.finish()
+    check(out, "1\ncaught\n3\n4\ninside: 5\n", err)
+    assert re.search(r"probe\.py:22: ValueError: five in h_region: 1 time", err), err
+    assert_nothing_left(["h_region"])

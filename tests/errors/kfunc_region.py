@@ -3,4 +3,4 @@ from pybpf import *
 
 @begin
 def go() -> None:
-    bpf_rcu_read_lock()
+    bpf_res_spin_lock(0)

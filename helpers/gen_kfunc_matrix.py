@@ -40,13 +40,13 @@ def callable_kfuncs(pybpf):
     "call", "stmt" (it returns None), "with" (it acquires) or "for" (an
     iterator's _new)"""
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout
-    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region): (.*)\n)?    probes: (.*)\n", out,
+    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases): (.*)\n)?    probes: (.*)\n", out,
                          re.M):
         name, params, ret, how, note, probes = m.groups()
         if not re.match(r"@tracepoint\b", probes) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
-        if how == "region" and note.startswith("the end of"):
-            continue   # a region's closer: its with block calls it
+        if how == "releases" or (how == "region" and note.startswith("the end of")):
+            continue   # a release or a region's closer: its with block calls it
         if ret == "None" and how is None:
             how = "stmt"
         if how == "iterator":

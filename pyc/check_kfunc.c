@@ -271,6 +271,30 @@ static const char *region_opener(const char *name)
 	return NULL;
 }
 
+/* Whether a kfunc pybpf can call returns a struct sname reference, which
+ * a with block then releases: the releaser is reached through it */
+const char *kfunc_why_not(KBtf *k, int fid);
+
+static bool acquired_by_callable(KBtf *k, const char *sname)
+{
+	static int depth;
+	bool found = false;
+	if (depth)
+		return false;
+	depth++;
+	for (int id = 1; id < kbtf_type_count(k) && !found; id++) {
+		KParam *kp;
+		int n, ret;
+		const char *s;
+		if (!kbtf_is_kfunc(k, id) || iter_family(fname(k, id)) || released_struct(k, id))
+			continue;
+		kbtf_func_args(k, fname(k, id), &kp, &n, &ret, NULL);
+		found = ret && (s = struct_name(k, ret)) && !strcmp(s, sname) && !kfunc_why_not(k, id);
+	}
+	depth--;
+	return found;
+}
+
 /* Why pybpf cannot call kfunc fid yet, or NULL when it can. */
 const char *kfunc_why_not(KBtf *k, int fid)
 {
@@ -295,8 +319,9 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	if (!strncmp(name, "bpf_iter_", 9))
 		return "it is part of an open-coded iterator (_new, _next, _destroy), which pybpf cannot run as a for loop yet";
 	if ((s = released_struct(k, fid)))
-		return xasprintf("it releases a reference to struct %s (KF_RELEASE): the with block that acquired "
-				 "the reference calls it at its end", s);
+		return acquired_by_callable(k, s) ? NULL   /* reached: the with block calls it */
+			: xasprintf("it releases a reference to struct %s (KF_RELEASE), and no kfunc pybpf can call "
+				    "acquires one", s);
 	for (int i = 0; i < n; i++) {
 		const char *w = param_why_not(k, &kp[i]);
 		if (w)
@@ -428,6 +453,9 @@ Type *check_kfunc_call(Checker *c, Node *e)
 	if (kfunc_region_closer(e->lhs->name))
 		error_at(node_loc(e->lhs), "%s() opens a region that must be closed on every way out: write 'with %s():', "
 			 "and the end of the block calls %s", e->lhs->name, e->lhs->name, kfunc_region_closer(e->lhs->name));
+	if (released_struct(k, fid))
+		error_at(node_loc(e->lhs), "%s() releases a reference to struct %s (KF_RELEASE): the with block that "
+			 "acquired it calls %s at its end", e->lhs->name, released_struct(k, fid), e->lhs->name);
 	if (region_opener(e->lhs->name))
 		error_at(node_loc(e->lhs), "%s() closes the region of 'with %s():', whose end calls it", e->lhs->name,
 			 region_opener(e->lhs->name));
@@ -577,6 +605,9 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 		str_puts(&s, "):'");
 	} else if (kfunc_region_closer(name)) {
 		str_printf(&s, ") -> None\n    region: call it as 'with %s():', whose end calls %s", name, kfunc_region_closer(name));
+	} else if (!a->why && released_struct(k, a->fid)) {
+		str_printf(&s, ") -> None\n    releases: the end of a with block holding a struct %s reference calls it",
+			   released_struct(k, a->fid));
 	} else if (region_opener(name)) {
 		str_printf(&s, ") -> None\n    region: the end of 'with %s():' calls it", region_opener(name));
 	} else if (rel) {

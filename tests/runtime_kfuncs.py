@@ -50,8 +50,8 @@ def kfunc_api_listing():
                  "    acquires: call it as 'with bpf_task_from_pid(...) as x:', whose end releases x with "
                  "bpf_task_release\n",
                  "bpf_task_release(p: task_struct) -> None\n"
-                 "    not callable yet: it releases a reference to struct task_struct (KF_RELEASE): the with "
-                 "block that acquired the reference calls it at its end\n"):
+                 "    releases: the end of a with block holding a struct task_struct reference calls it\n"
+                 "    probes: "):
         assert line in out, (line, out)
     n = len(listed)
     callable_ = _callable(out)
@@ -93,7 +93,7 @@ def api_coverage_counts():
     # per asked program type: M = the kfuncs the prober finds allowed there,
     # N = those `pybpf api` lists as callable with that kind among the asked ones
     allowed = _prober()
-    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region): .*\n)?    probes: ([^(\n]*)",
+    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases): .*\n)?    probes: ([^(\n]*)",
                               listing, re.M)
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)

@@ -459,8 +459,8 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		return;
 	}
 	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER)
-		return;   /* a bloom filter's bits cannot be listed; a timer has no value to show */
+	    vt->kind == TY_TIMER || m->type->map_kind == MAP_PROG_ARRAY)
+		return;   /* a bloom filter's bits cannot be listed; a timer or a program has no value to show */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
@@ -807,6 +807,8 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links);
 static int attach_probe(struct bpf_object *obj, Prog *prog, Probe *p, Vec *links, Vec *who)
 {
 	int n = links->len, r;
+	if (p->tail_only)
+		return 0;   /* a ProgArray's handler: runs only when tail-called (libbpf filled the array) */
 	if (prog->dispatch && probe_dispatchable(p->kind)) {
 		struct bpf_map *jmp = bpf_object__find_map_by_name(obj, xasprintf("__pyb_jmp_%s", p->cname));
 		struct bpf_program *body = bpf_object__find_program_by_name(obj, xasprintf("%s__impl", p->cname));

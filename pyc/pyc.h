@@ -314,7 +314,7 @@ typedef enum {
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
-	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP__COUNT } MapKind;
+	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_PROG_ARRAY, MAP__COUNT } MapKind;
 
 typedef struct Type {
 	TypeKind kind;
@@ -489,6 +489,7 @@ typedef struct MapDecl {
 	Node *decl;
 	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
+	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
 } MapDecl;
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
@@ -575,6 +576,8 @@ typedef struct Probe {
 	const char *usdt_provider;
 	const char *usdt_name;
 	int64_t pid;                /* only this process (0: every process) */
+	bool tail_only;       /* listed in a ProgArray: loaded, never attached (check_tailcall.c) */
+	bool tail_calls;      /* calls bpf.tail_call(): its body is not split into subprograms */
 } Probe;
 
 /* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: ... */

@@ -1777,3 +1777,4 @@ import runtime_issue14  # noqa: E402,F401  (issue 14: unannotated maps, one-line
 import runtime_usdt  # noqa: E402,F401  (issue 14: USDT probes)
 import runtime_ringbuf_reserve  # noqa: E402,F401  (issue 13: ring buffer reservations and dynptrs)
 import runtime_timers  # noqa: E402,F401  (issue 13: BPF timers, Array[Timer])
+import runtime_tail_call  # noqa: E402,F401  (issue 13: tail calls, ProgArray)

@@ -88,8 +88,10 @@ static int prog_types(const char **out)
  * program types that may call them. get_func_ip: check_get_func_ip takes
  * kprobe and tracing programs only; spin locks: "tracing progs cannot use
  * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
- * programs (a map whose values hold one is refused there). */
+ * programs (a map whose values hold one is refused there). tail_call:
+ * where pybpf has run tail calls (check_tailcall.c; tracing: @tp_btf). */
 static const char *const only_in[][2] = {
+	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tracing,"},
 	{"bpf_get_func_ip", ",kprobe,tracing,"},
 	{"bpf_spin_lock", ",syscall,tracing,lsm,struct_ops,"},
 	{"bpf_spin_unlock", ",syscall,tracing,lsm,struct_ops,"},
@@ -392,7 +394,8 @@ static char *py_sig(const struct pyb_helper *h)
 			       "raises OSError");
 	if (!strcmp(h->name, "bpf_tail_call"))
 		return xstrdup("bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success "
-			       "does not return: the handler runs instead of the rest of the probe)");
+			       "does not return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and "
+			       "@tp_btf probes, handlers of the caller's decorator and attach point");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");

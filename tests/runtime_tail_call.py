@@ -1,5 +1,6 @@
 """Runtime tests of tail calls from Python (issue 13): ProgArray maps and
 bpf.tail_call(ctx(), handlers, i) (pyc/check_tailcall.c)."""
+import json
 import os
 import subprocess
 
@@ -108,7 +109,9 @@ def tail_call_handlers_not_attached():
 @test
 def tail_call_pinned_and_reload_refused():
     """--pin: the pinned dispatcher tail-calls the probe's body, which
-    tail-calls the handlers (chains of 2 and 3) with the same output; reload
+    tail-calls the handlers (chains of 2 and 3) with the same output; after
+    the loader exits the pinned ProgArray keeps both handlers and the
+    dispatcher keeps counting (n[0] 3 -> 6); reload
     refuses with the reason, both a version with a ProgArray and one
     without (the running one has them); unload leaves nothing."""
     pid = os.getpid()
@@ -119,6 +122,14 @@ def tail_call_pinned_and_reload_refused():
         out, err = ld.finish()
     try:
         check(out, tail_lines(3) + "n[0]: 3\n\nmissing: 1\n")
+        # after the loader's exit the pinned ProgArray keeps both handlers, and the dispatcher runs
+        pinned = f"/sys/fs/bpf/pybpf/{name}"
+        r = subprocess.run(["bpftool", "map", "dump", "pinned", f"{pinned}/map_handlers"], capture_output=True, text=True)
+        assert "Found 2 elements" in r.stdout, r
+        getppid_n(3)
+        r = subprocess.run(["bpftool", "-j", "map", "lookup", "pinned", f"{pinned}/map_n", "key", "0", "0", "0", "0"],
+                           capture_output=True, text=True)
+        check(int.from_bytes(bytes(int(b, 16) for b in json.loads(r.stdout)["value"]), "little"), 6, "n[0] after exit")
         r = subprocess.run([PYBPF, "reload", name, ld.path], capture_output=True, text=True)
         assert r.returncode != 0, r
         assert "'chain' is a ProgArray: pybpf reload cannot swap the handlers of tail calls yet" in r.stderr, r.stderr
@@ -133,3 +144,37 @@ def tail_call_pinned_and_reload_refused():
         r = subprocess.run([PYBPF, "unload", name], capture_output=True, text=True)
     assert r.returncode == 0, r
     assert_nothing_left(PROGS + [p + "__impl" for p in PROGS], ["handlers", "chain", "n"])
+
+# the same dispatch in the BTF-typed kinds: the handler reads the caller's args
+BTF_KIND = '''from pybpf import *
+PID: Final[int] = 0
+
+
+@KIND("sys_enter")
+def tc_kind_handler(regs, id) -> None:
+    print(f"handler sees syscall {id}")
+
+
+handlers: ProgArray = ProgArray([tc_kind_handler])
+
+
+@KIND("sys_enter")
+def tc_kind_dispatch(regs, id) -> None:
+    if pid() != PID or id != 110:
+        return
+    bpf.tail_call(ctx(), handlers, 0)
+    print("after")
+'''
+
+
+@test
+def tail_call_raw_tp_and_tp_btf():
+    """@raw_tp and @tp_btf dispatchers: 4 getppid calls, 4 lines from the
+    handler with the caller's syscall number (110), none after the call."""
+    pid = os.getpid()
+    for kind in ("raw_tp", "tp_btf"):
+        with Loader(BTF_KIND.replace("KIND", kind), ["-D", f"PID={pid}"]) as ld:
+            getppid_n(4)
+            out, err = ld.finish()
+        check(out, "handler sees syscall 110\n" * 4, f"output of the @{kind} dispatcher")
+        assert_nothing_left(["tc_kind_handler", "tc_kind_dispatch"], ["handlers"])

@@ -35,7 +35,8 @@
  * kernel would run the handler in place of that function only and return
  * to its caller), inside a with block (the verifier refuses a tail call
  * holding a reference: 'tail_call would lead to reference leak'), inside a
- * for loop (an open-coded iterator holds one too). A probe that tail-calls
+ * for loop (an open-coded iterator holds one too; both measured on 6.18
+ * with the checks taken out). A probe that tail-calls
  * is never split into subprograms (emit.c), for the same reason.
  */
 #include "check_int.h"

@@ -178,3 +178,51 @@ def tail_call_raw_tp_and_tp_btf():
             out, err = ld.finish()
         check(out, "handler sees syscall 110\n" * 4, f"output of the @{kind} dispatcher")
         assert_nothing_left(["tc_kind_handler", "tc_kind_dispatch"], ["handlers"])
+
+# a handler that tail-calls itself: the kernel stops the chain after 33
+CHAIN = '''from pybpf import *
+PID: Final[int] = 0
+runs: int = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def tc_self(args) -> None:
+    global runs
+    runs += 1
+    bpf.tail_call(ctx(), again, 0)
+    print(f"chain ended after {runs} handler runs")
+
+
+again: ProgArray = ProgArray([tc_self])
+cbk: Array[u64] = Array(1)
+
+
+def step(i: int) -> None:
+    cbk[0] += 1
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def tc_start(args) -> None:
+    global runs
+    if pid() != PID:
+        return
+    buf: str[200] = "a stack frame of over 256 bytes, with a bpf.loop callback (a subprogram)"
+    bpf.loop(2, step)
+    runs = 0
+    bpf.tail_call(ctx(), again, 0)
+    print(buf)
+'''
+
+
+@test
+def tail_call_chain_stops_after_33():
+    """A handler tail-calling itself runs exactly 33 times per event (the
+    kernel's MAX_TAIL_CALL_CNT: the caller's call and 32 of its own), then
+    its tail call returns and its next line runs; the caller has a bpf.loop
+    callback (a BPF subprogram) and a 200-byte str local, and loads."""
+    pid = os.getpid()
+    with Loader(CHAIN, ["-D", f"PID={pid}"]) as ld:
+        getppid_n(2)
+        out, err = ld.finish()
+    check(out, "chain ended after 33 handler runs\n" * 2 + "cbk[0]: 4\n\nruns: 33\n")
+    assert_nothing_left(["tc_self", "tc_start"], ["again", "cbk"])

@@ -972,6 +972,20 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* Empty each ProgArray before the object closes: a handler tail-calling
+ * through the array that holds it is a reference cycle that only emptying
+ * it breaks (the kernel does it when the last user reference goes, but a
+ * map lister's reference by id meanwhile was seen to leave it for good) */
+static void clear_prog_arrays(struct bpf_object *obj, Prog *prog)
+{
+	for (int i = 0; obj && prog && i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		struct bpf_map *bm = m->type->map_kind == MAP_PROG_ARRAY ? bpf_object__find_map_by_name(obj, m->cname) : NULL;
+		for (uint32_t k = 0; bm && bpf_map__fd(bm) >= 0 && k < m->max_entries; k++)
+			bpf_map_delete_elem(bpf_map__fd(bm), &k);
+	}
+}
+
 int load_main(const char *path, LoadOpts *o)
 {
 	Str c = {0};
@@ -1221,6 +1235,8 @@ cleanup:
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	ring_buffer__free(rb);
+	if (!pin || auto_pin)
+		clear_prog_arrays(obj, prog);
 	bpf_object__close(obj);
 	fflush(stdout);
 	return status;

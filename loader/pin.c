@@ -237,6 +237,30 @@ static int remove_dir(const char *dir)
 	return err | rmdir(dir);
 }
 
+/* Empty every pinned ProgArray of instance name before its pins go: a
+ * handler that tail-calls through the array holding it is a reference
+ * cycle that only emptying the array breaks (the kernel does it when the
+ * map's last user reference goes, but a map lister's reference taken by id
+ * meanwhile was seen to leave the map behind for good) */
+static void clear_pinned_prog_arrays(const char *name)
+{
+	DIR *d = opendir(pin_path(name, NULL));
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		struct bpf_map_info info = {0};
+		uint32_t len = sizeof(info);
+		int fd;
+		if (strncmp(de->d_name, "map_", 4) || (fd = bpf_obj_get(pin_path(name, de->d_name))) < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_PROG_ARRAY)
+			for (uint32_t k = 0; k < info.max_entries; k++)
+				bpf_map_delete_elem(fd, &k);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
 int pin_unload(const char *name)
 {
 	if (!pin_valid_name(name))
@@ -245,6 +269,7 @@ int pin_unload(const char *name)
 		fprintf(stderr, "pybpf: error: no pinned instance '%s' (pybpf ls lists them)\n", name);
 		return 1;
 	}
+	clear_pinned_prog_arrays(name);
 	if (remove_dir(pin_path(name, NULL)) || remove_dir(meta_path(name, NULL))) {
 		fprintf(stderr, "pybpf: error: cannot remove instance '%s': %s\n", name, strerror(errno));
 		return 1;

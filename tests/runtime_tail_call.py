@@ -189,11 +189,11 @@ runs: int = 0
 def tc_self(args) -> None:
     global runs
     runs += 1
-    bpf.tail_call(ctx(), again, 0)
+    bpf.tail_call(ctx(), tc_again, 0)
     print(f"chain ended after {runs} handler runs")
 
 
-again: ProgArray = ProgArray([tc_self])
+tc_again: ProgArray = ProgArray([tc_self])
 cbk: Array[u64] = Array(1)
 
 
@@ -209,7 +209,7 @@ def tc_start(args) -> None:
     buf: str[200] = "a stack frame of over 256 bytes, with a bpf.loop callback (a subprogram)"
     bpf.loop(2, step)
     runs = 0
-    bpf.tail_call(ctx(), again, 0)
+    bpf.tail_call(ctx(), tc_again, 0)
     print(buf)
 '''
 
@@ -225,4 +225,4 @@ def tail_call_chain_stops_after_33():
         getppid_n(2)
         out, err = ld.finish()
     check(out, "chain ended after 33 handler runs\n" * 2 + "cbk[0]: 4\n\nruns: 33\n")
-    assert_nothing_left(["tc_self", "tc_start"], ["again", "cbk"])
+    assert_nothing_left(["tc_self", "tc_start"], ["tc_again", "cbk"])

@@ -65,6 +65,8 @@ def source(name, params, ret):
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
         args = ["m", "cb2"]
+    elif name == "tail_call":            # bpf.tail_call(ctx(), ProgArray, i): a handler of the same tracepoint
+        args = ["ctx()", "pa", "0"]
     elif name.startswith("timer_"):      # bpf.timer_X(timers[i], ...)
         args = ["tm[0]"] + {"timer_init": ["CLOCK_MONOTONIC"], "timer_set_callback": ["cb3"],
                             "timer_start": ["0", "0"], "timer_cancel": []}[name]
@@ -76,6 +78,10 @@ def source(name, params, ret):
         args = ["q" if a == "m" else a for a in args]
     if name.startswith("timer_"):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
+    elif name == "tail_call":
+        tp = '@tracepoint("syscalls/sys_enter_acct")'
+        probe, params = (tp + "\ndef hm_handler(args) -> None:\n    pass\n\n\n"
+                         "pa: ProgArray = ProgArray([hm_handler])\n\n\n" + tp), "args"
     else:
         probe, params = '@tracepoint("syscalls/sys_enter_acct")', "args"
     call = "bpf.%s(%s)" % (name, ", ".join(args))

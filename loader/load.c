@@ -459,9 +459,9 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		return;
 	}
 	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind))
+	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind == MAP_PROG_ARRAY)
 		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk);
-			    * a timer has no value to show */
+			    * a timer or a program has no value to show */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
@@ -808,6 +808,8 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links);
 static int attach_probe(struct bpf_object *obj, Prog *prog, Probe *p, Vec *links, Vec *who)
 {
 	int n = links->len, r;
+	if (p->tail_only)
+		return 0;   /* a ProgArray's handler: runs only when tail-called (libbpf filled the array) */
 	if (prog->dispatch && probe_dispatchable(p->kind)) {
 		struct bpf_map *jmp = bpf_object__find_map_by_name(obj, xasprintf("__pyb_jmp_%s", p->cname));
 		struct bpf_program *body = bpf_object__find_program_by_name(obj, xasprintf("%s__impl", p->cname));
@@ -969,6 +971,20 @@ static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
 	stop = 1;
+}
+
+/* Empty each ProgArray before the object closes: a handler tail-calling
+ * through the array that holds it is a reference cycle that only emptying
+ * it breaks (the kernel does it when the last user reference goes, but a
+ * map lister's reference by id meanwhile was seen to leave it for good) */
+static void clear_prog_arrays(struct bpf_object *obj, Prog *prog)
+{
+	for (int i = 0; obj && prog && i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		struct bpf_map *bm = m->type->map_kind == MAP_PROG_ARRAY ? bpf_object__find_map_by_name(obj, m->cname) : NULL;
+		for (uint32_t k = 0; bm && bpf_map__fd(bm) >= 0 && k < m->max_entries; k++)
+			bpf_map_delete_elem(bpf_map__fd(bm), &k);
+	}
 }
 
 int load_main(const char *path, LoadOpts *o)
@@ -1220,6 +1236,8 @@ cleanup:
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	ring_buffer__free(rb);
+	if (!pin || auto_pin)
+		clear_prog_arrays(obj, prog);
 	bpf_object__close(obj);
 	fflush(stdout);
 	return status;

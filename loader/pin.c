@@ -40,6 +40,45 @@
 #define PIN_ROOT "/sys/fs/bpf/pybpf"
 #define META_ROOT "/run/pybpf"
 
+static char *pin_path(const char *name, const char *obj);
+
+/* A ProgArray, in the new version or pinned by the running one: its items
+ * are programs of the version that filled it, which reload does not swap
+ * yet (a handler is no dispatcher); refused before anything changes. */
+static bool reload_prog_array_refused(const char *name, Prog *prog)
+{
+	DIR *d;
+	struct dirent *de;
+	bool found = false;
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		if (m->type->map_kind == MAP_PROG_ARRAY) {
+			fprintf(stderr, "pybpf: error: '%s' is a ProgArray: pybpf reload cannot swap the handlers of tail "
+					"calls yet (they are programs of their own, not dispatchers); unload and load it; "
+					"'%s' was not changed\n", m->name, name);
+			return true;
+		}
+	}
+	d = opendir(pin_path(name, ""));
+	while (d && !found && (de = readdir(d))) {
+		struct bpf_map_info info = {0};
+		uint32_t len = sizeof(info);
+		int fd;
+		if (strncmp(de->d_name, "map_", 4) || (fd = bpf_obj_get(pin_path(name, de->d_name))) < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_PROG_ARRAY) {
+			fprintf(stderr, "pybpf: error: the running '%s' has a ProgArray ('%s'): pybpf reload cannot swap "
+					"the handlers of tail calls yet; unload and load it; '%s' was not changed\n", name,
+				de->d_name + 4, name);
+			found = true;
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static char *pin_path(const char *name, const char *obj)
 {
 	return obj ? xasprintf(PIN_ROOT "/%s/%s", name, obj) : xasprintf(PIN_ROOT "/%s", name);
@@ -198,6 +237,30 @@ static int remove_dir(const char *dir)
 	return err | rmdir(dir);
 }
 
+/* Empty every pinned ProgArray of instance name before its pins go: a
+ * handler that tail-calls through the array holding it is a reference
+ * cycle that only emptying the array breaks (the kernel does it when the
+ * map's last user reference goes, but a map lister's reference taken by id
+ * meanwhile was seen to leave the map behind for good) */
+static void clear_pinned_prog_arrays(const char *name)
+{
+	DIR *d = opendir(pin_path(name, NULL));
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		struct bpf_map_info info = {0};
+		uint32_t len = sizeof(info);
+		int fd;
+		if (strncmp(de->d_name, "map_", 4) || (fd = bpf_obj_get(pin_path(name, de->d_name))) < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_PROG_ARRAY)
+			for (uint32_t k = 0; k < info.max_entries; k++)
+				bpf_map_delete_elem(fd, &k);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
 int pin_unload(const char *name)
 {
 	if (!pin_valid_name(name))
@@ -206,6 +269,7 @@ int pin_unload(const char *name)
 		fprintf(stderr, "pybpf: error: no pinned instance '%s' (pybpf ls lists them)\n", name);
 		return 1;
 	}
+	clear_pinned_prog_arrays(name);
 	if (remove_dir(pin_path(name, NULL)) || remove_dir(meta_path(name, NULL))) {
 		fprintf(stderr, "pybpf: error: cannot remove instance '%s': %s\n", name, strerror(errno));
 		return 1;
@@ -272,6 +336,8 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 	set_const_overrides(o);
 	prog = compile_for_pin(path, &c);
 	if (!prog)
+		return 1;
+	if (reload_prog_array_refused(name, prog))
 		return 1;
 	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
 		return explain_clang_failure(prog, cc.diagnostics);

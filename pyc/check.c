@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage",
+	"TaskStorage", "CgrpStorage", "ProgArray",
 };
 
 /* ORDER AggKind */
@@ -240,7 +240,7 @@ bool in_list(const char *const *list, const char *name)
 
 /* C name for a module-level user name (map, probe, constant): the name
  * itself, so the kernel and bpftool show it, unless C would misread it. */
-static const char *global_cname(const char *name)
+const char *global_cname(const char *name)
 {
 	if (in_list(c_reserved, name) || !strncmp(name, "__pyb", 5) || !strncmp(name, "bpf_", 4) ||
 	    !strncmp(name, "__", 2))
@@ -809,7 +809,7 @@ static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 	return t;
 }
 
-static void register_map(Checker *c, Node *s, MapDecl *m)
+void register_map(Checker *c, Node *s, MapDecl *m)
 {
 	check_name_free(c, s->target, m->name);
 	Sym *y = scope_add(&c->module, SYM_MAP, m->name, s->target);
@@ -2111,6 +2111,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
 	timer_map_refused(sub, m);   /* check_timer.c */
+	prog_array_refused(sub, m);  /* check_tailcall.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
@@ -2992,7 +2993,9 @@ static void check_stmt(Checker *c, Node *s)
 		}
 		return;
 	case ND_WITH:
+		c->with_depth++;
 		check_with(c, s);
+		c->with_depth--;
 		return;
 	case ND_GLOBAL:
 		for (int i = 0; i < s->names.len; i++) {
@@ -3854,6 +3857,10 @@ Prog *check_program(SrcFile *file, Node *module)
 				declare_const(&c, s);
 				break;
 			}
+			if (an && !strcmp(an, "ProgArray")) {
+				declare_prog_array(&c, s);   /* check_tailcall.c */
+				break;
+			}
 			if (an && agg_by_name(an) >= 0) {
 				declare_unkeyed_agg(&c, s);
 				break;
@@ -3920,6 +3927,7 @@ Prog *check_program(SrcFile *file, Node *module)
 		if (!((FuncDecl *)VEC_AT(c.funcs, i))->mark)
 			check_recursion(VEC_AT(c.funcs, i), &path);
 	}
+	check_prog_arrays(&c);     /* check_tailcall.c: handlers resolved, kinds matched */
 	check_helper_kfuncs(&c);   /* after the recursion check: the call graph has no cycles */
 	if (!prog->probes.len)
 		error_at((Loc){.file = file, .line = 1, .col = 1, .p = file->text, .len = 1},

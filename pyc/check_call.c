@@ -342,6 +342,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_bpf_for_each(c, e);
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
 		return check_dynptr_call(c, e);
+	if (!strcmp(e->lhs->name, "tail_call"))
+		return check_tail_call(c, e);    /* check_tailcall.c */
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
 	t = check_helper_call(&hk, e);

@@ -93,8 +93,10 @@ static int prog_types(const char **out)
  * program types that may call them. get_func_ip: check_get_func_ip takes
  * kprobe and tracing programs only; spin locks: "tracing progs cannot use
  * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
- * programs (a map whose values hold one is refused there). */
+ * programs (a map whose values hold one is refused there). tail_call:
+ * where pybpf has run tail calls (check_tailcall.c; tracing: @tp_btf). */
 static const char *const only_in[][2] = {
+	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tracing,"},
 	{"bpf_get_func_ip", ",kprobe,tracing,"},
 	{"bpf_spin_lock", ",syscall,tracing,lsm,struct_ops,"},
 	{"bpf_spin_unlock", ",syscall,tracing,lsm,struct_ops,"},
@@ -348,7 +350,6 @@ static const char *ret_py(const struct pyb_helper *h)
 /* Helpers whose parameters the table's classes do not describe well enough:
  * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
 static const char *const needs[][2] = {
-	{"bpf_tail_call", "a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not"},
 	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
 	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
@@ -370,8 +371,9 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
-	*want = "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
-	return !MAP_IS_STORAGE(k);
+	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
+		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
+	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY;
 }
 
 /* The local storage helpers: a TaskStorage / CgrpStorage map calls them
@@ -413,6 +415,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* check_percpu.c */
 	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
 		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_tail_call"))
+		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
 	if (h->flags & PYB_HF_SLEEPABLE)
@@ -450,6 +454,10 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_for_each_map_elem"))
 		return xstrdup("bpf.for_each_map_elem(map: Map, callback_fn: def (key: int, value: int) -> None | bool) -> int  "
 			       "raises OSError");
+	if (!strcmp(h->name, "bpf_tail_call"))
+		return xstrdup("bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success "
+			       "does not return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and "
+			       "@tp_btf probes, handlers of the caller's decorator and attach point");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");

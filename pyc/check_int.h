@@ -58,6 +58,7 @@ typedef struct Checker {
 	char *assigned;
 	int nassigned;
 	int loop_depth;       /* for break/continue */
+	int with_depth;       /* inside a with block (check_tailcall.c refuses tail calls there) */
 	int handler_depth;    /* inside an except block: bare 'raise' allowed */
 	Vec declared_global;  /* const char*: names in this function's 'global' statements */
 	FuncDecl *func;       /* helper function being checked (NULL in a probe) */
@@ -192,6 +193,19 @@ Sym *timer_clock_const(Checker *c, Node *e);
 /* bpf.timer_init / timer_set_callback / timer_start / timer_cancel */
 Type *check_timer_call(Checker *c, Node *e);
 _Noreturn void timer_ctor_refused(Node *e);
+
+/* ---- check_tailcall.c -------------------------------------------------- */
+
+/* handlers: ProgArray = ProgArray([f, g]) at module level */
+void declare_prog_array(Checker *c, Node *s);
+/* m[k] of a ProgArray: an error */
+void prog_array_refused(Node *sub, MapDecl *m);
+/* bpf.tail_call(ctx(), handlers, i) */
+Type *check_tail_call(Checker *c, Node *e);
+/* after the probes: handlers resolved and marked, kinds matched with callers */
+void check_prog_arrays(Checker *c);
+void register_map(Checker *c, Node *s, MapDecl *m);   /* check.c */
+const char *global_cname(const char *name);         /* check.c */
 
 /* ---- check_method.c ----------------------------------------------------- */
 

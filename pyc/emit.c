@@ -1731,6 +1731,9 @@ static char *call(Emitter *e, Node *n)
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
 		return xasprintf("(%s(), 0)", cl.name);
 	}
+	if (n->op == 'U')   /* bpf.tail_call(ctx(), handlers, i): returns only without a program there */
+		return xasprintf("(bpf_tail_call(ctx, &%s, (__u32)(%s)), 0)", ((MapDecl *)n->sym->data)->cname,
+				 expr(e, VEC_AT(n->elts, 2)));
 	if (n->op == 'Q') {   /* the end of a with block holding a kernel reference */
 		KInfo rel;
 		kbtf_info(e->prog->btf, (int)n->cval, &rel);
@@ -3028,7 +3031,8 @@ static bool split_candidate(Emitter *e, Probe *p, int nstmt)
 	const char *force = getenv("PYBPF_SPLIT_EXITS");   /* tests: split small bodies too */
 	if (force && atoi(force) > 0)
 		min_exits = atoi(force);
-	return !p->ret && nstmt >= 2 && count_exits(e->body.buf, 0, e->body.len) > min_exits;
+	/* a tail call in a part would end that part only: the probe would go on */
+	return !p->ret && !p->tail_calls && nstmt >= 2 && count_exits(e->body.buf, 0, e->body.len) > min_exits;
 }
 
 /* The statement scope markers of e->body and e->decls (see stmt) removed,
@@ -3263,7 +3267,7 @@ static void probe(Emitter *e, Probe *p)
 	}
 
 	str_printf(e->out, "\n#line %d %s\n", fn->tok->loc.line, c_string(fn->tok->loc.file->name, strlen(fn->tok->loc.file->name)));
-	bool disp = e->prog->dispatch && probe_dispatchable(p->kind);
+	bool disp = e->prog->dispatch && probe_dispatchable(p->kind) && !p->tail_only;   /* a handler is not attached */
 	if (disp)   /* the body is a program of its own, in the dispatcher's one-slot program array */
 		str_printf(e->out, "struct {\n\t__uint(type, 3);\n\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"
 				   "\t__uint(value_size, 4);\n} __pyb_jmp_%s SEC(\".maps\");\n\n", p->cname);
@@ -3299,6 +3303,33 @@ static const char *kfunc_ctype(Prog *prog, int id)
 	if (in.kind == KK_ENUM && in.name && *in.name)
 		return kemit_enum_name(prog->kemit, id);
 	return kemit_c_type(prog->kemit, id);
+}
+
+/* handlers: ProgArray = ProgArray([f, g]): libbpf puts the programs'
+ * fds into the array after the load (check_tailcall.c). Declared before
+ * the probes that call through it (decl), defined after the probes it
+ * holds. */
+static void emit_prog_arrays(Prog *prog, Str *out, bool decl)
+{
+	for (int i = 0; i < prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(prog->maps, i);
+		if (m->type->map_kind != MAP_PROG_ARRAY)
+			continue;
+		if (decl) {
+			str_printf(out, "/* ProgArray %s: the programs bpf.tail_call() runs by index */\nstruct __pyb_progs_%s {\n"
+					"\t__uint(type, 3);   /* BPF_MAP_TYPE_PROG_ARRAY */\n\t__uint(max_entries, %u);\n"
+					"\t__uint(key_size, 4);\n\t__uint(value_size, 4);\n\tint (*values[])(void *);\n};\n"
+					"extern struct __pyb_progs_%s %s;\n\n", m->name, m->cname, m->max_entries, m->cname, m->cname);
+			continue;
+		}
+		str_printf(out, "\n/* ProgArray %s, filled by libbpf */\nstruct __pyb_progs_%s %s SEC(\".maps\") = {\n\t.values = {\n",
+			   m->name, m->cname, m->cname);
+		for (int j = 0; j < m->progs.len; j++) {
+			Probe *p = VEC_AT(m->progs, j);
+			str_printf(out, "\t\t[%d] = (void *)&%s,\n", j, p->cname);
+		}
+		str_puts(out, "\t},\n};\n");
+	}
 }
 
 void emit_program(Prog *prog, Str *out)
@@ -3389,6 +3420,9 @@ void emit_program(Prog *prog, Str *out)
 			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE",
 		};
 		const char *kind = kinds[m->type->map_kind];
+		if (m->type->map_kind == MAP_PROG_ARRAY) {
+			continue;   /* emit_prog_arrays, below */
+		}
 		if (m->type->map_kind == MAP_RINGBUF) {
 			str_printf(out, "struct {\n\t__uint(type, __PYB_MAP_RINGBUF);\n\t__uint(max_entries, %u);\n} %s SEC(\".maps\");\n\n",
 				   m->max_entries, m->cname);
@@ -3425,6 +3459,7 @@ void emit_program(Prog *prog, Str *out)
 		str_printf(out, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n\t__type(key, %s);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 			   kind, m->max_entries, ty_ctype(m->type->key), ty_ctype(m->type->val), m->cname);
 	}
+	emit_prog_arrays(prog, out, true);
 	for (int i = 0; i < prog->consts.len; i++) {
 		ConstDecl *k = VEC_AT(prog->consts, i);
 		if (k->nitems) {
@@ -3528,6 +3563,7 @@ void emit_program(Prog *prog, Str *out)
 	if (kdecls.len)
 		str_printf(out, "\n/* kfuncs */\n%s", kdecls.buf);
 	str_add(out, code.buf ? code.buf : "", code.len);
+	emit_prog_arrays(prog, out, false);
 	for (int i = 0; i < prog->sops.len; i++) {
 		StructOps *so = VEC_AT(prog->sops, i);
 		str_printf(out, "\n/* %s: registered as \"%s\" while attached */\nSEC(\".struct_ops.link\")\nstruct %s %s = {\n",

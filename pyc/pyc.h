@@ -315,6 +315,7 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
+	       MAP_PROG_ARRAY,
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
 #define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
@@ -500,6 +501,7 @@ typedef struct MapDecl {
 	Node *decl;
 	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
+	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
 } MapDecl;
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
@@ -586,6 +588,8 @@ typedef struct Probe {
 	const char *usdt_provider;
 	const char *usdt_name;
 	int64_t pid;                /* only this process (0: every process) */
+	bool tail_only;       /* listed in a ProgArray: loaded, never attached (check_tailcall.c) */
+	bool tail_calls;      /* calls bpf.tail_call(): its body is not split into subprograms */
 } Probe;
 
 /* @struct_ops("tcp_congestion_ops", name="pyreno") class PyReno: ... */

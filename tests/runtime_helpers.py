@@ -228,9 +228,19 @@ def helper_api_listing():
     p = subprocess.run([PYBPF, "api", "get_current_comm"], capture_output=True, text=True)
     check(p.stdout.splitlines()[0], "bpf.get_current_comm(buf: str | bytes (local)) -> int  raises OSError")
     p = subprocess.run([PYBPF, "api", "tail_call"], capture_output=True, text=True)
-    check(p.stdout, "bpf.tail_call(ctx: ctx(), prog_array_map: Map, index: u32) -> int  raises OSError\n"
-                    "    not callable yet: it needs a BPF_MAP_TYPE_PROG_ARRAY map, which pybpf has not\n"
-                    "1 helper, 0 callable from pybpf\n"
+    check(p.stdout, "bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success does not "
+                    "return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and @tp_btf "
+                    "probes, handlers of the caller's decorator and attach point\n"
+                    "    probes: @tracepoint, @raw_tp (@tp_btf, @fentry, @fexit, @iter: not probed, the verifier "
+                    "decides at load)\n"
+                    "1 helper, 1 callable from pybpf\n"
+                    f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
+    p = subprocess.run([PYBPF, "api", "perf_event_read"], capture_output=True, text=True)
+    check(p.stdout, "bpf.perf_event_read(map: Map, flags: u64) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
+                    "bpf.perf_event_read_value(map: Map, flags: u64, buf: Struct (local)) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
+                    "2 helpers, 0 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
     check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"

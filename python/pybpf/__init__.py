@@ -38,7 +38,7 @@ __all__ = [
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
-    "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",
+    "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
 ]
 
 
@@ -236,6 +236,12 @@ class PerCPUArray(Array):
 CLOCK_REALTIME: Final = 0
 CLOCK_MONOTONIC: Final = 1
 CLOCK_BOOTTIME: Final = 7
+
+
+class ProgArray(list):
+    """ProgArray([f, g]): the probe functions bpf.tail_call(ctx(), handlers, i)
+    runs by index (in the kernel a BPF_MAP_TYPE_PROG_ARRAY; its probes are
+    loaded, not attached). handlers[i] is the function, as in the list."""
 
 
 class Timer:
@@ -642,6 +648,10 @@ class _Helpers:
             t.pending = th
         th.start()
         return 0
+
+    def tail_call(self, ctx, prog_array_map, index):
+        raise NotImplementedError("bpf.tail_call() runs the handler with the probe's context in place of the rest "
+                                  "of the probe (like os.exec): it exists only in the kernel, as ctx() does")
 
     def timer_cancel(self, timer):
         """1 when the timer was armed, else 0; -EINVAL before init."""

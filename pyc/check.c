@@ -3233,6 +3233,7 @@ static void check_probe(Checker *c, Node *fn)
 	p->name = fn->name;
 	p->cname = global_cname(fn->name);
 	p->def = fn;
+	take_sleepable(c, p, d);   /* check_sleepable.c */
 
 	if (is_kind(p, "begin") || is_kind(p, "end")) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
@@ -3316,6 +3317,7 @@ static void check_probe(Checker *c, Node *fn)
 			p->sec = xasprintf("%s/libc.so.6:%s", p->kind, colon + 1);
 		nslots = 6;
 	}
+	sleepable_sec(p);
 
 	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm"))
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
@@ -3668,7 +3670,7 @@ static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
 		KfuncUse *u = VEC_AT(fd->kfuncs, i);
 		if (u->vmlinux)
 			kfunc_prog_allowed(p->kind, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
-		else if (!strncmp(u->kfunc, "bpf_", 4))
+		else if (!strncmp(u->kfunc, "bpf_", 4) && !sleepable_helper(p, u->kfunc, u->at, via))
 			helper_allowed(p->kind, u->kfunc, u->at, via);   /* bpf.NAME() (check_helpers.c) */
 		else
 			kfunc_allowed(p, u->at, u->kfunc, u->pyname, via);

@@ -365,7 +365,8 @@ void use_helper(Checker *c, Node *e)
 	if (i == c->prog->helpers.len)
 		vec_push(&c->prog->helpers, (void *)(intptr_t)e->cval);
 	if (c->probe) {
-		helper_allowed(c->probe->kind, helper, e, NULL);
+		if (!sleepable_helper(c->probe, helper, e, NULL))   /* check_sleepable.c */
+			helper_allowed(c->probe->kind, helper, e, NULL);
 	} else if (c->func) {
 		KfuncUse *u = xcalloc(1, sizeof(*u));
 		u->at = e;

@@ -172,8 +172,23 @@ static int helper_verdict(const char *kind, const void *h)
 	return probed_index(prog) >= 0 ? 1 : 2;
 }
 
+/* bpf_copy_from_user sleeps too, though its docs do not say so in the words helpers/gen_helpers.py looks for */
+bool helper_sleeps(const struct pyb_helper *h)
+{
+	return (h->flags & PYB_HF_SLEEPABLE) || !strcmp(h->name, "bpf_copy_from_user");
+}
+
+/* A helper that may sleep: the sleepable probes (check_sleepable.c), and
+ * @begin/@end where the kernel allows it in BPF syscall programs. */
+static int sleeping_verdict(const char *kind, const void *h)
+{
+	return strcmp(kind, "begin") && strcmp(kind, "end") ? 0 : helper_verdict(kind, h);
+}
+
 static char *allowed_kinds(const struct pyb_helper *h)
 {
+	if (helper_sleeps(h))
+		return xasprintf("%s, %s", sleepable_probes_line(), kinds_line(sleeping_verdict, h));
 	return kinds_line(helper_verdict, h);
 }
 
@@ -355,7 +370,6 @@ static const char *const needs[][2] = {
 	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
-	{"bpf_copy_from_user", "a sleepable program (it may sleep), and pybpf's probes are not sleepable yet"},
 };
 
 /* The pybpf map kinds a helper's map parameter takes (by the verifier's
@@ -419,8 +433,6 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
-	if (h->flags & PYB_HF_SLEEPABLE)
-		return "it may sleep: only sleepable BPF programs may call it, and pybpf's probes are not sleepable yet";
 	if (h->flags & PYB_HF_VARIADIC)
 		return "it takes a variable number of arguments (print() and printk() cover bpf_trace_printk)";
 	if (!ret_py(h))
@@ -736,6 +748,35 @@ int helpers_api(const char *pattern)
 	return shown ? 0 : 1;
 }
 
+/* A helper that may sleep, in a program type whose probe kinds are not
+ * sleepable (the sleepable ones have their own line, sleepable_coverage) */
+static const char *sleeping_refused(const struct pyb_helper *h, const char *prog)
+{
+	if (!helper_sleeps(h) || !strcmp(prog, "syscall"))
+		return NULL;
+	return xasprintf("it may sleep: only a sleepable probe may call it (%s)", sleepable_probes_line());
+}
+
+/* pybpf api --coverage: the sleepable probes' line: of the helpers the
+ * kernel allows in BPF kprobe programs, those a sleepable uprobe may call. */
+static void sleepable_coverage(void)
+{
+	Str excluded = {0};
+	int allowed = 0, callable = 0;
+	for (int i = 0; i < PYB_NHELPERS; i++) {
+		const char *why;
+		if (!prog_may_call(&pyb_helpers[i], "kprobe"))
+			continue;
+		allowed++;
+		if ((why = unsupported(&pyb_helpers[i])))
+			str_printf(&excluded, "    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
+		else
+			callable++;
+	}
+	printf("%s (sleepable kprobe programs): %d of %d helpers callable (the kernel was asked which it allows)\n%s",
+	       sleepable_probes_line(), callable, allowed, excluded.len ? excluded.buf : "");
+}
+
 /* pybpf api --coverage: for each program type (the probe kinds that are
  * one), N of M: of the M helpers the kernel allows there (asked, or from
  * the docs where bpftool cannot ask), the N pybpf can call; each of the
@@ -752,7 +793,8 @@ int helpers_coverage(void)
 			if (!prog_may_call(&pyb_helpers[i], progs[p]))
 				continue;
 			allowed++;
-			if ((why = unsupported(&pyb_helpers[i])))
+			if ((why = unsupported(&pyb_helpers[i])) ||
+			    (why = sleeping_refused(&pyb_helpers[i], progs[p])))
 				str_printf(&excluded, "    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
 			else
 				callable++;
@@ -763,6 +805,7 @@ int helpers_coverage(void)
 						   : "not probed: the helpers' docs say which it allows",
 		       excluded.len ? excluded.buf : "");
 	}
+	sleepable_coverage();
 	kfuncs_coverage();
 	return 0;
 }

@@ -214,4 +214,13 @@ Type *check_method_call(Checker *c, Node *e, bool stmt);
 void need_rbtree_probe(Checker *c, Node *at, MapDecl *m);
 void need_nonsleepable(Checker *c, Node *at, MapDecl *m);
 
+/* ---- check_sleepable.c --------------------------------------------------- */
+
+/* @uprobe(..., sleepable=True): parsed out of the decorator's keywords */
+void take_sleepable(Checker *c, Probe *p, Node *d);
+/* SEC("uprobe.s/...") for a sleepable probe */
+void sleepable_sec(Probe *p);
+/* a helper that may sleep: true when p may call it, an error when it may not, false: not such a helper */
+bool sleepable_helper(Probe *p, const char *helper, Node *at, Node *via);
+
 #endif

@@ -399,6 +399,10 @@ char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
+/* "@uprobe(sleepable=True), @uretprobe(sleepable=True)" (check_sleepable.c) */
+const char *sleepable_probes_line(void);
+struct pyb_helper;
+bool helper_sleeps(const struct pyb_helper *h);   /* check_helpers.c */
 /* Whether C parameter i of h is the size of the memory argument before it:
  * the caller does not write it, pybpf passes the buffer's capacity. */
 bool helper_size_param(const struct pyb_helper *h, int i);
@@ -582,6 +586,7 @@ typedef struct Probe {
 	Type *ret;            /* what the method returns (NULL: a probe, returns 0) */
 	int ret_kid;          /* its BTF type (0: void) */
 	const char *member;   /* the ops struct member it implements */
+	bool sleepable;       /* @uprobe(..., sleepable=True): SEC("uprobe.s/..."), may call helpers that sleep */
 	bool wildcard;        /* tracepoint pattern with * ? [ ]: attached to every match */
 	/* @usdt("BINARY:PROVIDER:NAME", pid=N) */
 	const char *usdt_path;      /* the binary, found */

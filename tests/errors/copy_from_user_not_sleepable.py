@@ -1,0 +1,10 @@
+from pybpf import uprobe, bpf, Array, u64, ptr, print
+hits: Array[u64] = Array(1)
+@uprobe("libc:getppid")
+def on(x: ptr) -> None:
+    buf: bytes[8] = b"01234567"
+    try:
+        n = bpf.copy_from_user(buf, 1)
+    except OSError:
+        hits[0] += 1
+    print("x")

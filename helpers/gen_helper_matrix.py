@@ -26,6 +26,7 @@ def callable_helpers(pybpf):
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout.splitlines()
     for i, ln in enumerate(out[:-1]):
         timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
+        timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
         if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1] \
                 and not by_block:
@@ -76,7 +77,10 @@ def source(name, params, ret):
         args = ["rb" if a == "m" else a for a in args]
     if name in ("map_peek_elem", "map_pop_elem", "map_push_elem"):
         args = ["q" if a == "m" else a for a in args]
-    if name.startswith("timer_"):
+    if name.startswith("copy_from_user"):   # it may sleep: a sleepable uprobe
+        probe, params = '@uprobe("libc:getppid", sleepable=True)', ""
+        args = ["buf", "0"] + (["current_task()", "0"] if name.endswith("_task") else [])
+    elif name.startswith("timer_"):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
     elif name == "tail_call":
         tp = '@tracepoint("syscalls/sys_enter_acct")'

@@ -2108,6 +2108,8 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	Sym *y = scope_find(c->scope, m->name);
 	sub->lhs->sym = y;
 	sub->lhs->type = m->type;
+	if (m->type->map_kind == MAP_LPM)
+		need_nonsleepable(c, sub->lhs, m);
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
 	timer_map_refused(sub, m);   /* check_timer.c */

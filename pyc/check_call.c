@@ -564,6 +564,10 @@ static Type *check_noarg_builtin(Checker *c, Node *e, const char *name)
 	if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
 		if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
 			error_at(node_loc(e), "%s() has no stack to take in a @%s probe", name, c->probe->kind);
+		if (c->probe && c->probe->sleepable)
+			error_at(node_loc(e), "%s() keeps stacks in a stack trace map, which the kernel does not allow in a "
+				 "sleepable probe (those may use only hash, array, queue, stack, ring buffer and local storage maps)",
+				 name);
 		c->prog->uses_stacks = true;
 		return name[0] == 'u' ? &t_ustack : &t_kstack;
 	}

@@ -282,7 +282,8 @@ bool helper_may_overflow(const struct pyb_helper *h)
  * (check_kptr.c): each takes or gives a task the verifier trusts. The
  * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
  * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
-static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf", NULL};
+static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf",
+					   "bpf_copy_from_user_task", NULL};
 
 static bool kptr_helper(const struct pyb_helper *h)
 {
@@ -757,6 +758,15 @@ static const char *sleeping_refused(const struct pyb_helper *h, const char *prog
 	return xasprintf("it may sleep: only a sleepable probe may call it (%s)", sleepable_probes_line());
 }
 
+/* A helper that may sleep, in a program type that is never sleepable
+ * (tracepoint, perf_event: the kernel has no sleepable form of them), is
+ * not one the kernel allows there: its verifier says "helper call might
+ * sleep in a non-sleepable prog", whatever bpftool's probe answers. */
+static bool never_sleepable(const struct pyb_helper *h, const char *prog)
+{
+	return helper_sleeps(h) && (!strcmp(prog, "tracepoint") || !strcmp(prog, "perf_event"));
+}
+
 /* pybpf api --coverage: the sleepable probes' line: of the helpers the
  * kernel allows in BPF kprobe programs, those a sleepable uprobe may call. */
 static void sleepable_coverage(void)
@@ -790,7 +800,7 @@ int helpers_coverage(void)
 		int allowed = 0, callable = 0;
 		for (int i = 0; i < PYB_NHELPERS; i++) {
 			const char *why;
-			if (!prog_may_call(&pyb_helpers[i], progs[p]))
+			if (!prog_may_call(&pyb_helpers[i], progs[p]) || never_sleepable(&pyb_helpers[i], progs[p]))
 				continue;
 			allowed++;
 			if ((why = unsupported(&pyb_helpers[i])) ||

@@ -81,13 +81,20 @@ static Type *check_sortedlist_method(Checker *c, Node *e, MapDecl *m, const char
 }
 
 /* @begin and @end run as sleepable programs, which the kernel lets use
- * only hash, array and ring buffer maps. */
+ * only hash, array and ring buffer maps; a sleepable uprobe too, where
+ * 6.18 also took a Queue and a Stack (measured), not a BloomFilter nor an
+ * LPMTrie ("Sleepable programs can only use array, hash, ringbuf and
+ * local storage maps"). */
 void need_nonsleepable(Checker *c, Node *at, MapDecl *m)
 {
+	MapKind k = m->type->map_kind;
 	if (c->probe && (!strcmp(c->probe->kind, "begin") || !strcmp(c->probe->kind, "end")))
 		error_at(node_loc(at), "'%s' is a %s, which the kernel does not allow in @%s (it runs as a sleepable program; "
-			 "those may use only hash, array and ring buffer maps)", m->name, map_kind_names[m->type->map_kind],
+			 "those may use only hash, array and ring buffer maps)", m->name, map_kind_names[k],
 			 c->probe->kind);
+	if (c->probe && c->probe->sleepable && (k == MAP_BLOOM || k == MAP_LPM))
+		error_at(node_loc(at), "'%s' is a %s, which the kernel does not allow in a sleepable probe (those may use "
+			 "only hash, array, queue, stack, ring buffer and local storage maps)", m->name, map_kind_names[k]);
 }
 
 /* q.append(x), q.popleft(), st.pop(), events.output(rec), bloom.add(x), sl.first() */

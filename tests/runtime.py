@@ -1779,3 +1779,4 @@ import runtime_ringbuf_reserve  # noqa: E402,F401  (issue 13: ring buffer reserv
 import runtime_timers  # noqa: E402,F401  (issue 13: BPF timers, Array[Timer])
 import runtime_kptr_helpers  # noqa: E402,F401  (issue 13: helpers on kernel pointers, task/cgroup storage)
 import runtime_tail_call  # noqa: E402,F401  (issue 13: tail calls, ProgArray)
+import runtime_sleepable  # noqa: E402,F401  (issue 13: sleepable probes, copy_from_user)

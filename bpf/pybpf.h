@@ -49,6 +49,7 @@ typedef unsigned long long __u64;
 
 /* BPF helpers (numbers from uapi/linux/bpf.h's __BPF_FUNC_MAPPER). */
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
+static void *(*bpf_map_lookup_percpu_elem)(void *map, const void *key, __u32 cpu) = (void *)195;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
 /* TaskStorage / CgrpStorage items (the flags: BPF_LOCAL_STORAGE_GET_F_CREATE = 1) */

@@ -66,6 +66,8 @@ def source(name, params, ret):
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
         args = ["m", "cb2"]
+    elif name == "map_lookup_percpu_elem":   # on a per-CPU hash, for a CPU
+        args = ["pm", "1", "0"]
     elif name == "tail_call":            # bpf.tail_call(ctx(), ProgArray, i): a handler of the same tracepoint
         args = ["ctx()", "pa", "0"]
     elif name.startswith("timer_"):      # bpf.timer_X(timers[i], ...)
@@ -95,6 +97,7 @@ def source(name, params, ret):
 
 def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params="args"):
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
+            "pm: PerCPUHash[int, int] = PerCPUHash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
             "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"
             "def cb(i: int) -> None:\n    pass\n\n\n"

@@ -297,24 +297,43 @@ static bool hk_imported(void *c, const char *name)
 }
 
 /* bpf.map_lookup_elem(m, key) is m.get(key): the helper's NULL is None,
- * its value pointer the value (Optional, to be tested) */
+ * its value pointer the value (Optional, to be tested);
+ * bpf.map_lookup_percpu_elem(m, key, cpu) the same on a per-CPU hash,
+ * of CPU cpu's value (e->third: the CPU, for the emitter) */
 static Type *check_map_lookup(Checker *c, Node *e, bool stmt)
 {
-	Node *m, *get;
+	bool percpu = !strcmp(e->lhs->name, "map_lookup_percpu_elem");
+	const char *h = percpu ? "bpf.map_lookup_percpu_elem()" : "bpf.map_lookup_elem()";
+	Node *m, *get, *cpu = NULL;
 	Sym *y;
-	if (e->elts.len != 2 || e->vals.len)
-		error_at(node_loc(e), "bpf.map_lookup_elem() takes a map and a key: bpf.map_lookup_elem(m, key), the same as m.get(key)");
+	MapKind k;
+	if (e->elts.len != 2 + percpu || e->vals.len)
+		error_at(node_loc(e), "%s takes a map and a key%s: %s", h, percpu ? " and a CPU" : "",
+			 percpu ? "bpf.map_lookup_percpu_elem(m, key, cpu)" : "bpf.map_lookup_elem(m, key), the same as m.get(key)");
 	m = VEC_AT(e->elts, 0);
 	y = m->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, m->name) : NULL;
 	if (!y || y->kind != SYM_MAP)
-		error_at(node_loc(m), "argument 'map' of bpf.map_lookup_elem() must be a map, not %s",
+		error_at(node_loc(m), "argument 'map' of %s must be a map, not %s", h,
 			 m->kind == ND_NAME ? xasprintf("'%s'", m->name) : "an expression");
+	k = ((MapDecl *)y->data)->type->map_kind;
+	if (percpu && k != MAP_PERCPU_HASH && k != MAP_LRU_PERCPU_HASH)
+		error_at(node_loc(m), "argument 'map' of %s must be a PerCPUHash or an LRUPerCPUHash, not %s", h,
+			 ty_name(y->type));
+	if (percpu) {
+		Type *t;
+		cpu = VEC_AT(e->elts, 2);
+		t = check_expr(c, cpu);
+		if (!is_intlike(t))
+			error_at(node_loc(cpu), "the CPU of %s must be an int, not %s", h, ty_name(t));
+		check_store(c, cpu, t, ty_fixed(4, false), xasprintf("the CPU of %s", h));
+	}
 	get = synth_node(ND_ATTR, e->lhs);
 	get->lhs = m;
 	get->name = "get";
 	e->lhs = get;
 	memmove(e->elts.data, e->elts.data + 1, sizeof(void *));   /* the key alone */
 	e->elts.len = 1;
+	e->third = cpu;
 	return check_call(c, e, stmt);
 }
 
@@ -334,7 +353,7 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 	Type *t;
 	if (!strcmp(e->lhs->name, "loop"))
 		return check_bpf_loop(c, e);
-	if (!strcmp(e->lhs->name, "map_lookup_elem"))
+	if (!strcmp(e->lhs->name, "map_lookup_elem") || !strcmp(e->lhs->name, "map_lookup_percpu_elem"))
 		return check_map_lookup(c, e, stmt);
 	if (!strcmp(e->lhs->name, "this_cpu_ptr") || !strcmp(e->lhs->name, "per_cpu_ptr"))
 		return check_percpu_call(c, e);   /* check_percpu.c */

@@ -424,7 +424,7 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
-	if (!strcmp(h->name, "bpf_map_lookup_elem"))
+	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))
 		return NULL;   /* check_percpu.c */
@@ -460,6 +460,8 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_per_cpu_ptr"))
 		return xstrdup("bpf.per_cpu_ptr(percpu_ptr: ksym(\"NAME\"), cpu: u32) -> the variable's struct (kernel pointer)  "
 			       "raises IndexError");
+	if (!strcmp(h->name, "bpf_map_lookup_percpu_elem"))
+		return xstrdup("bpf.map_lookup_percpu_elem(map: PerCPUHash, key: the map's key, cpu: u32) -> Optional[the map's value]");
 	if (!strcmp(h->name, "bpf_map_lookup_elem"))
 		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))

@@ -708,6 +708,13 @@ static char *lookup_call(MapDecl *m, const char *kp)
 	return xasprintf("bpf_map_lookup_elem(&%s, %s)", m->cname, kp);
 }
 
+/* bpf.map_lookup_percpu_elem(m, key, cpu): CPU cpu's value of key kp, or NULL */
+static char *percpu_lookup(Emitter *e, MapDecl *m, const char *kp, Node *cpu)
+{
+	return xasprintf("bpf_map_lookup_percpu_elem(&%s, %s, (__u32)(%s))", m->cname, kp,
+			 int_for_store(e, cpu, ty_fixed(4, false)));
+}
+
 /* A storage item of key kp, created (zero) when missing; NULL: no memory
  * for it (or the task is exiting) */
 static char *create_call(MapDecl *m, const char *kp)
@@ -2015,7 +2022,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			const char *kp, *v = tmp(e), *ok;
 			char *setup = lookup_key_setup(e, m, value->rhs, &kp, &ok);
 			line(e, "{ %s %s *%s = %s ? %s : 0; %s__some = __pyb_found(%s); %s = %s ? %s : 0; }", setup,
-			     ty_ctype(m->type->val), v, ok, lookup_call(m, kp), local_name(e, y), v, local_name(e, y), v,
+			     ty_ctype(m->type->val), v, ok, value->third ? percpu_lookup(e, m, kp, value->third) : lookup_call(m, kp),
+			     local_name(e, y), v, local_name(e, y), v,
 			     load_int(e, m->type->val, xasprintf("*%s", v), value->raise));
 		} else if (y->type->kind == TY_OPT) {
 			line(e, "%s = %s; %s__some = 1;", local_name(e, y), int_for_store(e, value, ty_int), local_name(e, y));

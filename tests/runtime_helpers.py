@@ -552,3 +552,47 @@ def h_percpu(args) -> None:
                        "CONFIG_KALLSYMS_ALL: see /proc/kallsyms), so per-CPU variables cannot be used on it; "
                        "nothing was loaded"]))
     assert_nothing_left(["h_percpu"])
+
+
+@test
+def helper_map_lookup_percpu_elem():
+    """bpf.map_lookup_percpu_elem(m, key, cpu) on a PerCPUHash: CPU cpu's
+    own value (Optional). Pinned to CPU 1, the probe adds 1 to CPU 1's copy
+    per getppid: CPU 1's value is then 1, 2, 3 and CPU 0's 0 (a per-CPU
+    hash holds a slot for every CPU once the key exists); a CPU the machine
+    has not, or a missing key, gives None."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+m: PerCPUHash[int, int] = PerCPUHash(max_entries=4)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_percpu_get(args) -> None:
+    if pid() != PID:
+        return
+    m[1] += 1
+    a = bpf.map_lookup_percpu_elem(m, 1, 1)
+    b = bpf.map_lookup_percpu_elem(m, 1, 0)
+    c = bpf.map_lookup_percpu_elem(m, 1, 4096)
+    d = bpf.map_lookup_percpu_elem(m, 2, 1)
+    x = -1
+    y = -1
+    if a is not None:
+        x = a
+    if b is not None:
+        y = b
+    print(f"{x} {y} {c is None} {d is None}")
+'''
+    old = os.sched_getaffinity(0)
+    if 1 not in old:
+        raise AssertionError(f"this test pins itself to CPU 1, which it may not use ({old})")
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.sched_setaffinity(0, {1})
+        try:
+            for _ in range(3):
+                os.getppid()
+        finally:
+            os.sched_setaffinity(0, old)
+        out, err = ld.finish()
+    check(out.splitlines()[:3], ["1 0 True True", "2 0 True True", "3 0 True True"], err)
+    assert_nothing_left(["h_percpu_get"])

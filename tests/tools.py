@@ -8,6 +8,7 @@ without kprobes cannot run biolatency.bt and tcplife.bt (kprobes); for
 biolatency the test runs the same program on block:block_io_start/done
 tracepoints (the points biolatency.bt's kprobes trace) instead.
 """
+import json
 import mmap
 import os
 import re
@@ -51,12 +52,32 @@ class BPFTrace:
         # the first line BEGIN printed (a whole line that is not "Attaching ...")
         if self.read_until(lambda text: any(not l.startswith("Attaching") for l in text.split("\n")[:-1]), 60):
             # bpftrace 0.17 can run BEGIN before its last tracepoints are
-            # live (runqlat.bt once missed a wakeup's first switches):
-            # give them a moment
+            # live (runqlat.bt once missed a wakeup's first switches, and
+            # under a loaded CI run saw none of 30): wait until what it has
+            # attached (bpftool perf, by its pid) stays the same a while
+            self.wait_attached()
             time.sleep(0.5)
             return self
         out, err = self.finish()
         raise AssertionError(f"bpftrace did not start:\n{out}\n{err}")
+
+    def attached(self):
+        """How many tracepoints, kprobes and uprobes bpftrace holds now"""
+        p = subprocess.run(["bpftool", "perf", "show", "-j"], capture_output=True, text=True)
+        try:
+            return sum(1 for x in json.loads(p.stdout or "[]") if x.get("pid") == self.proc.pid)
+        except ValueError:
+            return 0
+
+    def wait_attached(self, timeout=10):
+        """Until the count of bpftrace's attachments is the same 5 polls
+        in a row (0.5 s), or timeout seconds pass"""
+        deadline, last, same = time.time() + timeout, -1, 0
+        while time.time() < deadline and same < 5:
+            n = self.attached()
+            same = same + 1 if n == last else 0
+            last = n
+            time.sleep(0.1)
 
     def read_until(self, done, timeout=20):
         """Read bpftrace's output as it comes until done(text so far) holds

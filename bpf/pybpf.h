@@ -408,11 +408,11 @@ static __attribute__((noinline)) void *__pyb_insert(void *map, const void *key, 
  * is full, or 2 when the new value does not fit the value type. As in
  * CPython, the item then keeps its old value (an atomic add is undone), and
  * a missing key has been inserted with 0 (the defaultdict read). */
-#define __PYB_DEFINE_MAP_ADD(T, LO, HI, ATOMIC)                                     \
+#define __PYB_DEFINE_MAP_ADD(T, LO, HI)                                             \
 static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s64 d) \
 {                                                                                     \
 	__##T *v = bpf_map_lookup_elem(map, key);                                     \
-	__##T init, old;                                                              \
+	__##T init;                                                                   \
 	long err;                                                                     \
 	if (!v) {                                                                     \
 		int fits = !(d < (__s64)(LO) || (HI >= 0 && d > (__s64)(HI)));       \
@@ -428,18 +428,7 @@ static __pyb_always_inline int __pyb_map_add_##T(void *map, const void *key, __s
 		if (!v)                                                               \
 			return 1;                                                     \
 	}                                                                             \
-	if (ATOMIC) {                                                                 \
-		old = __sync_fetch_and_add(v, (__##T)d);                              \
-		if (__pyb_add_fits_##T(old, d))                                       \
-			return 0;                                                     \
-		__sync_fetch_and_add(v, (__##T)0 - (__##T)d);   /* undone */      \
-		return 2;                                                             \
-	}                                                                             \
-	old = *v;                                                                     \
-	if (!__pyb_add_fits_##T(old, d))                                              \
-		return 2;                                                             \
-	*v = (__##T)(old + d);                                                        \
-	return 0;                                                                     \
+	return __pyb_ptr_add_##T(v, d);                                               \
 }
 
 /* x += d on a u64 is x = x + d with Python ints under pybpf's rule: x is
@@ -484,19 +473,11 @@ __PYB_DEFINE_ADD_FITS(s16, -32768, 32767)
 __PYB_DEFINE_ADD_FITS(u8, 0, 255)
 __PYB_DEFINE_ADD_FITS(s8, -128, 127)
 
-__PYB_DEFINE_MAP_ADD(u64, 0, -1, 1)
-__PYB_DEFINE_MAP_ADD(s64, (-9223372036854775807LL - 1), -1, 1)
-__PYB_DEFINE_MAP_ADD(u32, 0, 4294967295LL, 1)
-__PYB_DEFINE_MAP_ADD(s32, -2147483648LL, 2147483647LL, 1)
-__PYB_DEFINE_MAP_ADD(u16, 0, 65535, 0)
-__PYB_DEFINE_MAP_ADD(s16, -32768, 32767, 0)
-__PYB_DEFINE_MAP_ADD(u8, 0, 255, 0)
-__PYB_DEFINE_MAP_ADD(s8, -128, 127, 0)
-
-/* s[t] += d on the item v of a TaskStorage / CgrpStorage (from
+/* *v += d on a map item v: d[k] += n once the item is found or inserted,
+ * and s[t] += d on the item v of a TaskStorage / CgrpStorage (from
  * bpf_task_storage_get with BPF_LOCAL_STORAGE_GET_F_CREATE: zero when it
  * was missing): 0, 1 when v is NULL (no memory for it), 2 when the sum
- * does not fit (the item keeps its old value), as __pyb_map_add_T. */
+ * does not fit (the item keeps its old value: an atomic add is undone). */
 #define __PYB_DEFINE_PTR_ADD(T, ATOMIC)                                            \
 static __pyb_always_inline int __pyb_ptr_add_##T(__##T *v, __s64 d)               \
 {                                                                                 \
@@ -524,6 +505,15 @@ __PYB_DEFINE_PTR_ADD(u16, 0)
 __PYB_DEFINE_PTR_ADD(u8, 0)
 __PYB_DEFINE_PTR_ADD(s16, 0)
 __PYB_DEFINE_PTR_ADD(s8, 0)
+
+__PYB_DEFINE_MAP_ADD(u64, 0, -1)
+__PYB_DEFINE_MAP_ADD(s64, (-9223372036854775807LL - 1), -1)
+__PYB_DEFINE_MAP_ADD(u32, 0, 4294967295LL)
+__PYB_DEFINE_MAP_ADD(s32, -2147483648LL, 2147483647LL)
+__PYB_DEFINE_MAP_ADD(u16, 0, 65535)
+__PYB_DEFINE_MAP_ADD(s16, -32768, 32767)
+__PYB_DEFINE_MAP_ADD(u8, 0, 255)
+__PYB_DEFINE_MAP_ADD(s8, -128, 127)
 
 /* ---- aggregations (per-CPU map values; the loader merges the CPUs) ------ */
 

@@ -17,9 +17,11 @@ Usage: helpers/gen_kfunc_progs.py [--check FILE] [--from FILE]
 Needs root (the prober loads programs); builds build/kfunc-probe with make.
 """
 import os
-import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_helper_progs import same_but_release  # noqa: E402  (the staleness rule of both)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -27,13 +29,6 @@ OUT = os.path.join(HERE, "kfunc_progs_gen.c")
 HDR = os.path.join(HERE, "kfunc_progs_gen.h")
 PROBER = os.path.join(ROOT, "build", "kfunc-probe")
 
-
-
-def same_but_release(a, b):
-    """Whether two generated texts differ at most in the kernel release
-    their banners name ("on Linux 6.18.44-..."): a rebuilt kernel that gives
-    the same answers does not make the file stale."""
-    return re.sub(r"Linux \S+", "Linux", a) == re.sub(r"Linux \S+", "Linux", b)
 
 def run_prober():
     subprocess.run(["make", "--no-print-directory", "-s", "build/kfunc-probe"], cwd=ROOT, check=True)

@@ -104,6 +104,14 @@ void check_with_region(Checker *c, Node *s, Node *call);
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer);
 /* for's loop variable (of type t), body and else block (check.c) */
 Sym *check_loop_body(Checker *c, Node *s, Type *t);
+/* check_kfunc_mem.c: a kfunc's memory parameters (X, X__sz: a str[N] or
+ * bytes[N] local, its size passed by pybpf) and the kfuncs whose negative
+ * return is an errno */
+bool kfunc_mem_param(KBtf *k, const KParam *kp, int n, int i);
+int kfunc_py_arity(KBtf *k, const KParam *kp, int n);
+void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f);
+bool kfunc_returns_errno(const char *name);
+const char *kfunc_mem_py_type(void);
 /* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
 Type *check_kfunc_call(Checker *c, Node *e);
 /* with KFUNC(...) as tg: a kernel reference, released at the block's end */

@@ -151,16 +151,18 @@ int kfunc_str_result(const char *name, bool *enoent_is_minus_one)
 	for (int i = 0; others[i]; i++)
 		if (!strcmp(name, others[i]))
 			return 0;
-	return 1;   /* not a string kfunc */
+	return kfunc_returns_errno(name) ? 0 : 1;   /* check_kfunc_mem.c */   /* not a string kfunc */
 }
 
-/* Why parameter p of a kfunc cannot be passed, or NULL. */
-static const char *param_why_not(KBtf *k, const KParam *p)
+/* Why parameter i of a kfunc's kp[0..n) cannot be passed, or NULL. */
+static const char *param_why_not(KBtf *k, const KParam *kp, int n, int i)
 {
+	const KParam *p = &kp[i];
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
-	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p))
-		return NULL;
+	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p) || kfunc_mem_param(k, kp, n, i) ||
+	    kfunc_size_param(k, kp, n, i))
+		return NULL;   /* memory and its size: check_kfunc_mem.c */
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
 			return xasprintf("its parameter '%s' (%s) is annotated %s for the verifier, which pybpf cannot pass yet",
@@ -236,7 +238,7 @@ static const char *iter_why_not(KBtf *k, const char *x)
 		return "it is not a whole open-coded iterator (bpf_iter_X_new, _next and _destroy)";
 	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
 	for (int i = 1; i < n; i++) {
-		const char *w = param_why_not(k, &kp[i]);
+		const char *w = param_why_not(k, kp, n, i);
 		if (w)
 			return w;
 	}
@@ -323,7 +325,7 @@ const char *kfunc_why_not(KBtf *k, int fid)
 			: xasprintf("it releases a reference to struct %s (KF_RELEASE), and no kfunc pybpf can call "
 				    "acquires one", s);
 	for (int i = 0; i < n; i++) {
-		const char *w = param_why_not(k, &kp[i]);
+		const char *w = param_why_not(k, kp, n, i);
 		if (w)
 			return w;
 	}
@@ -355,7 +357,7 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 {
 	Node *f = e->lhs;
 	KBtf *k = need_btf(c, f);
-	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC);
+	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), want;
 	const char *not;
 
 	if (fid <= 0)
@@ -365,8 +367,9 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 	kbtf_func_args(k, f->name, kp, n, ret, NULL);
 	if (e->vals.len)
 		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
-	if (e->elts.len != *n)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, *n, *n == 1 ? "" : "s",
+	want = kfunc_py_arity(k, *kp, *n);   /* pybpf passes the sizes of memory */
+	if (e->elts.len != want)
+		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, want, want == 1 ? "" : "s",
 			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
 	if ((not = kfunc_why_not(k, fid)))
 		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
@@ -378,9 +381,12 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bool strict)
 {
 	const char *why = NULL, *f = e->lhs->name;
-	for (int i = 0; i < n; i++) {
-		Node *a = VEC_AT(e->elts, i);
+	for (int i = 0, j = 0; i < n; i++) {
+		Node *a;
 		Type *want, *got;
+		if (kfunc_size_param(k, kp, n, i))
+			continue;   /* the size of the memory before it: pybpf passes it */
+		a = VEC_AT(e->elts, j++);
 		if (a->kind == ND_NONE && ends_with(kp[i].name, "__nullable")) {
 			a->type = ty_none;   /* NULL */
 			continue;
@@ -395,6 +401,10 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			continue;
 		}
 		got = check_expr(c, a);
+		if (kfunc_mem_param(k, kp, n, i)) {
+			check_kfunc_mem_arg(c, a, got, k, &kp[i], f);
+			continue;
+		}
 		if (addr_param(k, &kp[i])) {
 			if (got->kind != TY_PTR && got->kind != TY_KPTR && got->kind != TY_INT && got->kind != TY_FIXED)
 				error_at(node_loc(a), "argument '%s' of %s must be an address (a pointer such as args.filename, "
@@ -596,8 +606,10 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	Str s = {0};
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	str_printf(&s, "%s(", name);
-	for (int i = 0; i < n; i++)
-		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name, py_type(k, kp[i].type));
+	for (int i = 0, j = 0; i < n; i++)
+		if (!kfunc_size_param(k, kp, n, i))
+			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
+				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() : py_type(k, kp[i].type));
 	if (!a->why && family && ends_with(name, "_new")) {
 		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), family);
 		for (int i = 1; i < n; i++)
@@ -614,7 +626,7 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, rel);
 	} else {
-		str_printf(&s, ") -> %s", py_type(k, ret));
+		str_printf(&s, ") -> %s%s", py_type(k, ret), kfunc_returns_errno(name) ? "  raises OSError" : "");
 	}
 	return s.buf;
 }

@@ -1755,9 +1755,12 @@ static char *call(Emitter *e, Node *n)
 		/* a kernel pointer stays one (its C type); an int widens to __s64 */
 		str_printf(&s, "%s%s(", !ret ? "(" : n->type->kind == TY_KPTR ?
 			   xasprintf("((%s *)", kemit_c_type(e->prog->kemit, n->type->btf_id)) : "((__s64)", n->lhs->name);
-		for (int i = 0; i < np; i++)
+		for (int i = 0, j = 0; i < np; i++) {
+			Node *a = kfunc_size_param(e->prog->btf, kp, np, i) ? NULL : VEC_AT(n->elts, j++);
+			/* X__sz: the capacity of the str[N] / bytes[N] passed as X (check_kfunc_mem.c) */
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
-				   expr(e, VEC_AT(n->elts, i)));
+				   a ? expr(e, a) : xasprintf("%d", ty_size(((Node *)VEC_AT(n->elts, j - 1))->type)));
+		}
 		str_puts(&s, "))");
 		return n->raise ? kfunc_str_call(e, n, s.buf) : s.buf;
 	}

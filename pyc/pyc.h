@@ -427,6 +427,11 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
  * that is a result, not an errno (1: not a string kfunc); *enoent_is_minus_one:
  * -ENOENT means "not found", given as -1 */
 int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
+/* check_kfunc_mem.c: whether parameter i of kp[0..n) is the X__sz of the
+ * memory parameter X before it, which pybpf passes (not an argument) */
+struct KBtf;
+struct KParam;
+bool kfunc_size_param(struct KBtf *k, const struct KParam *kp, int n, int i);
 /* v, n = bpf.strtol(buf, 0): the statement that sets the C lvalues val
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,

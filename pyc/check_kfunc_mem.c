@@ -1,0 +1,100 @@
+/* check_kfunc_mem.c — kfunc memory parameters and the sizes pybpf passes.
+ *
+ * The kernel's kfunc convention (Documentation/bpf/kfuncs.rst, "__sz"): a
+ * pointer parameter X followed by an integer parameter named X__sz is
+ * memory of X__sz bytes the kfunc reads or writes (bpf_copy_from_user_str's
+ * dst, dst__sz; bpf_cpumask_populate's src, src__sz; bpf_path_d_path's buf,
+ * buf__sz). pybpf passes a str[N] or bytes[N] local for X and fills X__sz
+ * in with N, as it does for the helpers' memory arguments: the Python call
+ * has no size argument. Only memory of bytes (void, char, u8) is passed:
+ * a struct pointer followed by its size (bpf_sk_assign_tcp_reqsk's attrs)
+ * stays refused.
+ *
+ * The kfuncs that take such memory return a length or 0, or a negative
+ * errno (-EFAULT, -EINVAL, -EACCES, -ENAMETOOLONG, -ERANGE ...): that
+ * raises OSError at the call, the table-wide kfunc rule of the string
+ * kfuncs (kfunc_str_result), so the value the program sees is never an
+ * errno.
+ */
+#include "check_int.h"
+#include "btf.h"
+
+#include <string.h>
+
+/* Whether type id is a pointer to bytes: void *, char *, u8 * (const or not) */
+static bool bytes_ptr(KBtf *k, int id)
+{
+	KInfo in, tg;
+	kbtf_info(k, kbtf_skip(k, id), &in);
+	if (in.kind != KK_PTR)
+		return false;
+	if (!in.target)
+		return true;
+	kbtf_info(k, kbtf_skip(k, in.target), &tg);
+	return tg.kind == KK_VOID || tg.kind == KK_CHAR || (tg.kind == KK_INT && tg.size == 1);
+}
+
+static bool int_type(KBtf *k, int id)
+{
+	KInfo in;
+	kbtf_info(k, kbtf_skip(k, id), &in);
+	return in.kind == KK_INT;
+}
+
+/* Whether parameter i of kp[0..n) is memory whose size the next one is */
+bool kfunc_mem_param(KBtf *k, const KParam *kp, int n, int i)
+{
+	return i + 1 < n && kp[i].name && kp[i + 1].name && bytes_ptr(k, kp[i].type) && int_type(k, kp[i + 1].type) &&
+	       !strncmp(kp[i + 1].name, kp[i].name, strlen(kp[i].name)) &&
+	       !strcmp(kp[i + 1].name + strlen(kp[i].name), "__sz");
+}
+
+/* Whether parameter i is the size of memory parameter i-1: pybpf passes it */
+bool kfunc_size_param(KBtf *k, const KParam *kp, int n, int i)
+{
+	return i > 0 && kfunc_mem_param(k, kp, n, i - 1);
+}
+
+/* How many arguments the Python call takes: the parameters but the sizes */
+int kfunc_py_arity(KBtf *k, const KParam *kp, int n)
+{
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		m += !kfunc_size_param(k, kp, n, i);
+	return m;
+}
+
+/* Argument a (of type got) for memory parameter p of kfunc f: a str[N] or
+ * bytes[N] local, whose N pybpf passes as the size */
+void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f)
+{
+	Sym *y = a->kind == ND_NAME ? scope_find(c->scope, a->name) : NULL;
+	if (got->kind != TY_STR && got->kind != TY_BYTES)
+		error_at(node_loc(a), "argument '%s' of %s must be a str[N] or bytes[N] local, memory the kfunc reads or "
+			 "writes (C %s, its size %s__sz passed by pybpf), not %s", p->name, f, kbtf_type_name(k, p->type),
+			 p->name, ty_name(got));
+	if (!y || y->kind != SYM_LOCAL)
+		error_at(node_loc(a), "argument '%s' of %s is memory the kfunc reads or writes: pass a str[N] or bytes[N] "
+			 "local variable", p->name, f);
+}
+
+/* The kfuncs whose negative return is an errno (OSError), besides the
+ * string kfuncs: the ones with memory parameters and those reading a
+ * constant string's xattr */
+bool kfunc_returns_errno(const char *name)
+{
+	static const char *const errno_kfuncs[] = {
+		"bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
+		NULL,
+	};
+	for (int i = 0; errno_kfuncs[i]; i++)
+		if (!strcmp(errno_kfuncs[i], name))
+			return true;
+	return false;
+}
+
+/* `pybpf api`'s type of memory parameter p */
+const char *kfunc_mem_py_type(void)
+{
+	return "str | bytes (local; its size passed by pybpf)";
+}

@@ -54,6 +54,9 @@ static struct target targets[] = {
 	 * so this answers for tp_btf only, not fentry/fexit/iter */
 	{"tracing", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sys_enter", BTF_KIND_TYPEDEF},
 	{"lsm", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BTF_KIND_FUNC},
+	/* a sleepable kprobe program, as @uprobe(..., sleepable=True) loads:
+	 * the KF_SLEEPABLE kfuncs (bpf_copy_from_user_str) it may call */
+	{"kprobe.s", BPF_PROG_TYPE_KPROBE, 0, NULL, 0, BPF_F_SLEEPABLE},
 };
 
 /* struct_ops: some kfunc filters (sched_ext's, bpf_qdisc's) look at which

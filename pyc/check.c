@@ -3671,7 +3671,7 @@ static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
 	for (int i = 0; i < fd->kfuncs.len; i++) {
 		KfuncUse *u = VEC_AT(fd->kfuncs, i);
 		if (u->vmlinux)
-			kfunc_prog_allowed(p->kind, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
+			kfunc_prog_allowed(p, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
 		else if (!strncmp(u->kfunc, "bpf_", 4) && !sleepable_helper(p, u->kfunc, u->at, via))
 			helper_allowed(p->kind, u->kfunc, u->at, via);   /* bpf.NAME() (check_helpers.c) */
 		else

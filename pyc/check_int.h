@@ -147,7 +147,7 @@ typedef struct ApiKfunc {
 /* check_kfunc_progs.c: which probe kinds may call a kfunc of the running
  * kernel, from helpers/kfunc_progs_gen.c (the verifier's answers) */
 char *kfunc_kinds(const char *name);   /* "@tracepoint, ... (@fentry, ...: not probed, ...)" */
-void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via);
+void kfunc_prog_allowed(const Probe *p, const char *name, Node *at, Node *via);
 void kfunc_prog_use(Checker *c, Node *at, const char *name);
 void kfuncs_prog_coverage(Vec *v);     /* v: ApiKfunc* */
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */

@@ -39,19 +39,41 @@ static int kfunc_verdict(const char *kind, const void *name)
 	return (k->mask >> bit) & 1;
 }
 
+/* The kind whose program type answers for probe p: a sleepable @uprobe is
+ * a sleepable kprobe program, asked as "kprobe.s" (kfunc_probe.c) */
+static const char *probe_kind(const Probe *p)
+{
+	return p->sleepable && kind_bit("kprobe.s") >= 0 ? "kprobe.s" : p->kind;
+}
+
+/* Whether only a sleepable probe (and maybe @begin/@end) may call kfunc name:
+ * a KF_SLEEPABLE kfunc */
+static bool only_sleepable(const char *name)
+{
+	return kind_bit("kprobe.s") >= 0 && kfunc_verdict("kprobe.s", name) == 1 && !kfunc_verdict("kprobe", name);
+}
+
 char *kfunc_kinds(const char *name)
 {
+	if (only_sleepable(name))
+		return xasprintf("%s, %s", sleepable_probes_line(), kinds_line(kfunc_verdict, name));
 	return kinds_line(kfunc_verdict, name);
 }
 
-/* Error unless a @kind probe may call kfunc `name` (at: the call's function
+/* Error unless probe p may call kfunc `name` (at: the call's function
  * name; via: the probe's call that reaches it through helpers, or NULL). */
-void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via)
+void kfunc_prog_allowed(const Probe *p, const char *name, Node *at, Node *via)
 {
-	if (kfunc_verdict(kind, name))
+	const char *kind = p->kind;
+	if (kfunc_verdict(probe_kind(p), name))
 		return;
-	error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
-		    "programs; it may be called from %s", name, kind, helper_prog_type(kind), kfunc_kinds(name));
+	if (only_sleepable(name) && (!strcmp(kind, "uprobe") || !strcmp(kind, "uretprobe")))
+		error_begin(node_loc(at), "kfunc %s may sleep (KF_SLEEPABLE), so only a sleepable probe may call it, and "
+			    "this @%s probe is not; make it @%s(\"%s\", sleepable=True)", name, kind, kind, p->target);
+	else
+		error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in "
+			    "BPF %s programs; it may be called from %s", name, kind, helper_prog_type(kind),
+			    kfunc_kinds(name));
 	if (via)
 		note_at(node_loc(via), "the @%s probe calls it through this call", kind);
 	diag_exit();
@@ -63,7 +85,7 @@ void kfunc_prog_use(Checker *c, Node *at, const char *name)
 {
 	KfuncUse *u;
 	if (c->probe) {
-		kfunc_prog_allowed(c->probe->kind, name, at, NULL);
+		kfunc_prog_allowed(c->probe, name, at, NULL);
 		return;
 	}
 	if (!c->func)
@@ -99,8 +121,10 @@ void kfuncs_prog_coverage(Vec *v)
 				n += !a->why;
 			}
 		}
-		printf("%s (BPF %s programs): %d of %d kfuncs callable (the kernel was asked which it allows)\n",
-		       kinds_line(has_bit, &bit), pyb_kfunc_probed_prog_types[bit], n, allowed);
+		bool sl = !strcmp(pyb_kfunc_probed_prog_types[bit], "kprobe.s");   /* the sleepable uprobes' */
+		printf("%s (%sBPF %s programs): %d of %d kfuncs callable (the kernel was asked which it allows)\n",
+		       sl ? sleepable_probes_line() : kinds_line(has_bit, &bit), sl ? "sleepable " : "",
+		       sl ? "kprobe" : pyb_kfunc_probed_prog_types[bit], n, allowed);
 	}
 	for (int i = 0; i < v->len; i++)
 		callable += !((ApiKfunc *)VEC_AT(*v, i))->why;

@@ -1,0 +1,102 @@
+"""Runtime tests of the kfuncs that take memory and its size (X, X__sz: a
+str[N] or bytes[N] local, N passed by pybpf; pyc/check_kfunc_mem.c):
+bpf_cpumask_populate from a @tracepoint, and the KF_SLEEPABLE
+bpf_copy_from_user_str / bpf_copy_from_user_task_str from a sleepable
+@uprobe. A negative return is an errno and raises OSError. Imported from
+tests/runtime.py."""
+import ctypes
+import os
+
+from runtime import Loader, assert_nothing_left, check, test
+
+
+def _possible_cpus():
+    """nr_cpu_ids: one more than the last possible CPU"""
+    with open("/sys/devices/system/cpu/possible") as f:
+        return int(f.read().strip().split(",")[-1].split("-")[-1]) + 1
+
+
+POPULATE = '''from pybpf import *
+PID: Final[int] = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_populate(args) -> None:
+    if pid() != PID:
+        return
+    with bpf_cpumask_create() as m:
+        if m is not None:
+            two: bytes[8] = b"\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+            r = bpf_cpumask_populate(m, two)
+            print(f"{r} {bpf_cpumask_test_cpu(0, m)} {bpf_cpumask_test_cpu(1, m)} {bpf_cpumask_weight(m)}")
+            both: bytes[8] = b"\\x03\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+            r = bpf_cpumask_populate(m, both)
+            print(f"{r} {bpf_cpumask_test_cpu(0, m)} {bpf_cpumask_test_cpu(1, m)} {bpf_cpumask_weight(m)}")
+            small: bytes[4] = b"\\x01\\x00\\x00\\x00"
+            try:
+                bpf_cpumask_populate(m, small)
+            except OSError:
+                print(f"OSError {bpf_cpumask_weight(m)}")
+'''
+
+
+@test
+def kfunc_cpumask_populate_from_bytes():
+    """bpf_cpumask_populate(m, src): src a bytes[8] local, its size 8 passed
+    by pybpf (one long: this machine's nr_cpu_ids is at most 64). The bits
+    0b10 give exactly CPU 1 (test_cpu 0 False, 1 True, weight 1) and 0b11
+    CPUs 0 and 1 (weight 2); a bytes[4] is smaller than the kernel's
+    bitmap (-EACCES): OSError, and the mask keeps its two CPUs."""
+    assert 2 <= _possible_cpus() <= 64, _possible_cpus()
+    with Loader(POPULATE, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out.splitlines(), ["0 False True 1", "0 True True 2", "OSError 2"], err)
+    assert_nothing_left(["h_populate"])
+
+
+COPY_STR = '''from pybpf import *
+PID: Final[int] = 0
+ADDR: Final[int] = 0
+
+
+@uprobe("libc:getppid", sleepable=True)
+def h_user_str() -> None:
+    if pid() != PID:
+        return
+    buf: str[32] = ""
+    n = bpf_copy_from_user_str(buf, ADDR, 0)
+    print(f"{n} {buf} {len(buf)}")
+    small: str[4] = ""
+    n = bpf_copy_from_user_str(small, ADDR, 1)
+    print(f"{n} {small} {len(small)}")
+    raw: bytes[8] = b"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+    n = bpf_copy_from_user_str(raw, ADDR, 1)
+    print(f"{n} {raw}")
+    other: str[32] = ""
+    n = bpf_copy_from_user_task_str(other, ADDR, current_task(), 0)
+    print(f"task {n} {other}")
+    try:
+        bpf_copy_from_user_str(buf, 1, 0)
+    except OSError:
+        print("EFAULT")
+'''
+
+
+@test
+def kfunc_copy_from_user_str_in_a_sleepable_uprobe():
+    """bpf_copy_from_user_str (KF_SLEEPABLE) from @uprobe(..., sleepable=True)
+    reads a string this process owns (a ctypes buffer, "pybpf-user-str"):
+    into a str[32] it gives 15 (the 14 bytes and the NUL) and the str up to
+    the NUL (len 14); into a str[4], 4 and "pyb" (truncated, NUL-ended);
+    into a bytes[8] with BPF_F_PAD_ZEROS (1), 8 and the 7 bytes and NUL;
+    bpf_copy_from_user_task_str of the current task the same 15 and the
+    string; address 1 is -EFAULT: OSError."""
+    data = ctypes.create_string_buffer(b"pybpf-user-str", 32)
+    args = ["-D", f"PID={os.getpid()}", "-D", f"ADDR={ctypes.addressof(data)}"]
+    with Loader(COPY_STR, args) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out.splitlines(), ["15 pybpf-user-str 14", "4 pyb 3", "8 b'pybpf-u\\x00'", "task 15 pybpf-user-str",
+                             "EFAULT"], err)
+    assert_nothing_left(["h_user_str"])

@@ -369,8 +369,8 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
 	want = kfunc_py_arity(k, *kp, *n);   /* pybpf passes the sizes of memory */
 	if (e->elts.len != want)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, want, want == 1 ? "" : "s",
-			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
+		error_at(node_loc(e), "%s() takes %d argument%s (%s%s) but %d %s given", f->name, want, want == 1 ? "" : "s",
+			 kbtf_type_name(k, fid), kfunc_sizes_note(k, *kp, *n), e->elts.len, e->elts.len == 1 ? "was" : "were");
 	if ((not = kfunc_why_not(k, fid)))
 		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
 	kfunc_prog_use(c, f, f->name);

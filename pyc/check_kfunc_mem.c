@@ -64,6 +64,16 @@ int kfunc_py_arity(KBtf *k, const KParam *kp, int n)
 	return m;
 }
 
+/* For an arity error: "; pybpf passes dst__sz, the size of dst" (or "") */
+const char *kfunc_sizes_note(KBtf *k, const KParam *kp, int n)
+{
+	Str s = {0};
+	for (int i = 1; i < n; i++)
+		if (kfunc_size_param(k, kp, n, i))
+			str_printf(&s, "; pybpf passes %s, the size of %s", kp[i].name, kp[i - 1].name);
+	return s.buf ? s.buf : "";
+}
+
 /* Argument a (of type got) for memory parameter p of kfunc f: a str[N] or
  * bytes[N] local, whose N pybpf passes as the size */
 void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f)

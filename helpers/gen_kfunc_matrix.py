@@ -73,6 +73,8 @@ def arguments(params):
             args.append("0")
         elif t == "const char *":
             args.append('"ab"')
+        elif t == "str (a literal)":   # __str: a constant string
+            args.append('"user.pybpf"')
         elif t == "const void *":   # an address read fault-safely
             args.append("0")
         elif name.endswith("__nullable"):

@@ -112,6 +112,8 @@ int kfunc_py_arity(KBtf *k, const KParam *kp, int n);
 const char *kfunc_sizes_note(KBtf *k, const KParam *kp, int n);
 void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f);
 bool kfunc_returns_errno(const char *name);
+bool kfunc_const_str_param(KBtf *k, const KParam *p);
+void check_kfunc_const_str_arg(Checker *c, Node *a, const KParam *p, const char *f);
 const char *kfunc_mem_py_type(void);
 /* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
 Type *check_kfunc_call(Checker *c, Node *e);

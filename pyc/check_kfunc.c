@@ -161,7 +161,7 @@ static const char *param_why_not(KBtf *k, const KParam *kp, int n, int i)
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
 	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p) || kfunc_mem_param(k, kp, n, i) ||
-	    kfunc_size_param(k, kp, n, i))
+	    kfunc_size_param(k, kp, n, i) || kfunc_const_str_param(k, p))
 		return NULL;   /* memory and its size: check_kfunc_mem.c */
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
@@ -400,6 +400,10 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			kemit_use_whole(c->prog->kemit, kbtf_skip(k, pi.target));
 			continue;
 		}
+		if (kfunc_const_str_param(k, &kp[i])) {
+			check_kfunc_const_str_arg(c, a, &kp[i], f);
+			continue;
+		}
 		got = check_expr(c, a);
 		if (kfunc_mem_param(k, kp, n, i)) {
 			check_kfunc_mem_arg(c, a, got, k, &kp[i], f);
@@ -609,7 +613,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	for (int i = 0, j = 0; i < n; i++)
 		if (!kfunc_size_param(k, kp, n, i))
 			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
-				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() : py_type(k, kp[i].type));
+				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() :
+				   kfunc_const_str_param(k, &kp[i]) ? "str (a literal)" : py_type(k, kp[i].type));
 	if (!a->why && family && ends_with(name, "_new")) {
 		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), family);
 		for (int i = 1; i < n; i++)

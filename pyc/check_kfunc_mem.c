@@ -95,12 +95,30 @@ bool kfunc_returns_errno(const char *name)
 {
 	static const char *const errno_kfuncs[] = {
 		"bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
-		NULL,
+		"bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
+		"bpf_remove_dentry_xattr", NULL,
 	};
 	for (int i = 0; errno_kfuncs[i]; i++)
 		if (!strcmp(errno_kfuncs[i], name))
 			return true;
 	return false;
+}
+
+/* A constant string the verifier reads (bpf_cgroup_read_xattr's name__str:
+ * "__str", a pointer into a read-only map): a const char * */
+bool kfunc_const_str_param(KBtf *k, const KParam *p)
+{
+	size_t n = p->name ? strlen(p->name) : 0;
+	return n > 5 && !strcmp(p->name + n - 5, "__str") && !strcmp(kbtf_type_name(k, p->type), "const char *");
+}
+
+/* Its argument a: a str literal, which the program's read-only data holds */
+void check_kfunc_const_str_arg(Checker *c, Node *a, const KParam *p, const char *f)
+{
+	if (a->kind != ND_STR || a->tok->is_bytes)
+		error_at(node_loc(a), "argument '%s' of %s must be a str literal: the verifier reads it as a constant "
+			 "string (%s), not %s", p->name, f, "__str", ty_name(check_expr(c, a)));
+	check_expr(c, a);
 }
 
 /* `pybpf api`'s type of memory parameter p */

@@ -100,3 +100,56 @@ def kfunc_copy_from_user_str_in_a_sleepable_uprobe():
     check(out.splitlines(), ["15 pybpf-user-str 14", "4 pyb 3", "8 b'pybpf-u\\x00'", "task 15 pybpf-user-str",
                              "EFAULT"], err)
     assert_nothing_left(["h_user_str"])
+
+
+XATTR = '''from pybpf import *
+PID: Final[int] = 0
+CGID: Final[int] = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_cg_xattr(args) -> None:
+    if pid() != PID:
+        return
+    buf: str[32] = ""
+    d = bpf.dynptr_from_mem(buf, 0)
+    small: str[4] = ""
+    s = bpf.dynptr_from_mem(small, 0)
+    with bpf_cgroup_from_id(CGID) as cg:
+        if cg is not None:
+            n = bpf_cgroup_read_xattr(cg, "user.pybpf", d)
+            out: str[32] = ""
+            bpf.dynptr_read(out, d, 0, 0)
+            print(f"{n} {out}")
+            try:
+                bpf_cgroup_read_xattr(cg, "user.pybpf-absent", d)
+            except OSError:
+                print("OSError absent")
+            try:
+                bpf_cgroup_read_xattr(cg, "user.pybpf", s)
+            except OSError:
+                print("OSError small")
+'''
+
+
+@test
+def kfunc_cgroup_read_xattr_of_a_new_cgroup():
+    """bpf_cgroup_read_xattr(cg, "user.pybpf", d): the name a str literal
+    (__str: the verifier reads a constant string), the value written into a
+    Dynptr over a str[32]. A cgroup v2 directory the test makes, with
+    user.pybpf = "cgroup-value" (12 bytes), read from a @tracepoint: 12 and
+    exactly that value; an absent name (-ENODATA) and a 4-byte dynptr
+    (-ERANGE) raise OSError. The directory is removed at the end."""
+    d = f"/sys/fs/cgroup/unified/pybpf-xattr-{os.getpid()}"
+    if not os.path.isdir("/sys/fs/cgroup/unified"):
+        d = f"/sys/fs/cgroup/pybpf-xattr-{os.getpid()}"
+    os.mkdir(d)
+    try:
+        os.setxattr(d, "user.pybpf", b"cgroup-value")
+        with Loader(XATTR, ["-D", f"PID={os.getpid()}", "-D", f"CGID={os.stat(d).st_ino}"]) as ld:
+            os.getppid()
+            out, err = ld.finish()
+    finally:
+        os.rmdir(d)
+    check(out.splitlines(), ["12 cgroup-value", "OSError absent", "OSError small"], err)
+    assert_nothing_left(["h_cg_xattr"])

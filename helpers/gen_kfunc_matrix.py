@@ -44,10 +44,10 @@ SLEEPABLE = "@uprobe(sleepable=True)"
 def callable_kfuncs(pybpf):
     """(name, params, how, sleepable) of each kfunc callable from
     @tracepoint, or (sleepable) from a sleepable @uprobe; how: "call",
-    "stmt" (it returns None), "with" (it acquires) or "for" (an iterator's
-    _new)"""
+    "stmt" (it returns None), "with" (it acquires), "for" (an iterator's
+    _new) or "make" (it makes a Dynptr: c = bpf_dynptr_clone(d))"""
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout
-    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases): (.*)\n)?    probes: (.*)\n", out,
+    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases|makes): (.*)\n)?    probes: (.*)\n", out,
                          re.M):
         name, params, ret, how, note, probes = m.groups()
         sleepable = probes.startswith(SLEEPABLE)
@@ -62,7 +62,8 @@ def callable_kfuncs(pybpf):
         plist = [tuple(p.split(": ", 1)) for p in params.split(", ")] if params else []
         if how == "for":
             plist = plist[1:]   # the iterator struct is pybpf's
-        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt", "region": "region"}.get(how, "call"), sleepable
+        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt", "region": "region",
+                             "makes": "make"}.get(how, "call"), sleepable
 
 
 def arguments(params):
@@ -95,7 +96,7 @@ def source(name, params, how, sleepable):
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
-            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass"}[how]
+            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass", "make": "c = " + call}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
         if not b.startswith("with "):

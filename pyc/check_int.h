@@ -109,6 +109,10 @@ Sym *check_loop_body(Checker *c, Node *s, Type *t);
  * return is an errno */
 bool kfunc_mem_param(KBtf *k, const KParam *kp, int n, int i);
 int kfunc_py_arity(KBtf *k, const KParam *kp, int n);
+bool kfunc_uninit_dynptr_param(KBtf *k, const KParam *kp, int n, int i);
+bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n);
+Type *kfunc_dynptr_made(Checker *c, Node *e, bool assigned);
+const char *kfunc_ctx_param_why(KBtf *k, const KParam *p);
 const char *kfunc_sizes_note(KBtf *k, const KParam *kp, int n);
 void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f);
 bool kfunc_returns_errno(const char *name);

@@ -160,8 +160,10 @@ static const char *param_why_not(KBtf *k, const KParam *kp, int n, int i)
 	const KParam *p = &kp[i];
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
+	if ((why = kfunc_ctx_param_why(k, p)))
+		return why;   /* check_kfunc_mem.c */
 	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p) || kfunc_mem_param(k, kp, n, i) ||
-	    kfunc_size_param(k, kp, n, i) || kfunc_const_str_param(k, p))
+	    kfunc_size_param(k, kp, n, i) || kfunc_const_str_param(k, p) || kfunc_uninit_dynptr_param(k, kp, n, i))
 		return NULL;   /* memory and its size: check_kfunc_mem.c */
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
@@ -384,8 +386,8 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 	for (int i = 0, j = 0; i < n; i++) {
 		Node *a;
 		Type *want, *got;
-		if (kfunc_size_param(k, kp, n, i))
-			continue;   /* the size of the memory before it: pybpf passes it */
+		if (kfunc_size_param(k, kp, n, i) || kfunc_uninit_dynptr_param(k, kp, n, i))
+			continue;   /* the size of the memory before it, the Dynptr made: pybpf passes them */
 		a = VEC_AT(e->elts, j++);
 		if (a->kind == ND_NONE && ends_with(kp[i].name, "__nullable")) {
 			a->type = ty_none;   /* NULL */
@@ -482,7 +484,14 @@ Type *check_kfunc_call(Checker *c, Node *e)
 	{
 		bool enoent;
 		if (kfunc_str_result(e->lhs->name, &enoent) <= 0)
-			e->raise = new_raise(c, e, "OSError");   /* a string kfunc's errno */
+			e->raise = new_raise(c, e, "OSError");   /* a string kfunc's errno, and kfunc_returns_errno's */
+	}
+	if (kfunc_makes_dynptr(k, kp, n)) {   /* c = bpf_dynptr_clone(d) (check_kfunc_mem.c) */
+		Type *t = kfunc_dynptr_made(c, e, e->op == 'd');
+		kemit_use_whole(c->prog->kemit, kbtf_skip(k, pointee(k, kp[n - 1].type)));
+		e->op = 'k';
+		e->cval = fid;
+		return t;
 	}
 	e->op = 'k';
 	e->cval = fid;
@@ -611,7 +620,7 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	str_printf(&s, "%s(", name);
 	for (int i = 0, j = 0; i < n; i++)
-		if (!kfunc_size_param(k, kp, n, i))
+		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i))
 			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
 				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() :
 				   kfunc_const_str_param(k, &kp[i]) ? "str (a literal)" : py_type(k, kp[i].type));
@@ -630,6 +639,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	} else if (rel) {
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, rel);
+	} else if (kfunc_makes_dynptr(k, kp, n)) {
+		str_printf(&s, ") -> Dynptr  raises OSError\n    makes: assign it to a new name, 'c = %s(...)'", name);
 	} else {
 		str_printf(&s, ") -> %s%s", py_type(k, ret), kfunc_returns_errno(name) ? "  raises OSError" : "");
 	}

@@ -55,13 +55,57 @@ bool kfunc_size_param(KBtf *k, const KParam *kp, int n, int i)
 	return i > 0 && kfunc_mem_param(k, kp, n, i - 1);
 }
 
-/* How many arguments the Python call takes: the parameters but the sizes */
+/* Whether parameter i is the last, a `struct bpf_dynptr *X__uninit` the
+ * kfunc initializes (bpf_dynptr_clone's clone__uninit): the call makes a
+ * Dynptr, assigned to a new name, `c = bpf_dynptr_clone(d)` */
+bool kfunc_uninit_dynptr_param(KBtf *k, const KParam *kp, int n, int i)
+{
+	KInfo in, tg;
+	size_t l = kp[i].name ? strlen(kp[i].name) : 0;
+	if (i != n - 1 || l < 8 || strcmp(kp[i].name + l - 8, "__uninit"))
+		return false;
+	kbtf_info(k, kbtf_skip(k, kp[i].type), &in);
+	if (in.kind != KK_PTR)
+		return false;
+	kbtf_info(k, kbtf_skip(k, in.target), &tg);
+	return tg.kind == KK_STRUCT && tg.name && !strcmp(tg.name, "bpf_dynptr");
+}
+
+/* Whether kfunc kp[0..n) makes a Dynptr (its last parameter) */
+bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n)
+{
+	return n > 0 && kfunc_uninit_dynptr_param(k, kp, n, n - 1);
+}
+
+/* How many arguments the Python call takes: the parameters but the sizes
+ * and the Dynptr it makes */
 int kfunc_py_arity(KBtf *k, const KParam *kp, int n)
 {
 	int m = 0;
 	for (int i = 0; i < n; i++)
-		m += !kfunc_size_param(k, kp, n, i);
+		m += !kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i);
 	return m;
+}
+
+/* c = bpf_dynptr_clone(d): the call (e, checked) makes a Dynptr, which
+ * lives in a new variable (dynptr_mark_assign marked e 'd' for that); its
+ * source must not be a ring buffer reservation's, whose with block ends
+ * (submits) it while a clone could live on */
+Type *kfunc_dynptr_made(Checker *c, Node *e, bool assigned)
+{
+	Type *t;
+	if (!assigned)
+		error_at(node_loc(e), "%s() makes a Dynptr, which lives in a variable: write 'c = %s(...)' (a new name)",
+			 e->lhs->name, e->lhs->name);
+	for (int i = 0; i < e->elts.len; i++) {
+		Node *a = VEC_AT(e->elts, i);
+		if (a->kind == ND_NAME && a->sym && a->sym->type->kind == TY_DYNPTR && a->sym->ref)
+			error_at(node_loc(a), "'%s' is a ring buffer reservation's Dynptr, which its with block submits: "
+				 "pybpf cannot make a Dynptr from it yet (the new one would outlive the reservation)", a->name);
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->kind = TY_DYNPTR;
+	return t;
 }
 
 /* For an arity error: "; pybpf passes dst__sz, the size of dst" (or "") */
@@ -89,14 +133,14 @@ void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *
 }
 
 /* The kfuncs whose negative return is an errno (OSError), besides the
- * string kfuncs: the ones with memory parameters and those reading a
- * constant string's xattr */
+ * string kfuncs: the ones with memory parameters, the xattr kfuncs (a
+ * constant string's name) and bpf_dynptr_clone (-EINVAL) */
 bool kfunc_returns_errno(const char *name)
 {
 	static const char *const errno_kfuncs[] = {
 		"bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
 		"bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
-		"bpf_remove_dentry_xattr", NULL,
+		"bpf_remove_dentry_xattr", "bpf_dynptr_clone", NULL,
 	};
 	for (int i = 0; errno_kfuncs[i]; i++)
 		if (!strcmp(errno_kfuncs[i], name))
@@ -125,4 +169,19 @@ void check_kfunc_const_str_arg(Checker *c, Node *a, const KParam *p, const char 
 const char *kfunc_mem_py_type(void)
 {
 	return "str | bytes (local; its size passed by pybpf)";
+}
+
+/* Why a parameter cannot be passed because it is a socket or XDP
+ * program's context (bpf_dynptr_from_skb's `struct __sk_buff *`), or NULL */
+const char *kfunc_ctx_param_why(KBtf *k, const KParam *p)
+{
+	KInfo in, tg;
+	kbtf_info(k, kbtf_skip(k, p->type), &in);
+	if (in.kind != KK_PTR)
+		return NULL;
+	kbtf_info(k, kbtf_skip(k, in.target), &tg);
+	if (tg.name && (!strcmp(tg.name, "__sk_buff") || !strcmp(tg.name, "xdp_md")))
+		return xasprintf("its parameter '%s' (%s) is the context of a socket or XDP program, which pybpf has "
+				 "no probe kind for", p->name, kbtf_type_name(k, p->type));
+	return NULL;
 }

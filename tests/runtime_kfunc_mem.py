@@ -153,3 +153,37 @@ def kfunc_cgroup_read_xattr_of_a_new_cgroup():
         os.rmdir(d)
     check(out.splitlines(), ["12 cgroup-value", "OSError absent", "OSError small"], err)
     assert_nothing_left(["h_cg_xattr"])
+
+
+CLONE = '''from pybpf import *
+PID: Final[int] = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_clone(args) -> None:
+    if pid() != PID:
+        return
+    d = bpf.dynptr_from_mem(b"pybpf-clone-src", 0)
+    c = bpf_dynptr_clone(d)
+    bpf_dynptr_adjust(c, 6, 12)
+    out: str[6] = ""
+    bpf.dynptr_read(out, c, 0, 0)
+    print(f"{bpf_dynptr_size(d)} {bpf_dynptr_size(c)} {out}")
+    bpf.dynptr_write(c, 0, b"CLONE", 0)
+    whole: str[15] = ""
+    bpf.dynptr_read(whole, d, 0, 0)
+    print(whole)
+'''
+
+
+@test
+def kfunc_dynptr_clone_shares_the_memory():
+    """c = bpf_dynptr_clone(d) (clone__uninit: the call makes the Dynptr c)
+    over bpf.dynptr_from_mem's 15-byte copy: bpf_dynptr_adjust(c, 6, 12)
+    narrows the clone only (sizes 15 and 6, c reads "clone-"), and a write
+    through c shows through d ("pybpf-CLONE-src"): one memory, two views."""
+    with Loader(CLONE, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out.splitlines(), ["15 6 clone-", "pybpf-CLONE-src"], err)
+    assert_nothing_left(["h_clone"])

@@ -93,7 +93,7 @@ def api_coverage_counts():
     # per asked program type: M = the kfuncs the prober finds allowed there,
     # N = those `pybpf api` lists as callable with that kind among the asked ones
     allowed = _prober()
-    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases): .*\n)?    probes: ([^(\n]*)",
+    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases|makes): .*\n)?    probes: ([^(\n]*)",
                               listing, re.M)
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)

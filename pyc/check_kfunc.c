@@ -639,7 +639,7 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	} else if (rel) {
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, rel);
-	} else if (kfunc_makes_dynptr(k, kp, n)) {
+	} else if (!a->why && kfunc_makes_dynptr(k, kp, n)) {
 		str_printf(&s, ") -> Dynptr  raises OSError\n    makes: assign it to a new name, 'c = %s(...)'", name);
 	} else {
 		str_printf(&s, ") -> %s%s", py_type(k, ret), kfunc_returns_errno(name) ? "  raises OSError" : "");

@@ -5,9 +5,12 @@ bpf_copy_from_user_str / bpf_copy_from_user_task_str from a sleepable
 @uprobe. A negative return is an errno and raises OSError. Imported from
 tests/runtime.py."""
 import ctypes
+import errno
+import importlib
 import os
+import sys
 
-from runtime import Loader, assert_nothing_left, check, test
+from runtime import ROOT, Loader, assert_nothing_left, check, test
 
 
 def _possible_cpus():
@@ -99,6 +102,18 @@ def kfunc_copy_from_user_str_in_a_sleepable_uprobe():
         out, err = ld.finish()
     check(out.splitlines(), ["15 pybpf-user-str 14", "4 pyb 3", "8 b'pybpf-u\\x00'", "task 15 pybpf-user-str",
                              "EFAULT"], err)
+    # the CPython shim reads this process's memory the same (into bytearrays)
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    shim = importlib.import_module("pybpf")
+    bufs = [bytearray(32), bytearray(4), bytearray(8)]
+    got = [shim.bpf_copy_from_user_str(b, ctypes.addressof(data), fl) for b, fl in zip(bufs, (0, 1, 1))]
+    check((got, bytes(bufs[0]).split(b"\0")[0], bytes(bufs[1]), bytes(bufs[2])),
+          ([15, 4, 8], b"pybpf-user-str", b"pyb\0", b"pybpf-u\0"), "the CPython shim's values")
+    try:
+        shim.bpf_copy_from_user_str(bufs[0], 1, 0)
+        raise AssertionError("the shim read address 1")
+    except OSError as e:
+        check(e.errno, errno.EFAULT, "the shim's errno at address 1")
     assert_nothing_left(["h_user_str"])
 
 

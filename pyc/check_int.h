@@ -113,6 +113,7 @@ bool kfunc_uninit_dynptr_param(KBtf *k, const KParam *kp, int n, int i);
 bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n);
 Type *kfunc_dynptr_made(Checker *c, Node *e, bool assigned);
 const char *kfunc_ctx_param_why(KBtf *k, const KParam *p);
+void check_kfunc_embedded_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype);
 const char *kfunc_sizes_note(KBtf *k, const KParam *kp, int n);
 void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f);
 bool kfunc_returns_errno(const char *name);

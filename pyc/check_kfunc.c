@@ -423,7 +423,10 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			continue;
 		}
 		want = kernel_value_type(k, kp[i].type, &why);
-		if (want->kind == TY_KPTR)
+		if (want->kind == TY_KPTR && got->kind == TY_KVAL)   /* f.f_path: its address (check_kfunc_mem.c) */
+			check_kfunc_embedded_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
+						 kbtf_type_name(k, kp[i].type));
+		else if (want->kind == TY_KPTR)
 			check_kptr_arg_as(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
 					  kbtf_type_name(k, kp[i].type), strict);
 		else

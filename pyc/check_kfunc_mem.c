@@ -185,3 +185,21 @@ const char *kfunc_ctx_param_why(KBtf *k, const KParam *p)
 				 "no probe kind for", p->name, kbtf_type_name(k, p->type));
 	return NULL;
 }
+
+/* f.f_path for a `struct path *` parameter (bpf_path_d_path(f.f_path, buf)):
+ * a kernel struct embedded in one a trusted pointer points at is passed by
+ * its address, which the verifier trusts as the pointer it is in (at an
+ * offset); got is a's type (TY_KVAL), want_id the struct the kfunc takes */
+void check_kfunc_embedded_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype)
+{
+	Node *root = a;
+	while (root->kind == ND_ATTR && root->type && root->type->kind == TY_KVAL)
+		root = root->lhs;
+	if (got->btf_id != want_id)
+		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
+	if (a->kind != ND_ATTR || got->copy || got->user || !kptr_trusted(root))
+		error_at(node_loc(a), "%s must be a kernel pointer the verifier trusts; %s is embedded in a struct that is "
+			 "not one (a probe's argument, current_task() or a with block's reference)", what, ty_name(got));
+	/* declared whole: an empty struct in the container's union is no lvalue clang can take */
+	kemit_use_whole(c->prog->kemit, want_id);
+}

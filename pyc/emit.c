@@ -1758,7 +1758,9 @@ static char *call(Emitter *e, Node *n)
 		for (int i = 0, j = 0; i < np; i++) {
 			Node *a = kfunc_size_param(e->prog->btf, kp, np, i) ? NULL : VEC_AT(n->elts, j++);
 			/* X__sz: the capacity of the str[N] / bytes[N] passed as X (check_kfunc_mem.c) */
+			const char *base, *path = a && a->type->kind == TY_KVAL ? field_lvalue(e, a, &base) : NULL;
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+				   path ? xasprintf("&%s->%s", base, path) :   /* f.f_path: its address */
 				   a ? expr(e, a) : xasprintf("%d", ty_size(((Node *)VEC_AT(n->elts, j - 1))->type)));
 		}
 		str_puts(&s, "))");

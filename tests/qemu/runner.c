@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -719,6 +719,41 @@ static void test_py_percpu(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/d_path.py: bpf_path_d_path(f.f_path, buf) in lsm/file_open;
+ * N opens of /etc/hostname by the runner, each its 13 bytes and the NUL */
+static void test_py_d_path(void)
+{
+	struct bpf_object *obj = open_obj("d_path.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	const int N = 3;
+	int i, fd;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/d_path_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/d_path_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_d_path"));
+	if (!link) {
+		result("py/d_path_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		fd = open("/etc/hostname", O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	bpf_link__destroy(link);
+	result("py/d_path_hits", map_u64(obj, "hits", pid) == (unsigned long long)N, "hits[%u] = %llu, want %d", pid,
+	       map_u64(obj, "hits", pid), N);
+	result("py/d_path_len", map_u64(obj, "lens", pid) == 14ULL, "lens[%u] = %llu, want 14 (\"/etc/hostname\" "
+	       "and its NUL)", pid, map_u64(obj, "lens", pid));
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -743,6 +778,7 @@ int main(int argc, char **argv)
 	test_py_kernel();
 	test_py_exe_file();
 	test_py_percpu();
+	test_py_d_path();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

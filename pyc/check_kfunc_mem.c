@@ -198,8 +198,9 @@ void check_kfunc_embedded_arg(Checker *c, Node *a, Type *got, int want_id, const
 	if (got->btf_id != want_id)
 		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
 	if (a->kind != ND_ATTR || got->copy || got->user || !kptr_trusted(root))
-		error_at(node_loc(a), "%s must be a kernel pointer the verifier trusts; %s is embedded in a struct that is "
-			 "not one (a probe's argument, current_task() or a with block's reference)", what, ty_name(got));
+		error_at(node_loc(a), "%s must be a kernel pointer the verifier trusts, and this %s lies in a struct "
+			 "reached through a field of kernel memory, a plain number to it (pass a member of a probe's argument, "
+			 "of current_task() or of a with block's reference)", what, ty_name(got));
 	/* declared whole: an empty struct in the container's union is no lvalue clang can take */
 	kemit_use_whole(c->prog->kemit, want_id);
 }

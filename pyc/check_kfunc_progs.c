@@ -43,7 +43,8 @@ static int kfunc_verdict(const char *kind, const void *name)
  * a sleepable kprobe program, asked as "kprobe.s" (kfunc_probe.c) */
 static const char *probe_kind(const Probe *p)
 {
-	return p->sleepable && kind_bit("kprobe.s") >= 0 ? "kprobe.s" : p->kind;
+	bool up = !strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe");
+	return up && p->sleepable && kind_bit("kprobe.s") >= 0 ? "kprobe.s" : p->kind;
 }
 
 /* Whether only a sleepable probe (and maybe @begin/@end) may call kfunc name:

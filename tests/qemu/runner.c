@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -754,6 +755,59 @@ static void test_py_d_path(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/file_xattr.py: bpf_get_file_xattr(f, "user.pybpf", d) in
+ * lsm.s/file_open; N opens of a file the runner gives user.pybpf =
+ * "xattr-value", and one of /etc/hostname, which has none */
+static void test_py_file_xattr(void)
+{
+	struct bpf_object *obj = open_obj("file_xattr.bpf.o", NULL);
+	static const char path[] = "/pybpf-xattr-file", value[] = "xattr-value";
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	const int N = 2;
+	int i, fd;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/file_xattr_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/file_xattr_load", true, "");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || fsetxattr(fd, "user.pybpf", value, strlen(value), 0)) {
+		result("py/file_xattr_setxattr", false, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		bpf_object__close(obj);
+		return;
+	}
+	close(fd);
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_xattr_open"));
+	if (!link) {
+		result("py/file_xattr_attach", false, "%s", log_tail());
+		unlink(path);
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	fd = open("/etc/hostname", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	unlink(path);
+	result("py/file_xattr_hits", map_u64(obj, "hits", pid) == (unsigned long long)N, "hits[%u] = %llu, want %d", pid,
+	       map_u64(obj, "hits", pid), N);
+	result("py/file_xattr_len", map_u64(obj, "lens", pid) == 11ULL, "lens[%u] = %llu, want 11 (\"xattr-value\")",
+	       pid, map_u64(obj, "lens", pid));
+	result("py/file_xattr_enodata", map_u64(obj, "misses", pid) == 1ULL, "misses[%u] = %llu, want 1 (/etc/hostname)",
+	       pid, map_u64(obj, "misses", pid));
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -779,6 +833,7 @@ int main(int argc, char **argv)
 	test_py_exe_file();
 	test_py_percpu();
 	test_py_d_path();
+	test_py_file_xattr();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

@@ -2084,6 +2084,15 @@ static Sym *new_local(Checker *c, Node *target, Type *t)
 	return y;
 }
 
+/* A local the program cannot name (with bpf_local_irq_save()'s flags:
+ * check_kfunc_mem.c), assigned from the start */
+Sym *declare_hidden_local(Checker *c, Node *name, Type *t)
+{
+	Sym *y = new_local(c, name, t);
+	c->assigned[y->index] = 1;
+	return y;
+}
+
 /* A key (or an element of a tuple key) of map m, of type `to`: stored like
  * a value, with the reason that matters for a key when bytes do not fit
  * (as a bytes[N] variable, a bytes[N] key refuses another length: in Python

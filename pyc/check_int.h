@@ -110,6 +110,9 @@ Sym *check_loop_body(Checker *c, Node *s, Type *t);
 bool kfunc_mem_param(KBtf *k, const KParam *kp, int n, int i);
 int kfunc_py_arity(KBtf *k, const KParam *kp, int n);
 bool kfunc_uninit_dynptr_param(KBtf *k, const KParam *kp, int n, int i);
+void kfunc_region_flags(Checker *c, Node *s, Node *call, Node *close);
+/* a local the program cannot name, assigned (check.c) */
+Sym *declare_hidden_local(Checker *c, Node *name, Type *t);
 bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n);
 Type *kfunc_dynptr_made(Checker *c, Node *e, bool assigned);
 const char *kfunc_ctx_param_why(KBtf *k, const KParam *p);

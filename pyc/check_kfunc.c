@@ -256,6 +256,7 @@ static const char *iter_why_not(KBtf *k, const char *x)
 static const char *const regions[][2] = {
 	{"bpf_rcu_read_lock", "bpf_rcu_read_unlock"},
 	{"bpf_preempt_disable", "bpf_preempt_enable"},
+	{"bpf_local_irq_save", "bpf_local_irq_restore"},   /* the flags: a hidden local (check_kfunc_mem.c) */
 };
 
 const char *kfunc_region_closer(const char *name)
@@ -386,7 +387,7 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 	for (int i = 0, j = 0; i < n; i++) {
 		Node *a;
 		Type *want, *got;
-		if (kfunc_size_param(k, kp, n, i) || kfunc_uninit_dynptr_param(k, kp, n, i))
+		if (kfunc_size_param(k, kp, n, i) || kfunc_uninit_dynptr_param(k, kp, n, i) || kfunc_irq_flag_param(&kp[i]))
 			continue;   /* the size of the memory before it, the Dynptr made: pybpf passes them */
 		a = VEC_AT(e->elts, j++);
 		if (a->kind == ND_NONE && ends_with(kp[i].name, "__nullable")) {
@@ -544,6 +545,8 @@ void check_with_region(Checker *c, Node *s, Node *call)
 	call->cval = fid;
 	call->type = ty_none;
 	check_with_block(c, s, NULL, ty_none, 'O', cid, NULL);
+	if (n && kfunc_irq_flag_param(&kp[n - 1]))   /* with bpf_local_irq_save(): its flags */
+		kfunc_region_flags(c, s, call, ((Node *)VEC_AT(s->third->finalbody, 0))->value);
 }
 
 /* for t in bpf_iter_task(None, 0): body -- a kernel iterator (issue 13):
@@ -623,7 +626,7 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	str_printf(&s, "%s(", name);
 	for (int i = 0, j = 0; i < n; i++)
-		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i))
+		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]))
 			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
 				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() :
 				   kfunc_const_str_param(k, &kp[i]) ? "str (a literal)" : py_type(k, kp[i].type));

@@ -77,14 +77,38 @@ bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n)
 	return n > 0 && kfunc_uninit_dynptr_param(k, kp, n, n - 1);
 }
 
-/* How many arguments the Python call takes: the parameters but the sizes
- * and the Dynptr it makes */
+/* bpf_local_irq_save's flags__irq_flag (an `unsigned long *`): where the
+ * kernel saves the interrupt state, a stack slot the verifier follows to
+ * bpf_local_irq_restore; pybpf passes a hidden local of the with block */
+bool kfunc_irq_flag_param(const KParam *p)
+{
+	size_t l = p->name ? strlen(p->name) : 0;
+	return l > 10 && !strcmp(p->name + l - 10, "__irq_flag");
+}
+
+/* How many arguments the Python call takes: the parameters but the sizes,
+ * the Dynptr it makes and the irq flags */
 int kfunc_py_arity(KBtf *k, const KParam *kp, int n)
 {
 	int m = 0;
 	for (int i = 0; i < n; i++)
-		m += !kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i);
+		m += !kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]);
 	return m;
+}
+
+/* with bpf_local_irq_save(): the flags live in a hidden local of the
+ * probe (declared at its top, so the slot stays its own), passed by its
+ * address to the opener (pushed onto call's arguments) and to the closer
+ * (close: the release call at the block's end, whose sym it becomes) */
+void kfunc_region_flags(Checker *c, Node *s, Node *call, Node *close)
+{
+	static int n;
+	Node *flags = synth_node(ND_NAME, s);
+	flags->name = xasprintf("__pyb_irq%d", ++n);
+	flags->sym = declare_hidden_local(c, flags, ty_int);
+	flags->type = ty_int;
+	vec_push(&call->elts, flags);
+	close->sym = flags->sym;
 }
 
 /* c = bpf_dynptr_clone(d): the call (e, checked) makes a Dynptr, which

@@ -1736,6 +1736,8 @@ static char *call(Emitter *e, Node *n)
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
+		if (n->sym)   /* bpf_local_irq_restore(&flags) */
+			return xasprintf("(%s((void *)&%s), 0)", cl.name, local_name(e, n->sym));
 		return xasprintf("(%s(), 0)", cl.name);
 	}
 	if (n->op == 'U')   /* bpf.tail_call(ctx(), handlers, i): returns only without a program there */
@@ -1761,6 +1763,7 @@ static char *call(Emitter *e, Node *n)
 			const char *base, *path = a && a->type->kind == TY_KVAL ? field_lvalue(e, a, &base) : NULL;
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
 				   path ? xasprintf("&%s->%s", base, path) :   /* f.f_path: its address */
+				   kfunc_irq_flag_param(&kp[i]) ? xasprintf("&%s", local_name(e, a->sym)) :   /* its flags */
 				   a ? expr(e, a) : xasprintf("%d", ty_size(((Node *)VEC_AT(n->elts, j - 1))->type)));
 		}
 		str_puts(&s, "))");

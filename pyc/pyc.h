@@ -432,6 +432,8 @@ int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
 struct KBtf;
 struct KParam;
 bool kfunc_size_param(struct KBtf *k, const struct KParam *kp, int n, int i);
+/* check_kfunc_mem.c: bpf_local_irq_save's flags__irq_flag (a hidden local's address) */
+bool kfunc_irq_flag_param(const struct KParam *p);
 /* v, n = bpf.strtol(buf, 0): the statement that sets the C lvalues val
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,

@@ -202,3 +202,45 @@ def kfunc_dynptr_clone_shares_the_memory():
         out, err = ld.finish()
     check(out.splitlines(), ["15 6 clone-", "pybpf-CLONE-src"], err)
     assert_nothing_left(["h_clone"])
+
+
+IRQ = '''from pybpf import *
+PID: Final[int] = 0
+seen: Count = Count()
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def h_irq(args) -> None:
+    if pid() != PID:
+        return
+    for i in range(3):
+        with bpf_local_irq_save():
+            seen.add()
+            if i == 1:
+                continue
+            with bpf_local_irq_save():
+                seen.add()
+    try:
+        with bpf_local_irq_save():
+            raise ValueError
+    except ValueError:
+        print("caught")
+    with bpf_rcu_read_lock():
+        with bpf_local_irq_save():
+            print(f"inside {cpu() >= 0}")
+'''
+
+
+@test
+def kfunc_local_irq_save_as_a_region():
+    """with bpf_local_irq_save(): (__irq_flag: the flags in a hidden stack
+    local per block) restores with bpf_local_irq_restore on every way out,
+    which the verifier proves at load: nested blocks, a continue out of
+    the outer one, an exception out of one (caught outside: "caught"),
+    and one inside with bpf_rcu_read_lock(). 3 outer and 2 inner entries:
+    seen counts exactly 5."""
+    with Loader(IRQ, ["-D", f"PID={os.getpid()}"]) as ld:
+        os.getppid()
+        out, err = ld.finish()
+    check(out.splitlines(), ["caught", "inside True", "seen: 5"], err)
+    assert_nothing_left(["h_irq"])

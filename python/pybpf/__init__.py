@@ -40,7 +40,7 @@ __all__ = [
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
     "bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
     "bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
-    "bpf_remove_dentry_xattr", "bpf_dynptr_clone",
+    "bpf_remove_dentry_xattr", "bpf_dynptr_clone", "bpf_local_irq_save",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
 ]
 
@@ -1056,6 +1056,7 @@ bpf_get_dentry_xattr = _kernel_kfunc("bpf_get_dentry_xattr", "reads a kernel den
 bpf_set_dentry_xattr = _kernel_kfunc("bpf_set_dentry_xattr", "sets a kernel dentry's xattr")
 bpf_remove_dentry_xattr = _kernel_kfunc("bpf_remove_dentry_xattr", "removes a kernel dentry's xattr")
 bpf_dynptr_clone = _kernel_kfunc("bpf_dynptr_clone", "makes a second view of a kernel dynptr's memory")
+bpf_local_irq_save = _kernel_kfunc("bpf_local_irq_save", "disables this CPU's interrupts (with bpf_local_irq_save():)")
 
 def ksym(name):
     raise NotImplementedError("ksym() names a kernel variable: it exists only in the kernel")

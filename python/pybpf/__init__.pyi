@@ -14,7 +14,7 @@ are declared in _kernel.pyi (any other field reads as Any: pybpf checks it
 against the kernel's BTF).
 """
 import builtins
-from typing import Any, Callable, Final as Final, Generic, Iterable, Iterator, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Optional, Tuple, TypeVar, Union, overload
 
 # kernel structs (not exported here: see _kernel.pyi)
 from pybpf._kernel import _KernelStruct, cgroup, sock, task_struct, tcp_sock
@@ -366,3 +366,4 @@ def bpf_get_dentry_xattr(dentry: _KernelStruct, name__str: builtins.str, value_p
 def bpf_set_dentry_xattr(dentry: _KernelStruct, name__str: builtins.str, value_p: Dynptr, flags: int, /) -> int: ...
 def bpf_remove_dentry_xattr(dentry: _KernelStruct, name__str: builtins.str, /) -> int: ...
 def bpf_dynptr_clone(p: Dynptr, /) -> Dynptr: ...
+def bpf_local_irq_save() -> ContextManager[None]: ...

@@ -11,11 +11,12 @@
  * this program may use, says "calling kernel function NAME is not allowed"
  * (or, for a KF_SLEEPABLE kfunc in a program that is not sleepable,
  * "program must be sleepable to call sleepable kfunc NAME").
- * Any other outcome (the load succeeds, or fails later on an argument) means
- * the type is allowed -- also a refusal before the call that is not about
- * the type (the XDP metadata kfuncs' "require device-bound program"): the
- * checker then leaves it to the verifier, the safe way to be wrong. Every
- * fd is closed at once.
+ * The XDP metadata kfuncs are refused before that, in every program that is
+ * not device-bound: they count as XDP's only. Any other outcome (the load
+ * succeeds, or fails later on an argument) means the type is allowed -- also
+ * a refusal before the call that is not about the type: the checker then
+ * leaves it to the verifier, the safe way to be wrong. Every fd is closed
+ * at once.
  *
  * Output: "# probed: T1,T2,..." then "# unprobed: ..." then one line per
  * kfunc, in the BTF order of their decl tags: "NAME T1,T3" (the probed types that may call it,
@@ -39,6 +40,7 @@ struct target {
 	const char *btf_name;          /* attach_btf_id: this vmlinux type ... */
 	int btf_kind;                  /* ... of this kind (0: none) */
 	unsigned flags;                /* prog_flags */
+	const char *member;            /* struct_ops: the member implemented (its index: expected_attach_type) */
 	int btf_id;                    /* resolved at start */
 	bool probed;                   /* such a program loads here */
 };
@@ -54,11 +56,21 @@ static struct target targets[] = {
 	 * so this answers for tp_btf only, not fentry/fexit/iter */
 	{"tracing", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sys_enter", BTF_KIND_TYPEDEF},
 	{"lsm", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BTF_KIND_FUNC},
+	/* as a TCP congestion control's ssthresh: pybpf's own struct_ops use;
+	 * other ops structs (sched_ext's, bpf_qdisc's) filter their kfuncs by
+	 * struct and member, so this answers for tcp_congestion_ops only */
+	{"struct_ops:tcp_congestion_ops", BPF_PROG_TYPE_STRUCT_OPS, 0, "tcp_congestion_ops", BTF_KIND_STRUCT, 0, "ssthresh"},
+	/* the packet path: no probe kind yet, asked so that the kfuncs only
+	 * it may call can be told from those of tracing, syscall and struct_ops */
+	{"xdp", BPF_PROG_TYPE_XDP},
+	{"sched_cls", BPF_PROG_TYPE_SCHED_CLS},
+	{"cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT},
+	{"sock_ops", BPF_PROG_TYPE_SOCK_OPS},
 };
 
-/* struct_ops: some kfunc filters (sched_ext's, bpf_qdisc's) look at which
- * struct and which member the program implements, so one load cannot
- * answer for the probe kind. */
+/* @struct_ops of any other ops struct: some kfunc filters (sched_ext's,
+ * bpf_qdisc's) look at which struct and which member the program
+ * implements, so one load cannot answer for the probe kind. */
 static const char unprobed[] = "struct_ops";
 
 #define NTARGETS (int)(sizeof(targets) / sizeof(targets[0]))
@@ -102,6 +114,9 @@ static int may_call(const struct target *tg, int id, const char *name)
 			fprintf(stderr, "%s %s: %s", name, tg->name, log_buf);
 		return 0;
 	}
+	/* the XDP metadata kfuncs: only a device-bound XDP program may call them */
+	if (strstr(log_buf, "metadata kfuncs require device-bound program"))
+		return tg->type == BPF_PROG_TYPE_XDP;
 	if (fd == -ENOSPC)
 		return fd;   /* the log was cut: it cannot say */
 	return 1;
@@ -124,6 +139,19 @@ static int loads(const struct target *tg)
 	return 0;
 }
 
+/* A struct_ops target: its member's index becomes the expected_attach_type. */
+static int member_index(const struct btf *btf, struct target *tg)
+{
+	const struct btf_type *t = btf__type_by_id(btf, tg->btf_id);
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), tg->member)) {
+			tg->attach = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 /* Which targets can be asked: their attach target exists and a program
  * calling no kfunc loads. The others are listed as unprobed, with why. */
 static int find_probed(const struct btf *btf)
@@ -134,6 +162,8 @@ static int find_probed(const struct btf *btf)
 		int err = 0;
 		if (tg->btf_name && (tg->btf_id = btf__find_by_name_kind(btf, tg->btf_name, tg->btf_kind)) < 0)
 			err = tg->btf_id;
+		else if (tg->member && (err = member_index(btf, tg)) < 0)
+			;
 		else
 			err = loads(tg);
 		if (err)

@@ -396,6 +396,8 @@ const char *helper_prog_type(const char *kind);
 /* "@a, @b (@c: not probed, the verifier decides at load)": the probe kinds
  * for which verdict(kind, arg) is 1 (allowed, asked), then 2 (not asked) */
 char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *arg);
+/* kinds_line()'s answer when no kind is 1 */
+#define NO_KIND_ASKED "no probe kind the kernel was asked about"
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);

@@ -57,49 +57,67 @@ const char *helper_prog_type(const char *kind)
 	return kind;
 }
 
-/* "@kprobe, @kretprobe, @uprobe, @uretprobe" for a program type */
-static void kinds_of(Str *s, const char *prog)
+/* The column of the helper tables a probe kind reads: its program type,
+ * but tracing programs were asked as @tp_btf and as @iter
+ * (build/kfunc-probe --helpers), so those two have their own; "tracing"
+ * is then @fentry/@fexit's, read from the helpers' docs. */
+static const char *kind_column(const char *kind)
+{
+	if (!strcmp(kind, "tp_btf") || !strcmp(kind, "iter"))
+		return kind;
+	return helper_prog_type(kind);
+}
+
+/* A column's program type */
+static const char *column_prog(const char *column)
+{
+	return !strcmp(column, "tp_btf") || !strcmp(column, "iter") ? "tracing" : column;
+}
+
+/* "@kprobe, @kretprobe, @uprobe, @uretprobe" for a column */
+static void kinds_of(Str *s, const char *column)
 {
 	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++)
-		if (!strcmp(kind_prog[i][1], prog))
+		if (!strcmp(kind_column(kind_prog[i][0]), column))
 			str_printf(s, "%s@%s", s->len ? ", " : "", kind_prog[i][0]);
 }
 
-/* prog's index among the program types bpftool asked the verifier about, or -1 */
-static int probed_index(const char *prog)
+/* column's index among the program types the verifier was asked about, or -1 */
+static int probed_index(const char *column)
 {
 	for (int i = 0; i < PYB_NPROBED; i++)
-		if (!strcmp(pyb_probed_prog_types[i], prog))
+		if (!strcmp(pyb_probed_prog_types[i], column))
 			return i;
 	return -1;
 }
 
-/* The program types of the probe kinds, in kind_prog's order, once each */
-static int prog_types(const char **out)
+/* The columns of the probe kinds, in kind_prog's order, once each */
+static int columns(const char **out)
 {
 	int n = 0;
 	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
+		const char *col = kind_column(kind_prog[i][0]);
 		bool seen = false;
 		for (int j = 0; j < n; j++)
-			seen |= !strcmp(out[j], kind_prog[i][1]);
+			seen |= !strcmp(out[j], col);
 		if (!seen)
-			out[n++] = kind_prog[i][1];
+			out[n++] = col;
 	}
 	return n;
 }
 
 /* Helpers bpftool's probe finds allowed where the verifier still refuses
  * the call, found by helpers/helper_matrix.txt and real loads on 6.18: the
- * program types that may call them. get_func_ip: check_get_func_ip takes
+ * columns (kind_column) that may call them; tracing: @fentry/@fexit. get_func_ip: check_get_func_ip takes
  * kprobe and tracing programs only; spin locks: "tracing progs cannot use
  * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
  * programs (a map whose values hold one is refused there). tail_call:
  * where pybpf has run tail calls (check_tailcall.c; tracing: @tp_btf). */
 static const char *const only_in[][2] = {
-	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tracing,"},
+	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tp_btf,"},
 	{"bpf_get_func_ip", ",kprobe,tracing,"},
-	{"bpf_spin_lock", ",syscall,tracing,lsm,struct_ops,"},
-	{"bpf_spin_unlock", ",syscall,tracing,lsm,struct_ops,"},
+	{"bpf_spin_lock", ",syscall,tp_btf,iter,tracing,lsm,struct_ops,"},
+	{"bpf_spin_unlock", ",syscall,tp_btf,iter,tracing,lsm,struct_ops,"},
 };
 
 /* A bpf_timer_* helper in a program type whose programs may not use a map
@@ -118,15 +136,16 @@ static bool timer_refused(const struct pyb_helper *h, const char *prog)
 	return false;
 }
 
-/* Whether a program of type prog may call h: 1 yes, 0 no. */
-static int prog_may_call(const struct pyb_helper *h, const char *prog)
+/* Whether the probe kinds of column (kind_column) may call h: 1 yes, 0 no. */
+static int prog_may_call(const struct pyb_helper *h, const char *column)
 {
-	int probed = probed_index(prog);
+	int probed = probed_index(column);
+	const char *prog = column_prog(column);
 	if (timer_refused(h, prog))
 		return 0;
 	for (size_t i = 0; i < sizeof(only_in) / sizeof(only_in[0]); i++)
 		if (!strcmp(only_in[i][0], h->name))
-			return strstr(only_in[i][1], xasprintf(",%s,", prog)) != NULL;
+			return strstr(only_in[i][1], xasprintf(",%s,", column)) != NULL;
 	if (probed >= 0)
 		return (pyb_helper_prog_mask(h->name) >> probed) & 1;
 	/* not probed: the helper's docs */
@@ -166,10 +185,10 @@ char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *
 
 static int helper_verdict(const char *kind, const void *h)
 {
-	const char *prog = helper_prog_type(kind);
-	if (!prog_may_call(h, prog))
+	const char *column = kind_column(kind);
+	if (!prog_may_call(h, column))
 		return 0;
-	return probed_index(prog) >= 0 ? 1 : 2;
+	return probed_index(column) >= 0 ? 1 : 2;
 }
 
 /* bpf_copy_from_user sleeps too, though its docs do not say so in the words helpers/gen_helpers.py looks for */
@@ -198,7 +217,7 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
 	const char *prog = helper_prog_type(kind);
 	if (!h)
 		ICE("helper %s missing from helpers/helpers_gen.c", helper);
-	if (prog_may_call(h, prog))
+	if (prog_may_call(h, kind_column(kind)))
 		return;
 	if (timer_refused(h, prog))
 		error_begin(at->loc.file ? at->loc : at->tok->loc,
@@ -795,26 +814,26 @@ static void sleepable_coverage(void)
  * others with the reason. */
 int helpers_coverage(void)
 {
-	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
-	int np = prog_types(progs);
-	for (int p = 0; p < np; p++) {
+	const char *cols[sizeof(kind_prog) / sizeof(kind_prog[0])];
+	int nc = columns(cols);
+	for (int c = 0; c < nc; c++) {
+		const char *prog = column_prog(cols[c]);
 		Str kinds = {0}, excluded = {0};
 		int allowed = 0, callable = 0;
 		for (int i = 0; i < PYB_NHELPERS; i++) {
 			const char *why;
-			if (!prog_may_call(&pyb_helpers[i], progs[p]) || never_sleepable(&pyb_helpers[i], progs[p]))
+			if (!prog_may_call(&pyb_helpers[i], cols[c]) || never_sleepable(&pyb_helpers[i], prog))
 				continue;
 			allowed++;
-			if ((why = unsupported(&pyb_helpers[i])) ||
-			    (why = sleeping_refused(&pyb_helpers[i], progs[p])))
+			if ((why = unsupported(&pyb_helpers[i])) || (why = sleeping_refused(&pyb_helpers[i], prog)))
 				str_printf(&excluded, "    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
 			else
 				callable++;
 		}
-		kinds_of(&kinds, progs[p]);
-		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, progs[p], callable, allowed,
-		       probed_index(progs[p]) >= 0 ? "the kernel was asked which it allows"
-						   : "not probed: the helpers' docs say which it allows",
+		kinds_of(&kinds, cols[c]);
+		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, prog, callable, allowed,
+		       probed_index(cols[c]) >= 0 ? "the kernel was asked which it allows"
+						  : "not probed: the helpers' docs say which it allows",
 		       excluded.len ? excluded.buf : "");
 	}
 	sleepable_coverage();

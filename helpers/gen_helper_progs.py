@@ -7,10 +7,11 @@ every program type and every helper, a tiny program that calls the helper and
 records whether the verifier accepts it. Tracing programs need an attach
 target, which bpftool does not give: `build/kfunc-probe --helpers`
 (helpers/kfunc_probe.c) asks the same of a tracing program attached as
-@tp_btf ("tp_btf") and as @iter ("iter"). Program types neither can probe
-(tracing as @fentry/@fexit, which this machine does not load; lsm;
-struct_ops, ext) are listed as "unprobed": for those the checker follows the
-helpers' docs and the verifier decides at load time.
+@tp_btf ("tp_btf") and as @iter ("iter"), and of a struct_ops program as a
+tcp_congestion_ops member. Program types neither can probe (tracing as
+@fentry/@fexit, which this machine does not load: pyc/check_helpers.c
+derives theirs from @tp_btf's; lsm; ext) are listed as "unprobed": for those
+the checker follows the helpers' docs and the verifier decides at load time.
 
 Usage: helpers/gen_helper_progs.py [--check FILE] [--json FILE]
   (no args)    write helpers/helper_progs_gen.c (`make helper-progs`)
@@ -31,7 +32,8 @@ ROOT = os.path.dirname(HERE)
 
 # The program types pybpf's probe kinds become (pyc/check_helpers.c maps kinds to these).
 PROG_TYPES = ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops"]
-# ... and the tracing programs build/kfunc-probe --helpers asks about, by attach type
+# ... and the tracing programs build/kfunc-probe --helpers asks about, by
+# attach type (it also asks struct_ops, as a tcp_congestion_ops)
 TRACING_ATTACH = ["tp_btf", "iter"]
 
 
@@ -61,7 +63,7 @@ def probe(json_path=None, prober_out=None):
 
 
 def probe_tracing(text=None):
-    """{"tp_btf": helpers, "iter": helpers}: build/kfunc-probe --helpers's answers"""
+    """{"tp_btf": helpers, "iter": helpers, "struct_ops": helpers}: build/kfunc-probe --helpers's answers"""
     if text is None:
         subprocess.run(["make", "--no-print-directory", "-s", "build/kfunc-probe"], cwd=ROOT, check=True)
         text = subprocess.run([os.path.join(ROOT, "build", "kfunc-probe"), "--helpers"], check=True,

@@ -20,7 +20,8 @@
  * at once.
  *
  * --helpers asks the same of every helper (the call's imm its id), for the
- * tracing programs bpftool's feature probe cannot load (helper_targets);
+ * tracing and struct_ops programs bpftool's feature probe cannot load
+ * (helper_targets);
  * "unknown func", "program of this type cannot use helper", "helper call is
  * not allowed in probe" and "helper call might sleep in a non-sleepable
  * prog" are its refusals (helpers/gen_helper_progs.py).
@@ -89,6 +90,8 @@ static const char unprobed[] = "struct_ops";
 static struct target helper_targets[] = {
 	{"tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sys_enter", BTF_KIND_TYPEDEF},
 	{"iter", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, "bpf_iter_task", BTF_KIND_FUNC},
+	/* as a TCP congestion control's ssthresh (its get_func_proto is bpf_tcp_ca's) */
+	{"struct_ops", BPF_PROG_TYPE_STRUCT_OPS, 0, "tcp_congestion_ops", BTF_KIND_STRUCT, 0, "ssthresh"},
 };
 
 /* the helpers by id, from the uapi header's list */

@@ -57,21 +57,26 @@ const char *helper_prog_type(const char *kind)
 	return kind;
 }
 
+/* The tracing probe kinds, which differ in their helpers (the kernel's
+ * tracing_prog_func_proto looks at the attach type) */
+static bool tracing_kind(const char *kind)
+{
+	return !strcmp(kind, "tp_btf") || !strcmp(kind, "iter") || !strcmp(kind, "fentry") || !strcmp(kind, "fexit");
+}
+
 /* The column of the helper tables a probe kind reads: its program type,
- * but tracing programs were asked as @tp_btf and as @iter
- * (build/kfunc-probe --helpers), so those two have their own; "tracing"
- * is then @fentry/@fexit's, read from the helpers' docs. */
+ * but each tracing kind has its own: @tp_btf and @iter were asked
+ * (build/kfunc-probe --helpers), @fentry/@fexit's are derived from
+ * @tp_btf's (trampoline_helper). */
 static const char *kind_column(const char *kind)
 {
-	if (!strcmp(kind, "tp_btf") || !strcmp(kind, "iter"))
-		return kind;
-	return helper_prog_type(kind);
+	return tracing_kind(kind) ? kind : helper_prog_type(kind);
 }
 
 /* A column's program type */
 static const char *column_prog(const char *column)
 {
-	return !strcmp(column, "tp_btf") || !strcmp(column, "iter") ? "tracing" : column;
+	return tracing_kind(column) ? "tracing" : column;
 }
 
 /* "@kprobe, @kretprobe, @uprobe, @uretprobe" for a column */
@@ -108,16 +113,16 @@ static int columns(const char **out)
 
 /* Helpers bpftool's probe finds allowed where the verifier still refuses
  * the call, found by helpers/helper_matrix.txt and real loads on 6.18: the
- * columns (kind_column) that may call them; tracing: @fentry/@fexit. get_func_ip: check_get_func_ip takes
+ * columns (kind_column) that may call them. get_func_ip: check_get_func_ip takes
  * kprobe and tracing programs only; spin locks: "tracing progs cannot use
  * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
  * programs (a map whose values hold one is refused there). tail_call:
  * where pybpf has run tail calls (check_tailcall.c; tracing: @tp_btf). */
 static const char *const only_in[][2] = {
 	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tp_btf,"},
-	{"bpf_get_func_ip", ",kprobe,tracing,"},
-	{"bpf_spin_lock", ",syscall,tp_btf,iter,tracing,lsm,struct_ops,"},
-	{"bpf_spin_unlock", ",syscall,tp_btf,iter,tracing,lsm,struct_ops,"},
+	{"bpf_get_func_ip", ",kprobe,fentry,fexit,"},
+	{"bpf_spin_lock", ",syscall,tp_btf,iter,fentry,fexit,lsm,struct_ops,"},
+	{"bpf_spin_unlock", ",syscall,tp_btf,iter,fentry,fexit,lsm,struct_ops,"},
 };
 
 /* A bpf_timer_* helper in a program type whose programs may not use a map
@@ -136,10 +141,37 @@ static bool timer_refused(const struct pyb_helper *h, const char *prog)
 	return false;
 }
 
+/* @fentry and @fexit, which this machine does not load: what the kernel
+ * allows @tp_btf (the same tracing_prog_func_proto), and the helpers it
+ * gives only a program with a trampoline -- get_func_arg, get_func_arg_cnt,
+ * get_func_ip, d_path (on the functions its list allows) and, after the
+ * function returned, get_func_ret. -1: not such a column (or @tp_btf was
+ * not asked). */
+static int trampoline_helper(const struct pyb_helper *h, const char *column)
+{
+	static const char *const both[] = {"bpf_get_func_arg", "bpf_get_func_arg_cnt", "bpf_get_func_ip", "bpf_d_path", NULL};
+	int tp_btf = probed_index("tp_btf");
+	if ((strcmp(column, "fentry") && strcmp(column, "fexit")) || tp_btf < 0)
+		return -1;
+	if ((pyb_helper_prog_mask(h->name) >> tp_btf) & 1)
+		return 1;
+	for (int i = 0; both[i]; i++)
+		if (!strcmp(both[i], h->name))
+			return 1;
+	return !strcmp(column, "fexit") && !strcmp(h->name, "bpf_get_func_ret");
+}
+
+/* Whether column's answer is the kernel's (asked, or derived from an asked one) */
+static bool column_asked(const char *column)
+{
+	return probed_index(column) >= 0 || ((!strcmp(column, "fentry") || !strcmp(column, "fexit")) &&
+					      probed_index("tp_btf") >= 0);
+}
+
 /* Whether the probe kinds of column (kind_column) may call h: 1 yes, 0 no. */
 static int prog_may_call(const struct pyb_helper *h, const char *column)
 {
-	int probed = probed_index(column);
+	int probed = probed_index(column), derived;
 	const char *prog = column_prog(column);
 	if (timer_refused(h, prog))
 		return 0;
@@ -148,6 +180,8 @@ static int prog_may_call(const struct pyb_helper *h, const char *column)
 			return strstr(only_in[i][1], xasprintf(",%s,", column)) != NULL;
 	if (probed >= 0)
 		return (pyb_helper_prog_mask(h->name) >> probed) & 1;
+	if ((derived = trampoline_helper(h, column)) >= 0)
+		return derived;
 	/* not probed: the helper's docs */
 	if (!strcmp(h->prog_types, "any"))
 		return 1;
@@ -188,7 +222,7 @@ static int helper_verdict(const char *kind, const void *h)
 	const char *column = kind_column(kind);
 	if (!prog_may_call(h, column))
 		return 0;
-	return probed_index(column) >= 0 ? 1 : 2;
+	return column_asked(column) ? 1 : 2;
 }
 
 /* bpf_copy_from_user sleeps too, though its docs do not say so in the words helpers/gen_helpers.py looks for */
@@ -833,7 +867,8 @@ int helpers_coverage(void)
 		kinds_of(&kinds, cols[c]);
 		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, prog, callable, allowed,
 		       probed_index(cols[c]) >= 0 ? "the kernel was asked which it allows"
-						  : "not probed: the helpers' docs say which it allows",
+		       : column_asked(cols[c])	    ? "not loadable here: @tp_btf's answer and the trampoline's helpers"
+						    : "not probed: the helpers' docs say which it allows",
 		       excluded.len ? excluded.buf : "");
 	}
 	sleepable_coverage();

@@ -76,8 +76,8 @@ def api_coverage_counts():
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) helpers callable \([^\n]*\)\n((?:    [^\n]*\n)*)",
                         cov, re.M)
     check([b[1] for b in blocks], ["tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing",
-                                   "tracing", "tracing", "lsm", "struct_ops"])
-    check([b[0] for b in blocks if b[1] == "tracing"], ["@tp_btf", "@fentry, @fexit", "@iter"])
+                                   "tracing", "tracing", "tracing", "lsm", "struct_ops"])
+    check([b[0] for b in blocks if b[1] == "tracing"], ["@tp_btf", "@fentry", "@fexit", "@iter"])
     helper_probes = re.findall(r"^bpf\.\w+\(.*\n    probes: (.*)\n", listing, re.M)
     for kinds, prog, n, m, excluded in blocks:
         kind = kinds.split(",")[0]

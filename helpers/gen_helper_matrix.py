@@ -2,7 +2,8 @@
 """The helper test matrix (issue 13): for every helper `pybpf api` lists as
 callable from a @tracepoint probe (and the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
-with an Array[Timer] and a def callback), a small generated probe that calls it with
+with an Array[Timer] and a def callback; the seq_* ones from an @iter
+probe over the tasks), a small generated probe that calls it with
 well-typed arguments is compiled and loaded by `pybpf load` on this kernel,
 so the verifier checks the call; the call sits behind a test that is never
 true at run time (pid() == 1 and ktime_ns() == 0), so the helper never runs
@@ -27,6 +28,7 @@ def callable_helpers(pybpf):
     for i, ln in enumerate(out[:-1]):
         timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
+        timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
         if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1] \
                 and not by_block:
@@ -60,8 +62,8 @@ RESERVED = {
 def source(name, params, ret):
     if name in RESERVED:
         return template(name, "\n            ".join(RESERVED[name]))
-    if name == "snprintf":   # bpf.snprintf(out, "fmt", values...)
-        args = ["buf", '"%d"', "1"]
+    if name in ("snprintf", "seq_printf"):   # bpf.snprintf(out, "fmt", values...), seq_printf(ctx(), ...)
+        args = ["ctx()" if name == "seq_printf" else "buf", '"%d"', "1"]
     elif name == "loop":     # bpf.loop(n, function)
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
@@ -84,6 +86,8 @@ def source(name, params, ret):
         args = ["buf", "0"] + (["current_task()", "0"] if name.endswith("_task") else [])
     elif name.startswith("timer_"):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
+    elif name.startswith("seq_"):        # an @iter probe's output: one over the tasks
+        probe, params = '@iter("task")', "task: task_struct"
     elif name == "tail_call":
         tp = '@tracepoint("syscalls/sys_enter_acct")'
         probe, params = (tp + "\ndef hm_handler(args) -> None:\n    pass\n\n\n"
@@ -163,7 +167,7 @@ def write_lines(out, lines):
 def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
     lines = banner("gen_helper_matrix.py", "helper-matrix", "helper pybpf can call from a @tracepoint probe (the "
-                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe)")
+                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe; the seq_* ones: from an @iter probe)")
     n = ok = 0
     for name, params, ret in callable_helpers(pybpf):
         r = outcome(pybpf, source(name, params, ret))

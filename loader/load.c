@@ -934,8 +934,10 @@ static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
 }
 
 /* Run each @iter probe over its objects once: reading the iterator's file
- * walks them, calling the program for each (its output goes through the
- * ring buffer like any print). links[i] belongs to the probe named who[i]. */
+ * walks them, calling the program for each. What the program writes to
+ * that file (bpf.seq_write, bpf.seq_printf) is copied to stdout as it is
+ * read; its prints go through the ring buffer like any print, after it.
+ * links[i] belongs to the probe named who[i]. */
 static int run_iters(Prog *prog, Vec *links, Vec *who)
 {
 	for (int i = 0; i < links->len; i++) {
@@ -954,7 +956,9 @@ static int run_iters(Prog *prog, Vec *links, Vec *who)
 			return -1;
 		}
 		while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-			;
+			if (n > 0)
+				fwrite(buf, 1, (size_t)n, stdout);
+		fflush(stdout);
 		if (n < 0) {
 			error_begin(p->def->tok->loc, "@iter(\"%s\") probe '%s' stopped: %s", p->target, p->name, strerror(errno));
 			close(fd);

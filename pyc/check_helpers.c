@@ -366,10 +366,33 @@ static bool struct_mem(const struct pyb_helper *h, int i)
 	       helper_size_param(h, i + 1);
 }
 
+/* The seq_file an @iter program writes its output to (seq_write's m,
+ * seq_printf's): the program's context leads to it, so ctx() is passed. */
+bool helper_seq_file(const struct pyb_helper *h, int i)
+{
+	return h->args[i].cls == PYB_HC_PTR_KERNEL && !strcmp(h->args[i].c, "struct seq_file *");
+}
+
+/* A helper that writes its str argument out (to an @iter probe's output):
+ * its length is the str's, and the str is a local or a literal, read twice */
+bool helper_writes_out(const struct pyb_helper *h)
+{
+	return !strcmp(h->name, "bpf_seq_write");
+}
+
+/* The helpers whose format's values pybpf packs into a u64 array:
+ * bpf.snprintf(out, "fmt", a, ...), bpf.seq_printf(ctx(), "fmt", a, ...) */
+bool helper_packs_values(const struct pyb_helper *h)
+{
+	return !strcmp(h->name, "bpf_snprintf") || !strcmp(h->name, "bpf_seq_printf");
+}
+
 /* The Python type of parameter i, for messages and `pybpf api`; NULL: pybpf cannot pass it yet. */
 static const char *py_param_of(const struct pyb_helper *h, int i)
 {
 	const struct pyb_htype *t = &h->args[i];
+	if (helper_seq_file(h, i))
+		return "the @iter probe's output, ctx()";
 	switch (t->cls) {
 	case PYB_HC_INT: return xasprintf("int (%s)", int_name(t));
 	case PYB_HC_PTR_MEM:
@@ -475,8 +498,10 @@ static const char *unsupported(const struct pyb_helper *h)
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
-	if (!strcmp(h->name, "bpf_snprintf"))
-		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
+	if (helper_packs_values(h))
+		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
+	if (!strcmp(h->name, "bpf_seq_printf_btf"))
+		return "its 'ptr' is a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet";
 	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))
@@ -508,6 +533,9 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup(sig);
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_seq_printf"))
+		return xstrdup("bpf.seq_printf(m: the @iter probe's output, ctx(), fmt: str literal, *values: int) -> int  "
+			       "raises OSError");
 	if (!strcmp(h->name, "bpf_this_cpu_ptr"))
 		return xstrdup("bpf.this_cpu_ptr(percpu_ptr: ksym(\"NAME\")) -> the variable's struct (kernel pointer)");
 	if (!strcmp(h->name, "bpf_per_cpu_ptr"))
@@ -543,7 +571,8 @@ static char *py_sig(const struct pyb_helper *h)
 			continue;
 		str_printf(&s, "%s%s: %s", n++ ? ", " : "", h->args[i].name,
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
-			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "ctx()" :
+			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" :
+			   h->args[i].cls == PYB_HC_PTR_CTX || helper_seq_file(h, i) ? "ctx()" :
 			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
 			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" :
 			   h->args[i].cls == PYB_HC_PTR_KERNEL ? kstruct_name(h->args[i].c) : "str | bytes");
@@ -581,27 +610,39 @@ static const struct pyb_helper *find_py(const char *name)
 /* bpf.snprintf(out, "fmt", a, b, ...): the kernel's bpf_snprintf with the
  * values packed into a u64 array for it; out a str[N] local, fmt a literal
  * with only integer conversions (the verifier checks it against the values
- * at load time), at most 12 values (MAX_BPRINTF_VARARGS). */
+ * at load time), at most 12 values (MAX_BPRINTF_VARARGS). bpf.seq_printf(
+ * ctx(), "fmt", a, b, ...) is the same, writing to the @iter probe's output. */
 static void check_snprintf(HelperHooks *hk, Node *e)
 {
 	Node *out, *fmt;
 	Type *t;
 	Sym *y;
 	int conv = 0;
+	bool seq = !strcmp(e->lhs->name, "seq_printf");
+	const char *fname = seq ? "bpf.seq_printf()" : "bpf.snprintf()";
 	if (e->vals.len)
-		error_at(loc_of(VEC_AT(e->vals, 0)), "bpf.snprintf() takes positional arguments only");
+		error_at(loc_of(VEC_AT(e->vals, 0)), "%s takes positional arguments only", fname);
 	if (e->elts.len < 2 || e->elts.len > 14)
-		error_at(loc_of(e), "bpf.snprintf() takes a str[N] local, a format string literal and at most 12 ints: "
-			 "bpf.snprintf(out, \"%%d-%%d\", a, b)");
+		error_at(loc_of(e), seq ? "bpf.seq_printf() takes ctx(), a format string literal and at most 12 ints: "
+					  "bpf.seq_printf(ctx(), \"%%d-%%d\\n\", a, b)"
+					: "bpf.snprintf() takes a str[N] local, a format string literal and at most 12 ints: "
+					  "bpf.snprintf(out, \"%%d-%%d\", a, b)");
 	out = VEC_AT(e->elts, 0);
 	fmt = VEC_AT(e->elts, 1);
-	t = hk->expr(hk->c, out);
-	y = out->kind == ND_NAME ? hk->lookup(hk->c, out->name) : NULL;
-	if (t->kind != TY_STR || !y || y->kind != SYM_LOCAL)
-		error_at(loc_of(out), "the first argument of bpf.snprintf() is the str[N] local it writes into, not %s",
-			 ty_name(t));
+	if (seq) {
+		if (!is_ctx_call(hk, out))
+			error_at(loc_of(out), "the first argument of bpf.seq_printf() is ctx(): it writes to the @iter probe's output");
+		out->type = ty_ctx;
+	} else {
+		t = hk->expr(hk->c, out);
+		y = out->kind == ND_NAME ? hk->lookup(hk->c, out->name) : NULL;
+		if (t->kind != TY_STR || !y || y->kind != SYM_LOCAL)
+			error_at(loc_of(out), "the first argument of bpf.snprintf() is the str[N] local it writes into, not %s",
+				 ty_name(t));
+	}
 	if (fmt->kind != ND_STR || fmt->tok->is_bytes)
-		error_at(loc_of(fmt), "the format of bpf.snprintf() must be a str literal: the kernel reads it from the program's constants");
+		error_at(loc_of(fmt), "the format of %s must be a str literal: the kernel reads it from the program's constants",
+			 fname);
 	hk->expr(hk->c, fmt);
 	for (int i = 0; i < fmt->tok->slen; i++) {
 		const char *f = fmt->tok->str + i;
@@ -614,19 +655,19 @@ static void check_snprintf(HelperHooks *hk, Node *e)
 		}
 		n = strspn(f + 1, "0123456789-+ .l");
 		if (!f[1 + n] || !strchr("diuxX", f[1 + n]))
-			error_at(loc_of(fmt), "bpf.snprintf() formats ints only here: %%d %%i %%u %%x %%X (with l/ll and a width), "
-				 "not '%%%.*s'", (int)(n + 1), f + 1);
+			error_at(loc_of(fmt), "%s formats ints only here: %%d %%i %%u %%x %%X (with l/ll and a width), "
+				 "not '%%%.*s'", fname, (int)(n + 1), f + 1);
 		conv++;
 		i += (int)n + 1;
 	}
 	if (conv != e->elts.len - 2)
-		error_at(loc_of(e), "the format of bpf.snprintf() has %d conversion%s but %d value%s %s given", conv,
+		error_at(loc_of(e), "the format of %s has %d conversion%s but %d value%s %s given", fname, conv,
 			 conv == 1 ? "" : "s", e->elts.len - 2, e->elts.len - 2 == 1 ? "" : "s", e->elts.len - 2 == 1 ? "was" : "were");
 	for (int i = 2; i < e->elts.len; i++) {
 		Node *a = VEC_AT(e->elts, i);
 		t = hk->expr(hk->c, a);
 		if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_FIXED)
-			error_at(loc_of(a), "value %d of bpf.snprintf() must be an int, not %s", i - 1, ty_name(t));
+			error_at(loc_of(a), "value %d of %s must be an int, not %s", i - 1, fname, ty_name(t));
 	}
 }
 
@@ -661,7 +702,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		error_at(loc_of(f), "%s is not called directly: it is called by %s", pyname, map_caller(h));
 	if ((why = unsupported(h)))
 		error_at(loc_of(f), "%s cannot be called from pybpf yet: %s", pyname, why);
-	if (!strcmp(h->name, "bpf_snprintf")) {
+	if (helper_packs_values(h)) {
 		check_snprintf(hk, e);
 		goto ret;
 	}
@@ -702,6 +743,12 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			a->type = ty_ctx;
 			continue;
 		}
+		if (helper_seq_file(h, i)) {
+			if (!is_ctx_call(hk, a))
+				error_at(loc_of(a), "%s is the @iter probe's output: pass ctx()", what);
+			a->type = ty_ctx;
+			continue;
+		}
 		t = hk->expr(hk->c, a);
 		switch (p->cls) {
 		case PYB_HC_INT:
@@ -732,6 +779,9 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				error_at(loc_of(a), "%s must be a string literal: the kernel compares with a constant string", what);
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
 				error_at(loc_of(a), "%s must be a str or bytes (C %s), not %s", what, p->c, ty_name(t));
+			if (helper_writes_out(h) && t->kind == TY_STR && a->kind != ND_NAME && a->kind != ND_STR)
+				error_at(loc_of(a), "%s must be a str local or literal (its length is measured at the call): "
+					 "assign the expression to a local first", what);
 			break;
 		case PYB_HC_ADDR:   /* read with a fault-safe copy: any value will do */
 			if (t->kind != TY_PTR && t->kind != TY_KPTR && t->kind != TY_INT && t->kind != TY_FIXED)

@@ -1643,10 +1643,10 @@ static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf
 	char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
 	int k = 0, r = 0;
 	*os = *ovf = NULL;
-	if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
+	if (helper_packs_values(h))   /* out or ctx(), fmt, values... */
 		for (int i = 0; i < n->elts.len; i++)
 			argv[i] = expr(e, VEC_AT(n->elts, i));
-	for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
+	for (int i = 0; i < h->nargs && !helper_packs_values(h); i++) {
 		Node *a;
 		if (helper_implicit_param(h, i))
 			continue;

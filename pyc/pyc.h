@@ -384,6 +384,12 @@ typedef struct HelperHooks {
 	struct Type *(*kptr_type)(void *c, Node *at, const char *ctype);
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
+/* helper h's parameter i is an @iter program's seq_file (ctx() is passed) */
+bool helper_seq_file(const struct pyb_helper *h, int i);
+/* h writes its str argument out, up to the NUL (bpf_seq_write) */
+bool helper_writes_out(const struct pyb_helper *h);
+/* h's format values are packed into a u64 array (bpf_snprintf, bpf_seq_printf) */
+bool helper_packs_values(const struct pyb_helper *h);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
  * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
  * Python signature (*sig) and note: 1 for a helper the program calls, 2

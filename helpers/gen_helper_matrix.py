@@ -68,6 +68,8 @@ def source(name, params, ret):
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
         args = ["m", "cb2"]
+    elif name == "find_vma":             # bpf.find_vma(task, addr, function)
+        args = ["current_task()", "0", "cb4"]
     elif name == "map_lookup_percpu_elem":   # on a per-CPU hash, for a CPU
         args = ["pm", "1", "0"]
     elif name == "tail_call":            # bpf.tail_call(ctx(), ProgArray, i): a handler of the same tracepoint
@@ -108,6 +110,7 @@ def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params=
             "def cb2(k: int, v: int) -> None:\n    pass\n\n\n"
             "tm: Array[Timer] = Array(1)\n\n\n"
             "def cb3(k: int) -> None:\n    pass\n\n\n"
+            "def cb4(task: task_struct, vma: vm_area_struct) -> None:\n    pass\n\n\n"
             "%s\n"
             "def hm_%s(%s) -> None:\n"
             "    if pid() == 1 and ktime_ns() == 0:\n"

@@ -359,6 +359,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_percpu_call(c, e);   /* check_percpu.c */
 	if (!strcmp(e->lhs->name, "for_each_map_elem"))
 		return check_bpf_for_each(c, e);
+	if (!strcmp(e->lhs->name, "find_vma"))
+		return check_bpf_find_vma(c, e);   /* check_callback.c */
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
 		return check_dynptr_call(c, e);
 	if (!strcmp(e->lhs->name, "tail_call"))

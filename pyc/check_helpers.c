@@ -506,8 +506,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))
 		return NULL;   /* check_percpu.c */
-	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
-		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem") || !strcmp(h->name, "bpf_find_vma"))
+		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f), bpf.find_vma(t, a, f): check_callback.c */
 	if (!strcmp(h->name, "bpf_tail_call"))
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
@@ -547,6 +547,9 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))
 		return xstrdup("bpf.loop(nr_loops: u32, callback_fn: def (i: int) -> None | bool) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_find_vma"))
+		return xstrdup("bpf.find_vma(task: task_struct, addr: u64, callback_fn: def (task: task_struct, vma: "
+			       "vm_area_struct) -> None) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_for_each_map_elem"))
 		return xstrdup("bpf.for_each_map_elem(map: Map, callback_fn: def (key: int, value: int) -> None | bool) -> int  "
 			       "raises OSError");

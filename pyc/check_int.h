@@ -171,6 +171,7 @@ void note_func_call(Checker *c, Node *e, FuncDecl *fd);
 Type *check_bpf_loop(Checker *c, Node *e);
 /* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
 Type *check_bpf_for_each(Checker *c, Node *e);
+Type *check_bpf_find_vma(Checker *c, Node *e);
 /* e->third: the call f(cnames...) a callback makes, with its own C values as arguments */
 void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n);
 

@@ -1437,6 +1437,13 @@ static char *loop_prologue(Emitter *e, Node *n)
 	return xstrdup("\t__s64 __pyb_cbi = (__s64)__i;\n");
 }
 
+/* find_vma's: its parameters are f's arguments as they are */
+static char *no_prologue(Emitter *e, Node *n)
+{
+	(void)e, (void)n;
+	return xstrdup("");
+}
+
 /* a key and a value as ints: OverflowError for a u64 above 2**63-1 */
 static char *for_each_prologue(Emitter *e, Node *n)
 {
@@ -1458,6 +1465,10 @@ static char *callback_call(Emitter *e, Node *n)
 		cb = emit_callback(e, n->third, "__u64 __i, void *__c", loop_prologue, n);
 		call = xasprintf("__pyb_h_loop((__u32)(%s), %s, &%s, 0)",
 				 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb, x);
+	} else if (n->op == 'A') {
+		cb = emit_callback(e, n->third, "void *__pyb_cbt, void *__pyb_cbm, void *__c", no_prologue, n);
+		call = xasprintf("__pyb_h_find_vma((void *)(%s), (__u64)(%s), %s, &%s, 0)", expr(e, VEC_AT(n->elts, 0)),
+				 int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)), cb, x);
 	} else {
 		cb = emit_callback(e, n->third, "void *__m, const void *__k, void *__v, void *__c", for_each_prologue, n);
 		call = xasprintf("__pyb_h_for_each_map_elem(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
@@ -1729,7 +1740,7 @@ static char *call(Emitter *e, Node *n)
 		return dynptr_from_mem(e, n);
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
-	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
+	if (n->op == 'Z' || n->op == 'Y' || n->op == 'A')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f), bpf.find_vma */
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
@@ -2247,7 +2258,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'A') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);

@@ -1781,3 +1781,4 @@ import runtime_kptr_helpers  # noqa: E402,F401  (issue 13: helpers on kernel poi
 import runtime_tail_call  # noqa: E402,F401  (issue 13: tail calls, ProgArray)
 import runtime_sleepable  # noqa: E402,F401  (issue 13: sleepable probes, copy_from_user)
 import runtime_iter_seq  # noqa: E402,F401  (issue 13: an @iter probe's output, bpf.seq_write/seq_printf)
+import runtime_find_vma  # noqa: E402,F401  (issue 13: bpf.find_vma, a callback of kernel pointers)

@@ -366,9 +366,6 @@ static const char *ret_py(const struct pyb_helper *h)
 /* Helpers whose parameters the table's classes do not describe well enough:
  * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
 static const char *const needs[][2] = {
-	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
-	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
-	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 };
@@ -382,13 +379,23 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a RingBuf";
 		return k == MAP_RINGBUF;
 	}
+	if (!strcmp(n, "perf_event_output")) {   /* check_perf.c */
+		*want = "a PerfBuf";
+		return k == MAP_PERF_BUF;
+	}
+	if (!strncmp(n, "perf_event_read", 15)) {
+		*want = "a PerfCounters";
+		return k == MAP_PERF_COUNTERS;
+	}
 	if (!strcmp(n, "map_peek_elem") || !strcmp(n, "map_pop_elem") || !strcmp(n, "map_push_elem")) {
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
 		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
-	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY;
+	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
+		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
+	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS;
 }
 
 /* The local storage helpers: a TaskStorage / CgrpStorage map calls them
@@ -473,6 +480,14 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success "
 			       "does not return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and "
 			       "@tp_btf probes, handlers of the caller's decorator and attach point");
+	if (!strcmp(h->name, "bpf_perf_event_output"))   /* check_perf.c */
+		return xstrdup("bpf.perf_event_output(ctx: ctx(), map: PerfBuf[E], flags: u64 (BPF_F_CURRENT_CPU), data: E "
+			       "(local)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read"))
+		return xstrdup("bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read_value"))
+		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU), buf: Struct (local: "
+			       "counter, enabled, running: u64)) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -643,6 +658,11 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			}
 			a->sym = y;
 			a->type = y->type;
+			continue;
+		}
+		if (p->cls == PYB_HC_PTR_MEM && !strcmp(h->name, "bpf_perf_event_output")) {
+			/* check_perf.c: a local of the Struct of the PerfBuf, its map argument (checked above) */
+			perf_record_arg(hk, a, ((Node *)VEC_AT(e->elts, 1))->sym->data, what);
 			continue;
 		}
 		if (p->cls == PYB_HC_PTR_CTX && is_ctx_call(hk, a)) {

@@ -3431,6 +3431,12 @@ void emit_program(Prog *prog, Str *out)
 		if (m->type->map_kind == MAP_PROG_ARRAY) {
 			continue;   /* emit_prog_arrays, below */
 		}
+		if (m->type->map_kind == MAP_PERF_BUF || m->type->map_kind == MAP_PERF_COUNTERS) {
+			/* max_entries 0: libbpf makes it the number of possible CPUs */
+			str_printf(out, "struct {\n\t__uint(type, 4);   /* BPF_MAP_TYPE_PERF_EVENT_ARRAY */\n\t__uint(key_size, 4);\n"
+				   "\t__uint(value_size, 4);\n} %s SEC(\".maps\");\n\n", m->cname);
+			continue;
+		}
 		if (m->type->map_kind == MAP_RINGBUF) {
 			str_printf(out, "struct {\n\t__uint(type, __PYB_MAP_RINGBUF);\n\t__uint(max_entries, %u);\n} %s SEC(\".maps\");\n\n",
 				   m->max_entries, m->cname);

@@ -315,7 +315,7 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
-	       MAP_PROG_ARRAY,
+	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* the last two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
 #define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
@@ -506,7 +506,18 @@ typedef struct MapDecl {
 	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
+	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
 } MapDecl;
+
+/* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
+typedef struct PerfEvent {
+	const char *name;
+	unsigned type;
+	unsigned long long config;
+} PerfEvent;
+const PerfEvent *perf_event_named(const char *name);
+/* the record argument of bpf.perf_event_output(ctx(), events, flags, rec) */
+void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

@@ -4,8 +4,11 @@ the loader's perf_buffer, and PerfCounters read by bpf.perf_event_read and
 bpf.perf_event_read_value."""
 import json
 import os
+import subprocess
+import tempfile
+import time
 
-from runtime import Loader, assert_nothing_left, check, test
+from runtime import PYBPF, Loader, assert_nothing_left, check, test
 
 PERF_OUT = '''from pybpf import *
 PID: Final[int] = 0
@@ -47,4 +50,143 @@ def perfbuf_output_exact_records():
     want = "".join(f"Ev(pid={os.getpid()}, n={10 * (i + 1)}, tag='perf')\n" for i in range(n))
     check(out, want + f"sent: {n}\n")
     assert "lost" not in err, err
+    assert_nothing_left(["p_perf_out"], ["events"])
+
+
+COUNTERS = '''from pybpf import *
+PID: Final[int] = 0
+
+
+class PerfValue(Struct):
+    counter: u64
+    enabled: u64
+    running: u64
+
+
+counters = PerfCounters("EVENT")
+reads: Hash[int, int] = Hash(max_entries=16)
+enabled: Hash[int, int] = Hash(max_entries=16)
+running: Hash[int, int] = Hash(max_entries=16)
+calls: int = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def p_perf_read(args) -> None:
+    global calls
+    if pid() == PID:
+        calls += 1
+        reads[calls] = bpf.perf_event_read(counters, BPF_F_CURRENT_CPU)
+        v = PerfValue(0, 0, 0)
+        bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU, v)
+        enabled[calls] = v.enabled
+        running[calls] = v.running
+'''
+
+
+def read_counts(event, trigger):
+    """The map values the COUNTERS probe stored for the test's getppid() calls"""
+    with Loader(COUNTERS.replace("EVENT", event), ["-D", f"PID={os.getpid()}", "--format", "json"]) as ld:
+        trigger()
+        out, err = ld.finish()
+    assert ld.rc == 0, err
+    maps = {}
+    for line in out.splitlines():
+        o = json.loads(line)
+        if o.get("type") == "map":
+            maps[o["name"]] = {e["key"]: e["value"] for e in o["entries"]}
+    return maps, out
+
+
+@test
+def perfbuf_counters_read_monotonic():
+    """PerfCounters("page-faults") and ("context-switches"): the loader opens
+    the event on each CPU; bpf.perf_event_read on the current CPU is >= 0 and
+    never goes down between the test's getppid() calls (pinned to CPU 0, with
+    page faults / a sleep between them), and bpf.perf_event_read_value's
+    enabled and running times are > 0 and grow."""
+    import mmap
+    import time
+    old = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {0})
+    try:
+        def faults():
+            for _ in range(4):
+                m = mmap.mmap(-1, 64 * 4096)
+                for off in range(0, len(m), 4096):
+                    m[off] = 1          # a page fault each
+                m.close()
+                os.getppid()
+
+        def switches():
+            for _ in range(4):
+                time.sleep(0.01)         # a context switch, at least
+                os.getppid()
+        for event, trigger in (("page-faults", faults), ("context-switches", switches)):
+            maps, out = read_counts(event, trigger)
+            r, e, run = maps.get("reads"), maps.get("enabled"), maps.get("running")
+            assert r and sorted(r) == [1, 2, 3, 4], out
+            vals = [r[i] for i in range(1, 5)]
+            assert all(v >= 0 for v in vals) and vals == sorted(vals), (event, vals)
+            assert all(e[i] > 0 and run[i] > 0 for i in range(1, 5)), (event, e, run)
+            assert [e[i] for i in range(1, 5)] == sorted(e[i] for i in range(1, 5)), (event, e)
+            if event == "page-faults":
+                assert vals[3] - vals[0] >= 3 * 64, (event, vals)   # 64 new pages between reads
+            else:
+                assert vals[3] - vals[0] >= 3, (event, vals)
+    finally:
+        os.sched_setaffinity(0, old)
+    assert_nothing_left(["p_perf_read"], ["counters", "reads", "enabled", "running"])
+
+
+@test
+def perfbuf_hardware_event_refused():
+    """PerfCounters("cycles"): this VM has no hardware counters
+    (perf_event_open gives ENOENT), so pybpf load refuses at load, pointing
+    at the event's name and saying which software events to count instead;
+    nothing stays loaded."""
+    src = '''from pybpf import *
+counters = PerfCounters("cycles")
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def p_perf_hw(args) -> None:
+    n = bpf.perf_event_read(counters, BPF_F_CURRENT_CPU)
+    print(f"{n}")
+'''
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.py")
+        with open(path, "w") as f:
+            f.write(src)
+        p = subprocess.run([PYBPF, "load", path], capture_output=True, text=True, timeout=60, cwd=d)
+    assert p.returncode == 1, p
+    check(p.stderr, f"{path}:2:25: error: cannot open the perf event 'cycles' of PerfCounters 'counters' on CPU 0: "
+          "No such file or directory\n"
+          "    counters = PerfCounters(\"cycles\")\n"
+          "                            ^~~~~~~~\n"
+          "note: this machine has no hardware counter for it (a virtual machine often has none): count a software "
+          "event instead, such as \"cpu-clock\", \"task-clock\", \"context-switches\" or \"page-faults\"\n")
+    assert_nothing_left(["p_perf_hw"], ["counters"])
+
+
+@test
+def perfbuf_duration_and_pin():
+    """A program with a PerfBuf ends at --duration as one with a RingBuf
+    does (exit 0, its globals printed, in well under 5 s for 0.3 s), and
+    --pin refuses it: its perf buffers belong to the loading process."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.py")
+        with open(path, "w") as f:
+            f.write(PERF_OUT)
+        t0 = time.time()
+        p = subprocess.run([PYBPF, "load", path, "-D", "PID=1", "--duration", "0.3"], capture_output=True, text=True,
+                           timeout=60)
+        took = time.time() - t0
+        assert p.returncode == 0 and took < 5, (p, took)
+        check(p.stdout, "sent: 0\n")
+        p = subprocess.run([PYBPF, "load", "--pin", "perfbuf-test", path, "--duration", "0.1"], capture_output=True,
+                           text=True, timeout=60)
+    assert p.returncode == 1, p
+    check(p.stderr, "pybpf: error: 'events' is a PerfBuf: its buffers belong to the loading process, so pinned (--pin, "
+          "--watch) programs cannot have one yet\n")
+    assert not os.path.exists("/sys/fs/bpf/pybpf/perfbuf-test"), "left pinned"
     assert_nothing_left(["p_perf_out"], ["events"])

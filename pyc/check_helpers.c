@@ -650,6 +650,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 					 y ? "a value" : a->kind == ND_NAME ? xasprintf("'%s'", a->name) : "an expression");
 			{
 				const char *wk;
+				perf_map_arg(h->name, a, y->data, what);   /* check_perf.c */
 				if (!map_kind_ok(h, ((MapDecl *)y->data)->type->map_kind, &wk))
 					error_at(loc_of(a), "%s must be %s: the kernel refuses '%s' there", what, wk, a->name);
 				if (((MapDecl *)y->data)->type->val->kind == TY_TIMER)

@@ -169,9 +169,22 @@ void perf_record_arg(HelperHooks *hk, Node *a, MapDecl *m, const char *what)
 			 ty_name(m->type->val), a->name);
 	t = hk->expr(hk->c, a);
 	if (t != m->type->val)
-		error_at(node_loc(a), "%s must be a %s record: '%s' carries %s records, not %s", what, ty_name(m->type->val),
+		error_at(node_loc(a), "%s must be a record of %s: '%s' carries %s records, not %s", what, ty_name(m->type->val),
 			 m->name, ty_name(m->type->val), ty_name(t));
 	if (!y || y->kind != SYM_LOCAL)
 		error_at(node_loc(a), "%s must be a local variable holding the %s record (rec = %s(...)), not an expression",
 			 what, ty_name(m->type->val), ty_name(m->type->val));
+}
+
+/* The map argument of a bpf.perf_event_* helper when it is the other
+ * perf event map kind: the kernel would take it (the same map type), but
+ * its events do not do what the helper needs */
+void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what)
+{
+	if (!strcmp(helper, "bpf_perf_event_output") && m->type->map_kind == MAP_PERF_COUNTERS)
+		error_at(node_loc(a), "%s must be a PerfBuf: '%s' is a PerfCounters, whose perf events count, they carry no "
+			 "records", what, m->name);
+	if (!strncmp(helper, "bpf_perf_event_read", 19) && m->type->map_kind == MAP_PERF_BUF)
+		error_at(node_loc(a), "%s must be a PerfCounters: '%s' is a PerfBuf, whose perf events carry records, they "
+			 "count nothing", what, m->name);
 }

@@ -518,6 +518,8 @@ typedef struct PerfEvent {
 const PerfEvent *perf_event_named(const char *name);
 /* the record argument of bpf.perf_event_output(ctx(), events, flags, rec) */
 void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
+/* a PerfCounters given to bpf.perf_event_output, a PerfBuf to bpf.perf_event_read*: an error */
+void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

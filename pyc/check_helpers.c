@@ -683,6 +683,8 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				if (t->kind != TY_STRUCT || !y || y->kind != SYM_LOCAL)
 					error_at(loc_of(a), "%s must be a Struct local laid out as the kernel's %.*s, not %s", what,
 						 (int)(strlen(p->c) - 2), p->c, ty_name(t));
+				if (!strcmp(h->name, "bpf_perf_event_read_value"))
+					perf_value_arg(a, t, what);   /* check_perf.c: counter, enabled, running */
 				break;
 			}
 			if (t->kind != TY_STR && t->kind != TY_BYTES)

@@ -188,3 +188,19 @@ void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what)
 		error_at(node_loc(a), "%s must be a PerfCounters: '%s' is a PerfBuf, whose perf events carry records, they "
 			 "count nothing", what, m->name);
 }
+
+/* v of bpf.perf_event_read_value(counters, flags, v): a Struct laid out as
+ * struct bpf_perf_event_value, three u64 (counter, enabled, running; the
+ * names are the program's). The kernel refuses another size with -EINVAL
+ * at run time: refused here instead. */
+void perf_value_arg(Node *a, Type *t, const char *what)
+{
+	bool ok = t->elems.len == 3;
+	for (int i = 0; ok && i < 3; i++) {
+		Type *f = VEC_AT(t->elems, i);
+		ok = f->kind == TY_FIXED && f->size == 8 && !f->is_signed;
+	}
+	if (!ok)
+		error_at(node_loc(a), "%s must be laid out as the kernel's struct bpf_perf_event_value, three u64 fields "
+			 "(counter, enabled, running): %s is not", what, ty_name(t));
+}

@@ -520,6 +520,8 @@ const PerfEvent *perf_event_named(const char *name);
 void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
 /* a PerfCounters given to bpf.perf_event_output, a PerfBuf to bpf.perf_event_read*: an error */
 void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what);
+/* the Struct of bpf.perf_event_read_value: three u64 (struct bpf_perf_event_value) */
+void perf_value_arg(Node *a, struct Type *t, const char *what);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

@@ -190,3 +190,39 @@ def perfbuf_duration_and_pin():
           "--watch) programs cannot have one yet\n")
     assert not os.path.exists("/sys/fs/bpf/pybpf/perfbuf-test"), "left pinned"
     assert_nothing_left(["p_perf_out"], ["events"])
+
+
+@test
+def perfbuf_reload_refused():
+    """pybpf reload of a pinned instance with a version that has a PerfBuf:
+    refused before anything changes (the instance keeps running its first
+    version); unload leaves nothing."""
+    name = "pybpf_test_perfbuf"
+    plain = '''from pybpf import *
+hits: int = 0
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def p_perf_plain(args) -> None:
+    global hits
+    hits += 1
+'''
+    subprocess.run([PYBPF, "unload", name], capture_output=True)
+    with tempfile.TemporaryDirectory() as d:
+        v1, v2 = os.path.join(d, "v1.py"), os.path.join(d, "v2.py")
+        with open(v1, "w") as f:
+            f.write(plain)
+        with open(v2, "w") as f:
+            f.write(PERF_OUT)
+        try:
+            p = subprocess.run([PYBPF, "load", "--pin", name, v1, "--duration", "0.1"], capture_output=True, text=True,
+                               timeout=60)
+            assert p.returncode == 0, p
+            r = subprocess.run([PYBPF, "reload", name, v2], capture_output=True, text=True, timeout=60)
+            assert r.returncode != 0, r
+            check(r.stderr, "pybpf: error: 'events' is a PerfBuf: its perf events belong to the loading process, so a "
+                  f"pinned instance cannot have one yet; '{name}' was not changed\n")
+        finally:
+            r = subprocess.run([PYBPF, "unload", name], capture_output=True, text=True)
+    assert r.returncode == 0, r
+    assert_nothing_left(["p_perf_plain", "p_perf_out"], ["hits", "events"])

@@ -5,10 +5,11 @@ bpf.perf_event_read_value."""
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, test
 
 PERF_OUT = '''from pybpf import *
 PID: Final[int] = 0
@@ -226,3 +227,35 @@ def p_perf_plain(args) -> None:
             r = subprocess.run([PYBPF, "unload", name], capture_output=True, text=True)
     assert r.returncode == 0, r
     assert_nothing_left(["p_perf_plain", "p_perf_out"], ["hits", "events"])
+
+
+@test
+def perfbuf_in_cpython_shim():
+    """The CPython shim (python/pybpf): bpf.perf_event_output of a PerfBuf
+    prints the record as pybpf load does and gives 0; PerfCounters takes
+    the same event names (ValueError for another); perf_event_read and
+    perf_event_read_value raise NotImplementedError (the perf events are the
+    loader's, read on the running CPU in the kernel); BPF_F_CURRENT_CPU is
+    the kernel's 0xffffffff."""
+    script = """from pybpf import *
+class Ev(Struct):
+    pid: u32
+    n: u64
+events: PerfBuf[Ev] = PerfBuf()
+counters = PerfCounters("context-switches")
+print(bpf.perf_event_output(None, events, BPF_F_CURRENT_CPU, Ev(3, 4)), hex(BPF_F_CURRENT_CPU))
+try:
+    PerfCounters("context-switch")
+except ValueError as e:
+    print("ValueError", "context-switches" in str(e))
+for f in (lambda: bpf.perf_event_read(counters, BPF_F_CURRENT_CPU),
+          lambda: bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU, Ev(0, 0))):
+    try:
+        f()
+    except NotImplementedError as e:
+        print("NotImplementedError", "only in the kernel" in str(e))
+"""
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    check((p.returncode, p.stderr), (0, ""))
+    check(p.stdout, "Ev(pid=3, n=4)\n0 0xffffffff\nValueError True\nNotImplementedError True\nNotImplementedError True\n")

@@ -94,8 +94,8 @@ def source(name, params, ret):
         probe, params = '@tracepoint("syscalls/sys_enter_acct")', "args"
     call = "bpf.%s(%s)" % (name, ", ".join(args))
     body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
-    if name == "perf_event_read_value":   # its Struct, a local
-        body = "pv = PV(0, 0, 0)\n            " + body
+    if name == "perf_event_read_value":   # three results: counter, enabled, running
+        body = "x, y, z = " + call
     return template(name, body, probe, params, PERF[name][0] if name in PERF else "")
 
 
@@ -104,9 +104,7 @@ def source(name, params, ret):
 PERF = {
     "perf_event_output": ("pb: PerfBuf[Ev] = PerfBuf()\n\n\n", ["ctx()", "pb", "BPF_F_CURRENT_CPU", "ev"]),
     "perf_event_read": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
-    "perf_event_read_value": ('pc = PerfCounters("cpu-clock")\n\n\nclass PV(Struct):\n    counter: u64\n'
-                              '    enabled: u64\n    running: u64\n\n\n',
-                              ["pc", "BPF_F_CURRENT_CPU", "pv"]),
+    "perf_event_read_value": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
 }
 
 

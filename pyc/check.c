@@ -2802,12 +2802,17 @@ static void check_stmt(Checker *c, Node *s)
 				s->op = 'V';
 				return;
 			}
-			if (v->kind == ND_CALL && t0->elts.len == 2) {
-				/* v, n = bpf.strtol(buf, 0): a helper's two results */
+			if (v->kind == ND_CALL && (t0->elts.len == 2 || t0->elts.len == 3)) {
+				/* v, n = bpf.strtol(buf, 0): a helper's two results (three: perf_event_read_value) */
 				v->unpacked = true;
 				check_call(c, v, false);
-				if (v->op == 'H' && helper_two_results(&pyb_helpers[v->cval])) {
-					for (int i = 0; i < 2; i++) {
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval]) &&
+				    helper_results(&pyb_helpers[v->cval]) != t0->elts.len)
+					error_at(node_loc(t0), "%s.%s() gives %d results: unpack them into %d names, not %d",
+						 v->lhs->lhs->name, v->lhs->name, helper_results(&pyb_helpers[v->cval]),
+						 helper_results(&pyb_helpers[v->cval]), t0->elts.len);
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval])) {
+					for (int i = 0; i < t0->elts.len; i++) {
 						Node *tg = VEC_AT(t0->elts, i);
 						Sym *ty = tg->kind == ND_NAME ? scope_find(c->scope, tg->name) : NULL;
 						if (tg->kind != ND_NAME)

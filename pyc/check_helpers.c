@@ -253,6 +253,14 @@ bool helper_two_results(const struct pyb_helper *h)
 	       (!strcmp(h->name, "bpf_strtol") || !strcmp(h->name, "bpf_strtoul"));
 }
 
+/* How many results an unpacking assignment takes from h's call: 2 for
+ * strtol/strtoul (the value, the characters parsed), 3 for
+ * perf_event_read_value (counter, enabled, running), else 0 */
+int helper_results(const struct pyb_helper *h)
+{
+	return helper_two_results(h) ? 2 : !strcmp(h->name, "bpf_perf_event_read_value") ? 3 : 0;
+}
+
 /* The out parameter's integer type: "long *" i64, "unsigned long *" and "__u64 *" u64 */
 static Type *out_type(const struct pyb_htype *p)
 {
@@ -268,11 +276,13 @@ bool helper_stack_map(const struct pyb_helper *h, int i)
 
 bool helper_implicit_param(const struct pyb_helper *h, int i)
 {
-	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i);
+	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i) || perf_value_param(h, i);
 }
 
 bool helper_may_overflow(const struct pyb_helper *h)
 {
+	if (helper_results(h) == 3)
+		return true;   /* perf_event_read_value's three u64 */
 	if (h->nargs && helper_out_param(h, h->nargs - 1))
 		return !out_type(&h->args[h->nargs - 1])->is_signed;
 	return h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed;
@@ -486,8 +496,8 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_perf_event_read"))
 		return xstrdup("bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_perf_event_read_value"))
-		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU), buf: Struct (local: "
-			       "counter, enabled, running: u64)) -> int  raises OSError");
+		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -683,8 +693,6 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				if (t->kind != TY_STRUCT || !y || y->kind != SYM_LOCAL)
 					error_at(loc_of(a), "%s must be a Struct local laid out as the kernel's %.*s, not %s", what,
 						 (int)(strlen(p->c) - 2), p->c, ty_name(t));
-				if (!strcmp(h->name, "bpf_perf_event_read_value"))
-					perf_value_arg(a, t, what);   /* check_perf.c: counter, enabled, running */
 				break;
 			}
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
@@ -721,6 +729,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		}
 	}
 ret:
+	if (helper_results(h) == 3 && !e->unpacked)
+		error_at(loc_of(e), "%s gives three results, the counter and the times (ns) its event was enabled and "
+			 "running: unpack them, as in counter, enabled, running = bpf.%s(counters, BPF_F_CURRENT_CPU)", pyname,
+			 f->name);
 	if (helper_two_results(h) && !e->unpacked)
 		error_at(loc_of(e), "%s gives two results, the value and how many characters it parsed: unpack them, "
 			 "as in v, n = %s", pyname, xasprintf("bpf.%s(buf, 0)", f->name));

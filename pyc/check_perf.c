@@ -10,8 +10,7 @@
  *     rec = E(pid(), 1)
  *     bpf.perf_event_output(ctx(), events, BPF_F_CURRENT_CPU, rec)
  *     n = bpf.perf_event_read(counters, BPF_F_CURRENT_CPU)
- *     v = PerfValue(0, 0, 0)                       # counter, enabled, running: u64
- *     bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU, v)
+ *     c, enabled, running = bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU)
  *
  * A PerfBuf is read by the loader with libbpf's perf_buffer (one buffer per
  * CPU, loader/perfbuf.c), its records printed as a RingBuf's of the same
@@ -23,6 +22,8 @@
  * kind each helper takes).
  */
 #include "check_int.h"
+
+#include "../helpers/helpers_gen.h"
 
 #include <linux/perf_event.h>
 #include <string.h>
@@ -189,18 +190,10 @@ void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what)
 			 "count nothing", what, m->name);
 }
 
-/* v of bpf.perf_event_read_value(counters, flags, v): a Struct laid out as
- * struct bpf_perf_event_value, three u64 (counter, enabled, running; the
- * names are the program's). The kernel refuses another size with -EINVAL
- * at run time: refused here instead. */
-void perf_value_arg(Node *a, Type *t, const char *what)
+/* The parameters of bpf_perf_event_read_value the call does not take:
+ * buf (a struct bpf_perf_event_value of the call's own, whose three u64
+ * are its results) and buf_size */
+bool perf_value_param(const struct pyb_helper *h, int i)
 {
-	bool ok = t->elems.len == 3;
-	for (int i = 0; ok && i < 3; i++) {
-		Type *f = VEC_AT(t->elems, i);
-		ok = f->kind == TY_FIXED && f->size == 8 && !f->is_signed;
-	}
-	if (!ok)
-		error_at(node_loc(a), "%s must be laid out as the kernel's struct bpf_perf_event_value, three u64 fields "
-			 "(counter, enabled, running): %s is not", what, ty_name(t));
+	return i >= 2 && !strcmp(h->name, "bpf_perf_event_read_value");
 }

@@ -2667,8 +2667,11 @@ static void stmt_code(Emitter *e, Node *s)
 			Node *t0 = VEC_AT(s->targets, 0);
 			const char *os, *ovf;
 			char **argv = helper_argv(e, s->value, &os, &ovf);
-			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
-							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
+			const char *names[3] = {0};
+			for (int i = 0; i < t0->elts.len && i < 3; i++)
+				names[i] = local_name(e, ((Node *)VEC_AT(t0->elts, i))->sym);
+			line(e, "%s", t0->elts.len == 3 ? emit_helper_triple(s->value, argv, os, ovf, names)
+							: emit_helper_pair(s->value, argv, os, ovf, names[0], names[1]));
 			return;
 		}
 		if (s->op == 'J') {   /* timers[k] = Timer() */

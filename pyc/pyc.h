@@ -412,6 +412,8 @@ bool helper_out_param(const struct pyb_helper *h, int i);
 /* Whether h's call gives two results, its out parameter's value and its
  * own return (v, n = bpf.strtol(buf, 0)). */
 bool helper_two_results(const struct pyb_helper *h);
+/* How many results an unpacking takes from h's call (2: strtol, 3: perf_event_read_value), else 0 */
+int helper_results(const struct pyb_helper *h);
 /* Whether parameter i of h is get_stackid's map: pybpf's stack trace map */
 bool helper_stack_map(const struct pyb_helper *h, int i);
 /* Whether parameter i of h is not a Python argument: a size, an out
@@ -431,6 +433,8 @@ int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,
 		       const char *cnt);
+/* counter, enabled, running = bpf.perf_event_read_value(...): the statement setting names[0..2] */
+char *emit_helper_triple(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char **names);
 /* emit_helpers.c: the declarations of the helpers prog calls through bpf.NAME() */
 void emit_helper_decls(struct Prog *prog, Str *out);
 /* `pybpf api [PATTERN]` */
@@ -520,8 +524,8 @@ const PerfEvent *perf_event_named(const char *name);
 void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
 /* a PerfCounters given to bpf.perf_event_output, a PerfBuf to bpf.perf_event_read*: an error */
 void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what);
-/* the Struct of bpf.perf_event_read_value: three u64 (struct bpf_perf_event_value) */
-void perf_value_arg(Node *a, struct Type *t, const char *what);
+/* buf and buf_size of bpf_perf_event_read_value: its results, not arguments */
+bool perf_value_param(const struct pyb_helper *h, int i);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

@@ -238,8 +238,8 @@ def helper_api_listing():
     p = subprocess.run([PYBPF, "api", "perf_event_read"], capture_output=True, text=True)
     check(p.stdout, "bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError\n"
                     f"    probes: {kinds}\n"
-                    "bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU), buf: Struct (local: "
-                    "counter, enabled, running: u64)) -> int  raises OSError\n"
+                    "bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+                    "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)\n"
                     f"    probes: {kinds}\n"
                     "2 helpers, 2 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")

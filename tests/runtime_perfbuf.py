@@ -57,15 +57,9 @@ def perfbuf_output_exact_records():
 COUNTERS = '''from pybpf import *
 PID: Final[int] = 0
 
-
-class PerfValue(Struct):
-    counter: u64
-    enabled: u64
-    running: u64
-
-
 counters = PerfCounters("EVENT")
 reads: Hash[int, int] = Hash(max_entries=16)
+values: Hash[int, int] = Hash(max_entries=16)
 enabled: Hash[int, int] = Hash(max_entries=16)
 running: Hash[int, int] = Hash(max_entries=16)
 calls: int = 0
@@ -77,10 +71,10 @@ def p_perf_read(args) -> None:
     if pid() == PID:
         calls += 1
         reads[calls] = bpf.perf_event_read(counters, BPF_F_CURRENT_CPU)
-        v = PerfValue(0, 0, 0)
-        bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU, v)
-        enabled[calls] = v.enabled
-        running[calls] = v.running
+        c, en, ru = bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU)
+        values[calls] = c
+        enabled[calls] = en
+        running[calls] = ru
 '''
 
 
@@ -103,8 +97,10 @@ def perfbuf_counters_read_monotonic():
     """PerfCounters("page-faults") and ("context-switches"): the loader opens
     the event on each CPU; bpf.perf_event_read on the current CPU is >= 0 and
     never goes down between the test's getppid() calls (pinned to CPU 0, with
-    page faults / a sleep between them), and bpf.perf_event_read_value's
-    enabled and running times are > 0 and grow."""
+    page faults / a sleep between them), and
+    counter, enabled, running = bpf.perf_event_read_value(...) just after it
+    gives a counter >= that read (the same CPU's event) and enabled and
+    running times that are > 0 and grow."""
     import mmap
     import time
     old = os.sched_getaffinity(0)
@@ -124,11 +120,13 @@ def perfbuf_counters_read_monotonic():
                 os.getppid()
         for event, trigger in (("page-faults", faults), ("context-switches", switches)):
             maps, out = read_counts(event, trigger)
-            r, e, run = maps.get("reads"), maps.get("enabled"), maps.get("running")
+            r, e, run, c = maps.get("reads"), maps.get("enabled"), maps.get("running"), maps.get("values")
             assert r and sorted(r) == [1, 2, 3, 4], out
             vals = [r[i] for i in range(1, 5)]
             assert all(v >= 0 for v in vals) and vals == sorted(vals), (event, vals)
             assert all(e[i] > 0 and run[i] > 0 for i in range(1, 5)), (event, e, run)
+            assert all(r[i] <= c[i] for i in range(1, 5)) and [c[i] for i in range(1, 5)] == sorted(c.values()), \
+                (event, r, c)
             assert [e[i] for i in range(1, 5)] == sorted(e[i] for i in range(1, 5)), (event, e)
             if event == "page-faults":
                 assert vals[3] - vals[0] >= 3 * 64, (event, vals)   # 64 new pages between reads
@@ -136,7 +134,7 @@ def perfbuf_counters_read_monotonic():
                 assert vals[3] - vals[0] >= 3, (event, vals)
     finally:
         os.sched_setaffinity(0, old)
-    assert_nothing_left(["p_perf_read"], ["counters", "reads", "enabled", "running"])
+    assert_nothing_left(["p_perf_read"], ["counters", "reads", "values", "enabled", "running"])
 
 
 @test
@@ -249,7 +247,7 @@ try:
 except ValueError as e:
     print("ValueError", "context-switches" in str(e))
 for f in (lambda: bpf.perf_event_read(counters, BPF_F_CURRENT_CPU),
-          lambda: bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU, Ev(0, 0))):
+          lambda: bpf.perf_event_read_value(counters, BPF_F_CURRENT_CPU)):
     try:
         f()
     except NotImplementedError as e:

@@ -691,7 +691,7 @@ class _Helpers:
         raise NotImplementedError("bpf.perf_event_read() reads the running CPU's perf event of a PerfCounters, which "
                                   "the loader opens: it runs only in the kernel (pybpf load)")
 
-    def perf_event_read_value(self, map, flags, buf):
+    def perf_event_read_value(self, map, flags):
         raise NotImplementedError("bpf.perf_event_read_value() reads the running CPU's perf event of a PerfCounters, "
                                   "which the loader opens: it runs only in the kernel (pybpf load)")
 

@@ -138,7 +138,8 @@ void perf_map_refused(Node *at, MapDecl *m)
 			 "BPF_F_CURRENT_CPU, rec), and its records are printed as they come", m->name, m->name);
 	if (m->type->map_kind == MAP_PERF_COUNTERS)
 		error_at(node_loc(at), "'%s' is a PerfCounters: its counters are read only by bpf.perf_event_read(%s, "
-			 "BPF_F_CURRENT_CPU) and bpf.perf_event_read_value(%s, BPF_F_CURRENT_CPU, v)", m->name, m->name, m->name);
+			 "BPF_F_CURRENT_CPU) and 'counter, enabled, running = bpf.perf_event_read_value(%s, BPF_F_CURRENT_CPU)'",
+			 m->name, m->name, m->name);
 }
 
 /* BPF_F_CURRENT_CPU (imported from pybpf): the index of the running CPU's item, or NULL */

@@ -74,6 +74,8 @@ def source(name, params, ret):
         args = ["pm", "1", "0"]
     elif name == "tail_call":            # bpf.tail_call(ctx(), ProgArray, i): a handler of the same tracepoint
         args = ["ctx()", "pa", "0"]
+    elif name in PERF:                   # a PerfBuf / PerfCounters of its own (pyc/check_perf.c)
+        args = PERF[name][1]
     elif name.startswith("timer_"):      # bpf.timer_X(timers[i], ...)
         args = ["tm[0]"] + {"timer_init": ["CLOCK_MONOTONIC"], "timer_set_callback": ["cb3"],
                             "timer_start": ["0", "0"], "timer_cancel": []}[name]
@@ -98,14 +100,25 @@ def source(name, params, ret):
         probe, params = '@tracepoint("syscalls/sys_enter_acct")', "args"
     call = "bpf.%s(%s)" % (name, ", ".join(args))
     body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
-    return template(name, body, probe, params)
+    if name == "perf_event_read_value":   # three results: counter, enabled, running
+        body = "x, y, z = " + call
+    return template(name, body, probe, params, PERF[name][0] if name in PERF else "")
 
 
-def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params="args"):
+# The perf event helpers: the map each needs (declared only in its program:
+# a PerfCounters opens a perf event per CPU at load), and the arguments
+PERF = {
+    "perf_event_output": ("pb: PerfBuf[Ev] = PerfBuf()\n\n\n", ["ctx()", "pb", "BPF_F_CURRENT_CPU", "ev"]),
+    "perf_event_read": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
+    "perf_event_read_value": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
+}
+
+
+def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params="args", maps=""):
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
             "pm: PerCPUHash[int, int] = PerCPUHash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
-            "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"
+            "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n%s"
             "def cb(i: int) -> None:\n    pass\n\n\n"
             "def cb2(k: int, v: int) -> None:\n    pass\n\n\n"
             "tm: Array[Timer] = Array(1)\n\n\n"
@@ -120,7 +133,7 @@ def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params=
             "            %s\n"
             "            print(f\"{buf}{ev.n}\")\n"
             "        except OSError:\n"
-            "            pass\n") % (probe, name[:20], params, body)
+            "            pass\n") % (maps, probe, name[:20], params, body)
 
 
 def outcome(pybpf, src):

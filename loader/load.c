@@ -15,6 +15,7 @@
 #include "prepare.h"
 #include "explain.h"
 #include "wallclock.h"
+#include "perfbuf.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -459,9 +460,9 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		return;
 	}
 	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind == MAP_PROG_ARRAY)
+	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind >= MAP_PROG_ARRAY)
 		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk);
-			    * a timer or a program has no value to show */
+			    * a timer, a program or a perf event (PerfBuf, PerfCounters) has no value to show */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
@@ -1000,6 +1001,7 @@ int load_main(const char *path, LoadOpts *o)
 	struct bpf_link **links = NULL;
 	Vec linkv = {0}, who = {0};
 	struct ring_buffer *rb = NULL;
+	PerfBufs *perf = NULL;   /* PerfBuf and PerfCounters maps (perfbuf.c) */
 	const char *pin = o->pin_name;
 	bool auto_pin = false;
 	struct stat st0;
@@ -1085,6 +1087,8 @@ int load_main(const char *path, LoadOpts *o)
 	run.obj = obj;
 	if (o->verbose)
 		show_verified_insns(obj);
+	if (!(perf = perf_open(obj, prog, pin, on_event)))
+		goto cleanup;
 	if (prog->uses_stacks) {
 		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
 		out_set_stack_fn(stack_frames);
@@ -1165,7 +1169,7 @@ int load_main(const char *path, LoadOpts *o)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (deadline - now) / 1000000 + 1;
 		}
-		err = ring_buffer__poll(rb, timeout);
+		err = perf_poll(perf, rb, timeout);   /* the ring buffers and any PerfBuf */
 		flush_out(&run);
 		if (err > 0) {
 			/* records came: let more gather before the next poll, so a
@@ -1221,6 +1225,7 @@ int load_main(const char *path, LoadOpts *o)
 	if (!pin)
 		run_once(obj, prog, "end");
 	ring_buffer__consume(rb);
+	perf_consume(perf);
 	flush_out(&run);
 
 	for (int i = 0; i < prog->maps.len; i++)
@@ -1234,12 +1239,14 @@ int load_main(const char *path, LoadOpts *o)
 	uint64_t lost = read_counter(counters_fd(obj), 0);
 	if (lost)
 		out_lost(lost);
+	perf_report_lost(perf);
 	status = 0;
 
 cleanup:
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	ring_buffer__free(rb);
+	perf_free(perf);
 	if (!pin || auto_pin)
 		clear_prog_arrays(obj, prog);
 	bpf_object__close(obj);

@@ -58,6 +58,12 @@ static bool reload_prog_array_refused(const char *name, Prog *prog)
 					"'%s' was not changed\n", m->name, name);
 			return true;
 		}
+		if (m->type->map_kind == MAP_PERF_BUF || m->type->map_kind == MAP_PERF_COUNTERS) {   /* loader/perfbuf.c */
+			fprintf(stderr, "pybpf: error: '%s' is a %s: its perf events belong to the loading process, so a "
+					"pinned instance cannot have one yet; '%s' was not changed\n", m->name,
+				map_kind_names[m->type->map_kind], name);
+			return true;
+		}
 	}
 	d = opendir(pin_path(name, ""));
 	while (d && !found && (de = readdir(d))) {

@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage", "ProgArray",
+	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters",
 };
 
 /* ORDER AggKind */
@@ -205,6 +205,7 @@ static const char *const builtin_types[] = {
 	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
+	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
 	NULL,
 };
 
@@ -1535,6 +1536,8 @@ static Type *check_name(Checker *c, Node *e)
 	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
 	if (!y)
 		y = timer_clock_const(c, e);   /* CLOCK_MONOTONIC ... (check_timer.c) */
+	if (!y)
+		y = perf_const(c, e);          /* BPF_F_CURRENT_CPU (check_perf.c) */
 	if (!y) {
 		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
 			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);
@@ -2114,6 +2117,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
 	timer_map_refused(sub, m);   /* check_timer.c */
 	prog_array_refused(sub, m);  /* check_tailcall.c */
+	perf_map_refused(sub, m);    /* check_perf.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
@@ -2798,12 +2802,17 @@ static void check_stmt(Checker *c, Node *s)
 				s->op = 'V';
 				return;
 			}
-			if (v->kind == ND_CALL && t0->elts.len == 2) {
-				/* v, n = bpf.strtol(buf, 0): a helper's two results */
+			if (v->kind == ND_CALL && (t0->elts.len == 2 || t0->elts.len == 3)) {
+				/* v, n = bpf.strtol(buf, 0): a helper's two results (three: perf_event_read_value) */
 				v->unpacked = true;
 				check_call(c, v, false);
-				if (v->op == 'H' && helper_two_results(&pyb_helpers[v->cval])) {
-					for (int i = 0; i < 2; i++) {
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval]) &&
+				    helper_results(&pyb_helpers[v->cval]) != t0->elts.len)
+					error_at(node_loc(t0), "%s.%s() gives %d results: unpack them into %d names, not %d",
+						 v->lhs->lhs->name, v->lhs->name, helper_results(&pyb_helpers[v->cval]),
+						 helper_results(&pyb_helpers[v->cval]), t0->elts.len);
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval])) {
+					for (int i = 0; i < t0->elts.len; i++) {
 						Node *tg = VEC_AT(t0->elts, i);
 						Sym *ty = tg->kind == ND_NAME ? scope_find(c->scope, tg->name) : NULL;
 						if (tg->kind != ND_NAME)
@@ -3863,6 +3872,10 @@ Prog *check_program(SrcFile *file, Node *module)
 			}
 			if (an && !strcmp(an, "ProgArray")) {
 				declare_prog_array(&c, s);   /* check_tailcall.c */
+				break;
+			}
+			if (an && (!strcmp(an, "PerfBuf") || !strcmp(an, "PerfCounters"))) {
+				declare_perf_map(&c, s);     /* check_perf.c */
 				break;
 			}
 			if (an && agg_by_name(an) >= 0) {

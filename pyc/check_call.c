@@ -566,6 +566,7 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 			 a->kind == ND_NAME ? a->name : "this");
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
 		error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
+	perf_map_refused(a, ms->data);   /* check_perf.c */
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
 		error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
 	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))

@@ -306,6 +306,14 @@ bool helper_two_results(const struct pyb_helper *h)
 	       (!strcmp(h->name, "bpf_strtol") || !strcmp(h->name, "bpf_strtoul"));
 }
 
+/* How many results an unpacking assignment takes from h's call: 2 for
+ * strtol/strtoul (the value, the characters parsed), 3 for
+ * perf_event_read_value (counter, enabled, running), else 0 */
+int helper_results(const struct pyb_helper *h)
+{
+	return helper_two_results(h) ? 2 : !strcmp(h->name, "bpf_perf_event_read_value") ? 3 : 0;
+}
+
 /* The out parameter's integer type: "long *" i64, "unsigned long *" and "__u64 *" u64 */
 static Type *out_type(const struct pyb_htype *p)
 {
@@ -321,11 +329,13 @@ bool helper_stack_map(const struct pyb_helper *h, int i)
 
 bool helper_implicit_param(const struct pyb_helper *h, int i)
 {
-	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i);
+	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i) || perf_value_param(h, i);
 }
 
 bool helper_may_overflow(const struct pyb_helper *h)
 {
+	if (helper_results(h) == 3)
+		return true;   /* perf_event_read_value's three u64 */
 	if (h->nargs && helper_out_param(h, h->nargs - 1))
 		return !out_type(&h->args[h->nargs - 1])->is_signed;
 	return h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed;
@@ -442,9 +452,6 @@ static const char *ret_py(const struct pyb_helper *h)
 /* Helpers whose parameters the table's classes do not describe well enough:
  * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
 static const char *const needs[][2] = {
-	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
-	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
-	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 };
@@ -458,13 +465,23 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a RingBuf";
 		return k == MAP_RINGBUF;
 	}
+	if (!strcmp(n, "perf_event_output")) {   /* check_perf.c */
+		*want = "a PerfBuf";
+		return k == MAP_PERF_BUF;
+	}
+	if (!strncmp(n, "perf_event_read", 15)) {
+		*want = "a PerfCounters";
+		return k == MAP_PERF_COUNTERS;
+	}
 	if (!strcmp(n, "map_peek_elem") || !strcmp(n, "map_pop_elem") || !strcmp(n, "map_push_elem")) {
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
 		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
-	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY;
+	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
+		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
+	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS;
 }
 
 /* The local storage helpers: a TaskStorage / CgrpStorage map calls them
@@ -557,6 +574,14 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success "
 			       "does not return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and "
 			       "@tp_btf probes, handlers of the caller's decorator and attach point");
+	if (!strcmp(h->name, "bpf_perf_event_output"))   /* check_perf.c */
+		return xstrdup("bpf.perf_event_output(ctx: ctx(), map: PerfBuf[E], flags: u64 (BPF_F_CURRENT_CPU), data: E "
+			       "(local)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read"))
+		return xstrdup("bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read_value"))
+		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -732,6 +757,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 					 y ? "a value" : a->kind == ND_NAME ? xasprintf("'%s'", a->name) : "an expression");
 			{
 				const char *wk;
+				perf_map_arg(h->name, a, y->data, what);   /* check_perf.c */
 				if (!map_kind_ok(h, ((MapDecl *)y->data)->type->map_kind, &wk))
 					error_at(loc_of(a), "%s must be %s: the kernel refuses '%s' there", what, wk, a->name);
 				if (((MapDecl *)y->data)->type->val->kind == TY_TIMER)
@@ -740,6 +766,11 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			}
 			a->sym = y;
 			a->type = y->type;
+			continue;
+		}
+		if (p->cls == PYB_HC_PTR_MEM && !strcmp(h->name, "bpf_perf_event_output")) {
+			/* check_perf.c: a local of the Struct of the PerfBuf, its map argument (checked above) */
+			perf_record_arg(hk, a, ((Node *)VEC_AT(e->elts, 1))->sym->data, what);
 			continue;
 		}
 		if (p->cls == PYB_HC_PTR_CTX && is_ctx_call(hk, a)) {
@@ -804,6 +835,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		}
 	}
 ret:
+	if (helper_results(h) == 3 && !e->unpacked)
+		error_at(loc_of(e), "%s gives three results, the counter and the times (ns) its event was enabled and "
+			 "running: unpack them, as in counter, enabled, running = bpf.%s(counters, BPF_F_CURRENT_CPU)", pyname,
+			 f->name);
 	if (helper_two_results(h) && !e->unpacked)
 		error_at(loc_of(e), "%s gives two results, the value and how many characters it parsed: unpack them, "
 			 "as in v, n = %s", pyname, xasprintf("bpf.%s(buf, 0)", f->name));

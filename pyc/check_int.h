@@ -208,6 +208,15 @@ void check_prog_arrays(Checker *c);
 void register_map(Checker *c, Node *s, MapDecl *m);   /* check.c */
 const char *global_cname(const char *name);         /* check.c */
 
+/* ---- check_perf.c ------------------------------------------------------ */
+
+/* events: PerfBuf[E] = PerfBuf(); counters: PerfCounters = PerfCounters("NAME") */
+void declare_perf_map(Checker *c, Node *s);
+/* m[k], m.method(), show(m) of a PerfBuf or PerfCounters: an error */
+void perf_map_refused(Node *at, MapDecl *m);
+/* BPF_F_CURRENT_CPU, or NULL */
+Sym *perf_const(Checker *c, Node *e);
+
 /* ---- check_method.c ----------------------------------------------------- */
 
 /* X.name(...) where X is not a module (time, platform, socket, bpf) */

@@ -261,6 +261,7 @@ static Type *check_map_call(Checker *c, Node *e, Sym *ms, bool stmt)
 			 map_kind_names[m->type->map_kind], f->name, strcmp(f->name, "clear") ? "" :
 			 " (its items cannot be listed, so they cannot all be deleted: each goes with its task or cgroup)");
 	}
+	perf_map_refused(f, m);   /* check_perf.c */
 	if (!strcmp(f->name, "clear"))
 		return check_map_clear(c, e, ms, stmt);
 	if (m->type->map_kind >= MAP_ARRAY)

@@ -2678,8 +2678,11 @@ static void stmt_code(Emitter *e, Node *s)
 			Node *t0 = VEC_AT(s->targets, 0);
 			const char *os, *ovf;
 			char **argv = helper_argv(e, s->value, &os, &ovf);
-			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
-							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
+			const char *names[3] = {0};
+			for (int i = 0; i < t0->elts.len && i < 3; i++)
+				names[i] = local_name(e, ((Node *)VEC_AT(t0->elts, i))->sym);
+			line(e, "%s", t0->elts.len == 3 ? emit_helper_triple(s->value, argv, os, ovf, names)
+							: emit_helper_pair(s->value, argv, os, ovf, names[0], names[1]));
 			return;
 		}
 		if (s->op == 'J') {   /* timers[k] = Timer() */
@@ -3441,6 +3444,12 @@ void emit_program(Prog *prog, Str *out)
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_PROG_ARRAY) {
 			continue;   /* emit_prog_arrays, below */
+		}
+		if (m->type->map_kind == MAP_PERF_BUF || m->type->map_kind == MAP_PERF_COUNTERS) {
+			/* max_entries 0: libbpf makes it the number of possible CPUs */
+			str_printf(out, "struct {\n\t__uint(type, 4);   /* BPF_MAP_TYPE_PERF_EVENT_ARRAY */\n\t__uint(key_size, 4);\n"
+				   "\t__uint(value_size, 4);\n} %s SEC(\".maps\");\n\n", m->cname);
+			continue;
 		}
 		if (m->type->map_kind == MAP_RINGBUF) {
 			str_printf(out, "struct {\n\t__uint(type, __PYB_MAP_RINGBUF);\n\t__uint(max_entries, %u);\n} %s SEC(\".maps\");\n\n",

@@ -35,6 +35,10 @@ static char *call_text(Node *n, char **argv, const char *out)
 			str_printf(&s, "(%s)__pyb_strlen(%s, %d)", p->c, argv[k - 1], ty_size(prev->type));
 			continue;
 		}
+		if (perf_value_param(h, i)) {   /* perf_event_read_value's buf, buf_size: emit_helper_triple's __hv */
+			str_puts(&s, i == 2 ? "(void *)&__hv" : "(__u32)sizeof(__hv)");
+			continue;
+		}
 		if (helper_size_param(h, i)) {
 			/* the capacity of the str[N] / bytes[N] just passed */
 			str_printf(&s, "(%s)%d", p->c, ty_size(prev->type));
@@ -124,6 +128,16 @@ char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *o
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
 	return xasprintf("{ %s __s64 __hr = (__s64)%s; if (__hr < 0) %s; %s = %s; %s = __hr; }", out_decl(h, "__ho"),
 			 call_text(n, argv, "__ho"), os_raise, val, out_value("__ho", ovf_raise), cnt);
+}
+
+/* counter, enabled, running = bpf.perf_event_read_value(counters, flags):
+ * the struct bpf_perf_event_value it fills, its three u64 set to names[]
+ * (OverflowError above 2**63-1, as every u64 read) */
+char *emit_helper_triple(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char **names)
+{
+	return xasprintf("{ struct { __u64 v[3]; } __hv = {}; __s64 __hr = (__s64)%s; if (__hr < 0) %s; %s = %s; %s = %s; "
+			 "%s = %s; }", call_text(n, argv, NULL), os_raise, names[0], out_value("__hv.v[0]", ovf_raise), names[1],
+			 out_value("__hv.v[1]", ovf_raise), names[2], out_value("__hv.v[2]", ovf_raise));
 }
 
 /* static long (*__pyb_h_send_signal)(__u32 sig) = (void *)109; -- under its

@@ -315,7 +315,7 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
-	       MAP_PROG_ARRAY,
+	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* the last two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
 #define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
@@ -420,6 +420,8 @@ bool helper_out_param(const struct pyb_helper *h, int i);
 /* Whether h's call gives two results, its out parameter's value and its
  * own return (v, n = bpf.strtol(buf, 0)). */
 bool helper_two_results(const struct pyb_helper *h);
+/* How many results an unpacking takes from h's call (2: strtol, 3: perf_event_read_value), else 0 */
+int helper_results(const struct pyb_helper *h);
 /* Whether parameter i of h is get_stackid's map: pybpf's stack trace map */
 bool helper_stack_map(const struct pyb_helper *h, int i);
 /* Whether parameter i of h is not a Python argument: a size, an out
@@ -439,6 +441,8 @@ int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,
 		       const char *cnt);
+/* counter, enabled, running = bpf.perf_event_read_value(...): the statement setting names[0..2] */
+char *emit_helper_triple(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char **names);
 /* emit_helpers.c: the declarations of the helpers prog calls through bpf.NAME() */
 void emit_helper_decls(struct Prog *prog, Str *out);
 /* `pybpf api [PATTERN]` */
@@ -514,7 +518,22 @@ typedef struct MapDecl {
 	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
+	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
 } MapDecl;
+
+/* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
+typedef struct PerfEvent {
+	const char *name;
+	unsigned type;
+	unsigned long long config;
+} PerfEvent;
+const PerfEvent *perf_event_named(const char *name);
+/* the record argument of bpf.perf_event_output(ctx(), events, flags, rec) */
+void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
+/* a PerfCounters given to bpf.perf_event_output, a PerfBuf to bpf.perf_event_read*: an error */
+void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what);
+/* buf and buf_size of bpf_perf_event_read_value: its results, not arguments */
+bool perf_value_param(const struct pyb_helper *h, int i);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

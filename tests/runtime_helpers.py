@@ -235,11 +235,17 @@ def helper_api_listing():
                     "1 helper, 1 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "perf_event_read"], capture_output=True, text=True)
-    check(p.stdout, "bpf.perf_event_read(map: Map, flags: u64) -> int  raises OSError\n"
-                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
-                    "bpf.perf_event_read_value(map: Map, flags: u64, buf: Struct (local)) -> int  raises OSError\n"
-                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
-                    "2 helpers, 0 callable from pybpf\n"
+    check(p.stdout, "bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError\n"
+                    f"    probes: {kinds}\n"
+                    "bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+                    "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)\n"
+                    f"    probes: {kinds}\n"
+                    "2 helpers, 2 callable from pybpf\n"
+                    f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
+    p = subprocess.run([PYBPF, "api", "current_task_under_cgroup"], capture_output=True, text=True)
+    check(p.stdout, "bpf.current_task_under_cgroup(map: Map, index: u32) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not\n"
+                    "1 helper, 0 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
     check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"

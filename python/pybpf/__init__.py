@@ -39,6 +39,7 @@ __all__ = [
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
+    "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",
 ]
 
 
@@ -216,6 +217,36 @@ class RingBuf:
 
     def output(self, rec):
         builtins.print(repr(rec))
+
+
+class PerfBuf:
+    """PerfBuf[E](): records sent by bpf.perf_event_output(ctx(), events,
+    BPF_F_CURRENT_CPU, rec) (in the kernel a BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+    read per CPU by the loader); here printed as pybpf load prints them."""
+
+    def __class_getitem__(cls, t):
+        return types.GenericAlias(cls, (t,))
+
+
+# the perf events PerfCounters("NAME") takes (pyc/check_perf.c's list, perf(1)'s names)
+_PERF_EVENTS = ("cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations", "minor-faults",
+                "major-faults", "alignment-faults", "emulation-faults", "cycles", "instructions", "cache-references",
+                "cache-misses", "branches", "branch-misses", "bus-cycles", "ref-cycles")
+
+
+class PerfCounters:
+    """PerfCounters("NAME"): a perf event counting on each CPU (in the kernel
+    a BPF_MAP_TYPE_PERF_EVENT_ARRAY the loader fills), read by
+    bpf.perf_event_read(counters, BPF_F_CURRENT_CPU) in the kernel only."""
+
+    def __init__(self, event):
+        if event not in _PERF_EVENTS:
+            raise ValueError(f"PerfCounters has no event {event!r}: it takes one of {', '.join(_PERF_EVENTS)}")
+        self.event = event
+
+
+# the index of the running CPU's item of a PerfBuf or PerfCounters
+BPF_F_CURRENT_CPU: Final = 0xFFFFFFFF
 
 
 class Array(list):
@@ -648,6 +679,21 @@ class _Helpers:
             t.pending = th
         th.start()
         return 0
+
+    def perf_event_output(self, ctx, map, flags, data):
+        """A PerfBuf's record: printed as pybpf load prints it (0, as the kernel's success)."""
+        if not isinstance(map, PerfBuf):
+            raise TypeError("bpf.perf_event_output() takes a PerfBuf")
+        builtins.print(repr(data))
+        return 0
+
+    def perf_event_read(self, map, flags):
+        raise NotImplementedError("bpf.perf_event_read() reads the running CPU's perf event of a PerfCounters, which "
+                                  "the loader opens: it runs only in the kernel (pybpf load)")
+
+    def perf_event_read_value(self, map, flags):
+        raise NotImplementedError("bpf.perf_event_read_value() reads the running CPU's perf event of a PerfCounters, "
+                                  "which the loader opens: it runs only in the kernel (pybpf load)")
 
     def tail_call(self, ctx, prog_array_map, index):
         raise NotImplementedError("bpf.tail_call() runs the handler with the probe's context in place of the rest "

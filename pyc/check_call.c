@@ -365,6 +365,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_tail_call(c, e);    /* check_tailcall.c */
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
+	if (sock_helper(xasprintf("bpf_%s", e->lhs->name)))
+		return check_sock_call(c, e);    /* check_sock.c */
 	t = check_helper_call(&hk, e);
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */

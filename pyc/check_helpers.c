@@ -17,8 +17,9 @@
  *     kptr_helpers takes a kernel pointer of that struct that the verifier
  *     trusts (current_task(), a with block's reference: check_kptr.c), and
  *     bpf.get_current_task_btf() returns one, as current_task() does.
- * Other parameter classes (other kernel pointers, sockets, callbacks, spin
- * locks) are refused with the reason, as are helpers
+ * The socket helpers (bpf.skc_to_tcp_sock(sk), bpf.sock_from_file(f)) are
+ * check_sock.c's. Other parameter classes (other kernel pointers, sockets,
+ * callbacks, spin locks) are refused with the reason, as are helpers
  * returning another pointer. Ring buffer reservations and dynptrs are
  * check_dynptr.c's, timers check_timer.c's.
  *
@@ -434,6 +435,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
+	if (sock_helper(h->name))
+		return NULL;   /* t = bpf.skc_to_tcp_sock(sk): check_sock.c */
 	if (h->flags & PYB_HF_VARIADIC)
 		return "it takes a variable number of arguments (print() and printk() cover bpf_trace_printk)";
 	if (!ret_py(h))
@@ -453,6 +456,8 @@ static char *py_sig(const struct pyb_helper *h)
 	const char *sig, *note;
 	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
 		return xstrdup(sig);
+	if (sock_helper(h->name))
+		return xstrdup(sock_helper_sig(h));
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_this_cpu_ptr"))

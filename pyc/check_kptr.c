@@ -71,6 +71,7 @@ static bool kptr_is(KBtf *k, int id, int want, bool strict)
  * trusts. what: "argument 'task' of bpf.task_pt_regs()". */
 void check_kptr_arg_as(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype, bool strict)
 {
+	sock_none_refused(a, got);   /* a socket helper's result: tested first */
 	if (got->kind != TY_KPTR || !kptr_is(c->prog->btf, got->btf_id, want_id, strict) || got->user)
 		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
 	if (!kptr_trusted(a))

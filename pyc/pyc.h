@@ -327,6 +327,7 @@ typedef struct Type {
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
 	bool inplace;         /* TY_STRUCT: a record reserved in its ring buffer (with bpf.ringbuf_reserve(rb) as rec:), held by pointer */
+	const char *maybe_none; /* TY_KPTR: the helper ("bpf_skc_to_tcp_sock") whose result this is, None or a pointer (check_sock.c) */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -384,6 +385,9 @@ typedef struct HelperHooks {
 	struct Type *(*kptr_type)(void *c, Node *at, const char *ctype);
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
+/* check_sock.c: bpf.skc_to_tcp_sock() and kin, bpf.sock_from_file() ("bpf_..." names), and the Python signature */
+bool sock_helper(const char *name);
+const char *sock_helper_sig(const struct pyb_helper *h);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
  * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
  * Python signature (*sig) and note: 1 for a helper the program calls, 2
@@ -479,9 +483,15 @@ typedef struct Sym {
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
 			       * reference (data: the acquiring kfunc's name) or ring buffer
-			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
+			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after;
+			       * SYM_REF_MAYBE_NONE: a socket helper's result (data: the
+			       * helper's name), None until tested, nothing to release */
 	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
 } Sym;
+
+#define SYM_REF_MAYBE_NONE 3
+/* a local that may be None until a test says it is not (with block reference, socket helper result) */
+#define SYM_MAYBE_NONE(y) ((y)->ref == 1 || (y)->ref == SYM_REF_MAYBE_NONE)
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The
  * emitter inlines it at every call (so exceptions and finally blocks work

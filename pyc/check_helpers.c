@@ -372,6 +372,8 @@ static const char *const needs[][2] = {
 	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
+	{"bpf_skc_to_mptcp_sock", "a socket of the packet path (skb->sk, a sock_ops context's sk: ARG_PTR_TO_SOCK_COMMON), "
+				  "which pybpf has not; the verifier refuses a @tp_btf probe's socket there (check_sock.c)"},
 };
 
 /* The pybpf map kinds a helper's map parameter takes (by the verifier's

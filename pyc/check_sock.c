@@ -18,6 +18,10 @@
  * The call gives a TY_KPTR marked maybe_none, which only a new local may
  * hold; the local gets ref 3 (SYM_REF_MAYBE_NONE): check.c's None tests
  * narrow it as they do a with block's reference, and nothing releases it.
+ * Not bpf.skc_to_mptcp_sock: its sk is a socket of the packet path
+ * (ARG_PTR_TO_SOCK_COMMON), and the verifier refuses a BTF pointer there
+ * ("R1 type=trusted_ptr_ expected=sock_common, sock, tcp_sock, xdp_sock",
+ * a @tp_btf argument on 6.18: helpers/helper_matrix.txt's first run).
  * Which probe kinds may call the helpers: check_helpers.c's rules (the
  * kernel's verifier answer, the helpers' docs for tracing programs).
  */
@@ -29,8 +33,7 @@
 
 static const char *const sock_helpers[] = {
 	"bpf_skc_to_tcp_sock", "bpf_skc_to_tcp6_sock", "bpf_skc_to_udp6_sock", "bpf_skc_to_unix_sock",
-	"bpf_skc_to_tcp_timewait_sock", "bpf_skc_to_tcp_request_sock", "bpf_skc_to_mptcp_sock",
-	"bpf_sock_from_file", NULL,
+	"bpf_skc_to_tcp_timewait_sock", "bpf_skc_to_tcp_request_sock", "bpf_sock_from_file", NULL,
 };
 
 bool sock_helper(const char *name)

@@ -687,6 +687,32 @@ class _Helpers:
         raise NotImplementedError("bpf.task_pt_regs() gives the address of a task's saved registers in kernel "
                                   "memory: it runs only in the kernel (pybpf load)")
 
+    def _sock_helper(self, name, what):
+        raise NotImplementedError(f"bpf.{name}() gives {what} of a kernel socket pointer, or None: it runs only "
+                                  "in the kernel (pybpf load, a @tp_btf probe)")
+
+    def skc_to_tcp_sock(self, sk):
+        self._sock_helper("skc_to_tcp_sock", "the tcp_sock")
+
+    def skc_to_tcp6_sock(self, sk):
+        self._sock_helper("skc_to_tcp6_sock", "the tcp6_sock")
+
+    def skc_to_udp6_sock(self, sk):
+        self._sock_helper("skc_to_udp6_sock", "the udp6_sock")
+
+    def skc_to_unix_sock(self, sk):
+        self._sock_helper("skc_to_unix_sock", "the unix_sock")
+
+    def skc_to_tcp_timewait_sock(self, sk):
+        self._sock_helper("skc_to_tcp_timewait_sock", "the tcp_timewait_sock")
+
+    def skc_to_tcp_request_sock(self, sk):
+        self._sock_helper("skc_to_tcp_request_sock", "the tcp_request_sock")
+
+    def sock_from_file(self, file):
+        raise NotImplementedError("bpf.sock_from_file() gives the struct socket of a kernel struct file pointer, or "
+                                  "None: it runs only in the kernel (pybpf load, a @tp_btf probe)")
+
     def __getattr__(self, name):
         if name in ("ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"):
             raise NotImplementedError(f"bpf.{name}() is called by the with block of a reservation, not by the program")

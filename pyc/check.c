@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage", "ProgArray",
+	"TaskStorage", "CgrpStorage", "ProgArray", "SkStorage",
 };
 
 /* ORDER AggKind */
@@ -204,7 +204,7 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	NULL,
@@ -881,7 +881,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (MAP_IS_STORAGE(kind)) {
 		if (args->kind == ND_TUPLE)
 			error_at(node_loc(ann), "%s takes one type, its value's: %s[V] (its keys are %s)", map_kind_names[kind],
-				 map_kind_names[kind], kind == MAP_TASK_STORAGE ? "tasks" : "cgroups");
+				 map_kind_names[kind], xasprintf("%ss", storage_owner(kind)));
 		t->val = resolve_key_or_value(c, args, false);
 		m->type = t;
 		m->name = s->target->name;
@@ -2409,7 +2409,7 @@ static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
 
 	if (MAP_IS_STORAGE(k))
 		error_at(node_loc(it), "'%s' is a %s: its items hang off each %s, and the kernel cannot list them", m->name,
-			 map_kind_names[k], k == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 map_kind_names[k], storage_owner(k));
 	per = ty_size(kt) + ty_size(vt);
 	cap = (32768 - 8) / (per ? per : 1);
 	if (k != MAP_HASH && k != MAP_LRU_HASH)

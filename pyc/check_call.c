@@ -571,7 +571,7 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))
 		error_at(node_loc(a), "a %s has nothing to show: the kernel cannot list its items (they hang off each %s); "
 			 "copy what to show into a Hash", map_kind_names[((MapDecl *)ms->data)->type->map_kind],
-			 ((MapDecl *)ms->data)->type->map_kind == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 storage_owner(((MapDecl *)ms->data)->type->map_kind));
 	if (!stmt)
 		error_at(node_loc(e), "show() returns None; call it as a statement");
 	e->sym = ms;

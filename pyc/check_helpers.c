@@ -390,7 +390,7 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
-		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
+		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
 	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY;
 }
 
@@ -403,6 +403,9 @@ static const char *const map_callers[][2] = {
 	{"bpf_cgrp_storage_get", "a CgrpStorage's m[cg], m.get(cg, d) and 'cg in m' (flags 0), m[cg] = v and m[cg] += n "
 				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
 	{"bpf_cgrp_storage_delete", "a CgrpStorage's del m[cg]"},
+	{"bpf_sk_storage_get", "an SkStorage's m[sk], m.get(sk, d) and 'sk in m' (flags 0), m[sk] = v and m[sk] += n "
+			       "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_sk_storage_delete", "an SkStorage's del m[sk]"},
 };
 
 /* What calls h when it is reached through a map's operators, or NULL */

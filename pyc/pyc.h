@@ -315,10 +315,12 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
-	       MAP_PROG_ARRAY,
+	       MAP_PROG_ARRAY, MAP_SK_STORAGE,
 	       MAP__COUNT } MapKind;
-/* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
-#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
+/* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)
+/* "task", "cgroup", "socket": what a storage map's items hang off (check_kptr.c) */
+const char *storage_owner(MapKind k);
 
 typedef struct Type {
 	TypeKind kind;

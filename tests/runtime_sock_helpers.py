@@ -118,3 +118,75 @@ def sock_from_file_of_a_regular_file_is_none():
         os.unlink(path)
     check(out, "not_socket: 3\n")
     assert_nothing_left(["t_sock_file"], ["sockets"])
+
+
+SK_STORAGE = '''from pybpf import *
+SPORT: Final[int] = 0
+CPORT: Final[int] = 0
+changes: SkStorage[u32] = SkStorage()
+after: Hash[tuple[int, int], u64] = Hash()
+deleted: int = 0
+
+
+@tp_btf("inet_sock_set_state")
+def t_sk_storage(sk: sock, oldstate: int, newstate: int) -> None:
+    global deleted
+    t = bpf.skc_to_tcp_sock(sk)
+    if t is None:
+        return
+    port = t.inet_conn.icsk_inet.sk.__sk_common.skc_num
+    if port != SPORT and port != CPORT:
+        return
+    changes[sk] += 1
+    after[(port, newstate)] = changes.get(t, 0)
+    if newstate == FIN_WAIT2:
+        del changes[t]
+        if sk not in changes:
+            deleted += 1
+'''
+
+
+@test
+def sock_sk_storage_counts_each_sockets_own_changes():
+    """SkStorage[u32] (BPF_MAP_TYPE_SK_STORAGE), keyed by the @tp_btf
+    socket or its skc_to_tcp_sock result (the same socket): on the test's
+    own connection (as above), changes[sk] += 1 at each state change
+    counts that socket's own changes, from 0 for a new socket: the listener
+    1 at LISTEN; its child (a new socket, whose storage starts empty) 1 at
+    SYN_RECV, 2 ESTABLISHED, 3 CLOSE_WAIT, 4 LAST_ACK; the client 1 at
+    SYN_SENT, 2 ESTABLISHED, 3 FIN_WAIT1, 4 FIN_WAIT2, where del changes[t]
+    drops its item ('sk not in changes' after it: deleted 1). The kernel
+    cannot list the map, so the loader prints none of it."""
+    srv = socket.socket()
+    cli = socket.socket()
+    acc = None
+    try:
+        srv.bind(("127.0.0.1", 0))
+        cli.bind(("127.0.0.1", 0))
+        sport, cport = srv.getsockname()[1], cli.getsockname()[1]
+        src = SK_STORAGE.replace("FIN_WAIT2", str(FIN_WAIT2))
+        with Loader(src, ["-D", f"SPORT={sport}", "-D", f"CPORT={cport}"]) as ld:
+            srv.listen(1)
+            cli.connect(("127.0.0.1", sport))
+            acc, _ = srv.accept()
+            cli.close()
+            time.sleep(0.1)
+            acc.close()
+            srv.close()
+            time.sleep(0.1)
+            out, err = ld.finish()
+    finally:
+        for s in (srv, cli, acc):
+            if s:
+                s.close()
+    want = {(sport, LISTEN): 1, (sport, SYN_RECV): 1, (sport, ESTABLISHED): 2, (sport, CLOSE_WAIT): 3,
+            (sport, LAST_ACK): 4, (cport, SYN_SENT): 1, (cport, ESTABLISHED): 2, (cport, FIN_WAIT1): 3,
+            (cport, FIN_WAIT2): 4}
+    got = {}
+    for line in out.split("\n\n")[0].splitlines():
+        key, v = line.split(": ")
+        a, b = key[len("after["):-1].split(", ")
+        got[(int(a), int(b))] = int(v)
+    check(got, want)
+    check(out.split("\n\n")[1:], ["deleted: 1\n"])
+    assert_nothing_left(["t_sk_storage"], ["changes", "after"])

@@ -31,7 +31,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "TaskStorage", "CgrpStorage",
+    "TaskStorage", "CgrpStorage", "SkStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
@@ -395,6 +395,13 @@ class CgrpStorage(TaskStorage):
     cgroup (a with block's bpf_cgroup_from_id reference); kernel only."""
 
     keyed_by = "cgroup"
+
+
+class SkStorage(TaskStorage):
+    """SkStorage[V](): one item per socket, keyed by the kernel's socket
+    pointer (a @tp_btf probe's struct sock *); kernel only."""
+
+    keyed_by = "socket"
 
 
 class _Agg:

@@ -186,6 +186,8 @@ const char *sock_local_none(Sym *y);
 /* errors for giving a SYM_REF_MAYBE_NONE local a new value, or copying one */
 void sock_local_reassigned(Node *tg, Sym *y);
 void sock_local_copied(Node *value);
+/* an error if kfunc argument a is a socket helper's result (the verifier does not trust it for a kfunc) */
+void sock_result_to_kfunc(Node *a, const char *what);
 
 /* ---- check_timer.c ------------------------------------------------------ */
 

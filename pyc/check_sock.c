@@ -114,6 +114,17 @@ void sock_local_copied(Node *value)
 			 "hold a copy of it: use '%s' itself", value->name, (const char *)value->sym->data + 4, value->name);
 }
 
+/* A socket helper's result is a pointer the verifier knows the type of
+ * but does not trust (PTR_TO_BTF_ID without PTR_TRUSTED), which a kfunc
+ * with KF_TRUSTED_ARGS refuses; BTF does not say which kfuncs have that
+ * flag, so none takes one (the socket helpers and an SkStorage do). */
+void sock_result_to_kfunc(Node *a, const char *what)
+{
+	if (a->kind == ND_NAME && a->sym && a->sym->ref == SYM_REF_MAYBE_NONE)
+		error_at(node_loc(a), "%s cannot be '%s', the result of bpf.%s(): the verifier does not trust that pointer "
+			 "as a kfunc's argument (a probe's own argument is one it trusts)", what, a->name, (const char *)a->sym->data + 4);
+}
+
 /* bpf.skc_to_X(sk), bpf.sock_from_file(f) */
 Type *check_sock_call(Checker *c, Node *e)
 {

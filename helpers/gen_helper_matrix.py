@@ -3,7 +3,8 @@
 callable from a @tracepoint probe (and the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
 with an Array[Timer] and a def callback; the seq_* ones from an @iter
-probe over the tasks), a small generated probe that calls it with
+probe over the tasks; the socket helpers, from a @tp_btf probe given a
+socket or a file), a small generated probe that calls it with
 well-typed arguments is compiled and loaded by `pybpf load` on this kernel,
 so the verifier checks the call; the call sits behind a test that is never
 true at run time (pid() == 1 and ktime_ns() == 0), so the helper never runs
@@ -30,7 +31,8 @@ def callable_helpers(pybpf):
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
         timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
-        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1] \
+        sock = ln.startswith(SOCK_HELPERS) and "@tp_btf" in out[i + 1]   # a socket helper: tracing programs
+        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer or sock) and "not callable" not in out[i + 1] \
                 and not by_block:
             m = re.match(r"bpf\.(\w+)\((.*)\) -> (\S+)", ln)
             params = [tuple(p.split(": ", 1)) for p in m.group(2).split(", ")] if m.group(2) else []
@@ -59,6 +61,22 @@ RESERVED = {
 }
 
 
+# The socket helpers (pyc/check_sock.c), which tracepoint programs may not
+# call: from a @tp_btf probe whose argument is a socket, or a file
+SOCK_HELPERS = ("bpf.skc_to_", "bpf.sock_from_file(")
+
+
+def sock_helper(name):
+    return ("bpf.%s(" % name).startswith(SOCK_HELPERS)
+
+
+def sock_probe(name):
+    """(decorator, parameters, the argument to pass) of a socket helper's probe"""
+    if name == "sock_from_file":
+        return '@tp_btf("ext4_sync_file_enter")', "file, datasync", "file"
+    return '@tp_btf("inet_sock_set_state")', "sk, oldstate, newstate", "sk"
+
+
 def source(name, params, ret):
     if name in RESERVED:
         return template(name, "\n            ".join(RESERVED[name]))
@@ -79,6 +97,8 @@ def source(name, params, ret):
     elif name.startswith("timer_"):      # bpf.timer_X(timers[i], ...)
         args = ["tm[0]"] + {"timer_init": ["CLOCK_MONOTONIC"], "timer_set_callback": ["cb3"],
                             "timer_start": ["0", "0"], "timer_cancel": []}[name]
+    elif sock_helper(name):               # bpf.skc_to_X(sk), bpf.sock_from_file(file): the probe's argument
+        args = [sock_probe(name)[2]]
     else:
         args = [argument(p) for p in params]
     if name.startswith("ringbuf_"):
@@ -92,6 +112,8 @@ def source(name, params, ret):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
     elif name.startswith("seq_"):        # an @iter probe's output: one over the tasks
         probe, params = '@iter("task")', "task: task_struct"
+    elif sock_helper(name):
+        probe, params, arg = sock_probe(name)
     elif name == "tail_call":
         tp = '@tracepoint("syscalls/sys_enter_acct")'
         probe, params = (tp + "\ndef hm_handler(args) -> None:\n    pass\n\n\n"

@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters",
+	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage",
 };
 
 /* ORDER AggKind */
@@ -90,7 +90,9 @@ const char *ty_name(Type *t)
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
-	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_KPTR:
+		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : "%s (pointer)",
+				 t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
 		Str o = {0};
@@ -202,7 +204,7 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
@@ -880,7 +882,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (MAP_IS_STORAGE(kind)) {
 		if (args->kind == ND_TUPLE)
 			error_at(node_loc(ann), "%s takes one type, its value's: %s[V] (its keys are %s)", map_kind_names[kind],
-				 map_kind_names[kind], kind == MAP_TASK_STORAGE ? "tasks" : "cgroups");
+				 map_kind_names[kind], xasprintf("%ss", storage_owner(kind)));
 		t->val = resolve_key_or_value(c, args, false);
 		m->type = t;
 		m->name = s->target->name;
@@ -1521,14 +1523,15 @@ static void mark_assigned(Checker *c, Sym *y)
 static void check_ref_use(Checker *c, Node *e, Sym *y)
 {
 	bool rb = !strncmp(y->data, "bpf.ringbuf", 11);   /* a ring buffer reservation (check_dynptr.c) */
+	const char *why = y->ref == SYM_REF_MAYBE_NONE ? sock_local_none(y) : rb ? "the ring buffer may be full" :
+			  xasprintf("%s() may find nothing", (const char *)y->data);
 	if (y->ref == 2)
 		error_at(node_loc(e), "'%s' was %s at the end of its with block; use it inside the block", e->name,
 			 rb ? "submitted (or discarded)" : "released");
 	for (int i = 0; i < c->narrowed.len; i++)
 		if (VEC_AT(c->narrowed, i) == y)
 			return;
-	error_at(node_loc(e), "'%s' may be None here (%s): test 'if %s is not None:' first", e->name,
-		 rb ? "the ring buffer may be full" : xasprintf("%s() may find nothing", (const char *)y->data), e->name);
+	error_at(node_loc(e), "'%s' may be None here (%s): test 'if %s is not None:' first", e->name, why, e->name);
 }
 
 static Type *check_name(Checker *c, Node *e)
@@ -1632,7 +1635,7 @@ static Sym *opt_test(Checker *c, Node *test, bool *is_not)
 	l = test->lhs;
 	r = VEC_AT(test->elts, 0);
 	y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || (y->type->kind != TY_OPT && y->ref != 1))
+	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || (y->type->kind != TY_OPT && !SYM_MAYBE_NONE(y)))
 		return NULL;
 	*is_not = test->cmpops[0] == CMP_IS_NOT;
 	return y;
@@ -1722,7 +1725,7 @@ static Type *check_compare(Checker *c, Node *e)
 		/* x is None / x is not None, for an Optional local */
 		Node *l = e->lhs, *r = VEC_AT(e->elts, 0);
 		Sym *y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && (y->type->kind == TY_OPT || y->ref == 1)) {
+		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && (y->type->kind == TY_OPT || SYM_MAYBE_NONE(y))) {
 			l->sym = y;
 			l->type = y->type;
 			e->op = 'n';
@@ -1890,6 +1893,7 @@ Type *check_expr(Checker *c, Node *e)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
 			bool user = t->user, copy = t->copy;
+			sock_none_refused(e->lhs, t);   /* bpf.skc_to_tcp_sock(sk).x: test it first (check_sock.c) */
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
@@ -2240,6 +2244,10 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
+		if (y)
+			sock_local_reassigned(tg, y);   /* check_sock.c */
+		if (value->kind == ND_NAME)
+			sock_local_copied(value);
 		if (y && y->ref)
 			error_at(node_loc(tg), "'%s' holds %s of a with block (%s at its end); "
 				 "give the new value a name of its own", tg->name, ref_noun(y), ref_end(y));
@@ -2264,6 +2272,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 		if (vt->kind == TY_KVAL && value->kind != ND_CALL)
 			error_at(node_loc(value), "%s (embedded) is a kernel struct embedded in another; a variable cannot hold it, "
 				 "but you can read its fields", kbtf_type_name(c->prog->btf, vt->btf_id));
+		if (y || ann)
+			sock_none_refused(value, vt);   /* only a new, unannotated name holds None or a socket (check_sock.c) */
 		if (!y) {
 			Type *t = ann ? ann : vt;
 			if (t->kind == TY_FIXED && !ann)
@@ -2276,6 +2286,7 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
 			y = new_local(c, tg, t);
 			kptr_assigned(y, value, true);
+			sock_result_local(y, t);   /* t = bpf.skc_to_tcp_sock(sk): None until tested */
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
@@ -2402,7 +2413,7 @@ static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
 
 	if (MAP_IS_STORAGE(k))
 		error_at(node_loc(it), "'%s' is a %s: its items hang off each %s, and the kernel cannot list them", m->name,
-			 map_kind_names[k], k == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 map_kind_names[k], storage_owner(k));
 	per = ty_size(kt) + ty_size(vt);
 	cap = (32768 - 8) / (per ? per : 1);
 	if (k != MAP_HASH && k != MAP_LRU_HASH)

@@ -367,6 +367,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_tail_call(c, e);    /* check_tailcall.c */
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
+	if (sock_helper(xasprintf("bpf_%s", e->lhs->name)))
+		return check_sock_call(c, e);    /* check_sock.c */
 	t = check_helper_call(&hk, e);
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
@@ -572,7 +574,7 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))
 		error_at(node_loc(a), "a %s has nothing to show: the kernel cannot list its items (they hang off each %s); "
 			 "copy what to show into a Hash", map_kind_names[((MapDecl *)ms->data)->type->map_kind],
-			 ((MapDecl *)ms->data)->type->map_kind == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 storage_owner(((MapDecl *)ms->data)->type->map_kind));
 	if (!stmt)
 		error_at(node_loc(e), "show() returns None; call it as a statement");
 	e->sym = ms;

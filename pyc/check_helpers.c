@@ -17,8 +17,9 @@
  *     kptr_helpers takes a kernel pointer of that struct that the verifier
  *     trusts (current_task(), a with block's reference: check_kptr.c), and
  *     bpf.get_current_task_btf() returns one, as current_task() does.
- * Other parameter classes (other kernel pointers, sockets, callbacks, spin
- * locks) are refused with the reason, as are helpers
+ * The socket helpers (bpf.skc_to_tcp_sock(sk), bpf.sock_from_file(f)) are
+ * check_sock.c's. Other parameter classes (other kernel pointers, sockets,
+ * callbacks, spin locks) are refused with the reason, as are helpers
  * returning another pointer. Ring buffer reservations and dynptrs are
  * check_dynptr.c's, timers check_timer.c's.
  *
@@ -454,6 +455,8 @@ static const char *ret_py(const struct pyb_helper *h)
 static const char *const needs[][2] = {
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
+	{"bpf_skc_to_mptcp_sock", "a socket of the packet path (skb->sk, a sock_ops context's sk: ARG_PTR_TO_SOCK_COMMON), "
+				  "which pybpf has not; the verifier refuses a @tp_btf probe's socket there (check_sock.c)"},
 };
 
 /* The pybpf map kinds a helper's map parameter takes (by the verifier's
@@ -478,7 +481,7 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
-		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
+		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
 	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
 		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
 	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS;
@@ -493,6 +496,9 @@ static const char *const map_callers[][2] = {
 	{"bpf_cgrp_storage_get", "a CgrpStorage's m[cg], m.get(cg, d) and 'cg in m' (flags 0), m[cg] = v and m[cg] += n "
 				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
 	{"bpf_cgrp_storage_delete", "a CgrpStorage's del m[cg]"},
+	{"bpf_sk_storage_get", "an SkStorage's m[sk], m.get(sk, d) and 'sk in m' (flags 0), m[sk] = v and m[sk] += n "
+			       "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_sk_storage_delete", "an SkStorage's del m[sk]"},
 };
 
 /* What calls h when it is reached through a map's operators, or NULL */
@@ -529,6 +535,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
+	if (sock_helper(h->name))
+		return NULL;   /* t = bpf.skc_to_tcp_sock(sk): check_sock.c */
 	if (h->flags & PYB_HF_VARIADIC)
 		return "it takes a variable number of arguments (print() and printk() cover bpf_trace_printk)";
 	if (!ret_py(h))
@@ -548,6 +556,8 @@ static char *py_sig(const struct pyb_helper *h)
 	const char *sig, *note;
 	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
 		return xstrdup(sig);
+	if (sock_helper(h->name))
+		return xstrdup(sock_helper_sig(h));
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_seq_printf"))

@@ -175,6 +175,21 @@ Type *check_bpf_find_vma(Checker *c, Node *e);
 /* e->third: the call f(cnames...) a callback makes, with its own C values as arguments */
 void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n);
 
+/* ---- check_sock.c ------------------------------------------------------ */
+
+Type *check_sock_call(Checker *c, Node *e);
+/* an error if got is a socket helper's result (None or a pointer) used as a value */
+void sock_none_refused(Node *at, Type *got);
+/* new local y gets a value of type vt: a socket helper's result makes it SYM_REF_MAYBE_NONE */
+void sock_result_local(Sym *y, Type *vt);
+/* why local y (SYM_REF_MAYBE_NONE) may be None, for messages */
+const char *sock_local_none(Sym *y);
+/* errors for giving a SYM_REF_MAYBE_NONE local a new value, or copying one */
+void sock_local_reassigned(Node *tg, Sym *y);
+void sock_local_copied(Node *value);
+/* an error if kfunc argument a is a socket helper's result (the verifier does not trust it for a kfunc) */
+void sock_result_to_kfunc(Node *a, const char *what);
+
 /* ---- check_timer.c ------------------------------------------------------ */
 
 /* Array[Timer]: t_timer when n names Timer (an error for other map kinds), else NULL */

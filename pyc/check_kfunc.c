@@ -408,6 +408,8 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 		}
 		want = kernel_value_type(k, kp[i].type, &why);
 		if (want->kind == TY_KPTR)
+			sock_result_to_kfunc(a, xasprintf("argument '%s' of %s", kp[i].name, f));   /* check_sock.c */
+		if (want->kind == TY_KPTR)
 			check_kptr_arg_as(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
 					  kbtf_type_name(k, kp[i].type), strict);
 		else

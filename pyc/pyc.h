@@ -315,10 +315,13 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
-	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* the last two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
+	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* these two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
+	       MAP_SK_STORAGE,
 	       MAP__COUNT } MapKind;
-/* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
-#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
+/* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)
+/* "task", "cgroup", "socket": what a storage map's items hang off (check_kptr.c) */
+const char *storage_owner(MapKind k);
 
 typedef struct Type {
 	TypeKind kind;
@@ -327,6 +330,7 @@ typedef struct Type {
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
 	bool inplace;         /* TY_STRUCT: a record reserved in its ring buffer (with bpf.ringbuf_reserve(rb) as rec:), held by pointer */
+	const char *maybe_none; /* TY_KPTR: the helper ("bpf_skc_to_tcp_sock") whose result this is, None or a pointer (check_sock.c) */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -390,6 +394,9 @@ bool helper_seq_file(const struct pyb_helper *h, int i);
 bool helper_writes_out(const struct pyb_helper *h);
 /* h's format values are packed into a u64 array (bpf_snprintf, bpf_seq_printf) */
 bool helper_packs_values(const struct pyb_helper *h);
+/* check_sock.c: bpf.skc_to_tcp_sock() and kin, bpf.sock_from_file() ("bpf_..." names), and the Python signature */
+bool sock_helper(const char *name);
+const char *sock_helper_sig(const struct pyb_helper *h);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
  * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
  * Python signature (*sig) and note: 1 for a helper the program calls, 2
@@ -489,9 +496,15 @@ typedef struct Sym {
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
 			       * reference (data: the acquiring kfunc's name) or ring buffer
-			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
+			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after;
+			       * SYM_REF_MAYBE_NONE: a socket helper's result (data: the
+			       * helper's name), None until tested, nothing to release */
 	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
 } Sym;
+
+#define SYM_REF_MAYBE_NONE 3
+/* a local that may be None until a test says it is not (with block reference, socket helper result) */
+#define SYM_MAYBE_NONE(y) ((y)->ref == 1 || (y)->ref == SYM_REF_MAYBE_NONE)
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The
  * emitter inlines it at every call (so exceptions and finally blocks work

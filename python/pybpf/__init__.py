@@ -31,7 +31,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "TaskStorage", "CgrpStorage",
+    "TaskStorage", "CgrpStorage", "SkStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
@@ -428,6 +428,13 @@ class CgrpStorage(TaskStorage):
     keyed_by = "cgroup"
 
 
+class SkStorage(TaskStorage):
+    """SkStorage[V](): one item per socket, keyed by the kernel's socket
+    pointer (a @tp_btf probe's struct sock *); kernel only."""
+
+    keyed_by = "socket"
+
+
 class _Agg:
     def __init__(self):
         self.values = []
@@ -732,6 +739,32 @@ class _Helpers:
     def task_pt_regs(self, task):
         raise NotImplementedError("bpf.task_pt_regs() gives the address of a task's saved registers in kernel "
                                   "memory: it runs only in the kernel (pybpf load)")
+
+    def _sock_helper(self, name, what):
+        raise NotImplementedError(f"bpf.{name}() gives {what} of a kernel socket pointer, or None: it runs only "
+                                  "in the kernel (pybpf load, a @tp_btf probe)")
+
+    def skc_to_tcp_sock(self, sk):
+        self._sock_helper("skc_to_tcp_sock", "the tcp_sock")
+
+    def skc_to_tcp6_sock(self, sk):
+        self._sock_helper("skc_to_tcp6_sock", "the tcp6_sock")
+
+    def skc_to_udp6_sock(self, sk):
+        self._sock_helper("skc_to_udp6_sock", "the udp6_sock")
+
+    def skc_to_unix_sock(self, sk):
+        self._sock_helper("skc_to_unix_sock", "the unix_sock")
+
+    def skc_to_tcp_timewait_sock(self, sk):
+        self._sock_helper("skc_to_tcp_timewait_sock", "the tcp_timewait_sock")
+
+    def skc_to_tcp_request_sock(self, sk):
+        self._sock_helper("skc_to_tcp_request_sock", "the tcp_request_sock")
+
+    def sock_from_file(self, file):
+        raise NotImplementedError("bpf.sock_from_file() gives the struct socket of a kernel struct file pointer, or "
+                                  "None: it runs only in the kernel (pybpf load, a @tp_btf probe)")
 
     def __getattr__(self, name):
         if name in ("ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"):

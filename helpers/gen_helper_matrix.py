@@ -127,12 +127,15 @@ def source(name, params, ret):
     return template(name, body, probe, params, PERF[name][0] if name in PERF else "")
 
 
-# The perf event helpers: the map each needs (declared only in its program:
-# a PerfCounters opens a perf event per CPU at load), and the arguments
+# The helpers whose map is declared only in their own program (a
+# PerfCounters opens a perf event per CPU at load; a UserRingBuf reads the
+# loader's standard input), with that map and the arguments
 PERF = {
     "perf_event_output": ("pb: PerfBuf[Ev] = PerfBuf()\n\n\n", ["ctx()", "pb", "BPF_F_CURRENT_CPU", "ev"]),
     "perf_event_read": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
     "perf_event_read_value": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
+    "user_ringbuf_drain": ("urb: UserRingBuf[str[16]] = UserRingBuf(4096)\n\n\n"
+                           "def cb5(line: str[16]) -> None:\n    pass\n\n\n", ["urb", "cb5"]),
 }
 
 
@@ -163,7 +166,8 @@ def outcome(pybpf, src):
         path = os.path.join(d, "probe.py")
         with open(path, "w") as f:
             f.write(src)
-        p = subprocess.run([pybpf, "load", path, "--duration", "0.01"], capture_output=True, text=True, cwd=d)
+        p = subprocess.run([pybpf, "load", path, "--duration", "0.01"], capture_output=True, text=True, cwd=d,
+                           stdin=subprocess.DEVNULL)
     if p.returncode == 0 and "Attached " in p.stderr:   # verified and attached
         return "loads"
     errs = [ln for ln in p.stderr.splitlines() if "error" in ln]

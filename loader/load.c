@@ -16,6 +16,7 @@
 #include "explain.h"
 #include "wallclock.h"
 #include "perfbuf.h"
+#include "userrb.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -1089,6 +1090,8 @@ int load_main(const char *path, LoadOpts *o)
 		show_verified_insns(obj);
 	if (!(perf = perf_open(obj, prog, pin, on_event)))
 		goto cleanup;
+	if (pin && user_ringbuf_pin_refused(prog, "pinned (--pin, --watch)") < 0)
+		goto cleanup;
 	if (prog->uses_stacks) {
 		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
 		out_set_stack_fn(stack_frames);
@@ -1126,6 +1129,9 @@ int load_main(const char *path, LoadOpts *o)
 		for (int i = 0; i < nlinks; i++)
 			bpf_link__disconnect(links[i]);
 	}
+	/* standard input, written to the program's UserRingBuf (userrb.c) */
+	if (user_ringbuf_feed(obj, prog) < 0)
+		goto cleanup;
 	/* @begin runs once, now that everything else is attached */
 	if (run_once(obj, prog, "begin") < 0)
 		goto cleanup;

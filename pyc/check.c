@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage",
+	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage", "UserRingBuf",
 };
 
 /* ORDER AggKind */
@@ -208,6 +208,7 @@ static const char *const builtin_types[] = {
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
+	"UserRingBuf",                                                    /* check_userrb.c */
 	NULL,
 };
 
@@ -794,7 +795,7 @@ static Type *find_struct(Checker *c, const char *name)
 	return NULL;
 }
 
-static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
+Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 {
 	Type *t;
 	if (n->kind == ND_NAME && (t = find_struct(c, n->name)))
@@ -2122,6 +2123,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	timer_map_refused(sub, m);   /* check_timer.c */
 	prog_array_refused(sub, m);  /* check_tailcall.c */
 	perf_map_refused(sub, m);    /* check_perf.c */
+	user_ringbuf_refused(sub, m);   /* check_userrb.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
@@ -3887,6 +3889,10 @@ Prog *check_program(SrcFile *file, Node *module)
 			}
 			if (an && (!strcmp(an, "PerfBuf") || !strcmp(an, "PerfCounters"))) {
 				declare_perf_map(&c, s);     /* check_perf.c */
+				break;
+			}
+			if (an && !strcmp(an, "UserRingBuf")) {
+				declare_user_ringbuf(&c, s);   /* check_userrb.c */
 				break;
 			}
 			if (an && agg_by_name(an) >= 0) {

@@ -361,6 +361,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_bpf_for_each(c, e);
 	if (!strcmp(e->lhs->name, "find_vma"))
 		return check_bpf_find_vma(c, e);   /* check_callback.c */
+	if (!strcmp(e->lhs->name, "user_ringbuf_drain"))
+		return check_user_ringbuf_drain(c, e);   /* check_userrb.c */
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
 		return check_dynptr_call(c, e);
 	if (!strcmp(e->lhs->name, "tail_call"))
@@ -569,6 +571,7 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
 		error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
 	perf_map_refused(a, ms->data);   /* check_perf.c */
+	user_ringbuf_refused(a, ms->data);   /* check_userrb.c */
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
 		error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
 	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))

@@ -60,8 +60,7 @@ static Node *callback_arg(Node *at, const char *cname, Type *t)
 
 /* e->third: the call f(args...) the callback makes, with the callback's
  * own values cnames[0..n) as the arguments (of types types[0..n), NULL: ints) */
-static void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types,
-				int n)
+void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types, int n)
 {
 	Node *call = synth_node(ND_CALL, e);
 	call->lhs = f;

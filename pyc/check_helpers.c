@@ -484,7 +484,10 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
 	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
 		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
-	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS;
+	if (k == MAP_USER_RINGBUF)
+		*want = "a map other than a UserRingBuf (only bpf.user_ringbuf_drain() takes one)";
+	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS &&
+	       k != MAP_USER_RINGBUF;
 }
 
 /* The local storage helpers: a TaskStorage / CgrpStorage map calls them
@@ -531,6 +534,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* check_percpu.c */
 	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem") || !strcmp(h->name, "bpf_find_vma"))
 		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f), bpf.find_vma(t, a, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_user_ringbuf_drain"))
+		return NULL;   /* bpf.user_ringbuf_drain(m, f): check_userrb.c */
 	if (!strcmp(h->name, "bpf_tail_call"))
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
@@ -574,6 +579,9 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))
 		return xstrdup("bpf.loop(nr_loops: u32, callback_fn: def (i: int) -> None | bool) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_user_ringbuf_drain"))
+		return xstrdup("bpf.user_ringbuf_drain(map: UserRingBuf[T], callback_fn: def (record: T) -> None | bool) -> "
+			       "int  raises OSError");
 	if (!strcmp(h->name, "bpf_find_vma"))
 		return xstrdup("bpf.find_vma(task: task_struct, addr: u64, callback_fn: def (task: task_struct, vma: "
 			       "vm_area_struct) -> None) -> int  raises OSError");

@@ -172,6 +172,14 @@ Type *check_bpf_loop(Checker *c, Node *e);
 /* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
 Type *check_bpf_for_each(Checker *c, Node *e);
 Type *check_bpf_find_vma(Checker *c, Node *e);
+/* e->third: the call f(args...) a callback makes, its arguments the callback's cnames[0..n) of types types[] (NULL: ints) */
+void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types, int n);
+/* a map's key or value type (check.c) */
+Type *resolve_key_or_value(Checker *c, Node *n, bool is_value);
+/* check_userrb.c: UserRingBuf[T] maps and bpf.user_ringbuf_drain */
+void declare_user_ringbuf(Checker *c, Node *s);
+void user_ringbuf_refused(Node *at, MapDecl *m);
+Type *check_user_ringbuf_drain(Checker *c, Node *e);
 /* e->third: the call f(cnames...) a callback makes, with its own C values as arguments */
 void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n);
 

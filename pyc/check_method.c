@@ -263,6 +263,7 @@ static Type *check_map_call(Checker *c, Node *e, Sym *ms, bool stmt)
 				   storage_owner(m->type->map_kind)));
 	}
 	perf_map_refused(f, m);   /* check_perf.c */
+	user_ringbuf_refused(f, m);   /* check_userrb.c */
 	if (!strcmp(f->name, "clear"))
 		return check_map_clear(c, e, ms, stmt);
 	if (m->type->map_kind >= MAP_ARRAY)

@@ -1438,6 +1438,22 @@ static char *loop_prologue(Emitter *e, Node *n)
 	return xstrdup("\t__s64 __pyb_cbi = (__s64)__i;\n");
 }
 
+/* user_ringbuf_drain's: the record, read out of the kernel's dynptr into
+ * a value of the UserRingBuf's type (a record of another size, which
+ * pybpf's loader never writes, is passed over) */
+static char *userrb_prologue(Emitter *e, Node *n)
+{
+	Type *t = ((MapDecl *)n->sym->data)->type->val;
+	const char *rd = xasprintf("((long (*)(void *, __u32, const void *, __u32, __u64))%d)",
+				   pyb_helper_find("bpf_dynptr_read")->id);
+	(void)e;
+	if (t->kind == TY_STR)
+		return xasprintf("\tchar __pyb_cbr[%d] = {};\n\tif (%s(__pyb_cbr, %d, __pyb_cbd, 0, 0) < 0)\n\t\treturn 0;\n",
+				 t->size, rd, t->size);
+	return xasprintf("\t%s __pyb_cbv = 0;\n\tif (%s(&__pyb_cbv, %d, __pyb_cbd, 0, 0) < 0)\n\t\treturn 0;\n"
+			 "\t__s64 __pyb_cbr = (__s64)__pyb_cbv;\n", ty_ctype(t), rd, t->size);
+}
+
 /* find_vma's: its parameters are f's arguments as they are */
 static char *no_prologue(Emitter *e, Node *n)
 {
@@ -1466,6 +1482,9 @@ static char *callback_call(Emitter *e, Node *n)
 		cb = emit_callback(e, n->third, "__u64 __i, void *__c", loop_prologue, n);
 		call = xasprintf("__pyb_h_loop((__u32)(%s), %s, &%s, 0)",
 				 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb, x);
+	} else if (n->op == 'D') {
+		cb = emit_callback(e, n->third, "void *__pyb_cbd, void *__c", userrb_prologue, n);
+		call = xasprintf("__pyb_h_user_ringbuf_drain(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
 	} else if (n->op == 'A') {
 		cb = emit_callback(e, n->third, "void *__pyb_cbt, void *__pyb_cbm, void *__c", no_prologue, n);
 		call = xasprintf("__pyb_h_find_vma((void *)(%s), (__u64)(%s), %s, &%s, 0)", expr(e, VEC_AT(n->elts, 0)),
@@ -1741,7 +1760,7 @@ static char *call(Emitter *e, Node *n)
 		return dynptr_from_mem(e, n);
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
-	if (n->op == 'Z' || n->op == 'Y' || n->op == 'A')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f), bpf.find_vma */
+	if (n->op == 'Z' || n->op == 'Y' || n->op == 'A' || n->op == 'D')   /* bpf.loop, for_each_map_elem, find_vma, user_ringbuf_drain */
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
@@ -2259,7 +2278,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'A') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'A' || n->op == 'D') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);
@@ -3450,6 +3469,11 @@ void emit_program(Prog *prog, Str *out)
 			/* max_entries 0: libbpf makes it the number of possible CPUs */
 			str_printf(out, "struct {\n\t__uint(type, 4);   /* BPF_MAP_TYPE_PERF_EVENT_ARRAY */\n\t__uint(key_size, 4);\n"
 				   "\t__uint(value_size, 4);\n} %s SEC(\".maps\");\n\n", m->cname);
+			continue;
+		}
+		if (m->type->map_kind == MAP_USER_RINGBUF) {   /* check_userrb.c */
+			str_printf(out, "struct {\n\t__uint(type, 31); /* BPF_MAP_TYPE_USER_RINGBUF */\n\t__uint(max_entries, %u);\n"
+				   "} %s SEC(\".maps\");\n\n", m->max_entries, m->cname);
 			continue;
 		}
 		if (m->type->map_kind == MAP_RINGBUF) {

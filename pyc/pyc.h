@@ -316,7 +316,7 @@ typedef enum {
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
 	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* these two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
-	       MAP_SK_STORAGE,
+	       MAP_SK_STORAGE, MAP_USER_RINGBUF,   /* the last: records from user space (check_userrb.c) */
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
 #define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)

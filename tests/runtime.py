@@ -1784,3 +1784,4 @@ import runtime_iter_seq  # noqa: E402,F401  (issue 13: an @iter probe's output, 
 import runtime_find_vma  # noqa: E402,F401  (issue 13: bpf.find_vma, a callback of kernel pointers)
 import runtime_perfbuf  # noqa: E402,F401  (BPF_MAP_TYPE_PERF_EVENT_ARRAY: PerfBuf, PerfCounters)
 import runtime_sock_helpers  # noqa: E402,F401  (issue 13: socket helpers, bpf.skc_to_tcp_sock())
+import runtime_userrb  # noqa: E402,F401  (issue 13: UserRingBuf, bpf.user_ringbuf_drain)

@@ -39,7 +39,7 @@ __all__ = [
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
-    "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",
+    "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
 
 
@@ -226,6 +226,48 @@ class PerfBuf:
 
     def __class_getitem__(cls, t):
         return types.GenericAlias(cls, (t,))
+
+
+class UserRingBuf:
+    """UserRingBuf[T](size=BYTES): records written by user space, the lines
+    of standard input (a str[N] line without its newline, or an int literal),
+    taken by bpf.user_ringbuf_drain(m, f). Here they are read from
+    sys.stdin as pybpf load reads them, until its end, at the first drain."""
+
+    def __class_getitem__(cls, t):
+        return types.GenericAlias(cls, (t,))
+
+    def __init__(self, size=65536):
+        self.size = size
+        self.records = None
+
+    def _take(self, t):
+        if self.records is None:
+            self.records = collections.deque()
+            for no, line in enumerate(sys.stdin, 1):
+                line = line[:-1] if line.endswith("\n") else line
+                why = _user_record(line, t)
+                if isinstance(why, builtins.str) and why.startswith("!"):
+                    print(f"pybpf: line {no} of standard input was not written to UserRingBuf: {why[1:]}",
+                          file=sys.stderr)
+                else:
+                    self.records.append(why)
+        return self.records
+
+
+def _user_record(line, t):
+    """A line as a record of type t, or "!why" (loader/userrb.c's rules)."""
+    cap = getattr(t, "cap", None)
+    if cap is not None:
+        return line if len(line.encode()) < cap else f"!it is longer than {cap - 1} characters"
+    try:
+        prefixed = line.strip().lstrip("+-")[:2].lower() in ("0x", "0o", "0b")
+        v = int(line, 0) if prefixed else int(line)
+    except ValueError:
+        return "!it is not an int"
+    bits = getattr(t, "bits", 64)
+    lo, hi = (-(1 << (bits - 1)), 1 << (bits - 1)) if getattr(t, "signed", True) else (0, 1 << bits)
+    return v if lo <= v < hi else f"!it does not fit {getattr(t, '__name__', 'int')}"
 
 
 # the perf events PerfCounters("NAME") takes (pyc/check_perf.c's list, perf(1)'s names)
@@ -603,6 +645,18 @@ class _Helpers:
             if callback_fn(i):
                 return i + 1
         return nr_loops
+
+    def user_ringbuf_drain(self, m, callback_fn):
+        """The kernel's bpf_user_ringbuf_drain: callback_fn(record) for each
+        record of the UserRingBuf m, in order, until it returns True (that
+        record is taken too); how many it took."""
+        t = getattr(getattr(m, "__orig_class__", None), "__args__", (int,))[0]
+        records, n = m._take(t), 0
+        while records:
+            n += 1
+            if callback_fn(records.popleft()):
+                break
+        return n
 
     def for_each_map_elem(self, m, callback_fn):
         """The kernel's bpf_for_each_map_elem: callback_fn(key, value) for each

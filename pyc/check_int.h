@@ -110,6 +110,9 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* check_iter_bits.c: bpf_iter_bits(words, nr_words)'s arguments */
+int iter_bits_words(Type *t);
+void check_iter_bits_args(Checker *c, Node *it);
 /* check_dynptr.c: ring buffer reservations and dynptrs (issue 13):
  * with bpf.ringbuf_reserve(events) as rec: / bpf.ringbuf_reserve_dynptr;
  * d = bpf.dynptr_from_mem(buf, 0) (dynptr_mark_assign marks the call

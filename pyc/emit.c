@@ -2303,7 +2303,7 @@ static void forget_values(Emitter *e, Node *loop)
  * the caller inside the while, to set the loop variables; loop_end emits
  * the body, the else block and the break/exit labels, and closes the block. */
 static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, const char *it_type, int it_size,
-			      const char *args, const char *item_type)
+			      const char *args, const char *item_type, struct RaiseSite *fail)
 {
 	Frame *f;
 	forget_values(e, s);
@@ -2311,7 +2311,11 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 	f->iter = iter;
 	scope_decl(e, xasprintf("\t%s __it%d;\n", it_type, f->n));
 	e->scoped_bytes += it_size;
-	line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
+	if (fail)   /* its errno raises fail, but -EINVAL (nothing to iterate: no bits) */
+		line(e, "{ int __r%d = bpf_iter_%s_new(&__it%d%s%s); if (__r%d < 0 && __r%d != -22) %s }", n, iter, f->n,
+		     *args ? ", " : "", args, n, n, raise_code(e, fail));
+	else
+		line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
 	line(e, "%s__p%d;", item_type, n);
 	f->decls_at = e->decls.len;
 	f->while_at = e->body.len;
@@ -2322,7 +2326,7 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 
 static Frame *loop_begin(Emitter *e, Node *s, int n)
 {
-	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *");
+	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *", NULL);
 }
 
 /* Before each bpf_iter_num_next, make the loop's states alike where they
@@ -2464,6 +2468,23 @@ static void for_map_stmt(Emitter *e, Node *s)
 	loop_end(e, s, f);
 }
 
+/* bpf_iter_bits(words, nr_words)'s arguments (check_iter_bits.c): an int
+ * word is copied to the stack; nr_words outside 0..K raises ValueError */
+static void iter_bits_args(Emitter *e, Node *it, int n, Str *args)
+{
+	Node *w = VEC_AT(it->elts, 0), *nr = VEC_AT(it->elts, 1);
+	int k = w->type->kind == TY_BYTES ? w->type->size / 8 : 1;
+	if (w->type->kind == TY_BYTES) {
+		line(e, "const __u64 *__bw%d = (const __u64 *)(%s);", n, expr(e, w));
+	} else {
+		line(e, "__u64 __bv%d = (__u64)(%s);", n, expr(e, w));
+		line(e, "const __u64 *__bw%d = &__bv%d;", n, n);
+	}
+	line(e, "__s64 __bn%d = %s;", n, expr(e, nr));
+	line(e, "if (__bn%d < 0 || __bn%d > %d) %s", n, n, k, raise_code(e, it->raise));
+	str_printf(args, "__bw%d, (__u32)__bn%d", n, n);
+}
+
 /* for x in bpf_iter_task(None, 0): a kernel iterator (check_for_kfunc_iter) */
 static void for_kernel_iter_stmt(Emitter *e, Node *s)
 {
@@ -2481,14 +2502,18 @@ static void for_kernel_iter_stmt(Emitter *e, Node *s)
 	kbtf_info(k, in.target, &st);
 	line(e, "{");
 	e->indent++;
-	for (int i = 1; i < np; i++) {
-		Node *a = VEC_AT(it->elts, i - 1);
-		str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
-			   a->kind == ND_NONE ? "0" : expr(e, a));
-	}
+	if (!strcmp(it->lhs->name, "bpf_iter_bits"))
+		iter_bits_args(e, it, n, &args);
+	else
+		for (int i = 1; i < np; i++) {
+			Node *a = VEC_AT(it->elts, i - 1);
+			str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+				   a->kind == ND_NONE ? "0" : expr(e, a));
+		}
 	kbtf_func_args(k, xasprintf("%s_next", it->lhs->name), &kp, &np, &ret, NULL);
 	f = iter_loop_begin(e, s, n, it->lhs->name + 9, kemit_c_type(e->prog->kemit, in.target), st.size,
-			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)));
+			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)),
+			    !strcmp(it->lhs->name, "bpf_iter_bits") ? VEC_AT(e->prog->raises, it->raise->id + 1) : NULL);
 	if (s->target->type->kind == TY_KPTR)
 		line(e, "%s = __p%d;", x, n);
 	else

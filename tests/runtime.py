@@ -1783,3 +1783,4 @@ import runtime_sleepable  # noqa: E402,F401  (issue 13: sleepable probes, copy_f
 import runtime_iter_seq  # noqa: E402,F401  (issue 13: an @iter probe's output, bpf.seq_write/seq_printf)
 import runtime_find_vma  # noqa: E402,F401  (issue 13: bpf.find_vma, a callback of kernel pointers)
 import runtime_perfbuf  # noqa: E402,F401  (BPF_MAP_TYPE_PERF_EVENT_ARRAY: PerfBuf, PerfCounters)
+import runtime_kfunc_iter_wq  # noqa: E402,F401  (issue 13: bpf_iter_bits, bpf_iter_num through range(), bpf_wq)

@@ -310,6 +310,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	Type *rt;
 
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	if (wq_kfunc(name))
+		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c */
 	if (!strncmp(name, "__", 2))
 		return "it is the kernel's own (a name starting with __)";
 	if (!strcmp(name, "bpf_throw"))
@@ -422,7 +424,7 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 }
 
 /* kfunc fid is called: declare it (once) */
-static void use_kfunc(Checker *c, const char *name, int fid)
+void use_kfunc(Checker *c, const char *name, int fid)
 {
 	KFuncUse *u;
 	for (int i = 0; i < c->prog->kfuncs.len; i++)
@@ -448,9 +450,15 @@ static Type *kfunc_ret(Checker *c, KBtf *k, int ret)
 Type *check_kfunc_call(Checker *c, Node *e)
 {
 	KParam *kp;
-	int n, ret, fid = kfunc_of(c, e, &kp, &n, &ret);
-	KBtf *k = c->prog->btf;
-	const char *rel = kfunc_releaser(k, fid), *family;
+	int n, ret, fid;
+	KBtf *k;
+	const char *rel, *family;
+
+	if (wq_kfunc(e->lhs->name) || !strcmp(e->lhs->name, "bpf_wq_set_callback"))
+		return check_wq_call(c, e);   /* check_wq.c */
+	fid = kfunc_of(c, e, &kp, &n, &ret);
+	k = c->prog->btf;
+	rel = kfunc_releaser(k, fid);
 
 	if ((family = iter_family(e->lhs->name)) && !strcmp(family, "num"))
 		error_at(node_loc(e->lhs), "%s() is part of bpf_iter_num, the iterator range() runs on: write "
@@ -607,6 +615,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	int n, ret;
 	Str s = {0};
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	if (wq_kfunc(name))
+		return xstrdup(wq_api_sig(name));
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name,
@@ -682,6 +692,8 @@ int kfuncs_api(const char *pattern)
 			printf("    not callable yet: %s\n", a->why);
 		else
 			printf("    probes: %s\n", kfunc_kinds(a->name));
+		if (!a->why && wq_api_reached(a->name))
+			printf("    reached: %s\n", wq_api_reached(a->name));
 		if (!a->why && iter_family(a->name) && !strcmp(iter_family(a->name), "num"))
 			printf("    reached: 'for i in range(...)' runs on bpf_iter_num: it calls bpf_iter_num_new, "
 			       "_next and _destroy\n");

@@ -1399,7 +1399,7 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
-	bool timer = n->op == 'J';   /* a timer's: no caller to hand an exception to, and it returns 0 */
+	bool timer = n->op == 'J' || n->op == 'q';   /* a timer's or a work queue's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
@@ -1497,12 +1497,12 @@ static char *timer_lookup(Emitter *e, Node *sub, MapDecl *m, const char *v)
 	char *setup;
 	if (m->type->map_kind == MAP_ARRAY) {
 		setup = key_setup(e, m, sub->rhs, &kp);
-		return xasprintf("%s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, v, m->cname,
-				 kp, v, raise_code(e, sub->rhs->store_raise));
+		return xasprintf("%s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, ty_ctype(m->type->val), v,
+				 m->cname, kp, v, raise_code(e, sub->rhs->store_raise));
 	}
 	setup = lookup_key_setup(e, m, sub->rhs, &kp, &ok);
-	return xasprintf("%s struct __pyb_timer *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, v, ok,
-			 m->cname, kp, v, raise_code(e, sub->raise));
+	return xasprintf("%s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, ty_ctype(m->type->val), v,
+			 ok, m->cname, kp, v, raise_code(e, sub->raise));
 }
 
 /* timers[k] = Timer(): the old item (and so its timer) deleted, a zeroed one inserted */
@@ -1512,8 +1512,8 @@ static char *timer_store(Emitter *e, Node *s)
 	MapDecl *m = map_of(tg->lhs);
 	const char *kp, *z = tmp(e);
 	char *setup = key_setup(e, m, tg->rhs, &kp);
-	return xasprintf("{ %s struct __pyb_timer %s = {}; bpf_map_delete_elem(&%s, %s); "
-			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, z, m->cname, kp, m->cname, kp, z,
+	return xasprintf("{ %s %s %s = {}; bpf_map_delete_elem(&%s, %s); "
+			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, ty_ctype(m->type->val), z, m->cname, kp, m->cname, kp, z,
 			 raise_code(e, tg->raise));
 }
 
@@ -1538,6 +1538,30 @@ static char *timer_call(Emitter *e, Node *n)
 	else
 		args = t;
 	return xasprintf("({ %s __s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", lookup, h->name + 4, args,
+			 raise_code(e, n->raise));
+}
+
+/* bpf_wq_init(wqs[k], flags), bpf_wq_set_callback(wqs[k], f, flags),
+ * bpf_wq_start(wqs[k], flags) (check_wq.c): the kfunc on the map value's
+ * struct bpf_wq, OSError for a negative return */
+static char *wq_call(Emitter *e, Node *n)
+{
+	Node *sub = VEC_AT(n->elts, 0);
+	MapDecl *m = n->sym->data;
+	const char *v = tmp(e), *name = n->lhs->name, *args, *kf = name;
+	char *lookup = timer_lookup(e, sub, m, v);
+	const char *w = xasprintf("&%s->t", v);
+	const char *flags = int_for_store(e, VEC_AT(n->elts, n->elts.len - 1), ty_fixed(4, false));
+	if (!strcmp(name, "bpf_wq_init")) {
+		args = xasprintf("%s, &%s, (__u32)%s", w, m->cname, flags);
+	} else if (!strcmp(name, "bpf_wq_set_callback")) {
+		kf = "bpf_wq_set_callback_impl";
+		args = xasprintf("%s, (int (*)(void *, int *, void *))%s, (__u32)%s, 0", w,
+				 emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n), flags);
+	} else {
+		args = xasprintf("%s, (__u32)%s", w, flags);
+	}
+	return xasprintf("({ %s __s64 __hr = (__s64)%s(%s); if (__hr < 0) %s __hr; })", lookup, kf, args,
 			 raise_code(e, n->raise));
 }
 
@@ -1744,6 +1768,8 @@ static char *call(Emitter *e, Node *n)
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
+	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
+		return wq_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
@@ -3424,10 +3450,19 @@ void emit_program(Prog *prog, Str *out)
 			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
 	for (int i = 0; i < prog->maps.len; i++)
-		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER) {
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_timer")) {
 			/* Array[Timer]: the kernel finds the timer in a map value by its BTF name, bpf_timer */
 			str_puts(out, "struct bpf_timer {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
 				      "struct __pyb_timer {\n\tstruct bpf_timer t;\n};\n\n");
+			break;
+		}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_wq")) {
+			/* Array[Wq]: likewise by bpf_wq (check_wq.c) */
+			str_puts(out, "struct bpf_wq {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_wq {\n\tstruct bpf_wq t;\n};\n\n");
 			break;
 		}
 	if (zero)

@@ -4,6 +4,7 @@ the bit iterator as a for loop, `for b in bpf_iter_bits(words, nr_words):`
 import os
 import re
 import subprocess
+import time
 
 from runtime import PYBPF, Loader, assert_nothing_left, check, getppid_n, test
 
@@ -69,3 +70,102 @@ def kfunc_iter_bits():
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["on_getppid"], ["seen"])
+
+
+# a probe that starts a work queue on each of the test's own getppid() calls (syscall 110)
+WQ = '''from pybpf import *
+PID: Final[int] = 0
+wqs: Array[Wq] = Array(2)
+by_key: Hash[u64, Wq] = Hash(max_entries=2)
+calls: int = 0
+started: int = 0
+ran: int = 0
+last_key: int = -1
+busy: int = 0
+bad_flags: int = 0
+no_callback: int = 0
+outside: int = 0
+missing: int = 0
+big_ran: int = 0
+big_key: int = 0
+
+
+def work(key: int) -> None:              # a kernel worker thread calls it
+    global ran, last_key
+    ran += 1
+    last_key = key
+
+
+def big(key: int) -> None:
+    global big_ran, big_key
+    big_ran += 1
+    big_key = key
+
+
+@begin
+def setup() -> None:                     # a callback is set from a sleepable program
+    global busy, bad_flags, no_callback, outside, missing
+    bpf_wq_init(wqs[1], 0)
+    bpf_wq_set_callback(wqs[1], work, 0)
+    try:
+        bpf_wq_init(wqs[1], 0)              # already initialised: -EBUSY
+    except OSError:
+        busy += 1
+    try:
+        bpf_wq_start(wqs[1], 1)             # flags other than 0: -EINVAL
+    except OSError:
+        bad_flags += 1
+    bpf_wq_init(wqs[0], 0)
+    try:
+        bpf_wq_start(wqs[0], 0)             # no callback yet: -EINVAL
+    except OSError:
+        no_callback += 1
+    try:
+        bpf_wq_start(wqs[2], 0)             # outside the Array
+    except IndexError:
+        outside += 1
+    try:
+        bpf_wq_start(by_key[7], 0)          # a key the Hash does not hold
+    except KeyError:
+        missing += 1
+    by_key[1 << 40] = Wq()
+    bpf_wq_init(by_key[1 << 40], 0)
+    bpf_wq_set_callback(by_key[1 << 40], big, 0)
+
+
+@tp_btf("sys_enter")
+def enter(regs, nr) -> None:
+    global calls, started
+    if pid() != PID or nr != 110:
+        return
+    calls += 1
+    if calls == 1:
+        bpf_wq_start(by_key[1 << 40], 0)    # its key reaches the callback whole
+    bpf_wq_start(wqs[1], 0)
+    started += 1
+'''
+
+
+@test
+def kfunc_wq_runs_n_times():
+    """A work queue set up by a @begin probe (a callback is set only from a
+    sleepable program) and started by a @tp_btf probe on each of the test's N = 5
+    getppid() calls (50 ms apart, so each start finds the last work done)
+    runs its def exactly 5 times, with its key (1); a Hash's work queue
+    gets its u64 key 2**40 whole, once. bpf_wq_init of one already
+    initialised raises OSError (-EBUSY), bpf_wq_start with flags 1 and of
+    one without a callback too (-EINVAL); an index outside the Array
+    raises IndexError, a missing key KeyError. At exit nothing is left."""
+    n = 5
+    with Loader(WQ, ["-D", f"PID={os.getpid()}"]) as ld:
+        time.sleep(0.2)
+        for _ in range(n):
+            getppid_n(1)
+            time.sleep(0.05)
+        time.sleep(0.3)
+        out, err = ld.finish()
+    for line in (f"calls: {n}\n", f"started: {n}\n", f"ran: {n}\n", "last_key: 1\n", "busy: 1\n", "bad_flags: 1\n",
+                 "no_callback: 1\n", "outside: 1\n", "missing: 1\n", "big_ran: 1\n", f"big_key: {1 << 40}\n"):
+        assert line in out, (line, out)
+    assert "Error" not in err, err
+    assert_nothing_left(["enter", "setup"], ["wqs", "by_key"])

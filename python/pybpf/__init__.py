@@ -38,6 +38,7 @@ __all__ = [
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
+    "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",
 ]
@@ -1082,3 +1083,29 @@ def bpf_iter_bits(words, nr_words):
         raise ValueError(f"bpf_iter_bits reads {nr_words} words, but its words hold {k}")
     v &= (1 << (64 * nr_words)) - 1
     return builtins.iter([i for i in range(64 * nr_words) if v >> i & 1])
+
+
+_WQ_NOT_HERE = ("a BPF work queue runs its callback in a kernel worker thread, which a user process has not; "
+                "pybpf compiles Array[Wq] / Hash[K, Wq] and bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start() "
+                "for the kernel only (pybpf load)")
+
+
+class Wq:
+    """An item of Array[Wq](N) or Hash[K, Wq]: a BPF work queue, used only through
+    bpf_wq_init(w, 0), bpf_wq_set_callback(w, f, 0) and bpf_wq_start(w, 0). CPython
+    has no kernel worker thread to run it: NotImplementedError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_init(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_set_callback(wq, callback_fn, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_start(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)

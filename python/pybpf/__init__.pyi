@@ -135,6 +135,16 @@ class PerfCounters:
     def __init__(self, event: builtins.str, /) -> None: ...
 
 BPF_F_CURRENT_CPU: Final[int]
+
+class Wq:
+    """A BPF work queue: only an Array's or a Hash's value type (wqs: Array[Wq] =
+    Array(N); a Hash's items made by wqs[k] = Wq()), passed as wqs[k] to
+    bpf_wq_init, bpf_wq_set_callback and bpf_wq_start (kernel only)."""
+
+def bpf_wq_init(wq: Wq, flags: int, /) -> int: ...
+def bpf_wq_set_callback(wq: Wq, callback_fn: Callable[[int], None], flags: int, /) -> int: ...
+def bpf_wq_start(wq: Wq, flags: int, /) -> int: ...
+
 CLOCK_REALTIME: Final[int]
 CLOCK_MONOTONIC: Final[int]
 CLOCK_BOOTTIME: Final[int]

@@ -5,8 +5,8 @@
  * the verifier ignores the pointer) and gives the index of each set bit,
  * lowest first, bit j of word i being index 64 * i + j. pybpf's words are
  * an int -- its 64 bits, two's complement, as `v & (2**64 - 1)` has them --
- * or a bytes[8*K] value, K little-endian words (a local, a Struct or map
- * value's field). nr_words counts the words read, 0 to K: a constant
+ * or a bytes[8*K] value, K little-endian words (a local, a Struct's
+ * field). nr_words counts the words read, 0 to K: a constant
  * outside is a compile-time error, a value outside raises ValueError (the
  * kernel would read past the words); 0 words have no bits. More than one
  * word is copied into memory the kernel allocates, and its failure

@@ -16,6 +16,12 @@ calls: int = 0
 big: int = 0
 too_many: int = 0
 none: int = 0
+fields: int = 0
+
+
+class W(Struct):
+    tag: u32
+    w: bytes[16]
 
 
 def record(b: int) -> None:
@@ -26,7 +32,7 @@ def record(b: int) -> None:
 
 @tracepoint("syscalls/sys_enter_getppid")
 def on_getppid(args) -> None:
-    global calls, big, too_many, none
+    global calls, big, too_many, none, fields
     if pid() != PID:
         return
     calls += 1
@@ -44,6 +50,11 @@ def on_getppid(args) -> None:
         big += 1
     for b in bpf_iter_bits(w, 0):        # no words: no bits
         none += 1
+    s = W(7, b"\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x04")
+    for b in bpf_iter_bits(s.w, 2):      # a Struct's field: bits 8 and 122
+        fields = fields * 1000 + b
+    for b in bpf_iter_bits(s.w, 1):
+        fields = fields * 1000 + b
     k: int = calls + 2
     try:
         for b in bpf_iter_bits(w, k):    # 3 words of a bytes[16]
@@ -58,7 +69,8 @@ def kfunc_iter_bits():
     """for b in bpf_iter_bits(words, nr): the set bits' indices, lowest
     first: 0b1010_0001 gives exactly 0, 5, 7; a bytes[16] with bits 0 and
     63 of its first word and bit 1 of its second gives 0, 63, 65 (and 0, 63
-    from its first word alone); -1 has 64 bits; 0 words have none; 3 words
+    from its first word alone); a Struct's bytes[16] field with bits 8 and
+    122 gives 8, 122 (and 8 from one word); -1 has 64 bits; 0 words have none; 3 words
     of a bytes[16] raise ValueError (caught once), on the test's one
     getppid() call."""
     with Loader(BITS, ["-D", f"PID={os.getpid()}"]) as ld:
@@ -66,7 +78,7 @@ def kfunc_iter_bits():
         out, err = ld.finish()
     seen = dict((int(i), int(v)) for i, v in re.findall(r"^seen\[(\d+)\]: (-?\d+)$", out, re.M))
     check([seen.get(i, 0) for i in range(8)], [0, 5, 7, 0, 63, 65, 0, 63])
-    for line in ("n: 8\n", "calls: 1\n", "big: 64\n", "too_many: 1\n", "none: 0\n"):
+    for line in ("n: 8\n", "calls: 1\n", "big: 64\n", "too_many: 1\n", "none: 0\n", "fields: 8122008\n"):
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["on_getppid"], ["seen"])
@@ -169,3 +181,42 @@ def kfunc_wq_runs_n_times():
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["enter", "setup"], ["wqs", "by_key"])
+
+
+def _api(*args):
+    p = subprocess.run([PYBPF, "api", *args], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == "", p
+    return p.stdout
+
+
+@test
+def kfunc_iter_wq_api():
+    """pybpf api: bpf_iter_num's kfuncs are reached through range() (a
+    'reached:' line, counted callable), bpf_iter_bits is an iterator over an
+    int's or a bytes[8*K]'s words, the work queue kfuncs take a Wq and
+    bpf_wq_set_callback_impl is reached through bpf_wq_set_callback; none
+    of the six is among the kfuncs --coverage lists as not callable."""
+    out = _api("bpf_iter_num_new")
+    assert out.endswith("bpf_iter_num_new(it: bpf_iter_num, start: int (i32), end: int (i32)) -> int (i32)\n"
+                        "    probes: @tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, "
+                        "@interval, @begin, @end, @tp_btf (@fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the "
+                        "verifier decides at load)\n"
+                        "    reached: 'for i in range(...)' runs on bpf_iter_num: it calls bpf_iter_num_new, _next and "
+                        "_destroy\n"
+                        "1 kfunc in the running kernel's BTF, 1 callable from pybpf (the kernel was asked which probe "
+                        "kinds may call each)\n"), out
+    out = _api("bpf_iter_bits_new")
+    assert ("bpf_iter_bits_new(it: bpf_iter_bits, unsafe_ptr__ign: int | bytes[8*K], nr_words: int (u32)) -> int (i32)\n"
+            "    iterator: loop over it as 'for x in bpf_iter_bits(words, nr_words):'\n") in out, out
+    out = _api("bpf_wq_")
+    for line in ("bpf_wq_init(wq: Wq (wqs[k] of an Array[Wq] or Hash[K, Wq]), flags: int (u32)) -> int  raises OSError\n"
+                 "    probes: @begin, @end, @tp_btf (",
+                 "bpf_wq_set_callback_impl(wq: Wq (wqs[k]), callback_fn: def (key: int) -> None, flags: int (u32)) -> int"
+                 "  raises OSError\n    probes: @begin, @end\n"
+                 "    reached: bpf_wq_set_callback(wqs[k], f, flags) calls it, as libbpf's macro does (the verifier "
+                 "fills in aux__prog)\n",
+                 "3 kfuncs in the running kernel's BTF, 3 callable from pybpf"):
+        assert line in out, (line, out)
+    cov = _api("--coverage")
+    left = re.findall(r"^    (bpf_iter_num|bpf_iter_bits|bpf_wq)\w*: ", cov, re.M)
+    check(left, [])

@@ -3,7 +3,9 @@ the bit iterator as a for loop, `for b in bpf_iter_bits(words, nr_words):`
 (pyc/check_iter_bits.c), and bpf_iter_num, reached through range()."""
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 
 from runtime import PYBPF, Loader, assert_nothing_left, check, getppid_n, test
@@ -220,3 +222,53 @@ def kfunc_iter_wq_api():
     cov = _api("--coverage")
     left = re.findall(r"^    (bpf_iter_num|bpf_iter_bits|bpf_wq)\w*: ", cov, re.M)
     check(left, [])
+
+
+def _wq_verdict(src, sec_from, sec_to):
+    """The verifier's refusal of probe src (a pybpf file) compiled to C with
+    its section sec_from made sec_to, or "loads"."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path, c, obj = (os.path.join(d, n) for n in ("probe.py", "probe.bpf.c", "probe.bpf.o"))
+    pin = f"/sys/fs/bpf/pybpf-test-wq-{os.getpid()}"
+    if not os.path.ismount("/sys/fs/bpf"):   # as pybpf load mounts it
+        subprocess.run(["mount", "-t", "bpf", "bpf", "/sys/fs/bpf"], check=True)
+    open(path, "w").write(src)
+    subprocess.run([PYBPF, "compile", path, "-o", c], check=True, timeout=60)
+    text = open(c).read()
+    assert f'SEC("{sec_from}")' in text, text
+    open(c, "w").write(text.replace(f'SEC("{sec_from}")', f'SEC("{sec_to}")'))
+    clang = shutil.which("clang-19") or shutil.which("clang")
+    subprocess.run([clang, "-target", "bpf", "-O2", "-g", "-c", c, "-o", obj], check=True, timeout=120,
+                   capture_output=True)
+    try:
+        p = subprocess.run(["bpftool", "-d", "prog", "load", obj, pin], capture_output=True, text=True, timeout=60)
+    finally:
+        if os.path.exists(pin):
+            os.unlink(pin)   # ours: loaded only to be measured
+    if p.returncode == 0:
+        return "loads"
+    m = re.search(r"^(tracing progs cannot use bpf_wq yet|sleepable callback in a program that is not sleepable)$",
+                  p.stderr, re.M)
+    return m.group(1) if m else p.stderr[-2000:]
+
+
+@test
+def kfunc_wq_refusals_are_the_verifiers():
+    """The probe kinds pybpf refuses work queues in are those the verifier
+    refuses (measured on 6.18): the C of a @tp_btf probe that inits and
+    starts one (which loads) made a tracepoint, kprobe, raw_tracepoint or
+    perf_event program fails with "tracing progs cannot use bpf_wq yet"; the
+    C of a @begin probe that sets a callback made a tp_btf program fails
+    with "sleepable callback in a program that is not sleepable"."""
+    start = ("from pybpf import *\nwqs: Array[Wq] = Array(1)\n\n\n@tp_btf(\"sys_enter\")\n"
+             "def t_wq_start(regs, nr) -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+             "        bpf_wq_init(wqs[0], 0)\n        bpf_wq_start(wqs[0], 0)\n")
+    check(_wq_verdict(start, "tp_btf/sys_enter", "tp_btf/sys_enter"), "loads")
+    for sec in ("tracepoint/syscalls/sys_enter_getppid", "kprobe/do_nanosleep", "raw_tp/sys_enter", "perf_event"):
+        check((sec, _wq_verdict(start, "tp_btf/sys_enter", sec)), (sec, "tracing progs cannot use bpf_wq yet"))
+    callback = ("from pybpf import *\nwqs: Array[Wq] = Array(1)\n\n\ndef work(key: int) -> None:\n    pass\n\n\n"
+                "@begin\ndef t_wq_cb() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+                "        bpf_wq_init(wqs[0], 0)\n        bpf_wq_set_callback(wqs[0], work, 0)\n")
+    check(_wq_verdict(callback, "syscall", "syscall"), "loads")
+    check(_wq_verdict(callback, "syscall", "tp_btf/sys_enter"), "sleepable callback in a program that is not sleepable")
+    assert_nothing_left(["t_wq_start", "t_wq_cb"], ["wqs"])

@@ -2501,10 +2501,10 @@ static void iter_bits_args(Emitter *e, Node *it, int n, Str *args)
 	Node *w = VEC_AT(it->elts, 0), *nr = VEC_AT(it->elts, 1);
 	int k = w->type->kind == TY_BYTES ? w->type->size / 8 : 1;
 	if (w->type->kind == TY_BYTES) {
-		line(e, "const __u64 *__bw%d = (const __u64 *)(%s);", n, expr(e, w));
+		line(e, "__u64 *__bw%d = (__u64 *)(%s);", n, expr(e, w));   /* the kernel only reads them */
 	} else {
 		line(e, "__u64 __bv%d = (__u64)(%s);", n, expr(e, w));
-		line(e, "const __u64 *__bw%d = &__bv%d;", n, n);
+		line(e, "__u64 *__bw%d = &__bv%d;", n, n);
 	}
 	line(e, "__s64 __bn%d = %s;", n, expr(e, nr));
 	line(e, "if (__bn%d < 0 || __bn%d > %d) %s", n, n, k, raise_code(e, it->raise));

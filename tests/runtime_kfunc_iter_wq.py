@@ -5,10 +5,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, getppid_n, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, getppid_n, test
 
 BITS = '''from pybpf import *
 PID: Final[int] = 0
@@ -272,3 +273,32 @@ def kfunc_wq_refusals_are_the_verifiers():
     check(_wq_verdict(callback, "syscall", "syscall"), "loads")
     check(_wq_verdict(callback, "syscall", "tp_btf/sys_enter"), "sleepable callback in a program that is not sleepable")
     assert_nothing_left(["t_wq_start", "t_wq_cb"], ["wqs"])
+
+
+@test
+def kfunc_iter_wq_in_cpython():
+    """The CPython shim: bpf_iter_bits gives the kernel's bits (0, 5, 7; 0,
+    63, 65 from a bytes[16]; ValueError for 3 words of it, TypeError for a
+    str); Wq() and the bpf_wq_*() functions raise NotImplementedError,
+    saying a user process has no kernel worker thread."""
+    script = """
+from pybpf import *
+w = b"\\x01" + b"\\x00" * 6 + b"\\x80" + b"\\x02" + b"\\x00" * 7
+print(list(bpf_iter_bits(0b1010_0001, 1)), list(bpf_iter_bits(w, 2)), list(bpf_iter_bits(w, 0)))
+for bad in ((w, 3), ("ab", 1)):
+    try:
+        bpf_iter_bits(*bad)
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__)
+wqs: Array[Wq] = Array(1)
+for f in (lambda: Wq(), lambda: bpf_wq_init(wqs[0], 0), lambda: bpf_wq_set_callback(wqs[0], print, 0),
+          lambda: bpf_wq_start(wqs[0], 0)):
+    try:
+        f()
+    except NotImplementedError as e:
+        print("kernel worker thread" in str(e))
+"""
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    check((p.returncode, p.stderr), (0, ""))
+    check(p.stdout, "[0, 5, 7] [0, 63, 65] []\nValueError\nTypeError\nTrue\nTrue\nTrue\nTrue\n")

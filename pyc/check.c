@@ -113,7 +113,7 @@ const char *ty_name(Type *t)
 	case TY_DYNPTR:
 		return "Dynptr";
 	case TY_TIMER:
-		return "Timer";
+		return t->sname ? t->sname : "Timer";   /* or a Wq (check_wq.c) */
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -156,7 +156,7 @@ const char *ty_ctype(Type *t)
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
-	case TY_TIMER: return "struct __pyb_timer";
+	case TY_TIMER: return t->sname && !strcmp(t->sname, "Wq") ? "struct __pyb_wq" : "struct __pyb_timer";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -209,6 +209,7 @@ static const char *const builtin_types[] = {
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
 	"UserRingBuf",                                                    /* check_userrb.c */
+	"Wq",   /* check_wq.c */
 	NULL,
 };
 

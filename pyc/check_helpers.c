@@ -131,15 +131,11 @@ static const char *const only_in[][2] = {
  * for kprobe, tracepoint, raw_tracepoint and perf_event programs, measured
  * on 6.18): bpftool's probe says yes to the helper, but its timer can only
  * be in such a map (check_timer.c). */
+bool async_refused_in(const char *prog);   /* check_timer.c */
+
 static bool timer_refused(const struct pyb_helper *h, const char *prog)
 {
-	static const char *const refused[] = {"kprobe", "tracepoint", "raw_tracepoint", "perf_event", NULL};
-	if (strncmp(h->name, "bpf_timer_", 10))
-		return false;
-	for (int i = 0; refused[i]; i++)
-		if (!strcmp(refused[i], prog))
-			return true;
-	return false;
+	return !strncmp(h->name, "bpf_timer_", 10) && async_refused_in(prog);
 }
 
 /* @fentry and @fexit, which this machine does not load: what the kernel

@@ -110,6 +110,9 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* check_iter_bits.c: bpf_iter_bits(words, nr_words)'s arguments */
+int iter_bits_words(Type *t);
+void check_iter_bits_args(Checker *c, Node *it);
 /* check_dynptr.c: ring buffer reservations and dynptrs (issue 13):
  * with bpf.ringbuf_reserve(events) as rec: / bpf.ringbuf_reserve_dynptr;
  * d = bpf.dynptr_from_mem(buf, 0) (dynptr_mark_assign marks the call
@@ -217,6 +220,25 @@ Sym *timer_clock_const(Checker *c, Node *e);
 /* bpf.timer_init / timer_set_callback / timer_start / timer_cancel */
 Type *check_timer_call(Checker *c, Node *e);
 _Noreturn void timer_ctor_refused(Node *e);
+/* A Timer or a Wq: the kernel objects that live in map values and call a def back */
+typedef struct AsyncObj {
+	const char *name, *plural, *var, *what, *funcs, *helpers, *one;
+	Type *type;
+} AsyncObj;
+const AsyncObj *async_obj(Type *t, const char *name);
+bool async_refused_in(const char *prog);
+MapDecl *timer_arg(Checker *c, Node *a, const char *pyname, const AsyncObj *o);
+void timer_callback(Checker *c, Node *e, Node *fn, const char *pyname, const char *who, const char *from);
+/* ---- check_wq.c: Wq, bpf_wq_init / bpf_wq_set_callback / bpf_wq_start -- */
+extern Type ty_wq;
+Type *check_wq_call(Checker *c, Node *e);
+bool wq_kfunc(const char *name);
+bool wq_refused_in(const char *prog, const char *name);
+const char *wq_why_refused(const char *prog);
+const char *wq_api_sig(const char *name);
+const char *wq_api_reached(const char *name);
+/* check_kfunc.c: kfunc fid is called (declared once) */
+void use_kfunc(Checker *c, const char *name, int fid);
 
 /* ---- check_tailcall.c -------------------------------------------------- */
 

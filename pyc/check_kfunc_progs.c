@@ -34,6 +34,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 {
 	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
 	int bit = kind_bit(kind);
+	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
+		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -50,7 +52,12 @@ void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via)
 {
 	if (kfunc_verdict(kind, name))
 		return;
-	error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
+	if (wq_kfunc(name))
+		error_begin(node_loc(at), "%s() cannot be called from a @%s probe: %s; it may be called from %s",
+			    strcmp(name, "bpf_wq_set_callback_impl") ? name : "bpf_wq_set_callback", kind,
+			    wq_why_refused(helper_prog_type(kind)), kfunc_kinds(name));
+	else
+		error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
 		    "programs; it may be called from %s", name, kind, helper_prog_type(kind), kfunc_kinds(name));
 	if (via)
 		note_at(node_loc(via), "the @%s probe calls it through this call", kind);
@@ -122,7 +129,7 @@ static void prog_type_row(Vec *v, int bit)
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why;
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name));
 		}
 	}
 	if (kind_bit_used(bit))

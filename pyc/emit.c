@@ -1400,7 +1400,7 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
-	bool timer = n->op == 'J';   /* a timer's: no caller to hand an exception to, and it returns 0 */
+	bool timer = n->op == 'J' || n->op == 'q';   /* a timer's or a work queue's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
@@ -1517,12 +1517,12 @@ static char *timer_lookup(Emitter *e, Node *sub, MapDecl *m, const char *v)
 	char *setup;
 	if (m->type->map_kind == MAP_ARRAY) {
 		setup = key_setup(e, m, sub->rhs, &kp);
-		return xasprintf("%s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, v, m->cname,
-				 kp, v, raise_code(e, sub->rhs->store_raise));
+		return xasprintf("%s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, ty_ctype(m->type->val), v,
+				 m->cname, kp, v, raise_code(e, sub->rhs->store_raise));
 	}
 	setup = lookup_key_setup(e, m, sub->rhs, &kp, &ok);
-	return xasprintf("%s struct __pyb_timer *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, v, ok,
-			 m->cname, kp, v, raise_code(e, sub->raise));
+	return xasprintf("%s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, ty_ctype(m->type->val), v,
+			 ok, m->cname, kp, v, raise_code(e, sub->raise));
 }
 
 /* timers[k] = Timer(): the old item (and so its timer) deleted, a zeroed one inserted */
@@ -1532,8 +1532,8 @@ static char *timer_store(Emitter *e, Node *s)
 	MapDecl *m = map_of(tg->lhs);
 	const char *kp, *z = tmp(e);
 	char *setup = key_setup(e, m, tg->rhs, &kp);
-	return xasprintf("{ %s struct __pyb_timer %s = {}; bpf_map_delete_elem(&%s, %s); "
-			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, z, m->cname, kp, m->cname, kp, z,
+	return xasprintf("{ %s %s %s = {}; bpf_map_delete_elem(&%s, %s); "
+			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, ty_ctype(m->type->val), z, m->cname, kp, m->cname, kp, z,
 			 raise_code(e, tg->raise));
 }
 
@@ -1558,6 +1558,30 @@ static char *timer_call(Emitter *e, Node *n)
 	else
 		args = t;
 	return xasprintf("({ %s __s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", lookup, h->name + 4, args,
+			 raise_code(e, n->raise));
+}
+
+/* bpf_wq_init(wqs[k], flags), bpf_wq_set_callback(wqs[k], f, flags),
+ * bpf_wq_start(wqs[k], flags) (check_wq.c): the kfunc on the map value's
+ * struct bpf_wq, OSError for a negative return */
+static char *wq_call(Emitter *e, Node *n)
+{
+	Node *sub = VEC_AT(n->elts, 0);
+	MapDecl *m = n->sym->data;
+	const char *v = tmp(e), *name = n->lhs->name, *args, *kf = name;
+	char *lookup = timer_lookup(e, sub, m, v);
+	const char *w = xasprintf("&%s->t", v);
+	const char *flags = int_for_store(e, VEC_AT(n->elts, n->elts.len - 1), ty_fixed(4, false));
+	if (!strcmp(name, "bpf_wq_init")) {
+		args = xasprintf("%s, &%s, (__u32)%s", w, m->cname, flags);
+	} else if (!strcmp(name, "bpf_wq_set_callback")) {
+		kf = "bpf_wq_set_callback_impl";
+		args = xasprintf("%s, (int (*)(void *, int *, void *))%s, (__u32)%s, 0", w,
+				 emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n), flags);
+	} else {
+		args = xasprintf("%s, (__u32)%s", w, flags);
+	}
+	return xasprintf("({ %s __s64 __hr = (__s64)%s(%s); if (__hr < 0) %s __hr; })", lookup, kf, args,
 			 raise_code(e, n->raise));
 }
 
@@ -1764,6 +1788,8 @@ static char *call(Emitter *e, Node *n)
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
+	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
+		return wq_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
@@ -2323,7 +2349,7 @@ static void forget_values(Emitter *e, Node *loop)
  * the caller inside the while, to set the loop variables; loop_end emits
  * the body, the else block and the break/exit labels, and closes the block. */
 static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, const char *it_type, int it_size,
-			      const char *args, const char *item_type)
+			      const char *args, const char *item_type, struct RaiseSite *fail)
 {
 	Frame *f;
 	forget_values(e, s);
@@ -2331,7 +2357,11 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 	f->iter = iter;
 	scope_decl(e, xasprintf("\t%s __it%d;\n", it_type, f->n));
 	e->scoped_bytes += it_size;
-	line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
+	if (fail)   /* its errno raises fail, but -EINVAL (nothing to iterate: no bits) */
+		line(e, "{ int __r%d = bpf_iter_%s_new(&__it%d%s%s); if (__r%d < 0 && __r%d != -22) %s }", n, iter, f->n,
+		     *args ? ", " : "", args, n, n, raise_code(e, fail));
+	else
+		line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
 	line(e, "%s__p%d;", item_type, n);
 	f->decls_at = e->decls.len;
 	f->while_at = e->body.len;
@@ -2342,7 +2372,7 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 
 static Frame *loop_begin(Emitter *e, Node *s, int n)
 {
-	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *");
+	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *", NULL);
 }
 
 /* Before each bpf_iter_num_next, make the loop's states alike where they
@@ -2484,6 +2514,23 @@ static void for_map_stmt(Emitter *e, Node *s)
 	loop_end(e, s, f);
 }
 
+/* bpf_iter_bits(words, nr_words)'s arguments (check_iter_bits.c): an int
+ * word is copied to the stack; nr_words outside 0..K raises ValueError */
+static void iter_bits_args(Emitter *e, Node *it, int n, Str *args)
+{
+	Node *w = VEC_AT(it->elts, 0), *nr = VEC_AT(it->elts, 1);
+	int k = w->type->kind == TY_BYTES ? w->type->size / 8 : 1;
+	if (w->type->kind == TY_BYTES) {
+		line(e, "__u64 *__bw%d = (__u64 *)(%s);", n, expr(e, w));   /* the kernel only reads them */
+	} else {
+		line(e, "__u64 __bv%d = (__u64)(%s);", n, expr(e, w));
+		line(e, "__u64 *__bw%d = &__bv%d;", n, n);
+	}
+	line(e, "__s64 __bn%d = %s;", n, expr(e, nr));
+	line(e, "if (__bn%d < 0 || __bn%d > %d) %s", n, n, k, raise_code(e, it->raise));
+	str_printf(args, "__bw%d, (__u32)__bn%d", n, n);
+}
+
 /* for x in bpf_iter_task(None, 0): a kernel iterator (check_for_kfunc_iter) */
 static void for_kernel_iter_stmt(Emitter *e, Node *s)
 {
@@ -2501,14 +2548,18 @@ static void for_kernel_iter_stmt(Emitter *e, Node *s)
 	kbtf_info(k, in.target, &st);
 	line(e, "{");
 	e->indent++;
-	for (int i = 1; i < np; i++) {
-		Node *a = VEC_AT(it->elts, i - 1);
-		str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
-			   a->kind == ND_NONE ? "0" : expr(e, a));
-	}
+	if (!strcmp(it->lhs->name, "bpf_iter_bits"))
+		iter_bits_args(e, it, n, &args);
+	else
+		for (int i = 1; i < np; i++) {
+			Node *a = VEC_AT(it->elts, i - 1);
+			str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+				   a->kind == ND_NONE ? "0" : expr(e, a));
+		}
 	kbtf_func_args(k, xasprintf("%s_next", it->lhs->name), &kp, &np, &ret, NULL);
 	f = iter_loop_begin(e, s, n, it->lhs->name + 9, kemit_c_type(e->prog->kemit, in.target), st.size,
-			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)));
+			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)),
+			    !strcmp(it->lhs->name, "bpf_iter_bits") ? VEC_AT(e->prog->raises, it->raise->id + 1) : NULL);
 	if (s->target->type->kind == TY_KPTR)
 		line(e, "%s = __p%d;", x, n);
 	else
@@ -3419,10 +3470,19 @@ void emit_program(Prog *prog, Str *out)
 			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
 	for (int i = 0; i < prog->maps.len; i++)
-		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER) {
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_timer")) {
 			/* Array[Timer]: the kernel finds the timer in a map value by its BTF name, bpf_timer */
 			str_puts(out, "struct bpf_timer {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
 				      "struct __pyb_timer {\n\tstruct bpf_timer t;\n};\n\n");
+			break;
+		}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_wq")) {
+			/* Array[Wq]: likewise by bpf_wq (check_wq.c) */
+			str_puts(out, "struct bpf_wq {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_wq {\n\tstruct bpf_wq t;\n};\n\n");
 			break;
 		}
 	if (zero)

@@ -37,7 +37,8 @@ __all__ = [
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
-    "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
+    "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
+    "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
@@ -1151,3 +1152,47 @@ def ustack():
 
 def tcp_sk(sk):
     raise NotImplementedError("tcp_sk() reads kernel memory: it runs only in the kernel")
+
+
+def bpf_iter_bits(words, nr_words):
+    """for b in bpf_iter_bits(words, nr_words): the index of each set bit of
+    the first nr_words 64-bit words, lowest first (bit j of word i is 64 * i
+    + j), as the kernel's bit iterator gives them. words is an int (its 64
+    bits, two's complement) or bytes of 8*K bytes (K little-endian words);
+    nr_words outside 0..K raises ValueError, as pybpf does."""
+    if isinstance(words, int):
+        k, v = 1, words & (2**64 - 1)
+    elif isinstance(words, (builtins.bytes, bytearray)) and len(words) and len(words) % 8 == 0:
+        k, v = len(words) // 8, int.from_bytes(words, "little")
+    else:
+        raise TypeError("the words of bpf_iter_bits must be an int or bytes of 8*K bytes")
+    if not 0 <= nr_words <= k:
+        raise ValueError(f"bpf_iter_bits reads {nr_words} words, but its words hold {k}")
+    v &= (1 << (64 * nr_words)) - 1
+    return builtins.iter([i for i in range(64 * nr_words) if v >> i & 1])
+
+
+_WQ_NOT_HERE = ("a BPF work queue runs its callback in a kernel worker thread, which a user process has not; "
+                "pybpf compiles Array[Wq] / Hash[K, Wq] and bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start() "
+                "for the kernel only (pybpf load)")
+
+
+class Wq:
+    """An item of Array[Wq](N) or Hash[K, Wq]: a BPF work queue, used only through
+    bpf_wq_init(w, 0), bpf_wq_set_callback(w, f, 0) and bpf_wq_start(w, 0). CPython
+    has no kernel worker thread to run it: NotImplementedError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_init(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_set_callback(wq, callback_fn, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_start(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)

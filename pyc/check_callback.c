@@ -22,18 +22,29 @@
 
 #include "../helpers/helpers_gen.h"
 
+/* The symbol of the kind the name a names, in scope (a map, a def), or NULL */
+Sym *named_sym(Checker *c, Node *a, SymKind kind)
+{
+	Sym *y = a->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, a->name) : NULL;
+	return y && y->kind == kind ? y : NULL;
+}
+
+/* The def a callback argument names (helper, which: for the message), or an error */
+FuncDecl *callback_def(Checker *c, Node *a, const char *helper, const char *which)
+{
+	Sym *y = named_sym(c, a, SYM_FUNC);
+	if (!y)
+		error_at(node_loc(a), "the %s argument of %s is the function it calls: the name of a def", which, helper);
+	return y->data;
+}
+
 /* The helper function a callback argument names: nparams int parameters
  * (params, for the message), returning None or bool */
 static FuncDecl *callback_of(Checker *c, Node *a, const char *helper, int nparams, const char *args,
 			     const char *params)
 {
-	Sym *y = a->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, a->name) : NULL;
-	FuncDecl *fd;
-	bool ok;
-	if (!y || y->kind != SYM_FUNC)
-		error_at(node_loc(a), "the second argument of %s is the function it calls: the name of a def", helper);
-	fd = y->data;
-	ok = fd->ptypes.len == nparams && (fd->ret->kind == TY_NONE || fd->ret->kind == TY_BOOL);
+	FuncDecl *fd = callback_def(c, a, helper, "second");
+	bool ok = fd->ptypes.len == nparams && (fd->ret->kind == TY_NONE || fd->ret->kind == TY_BOOL);
 	for (int i = 0; ok && i < nparams; i++)
 		ok = ((Type *)VEC_AT(fd->ptypes, i))->kind == TY_INT;
 	if (!ok)
@@ -149,8 +160,7 @@ Type *check_bpf_for_each(Checker *c, Node *e)
 		error_at(node_loc(e), "bpf.for_each_map_elem takes two arguments: bpf.for_each_map_elem(map, function)");
 	mn = VEC_AT(e->elts, 0);
 	fn = VEC_AT(e->elts, 1);
-	ms = mn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, mn->name) : NULL;
-	if (!ms || ms->kind != SYM_MAP)
+	if (!(ms = named_sym(c, mn, SYM_MAP)))
 		error_at(node_loc(mn), "the first argument of bpf.for_each_map_elem is a map: the name of one");
 	m = ms->data;
 	if ((m->type->map_kind != MAP_HASH && m->type->map_kind != MAP_LRU_HASH && m->type->map_kind != MAP_ARRAY) ||
@@ -198,12 +208,7 @@ Type *check_bpf_find_vma(Checker *c, Node *e)
 	check_kptr_arg(c, task, check_expr(c, task), types[0]->btf_id, "the task of bpf.find_vma", "struct task_struct *");
 	check_store(c, VEC_AT(e->elts, 1), check_expr(c, VEC_AT(e->elts, 1)), ty_fixed(8, false),
 		    "the address of bpf.find_vma");
-	{
-		Sym *y = fn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, fn->name) : NULL;
-		if (!y || y->kind != SYM_FUNC)
-			error_at(node_loc(fn), "the third argument of bpf.find_vma is the function it calls: the name of a def");
-		fd = y->data;
-	}
+	fd = callback_def(c, fn, "bpf.find_vma", "third");
 	ok = fd->ptypes.len == 2 && fd->ret->kind == TY_NONE;
 	for (int i = 0; ok && i < 2; i++)
 		ok = ((Type *)VEC_AT(fd->ptypes, i))->kind == TY_KPTR &&

@@ -175,6 +175,10 @@ Type *check_bpf_loop(Checker *c, Node *e);
 /* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
 Type *check_bpf_for_each(Checker *c, Node *e);
 Type *check_bpf_find_vma(Checker *c, Node *e);
+/* check_callback.c: the symbol of kind `kind` that name node a names, or NULL;
+ * the def a callback argument names (which: "second", for the message) */
+Sym *named_sym(Checker *c, Node *a, SymKind kind);
+FuncDecl *callback_def(Checker *c, Node *a, const char *helper, const char *which);
 /* e->third: the call f(args...) a callback makes, its arguments the callback's cnames[0..n) of types types[] (NULL: ints) */
 void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types, int n);
 /* a map's key or value type (check.c) */

@@ -100,7 +100,7 @@ Type *check_user_ringbuf_drain(Checker *c, Node *e)
 {
 	static const char *const args[] = {"__pyb_cbr"};
 	Node *mn, *fn;
-	Sym *ms, *fs;
+	Sym *ms;
 	MapDecl *m;
 	FuncDecl *fd;
 	Type *rt;
@@ -109,16 +109,13 @@ Type *check_user_ringbuf_drain(Checker *c, Node *e)
 		error_at(node_loc(e), "bpf.user_ringbuf_drain takes two arguments: bpf.user_ringbuf_drain(lines, function)");
 	mn = VEC_AT(e->elts, 0);
 	fn = VEC_AT(e->elts, 1);
-	ms = mn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, mn->name) : NULL;
-	if (!ms || ms->kind != SYM_MAP || ((MapDecl *)ms->data)->type->map_kind != MAP_USER_RINGBUF)
+	ms = named_sym(c, mn, SYM_MAP);
+	if (!ms || ((MapDecl *)ms->data)->type->map_kind != MAP_USER_RINGBUF)
 		error_at(node_loc(mn), "the first argument of bpf.user_ringbuf_drain is a UserRingBuf: the name of one");
 	m = ms->data;
 	mn->sym = ms;
 	mn->type = m->type;
-	fs = fn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, fn->name) : NULL;
-	if (!fs || fs->kind != SYM_FUNC)
-		error_at(node_loc(fn), "the second argument of bpf.user_ringbuf_drain is the function it calls: the name of a def");
-	fd = fs->data;
+	fd = callback_def(c, fn, "bpf.user_ringbuf_drain", "second");
 	rt = m->type->val;
 	if (fd->ptypes.len != 1 || !takes(VEC_AT(fd->ptypes, 0), rt) ||
 	    (fd->ret->kind != TY_NONE && fd->ret->kind != TY_BOOL))

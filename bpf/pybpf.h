@@ -43,6 +43,7 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_RINGBUF 27
 #define __PYB_MAP_TASK_STORAGE 29
 #define __PYB_MAP_CGRP_STORAGE 32
+#define __PYB_MAP_SK_STORAGE 24
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1
 #define __PYB_EEXIST 17
@@ -52,11 +53,13 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static void *(*bpf_map_lookup_percpu_elem)(void *map, const void *key, __u32 cpu) = (void *)195;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
-/* TaskStorage / CgrpStorage items (the flags: BPF_LOCAL_STORAGE_GET_F_CREATE = 1) */
+/* TaskStorage / CgrpStorage / SkStorage items (the flags: BPF_LOCAL_STORAGE_GET_F_CREATE = 1) */
 static void *(*bpf_task_storage_get)(void *map, void *task, void *value, __u64 flags) = (void *)156;
 static long (*bpf_task_storage_delete)(void *map, void *task) = (void *)157;
 static void *(*bpf_cgrp_storage_get)(void *map, void *cgroup, void *value, __u64 flags) = (void *)210;
 static long (*bpf_cgrp_storage_delete)(void *map, void *cgroup) = (void *)211;
+static void *(*bpf_sk_storage_get)(void *map, void *sk, void *value, __u64 flags) = (void *)107;
+static long (*bpf_sk_storage_delete)(void *map, void *sk) = (void *)108;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;

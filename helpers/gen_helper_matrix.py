@@ -2,7 +2,9 @@
 """The helper test matrix (issue 13): for every helper `pybpf api` lists as
 callable from a @tracepoint probe (and the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
-with an Array[Timer] and a def callback), a small generated probe that calls it with
+with an Array[Timer] and a def callback; the seq_* ones from an @iter
+probe over the tasks; the socket helpers, from a @tp_btf probe given a
+socket or a file), a small generated probe that calls it with
 well-typed arguments is compiled and loaded by `pybpf load` on this kernel,
 so the verifier checks the call; the call sits behind a test that is never
 true at run time (pid() == 1 and ktime_ns() == 0), so the helper never runs
@@ -27,8 +29,10 @@ def callable_helpers(pybpf):
     for i, ln in enumerate(out[:-1]):
         timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
+        timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
-        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer) and "not callable" not in out[i + 1] \
+        sock = ln.startswith(SOCK_HELPERS) and "@tp_btf" in out[i + 1]   # a socket helper: tracing programs
+        if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer or sock) and "not callable" not in out[i + 1] \
                 and not by_block:
             m = re.match(r"bpf\.(\w+)\((.*)\) -> (\S+)", ln)
             params = [tuple(p.split(": ", 1)) for p in m.group(2).split(", ")] if m.group(2) else []
@@ -57,22 +61,44 @@ RESERVED = {
 }
 
 
+# The socket helpers (pyc/check_sock.c), which tracepoint programs may not
+# call: from a @tp_btf probe whose argument is a socket, or a file
+SOCK_HELPERS = ("bpf.skc_to_", "bpf.sock_from_file(")
+
+
+def sock_helper(name):
+    return ("bpf.%s(" % name).startswith(SOCK_HELPERS)
+
+
+def sock_probe(name):
+    """(decorator, parameters, the argument to pass) of a socket helper's probe"""
+    if name == "sock_from_file":
+        return '@tp_btf("ext4_sync_file_enter")', "file, datasync", "file"
+    return '@tp_btf("inet_sock_set_state")', "sk, oldstate, newstate", "sk"
+
+
 def source(name, params, ret):
     if name in RESERVED:
         return template(name, "\n            ".join(RESERVED[name]))
-    if name == "snprintf":   # bpf.snprintf(out, "fmt", values...)
-        args = ["buf", '"%d"', "1"]
+    if name in ("snprintf", "seq_printf"):   # bpf.snprintf(out, "fmt", values...), seq_printf(ctx(), ...)
+        args = ["ctx()" if name == "seq_printf" else "buf", '"%d"', "1"]
     elif name == "loop":     # bpf.loop(n, function)
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
         args = ["m", "cb2"]
+    elif name == "find_vma":             # bpf.find_vma(task, addr, function)
+        args = ["current_task()", "0", "cb4"]
     elif name == "map_lookup_percpu_elem":   # on a per-CPU hash, for a CPU
         args = ["pm", "1", "0"]
     elif name == "tail_call":            # bpf.tail_call(ctx(), ProgArray, i): a handler of the same tracepoint
         args = ["ctx()", "pa", "0"]
+    elif name in PERF:                   # a PerfBuf / PerfCounters of its own (pyc/check_perf.c)
+        args = PERF[name][1]
     elif name.startswith("timer_"):      # bpf.timer_X(timers[i], ...)
         args = ["tm[0]"] + {"timer_init": ["CLOCK_MONOTONIC"], "timer_set_callback": ["cb3"],
                             "timer_start": ["0", "0"], "timer_cancel": []}[name]
+    elif sock_helper(name):               # bpf.skc_to_X(sk), bpf.sock_from_file(file): the probe's argument
+        args = [sock_probe(name)[2]]
     else:
         args = [argument(p) for p in params]
     if name.startswith("ringbuf_"):
@@ -84,6 +110,10 @@ def source(name, params, ret):
         args = ["buf", "0"] + (["current_task()", "0"] if name.endswith("_task") else [])
     elif name.startswith("timer_"):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
+    elif name.startswith("seq_"):        # an @iter probe's output: one over the tasks
+        probe, params = '@iter("task")', "task: task_struct"
+    elif sock_helper(name):
+        probe, params, arg = sock_probe(name)
     elif name == "tail_call":
         tp = '@tracepoint("syscalls/sys_enter_acct")'
         probe, params = (tp + "\ndef hm_handler(args) -> None:\n    pass\n\n\n"
@@ -92,18 +122,33 @@ def source(name, params, ret):
         probe, params = '@tracepoint("syscalls/sys_enter_acct")', "args"
     call = "bpf.%s(%s)" % (name, ", ".join(args))
     body = call if ret == "None" else "x, y = " + call if ret.startswith("tuple[") else "x = " + call
-    return template(name, body, probe, params)
+    if name == "perf_event_read_value":   # three results: counter, enabled, running
+        body = "x, y, z = " + call
+    return template(name, body, probe, params, PERF[name][0] if name in PERF else "")
 
 
-def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params="args"):
+# The helpers whose map is declared only in their own program (a
+# PerfCounters opens a perf event per CPU at load; a UserRingBuf reads the
+# loader's standard input), with that map and the arguments
+PERF = {
+    "perf_event_output": ("pb: PerfBuf[Ev] = PerfBuf()\n\n\n", ["ctx()", "pb", "BPF_F_CURRENT_CPU", "ev"]),
+    "perf_event_read": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
+    "perf_event_read_value": ('pc = PerfCounters("cpu-clock")\n\n\n', ["pc", "BPF_F_CURRENT_CPU"]),
+    "user_ringbuf_drain": ("urb: UserRingBuf[str[16]] = UserRingBuf(4096)\n\n\n"
+                           "def cb5(line: str[16]) -> None:\n    pass\n\n\n", ["urb", "cb5"]),
+}
+
+
+def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params="args", maps=""):
     return ("from pybpf import *\n\nm: Hash[int, int] = Hash(max_entries=4)\n"
             "pm: PerCPUHash[int, int] = PerCPUHash(max_entries=4)\n"
             "q: Queue[u64] = Queue(4)\n\n\nclass Ev(Struct):\n    n: u64\n\n\n"
-            "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n"
+            "rb: RingBuf[Ev] = RingBuf(size=4096)\n\n\n%s"
             "def cb(i: int) -> None:\n    pass\n\n\n"
             "def cb2(k: int, v: int) -> None:\n    pass\n\n\n"
             "tm: Array[Timer] = Array(1)\n\n\n"
             "def cb3(k: int) -> None:\n    pass\n\n\n"
+            "def cb4(task: task_struct, vma: vm_area_struct) -> None:\n    pass\n\n\n"
             "%s\n"
             "def hm_%s(%s) -> None:\n"
             "    if pid() == 1 and ktime_ns() == 0:\n"
@@ -113,7 +158,7 @@ def template(name, body, probe='@tracepoint("syscalls/sys_enter_acct")', params=
             "            %s\n"
             "            print(f\"{buf}{ev.n}\")\n"
             "        except OSError:\n"
-            "            pass\n") % (probe, name[:20], params, body)
+            "            pass\n") % (maps, probe, name[:20], params, body)
 
 
 def outcome(pybpf, src):
@@ -121,7 +166,8 @@ def outcome(pybpf, src):
         path = os.path.join(d, "probe.py")
         with open(path, "w") as f:
             f.write(src)
-        p = subprocess.run([pybpf, "load", path, "--duration", "0.01"], capture_output=True, text=True, cwd=d)
+        p = subprocess.run([pybpf, "load", path, "--duration", "0.01"], capture_output=True, text=True, cwd=d,
+                           stdin=subprocess.DEVNULL)
     if p.returncode == 0 and "Attached " in p.stderr:   # verified and attached
         return "loads"
     errs = [ln for ln in p.stderr.splitlines() if "error" in ln]
@@ -163,7 +209,7 @@ def write_lines(out, lines):
 def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
     lines = banner("gen_helper_matrix.py", "helper-matrix", "helper pybpf can call from a @tracepoint probe (the "
-                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe)")
+                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe; the seq_* ones: from an @iter probe)")
     n = ok = 0
     for name, params, ret in callable_helpers(pybpf):
         r = outcome(pybpf, source(name, params, ret))

@@ -10,7 +10,9 @@ sleepable=True). A memory argument (X with its X__sz) is a str[16] local. Kernel
 arguments come from what the verifier trusts: current_task() for a task,
 a with block's reference for a cgroup (bpf_cgroup_from_id) or a
 bpf_cpumask (bpf_cpumask_create); an acquiring kfunc is called as a with
-block, an iterator as a for loop. A kfunc whose arguments a generated
+block, an iterator as a for loop, bpf_iter_num (which range() runs on)
+as `for i in range(3):`; the work queue kfuncs, which no @tracepoint probe
+may call, from a @begin probe on an Array[Wq]. A kfunc whose arguments a generated
 probe cannot make is listed as "not generated" with the reason. The
 outcomes go into helpers/kfunc_matrix.txt (generated, do not edit: `make
 kfunc-matrix`); tests/runtime_kfuncs.py's kfunc_matrix_up_to_date
@@ -45,14 +47,21 @@ def callable_kfuncs(pybpf):
     """(name, params, how, sleepable) of each kfunc callable from
     @tracepoint, or (sleepable) from a sleepable @uprobe; how: "call",
     "stmt" (it returns None), "with" (it acquires), "for" (an iterator's
-    _new) or "make" (it makes a Dynptr: c = bpf_dynptr_clone(d))"""
+    _new), "make" (it makes a Dynptr: c = bpf_dynptr_clone(d)), "range"
+    (bpf_iter_num_new, reached through range()) or "wq" (a work queue's)"""
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout
-    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases|makes): (.*)\n)?    probes: (.*)\n", out,
-                         re.M):
-        name, params, ret, how, note, probes = m.groups()
+    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases|makes): (.*)\n)?    probes: (.*)\n"
+                         r"(    reached: .*\n)?", out, re.M):
+        name, params, ret, how, note, probes, reached = m.groups()
+        if name.startswith("bpf_wq_"):
+            yield name, [], "wq", False   # a work queue's: from a @begin probe (WQ_CALLS)
+            continue
         sleepable = probes.startswith(SLEEPABLE)
         if not (re.match(r"@tracepoint\b", probes) or sleepable) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
+        if reached and "range(" in reached:
+            yield name, [], "range", False   # bpf_iter_num: range() runs on it
+            continue
         if how == "releases" or (how == "region" and note.startswith("the end of")):
             continue   # a release or a region's closer: its with block calls it
         if ret == "None" and how is None:
@@ -70,7 +79,7 @@ def arguments(params):
     """The argument texts and the with blocks they need, or a reason"""
     args, blocks = [], []
     for name, t in params:
-        if t.startswith("int"):
+        if t.startswith("int"):   # also bpf_iter_bits' words, "int | bytes[8*K]"
             args.append("0")
         elif t == "const char *":
             args.append('"ab"')
@@ -90,13 +99,28 @@ def arguments(params):
     return args, blocks
 
 
+# The work queue kfuncs, which no @tracepoint probe may call (the kernel
+# refuses a map holding a bpf_wq there, and a callback is set only from a
+# sleepable program): each from a @begin probe, on an Array[Wq]
+WQ_CALLS = {"bpf_wq_init": "bpf_wq_init(wqs[0], 0)", "bpf_wq_start": "bpf_wq_start(wqs[0], 0)",
+            "bpf_wq_set_callback_impl": "bpf_wq_set_callback(wqs[0], work, 0)"}
+
+
+def wq_source(name):
+    return ("from pybpf import *\n\nwqs: Array[Wq] = Array(1)\n\n\ndef work(key: int) -> None:\n    pass\n\n\n"
+            "@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], WQ_CALLS[name])
+
+
 def source(name, params, how, sleepable):
+    if how == "wq":
+        return wq_source(name), None
     args, blocks = arguments(params)
     if args is None:
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
-            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass", "make": "c = " + call}[how]
+            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass", "make": "c = " + call,
+            "range": "for i in range(3):\n    pass"}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
         if not b.startswith("with "):
@@ -114,7 +138,7 @@ def source(name, params, how, sleepable):
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
     lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
-                   "(one that may sleep: from a sleepable @uprobe)")
+                   "(one that may sleep: from a sleepable @uprobe; a work queue's from @begin)")
     n = ok = gen = 0
     for name, params, how, sleepable in callable_kfuncs(pybpf):
         src, why = source(name, params, how, sleepable)

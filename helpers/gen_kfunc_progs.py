@@ -5,10 +5,13 @@ kernel's verifier lets call each kfunc of its BTF.
 The kernel's kfunc sets are not in BTF, so build/kfunc-probe (helpers/
 kfunc_probe.c) asks the verifier: for every kfunc and program type it loads
 a tiny program that calls the kfunc, and "calling kernel function NAME is
-not allowed" in the log means no. Program types it cannot ask that way
-(struct_ops, whose kfunc filters look at the struct and member; and any
-type this machine does not load) are listed as "unprobed": for those the
-checker does not refuse and the verifier decides at load time.
+not allowed" in the log means no. struct_ops is asked as a TCP congestion
+control only, and the packet path's types (xdp, sched_cls, cgroup_sock_addr,
+sock_ops) to tell their kfuncs apart (`pybpf api --coverage`). Program types
+it cannot ask (struct_ops of other ops structs, whose kfunc filters look at
+the struct and member; and any type this machine does not load) are listed
+as "unprobed": for those the checker does not refuse and the verifier
+decides at load time.
 
 Usage: helpers/gen_kfunc_progs.py [--check FILE] [--from FILE]
   (no args)    write helpers/kfunc_progs_gen.[ch] (`make kfunc-progs`)

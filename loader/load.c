@@ -15,6 +15,8 @@
 #include "prepare.h"
 #include "explain.h"
 #include "wallclock.h"
+#include "perfbuf.h"
+#include "userrb.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -459,9 +461,9 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		return;
 	}
 	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind == MAP_PROG_ARRAY)
+	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind >= MAP_PROG_ARRAY)
 		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk);
-			    * a timer or a program has no value to show */
+			    * a timer, a program or a perf event (PerfBuf, PerfCounters) has no value to show */
 	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
 	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
 		dump_list(fd, m);
@@ -934,8 +936,10 @@ static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
 }
 
 /* Run each @iter probe over its objects once: reading the iterator's file
- * walks them, calling the program for each (its output goes through the
- * ring buffer like any print). links[i] belongs to the probe named who[i]. */
+ * walks them, calling the program for each. What the program writes to
+ * that file (bpf.seq_write, bpf.seq_printf) is copied to stdout as it is
+ * read; its prints go through the ring buffer like any print, after it.
+ * links[i] belongs to the probe named who[i]. */
 static int run_iters(Prog *prog, Vec *links, Vec *who)
 {
 	for (int i = 0; i < links->len; i++) {
@@ -954,7 +958,9 @@ static int run_iters(Prog *prog, Vec *links, Vec *who)
 			return -1;
 		}
 		while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-			;
+			if (n > 0)
+				fwrite(buf, 1, (size_t)n, stdout);
+		fflush(stdout);
 		if (n < 0) {
 			error_begin(p->def->tok->loc, "@iter(\"%s\") probe '%s' stopped: %s", p->target, p->name, strerror(errno));
 			close(fd);
@@ -996,6 +1002,7 @@ int load_main(const char *path, LoadOpts *o)
 	struct bpf_link **links = NULL;
 	Vec linkv = {0}, who = {0};
 	struct ring_buffer *rb = NULL;
+	PerfBufs *perf = NULL;   /* PerfBuf and PerfCounters maps (perfbuf.c) */
 	const char *pin = o->pin_name;
 	bool auto_pin = false;
 	struct stat st0;
@@ -1081,6 +1088,10 @@ int load_main(const char *path, LoadOpts *o)
 	run.obj = obj;
 	if (o->verbose)
 		show_verified_insns(obj);
+	if (!(perf = perf_open(obj, prog, pin, on_event)))
+		goto cleanup;
+	if (pin && user_ringbuf_pin_refused(prog, "pinned (--pin, --watch)") < 0)
+		goto cleanup;
 	if (prog->uses_stacks) {
 		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
 		out_set_stack_fn(stack_frames);
@@ -1118,6 +1129,9 @@ int load_main(const char *path, LoadOpts *o)
 		for (int i = 0; i < nlinks; i++)
 			bpf_link__disconnect(links[i]);
 	}
+	/* standard input, written to the program's UserRingBuf (userrb.c) */
+	if (user_ringbuf_feed(obj, prog) < 0)
+		goto cleanup;
 	/* @begin runs once, now that everything else is attached */
 	if (run_once(obj, prog, "begin") < 0)
 		goto cleanup;
@@ -1161,7 +1175,7 @@ int load_main(const char *path, LoadOpts *o)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (deadline - now) / 1000000 + 1;
 		}
-		err = ring_buffer__poll(rb, timeout);
+		err = perf_poll(perf, rb, timeout);   /* the ring buffers and any PerfBuf */
 		flush_out(&run);
 		if (err > 0) {
 			/* records came: let more gather before the next poll, so a
@@ -1217,6 +1231,7 @@ int load_main(const char *path, LoadOpts *o)
 	if (!pin)
 		run_once(obj, prog, "end");
 	ring_buffer__consume(rb);
+	perf_consume(perf);
 	flush_out(&run);
 
 	for (int i = 0; i < prog->maps.len; i++)
@@ -1230,12 +1245,14 @@ int load_main(const char *path, LoadOpts *o)
 	uint64_t lost = read_counter(counters_fd(obj), 0);
 	if (lost)
 		out_lost(lost);
+	perf_report_lost(perf);
 	status = 0;
 
 cleanup:
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	ring_buffer__free(rb);
+	perf_free(perf);
 	if (!pin || auto_pin)
 		clear_prog_arrays(obj, prog);
 	bpf_object__close(obj);

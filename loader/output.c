@@ -777,6 +777,20 @@ void out_lost(uint64_t n)
 	emit(&o);
 }
 
+/* Records of PerfBuf map that the kernel could not write (its CPU's buffer was full: loader/perfbuf.c) */
+void out_lost_in(const char *map, uint64_t n)
+{
+	Str o = {0};
+	if (out_fmt == OUT_TEXT) {
+		fflush(outf());
+		fprintf(stderr, "pybpf: %" PRIu64 " record%s of PerfBuf '%s' lost (its per-CPU buffer was full)\n", n,
+			n == 1 ? "" : "s", map);
+		return;
+	}
+	str_printf(&o, "{\"type\": \"lost\", \"map\": \"%s\", \"count\": %" PRIu64 "}\n", map, n);
+	emit(&o);
+}
+
 void out_exception(const char *file, int line, const char *exc, const char *msg, const char *probe, uint64_t count,
 		   bool final)
 {

@@ -61,6 +61,7 @@ void out_flush(void);
  * was full)" ("record" when N is 1) on stderr; JSON {"type": "lost",
  * "count": N} on the output. */
 void out_lost(uint64_t n);
+void out_lost_in(const char *map, uint64_t n);   /* a PerfBuf's lost records (loader/perfbuf.c) */
 /* Uncaught exceptions at a raise site: text on stderr as
  * "file:line: Exc[: msg] in probe: N time(s)" (final) or
  * "file:line: Exc[: msg] in probe (N so far)" (while running);

@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "support.h"
 #include "pin.h"
+#include "userrb.h"
 #include "prepare.h"
 #include "explain.h"
 #include "wallclock.h"
@@ -56,6 +57,14 @@ static bool reload_prog_array_refused(const char *name, Prog *prog)
 			fprintf(stderr, "pybpf: error: '%s' is a ProgArray: pybpf reload cannot swap the handlers of tail "
 					"calls yet (they are programs of their own, not dispatchers); unload and load it; "
 					"'%s' was not changed\n", m->name, name);
+			return true;
+		}
+		if (m->type->map_kind == MAP_USER_RINGBUF)   /* loader/userrb.c */
+			return user_ringbuf_pin_refused(prog, "reloaded") < 0;
+		if (m->type->map_kind == MAP_PERF_BUF || m->type->map_kind == MAP_PERF_COUNTERS) {   /* loader/perfbuf.c */
+			fprintf(stderr, "pybpf: error: '%s' is a %s: its perf events belong to the loading process, so a "
+					"pinned instance cannot have one yet; '%s' was not changed\n", m->name,
+				map_kind_names[m->type->map_kind], name);
 			return true;
 		}
 	}

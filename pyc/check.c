@@ -71,7 +71,7 @@ Type *ty_str(int cap)
 const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
-	"TaskStorage", "CgrpStorage", "ProgArray",
+	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage", "UserRingBuf",
 };
 
 /* ORDER AggKind */
@@ -90,7 +90,9 @@ const char *ty_name(Type *t)
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
-	case TY_KPTR: return xasprintf("%s (pointer)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
+	case TY_KPTR:
+		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : "%s (pointer)",
+				 t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
 		Str o = {0};
@@ -111,7 +113,7 @@ const char *ty_name(Type *t)
 	case TY_DYNPTR:
 		return "Dynptr";
 	case TY_TIMER:
-		return "Timer";
+		return t->sname ? t->sname : "Timer";   /* or a Wq (check_wq.c) */
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -154,7 +156,7 @@ const char *ty_ctype(Type *t)
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
-	case TY_TIMER: return "struct __pyb_timer";
+	case TY_TIMER: return t->sname && !strcmp(t->sname, "Wq") ? "struct __pyb_wq" : "struct __pyb_timer";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -202,9 +204,12 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
+	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
+	"UserRingBuf",                                                    /* check_userrb.c */
+	"Wq",   /* check_wq.c */
 	NULL,
 };
 
@@ -791,7 +796,7 @@ static Type *find_struct(Checker *c, const char *name)
 	return NULL;
 }
 
-static Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
+Type *resolve_key_or_value(Checker *c, Node *n, bool is_value)
 {
 	Type *t;
 	if (n->kind == ND_NAME && (t = find_struct(c, n->name)))
@@ -879,7 +884,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	if (MAP_IS_STORAGE(kind)) {
 		if (args->kind == ND_TUPLE)
 			error_at(node_loc(ann), "%s takes one type, its value's: %s[V] (its keys are %s)", map_kind_names[kind],
-				 map_kind_names[kind], kind == MAP_TASK_STORAGE ? "tasks" : "cgroups");
+				 map_kind_names[kind], xasprintf("%ss", storage_owner(kind)));
 		t->val = resolve_key_or_value(c, args, false);
 		m->type = t;
 		m->name = s->target->name;
@@ -1520,14 +1525,15 @@ static void mark_assigned(Checker *c, Sym *y)
 static void check_ref_use(Checker *c, Node *e, Sym *y)
 {
 	bool rb = !strncmp(y->data, "bpf.ringbuf", 11);   /* a ring buffer reservation (check_dynptr.c) */
+	const char *why = y->ref == SYM_REF_MAYBE_NONE ? sock_local_none(y) : rb ? "the ring buffer may be full" :
+			  xasprintf("%s() may find nothing", (const char *)y->data);
 	if (y->ref == 2)
 		error_at(node_loc(e), "'%s' was %s at the end of its with block; use it inside the block", e->name,
 			 rb ? "submitted (or discarded)" : "released");
 	for (int i = 0; i < c->narrowed.len; i++)
 		if (VEC_AT(c->narrowed, i) == y)
 			return;
-	error_at(node_loc(e), "'%s' may be None here (%s): test 'if %s is not None:' first", e->name,
-		 rb ? "the ring buffer may be full" : xasprintf("%s() may find nothing", (const char *)y->data), e->name);
+	error_at(node_loc(e), "'%s' may be None here (%s): test 'if %s is not None:' first", e->name, why, e->name);
 }
 
 static Type *check_name(Checker *c, Node *e)
@@ -1535,6 +1541,8 @@ static Type *check_name(Checker *c, Node *e)
 	Sym *y = c->scope ? scope_find(c->scope, e->name) : scope_find(&c->module, e->name);
 	if (!y)
 		y = timer_clock_const(c, e);   /* CLOCK_MONOTONIC ... (check_timer.c) */
+	if (!y)
+		y = perf_const(c, e);          /* BPF_F_CURRENT_CPU (check_perf.c) */
 	if (!y) {
 		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
 			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);
@@ -1629,7 +1637,7 @@ static Sym *opt_test(Checker *c, Node *test, bool *is_not)
 	l = test->lhs;
 	r = VEC_AT(test->elts, 0);
 	y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || (y->type->kind != TY_OPT && y->ref != 1))
+	if (r->kind != ND_NONE || !y || y->kind != SYM_LOCAL || (y->type->kind != TY_OPT && !SYM_MAYBE_NONE(y)))
 		return NULL;
 	*is_not = test->cmpops[0] == CMP_IS_NOT;
 	return y;
@@ -1719,7 +1727,7 @@ static Type *check_compare(Checker *c, Node *e)
 		/* x is None / x is not None, for an Optional local */
 		Node *l = e->lhs, *r = VEC_AT(e->elts, 0);
 		Sym *y = l->kind == ND_NAME && c->scope ? scope_find(c->scope, l->name) : NULL;
-		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && (y->type->kind == TY_OPT || y->ref == 1)) {
+		if (r->kind == ND_NONE && y && y->kind == SYM_LOCAL && (y->type->kind == TY_OPT || SYM_MAYBE_NONE(y))) {
 			l->sym = y;
 			l->type = y->type;
 			e->op = 'n';
@@ -1887,6 +1895,7 @@ Type *check_expr(Checker *c, Node *e)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
 			bool user = t->user, copy = t->copy;
+			sock_none_refused(e->lhs, t);   /* bpf.skc_to_tcp_sock(sk).x: test it first (check_sock.c) */
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
@@ -2123,6 +2132,8 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
 	timer_map_refused(sub, m);   /* check_timer.c */
 	prog_array_refused(sub, m);  /* check_tailcall.c */
+	perf_map_refused(sub, m);    /* check_perf.c */
+	user_ringbuf_refused(sub, m);   /* check_userrb.c */
 	if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
 		/* a list's index: -N <= i < N, else IndexError */
 		need_int(c, sub->rhs, xasprintf("the index of '%s'", m->name));
@@ -2245,6 +2256,10 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 			error_at(node_loc(tg), "cannot assign to '%s': it is a %s declared at module level", tg->name,
 				 y->kind == SYM_MAP ? "map" : "name");
 		}
+		if (y)
+			sock_local_reassigned(tg, y);   /* check_sock.c */
+		if (value->kind == ND_NAME)
+			sock_local_copied(value);
 		if (y && y->ref)
 			error_at(node_loc(tg), "'%s' holds %s of a with block (%s at its end); "
 				 "give the new value a name of its own", tg->name, ref_noun(y), ref_end(y));
@@ -2269,6 +2284,8 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 		if (vt->kind == TY_KVAL && value->kind != ND_CALL)
 			error_at(node_loc(value), "%s (embedded) is a kernel struct embedded in another; a variable cannot hold it, "
 				 "but you can read its fields", kbtf_type_name(c->prog->btf, vt->btf_id));
+		if (y || ann)
+			sock_none_refused(value, vt);   /* only a new, unannotated name holds None or a socket (check_sock.c) */
 		if (!y) {
 			Type *t = ann ? ann : vt;
 			if (t->kind == TY_FIXED && !ann)
@@ -2281,6 +2298,7 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 				error_at(node_loc(value), "cannot assign a %s to a variable", ty_name(t));
 			y = new_local(c, tg, t);
 			kptr_assigned(y, value, true);
+			sock_result_local(y, t);   /* t = bpf.skc_to_tcp_sock(sk): None until tested */
 		} else if (ann && !ty_equal(ann, y->type)) {
 			error_begin(node_loc(tg), "'%s' is annotated %s here but has type %s", tg->name, ty_name(ann), ty_name(y->type));
 			note_at(node_loc(y->decl), "'%s' first assigned here", tg->name);
@@ -2407,7 +2425,7 @@ static void check_for_map(Checker *c, Node *s, Sym *ms, bool items)
 
 	if (MAP_IS_STORAGE(k))
 		error_at(node_loc(it), "'%s' is a %s: its items hang off each %s, and the kernel cannot list them", m->name,
-			 map_kind_names[k], k == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 map_kind_names[k], storage_owner(k));
 	per = ty_size(kt) + ty_size(vt);
 	cap = (32768 - 8) / (per ? per : 1);
 	if (k != MAP_HASH && k != MAP_LRU_HASH)
@@ -2807,12 +2825,17 @@ static void check_stmt(Checker *c, Node *s)
 				s->op = 'V';
 				return;
 			}
-			if (v->kind == ND_CALL && t0->elts.len == 2) {
-				/* v, n = bpf.strtol(buf, 0): a helper's two results */
+			if (v->kind == ND_CALL && (t0->elts.len == 2 || t0->elts.len == 3)) {
+				/* v, n = bpf.strtol(buf, 0): a helper's two results (three: perf_event_read_value) */
 				v->unpacked = true;
 				check_call(c, v, false);
-				if (v->op == 'H' && helper_two_results(&pyb_helpers[v->cval])) {
-					for (int i = 0; i < 2; i++) {
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval]) &&
+				    helper_results(&pyb_helpers[v->cval]) != t0->elts.len)
+					error_at(node_loc(t0), "%s.%s() gives %d results: unpack them into %d names, not %d",
+						 v->lhs->lhs->name, v->lhs->name, helper_results(&pyb_helpers[v->cval]),
+						 helper_results(&pyb_helpers[v->cval]), t0->elts.len);
+				if (v->op == 'H' && helper_results(&pyb_helpers[v->cval])) {
+					for (int i = 0; i < t0->elts.len; i++) {
 						Node *tg = VEC_AT(t0->elts, i);
 						Sym *ty = tg->kind == ND_NAME ? scope_find(c->scope, tg->name) : NULL;
 						if (tg->kind != ND_NAME)
@@ -3872,6 +3895,14 @@ Prog *check_program(SrcFile *file, Node *module)
 			}
 			if (an && !strcmp(an, "ProgArray")) {
 				declare_prog_array(&c, s);   /* check_tailcall.c */
+				break;
+			}
+			if (an && (!strcmp(an, "PerfBuf") || !strcmp(an, "PerfCounters"))) {
+				declare_perf_map(&c, s);     /* check_perf.c */
+				break;
+			}
+			if (an && !strcmp(an, "UserRingBuf")) {
+				declare_user_ringbuf(&c, s);   /* check_userrb.c */
 				break;
 			}
 			if (an && agg_by_name(an) >= 0) {

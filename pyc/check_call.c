@@ -359,12 +359,18 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_percpu_call(c, e);   /* check_percpu.c */
 	if (!strcmp(e->lhs->name, "for_each_map_elem"))
 		return check_bpf_for_each(c, e);
+	if (!strcmp(e->lhs->name, "find_vma"))
+		return check_bpf_find_vma(c, e);   /* check_callback.c */
+	if (!strcmp(e->lhs->name, "user_ringbuf_drain"))
+		return check_user_ringbuf_drain(c, e);   /* check_userrb.c */
 	if (dynptr_helper(e->lhs->name))   /* ring buffer reservations, dynptrs */
 		return check_dynptr_call(c, e);
 	if (!strcmp(e->lhs->name, "tail_call"))
 		return check_tail_call(c, e);    /* check_tailcall.c */
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
+	if (sock_helper(xasprintf("bpf_%s", e->lhs->name)))
+		return check_sock_call(c, e);    /* check_sock.c */
 	t = check_helper_call(&hk, e);
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
@@ -564,12 +570,14 @@ static Type *check_show(Checker *c, Node *e, bool stmt)
 			 a->kind == ND_NAME ? a->name : "this");
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_RINGBUF)
 		error_at(node_loc(a), "a RingBuf has nothing to show: its records are printed as they come");
+	perf_map_refused(a, ms->data);   /* check_perf.c */
+	user_ringbuf_refused(a, ms->data);   /* check_userrb.c */
 	if (((MapDecl *)ms->data)->type->map_kind == MAP_BLOOM)
 		error_at(node_loc(a), "a BloomFilter has nothing to show: its bits cannot be listed");
 	if (MAP_IS_STORAGE(((MapDecl *)ms->data)->type->map_kind))
 		error_at(node_loc(a), "a %s has nothing to show: the kernel cannot list its items (they hang off each %s); "
 			 "copy what to show into a Hash", map_kind_names[((MapDecl *)ms->data)->type->map_kind],
-			 ((MapDecl *)ms->data)->type->map_kind == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 storage_owner(((MapDecl *)ms->data)->type->map_kind));
 	if (!stmt)
 		error_at(node_loc(e), "show() returns None; call it as a statement");
 	e->sym = ms;
@@ -664,7 +672,7 @@ static Type *check_named_call(Checker *c, Node *e, bool stmt)
 	if (!y && (!strcmp(name, "len") || !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max") ||
 		   !strcmp(name, "int") || !strcmp(name, "bool") || fixed_by_name(name)))
 		return check_pybuiltin(c, e, name);
-	if (!y && !strcmp(name, "Timer") && is_imported(c, name))
+	if (!y && (!strcmp(name, "Timer") || !strcmp(name, "Wq")) && is_imported(c, name))
 		timer_ctor_refused(e);   /* check_timer.c */
 	if (!in_list(builtin_funcs, name)) {
 		if (!strcmp(name, "str"))

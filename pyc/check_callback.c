@@ -8,7 +8,8 @@
  * and module-level variables (`global`), as a Python function would.
  *
  * bpf.for_each_map_elem(m, f) calls `def f(key: int, value: int)` for each
- * item of the map m, in the same way.
+ * item of the map m, in the same way; bpf.find_vma(task, addr, f) calls
+ * `def f(task: task_struct, vma: vm_area_struct)` with the area holding addr.
  *
  * The emitter makes step's body a C function of its own (the callback the
  * kernel calls). An exception step does not catch ends the loop and goes
@@ -21,18 +22,29 @@
 
 #include "../helpers/helpers_gen.h"
 
+/* The symbol of the kind the name a names, in scope (a map, a def), or NULL */
+Sym *named_sym(Checker *c, Node *a, SymKind kind)
+{
+	Sym *y = a->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, a->name) : NULL;
+	return y && y->kind == kind ? y : NULL;
+}
+
+/* The def a callback argument names (helper, which: for the message), or an error */
+FuncDecl *callback_def(Checker *c, Node *a, const char *helper, const char *which)
+{
+	Sym *y = named_sym(c, a, SYM_FUNC);
+	if (!y)
+		error_at(node_loc(a), "the %s argument of %s is the function it calls: the name of a def", which, helper);
+	return y->data;
+}
+
 /* The helper function a callback argument names: nparams int parameters
  * (params, for the message), returning None or bool */
 static FuncDecl *callback_of(Checker *c, Node *a, const char *helper, int nparams, const char *args,
 			     const char *params)
 {
-	Sym *y = a->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, a->name) : NULL;
-	FuncDecl *fd;
-	bool ok;
-	if (!y || y->kind != SYM_FUNC)
-		error_at(node_loc(a), "the second argument of %s is the function it calls: the name of a def", helper);
-	fd = y->data;
-	ok = fd->ptypes.len == nparams && (fd->ret->kind == TY_NONE || fd->ret->kind == TY_BOOL);
+	FuncDecl *fd = callback_def(c, a, helper, "second");
+	bool ok = fd->ptypes.len == nparams && (fd->ret->kind == TY_NONE || fd->ret->kind == TY_BOOL);
 	for (int i = 0; ok && i < nparams; i++)
 		ok = ((Type *)VEC_AT(fd->ptypes, i))->kind == TY_INT;
 	if (!ok)
@@ -41,33 +53,38 @@ static FuncDecl *callback_of(Checker *c, Node *a, const char *helper, int nparam
 	return fd;
 }
 
-/* An int argument of the call that the callback makes: its C spelling
- * cname is the callback's own (a parameter, or a value read from one) */
-static Node *callback_arg(Node *at, const char *cname)
+/* An argument of type t of the call that the callback makes: its C
+ * spelling cname is the callback's own (a parameter, or a value read from one) */
+static Node *callback_arg(Node *at, const char *cname, Type *t)
 {
 	Node *i = synth_node(ND_NAME, at);
 	Sym *y = xcalloc(1, sizeof(*y));
 	y->kind = SYM_LOCAL;
 	y->name = cname;
 	y->cname = cname;
-	y->type = ty_int;
+	y->type = t;
 	i->name = cname;
 	i->sym = y;
-	i->type = ty_int;
+	i->type = t;
 	return i;
 }
 
 /* e->third: the call f(args...) the callback makes, with the callback's
- * own values cnames[0..n) as the arguments */
-void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
+ * own values cnames[0..n) as the arguments (of types types[0..n), NULL: ints) */
+void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types, int n)
 {
 	Node *call = synth_node(ND_CALL, e);
 	call->lhs = f;
 	for (int i = 0; i < n; i++)
-		vec_push(&call->elts, callback_arg(e, cnames[i]));
+		vec_push(&call->elts, callback_arg(e, cnames[i], types ? types[i] : ty_int));
 	call->type = fd->ret;
 	note_func_call(c, call, fd);
 	e->third = call;
+}
+
+void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n)
+{
+	callback_call_typed(c, e, fd, f, cnames, NULL, n);
 }
 
 /* bpf.loop(n, step): e->third is the call step(i) that the callback makes */
@@ -143,8 +160,7 @@ Type *check_bpf_for_each(Checker *c, Node *e)
 		error_at(node_loc(e), "bpf.for_each_map_elem takes two arguments: bpf.for_each_map_elem(map, function)");
 	mn = VEC_AT(e->elts, 0);
 	fn = VEC_AT(e->elts, 1);
-	ms = mn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, mn->name) : NULL;
-	if (!ms || ms->kind != SYM_MAP)
+	if (!(ms = named_sym(c, mn, SYM_MAP)))
 		error_at(node_loc(mn), "the first argument of bpf.for_each_map_elem is a map: the name of one");
 	m = ms->data;
 	if ((m->type->map_kind != MAP_HASH && m->type->map_kind != MAP_LRU_HASH && m->type->map_kind != MAP_ARRAY) ||
@@ -165,6 +181,45 @@ Type *check_bpf_for_each(Checker *c, Node *e)
 	e->op = 'Y';
 	e->raise = new_raise(c, e, "OverflowError");   /* a u64 key or value above 2**63-1 */
 	new_raise(c, e, "OSError");                      /* id + 1 */
+	use_helper(c, e);
+	return ty_int;
+}
+
+/* bpf.find_vma(task, addr, f): the kernel calls `def f(task: task_struct,
+ * vma: vm_area_struct) -> None` once, with the memory area of task that
+ * holds addr (the verifier trusts both pointers, read through BTF), under
+ * the task's mmap lock; the result is 0. A task with no area at addr gives
+ * -ENOENT, a lock already taken -EBUSY: OSError, as every errno of the
+ * helpers. e->third: f(task, vma). */
+Type *check_bpf_find_vma(Checker *c, Node *e)
+{
+	static const char *const args[] = {"__pyb_cbt", "__pyb_cbm"};
+	Node *task, *fn;
+	FuncDecl *fd;
+	Type *types[2];
+	bool ok;
+
+	if (e->vals.len || e->elts.len != 3)
+		error_at(node_loc(e), "bpf.find_vma takes three arguments: bpf.find_vma(task, addr, function)");
+	task = VEC_AT(e->elts, 0);
+	fn = VEC_AT(e->elts, 2);
+	types[0] = helper_kptr_type(c, e, "struct task_struct *");
+	types[1] = helper_kptr_type(c, e, "struct vm_area_struct *");
+	check_kptr_arg(c, task, check_expr(c, task), types[0]->btf_id, "the task of bpf.find_vma", "struct task_struct *");
+	check_store(c, VEC_AT(e->elts, 1), check_expr(c, VEC_AT(e->elts, 1)), ty_fixed(8, false),
+		    "the address of bpf.find_vma");
+	fd = callback_def(c, fn, "bpf.find_vma", "third");
+	ok = fd->ptypes.len == 2 && fd->ret->kind == TY_NONE;
+	for (int i = 0; ok && i < 2; i++)
+		ok = ((Type *)VEC_AT(fd->ptypes, i))->kind == TY_KPTR &&
+		     ((Type *)VEC_AT(fd->ptypes, i))->btf_id == types[i]->btf_id;
+	if (!ok)
+		error_at(node_loc(fn), "bpf.find_vma calls %s(task, vma): declare it 'def %s(task: task_struct, "
+			 "vma: vm_area_struct) -> None:'", fd->name, fd->name);
+	callback_call_typed(c, e, fd, fn, args, types, 2);
+	e->cval = pyb_helper_find("bpf_find_vma") - pyb_helpers;
+	e->op = 'A';
+	e->raise = new_raise(c, e, "OSError");
 	use_helper(c, e);
 	return ty_int;
 }

@@ -17,8 +17,9 @@
  *     kptr_helpers takes a kernel pointer of that struct that the verifier
  *     trusts (current_task(), a with block's reference: check_kptr.c), and
  *     bpf.get_current_task_btf() returns one, as current_task() does.
- * Other parameter classes (other kernel pointers, sockets, callbacks, spin
- * locks) are refused with the reason, as are helpers
+ * The socket helpers (bpf.skc_to_tcp_sock(sk), bpf.sock_from_file(f)) are
+ * check_sock.c's. Other parameter classes (other kernel pointers, sockets,
+ * callbacks, spin locks) are refused with the reason, as are helpers
  * returning another pointer. Ring buffer reservations and dynptrs are
  * check_dynptr.c's, timers check_timer.c's.
  *
@@ -57,49 +58,72 @@ const char *helper_prog_type(const char *kind)
 	return kind;
 }
 
-/* "@kprobe, @kretprobe, @uprobe, @uretprobe" for a program type */
-static void kinds_of(Str *s, const char *prog)
+/* The tracing probe kinds, which differ in their helpers (the kernel's
+ * tracing_prog_func_proto looks at the attach type) */
+static bool tracing_kind(const char *kind)
+{
+	return !strcmp(kind, "tp_btf") || !strcmp(kind, "iter") || !strcmp(kind, "fentry") || !strcmp(kind, "fexit");
+}
+
+/* The column of the helper tables a probe kind reads: its program type,
+ * but each tracing kind has its own: @tp_btf and @iter were asked
+ * (build/kfunc-probe --helpers), @fentry/@fexit's are derived from
+ * @tp_btf's (trampoline_helper). */
+static const char *kind_column(const char *kind)
+{
+	return tracing_kind(kind) ? kind : helper_prog_type(kind);
+}
+
+/* A column's program type */
+static const char *column_prog(const char *column)
+{
+	return tracing_kind(column) ? "tracing" : column;
+}
+
+/* "@kprobe, @kretprobe, @uprobe, @uretprobe" for a column */
+static void kinds_of(Str *s, const char *column)
 {
 	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++)
-		if (!strcmp(kind_prog[i][1], prog))
+		if (!strcmp(kind_column(kind_prog[i][0]), column))
 			str_printf(s, "%s@%s", s->len ? ", " : "", kind_prog[i][0]);
 }
 
-/* prog's index among the program types bpftool asked the verifier about, or -1 */
-static int probed_index(const char *prog)
+/* column's index among the program types the verifier was asked about, or -1 */
+static int probed_index(const char *column)
 {
 	for (int i = 0; i < PYB_NPROBED; i++)
-		if (!strcmp(pyb_probed_prog_types[i], prog))
+		if (!strcmp(pyb_probed_prog_types[i], column))
 			return i;
 	return -1;
 }
 
-/* The program types of the probe kinds, in kind_prog's order, once each */
-static int prog_types(const char **out)
+/* The columns of the probe kinds, in kind_prog's order, once each */
+static int columns(const char **out)
 {
 	int n = 0;
 	for (size_t i = 0; i < sizeof(kind_prog) / sizeof(kind_prog[0]); i++) {
+		const char *col = kind_column(kind_prog[i][0]);
 		bool seen = false;
 		for (int j = 0; j < n; j++)
-			seen |= !strcmp(out[j], kind_prog[i][1]);
+			seen |= !strcmp(out[j], col);
 		if (!seen)
-			out[n++] = kind_prog[i][1];
+			out[n++] = col;
 	}
 	return n;
 }
 
 /* Helpers bpftool's probe finds allowed where the verifier still refuses
  * the call, found by helpers/helper_matrix.txt and real loads on 6.18: the
- * program types that may call them. get_func_ip: check_get_func_ip takes
+ * columns (kind_column) that may call them. get_func_ip: check_get_func_ip takes
  * kprobe and tracing programs only; spin locks: "tracing progs cannot use
  * bpf_spin_lock yet" for kprobe, tracepoint, perf_event and raw_tracepoint
  * programs (a map whose values hold one is refused there). tail_call:
  * where pybpf has run tail calls (check_tailcall.c; tracing: @tp_btf). */
 static const char *const only_in[][2] = {
-	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tracing,"},
-	{"bpf_get_func_ip", ",kprobe,tracing,"},
-	{"bpf_spin_lock", ",syscall,tracing,lsm,struct_ops,"},
-	{"bpf_spin_unlock", ",syscall,tracing,lsm,struct_ops,"},
+	{"bpf_tail_call", ",tracepoint,raw_tracepoint,tp_btf,"},
+	{"bpf_get_func_ip", ",kprobe,fentry,fexit,"},
+	{"bpf_spin_lock", ",syscall,tp_btf,iter,fentry,fexit,lsm,struct_ops,"},
+	{"bpf_spin_unlock", ",syscall,tp_btf,iter,fentry,fexit,lsm,struct_ops,"},
 };
 
 /* A bpf_timer_* helper in a program type whose programs may not use a map
@@ -107,28 +131,54 @@ static const char *const only_in[][2] = {
  * for kprobe, tracepoint, raw_tracepoint and perf_event programs, measured
  * on 6.18): bpftool's probe says yes to the helper, but its timer can only
  * be in such a map (check_timer.c). */
+bool async_refused_in(const char *prog);   /* check_timer.c */
+
 static bool timer_refused(const struct pyb_helper *h, const char *prog)
 {
-	static const char *const refused[] = {"kprobe", "tracepoint", "raw_tracepoint", "perf_event", NULL};
-	if (strncmp(h->name, "bpf_timer_", 10))
-		return false;
-	for (int i = 0; refused[i]; i++)
-		if (!strcmp(refused[i], prog))
-			return true;
-	return false;
+	return !strncmp(h->name, "bpf_timer_", 10) && async_refused_in(prog);
 }
 
-/* Whether a program of type prog may call h: 1 yes, 0 no. */
-static int prog_may_call(const struct pyb_helper *h, const char *prog)
+/* @fentry and @fexit, which this machine does not load: what the kernel
+ * allows @tp_btf (the same tracing_prog_func_proto), and the helpers it
+ * gives only a program with a trampoline -- get_func_arg, get_func_arg_cnt,
+ * get_func_ip, d_path (on the functions its list allows) and, after the
+ * function returned, get_func_ret. -1: not such a column (or @tp_btf was
+ * not asked). */
+static int trampoline_helper(const struct pyb_helper *h, const char *column)
 {
-	int probed = probed_index(prog);
+	static const char *const both[] = {"bpf_get_func_arg", "bpf_get_func_arg_cnt", "bpf_get_func_ip", "bpf_d_path", NULL};
+	int tp_btf = probed_index("tp_btf");
+	if ((strcmp(column, "fentry") && strcmp(column, "fexit")) || tp_btf < 0)
+		return -1;
+	if ((pyb_helper_prog_mask(h->name) >> tp_btf) & 1)
+		return 1;
+	for (int i = 0; both[i]; i++)
+		if (!strcmp(both[i], h->name))
+			return 1;
+	return !strcmp(column, "fexit") && !strcmp(h->name, "bpf_get_func_ret");
+}
+
+/* Whether column's answer is the kernel's (asked, or derived from an asked one) */
+static bool column_asked(const char *column)
+{
+	return probed_index(column) >= 0 || ((!strcmp(column, "fentry") || !strcmp(column, "fexit")) &&
+					      probed_index("tp_btf") >= 0);
+}
+
+/* Whether the probe kinds of column (kind_column) may call h: 1 yes, 0 no. */
+static int prog_may_call(const struct pyb_helper *h, const char *column)
+{
+	int probed = probed_index(column), derived;
+	const char *prog = column_prog(column);
 	if (timer_refused(h, prog))
 		return 0;
 	for (size_t i = 0; i < sizeof(only_in) / sizeof(only_in[0]); i++)
 		if (!strcmp(only_in[i][0], h->name))
-			return strstr(only_in[i][1], xasprintf(",%s,", prog)) != NULL;
+			return strstr(only_in[i][1], xasprintf(",%s,", column)) != NULL;
 	if (probed >= 0)
 		return (pyb_helper_prog_mask(h->name) >> probed) & 1;
+	if ((derived = trampoline_helper(h, column)) >= 0)
+		return derived;
 	/* not probed: the helper's docs */
 	if (!strcmp(h->prog_types, "any"))
 		return 1;
@@ -166,10 +216,10 @@ char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *
 
 static int helper_verdict(const char *kind, const void *h)
 {
-	const char *prog = helper_prog_type(kind);
-	if (!prog_may_call(h, prog))
+	const char *column = kind_column(kind);
+	if (!prog_may_call(h, column))
 		return 0;
-	return probed_index(prog) >= 0 ? 1 : 2;
+	return column_asked(column) ? 1 : 2;
 }
 
 /* bpf_copy_from_user sleeps too, though its docs do not say so in the words helpers/gen_helpers.py looks for */
@@ -198,7 +248,7 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
 	const char *prog = helper_prog_type(kind);
 	if (!h)
 		ICE("helper %s missing from helpers/helpers_gen.c", helper);
-	if (prog_may_call(h, prog))
+	if (prog_may_call(h, kind_column(kind)))
 		return;
 	if (timer_refused(h, prog))
 		error_begin(at->loc.file ? at->loc : at->tok->loc,
@@ -253,6 +303,14 @@ bool helper_two_results(const struct pyb_helper *h)
 	       (!strcmp(h->name, "bpf_strtol") || !strcmp(h->name, "bpf_strtoul"));
 }
 
+/* How many results an unpacking assignment takes from h's call: 2 for
+ * strtol/strtoul (the value, the characters parsed), 3 for
+ * perf_event_read_value (counter, enabled, running), else 0 */
+int helper_results(const struct pyb_helper *h)
+{
+	return helper_two_results(h) ? 2 : !strcmp(h->name, "bpf_perf_event_read_value") ? 3 : 0;
+}
+
 /* The out parameter's integer type: "long *" i64, "unsigned long *" and "__u64 *" u64 */
 static Type *out_type(const struct pyb_htype *p)
 {
@@ -268,11 +326,13 @@ bool helper_stack_map(const struct pyb_helper *h, int i)
 
 bool helper_implicit_param(const struct pyb_helper *h, int i)
 {
-	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i);
+	return helper_size_param(h, i) || helper_out_param(h, i) || helper_stack_map(h, i) || perf_value_param(h, i);
 }
 
 bool helper_may_overflow(const struct pyb_helper *h)
 {
+	if (helper_results(h) == 3)
+		return true;   /* perf_event_read_value's three u64 */
 	if (h->nargs && helper_out_param(h, h->nargs - 1))
 		return !out_type(&h->args[h->nargs - 1])->is_signed;
 	return h->ret.cls == PYB_HC_INT && h->ret.size == 8 && !h->ret.is_signed;
@@ -313,10 +373,33 @@ static bool struct_mem(const struct pyb_helper *h, int i)
 	       helper_size_param(h, i + 1);
 }
 
+/* The seq_file an @iter program writes its output to (seq_write's m,
+ * seq_printf's): the program's context leads to it, so ctx() is passed. */
+bool helper_seq_file(const struct pyb_helper *h, int i)
+{
+	return h->args[i].cls == PYB_HC_PTR_KERNEL && !strcmp(h->args[i].c, "struct seq_file *");
+}
+
+/* A helper that writes its str argument out (to an @iter probe's output):
+ * its length is the str's, and the str is a local or a literal, read twice */
+bool helper_writes_out(const struct pyb_helper *h)
+{
+	return !strcmp(h->name, "bpf_seq_write");
+}
+
+/* The helpers whose format's values pybpf packs into a u64 array:
+ * bpf.snprintf(out, "fmt", a, ...), bpf.seq_printf(ctx(), "fmt", a, ...) */
+bool helper_packs_values(const struct pyb_helper *h)
+{
+	return !strcmp(h->name, "bpf_snprintf") || !strcmp(h->name, "bpf_seq_printf");
+}
+
 /* The Python type of parameter i, for messages and `pybpf api`; NULL: pybpf cannot pass it yet. */
 static const char *py_param_of(const struct pyb_helper *h, int i)
 {
 	const struct pyb_htype *t = &h->args[i];
+	if (helper_seq_file(h, i))
+		return "the @iter probe's output, ctx()";
 	switch (t->cls) {
 	case PYB_HC_INT: return xasprintf("int (%s)", int_name(t));
 	case PYB_HC_PTR_MEM:
@@ -366,11 +449,10 @@ static const char *ret_py(const struct pyb_helper *h)
 /* Helpers whose parameters the table's classes do not describe well enough:
  * what they need that pybpf cannot give yet (found by helpers/helper_matrix.txt). */
 static const char *const needs[][2] = {
-	{"bpf_perf_event_output", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not (RingBuf covers it)"},
-	{"bpf_perf_event_read", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
-	{"bpf_perf_event_read_value", "a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not"},
 	{"bpf_current_task_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
+	{"bpf_skc_to_mptcp_sock", "a socket of the packet path (skb->sk, a sock_ops context's sk: ARG_PTR_TO_SOCK_COMMON), "
+				  "which pybpf has not; the verifier refuses a @tp_btf probe's socket there (check_sock.c)"},
 };
 
 /* The pybpf map kinds a helper's map parameter takes (by the verifier's
@@ -382,13 +464,26 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		*want = "a RingBuf";
 		return k == MAP_RINGBUF;
 	}
+	if (!strcmp(n, "perf_event_output")) {   /* check_perf.c */
+		*want = "a PerfBuf";
+		return k == MAP_PERF_BUF;
+	}
+	if (!strncmp(n, "perf_event_read", 15)) {
+		*want = "a PerfCounters";
+		return k == MAP_PERF_COUNTERS;
+	}
 	if (!strcmp(n, "map_peek_elem") || !strcmp(n, "map_pop_elem") || !strcmp(n, "map_push_elem")) {
 		*want = "a Queue or a Stack";
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
-		: "a map of another kind (a TaskStorage or CgrpStorage is reached through m[t], del m[t] and 't in m')";
-	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY;
+		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
+	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
+		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
+	if (k == MAP_USER_RINGBUF)
+		*want = "a map other than a UserRingBuf (only bpf.user_ringbuf_drain() takes one)";
+	return !MAP_IS_STORAGE(k) && k != MAP_PROG_ARRAY && k != MAP_PERF_BUF && k != MAP_PERF_COUNTERS &&
+	       k != MAP_USER_RINGBUF;
 }
 
 /* The local storage helpers: a TaskStorage / CgrpStorage map calls them
@@ -400,6 +495,9 @@ static const char *const map_callers[][2] = {
 	{"bpf_cgrp_storage_get", "a CgrpStorage's m[cg], m.get(cg, d) and 'cg in m' (flags 0), m[cg] = v and m[cg] += n "
 				 "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
 	{"bpf_cgrp_storage_delete", "a CgrpStorage's del m[cg]"},
+	{"bpf_sk_storage_get", "an SkStorage's m[sk], m.get(sk, d) and 'sk in m' (flags 0), m[sk] = v and m[sk] += n "
+			       "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_sk_storage_delete", "an SkStorage's del m[sk]"},
 };
 
 /* What calls h when it is reached through a map's operators, or NULL */
@@ -422,18 +520,24 @@ static const char *unsupported(const struct pyb_helper *h)
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if (!strcmp(needs[i][0], h->name))
 			return xasprintf("it needs %s", needs[i][1]);
-	if (!strcmp(h->name, "bpf_snprintf"))
-		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...): check_snprintf */
+	if (helper_packs_values(h))
+		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
+	if (!strcmp(h->name, "bpf_seq_printf_btf"))
+		return "its 'ptr' is a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet";
 	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))
 		return NULL;   /* check_percpu.c */
-	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem"))
-		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_loop") || !strcmp(h->name, "bpf_for_each_map_elem") || !strcmp(h->name, "bpf_find_vma"))
+		return NULL;   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f), bpf.find_vma(t, a, f): check_callback.c */
+	if (!strcmp(h->name, "bpf_user_ringbuf_drain"))
+		return NULL;   /* bpf.user_ringbuf_drain(m, f): check_userrb.c */
 	if (!strcmp(h->name, "bpf_tail_call"))
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
+	if (sock_helper(h->name))
+		return NULL;   /* t = bpf.skc_to_tcp_sock(sk): check_sock.c */
 	if (h->flags & PYB_HF_VARIADIC)
 		return "it takes a variable number of arguments (print() and printk() cover bpf_trace_printk)";
 	if (!ret_py(h))
@@ -453,8 +557,13 @@ static char *py_sig(const struct pyb_helper *h)
 	const char *sig, *note;
 	if (dynptr_api(h->name, &sig, &note))   /* check_dynptr.c */
 		return xstrdup(sig);
+	if (sock_helper(h->name))
+		return xstrdup(sock_helper_sig(h));
 	if (!strcmp(h->name, "bpf_snprintf"))
 		return xstrdup("bpf.snprintf(str: str (local), fmt: str literal, *values: int) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_seq_printf"))
+		return xstrdup("bpf.seq_printf(m: the @iter probe's output, ctx(), fmt: str literal, *values: int) -> int  "
+			       "raises OSError");
 	if (!strcmp(h->name, "bpf_this_cpu_ptr"))
 		return xstrdup("bpf.this_cpu_ptr(percpu_ptr: ksym(\"NAME\")) -> the variable's struct (kernel pointer)");
 	if (!strcmp(h->name, "bpf_per_cpu_ptr"))
@@ -466,6 +575,12 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.map_lookup_elem(map: Map, key: the map's key) -> Optional[the map's value]  (map.get(key))");
 	if (!strcmp(h->name, "bpf_loop"))
 		return xstrdup("bpf.loop(nr_loops: u32, callback_fn: def (i: int) -> None | bool) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_user_ringbuf_drain"))
+		return xstrdup("bpf.user_ringbuf_drain(map: UserRingBuf[T], callback_fn: def (record: T) -> None | bool) -> "
+			       "int  raises OSError");
+	if (!strcmp(h->name, "bpf_find_vma"))
+		return xstrdup("bpf.find_vma(task: task_struct, addr: u64, callback_fn: def (task: task_struct, vma: "
+			       "vm_area_struct) -> None) -> int  raises OSError");
 	if (!strcmp(h->name, "bpf_for_each_map_elem"))
 		return xstrdup("bpf.for_each_map_elem(map: Map, callback_fn: def (key: int, value: int) -> None | bool) -> int  "
 			       "raises OSError");
@@ -473,6 +588,14 @@ static char *py_sig(const struct pyb_helper *h)
 		return xstrdup("bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success "
 			       "does not return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and "
 			       "@tp_btf probes, handlers of the caller's decorator and attach point");
+	if (!strcmp(h->name, "bpf_perf_event_output"))   /* check_perf.c */
+		return xstrdup("bpf.perf_event_output(ctx: ctx(), map: PerfBuf[E], flags: u64 (BPF_F_CURRENT_CPU), data: E "
+			       "(local)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read"))
+		return xstrdup("bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError");
+	if (!strcmp(h->name, "bpf_perf_event_read_value"))
+		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -490,7 +613,8 @@ static char *py_sig(const struct pyb_helper *h)
 			continue;
 		str_printf(&s, "%s%s: %s", n++ ? ", " : "", h->args[i].name,
 			   !pt ? h->args[i].c : h->args[i].cls == PYB_HC_INT ? int_name(&h->args[i]) :
-			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" : h->args[i].cls == PYB_HC_PTR_CTX ? "ctx()" :
+			   h->args[i].cls == PYB_HC_PTR_MAP ? "Map" :
+			   h->args[i].cls == PYB_HC_PTR_CTX || helper_seq_file(h, i) ? "ctx()" :
 			   struct_mem(h, i) ? "Struct (local)" : h->args[i].cls == PYB_HC_PTR_MEM ? "str | bytes (local)" :
 			   h->args[i].cls == PYB_HC_ADDR ? "ptr | int" :
 			   h->args[i].cls == PYB_HC_PTR_KERNEL ? kstruct_name(h->args[i].c) : "str | bytes");
@@ -528,27 +652,39 @@ static const struct pyb_helper *find_py(const char *name)
 /* bpf.snprintf(out, "fmt", a, b, ...): the kernel's bpf_snprintf with the
  * values packed into a u64 array for it; out a str[N] local, fmt a literal
  * with only integer conversions (the verifier checks it against the values
- * at load time), at most 12 values (MAX_BPRINTF_VARARGS). */
+ * at load time), at most 12 values (MAX_BPRINTF_VARARGS). bpf.seq_printf(
+ * ctx(), "fmt", a, b, ...) is the same, writing to the @iter probe's output. */
 static void check_snprintf(HelperHooks *hk, Node *e)
 {
 	Node *out, *fmt;
 	Type *t;
 	Sym *y;
 	int conv = 0;
+	bool seq = !strcmp(e->lhs->name, "seq_printf");
+	const char *fname = seq ? "bpf.seq_printf()" : "bpf.snprintf()";
 	if (e->vals.len)
-		error_at(loc_of(VEC_AT(e->vals, 0)), "bpf.snprintf() takes positional arguments only");
+		error_at(loc_of(VEC_AT(e->vals, 0)), "%s takes positional arguments only", fname);
 	if (e->elts.len < 2 || e->elts.len > 14)
-		error_at(loc_of(e), "bpf.snprintf() takes a str[N] local, a format string literal and at most 12 ints: "
-			 "bpf.snprintf(out, \"%%d-%%d\", a, b)");
+		error_at(loc_of(e), seq ? "bpf.seq_printf() takes ctx(), a format string literal and at most 12 ints: "
+					  "bpf.seq_printf(ctx(), \"%%d-%%d\\n\", a, b)"
+					: "bpf.snprintf() takes a str[N] local, a format string literal and at most 12 ints: "
+					  "bpf.snprintf(out, \"%%d-%%d\", a, b)");
 	out = VEC_AT(e->elts, 0);
 	fmt = VEC_AT(e->elts, 1);
-	t = hk->expr(hk->c, out);
-	y = out->kind == ND_NAME ? hk->lookup(hk->c, out->name) : NULL;
-	if (t->kind != TY_STR || !y || y->kind != SYM_LOCAL)
-		error_at(loc_of(out), "the first argument of bpf.snprintf() is the str[N] local it writes into, not %s",
-			 ty_name(t));
+	if (seq) {
+		if (!is_ctx_call(hk, out))
+			error_at(loc_of(out), "the first argument of bpf.seq_printf() is ctx(): it writes to the @iter probe's output");
+		out->type = ty_ctx;
+	} else {
+		t = hk->expr(hk->c, out);
+		y = out->kind == ND_NAME ? hk->lookup(hk->c, out->name) : NULL;
+		if (t->kind != TY_STR || !y || y->kind != SYM_LOCAL)
+			error_at(loc_of(out), "the first argument of bpf.snprintf() is the str[N] local it writes into, not %s",
+				 ty_name(t));
+	}
 	if (fmt->kind != ND_STR || fmt->tok->is_bytes)
-		error_at(loc_of(fmt), "the format of bpf.snprintf() must be a str literal: the kernel reads it from the program's constants");
+		error_at(loc_of(fmt), "the format of %s must be a str literal: the kernel reads it from the program's constants",
+			 fname);
 	hk->expr(hk->c, fmt);
 	for (int i = 0; i < fmt->tok->slen; i++) {
 		const char *f = fmt->tok->str + i;
@@ -561,19 +697,19 @@ static void check_snprintf(HelperHooks *hk, Node *e)
 		}
 		n = strspn(f + 1, "0123456789-+ .l");
 		if (!f[1 + n] || !strchr("diuxX", f[1 + n]))
-			error_at(loc_of(fmt), "bpf.snprintf() formats ints only here: %%d %%i %%u %%x %%X (with l/ll and a width), "
-				 "not '%%%.*s'", (int)(n + 1), f + 1);
+			error_at(loc_of(fmt), "%s formats ints only here: %%d %%i %%u %%x %%X (with l/ll and a width), "
+				 "not '%%%.*s'", fname, (int)(n + 1), f + 1);
 		conv++;
 		i += (int)n + 1;
 	}
 	if (conv != e->elts.len - 2)
-		error_at(loc_of(e), "the format of bpf.snprintf() has %d conversion%s but %d value%s %s given", conv,
+		error_at(loc_of(e), "the format of %s has %d conversion%s but %d value%s %s given", fname, conv,
 			 conv == 1 ? "" : "s", e->elts.len - 2, e->elts.len - 2 == 1 ? "" : "s", e->elts.len - 2 == 1 ? "was" : "were");
 	for (int i = 2; i < e->elts.len; i++) {
 		Node *a = VEC_AT(e->elts, i);
 		t = hk->expr(hk->c, a);
 		if (t->kind != TY_INT && t->kind != TY_BOOL && t->kind != TY_FIXED)
-			error_at(loc_of(a), "value %d of bpf.snprintf() must be an int, not %s", i - 1, ty_name(t));
+			error_at(loc_of(a), "value %d of %s must be an int, not %s", i - 1, fname, ty_name(t));
 	}
 }
 
@@ -608,7 +744,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		error_at(loc_of(f), "%s is not called directly: it is called by %s", pyname, map_caller(h));
 	if ((why = unsupported(h)))
 		error_at(loc_of(f), "%s cannot be called from pybpf yet: %s", pyname, why);
-	if (!strcmp(h->name, "bpf_snprintf")) {
+	if (helper_packs_values(h)) {
 		check_snprintf(hk, e);
 		goto ret;
 	}
@@ -635,6 +771,7 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 					 y ? "a value" : a->kind == ND_NAME ? xasprintf("'%s'", a->name) : "an expression");
 			{
 				const char *wk;
+				perf_map_arg(h->name, a, y->data, what);   /* check_perf.c */
 				if (!map_kind_ok(h, ((MapDecl *)y->data)->type->map_kind, &wk))
 					error_at(loc_of(a), "%s must be %s: the kernel refuses '%s' there", what, wk, a->name);
 				if (((MapDecl *)y->data)->type->val->kind == TY_TIMER)
@@ -645,7 +782,18 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 			a->type = y->type;
 			continue;
 		}
+		if (p->cls == PYB_HC_PTR_MEM && !strcmp(h->name, "bpf_perf_event_output")) {
+			/* check_perf.c: a local of the Struct of the PerfBuf, its map argument (checked above) */
+			perf_record_arg(hk, a, ((Node *)VEC_AT(e->elts, 1))->sym->data, what);
+			continue;
+		}
 		if (p->cls == PYB_HC_PTR_CTX && is_ctx_call(hk, a)) {
+			a->type = ty_ctx;
+			continue;
+		}
+		if (helper_seq_file(h, i)) {
+			if (!is_ctx_call(hk, a))
+				error_at(loc_of(a), "%s is the @iter probe's output: pass ctx()", what);
 			a->type = ty_ctx;
 			continue;
 		}
@@ -679,6 +827,9 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 				error_at(loc_of(a), "%s must be a string literal: the kernel compares with a constant string", what);
 			if (t->kind != TY_STR && t->kind != TY_BYTES)
 				error_at(loc_of(a), "%s must be a str or bytes (C %s), not %s", what, p->c, ty_name(t));
+			if (helper_writes_out(h) && t->kind == TY_STR && a->kind != ND_NAME && a->kind != ND_STR)
+				error_at(loc_of(a), "%s must be a str local or literal (its length is measured at the call): "
+					 "assign the expression to a local first", what);
 			break;
 		case PYB_HC_ADDR:   /* read with a fault-safe copy: any value will do */
 			if (t->kind != TY_PTR && t->kind != TY_KPTR && t->kind != TY_INT && t->kind != TY_FIXED)
@@ -698,6 +849,10 @@ Type *check_helper_call(HelperHooks *hk, Node *e)
 		}
 	}
 ret:
+	if (helper_results(h) == 3 && !e->unpacked)
+		error_at(loc_of(e), "%s gives three results, the counter and the times (ns) its event was enabled and "
+			 "running: unpack them, as in counter, enabled, running = bpf.%s(counters, BPF_F_CURRENT_CPU)", pyname,
+			 f->name);
 	if (helper_two_results(h) && !e->unpacked)
 		error_at(loc_of(e), "%s gives two results, the value and how many characters it parsed: unpack them, "
 			 "as in v, n = %s", pyname, xasprintf("bpf.%s(buf, 0)", f->name));
@@ -795,26 +950,27 @@ static void sleepable_coverage(void)
  * others with the reason. */
 int helpers_coverage(void)
 {
-	const char *progs[sizeof(kind_prog) / sizeof(kind_prog[0])];
-	int np = prog_types(progs);
-	for (int p = 0; p < np; p++) {
+	const char *cols[sizeof(kind_prog) / sizeof(kind_prog[0])];
+	int nc = columns(cols);
+	for (int c = 0; c < nc; c++) {
+		const char *prog = column_prog(cols[c]);
 		Str kinds = {0}, excluded = {0};
 		int allowed = 0, callable = 0;
 		for (int i = 0; i < PYB_NHELPERS; i++) {
 			const char *why;
-			if (!prog_may_call(&pyb_helpers[i], progs[p]) || never_sleepable(&pyb_helpers[i], progs[p]))
+			if (!prog_may_call(&pyb_helpers[i], cols[c]) || never_sleepable(&pyb_helpers[i], prog))
 				continue;
 			allowed++;
-			if ((why = unsupported(&pyb_helpers[i])) ||
-			    (why = sleeping_refused(&pyb_helpers[i], progs[p])))
+			if ((why = unsupported(&pyb_helpers[i])) || (why = sleeping_refused(&pyb_helpers[i], prog)))
 				str_printf(&excluded, "    bpf.%s: %s\n", pyb_helpers[i].name + 4, why);
 			else
 				callable++;
 		}
-		kinds_of(&kinds, progs[p]);
-		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, progs[p], callable, allowed,
-		       probed_index(progs[p]) >= 0 ? "the kernel was asked which it allows"
-						   : "not probed: the helpers' docs say which it allows",
+		kinds_of(&kinds, cols[c]);
+		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, prog, callable, allowed,
+		       probed_index(cols[c]) >= 0 ? "the kernel was asked which it allows"
+		       : column_asked(cols[c])	    ? "not loadable here: @tp_btf's answer and the trampoline's helpers"
+						    : "not probed: the helpers' docs say which it allows",
 		       excluded.len ? excluded.buf : "");
 	}
 	sleepable_coverage();

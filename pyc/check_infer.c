@@ -65,16 +65,16 @@ void infer_module_annotation(Node *s)
 	if (ag == AGG_LHIST && callee->kind != ND_SUBSCRIPT)
 		error_at(at(v), "'%s' needs its buckets, which LHist() does not give: write '%s = LHist[lo, hi, step]()', "
 			 "e.g. '%s = LHist[0, 100, 10]()'", t->name, t->name, t->name);
-	if (mk >= 0 && callee->kind != ND_SUBSCRIPT) {
-		bool kv = mk < MAP_ARRAY;
-		const char *ph = mk == MAP_RINGBUF ? "E" : kv ? "K, V" : "V";
-		const char *ex = mk == MAP_RINGBUF ? "E" : mk == MAP_LPM ? "u32, u64" : kv ? "str[16], u64" : "u64";
+	if (mk >= 0 && mk != MAP_PERF_COUNTERS && callee->kind != ND_SUBSCRIPT) {   /* PerfCounters("NAME"): no types */
+		bool kv = mk < MAP_ARRAY, rec = mk == MAP_RINGBUF || mk == MAP_PERF_BUF;
+		const char *ph = rec ? "E" : kv ? "K, V" : "V";
+		const char *ex = rec ? "E" : mk == MAP_LPM ? "u32, u64" : kv ? "str[16], u64" : "u64";
 		char *txt = text_of(v), *args = text_of(v) + strlen(name);
 		error_at(at(v), "map '%s' needs its %s, which %s does not give: write '%s: %s[%s] = %s' or '%s = %s[%s]%s', "
 			 "e.g. '%s: %s[%s] = %s'%s", t->name,
-			 mk == MAP_RINGBUF ? "record type" : kv ? "key and value types" : "value type", txt,
+			 rec ? "record type" : kv ? "key and value types" : "value type", txt,
 			 t->name, name, ph, txt, t->name, name, ph, args,
-			 t->name, name, ex, txt, mk == MAP_RINGBUF ? " with 'class E(Struct)'" : "");
+			 t->name, name, ex, txt, rec ? " with 'class E(Struct)'" : "");
 	}
 	/* NAME = C[...](args) -> NAME: C[...] = C(args); NAME = Agg() -> NAME: Agg = Agg() */
 	Node *call = xcalloc(1, sizeof(*call));

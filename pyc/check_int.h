@@ -129,6 +129,9 @@ Type *check_kfunc_call(Checker *c, Node *e);
 void check_with_kfunc(Checker *c, Node *s, Node *call, Node *tg);
 /* for x in bpf_iter_X(...): a kernel iterator's items */
 void check_for_kfunc_iter(Checker *c, Node *s);
+/* check_iter_bits.c: bpf_iter_bits(words, nr_words)'s arguments */
+int iter_bits_words(Type *t);
+void check_iter_bits_args(Checker *c, Node *it);
 /* check_dynptr.c: ring buffer reservations and dynptrs (issue 13):
  * with bpf.ringbuf_reserve(events) as rec: / bpf.ringbuf_reserve_dynptr;
  * d = bpf.dynptr_from_mem(buf, 0) (dynptr_mark_assign marks the call
@@ -190,8 +193,36 @@ void note_func_call(Checker *c, Node *e, FuncDecl *fd);
 Type *check_bpf_loop(Checker *c, Node *e);
 /* bpf.for_each_map_elem(m, f): f(key, value) for each item of map m */
 Type *check_bpf_for_each(Checker *c, Node *e);
+Type *check_bpf_find_vma(Checker *c, Node *e);
+/* check_callback.c: the symbol of kind `kind` that name node a names, or NULL;
+ * the def a callback argument names (which: "second", for the message) */
+Sym *named_sym(Checker *c, Node *a, SymKind kind);
+FuncDecl *callback_def(Checker *c, Node *a, const char *helper, const char *which);
+/* e->third: the call f(args...) a callback makes, its arguments the callback's cnames[0..n) of types types[] (NULL: ints) */
+void callback_call_typed(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, Type **types, int n);
+/* a map's key or value type (check.c) */
+Type *resolve_key_or_value(Checker *c, Node *n, bool is_value);
+/* check_userrb.c: UserRingBuf[T] maps and bpf.user_ringbuf_drain */
+void declare_user_ringbuf(Checker *c, Node *s);
+void user_ringbuf_refused(Node *at, MapDecl *m);
+Type *check_user_ringbuf_drain(Checker *c, Node *e);
 /* e->third: the call f(cnames...) a callback makes, with its own C values as arguments */
 void callback_call(Checker *c, Node *e, FuncDecl *fd, Node *f, const char *const *cnames, int n);
+
+/* ---- check_sock.c ------------------------------------------------------ */
+
+Type *check_sock_call(Checker *c, Node *e);
+/* an error if got is a socket helper's result (None or a pointer) used as a value */
+void sock_none_refused(Node *at, Type *got);
+/* new local y gets a value of type vt: a socket helper's result makes it SYM_REF_MAYBE_NONE */
+void sock_result_local(Sym *y, Type *vt);
+/* why local y (SYM_REF_MAYBE_NONE) may be None, for messages */
+const char *sock_local_none(Sym *y);
+/* errors for giving a SYM_REF_MAYBE_NONE local a new value, or copying one */
+void sock_local_reassigned(Node *tg, Sym *y);
+void sock_local_copied(Node *value);
+/* an error if kfunc argument a is a socket helper's result (the verifier does not trust it for a kfunc) */
+void sock_result_to_kfunc(Node *a, const char *what);
 
 /* ---- check_timer.c ------------------------------------------------------ */
 
@@ -212,6 +243,25 @@ Sym *timer_clock_const(Checker *c, Node *e);
 /* bpf.timer_init / timer_set_callback / timer_start / timer_cancel */
 Type *check_timer_call(Checker *c, Node *e);
 _Noreturn void timer_ctor_refused(Node *e);
+/* A Timer or a Wq: the kernel objects that live in map values and call a def back */
+typedef struct AsyncObj {
+	const char *name, *plural, *var, *what, *funcs, *helpers, *one;
+	Type *type;
+} AsyncObj;
+const AsyncObj *async_obj(Type *t, const char *name);
+bool async_refused_in(const char *prog);
+MapDecl *timer_arg(Checker *c, Node *a, const char *pyname, const AsyncObj *o);
+void timer_callback(Checker *c, Node *e, Node *fn, const char *pyname, const char *who, const char *from);
+/* ---- check_wq.c: Wq, bpf_wq_init / bpf_wq_set_callback / bpf_wq_start -- */
+extern Type ty_wq;
+Type *check_wq_call(Checker *c, Node *e);
+bool wq_kfunc(const char *name);
+bool wq_refused_in(const char *prog, const char *name);
+const char *wq_why_refused(const char *prog);
+const char *wq_api_sig(const char *name);
+const char *wq_api_reached(const char *name);
+/* check_kfunc.c: kfunc fid is called (declared once) */
+void use_kfunc(Checker *c, const char *name, int fid);
 
 /* ---- check_tailcall.c -------------------------------------------------- */
 
@@ -225,6 +275,15 @@ Type *check_tail_call(Checker *c, Node *e);
 void check_prog_arrays(Checker *c);
 void register_map(Checker *c, Node *s, MapDecl *m);   /* check.c */
 const char *global_cname(const char *name);         /* check.c */
+
+/* ---- check_perf.c ------------------------------------------------------ */
+
+/* events: PerfBuf[E] = PerfBuf(); counters: PerfCounters = PerfCounters("NAME") */
+void declare_perf_map(Checker *c, Node *s);
+/* m[k], m.method(), show(m) of a PerfBuf or PerfCounters: an error */
+void perf_map_refused(Node *at, MapDecl *m);
+/* BPF_F_CURRENT_CPU, or NULL */
+Sym *perf_const(Checker *c, Node *e);
 
 /* ---- check_method.c ----------------------------------------------------- */
 

@@ -229,18 +229,24 @@ static Type *iter_item(KBtf *k, int next_fid)
 	return t && t->kind == TY_KPTR ? t : NULL;
 }
 
+/* bpf_iter_bits_new's words (unsafe_ptr__ign, const u64 *): the kernel
+ * copies them with a fault-safe read, so the verifier ignores the pointer;
+ * pybpf passes an int's or a bytes[8*K] value's words (check_iter_bits.c) */
+static bool words_param(KBtf *k, const KParam *p)
+{
+	return ends_with(p->name, "__ign") && !strcmp(kbtf_type_name(k, p->type), "const u64 *");
+}
+
 /* Why pybpf cannot loop over kernel iterator x yet, or NULL. */
 static const char *iter_why_not(KBtf *k, const char *x)
 {
 	int ids[3], n, ret;
 	KParam *kp;
-	if (!strcmp(x, "num"))
-		return "it is the iterator range() runs on: write 'for i in range(start, stop)'";
 	if (!iter_kfuncs(k, x, ids))
 		return "it is not a whole open-coded iterator (bpf_iter_X_new, _next and _destroy)";
 	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
 	for (int i = 1; i < n; i++) {
-		const char *w = param_why_not(k, kp, n, i);
+		const char *w = !strcmp(x, "bits") && words_param(k, &kp[i]) ? NULL : param_why_not(k, kp, n, i);
 		if (w)
 			return w;
 	}
@@ -309,6 +315,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	Type *rt;
 
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	if (wq_kfunc(name))
+		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c */
 	if (!strncmp(name, "__", 2))
 		return "it is the kernel's own (a name starting with __)";
 	if (!strcmp(name, "bpf_throw"))
@@ -424,6 +432,8 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			continue;
 		}
 		want = kernel_value_type(k, kp[i].type, &why);
+		if (want->kind == TY_KPTR)
+			sock_result_to_kfunc(a, xasprintf("argument '%s' of %s", kp[i].name, f));   /* check_sock.c */
 		if (want->kind == TY_KPTR && got->kind == TY_KVAL)   /* f.f_path: its address (check_kfunc_mem.c) */
 			check_kfunc_embedded_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
 						 kbtf_type_name(k, kp[i].type));
@@ -436,7 +446,7 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 }
 
 /* kfunc fid is called: declare it (once) */
-static void use_kfunc(Checker *c, const char *name, int fid)
+void use_kfunc(Checker *c, const char *name, int fid)
 {
 	KFuncUse *u;
 	for (int i = 0; i < c->prog->kfuncs.len; i++)
@@ -462,11 +472,20 @@ static Type *kfunc_ret(Checker *c, KBtf *k, int ret)
 Type *check_kfunc_call(Checker *c, Node *e)
 {
 	KParam *kp;
-	int n, ret, fid = kfunc_of(c, e, &kp, &n, &ret);
-	KBtf *k = c->prog->btf;
-	const char *rel = kfunc_releaser(k, fid), *family;
+	int n, ret, fid;
+	KBtf *k;
+	const char *rel, *family;
 
-	if ((family = iter_family(e->lhs->name)))
+	if (wq_kfunc(e->lhs->name) || !strcmp(e->lhs->name, "bpf_wq_set_callback"))
+		return check_wq_call(c, e);   /* check_wq.c */
+	fid = kfunc_of(c, e, &kp, &n, &ret);
+	k = c->prog->btf;
+	rel = kfunc_releaser(k, fid);
+
+	if ((family = iter_family(e->lhs->name)) && !strcmp(family, "num"))
+		error_at(node_loc(e->lhs), "%s() is part of bpf_iter_num, the iterator range() runs on: write "
+			 "'for i in range(start, stop)', which calls its _new, _next and _destroy", e->lhs->name);
+	if (family)
 		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
 			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
 			 family, family);
@@ -581,7 +600,10 @@ void check_for_kfunc_iter(Checker *c, Node *s)
 			 it->elts.len == 1 ? "was" : "were");
 	for (int i = 0; i < 3; i++)
 		kfunc_prog_use(c, f, fname(k, ids[i]));
-	check_kfunc_args(c, it, k, kp + 1, n - 1, true);
+	if (!strcmp(x, "bits"))
+		check_iter_bits_args(c, it);   /* an int's or a bytes[8*K] value's words */
+	else
+		check_kfunc_args(c, it, k, kp + 1, n - 1, true);
 	for (int i = 0; i < 3; i++)
 		use_kfunc(c, fname(k, ids[i]), ids[i]);
 	kemit_use_whole(c->prog->kemit, pointee(k, kp[0].type));
@@ -624,16 +646,19 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	int n, ret;
 	Str s = {0};
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
+	if (wq_kfunc(name))
+		return xstrdup(wq_api_sig(name));
 	str_printf(&s, "%s(", name);
 	for (int i = 0, j = 0; i < n; i++)
 		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]))
 			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
+				   family && !strcmp(family, "bits") && words_param(k, &kp[i]) ? "int | bytes[8*K]" :
 				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() :
 				   kfunc_const_str_param(k, &kp[i]) ? "str (a literal)" : py_type(k, kp[i].type));
-	if (!a->why && family && ends_with(name, "_new")) {
+	if (!a->why && family && strcmp(family, "num") && ends_with(name, "_new")) {
 		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), family);
 		for (int i = 1; i < n; i++)
-			str_printf(&s, "%s%s", i > 1 ? ", " : "", kp[i].name);
+			str_printf(&s, "%s%s", i > 1 ? ", " : "", !strcmp(family, "bits") && words_param(k, &kp[i]) ? "words" : kp[i].name);
 		str_puts(&s, "):'");
 	} else if (kfunc_region_closer(name)) {
 		str_printf(&s, ") -> None\n    region: call it as 'with %s():', whose end calls %s", name, kfunc_region_closer(name));
@@ -703,6 +728,11 @@ int kfuncs_api(const char *pattern)
 			printf("    not callable yet: %s\n", a->why);
 		else
 			printf("    probes: %s\n", kfunc_kinds(a->name));
+		if (!a->why && wq_api_reached(a->name))
+			printf("    reached: %s\n", wq_api_reached(a->name));
+		if (!a->why && iter_family(a->name) && !strcmp(iter_family(a->name), "num"))
+			printf("    reached: 'for i in range(...)' runs on bpf_iter_num: it calls bpf_iter_num_new, "
+			       "_next and _destroy\n");
 	}
 	printf("%d kfunc%s in the running kernel's BTF, %d callable from pybpf "
 	       "(the kernel was asked which probe kinds may call each)\n",

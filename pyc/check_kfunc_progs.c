@@ -34,6 +34,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 {
 	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
 	int bit = kind_bit(kind);
+	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
+		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -68,13 +70,16 @@ void kfunc_prog_allowed(const Probe *p, const char *name, Node *at, Node *via)
 	const char *kind = p->kind;
 	if (kfunc_verdict(probe_kind(p), name))
 		return;
-	if (only_sleepable(name) && (!strcmp(kind, "uprobe") || !strcmp(kind, "uretprobe")))
+	if (wq_kfunc(name))
+		error_begin(node_loc(at), "%s() cannot be called from a @%s probe: %s; it may be called from %s",
+			    strcmp(name, "bpf_wq_set_callback_impl") ? name : "bpf_wq_set_callback", kind,
+			    wq_why_refused(helper_prog_type(kind)), kfunc_kinds(name));
+	else if (only_sleepable(name) && (!strcmp(kind, "uprobe") || !strcmp(kind, "uretprobe")))
 		error_begin(node_loc(at), "kfunc %s may sleep (KF_SLEEPABLE), so only a sleepable probe may call it, and "
 			    "this @%s probe is not; make it @%s(\"%s\", sleepable=True)", name, kind, kind, p->target);
 	else
-		error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in "
-			    "BPF %s programs; it may be called from %s", name, kind, helper_prog_type(kind),
-			    kfunc_kinds(name));
+		error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
+		    "programs; it may be called from %s", name, kind, helper_prog_type(kind), kfunc_kinds(name));
 	if (via)
 		note_at(node_loc(via), "the @%s probe calls it through this call", kind);
 	diag_exit();
@@ -105,30 +110,92 @@ static int has_bit(const char *kind, const void *want)
 	return kind_bit(kind) == *(const int *)want;
 }
 
+/* Whether some probe kind's program type is bit's */
+static bool kind_bit_used(int bit)
+{
+	return strcmp(kinds_line(has_bit, &bit), NO_KIND_ASKED) != 0;
+}
+
+/* The packet path's program types: asked only to tell their kfuncs from
+ * those of tracing, syscall and struct_ops (no probe kind of pybpf's yet). */
+static const char *const packet_types[] = {"xdp", "sched_cls", "cgroup_sock_addr", "sock_ops"};
+
+static bool is_packet_type(const char *prog)
+{
+	for (size_t i = 0; i < sizeof(packet_types) / sizeof(packet_types[0]); i++)
+		if (!strcmp(packet_types[i], prog))
+			return true;
+	return false;
+}
+
+/* Whether only packet-path programs may call kfunc k (NULL: not in the table). */
+static bool packet_only(const struct pyb_kfunc_progs *k)
+{
+	if (!k || !k->mask)
+		return false;
+	for (int bit = 0; bit < PYB_KFUNC_NPROBED; bit++)
+		if ((k->mask >> bit) & 1 && !is_packet_type(pyb_kfunc_probed_prog_types[bit]))
+			return false;
+	return true;
+}
+
+/* One asked program type's row: the probe kinds it answers for (or the
+ * program type alone, when no kind has it), N of M kfuncs callable. */
+static void prog_type_row(Vec *v, int bit)
+{
+	const char *prog = pyb_kfunc_probed_prog_types[bit];
+	int allowed = 0, n = 0;
+	for (int i = 0; i < v->len; i++) {
+		ApiKfunc *a = VEC_AT(*v, i);
+		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
+		if (!k || (k->mask >> bit) & 1) {
+			allowed++;
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name));
+		}
+	}
+	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */
+		printf("%s (sleepable BPF kprobe programs)", sleepable_probes_line());
+	else if (kind_bit_used(bit))
+		printf("%s (BPF %s programs)", kinds_line(has_bit, &bit), prog);
+	else if (!strncmp(prog, "struct_ops:", 11))
+		printf("@struct_ops(\"%s\") (BPF struct_ops programs)", prog + 11);
+	else
+		printf("BPF %s programs (no probe kind yet)", prog);
+	printf(": %d of %d kfuncs callable (the kernel was asked which it allows)\n", n, allowed);
+}
+
+/* The issue's target: of the kfuncs tracing, syscall and struct_ops
+ * programs may use -- all but those only the packet path may call, which
+ * includes the ones no asked type may call (lsm's, other ops structs') --
+ * how many pybpf can call. */
+static void target_row(Vec *v)
+{
+	int usable = 0, n = 0, packet = 0;
+	for (int i = 0; i < v->len; i++) {
+		ApiKfunc *a = VEC_AT(*v, i);
+		if (packet_only(pyb_kfunc_progs_find(a->name))) {
+			packet++;
+			continue;
+		}
+		usable++;
+		n += !a->why;
+	}
+	printf("kfuncs usable by tracing, syscall and struct_ops programs: %d of %d callable (%.1f%%; "
+	       "%d more only the packet path may call)\n", n, usable, usable ? 100.0 * n / usable : 0.0, packet);
+}
+
 /* pybpf api --coverage: per asked program type (the probe kinds it answers
  * for), N of M kfuncs callable -- M the kernel allows there, N of them
- * pybpf can call; then the kinds not asked, where M is every kfunc.
- * v: the kfuncs (ApiKfunc*). */
+ * pybpf can call; then the kinds not asked, where M is every kfunc; then
+ * the target row. v: the kfuncs (ApiKfunc*). */
 void kfuncs_prog_coverage(Vec *v)
 {
 	int none = -1, callable = 0;
-	for (int bit = 0; bit < PYB_KFUNC_NPROBED; bit++) {
-		int allowed = 0, n = 0;
-		for (int i = 0; i < v->len; i++) {
-			ApiKfunc *a = VEC_AT(*v, i);
-			const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
-			if (!k || (k->mask >> bit) & 1) {
-				allowed++;
-				n += !a->why;
-			}
-		}
-		bool sl = !strcmp(pyb_kfunc_probed_prog_types[bit], "kprobe.s");   /* the sleepable uprobes' */
-		printf("%s (%sBPF %s programs): %d of %d kfuncs callable (the kernel was asked which it allows)\n",
-		       sl ? sleepable_probes_line() : kinds_line(has_bit, &bit), sl ? "sleepable " : "",
-		       sl ? "kprobe" : pyb_kfunc_probed_prog_types[bit], n, allowed);
-	}
+	for (int bit = 0; bit < PYB_KFUNC_NPROBED; bit++)
+		prog_type_row(v, bit);
 	for (int i = 0; i < v->len; i++)
 		callable += !((ApiKfunc *)VEC_AT(*v, i))->why;
 	printf("%s (not probed): %d of %d kfuncs callable (the verifier decides at load which it allows)\n",
 	       kinds_line(has_bit, &none), callable, v->len);
+	target_row(v);
 }

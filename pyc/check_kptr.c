@@ -71,6 +71,7 @@ static bool kptr_is(KBtf *k, int id, int want, bool strict)
  * trusts. what: "argument 'task' of bpf.task_pt_regs()". */
 void check_kptr_arg_as(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype, bool strict)
 {
+	sock_none_refused(a, got);   /* a socket helper's result: tested first */
 	if (got->kind != TY_KPTR || !kptr_is(c->prog->btf, got->btf_id, want_id, strict) || got->user)
 		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
 	if (!kptr_trusted(a))
@@ -99,10 +100,17 @@ Type *helper_kptr_type(Checker *c, Node *at, const char *ctype)
 
 /* ---- task and cgroup local storage: TaskStorage[V], CgrpStorage[V] ---------------------------------- */
 
-/* The struct a TaskStorage / CgrpStorage is keyed by */
+/* The struct a TaskStorage / CgrpStorage / SkStorage is keyed by: an
+ * SkStorage by any socket, a struct that starts with a sock_common (the
+ * verifier's ARG_PTR_TO_BTF_ID_SOCK_COMMON for bpf_sk_storage_get) */
 static const char *storage_struct(MapKind k)
 {
-	return k == MAP_TASK_STORAGE ? "task_struct" : "cgroup";
+	return k == MAP_TASK_STORAGE ? "task_struct" : k == MAP_SK_STORAGE ? "sock_common" : "cgroup";
+}
+
+const char *storage_owner(MapKind k)
+{
+	return k == MAP_TASK_STORAGE ? "task" : k == MAP_SK_STORAGE ? "socket" : "cgroup";
 }
 
 /* counts: TaskStorage[u64] = TaskStorage() -- BPF_MAP_TYPE_TASK_STORAGE
@@ -122,7 +130,7 @@ void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m)
 		error_at(node_loc(val ? val : s), "map '%s' must be created with %s() to match its annotation", m->name, kn);
 	if (val->elts.len || val->vals.len)
 		error_at(node_loc(val), "%s() takes no arguments: the kernel keeps one item per %s, as many as there are",
-			 kn, k == MAP_TASK_STORAGE ? "task" : "cgroup");
+			 kn, storage_owner(k));
 	id = kbtf_find_struct(need_btf(c, s), storage_struct(k));
 	if (id < 0)
 		error_at(node_loc(s), "the kernel's types have no struct %s", storage_struct(k));
@@ -134,7 +142,8 @@ void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m)
 /* The kernel helper that an item access of m calls ("bpf_task_storage_get") */
 static const char *storage_helper(MapDecl *m)
 {
-	return m->type->map_kind == MAP_TASK_STORAGE ? "bpf_task_storage_get" : "bpf_cgrp_storage_get";
+	return xasprintf("bpf_%s_storage_get", m->type->map_kind == MAP_TASK_STORAGE ? "task" :
+			 m->type->map_kind == MAP_SK_STORAGE ? "sk" : "cgrp");
 }
 
 /* m[t], m.get(t, d), m[t] = v, m[t] += n, del m[t], t in m: t is a task
@@ -143,13 +152,15 @@ static const char *storage_helper(MapDecl *m)
 void check_storage_key(Checker *c, Node *sub, MapDecl *m)
 {
 	Node *k = sub->rhs;
-	const char *ctype = xasprintf("struct %s *", storage_struct(m->type->map_kind));
+	bool sk = m->type->map_kind == MAP_SK_STORAGE;
+	const char *ctype = sk ? "a socket (a struct sock_common * or a struct that starts with one: sock, tcp_sock, ...)"
+			       : xasprintf("struct %s *", storage_struct(m->type->map_kind));
 	Type *got;
 	if (k->kind == ND_TUPLE)
-		error_at(node_loc(k), "the key of '%s' is one %s, not a tuple", m->name, ctype);
+		error_at(node_loc(k), "the key of '%s' is one %s, not a tuple", m->name, sk ? "socket" : ctype);
 	got = check_expr(c, k);
-	check_kptr_arg(c, k, got, m->type->key->btf_id, xasprintf("the key of '%s' (a %s)", m->name,
-		       map_kind_names[m->type->map_kind]), ctype);
+	check_kptr_arg_as(c, k, got, m->type->key->btf_id, xasprintf("the key of '%s' (a %s)", m->name,
+			  map_kind_names[m->type->map_kind]), ctype, !sk);
 	if (c->probe) {
 		helper_allowed(c->probe->kind, storage_helper(m), sub, NULL);
 	} else if (c->func) {

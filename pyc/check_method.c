@@ -259,8 +259,11 @@ static Type *check_map_call(Checker *c, Node *e, Sym *ms, bool stmt)
 			return check_map_get(c, e, m);
 		error_at(node_loc(f), "a %s has get() and the operators [], in, del, +=; it has no method '%s'%s",
 			 map_kind_names[m->type->map_kind], f->name, strcmp(f->name, "clear") ? "" :
-			 " (its items cannot be listed, so they cannot all be deleted: each goes with its task or cgroup)");
+			 xasprintf(" (its items cannot be listed, so they cannot all be deleted: each goes with its %s)",
+				   storage_owner(m->type->map_kind)));
 	}
+	perf_map_refused(f, m);   /* check_perf.c */
+	user_ringbuf_refused(f, m);   /* check_userrb.c */
 	if (!strcmp(f->name, "clear"))
 		return check_map_clear(c, e, ms, stmt);
 	if (m->type->map_kind >= MAP_ARRAY)

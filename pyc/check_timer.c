@@ -47,44 +47,85 @@
 
 #include "../helpers/helpers_gen.h"
 
-static Type t_timer = {.kind = TY_TIMER, .size = 16};
+static Type t_timer = {.kind = TY_TIMER, .size = 16, .sname = "Timer"};
 
-/* Timer's place in a program: the value type of an Array, nothing else */
-#define TIMER_ONLY "a Timer (the kernel's struct bpf_timer) lives only in the values of an Array or a Hash map " \
-	"(timers: Array[Timer] = Array(N), or Hash[K, Timer]), which the kernel finds it in; pass it to the " \
-	"bpf.timer_*() helpers as timers[k]"
+/* The two kernel objects that live only in a map value and call a def
+ * back (a Wq is check_wq.c's): a Timer or a Wq, both TY_TIMER */
+static const AsyncObj objs[] = {
+	{"Timer", "timers", "timers", "a Timer (the kernel's struct bpf_timer)",
+	 "bpf.timer_init(), bpf.timer_set_callback(), bpf.timer_start() and bpf.timer_cancel()",
+	 "the bpf.timer_*() helpers", "timer", &t_timer},
+	{"Wq", "work queues", "wqs", "a Wq (the kernel's struct bpf_wq, a work queue)",
+	 "bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start()",
+	 "bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start()", "work queue", &ty_wq},
+};
 
-/* Array[Timer]: the value type of an Array map; NULL when n is not Timer */
+static const AsyncObj *hash_value_obj;   /* the last timer_value_type's, for timer_hash_key's message */
+
+/* The program types whose programs may not use a map holding a bpf_timer
+ * or a bpf_wq: the verifier's is_tracing_prog_type ("tracing progs cannot
+ * use bpf_timer yet", "... bpf_wq yet", measured on 6.18) */
+bool async_refused_in(const char *prog)
+{
+	static const char *const refused[] = {"kprobe", "tracepoint", "raw_tracepoint", "perf_event", NULL};
+	for (int i = 0; refused[i]; i++)
+		if (!strcmp(refused[i], prog))
+			return true;
+	return false;
+}
+
+/* The object t is (a TY_TIMER type), or the one named n (NULL: neither) */
+const AsyncObj *async_obj(Type *t, const char *n)
+{
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
+		if (t ? t == objs[i].type : n && !strcmp(n, objs[i].name))
+			return &objs[i];
+	return NULL;
+}
+
+/* Where a Timer or a Wq may be: the value type of an Array, nothing else */
+static const char *only_in_maps(const AsyncObj *o)
+{
+	return xasprintf("%s lives only in the values of an Array or a Hash map (%s: Array[%s] = Array(N), or "
+			 "Hash[K, %s]), which the kernel finds it in; pass it to %s as %s[k]", o->what, o->var, o->name,
+			 o->name, o->helpers, o->var);
+}
+
+/* Array[Timer], Hash[K, Wq]: the value type of an Array or Hash map; NULL
+ * when n is neither Timer nor Wq */
 Type *timer_value_type(Checker *c, Node *n, MapKind kind)
 {
-	if (n->kind != ND_NAME || strcmp(n->name, "Timer"))
+	const AsyncObj *o = n->kind == ND_NAME ? async_obj(NULL, n->name) : NULL;
+	if (!o)
 		return NULL;
-	if (!is_imported(c, "Timer"))
+	if (!is_imported(c, o->name))
 		unknown_name(c, n);
+	hash_value_obj = o;
 	if (kind != MAP_ARRAY && kind != MAP_HASH)
-		error_at(node_loc(n), "%s %s cannot hold timers: %s%s", strchr("AEIOUL", map_kind_names[kind][0]) ? "an" : "a",
-			 map_kind_names[kind], TIMER_ONLY,
-			 kind == MAP_LRU_HASH ? " (an LRUHash drops items, and so their timers, to make room)" :
+		error_at(node_loc(n), "%s %s cannot hold %s: %s%s", strchr("AEIOUL", map_kind_names[kind][0]) ? "an" : "a",
+			 map_kind_names[kind], o->plural, only_in_maps(o),
+			 kind == MAP_LRU_HASH ? xasprintf(" (an LRUHash drops items, and so their %s, to make room)", o->plural) :
 			 kind == MAP_PERCPU_ARRAY || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH ?
-			 " (the kernel refuses timers in per-CPU maps)" : "");
-	return &t_timer;
+			 xasprintf(" (the kernel refuses %s in per-CPU maps)", o->plural) : "");
+	return o->type;
 }
 
 /* Hash[K, Timer]: K an integer type (the callback's key is an int) */
 void timer_hash_key(Node *kn, Type *key)
 {
 	if (key->kind != TY_FIXED)
-		error_at(node_loc(kn), "the key of a Hash of timers is an integer type (the timer's callback gets it as an "
-			 "int), not %s", ty_name(key));
+		error_at(node_loc(kn), "the key of a Hash of %s is an integer type (the %s's callback gets it as an int), "
+			 "not %s", hash_value_obj->plural, hash_value_obj->one, ty_name(key));
 }
 
-/* Timer anywhere a type is written but an Array's value type */
+/* Timer or Wq anywhere a type is written but an Array's value type */
 void timer_misplaced(Checker *c, Node *n)
 {
-	if (n->kind != ND_NAME || strcmp(n->name, "Timer") || !is_imported(c, "Timer"))
+	const AsyncObj *o = n->kind == ND_NAME ? async_obj(NULL, n->name) : NULL;
+	if (!o || !is_imported(c, n->name))
 		return;
-	error_at(node_loc(n), "Timer cannot be used here: %s; a local, a Struct field, a tuple item or another map's "
-		 "value cannot be one", TIMER_ONLY);
+	error_at(node_loc(n), "%s cannot be used here: %s; a local, a Struct field, a tuple item or another map's "
+		 "value cannot be one", o->name, only_in_maps(o));
 }
 
 static bool key_only;   /* checking the key of `k in m`, `del m[k]`, `m[k] = Timer()` or a timer argument */
@@ -93,12 +134,13 @@ static bool key_only;   /* checking the key of `k in m`, `del m[k]`, `m[k] = Tim
  * bpf.timer_*() call, `k in m`, `del m[k]` and `m[k] = Timer()` (Hash) */
 void timer_map_refused(Node *sub, MapDecl *m)
 {
-	if (m->type->val->kind != TY_TIMER || key_only)
+	const AsyncObj *o = async_obj(m->type->val, NULL);
+	if (!o || key_only)
 		return;
-	error_at(node_loc(sub), "'%s' holds timers: %s[k] is a Timer, which can only be the first argument of "
-		 "bpf.timer_init(), bpf.timer_set_callback(), bpf.timer_start() and bpf.timer_cancel()%s", m->name, m->name,
-		 m->type->map_kind == MAP_HASH ? xasprintf(" (a Hash's are created with %s[k] = Timer(), tested with 'k in "
-							   "%s' and freed with del %s[k])", m->name, m->name, m->name)
+	error_at(node_loc(sub), "'%s' holds %s: %s[k] is a %s, which can only be the first argument of %s%s", m->name,
+		 o->plural, m->name, o->name, o->funcs,
+		 m->type->map_kind == MAP_HASH ? xasprintf(" (a Hash's are created with %s[k] = %s(), tested with 'k in "
+							   "%s' and freed with del %s[k])", m->name, o->name, m->name, m->name)
 					       : " (it has no value to read, store, test or delete)");
 }
 
@@ -119,20 +161,22 @@ bool check_timer_store(Checker *c, Node *s)
 {
 	Node *tg = VEC_AT(s->targets, 0), *v = s->value;
 	Sym *y = tg->kind == ND_SUBSCRIPT && tg->lhs->kind == ND_NAME ? scope_find(c->scope, tg->lhs->name) : NULL;
+	const AsyncObj *o;
 	MapDecl *m;
-	if (s->targets.len != 1 || !y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val->kind != TY_TIMER)
+	if (s->targets.len != 1 || !y || y->kind != SYM_MAP || !(o = async_obj(((MapDecl *)y->data)->type->val, NULL)))
 		return false;
 	m = y->data;
 	if (m->type->map_kind != MAP_HASH)
-		error_at(node_loc(tg), "'%s' is an Array of timers: its N timers exist from the start, and %s[i] is used only "
-			 "through the bpf.timer_*() helpers", m->name, m->name);
-	if (v->kind != ND_CALL || v->lhs->kind != ND_NAME || strcmp(v->lhs->name, "Timer") || scope_find(c->scope, "Timer") ||
+		error_at(node_loc(tg), "'%s' is an Array of %s: its N %s exist from the start, and %s[i] is used only "
+			 "through %s", m->name, o->plural, o->plural, m->name, o->helpers);
+	if (v->kind != ND_CALL || v->lhs->kind != ND_NAME || strcmp(v->lhs->name, o->name) || scope_find(c->scope, o->name) ||
 	    v->elts.len || v->vals.len)
-		error_at(node_loc(v), "an item of '%s' is a Timer: store a new one with %s[k] = Timer()", m->name, m->name);
+		error_at(node_loc(v), "an item of '%s' is a %s: store a new one with %s[k] = %s()", m->name, o->name, m->name,
+			 o->name);
 	check_key_only(c, tg, m);
 	no_write_while_iterating(c, tg, m, "assigning to an item of");
 	tg->raise = new_raise(c, tg, "MapFullError");
-	v->type = &t_timer;
+	v->type = o->type;
 	s->op = 'J';
 	return true;
 }
@@ -163,22 +207,23 @@ Sym *timer_clock_const(Checker *c, Node *e)
 	return NULL;
 }
 
-/* The timer argument: timers[i] of an Array[Timer] */
-static MapDecl *timer_arg(Checker *c, Node *e, Node *a, const char *pyname)
+/* The timer argument: timers[i] of an Array[Timer] (a Wq's: wqs[i] of an
+ * Array[Wq], o the Wq) */
+MapDecl *timer_arg(Checker *c, Node *a, const char *pyname, const AsyncObj *o)
 {
 	Sym *y = a->kind == ND_SUBSCRIPT && a->lhs->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module,
 										 a->lhs->name) : NULL;
 	MapDecl *m;
-	(void)e;
-	if (!y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val->kind != TY_TIMER)
-		error_at(node_loc(a), "the first argument of %s is a timer: timers[k] of a map declared "
-			 "'timers: Array[Timer] = Array(N)' or 'timers: Hash[K, Timer] = Hash(max_entries=N)'%s", pyname,
+	if (!y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val != o->type)
+		error_at(node_loc(a), "the first argument of %s is %s: %s[k] of a map declared "
+			 "'%s: Array[%s] = Array(N)' or '%s: Hash[K, %s] = Hash(max_entries=N)'%s", pyname,
+			 o == &objs[0] ? "a timer" : "a work queue", o->var, o->var, o->name, o->var, o->name,
 			 y && y->kind == SYM_MAP ? xasprintf(", and '%s' holds %s values", y->name,
 								ty_name(((MapDecl *)y->data)->type->val)) : "");
 	m = y->data;
 	a->lhs->sym = y;
 	a->lhs->type = m->type;
-	a->type = &t_timer;
+	a->type = o->type;
 	if (m->type->map_kind == MAP_HASH) {   /* a dict's item: KeyError when missing */
 		check_key_only(c, a, m);
 		a->raise = new_raise(c, a, "KeyError");
@@ -230,31 +275,33 @@ static Node *ctx_use(Checker *c, Node *n, Vec *seen)
 	return NULL;
 }
 
-/* bpf.timer_set_callback(t, f): f is `def f(key: int) -> None` */
-static void timer_callback(Checker *c, Node *e, Node *fn)
+/* bpf.timer_set_callback(t, f), bpf_wq_set_callback(w, f, 0): f is `def
+ * f(key: int) -> None`; who: "a timer", "a work queue"; from: where the
+ * kernel calls it ("a softirq") */
+void timer_callback(Checker *c, Node *e, Node *fn, const char *pyname, const char *who, const char *from)
 {
 	static const char *const args[] = {"__pyb_cbk"};
 	Sym *y = fn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, fn->name) : NULL;
 	FuncDecl *fd;
 	if (!y || y->kind != SYM_FUNC)
-		error_at(node_loc(fn), "the second argument of bpf.timer_set_callback() is the function the timer calls: "
-			 "the name of a def");
+		error_at(node_loc(fn), "the second argument of %s is the function %s calls: the name of a def", pyname, who);
 	fd = y->data;
 	if (fd->ptypes.len != 1 || ((Type *)VEC_AT(fd->ptypes, 0))->kind != TY_INT || fd->ret->kind != TY_NONE) {
 		Str got = {0};
 		for (int i = 0; i < fd->ptypes.len; i++)
 			str_printf(&got, "%s%s", i ? ", " : "", ty_name(VEC_AT(fd->ptypes, i)));
-		error_at(node_loc(fn), "a timer calls %s(key) with its key, an int, and wants None back: declare it "
-			 "'def %s(key: int) -> None:', not (%s) -> %s", fd->name, fd->name, got.buf ? got.buf : "",
+		error_at(node_loc(fn), "%s calls %s(key) with its key, an int, and wants None back: declare it "
+			 "'def %s(key: int) -> None:', not (%s) -> %s", who, fd->name, fd->name, got.buf ? got.buf : "",
 			 ty_name(fd->ret));
 	}
 	{
 		Vec seen = {0};
 		Node *u = ctx_use(c, fd->def, &seen);
 		if (u) {
-			error_begin(node_loc(u), "%s() has no probe context here: a timer calls %s() from a softirq, with no "
-				    "probe's context to pass on (ctx(), kstack() and ustack() need one)", u->lhs->name, fd->name);
-			note_at(node_loc(fn), "%s() is the callback of this timer", fd->name);
+			error_begin(node_loc(u), "%s() has no probe context here: %s calls %s() from %s, with no "
+				    "probe's context to pass on (ctx(), kstack() and ustack() need one)", u->lhs->name, who,
+				    fd->name, from);
+			note_at(node_loc(fn), "%s() is the callback of this %s", fd->name, who + 2);
 			diag_exit();
 		}
 	}
@@ -276,10 +323,10 @@ Type *check_timer_call(Checker *c, Node *e)
 			 !strcmp(name, "timer_init") ? "bpf.timer_init(timers[i], CLOCK_MONOTONIC)" :
 			 !strcmp(name, "timer_start") ? "bpf.timer_start(timers[i], nsecs, flags)" :
 			 !strcmp(name, "timer_cancel") ? "bpf.timer_cancel(timers[i])" : "bpf.timer_set_callback(timers[i], function)");
-	m = timer_arg(c, e, VEC_AT(e->elts, 0), pyname);
+	m = timer_arg(c, VEC_AT(e->elts, 0), pyname, &objs[0]);
 	e->raise = new_raise(c, e, "OSError");   /* the errno rule: every timer helper returns -errno */
 	if (!strcmp(name, "timer_set_callback")) {
-		timer_callback(c, e, VEC_AT(e->elts, 1));
+		timer_callback(c, e, VEC_AT(e->elts, 1), "bpf.timer_set_callback()", "a timer", "a softirq");
 		new_raise(c, e, "OverflowError");      /* e->raise + 1: in the callback, a u64 key above 2**63-1 */
 	}
 	for (int i = 1; i < e->elts.len && strcmp(name, "timer_set_callback"); i++) {
@@ -297,9 +344,10 @@ Type *check_timer_call(Checker *c, Node *e)
 	return ty_int;
 }
 
-/* Timer(...) as a value */
+/* Timer(...) or Wq(...) as a value */
 _Noreturn void timer_ctor_refused(Node *e)
 {
-	error_at(node_loc(e), "Timer() is not a value: %s (an Array's timers exist from the start; a Hash's are "
-		 "created with timers[k] = Timer())", TIMER_ONLY);
+	const AsyncObj *o = async_obj(NULL, e->lhs->name);
+	error_at(node_loc(e), "%s() is not a value: %s (an Array's %s exist from the start; a Hash's are "
+		 "created with %s[k] = %s())", o->name, only_in_maps(o), o->plural, o->var, o->name);
 }

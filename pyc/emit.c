@@ -697,7 +697,8 @@ static char *bytes_key(Emitter *e, Node *k, int n, const char **kptr)
  * bpf_map_lookup_elem, which the verifier refuses for these maps. */
 static const char *storage_fn(MapDecl *m)
 {
-	return m->type->map_kind == MAP_TASK_STORAGE ? "bpf_task_storage" : "bpf_cgrp_storage";
+	MapKind k = m->type->map_kind;
+	return k == MAP_TASK_STORAGE ? "bpf_task_storage" : k == MAP_SK_STORAGE ? "bpf_sk_storage" : "bpf_cgrp_storage";
 }
 
 /* A pointer to m's item of key kp, or NULL when there is none */
@@ -1399,7 +1400,7 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
-	bool timer = n->op == 'J';   /* a timer's: no caller to hand an exception to, and it returns 0 */
+	bool timer = n->op == 'J' || n->op == 'q';   /* a timer's or a work queue's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
@@ -1437,6 +1438,29 @@ static char *loop_prologue(Emitter *e, Node *n)
 	return xstrdup("\t__s64 __pyb_cbi = (__s64)__i;\n");
 }
 
+/* user_ringbuf_drain's: the record, read out of the kernel's dynptr into
+ * a value of the UserRingBuf's type (a record of another size, which
+ * pybpf's loader never writes, is passed over) */
+static char *userrb_prologue(Emitter *e, Node *n)
+{
+	Type *t = ((MapDecl *)n->sym->data)->type->val;
+	const char *rd = xasprintf("((long (*)(void *, __u32, const void *, __u32, __u64))%d)",
+				   pyb_helper_find("bpf_dynptr_read")->id);
+	(void)e;
+	if (t->kind == TY_STR)
+		return xasprintf("\tchar __pyb_cbr[%d] = {};\n\tif (%s(__pyb_cbr, %d, __pyb_cbd, 0, 0) < 0)\n\t\treturn 0;\n",
+				 t->size, rd, t->size);
+	return xasprintf("\t%s __pyb_cbv = 0;\n\tif (%s(&__pyb_cbv, %d, __pyb_cbd, 0, 0) < 0)\n\t\treturn 0;\n"
+			 "\t__s64 __pyb_cbr = (__s64)__pyb_cbv;\n", ty_ctype(t), rd, t->size);
+}
+
+/* find_vma's: its parameters are f's arguments as they are */
+static char *no_prologue(Emitter *e, Node *n)
+{
+	(void)e, (void)n;
+	return xstrdup("");
+}
+
 /* a key and a value as ints: OverflowError for a u64 above 2**63-1 */
 static char *for_each_prologue(Emitter *e, Node *n)
 {
@@ -1458,6 +1482,13 @@ static char *callback_call(Emitter *e, Node *n)
 		cb = emit_callback(e, n->third, "__u64 __i, void *__c", loop_prologue, n);
 		call = xasprintf("__pyb_h_loop((__u32)(%s), %s, &%s, 0)",
 				 int_for_store(e, VEC_AT(n->elts, 0), ty_fixed(4, false)), cb, x);
+	} else if (n->op == 'D') {
+		cb = emit_callback(e, n->third, "void *__pyb_cbd, void *__c", userrb_prologue, n);
+		call = xasprintf("__pyb_h_user_ringbuf_drain(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
+	} else if (n->op == 'A') {
+		cb = emit_callback(e, n->third, "void *__pyb_cbt, void *__pyb_cbm, void *__c", no_prologue, n);
+		call = xasprintf("__pyb_h_find_vma((void *)(%s), (__u64)(%s), %s, &%s, 0)", expr(e, VEC_AT(n->elts, 0)),
+				 int_for_store(e, VEC_AT(n->elts, 1), ty_fixed(8, false)), cb, x);
 	} else {
 		cb = emit_callback(e, n->third, "void *__m, const void *__k, void *__v, void *__c", for_each_prologue, n);
 		call = xasprintf("__pyb_h_for_each_map_elem(&%s, %s, &%s, 0)", ((MapDecl *)n->sym->data)->cname, cb, x);
@@ -1486,12 +1517,12 @@ static char *timer_lookup(Emitter *e, Node *sub, MapDecl *m, const char *v)
 	char *setup;
 	if (m->type->map_kind == MAP_ARRAY) {
 		setup = key_setup(e, m, sub->rhs, &kp);
-		return xasprintf("%s struct __pyb_timer *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, v, m->cname,
-				 kp, v, raise_code(e, sub->rhs->store_raise));
+		return xasprintf("%s %s *%s = bpf_map_lookup_elem(&%s, %s); if (!%s) %s", setup, ty_ctype(m->type->val), v,
+				 m->cname, kp, v, raise_code(e, sub->rhs->store_raise));
 	}
 	setup = lookup_key_setup(e, m, sub->rhs, &kp, &ok);
-	return xasprintf("%s struct __pyb_timer *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, v, ok,
-			 m->cname, kp, v, raise_code(e, sub->raise));
+	return xasprintf("%s %s *%s = %s ? bpf_map_lookup_elem(&%s, %s) : 0; if (!%s) %s", setup, ty_ctype(m->type->val), v,
+			 ok, m->cname, kp, v, raise_code(e, sub->raise));
 }
 
 /* timers[k] = Timer(): the old item (and so its timer) deleted, a zeroed one inserted */
@@ -1501,8 +1532,8 @@ static char *timer_store(Emitter *e, Node *s)
 	MapDecl *m = map_of(tg->lhs);
 	const char *kp, *z = tmp(e);
 	char *setup = key_setup(e, m, tg->rhs, &kp);
-	return xasprintf("{ %s struct __pyb_timer %s = {}; bpf_map_delete_elem(&%s, %s); "
-			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, z, m->cname, kp, m->cname, kp, z,
+	return xasprintf("{ %s %s %s = {}; bpf_map_delete_elem(&%s, %s); "
+			 "if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", setup, ty_ctype(m->type->val), z, m->cname, kp, m->cname, kp, z,
 			 raise_code(e, tg->raise));
 }
 
@@ -1527,6 +1558,30 @@ static char *timer_call(Emitter *e, Node *n)
 	else
 		args = t;
 	return xasprintf("({ %s __s64 __hr = (__s64)__pyb_h_%s(%s); if (__hr < 0) %s __hr; })", lookup, h->name + 4, args,
+			 raise_code(e, n->raise));
+}
+
+/* bpf_wq_init(wqs[k], flags), bpf_wq_set_callback(wqs[k], f, flags),
+ * bpf_wq_start(wqs[k], flags) (check_wq.c): the kfunc on the map value's
+ * struct bpf_wq, OSError for a negative return */
+static char *wq_call(Emitter *e, Node *n)
+{
+	Node *sub = VEC_AT(n->elts, 0);
+	MapDecl *m = n->sym->data;
+	const char *v = tmp(e), *name = n->lhs->name, *args, *kf = name;
+	char *lookup = timer_lookup(e, sub, m, v);
+	const char *w = xasprintf("&%s->t", v);
+	const char *flags = int_for_store(e, VEC_AT(n->elts, n->elts.len - 1), ty_fixed(4, false));
+	if (!strcmp(name, "bpf_wq_init")) {
+		args = xasprintf("%s, &%s, (__u32)%s", w, m->cname, flags);
+	} else if (!strcmp(name, "bpf_wq_set_callback")) {
+		kf = "bpf_wq_set_callback_impl";
+		args = xasprintf("%s, (int (*)(void *, int *, void *))%s, (__u32)%s, 0", w,
+				 emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n), flags);
+	} else {
+		args = xasprintf("%s, (__u32)%s", w, flags);
+	}
+	return xasprintf("({ %s __s64 __hr = (__s64)%s(%s); if (__hr < 0) %s __hr; })", lookup, kf, args,
 			 raise_code(e, n->raise));
 }
 
@@ -1643,10 +1698,10 @@ static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf
 	char **argv = xcalloc(n->elts.len + 1, sizeof(*argv));
 	int k = 0, r = 0;
 	*os = *ovf = NULL;
-	if (!strcmp(h->name, "bpf_snprintf"))   /* out, fmt, values... */
+	if (helper_packs_values(h))   /* out or ctx(), fmt, values... */
 		for (int i = 0; i < n->elts.len; i++)
 			argv[i] = expr(e, VEC_AT(n->elts, i));
-	for (int i = 0; i < h->nargs && strcmp(h->name, "bpf_snprintf"); i++) {
+	for (int i = 0; i < h->nargs && !helper_packs_values(h); i++) {
 		Node *a;
 		if (helper_implicit_param(h, i))
 			continue;
@@ -1729,10 +1784,12 @@ static char *call(Emitter *e, Node *n)
 		return dynptr_from_mem(e, n);
 	if (n->op == 'X')     /* the end of a with block */
 		return xasprintf("(pybpf_file_close(%s), 0)", local_name(e, n->sym));
-	if (n->op == 'Z' || n->op == 'Y')   /* bpf.loop(n, f), bpf.for_each_map_elem(m, f) */
+	if (n->op == 'Z' || n->op == 'Y' || n->op == 'A' || n->op == 'D')   /* bpf.loop, for_each_map_elem, find_vma, user_ringbuf_drain */
 		return callback_call(e, n);
 	if (n->op == 'J')   /* bpf.timer_*(timers[i], ...) */
 		return timer_call(e, n);
+	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
+		return wq_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
@@ -2255,7 +2312,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'A' || n->op == 'D') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);
@@ -2300,7 +2357,7 @@ static void forget_values(Emitter *e, Node *loop)
  * the caller inside the while, to set the loop variables; loop_end emits
  * the body, the else block and the break/exit labels, and closes the block. */
 static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, const char *it_type, int it_size,
-			      const char *args, const char *item_type)
+			      const char *args, const char *item_type, struct RaiseSite *fail)
 {
 	Frame *f;
 	forget_values(e, s);
@@ -2308,7 +2365,11 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 	f->iter = iter;
 	scope_decl(e, xasprintf("\t%s __it%d;\n", it_type, f->n));
 	e->scoped_bytes += it_size;
-	line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
+	if (fail)   /* its errno raises fail, but -EINVAL (nothing to iterate: no bits) */
+		line(e, "{ int __r%d = bpf_iter_%s_new(&__it%d%s%s); if (__r%d < 0 && __r%d != -22) %s }", n, iter, f->n,
+		     *args ? ", " : "", args, n, n, raise_code(e, fail));
+	else
+		line(e, "bpf_iter_%s_new(&__it%d%s%s);", iter, f->n, *args ? ", " : "", args);
 	line(e, "%s__p%d;", item_type, n);
 	f->decls_at = e->decls.len;
 	f->while_at = e->body.len;
@@ -2319,7 +2380,7 @@ static Frame *iter_loop_begin(Emitter *e, Node *s, int n, const char *iter, cons
 
 static Frame *loop_begin(Emitter *e, Node *s, int n)
 {
-	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *");
+	return iter_loop_begin(e, s, n, "num", "struct bpf_iter_num", 8, xasprintf("0, (int)__len%d", n), "int *", NULL);
 }
 
 /* Before each bpf_iter_num_next, make the loop's states alike where they
@@ -2461,6 +2522,23 @@ static void for_map_stmt(Emitter *e, Node *s)
 	loop_end(e, s, f);
 }
 
+/* bpf_iter_bits(words, nr_words)'s arguments (check_iter_bits.c): an int
+ * word is copied to the stack; nr_words outside 0..K raises ValueError */
+static void iter_bits_args(Emitter *e, Node *it, int n, Str *args)
+{
+	Node *w = VEC_AT(it->elts, 0), *nr = VEC_AT(it->elts, 1);
+	int k = w->type->kind == TY_BYTES ? w->type->size / 8 : 1;
+	if (w->type->kind == TY_BYTES) {
+		line(e, "__u64 *__bw%d = (__u64 *)(%s);", n, expr(e, w));   /* the kernel only reads them */
+	} else {
+		line(e, "__u64 __bv%d = (__u64)(%s);", n, expr(e, w));
+		line(e, "__u64 *__bw%d = &__bv%d;", n, n);
+	}
+	line(e, "__s64 __bn%d = %s;", n, expr(e, nr));
+	line(e, "if (__bn%d < 0 || __bn%d > %d) %s", n, n, k, raise_code(e, it->raise));
+	str_printf(args, "__bw%d, (__u32)__bn%d", n, n);
+}
+
 /* for x in bpf_iter_task(None, 0): a kernel iterator (check_for_kfunc_iter) */
 static void for_kernel_iter_stmt(Emitter *e, Node *s)
 {
@@ -2478,14 +2556,18 @@ static void for_kernel_iter_stmt(Emitter *e, Node *s)
 	kbtf_info(k, in.target, &st);
 	line(e, "{");
 	e->indent++;
-	for (int i = 1; i < np; i++) {
-		Node *a = VEC_AT(it->elts, i - 1);
-		str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
-			   a->kind == ND_NONE ? "0" : expr(e, a));
-	}
+	if (!strcmp(it->lhs->name, "bpf_iter_bits"))
+		iter_bits_args(e, it, n, &args);
+	else
+		for (int i = 1; i < np; i++) {
+			Node *a = VEC_AT(it->elts, i - 1);
+			str_printf(&args, "%s(%s)(%s)", i > 1 ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
+				   a->kind == ND_NONE ? "0" : expr(e, a));
+		}
 	kbtf_func_args(k, xasprintf("%s_next", it->lhs->name), &kp, &np, &ret, NULL);
 	f = iter_loop_begin(e, s, n, it->lhs->name + 9, kemit_c_type(e->prog->kemit, in.target), st.size,
-			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)));
+			    args.buf ? args.buf : "", xasprintf("%s ", kemit_c_type(e->prog->kemit, ret)),
+			    !strcmp(it->lhs->name, "bpf_iter_bits") ? VEC_AT(e->prog->raises, it->raise->id + 1) : NULL);
 	if (s->target->type->kind == TY_KPTR)
 		line(e, "%s = __p%d;", x, n);
 	else
@@ -2675,8 +2757,11 @@ static void stmt_code(Emitter *e, Node *s)
 			Node *t0 = VEC_AT(s->targets, 0);
 			const char *os, *ovf;
 			char **argv = helper_argv(e, s->value, &os, &ovf);
-			line(e, "%s", emit_helper_pair(s->value, argv, os, ovf, local_name(e, ((Node *)VEC_AT(t0->elts, 0))->sym),
-							 local_name(e, ((Node *)VEC_AT(t0->elts, 1))->sym)));
+			const char *names[3] = {0};
+			for (int i = 0; i < t0->elts.len && i < 3; i++)
+				names[i] = local_name(e, ((Node *)VEC_AT(t0->elts, i))->sym);
+			line(e, "%s", t0->elts.len == 3 ? emit_helper_triple(s->value, argv, os, ovf, names)
+							: emit_helper_pair(s->value, argv, os, ovf, names[0], names[1]));
 			return;
 		}
 		if (s->op == 'J') {   /* timers[k] = Timer() */
@@ -3393,10 +3478,19 @@ void emit_program(Prog *prog, Str *out)
 			zero = (ty_size(m->type->val) + 7) / 8 * 8;
 	}
 	for (int i = 0; i < prog->maps.len; i++)
-		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER) {
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_timer")) {
 			/* Array[Timer]: the kernel finds the timer in a map value by its BTF name, bpf_timer */
 			str_puts(out, "struct bpf_timer {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
 				      "struct __pyb_timer {\n\tstruct bpf_timer t;\n};\n\n");
+			break;
+		}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(prog->maps, i))->type->val->kind == TY_TIMER &&
+		    !strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_wq")) {
+			/* Array[Wq]: likewise by bpf_wq (check_wq.c) */
+			str_puts(out, "struct bpf_wq {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_wq {\n\tstruct bpf_wq t;\n};\n\n");
 			break;
 		}
 	if (zero)
@@ -3433,11 +3527,22 @@ void emit_program(Prog *prog, Str *out)
 			/* ORDER MapKind */
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH", "__PYB_MAP_LPM_TRIE",
 			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
-			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE",
+			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE", NULL, NULL, NULL, "__PYB_MAP_SK_STORAGE",
 		};
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_PROG_ARRAY) {
 			continue;   /* emit_prog_arrays, below */
+		}
+		if (m->type->map_kind == MAP_PERF_BUF || m->type->map_kind == MAP_PERF_COUNTERS) {
+			/* max_entries 0: libbpf makes it the number of possible CPUs */
+			str_printf(out, "struct {\n\t__uint(type, 4);   /* BPF_MAP_TYPE_PERF_EVENT_ARRAY */\n\t__uint(key_size, 4);\n"
+				   "\t__uint(value_size, 4);\n} %s SEC(\".maps\");\n\n", m->cname);
+			continue;
+		}
+		if (m->type->map_kind == MAP_USER_RINGBUF) {   /* check_userrb.c */
+			str_printf(out, "struct {\n\t__uint(type, 31); /* BPF_MAP_TYPE_USER_RINGBUF */\n\t__uint(max_entries, %u);\n"
+				   "} %s SEC(\".maps\");\n\n", m->max_entries, m->cname);
+			continue;
 		}
 		if (m->type->map_kind == MAP_RINGBUF) {
 			str_printf(out, "struct {\n\t__uint(type, __PYB_MAP_RINGBUF);\n\t__uint(max_entries, %u);\n} %s SEC(\".maps\");\n\n",

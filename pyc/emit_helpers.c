@@ -11,6 +11,14 @@
 
 /* "__pyb_h_NAME(args...)": sizes of memory arguments filled in, the out
  * parameter (strtol's res) pointing at out */
+/* An @iter program's seq_file, from its context ctx (ctx()): the first
+ * field of the struct bpf_iter_meta its first argument points at; the
+ * verifier follows both loads through BTF to a seq_file pointer. */
+static char *seq_file(const char *ctx)
+{
+	return xasprintf("(void *)*(void **)(*(void **)(%s))", ctx);
+}
+
 static char *call_text(Node *n, char **argv, const char *out)
 {
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
@@ -22,6 +30,15 @@ static char *call_text(Node *n, char **argv, const char *out)
 		const struct pyb_htype *p = &h->args[i];
 		if (i)
 			str_puts(&s, ", ");
+		if (helper_size_param(h, i) && helper_writes_out(h) && prev->type->kind == TY_STR) {
+			/* what is written out is the str, as file.write(s) does: up to its NUL */
+			str_printf(&s, "(%s)__pyb_strlen(%s, %d)", p->c, argv[k - 1], ty_size(prev->type));
+			continue;
+		}
+		if (perf_value_param(h, i)) {   /* perf_event_read_value's buf, buf_size: emit_helper_triple's __hv */
+			str_puts(&s, i == 2 ? "(void *)&__hv" : "(__u32)sizeof(__hv)");
+			continue;
+		}
 		if (helper_size_param(h, i)) {
 			/* the capacity of the str[N] / bytes[N] just passed */
 			str_printf(&s, "(%s)%d", p->c, ty_size(prev->type));
@@ -36,7 +53,9 @@ static char *call_text(Node *n, char **argv, const char *out)
 			continue;
 		}
 		prev = VEC_AT(n->elts, k);
-		if (prev->type && prev->type->kind == TY_STRUCT && p->cls == PYB_HC_PTR_MEM)
+		if (helper_seq_file(h, i))
+			str_puts(&s, seq_file(argv[k]));
+		else if (prev->type && prev->type->kind == TY_STRUCT && p->cls == PYB_HC_PTR_MEM)
 			str_printf(&s, "(void *)&(%s)", argv[k]);   /* a Struct local: its address */
 		else
 			str_printf(&s, "(%s)(%s)", p->cls == PYB_HC_INT ? p->c : "void *", argv[k]);
@@ -67,15 +86,20 @@ char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *o
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
 	char *call;
 
-	if (!strcmp(h->name, "bpf_snprintf")) {
+	if (helper_packs_values(h)) {
 		/* the values as the u64 array the kernel takes */
 		int nv = n->elts.len - 2;
+		bool seq = !strcmp(h->name, "bpf_seq_printf");
 		Str d = {0};
 		for (int i = 0; i < nv; i++)
 			str_printf(&d, "%s(__u64)(%s)", i ? ", " : "", argv[i + 2]);
-		return xasprintf("({ __u64 __sd[%d] = {%s}; __s64 __hr = (__s64)__pyb_h_snprintf((void *)(%s), (__u32)%d, %s, %s, (__u32)%d); "
-				 "if (__hr < 0) %s __hr; })", nv ? nv : 1, nv ? d.buf : "0", argv[0],
-				 ((Node *)VEC_AT(n->elts, 0))->type->size, argv[1], nv ? "__sd" : "(void *)0", nv * 8, os_raise);
+		/* seq_printf(m, fmt, sizeof fmt, ...); snprintf(out, sizeof out, fmt, ...) */
+		const char *head = seq ? xasprintf("%s, %s, (__u32)sizeof(%s)", seq_file(argv[0]), argv[1], argv[1])
+				       : xasprintf("(void *)(%s), (__u32)%d, %s", argv[0],
+						   ((Node *)VEC_AT(n->elts, 0))->type->size, argv[1]);
+		return xasprintf("({ __u64 __sd[%d] = {%s}; __s64 __hr = (__s64)__pyb_h_%s(%s, %s, (__u32)%d); "
+				 "if (__hr < 0) %s __hr; })", nv ? nv : 1, nv ? d.buf : "0", h->name + 4, head,
+				 nv ? "__sd" : "(void *)0", nv * 8, os_raise);
 	}
 	if (h->nargs && helper_out_param(h, h->nargs - 1)) {
 		/* kallsyms_lookup_name(name, 0): 0 or an errno; the value is what it wrote */
@@ -104,6 +128,16 @@ char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *o
 	const struct pyb_helper *h = &pyb_helpers[n->cval];
 	return xasprintf("{ %s __s64 __hr = (__s64)%s; if (__hr < 0) %s; %s = %s; %s = __hr; }", out_decl(h, "__ho"),
 			 call_text(n, argv, "__ho"), os_raise, val, out_value("__ho", ovf_raise), cnt);
+}
+
+/* counter, enabled, running = bpf.perf_event_read_value(counters, flags):
+ * the struct bpf_perf_event_value it fills, its three u64 set to names[]
+ * (OverflowError above 2**63-1, as every u64 read) */
+char *emit_helper_triple(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char **names)
+{
+	return xasprintf("{ struct { __u64 v[3]; } __hv = {}; __s64 __hr = (__s64)%s; if (__hr < 0) %s; %s = %s; %s = %s; "
+			 "%s = %s; }", call_text(n, argv, NULL), os_raise, names[0], out_value("__hv.v[0]", ovf_raise), names[1],
+			 out_value("__hv.v[1]", ovf_raise), names[2], out_value("__hv.v[2]", ovf_raise));
 }
 
 /* static long (*__pyb_h_send_signal)(__u32 sig) = (void *)109; -- under its

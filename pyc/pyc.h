@@ -315,10 +315,13 @@ typedef enum {
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
-	       MAP_PROG_ARRAY,
+	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* these two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
+	       MAP_SK_STORAGE, MAP_USER_RINGBUF,   /* the last: records from user space (check_userrb.c) */
 	       MAP__COUNT } MapKind;
-/* TaskStorage[V], CgrpStorage[V]: local storage keyed by a trusted task / cgroup pointer (check_kptr.c) */
-#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE)
+/* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)
+/* "task", "cgroup", "socket": what a storage map's items hang off (check_kptr.c) */
+const char *storage_owner(MapKind k);
 
 typedef struct Type {
 	TypeKind kind;
@@ -327,6 +330,7 @@ typedef struct Type {
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
 	bool inplace;         /* TY_STRUCT: a record reserved in its ring buffer (with bpf.ringbuf_reserve(rb) as rec:), held by pointer */
+	const char *maybe_none; /* TY_KPTR: the helper ("bpf_skc_to_tcp_sock") whose result this is, None or a pointer (check_sock.c) */
 	MapKind map_kind;     /* TY_MAP */
 	struct Type *key, *val;
 	int btf_id;           /* TY_KPTR, TY_KVAL: the struct/union in the kernel's BTF */
@@ -384,6 +388,15 @@ typedef struct HelperHooks {
 	struct Type *(*kptr_type)(void *c, Node *at, const char *ctype);
 } HelperHooks;
 struct Type *check_helper_call(HelperHooks *hk, Node *e);
+/* helper h's parameter i is an @iter program's seq_file (ctx() is passed) */
+bool helper_seq_file(const struct pyb_helper *h, int i);
+/* h writes its str argument out, up to the NUL (bpf_seq_write) */
+bool helper_writes_out(const struct pyb_helper *h);
+/* h's format values are packed into a u64 array (bpf_snprintf, bpf_seq_printf) */
+bool helper_packs_values(const struct pyb_helper *h);
+/* check_sock.c: bpf.skc_to_tcp_sock() and kin, bpf.sock_from_file() ("bpf_..." names), and the Python signature */
+bool sock_helper(const char *name);
+const char *sock_helper_sig(const struct pyb_helper *h);
 /* check_dynptr.c: whether check_dynptr.c types bpf.NAME (ring buffer
  * reservations, dynptrs); and for `pybpf api`, helper h's ("bpf_NAME")
  * Python signature (*sig) and note: 1 for a helper the program calls, 2
@@ -396,6 +409,8 @@ const char *helper_prog_type(const char *kind);
 /* "@a, @b (@c: not probed, the verifier decides at load)": the probe kinds
  * for which verdict(kind, arg) is 1 (allowed, asked), then 2 (not asked) */
 char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *arg);
+/* kinds_line()'s answer when no kind is 1 */
+#define NO_KIND_ASKED "no probe kind the kernel was asked about"
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
@@ -412,6 +427,8 @@ bool helper_out_param(const struct pyb_helper *h, int i);
 /* Whether h's call gives two results, its out parameter's value and its
  * own return (v, n = bpf.strtol(buf, 0)). */
 bool helper_two_results(const struct pyb_helper *h);
+/* How many results an unpacking takes from h's call (2: strtol, 3: perf_event_read_value), else 0 */
+int helper_results(const struct pyb_helper *h);
 /* Whether parameter i of h is get_stackid's map: pybpf's stack trace map */
 bool helper_stack_map(const struct pyb_helper *h, int i);
 /* Whether parameter i of h is not a Python argument: a size, an out
@@ -438,6 +455,8 @@ bool kfunc_irq_flag_param(const struct KParam *p);
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,
 		       const char *cnt);
+/* counter, enabled, running = bpf.perf_event_read_value(...): the statement setting names[0..2] */
+char *emit_helper_triple(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char **names);
 /* emit_helpers.c: the declarations of the helpers prog calls through bpf.NAME() */
 void emit_helper_decls(struct Prog *prog, Str *out);
 /* `pybpf api [PATTERN]` */
@@ -484,9 +503,15 @@ typedef struct Sym {
 	int index;            /* SYM_LOCAL: index for definite-assignment sets */
 	int ref;              /* SYM_LOCAL: 1 in the with block that holds its kernel
 			       * reference (data: the acquiring kfunc's name) or ring buffer
-			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after */
+			       * reservation (data: "bpf.ringbuf_reserve..."), 2 after;
+			       * SYM_REF_MAYBE_NONE: a socket helper's result (data: the
+			       * helper's name), None until tested, nothing to release */
 	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
 } Sym;
+
+#define SYM_REF_MAYBE_NONE 3
+/* a local that may be None until a test says it is not (with block reference, socket helper result) */
+#define SYM_MAYBE_NONE(y) ((y)->ref == 1 || (y)->ref == SYM_REF_MAYBE_NONE)
 
 /* A helper function: `def f(x: int) -> int:` without a decorator. The
  * emitter inlines it at every call (so exceptions and finally blocks work
@@ -513,7 +538,22 @@ typedef struct MapDecl {
 	bool percpu;          /* values are per CPU (the kind says so, or aggregation values) */
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
+	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
 } MapDecl;
+
+/* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
+typedef struct PerfEvent {
+	const char *name;
+	unsigned type;
+	unsigned long long config;
+} PerfEvent;
+const PerfEvent *perf_event_named(const char *name);
+/* the record argument of bpf.perf_event_output(ctx(), events, flags, rec) */
+void perf_record_arg(struct HelperHooks *hk, Node *a, MapDecl *m, const char *what);
+/* a PerfCounters given to bpf.perf_event_output, a PerfBuf to bpf.perf_event_read*: an error */
+void perf_map_arg(const char *helper, Node *a, MapDecl *m, const char *what);
+/* buf and buf_size of bpf_perf_event_read_value: its results, not arguments */
+bool perf_value_param(const struct pyb_helper *h, int i);
 
 /* A `NAME: Final[int] = value` constant: read-only data, -D overrides.
  * A Final tuple (`NAMES: Final = ("read", "write")`, all strs or all ints)

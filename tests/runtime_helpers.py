@@ -214,8 +214,8 @@ def helper_api_listing():
     errno) and the probe kinds that may call them, or why not yet."""
     import subprocess
     from runtime import PYBPF
-    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, @interval, @begin, @end "
-             "(@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the verifier decides at load)")
+    kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, @interval, @begin, @end, "
+             "@tp_btf, @fentry, @fexit, @iter, @struct_ops (@lsm: not probed, the verifier decides at load)")
     kfuncs_note = "(the kernel was asked which probe kinds may call each)"
     p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
     check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
@@ -231,16 +231,21 @@ def helper_api_listing():
     check(p.stdout, "bpf.tail_call(ctx: ctx(), prog_array_map: ProgArray, index: u32) -> None  (on success does not "
                     "return: the handler runs instead of the rest of the probe); in @tracepoint, @raw_tp and @tp_btf "
                     "probes, handlers of the caller's decorator and attach point\n"
-                    "    probes: @tracepoint, @raw_tp (@tp_btf, @fentry, @fexit, @iter: not probed, the verifier "
-                    "decides at load)\n"
+                    "    probes: @tracepoint, @raw_tp, @tp_btf\n"
                     "1 helper, 1 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "perf_event_read"], capture_output=True, text=True)
-    check(p.stdout, "bpf.perf_event_read(map: Map, flags: u64) -> int  raises OSError\n"
-                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
-                    "bpf.perf_event_read_value(map: Map, flags: u64, buf: Struct (local)) -> int  raises OSError\n"
-                    "    not callable yet: it needs a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, which pybpf has not\n"
-                    "2 helpers, 0 callable from pybpf\n"
+    check(p.stdout, "bpf.perf_event_read(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> int  raises OSError\n"
+                    f"    probes: {kinds}\n"
+                    "bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
+                    "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)\n"
+                    f"    probes: {kinds}\n"
+                    "2 helpers, 2 callable from pybpf\n"
+                    f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
+    p = subprocess.run([PYBPF, "api", "current_task_under_cgroup"], capture_output=True, text=True)
+    check(p.stdout, "bpf.current_task_under_cgroup(map: Map, index: u32) -> int  raises OSError\n"
+                    "    not callable yet: it needs a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not\n"
+                    "1 helper, 0 callable from pybpf\n"
                     f"0 kfuncs in the running kernel's BTF, 0 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "no_such_helper"], capture_output=True, text=True)
     check((p.returncode, p.stdout), (1, "0 helpers, 0 callable from pybpf\n"

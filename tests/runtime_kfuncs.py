@@ -76,7 +76,8 @@ def api_coverage_counts():
     blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) helpers callable \([^\n]*\)\n((?:    [^\n]*\n)*)",
                         cov, re.M)
     check([b[1] for b in blocks], ["tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing",
-                                   "lsm", "struct_ops"])
+                                   "tracing", "tracing", "tracing", "lsm", "struct_ops"])
+    check([b[0] for b in blocks if b[1] == "tracing"], ["@tp_btf", "@fentry", "@fexit", "@iter"])
     helper_probes = re.findall(r"^bpf\.\w+\(.*\n    probes: (.*)\n", listing, re.M)
     for kinds, prog, n, m, excluded in blocks:
         kind = kinds.split(",")[0]
@@ -96,7 +97,7 @@ def api_coverage_counts():
     # a sleepable uprobe's kinds are spelled @uprobe(sleepable=True): as @uprobe.s here
     kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases|makes): .*\n)?    probes: ([^(\n]*)",
                               re.sub(r"(@\w+)\(sleepable=True\)", r"\1.s", listing), re.M)
-    blocks = re.findall(r"^(@[^\n]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
+    blocks = re.findall(r"^(@[^\n(]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
     check([b[1] for b in blocks], ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing"])
     for kinds, prog, n, m in blocks:
@@ -115,7 +116,36 @@ def api_coverage_counts():
     check(re.findall(r"^(@.*) \(not probed\): (\d+) of (\d+) kfuncs callable \(the verifier decides at load "
                      r"which it allows\)$", cov, re.M),
           [("@fentry, @fexit, @iter, @lsm, @struct_ops", kf.group(1), kf.group(2))])
+    _check_unkinded_rows(cov, listing, allowed)
     assert_nothing_left([])
+
+
+PACKET_TYPES = {"xdp", "sched_cls", "cgroup_sock_addr", "sock_ops"}
+
+
+def _check_unkinded_rows(cov, listing, allowed):
+    """The asked program types no probe kind has (tcp_congestion_ops
+    struct_ops, the packet path's): N of M as the prober and `pybpf api` say;
+    then the target row: every kfunc but those only packet-path programs may
+    call, N of them callable."""
+    callable_names = set(re.findall(r"^(?!bpf\.)(\w+)\(.*\n(?!    not callable)", listing, re.M))
+    want = []
+    for prog in ["struct_ops:tcp_congestion_ops", "xdp", "sched_cls", "cgroup_sock_addr", "sock_ops"]:
+        label = ('@struct_ops("tcp_congestion_ops") (BPF struct_ops programs)' if prog.startswith("struct_ops:")
+                 else "BPF %s programs (no probe kind yet)" % prog)
+        there = {n for n, types in allowed.items() if prog in types}
+        # a work queue's callback is set only from a sleepable program (check_wq.c): none of these
+        usable_there = (there & callable_names) - {"bpf_wq_set_callback_impl"}
+        want.append("%s: %d of %d kfuncs callable (the kernel was asked which it allows)"
+                    % (label, len(usable_there), len(there)))
+    rows = [line for line in cov.splitlines() if line.startswith(('@struct_ops("', "BPF "))]
+    check(rows, want)
+    packet = {n for n, types in allowed.items() if types and types <= PACKET_TYPES}
+    usable = set(allowed) - packet
+    n = len(usable & callable_names)
+    check(re.findall(r"^kfuncs usable by tracing.*$", cov, re.M),
+          ["kfuncs usable by tracing, syscall and struct_ops programs: %d of %d callable (%.1f%%; "
+           "%d more only the packet path may call)" % (n, len(usable), 100.0 * n / len(usable), len(packet))])
 
 
 def _prober(verbose=False):

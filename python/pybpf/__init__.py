@@ -31,17 +31,19 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "TaskStorage", "CgrpStorage",
+    "TaskStorage", "CgrpStorage", "SkStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
-    "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn",
+    "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
     "bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
     "bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
     "bpf_remove_dentry_xattr", "bpf_dynptr_clone", "bpf_local_irq_save",
+    "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
+    "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
 
 
@@ -219,6 +221,78 @@ class RingBuf:
 
     def output(self, rec):
         builtins.print(repr(rec))
+
+
+class PerfBuf:
+    """PerfBuf[E](): records sent by bpf.perf_event_output(ctx(), events,
+    BPF_F_CURRENT_CPU, rec) (in the kernel a BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+    read per CPU by the loader); here printed as pybpf load prints them."""
+
+    def __class_getitem__(cls, t):
+        return types.GenericAlias(cls, (t,))
+
+
+class UserRingBuf:
+    """UserRingBuf[T](size=BYTES): records written by user space, the lines
+    of standard input (a str[N] line without its newline, or an int literal),
+    taken by bpf.user_ringbuf_drain(m, f). Here they are read from
+    sys.stdin as pybpf load reads them, until its end, at the first drain."""
+
+    def __class_getitem__(cls, t):
+        return types.GenericAlias(cls, (t,))
+
+    def __init__(self, size=65536):
+        self.size = size
+        self.records = None
+
+    def _take(self, t):
+        if self.records is None:
+            self.records = collections.deque()
+            for no, line in enumerate(sys.stdin, 1):
+                line = line[:-1] if line.endswith("\n") else line
+                why = _user_record(line, t)
+                if isinstance(why, builtins.str) and why.startswith("!"):
+                    print(f"pybpf: line {no} of standard input was not written to UserRingBuf: {why[1:]}",
+                          file=sys.stderr)
+                else:
+                    self.records.append(why)
+        return self.records
+
+
+def _user_record(line, t):
+    """A line as a record of type t, or "!why" (loader/userrb.c's rules)."""
+    cap = getattr(t, "cap", None)
+    if cap is not None:
+        return line if len(line.encode()) < cap else f"!it is longer than {cap - 1} characters"
+    try:
+        prefixed = line.strip().lstrip("+-")[:2].lower() in ("0x", "0o", "0b")
+        v = int(line, 0) if prefixed else int(line)
+    except ValueError:
+        return "!it is not an int"
+    bits = getattr(t, "bits", 64)
+    lo, hi = (-(1 << (bits - 1)), 1 << (bits - 1)) if getattr(t, "signed", True) else (0, 1 << bits)
+    return v if lo <= v < hi else f"!it does not fit {getattr(t, '__name__', 'int')}"
+
+
+# the perf events PerfCounters("NAME") takes (pyc/check_perf.c's list, perf(1)'s names)
+_PERF_EVENTS = ("cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations", "minor-faults",
+                "major-faults", "alignment-faults", "emulation-faults", "cycles", "instructions", "cache-references",
+                "cache-misses", "branches", "branch-misses", "bus-cycles", "ref-cycles")
+
+
+class PerfCounters:
+    """PerfCounters("NAME"): a perf event counting on each CPU (in the kernel
+    a BPF_MAP_TYPE_PERF_EVENT_ARRAY the loader fills), read by
+    bpf.perf_event_read(counters, BPF_F_CURRENT_CPU) in the kernel only."""
+
+    def __init__(self, event):
+        if event not in _PERF_EVENTS:
+            raise ValueError(f"PerfCounters has no event {event!r}: it takes one of {', '.join(_PERF_EVENTS)}")
+        self.event = event
+
+
+# the index of the running CPU's item of a PerfBuf or PerfCounters
+BPF_F_CURRENT_CPU: Final = 0xFFFFFFFF
 
 
 class Array(list):
@@ -400,6 +474,13 @@ class CgrpStorage(TaskStorage):
     keyed_by = "cgroup"
 
 
+class SkStorage(TaskStorage):
+    """SkStorage[V](): one item per socket, keyed by the kernel's socket
+    pointer (a @tp_btf probe's struct sock *); kernel only."""
+
+    keyed_by = "socket"
+
+
 class _Agg:
     def __init__(self):
         self.values = []
@@ -569,6 +650,18 @@ class _Helpers:
                 return i + 1
         return nr_loops
 
+    def user_ringbuf_drain(self, m, callback_fn):
+        """The kernel's bpf_user_ringbuf_drain: callback_fn(record) for each
+        record of the UserRingBuf m, in order, until it returns True (that
+        record is taken too); how many it took."""
+        t = getattr(getattr(m, "__orig_class__", None), "__args__", (int,))[0]
+        records, n = m._take(t), 0
+        while records:
+            n += 1
+            if callback_fn(records.popleft()):
+                break
+        return n
+
     def for_each_map_elem(self, m, callback_fn):
         """The kernel's bpf_for_each_map_elem: callback_fn(key, value) for each
         item (an Array: every index) until it returns True; how many calls."""
@@ -652,6 +745,21 @@ class _Helpers:
         th.start()
         return 0
 
+    def perf_event_output(self, ctx, map, flags, data):
+        """A PerfBuf's record: printed as pybpf load prints it (0, as the kernel's success)."""
+        if not isinstance(map, PerfBuf):
+            raise TypeError("bpf.perf_event_output() takes a PerfBuf")
+        builtins.print(repr(data))
+        return 0
+
+    def perf_event_read(self, map, flags):
+        raise NotImplementedError("bpf.perf_event_read() reads the running CPU's perf event of a PerfCounters, which "
+                                  "the loader opens: it runs only in the kernel (pybpf load)")
+
+    def perf_event_read_value(self, map, flags):
+        raise NotImplementedError("bpf.perf_event_read_value() reads the running CPU's perf event of a PerfCounters, "
+                                  "which the loader opens: it runs only in the kernel (pybpf load)")
+
     def tail_call(self, ctx, prog_array_map, index):
         raise NotImplementedError("bpf.tail_call() runs the handler with the probe's context in place of the rest "
                                   "of the probe (like os.exec): it exists only in the kernel, as ctx() does")
@@ -689,6 +797,32 @@ class _Helpers:
     def task_pt_regs(self, task):
         raise NotImplementedError("bpf.task_pt_regs() gives the address of a task's saved registers in kernel "
                                   "memory: it runs only in the kernel (pybpf load)")
+
+    def _sock_helper(self, name, what):
+        raise NotImplementedError(f"bpf.{name}() gives {what} of a kernel socket pointer, or None: it runs only "
+                                  "in the kernel (pybpf load, a @tp_btf probe)")
+
+    def skc_to_tcp_sock(self, sk):
+        self._sock_helper("skc_to_tcp_sock", "the tcp_sock")
+
+    def skc_to_tcp6_sock(self, sk):
+        self._sock_helper("skc_to_tcp6_sock", "the tcp6_sock")
+
+    def skc_to_udp6_sock(self, sk):
+        self._sock_helper("skc_to_udp6_sock", "the udp6_sock")
+
+    def skc_to_unix_sock(self, sk):
+        self._sock_helper("skc_to_unix_sock", "the unix_sock")
+
+    def skc_to_tcp_timewait_sock(self, sk):
+        self._sock_helper("skc_to_tcp_timewait_sock", "the tcp_timewait_sock")
+
+    def skc_to_tcp_request_sock(self, sk):
+        self._sock_helper("skc_to_tcp_request_sock", "the tcp_request_sock")
+
+    def sock_from_file(self, file):
+        raise NotImplementedError("bpf.sock_from_file() gives the struct socket of a kernel struct file pointer, or "
+                                  "None: it runs only in the kernel (pybpf load, a @tp_btf probe)")
 
     def __getattr__(self, name):
         if name in ("ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"):
@@ -1076,3 +1210,47 @@ def ustack():
 
 def tcp_sk(sk):
     raise NotImplementedError("tcp_sk() reads kernel memory: it runs only in the kernel")
+
+
+def bpf_iter_bits(words, nr_words):
+    """for b in bpf_iter_bits(words, nr_words): the index of each set bit of
+    the first nr_words 64-bit words, lowest first (bit j of word i is 64 * i
+    + j), as the kernel's bit iterator gives them. words is an int (its 64
+    bits, two's complement) or bytes of 8*K bytes (K little-endian words);
+    nr_words outside 0..K raises ValueError, as pybpf does."""
+    if isinstance(words, int):
+        k, v = 1, words & (2**64 - 1)
+    elif isinstance(words, (builtins.bytes, bytearray)) and len(words) and len(words) % 8 == 0:
+        k, v = len(words) // 8, int.from_bytes(words, "little")
+    else:
+        raise TypeError("the words of bpf_iter_bits must be an int or bytes of 8*K bytes")
+    if not 0 <= nr_words <= k:
+        raise ValueError(f"bpf_iter_bits reads {nr_words} words, but its words hold {k}")
+    v &= (1 << (64 * nr_words)) - 1
+    return builtins.iter([i for i in range(64 * nr_words) if v >> i & 1])
+
+
+_WQ_NOT_HERE = ("a BPF work queue runs its callback in a kernel worker thread, which a user process has not; "
+                "pybpf compiles Array[Wq] / Hash[K, Wq] and bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start() "
+                "for the kernel only (pybpf load)")
+
+
+class Wq:
+    """An item of Array[Wq](N) or Hash[K, Wq]: a BPF work queue, used only through
+    bpf_wq_init(w, 0), bpf_wq_set_callback(w, f, 0) and bpf_wq_start(w, 0). CPython
+    has no kernel worker thread to run it: NotImplementedError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_init(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_set_callback(wq, callback_fn, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_wq_start(wq, flags):
+    raise NotImplementedError(_WQ_NOT_HERE)

@@ -1,0 +1,2 @@
+from pybpf import *
+counters = PerfCounters(3)

@@ -1,0 +1,8 @@
+from pybpf import *
+
+changes: SkStorage[u32] = SkStorage()
+
+
+@tp_btf("inet_sock_set_state")
+def f(sk: sock, oldstate: int, newstate: int) -> None:
+    changes[current_task()] += 1

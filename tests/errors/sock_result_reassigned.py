@@ -1,0 +1,10 @@
+from pybpf import *
+
+
+@tp_btf("inet_sock_set_state")
+def f(sk: sock, oldstate: int, newstate: int) -> None:
+    t = bpf.skc_to_tcp_sock(sk)
+    if t is None:
+        return
+    t = bpf.skc_to_tcp_sock(sk)
+    print(t.snd_cwnd)

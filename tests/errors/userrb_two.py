@@ -1,0 +1,3 @@
+from pybpf import *
+lines: UserRingBuf[str[16]] = UserRingBuf(size=4096)
+more: UserRingBuf[str[16]] = UserRingBuf(size=4096)

@@ -1,0 +1,2 @@
+from pybpf import *
+wqs: PerCPUArray[Wq] = PerCPUArray(1)

@@ -34,7 +34,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 {
 	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
 	int bit = kind_bit(kind);
-	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
+	/* a sleepable uprobe is a kprobe program to the map rules too */
+	if (wq_kfunc(name) && wq_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe", name))
 		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
 	if (!k || bit < 0)
 		return 2;
@@ -150,7 +151,7 @@ static void prog_type_row(Vec *v, int bit)
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name));
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(strcmp(prog, "kprobe.s") ? prog : "kprobe", a->name));
 		}
 	}
 	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */

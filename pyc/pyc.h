@@ -440,8 +440,9 @@ bool helper_may_overflow(const struct pyb_helper *h);
  * argv: the C value of each Python argument; os_raise / ovf_raise: the
  * statements that raise OSError / OverflowError there (NULL: none). */
 char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise);
-/* check_kfunc.c: for a string kfunc (bpf_strlen, ...), the least value
- * that is a result, not an errno (1: not a string kfunc); *enoent_is_minus_one:
+/* check_kfunc.c: for a string kfunc (bpf_strlen, ...) or one of
+ * check_kfunc_mem.c's errno table (bpf_copy_from_user_str, ...), the least
+ * value that is a result, not an errno (1: neither); *enoent_is_minus_one:
  * -ENOENT means "not found", given as -1 */
 int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
 /* check_kfunc_mem.c: whether parameter i of kp[0..n) is the X__sz of the

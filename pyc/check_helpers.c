@@ -283,7 +283,7 @@ bool helper_size_param(const struct pyb_helper *h, int i)
 	if (!bytes_like(h->args[i - 1].c) && h->args[i - 1].cls != PYB_HC_PTR_MEM)
 		return false;
 	n = h->args[i].name;
-	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n");
+	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n") || !strcmp(n, "sz");
 }
 
 /* The last parameter, "res" or "value", an integer pointer: strtol's res,
@@ -343,7 +343,7 @@ bool helper_may_overflow(const struct pyb_helper *h)
  * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
  * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
 static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf",
-					   "bpf_copy_from_user_task", NULL};
+					   "bpf_copy_from_user_task", "bpf_d_path", NULL};
 
 static bool kptr_helper(const struct pyb_helper *h)
 {

@@ -1710,6 +1710,10 @@ static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf
 			argv[k] = int_for_store(e, a, ty_fixed(h->args[i].size, h->args[i].is_signed));
 		else if (h->args[i].cls == PYB_HC_PTR_MAP)
 			argv[k] = xasprintf("&%s", ((MapDecl *)a->sym->data)->cname);
+		else if (h->args[i].cls == PYB_HC_PTR_KERNEL && a->type->kind == TY_KVAL) {
+			const char *base, *path = field_lvalue(e, a, &base);   /* d_path(f.f_path, buf): its address */
+			argv[k] = xasprintf("&%s->%s", base, path);
+		}
 		else
 			argv[k] = expr(e, a);
 		k++;

@@ -60,7 +60,7 @@ static bool only_sleepable(const char *name)
 char *kfunc_kinds(const char *name)
 {
 	if (only_sleepable(name))
-		return xasprintf("%s, %s", sleepable_probes_line(), kinds_line(kfunc_verdict, name));
+		return xasprintf("%s, %s", sleepable_uprobes_line(), kinds_line(kfunc_verdict, name));
 	return kinds_line(kfunc_verdict, name);
 }
 
@@ -155,7 +155,7 @@ static void prog_type_row(Vec *v, int bit)
 		}
 	}
 	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */
-		printf("%s (sleepable BPF kprobe programs)", sleepable_probes_line());
+		printf("%s (sleepable BPF kprobe programs)", sleepable_uprobes_line());
 	else if (kind_bit_used(bit))
 		printf("%s (BPF %s programs)", kinds_line(has_bit, &bit), prog);
 	else if (!strncmp(prog, "struct_ops:", 11))

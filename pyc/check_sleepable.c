@@ -78,6 +78,12 @@ void sleepable_sec(Probe *p)
 /* The probe kinds that may call a helper that may sleep, for messages and `pybpf api` */
 const char *sleepable_probes_line(void)
 {
+	return "@uprobe(sleepable=True), @uretprobe(sleepable=True), @lsm(sleepable=True)";
+}
+
+/* The sleepable probes that are BPF kprobe programs (asked as kprobe.s) */
+const char *sleepable_uprobes_line(void)
+{
 	return "@uprobe(sleepable=True), @uretprobe(sleepable=True)";
 }
 

@@ -414,8 +414,10 @@ char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
-/* "@uprobe(sleepable=True), @uretprobe(sleepable=True)" (check_sleepable.c) */
+/* "@uprobe(sleepable=True), @uretprobe(sleepable=True), @lsm(sleepable=True)"
+ * (check_sleepable.c); the uprobes alone: the sleepable kprobe programs */
 const char *sleepable_probes_line(void);
+const char *sleepable_uprobes_line(void);
 struct pyb_helper;
 bool helper_sleeps(const struct pyb_helper *h);   /* check_helpers.c */
 /* Whether C parameter i of h is the size of the memory argument before it:

@@ -720,12 +720,13 @@ static void test_py_percpu(void)
 	bpf_object__close(obj);
 }
 
-/* pyprobes/d_path.py: bpf_path_d_path(f.f_path, buf) in lsm/file_open;
- * N opens of /etc/hostname by the runner, each its 13 bytes and the NUL */
+/* pyprobes/d_path.py: bpf_path_d_path(f.f_path, buf) and the helper
+ * bpf.d_path in lsm/file_open; N opens of /etc/hostname by the runner,
+ * each its 13 bytes and the NUL */
 static void test_py_d_path(void)
 {
 	struct bpf_object *obj = open_obj("d_path.bpf.o", NULL);
-	struct bpf_link *link;
+	struct bpf_link *link, *hlink;
 	unsigned int pid = getpid();
 	const int N = 3;
 	int i, fd;
@@ -737,8 +738,10 @@ static void test_py_d_path(void)
 	}
 	result("py/d_path_load", true, "");
 	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_d_path"));
-	if (!link) {
+	hlink = link ? bpf_program__attach(bpf_object__find_program_by_name(obj, "on_d_path_helper")) : NULL;
+	if (!link || !hlink) {
 		result("py/d_path_attach", false, "%s", log_tail());
+		bpf_link__destroy(link);
 		bpf_object__close(obj);
 		return;
 	}
@@ -748,6 +751,11 @@ static void test_py_d_path(void)
 			close(fd);
 	}
 	bpf_link__destroy(link);
+	bpf_link__destroy(hlink);
+	result("py/d_path_helper_hits", map_u64(obj, "hhits", pid) == (unsigned long long)N, "hhits[%u] = %llu, want %d",
+	       pid, map_u64(obj, "hhits", pid), N);
+	result("py/d_path_helper_len", map_u64(obj, "hlens", pid) == 14ULL, "hlens[%u] = %llu, want 14", pid,
+	       map_u64(obj, "hlens", pid));
 	result("py/d_path_hits", map_u64(obj, "hits", pid) == (unsigned long long)N, "hits[%u] = %llu, want %d", pid,
 	       map_u64(obj, "hits", pid), N);
 	result("py/d_path_len", map_u64(obj, "lens", pid) == 14ULL, "lens[%u] = %llu, want 14 (\"/etc/hostname\" "

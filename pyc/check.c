@@ -72,6 +72,7 @@ const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage", "UserRingBuf",
+	"InodeStorage",
 };
 
 /* ORDER AggKind */
@@ -204,7 +205,7 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "InodeStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */

@@ -488,7 +488,7 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
-		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
+		: "a map of another kind (a TaskStorage, CgrpStorage, SkStorage or InodeStorage is reached through m[t], del m[t] and 't in m')";
 	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
 		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
 	if (k == MAP_USER_RINGBUF)
@@ -509,6 +509,9 @@ static const char *const map_callers[][2] = {
 	{"bpf_sk_storage_get", "an SkStorage's m[sk], m.get(sk, d) and 'sk in m' (flags 0), m[sk] = v and m[sk] += n "
 			       "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
 	{"bpf_sk_storage_delete", "an SkStorage's del m[sk]"},
+	{"bpf_inode_storage_get", "an InodeStorage's m[i], m.get(i, d) and 'i in m' (flags 0), m[i] = v and m[i] += n "
+				  "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_inode_storage_delete", "an InodeStorage's del m[i]"},
 };
 
 /* What calls h when it is reached through a map's operators, or NULL */

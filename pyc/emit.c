@@ -697,8 +697,7 @@ static char *bytes_key(Emitter *e, Node *k, int n, const char **kptr)
  * bpf_map_lookup_elem, which the verifier refuses for these maps. */
 static const char *storage_fn(MapDecl *m)
 {
-	MapKind k = m->type->map_kind;
-	return k == MAP_TASK_STORAGE ? "bpf_task_storage" : k == MAP_SK_STORAGE ? "bpf_sk_storage" : "bpf_cgrp_storage";
+	return xasprintf("bpf_%s_storage", storage_infix(m->type->map_kind));
 }
 
 /* A pointer to m's item of key kp, or NULL when there is none */
@@ -3532,6 +3531,7 @@ void emit_program(Prog *prog, Str *out)
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH", "__PYB_MAP_LPM_TRIE",
 			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
 			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE", NULL, NULL, NULL, "__PYB_MAP_SK_STORAGE",
+			NULL, "__PYB_MAP_INODE_STORAGE",
 		};
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_PROG_ARRAY) {

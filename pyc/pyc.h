@@ -317,11 +317,15 @@ typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
 	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* these two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
 	       MAP_SK_STORAGE, MAP_USER_RINGBUF,   /* the last: records from user space (check_userrb.c) */
+	       MAP_INODE_STORAGE,
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
-#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE || \
+			   (k) == MAP_INODE_STORAGE)
 /* "task", "cgroup", "socket": what a storage map's items hang off (check_kptr.c) */
 const char *storage_owner(MapKind k);
+/* the kernel helpers' infix of a local storage kind: "task" (bpf_task_storage_get) */
+const char *storage_infix(MapKind k);
 
 typedef struct Type {
 	TypeKind kind;

@@ -31,7 +31,7 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "TaskStorage", "CgrpStorage", "SkStorage",
+    "TaskStorage", "CgrpStorage", "SkStorage", "InodeStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
@@ -479,6 +479,13 @@ class SkStorage(TaskStorage):
     pointer (a @tp_btf probe's struct sock *); kernel only."""
 
     keyed_by = "socket"
+
+
+class InodeStorage(TaskStorage):
+    """InodeStorage[V](): one item per inode, keyed by the kernel's inode
+    pointer (an @lsm hook's struct inode *); kernel only."""
+
+    keyed_by = "inode"
 
 
 class _Agg:

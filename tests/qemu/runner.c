@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr,inode_storage}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -763,6 +763,54 @@ static void test_py_d_path(void)
 	bpf_object__close(obj);
 }
 
+/* n files created in the new directory dir (0 when all were) */
+static int create_files(const char *dir, int n)
+{
+	char path[64];
+	int fails = mkdir(dir, 0700) < 0;
+	for (int i = 0; i < n; i++) {
+		int fd;
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0600);
+		fails += fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return fails;
+}
+
+/* pyprobes/inode_storage.py: an InodeStorage counting the files created in
+ * each directory; 6 in one (its item deleted at 5, so the 6th starts at 1)
+ * and then 2 in another */
+static void test_py_inode_storage(void)
+{
+	struct bpf_object *obj = open_obj("inode_storage.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	int fails;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/inode_storage_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/inode_storage_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_inode_create"));
+	if (!link) {
+		result("py/inode_storage_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	fails = create_files("/tmp/istor_a", 6);
+	result("py/inode_storage_after_delete", map_u64(obj, "last", pid) == 1ULL && map_u64(obj, "dropped", pid) == 1ULL,
+	       "last[%u] = %llu, dropped = %llu, want 1 and 1", pid, map_u64(obj, "last", pid), map_u64(obj, "dropped", pid));
+	fails += create_files("/tmp/istor_b", 2);
+	bpf_link__destroy(link);
+	result("py/inode_storage_other_dir", !fails && map_u64(obj, "last", pid) == 2ULL,
+	       "last[%u] = %llu, want 2 (%d creates failed)", pid, map_u64(obj, "last", pid), fails);
+	bpf_object__close(obj);
+}
+
 /* pyprobes/file_xattr.py: bpf_get_file_xattr(f, "user.pybpf", d) in
  * lsm.s/file_open; N opens of a file the runner gives user.pybpf =
  * "xattr-value", and one of /etc/hostname, which has none */
@@ -842,6 +890,7 @@ int main(int argc, char **argv)
 	test_py_percpu();
 	test_py_d_path();
 	test_py_file_xattr();
+	test_py_inode_storage();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

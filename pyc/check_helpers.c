@@ -354,7 +354,7 @@ bool helper_may_overflow(const struct pyb_helper *h)
  * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
  * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
 static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf",
-					   "bpf_copy_from_user_task", "bpf_d_path", NULL};
+					   "bpf_copy_from_user_task", "bpf_d_path", "bpf_bprm_opts_set", NULL};
 
 static bool kptr_helper(const struct pyb_helper *h)
 {

@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr,inode_storage}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr,inode_storage,bprm_opts}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -811,6 +811,42 @@ static void test_py_inode_storage(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/bprm_opts.py: bpf.bprm_opts_set in lsm/bprm_creds_for_exec; N
+ * children of the runner exec busybox true: N sets of 0, N EINVALs */
+static void test_py_bprm_opts(void)
+{
+	struct bpf_object *obj = open_obj("bprm_opts.bpf.o", NULL);
+	struct bpf_link *link;
+	const int N = 3;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/bprm_opts_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/bprm_opts_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_bprm"));
+	if (!link) {
+		result("py/bprm_opts_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (int i = 0; i < N; i++) {
+		pid_t c = fork();
+		if (c == 0) {
+			execl("/bin/busybox", "true", (char *)NULL);
+			_exit(127);
+		}
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+	bpf_link__destroy(link);
+	result("py/bprm_opts_set", map_u64(obj, "counts", 0) == (unsigned long long)N &&
+	       map_u64(obj, "counts", 1) == (unsigned long long)N, "counts = %llu, %llu, want %d, %d",
+	       map_u64(obj, "counts", 0), map_u64(obj, "counts", 1), N, N);
+	bpf_object__close(obj);
+}
+
 /* pyprobes/file_xattr.py: bpf_get_file_xattr(f, "user.pybpf", d) in
  * lsm.s/file_open; N opens of a file the runner gives user.pybpf =
  * "xattr-value", and one of /etc/hostname, which has none */
@@ -891,6 +927,7 @@ int main(int argc, char **argv)
 	test_py_d_path();
 	test_py_file_xattr();
 	test_py_inode_storage();
+	test_py_bprm_opts();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

@@ -536,6 +536,9 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (helper_packs_values(h))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
+	if (!strncmp(h->name, "bpf_ima_", 8))
+		return "it gives the hash IMA measured, which needs an IMA policy that neither this machine nor the QEMU "
+		       "guest has, so pybpf cannot test it yet";
 	if (!strcmp(h->name, "bpf_seq_printf_btf"))
 		return "its 'ptr' is a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet";
 	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))

@@ -48,6 +48,9 @@ def callable_kfuncs(pybpf):
         if name.startswith("bpf_wq_"):
             yield name, [], "wq"   # a work queue's: from a @begin probe (WQ_CALLS)
             continue
+        if name in CAST_CALLS:
+            yield name, [], "cast"   # its second argument is a kernel struct's name
+            continue
         if not re.match(r"@tracepoint\b", probes) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
         if reached and "range(" in reached:
@@ -99,16 +102,21 @@ def wq_source(name):
             "@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], WQ_CALLS[name])
 
 
+# The cast kfuncs (pyc/check_kcast.c), whose arguments are not values of
+# their BTF parameter types: each with a field read through its result
+CAST_CALLS = {"bpf_rdonly_cast": "x = bpf_rdonly_cast(current_task(), task_struct).pid"}
+
+
 def source(name, params, how):
     if how == "wq":
         return wq_source(name), None
-    args, blocks = arguments(params)
+    args, blocks = ([], []) if how == "cast" else arguments(params)
     if args is None:
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
             "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass",
-            "range": "for i in range(3):\n    pass"}[how]
+            "range": "for i in range(3):\n    pass", "cast": CAST_CALLS.get(name)}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
         if not b.startswith("with "):

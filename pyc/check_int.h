@@ -241,6 +241,13 @@ bool wq_refused_in(const char *prog, const char *name);
 const char *wq_why_refused(const char *prog);
 const char *wq_api_sig(const char *name);
 const char *wq_api_reached(const char *name);
+/* ---- check_kcast.c: bpf_rdonly_cast(addr, task_struct) ------------------ */
+bool kcast_kfunc(const char *name);
+const char *kcast_api_sig(const char *name);
+Type *check_kcast_call(Checker *c, Node *e);
+bool kcast_untrusted(Node *a);
+void kcast_assigned(Sym *y, Node *value);
+void kcast_refuse_arg(Node *a, const char *what);
 /* check_kfunc.c: kfunc fid is called (declared once) */
 void use_kfunc(Checker *c, const char *name, int fid);
 

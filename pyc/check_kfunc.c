@@ -310,8 +310,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	Type *rt;
 
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
-	if (wq_kfunc(name))
-		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c */
+	if (wq_kfunc(name) || kcast_kfunc(name))
+		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c; bpf_rdonly_cast: check_kcast.c */
 	if (!strncmp(name, "__", 2))
 		return "it is the kernel's own (a name starting with __)";
 	if (!strcmp(name, "bpf_throw"))
@@ -458,6 +458,8 @@ Type *check_kfunc_call(Checker *c, Node *e)
 
 	if (wq_kfunc(e->lhs->name) || !strcmp(e->lhs->name, "bpf_wq_set_callback"))
 		return check_wq_call(c, e);   /* check_wq.c */
+	if (kcast_kfunc(e->lhs->name))
+		return check_kcast_call(c, e);   /* check_kcast.c */
 	fid = kfunc_of(c, e, &kp, &n, &ret);
 	k = c->prog->btf;
 	rel = kfunc_releaser(k, fid);
@@ -619,6 +621,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	if (wq_kfunc(name))
 		return xstrdup(wq_api_sig(name));
+	if (kcast_kfunc(name))
+		return xstrdup(kcast_api_sig(name));
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name,

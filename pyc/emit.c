@@ -1585,6 +1585,15 @@ static char *wq_call(Emitter *e, Node *n)
 			 raise_code(e, n->raise));
 }
 
+/* bpf_rdonly_cast(addr, S) (check_kcast.c): S's BTF id in the running
+ * kernel is a CO-RE relocation (libbpf's bpf_core_type_id_kernel) */
+static char *kcast_call(Emitter *e, Node *n)
+{
+	const char *s = kptr_ctype(e, (int)((Node *)VEC_AT(n->elts, 1))->cval);
+	return xasprintf("((%1$s)bpf_rdonly_cast((const void *)(%2$s), __builtin_btf_type_id(*(%1$s)0, 1)))", s,
+			 expr(e, VEC_AT(n->elts, 0)));
+}
+
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
 static char *pybuiltin(Emitter *e, Node *n)
 {
@@ -1790,6 +1799,8 @@ static char *call(Emitter *e, Node *n)
 		return timer_call(e, n);
 	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
 		return wq_call(e, n);
+	if (n->op == 'C')   /* bpf_rdonly_cast(addr, S) */
+		return kcast_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);

@@ -38,7 +38,7 @@ __all__ = [
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
-    "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
+    "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start", "bpf_rdonly_cast",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
@@ -1196,3 +1196,8 @@ def bpf_wq_set_callback(wq, callback_fn, flags):
 
 def bpf_wq_start(wq, flags):
     raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_rdonly_cast(obj, btf_id):
+    raise NotImplementedError("bpf_rdonly_cast(addr, task_struct) reads kernel memory at addr as a kernel struct: "
+                              "it runs only in the kernel (pybpf load)")

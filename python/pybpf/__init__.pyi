@@ -150,6 +150,12 @@ def bpf_wq_init(wq: Wq, flags: int, /) -> int: ...
 def bpf_wq_set_callback(wq: Wq, callback_fn: Callable[[int], None], flags: int, /) -> int: ...
 def bpf_wq_start(wq: Wq, flags: int, /) -> int: ...
 
+_S = TypeVar("_S", bound=_KernelStruct)
+
+def bpf_rdonly_cast(obj: Union[int, ptr, _KernelStruct], btf_id: type[_S], /) -> _S:
+    """bpf_rdonly_cast(addr, task_struct): addr as a read-only pointer to that
+    kernel struct, which the verifier does not trust (kernel only)."""
+
 CLOCK_REALTIME: Final[int]
 CLOCK_MONOTONIC: Final[int]
 CLOCK_BOOTTIME: Final[int]

@@ -9,8 +9,9 @@ a with block's reference for a cgroup (bpf_cgroup_from_id) or a
 bpf_cpumask (bpf_cpumask_create); an acquiring kfunc is called as a with
 block, an iterator as a for loop, bpf_iter_num (which range() runs on)
 as `for i in range(3):`; the work queue kfuncs, which no @tracepoint probe
-may call, from a @begin probe on an Array[Wq]. A kfunc whose arguments a generated
-probe cannot make is listed as "not generated" with the reason. The
+may call, from a @begin probe on an Array[Wq]; bpf_cast_to_kern_ctx from a
+@uprobe probe on libc's acct() (a @tracepoint probe's kernel context is no
+struct). A kfunc whose arguments a generated probe cannot make is listed as "not generated" with the reason. The
 outcomes go into helpers/kfunc_matrix.txt (generated, do not edit: `make
 kfunc-matrix`); tests/runtime_kfuncs.py's kfunc_matrix_up_to_date
 regenerates and compares.
@@ -103,13 +104,24 @@ def wq_source(name):
 
 
 # The cast kfuncs (pyc/check_kcast.c), whose arguments are not values of
-# their BTF parameter types: each with a field read through its result
-CAST_CALLS = {"bpf_rdonly_cast": "x = bpf_rdonly_cast(current_task(), task_struct).pid"}
+# their BTF parameter types: each with a field read through its result;
+# bpf_cast_to_kern_ctx from a @uprobe probe on libc's acct() (a BPF kprobe
+# program, whose kernel context is a struct pt_regs; this kernel has no
+# kprobes), as a @tracepoint probe's is no struct
+CAST_CALLS = {"bpf_rdonly_cast": "x = bpf_rdonly_cast(current_task(), task_struct).pid",
+              "bpf_cast_to_kern_ctx": "x = bpf_cast_to_kern_ctx(ctx()).ip"}
+
+
+def uprobe_source(name):
+    return ("from pybpf import *\n\n\n@uprobe(\"libc:acct\")\ndef km_%s() -> None:\n"
+            "    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], CAST_CALLS[name])
 
 
 def source(name, params, how):
     if how == "wq":
         return wq_source(name), None
+    if name == "bpf_cast_to_kern_ctx":
+        return uprobe_source(name), None
     args, blocks = ([], []) if how == "cast" else arguments(params)
     if args is None:
         return None, blocks
@@ -132,7 +144,8 @@ def source(name, params, how):
 
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
-    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe (a work queue's from @begin)")
+    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
+                   "(a work queue's from @begin, bpf_cast_to_kern_ctx from @uprobe)")
     n = ok = gen = 0
     for name, params, how in callable_kfuncs(pybpf):
         src, why = source(name, params, how)

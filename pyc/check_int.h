@@ -241,8 +241,9 @@ bool wq_refused_in(const char *prog, const char *name);
 const char *wq_why_refused(const char *prog);
 const char *wq_api_sig(const char *name);
 const char *wq_api_reached(const char *name);
-/* ---- check_kcast.c: bpf_rdonly_cast(addr, task_struct) ------------------ */
+/* ---- check_kcast.c: bpf_rdonly_cast(addr, task_struct), bpf_cast_to_kern_ctx(ctx()) */
 bool kcast_kfunc(const char *name);
+bool kcast_refused_in(const char *prog, const char *name);
 const char *kcast_api_sig(const char *name);
 Type *check_kcast_call(Checker *c, Node *e);
 bool kcast_untrusted(Node *a);

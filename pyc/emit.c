@@ -1586,10 +1586,14 @@ static char *wq_call(Emitter *e, Node *n)
 }
 
 /* bpf_rdonly_cast(addr, S) (check_kcast.c): S's BTF id in the running
- * kernel is a CO-RE relocation (libbpf's bpf_core_type_id_kernel) */
+ * kernel is a CO-RE relocation (libbpf's bpf_core_type_id_kernel);
+ * bpf_cast_to_kern_ctx(ctx()): of the probe's context */
 static char *kcast_call(Emitter *e, Node *n)
 {
-	const char *s = kptr_ctype(e, (int)((Node *)VEC_AT(n->elts, 1))->cval);
+	const char *s;
+	if (n->elts.len == 1)
+		return xasprintf("((%s)bpf_cast_to_kern_ctx(ctx))", kptr_ctype(e, n->type->btf_id));
+	s = kptr_ctype(e, (int)((Node *)VEC_AT(n->elts, 1))->cval);
 	return xasprintf("((%1$s)bpf_rdonly_cast((const void *)(%2$s), __builtin_btf_type_id(*(%1$s)0, 1)))", s,
 			 expr(e, VEC_AT(n->elts, 0)));
 }
@@ -1799,7 +1803,7 @@ static char *call(Emitter *e, Node *n)
 		return timer_call(e, n);
 	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
 		return wq_call(e, n);
-	if (n->op == 'C')   /* bpf_rdonly_cast(addr, S) */
+	if (n->op == 'C')   /* bpf_rdonly_cast(addr, S), bpf_cast_to_kern_ctx(ctx()) */
 		return kcast_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;

@@ -1,11 +1,15 @@
 """Runtime tests of the kernel's cast kfuncs from Python (issue 13,
 pyc/check_kcast.c): bpf_rdonly_cast(addr, task_struct), bpftrace's
 `((struct task_struct *)addr)->pid`, a read-only kernel pointer whose
-fields read as any kernel pointer's (a fault raises FaultError)."""
+fields read as any kernel pointer's (a fault raises FaultError); and
+bpf_cast_to_kern_ctx(ctx()), the probe's context as the kernel's own
+struct (pt_regs, bpf_perf_event_data_kern)."""
 import os
 import re
+import subprocess
+import time
 
-from runtime import Loader, assert_nothing_left, check, getppid_n, test
+from runtime import Loader, assert_nothing_left, build_target, check, getppid_n, test
 
 RDONLY = '''from pybpf import *
 PID: Final[int] = 0
@@ -50,3 +54,95 @@ def kcast_rdonly_cast():
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["on_getppid"], ["out"])
+
+
+PERF_CTX = '''from pybpf import *
+PID: Final[int] = 0
+prof: Array[int] = Array(4)
+tick: Array[int] = Array(4)
+
+
+@profile(hz=97)
+def on_prof() -> None:
+    if pid() != PID:
+        return
+    ev = bpf_cast_to_kern_ctx(ctx()).event   # struct bpf_perf_event_data_kern
+    prof[0] = ev.attr.freq
+    prof[1] = ev.attr.sample_period
+    prof[2] = ev.attr.config
+    prof[3] += 1
+
+
+@interval(ms=7)
+def on_tick() -> None:
+    k = bpf_cast_to_kern_ctx(ctx())
+    ev = k.event
+    tick[0] = ev.attr.freq
+    tick[1] = ev.attr.sample_period
+    tick[2] = ev.attr.config
+    tick[3] += 1
+'''
+
+
+def _items(out, name):
+    return dict((int(i), int(v)) for i, v in re.findall(r"^%s\[(\d+)\]: (-?\d+)$" % name, out, re.M))
+
+
+@test
+def kcast_kern_ctx_perf_event():
+    """bpf_cast_to_kern_ctx(ctx()) in @profile(hz=97) and @interval(ms=7):
+    the kernel's bpf_perf_event_data_kern, whose event is the perf event the
+    loader opened (PERF_COUNT_SW_CPU_CLOCK, config 0). The kernel's cpu-clock
+    turns a frequency into a period when it opens the event (freq 0,
+    sample_period 10**9 // 97 ns); the interval's period is 7 ms in ns."""
+    with Loader(PERF_CTX, ["-D", f"PID={os.getpid()}"]) as ld:
+        t0 = time.time()
+        while time.time() - t0 < 0.5:   # on a CPU, for @profile's samples of this process
+            pass
+        out, err = ld.finish()
+    prof, tick = _items(out, "prof"), _items(out, "tick")
+    check([prof.get(i, 0) for i in range(3)], [0, 10**9 // 97, 0])
+    check([tick.get(i, 0) for i in range(3)], [0, 7_000_000, 0])
+    assert prof.get(3, 0) > 0 and tick.get(3, 0) > 0, out
+    assert "Error" not in err, err
+    assert_nothing_left(["on_prof", "on_tick"], ["prof", "tick"])
+
+
+@test
+def kcast_kern_ctx_uprobe():
+    """bpf_cast_to_kern_ctx(ctx()) in @uprobe / @uretprobe: the kernel's
+    struct pt_regs of the probed call, on a test binary's 4 calls of
+    pybpf_target(i - 2, 100): its si register is b (100) each time, and
+    the return probe's ax the return value 2 * (i - 2) + 100."""
+    exe = build_target()
+    src = f'''from pybpf import *
+si_sum: int = 0
+same: int = 0
+ax_sum: int = 0
+rets: int = 0
+
+
+@uprobe("{exe}:pybpf_target")
+def on_call(a: i32, b: int) -> None:
+    global si_sum, same
+    r = bpf_cast_to_kern_ctx(ctx())
+    si_sum += r.si
+    if r.si == b:
+        same += 1
+
+
+@uretprobe("{exe}:pybpf_target")
+def on_ret(ret: i32) -> None:
+    global ax_sum, rets
+    r = bpf_cast_to_kern_ctx(ctx())
+    ax_sum += r.ax
+    if r.ax == ret:
+        rets += 1
+'''
+    with Loader(src) as ld:
+        subprocess.run([exe, "4"], check=True, capture_output=True)
+        out, err = ld.finish()
+    for line in ("si_sum: 400\n", "same: 4\n", f"ax_sum: {sum(2 * (i - 2) + 100 for i in range(4))}\n", "rets: 4\n"):
+        assert line in out, (line, out)
+    assert "Error" not in err, err
+    assert_nothing_left(["on_call", "on_ret"])

@@ -39,6 +39,7 @@ __all__ = [
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
     "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start", "bpf_rdonly_cast",
+    "bpf_cast_to_kern_ctx",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
@@ -1201,3 +1202,8 @@ def bpf_wq_start(wq, flags):
 def bpf_rdonly_cast(obj, btf_id):
     raise NotImplementedError("bpf_rdonly_cast(addr, task_struct) reads kernel memory at addr as a kernel struct: "
                               "it runs only in the kernel (pybpf load)")
+
+
+def bpf_cast_to_kern_ctx(obj):
+    raise NotImplementedError("bpf_cast_to_kern_ctx(ctx()) is the probe's context as the kernel's own struct: "
+                              "it exists only in the kernel (pybpf load)")

@@ -156,6 +156,11 @@ def bpf_rdonly_cast(obj: Union[int, ptr, _KernelStruct], btf_id: type[_S], /) ->
     """bpf_rdonly_cast(addr, task_struct): addr as a read-only pointer to that
     kernel struct, which the verifier does not trust (kernel only)."""
 
+def bpf_cast_to_kern_ctx(obj: Any, /) -> Any:
+    """bpf_cast_to_kern_ctx(ctx()): the probe's context as the kernel's own
+    struct (pt_regs in @kprobe/@uprobe, bpf_perf_event_data_kern in
+    @profile/@interval; kernel only)."""
+
 CLOCK_REALTIME: Final[int]
 CLOCK_MONOTONIC: Final[int]
 CLOCK_BOOTTIME: Final[int]

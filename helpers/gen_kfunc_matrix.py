@@ -11,7 +11,7 @@ block, an iterator as a for loop, bpf_iter_num (which range() runs on)
 as `for i in range(3):`; the work queue kfuncs, which no @tracepoint probe
 may call, from a @begin probe on an Array[Wq]; bpf_cast_to_kern_ctx from a
 @uprobe probe on libc's acct() (a @tracepoint probe's kernel context is no
-struct). A kfunc whose arguments a generated probe cannot make is listed as "not generated" with the reason. The
+struct); the task work kfuncs from a sleepable @uprobe on it. A kfunc whose arguments a generated probe cannot make is listed as "not generated" with the reason. The
 outcomes go into helpers/kfunc_matrix.txt (generated, do not edit: `make
 kfunc-matrix`); tests/runtime_kfuncs.py's kfunc_matrix_up_to_date
 regenerates and compares.
@@ -48,6 +48,9 @@ def callable_kfuncs(pybpf):
         name, params, ret, how, note, probes, reached = m.groups()
         if name.startswith("bpf_wq_"):
             yield name, [], "wq"   # a work queue's: from a @begin probe (WQ_CALLS)
+            continue
+        if name.startswith("bpf_task_work_schedule_"):
+            yield name, [], "tw"   # from a sleepable @uprobe (TW_CALL)
             continue
         if name in CAST_CALLS:
             yield name, [], "cast"   # its second argument is a kernel struct's name
@@ -117,9 +120,19 @@ def uprobe_source(name):
             "    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], CAST_CALLS[name])
 
 
+# The task work kfuncs, which only a sleepable program may call: from a
+# sleepable @uprobe on libc's acct(), on an Array[TaskWork]
+def tw_source(name):
+    return ("from pybpf import *\n\nworks: Array[TaskWork] = Array(1)\n\n\ndef work(key: int) -> None:\n    pass\n\n\n"
+            "@uprobe(\"libc:acct\", sleepable=True)\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+            "        %s(current_task(), works[0], work)\n") % (name[4:20], name[:-5])
+
+
 def source(name, params, how):
     if how == "wq":
         return wq_source(name), None
+    if how == "tw":
+        return tw_source(name), None
     if name == "bpf_cast_to_kern_ctx":
         return uprobe_source(name), None
     args, blocks = ([], []) if how == "cast" else arguments(params)
@@ -145,7 +158,7 @@ def source(name, params, how):
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
     lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
-                   "(a work queue's from @begin, bpf_cast_to_kern_ctx from @uprobe)")
+                   "(a work queue's from @begin, bpf_cast_to_kern_ctx and task work from @uprobe)")
     n = ok = gen = 0
     for name, params, how in callable_kfuncs(pybpf):
         src, why = source(name, params, how)

@@ -36,6 +36,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 	int bit = kind_bit(kind);
 	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
 		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
+	if (task_work_refused_kind(kind, name))
+		return 0;   /* sleepable probes only (check_task_work.c) */
 	if (kcast_refused_in(helper_prog_type(kind), name))
 		return 0;   /* bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c) */
 	if (!k || bit < 0)
@@ -131,7 +133,8 @@ static void prog_type_row(Vec *v, int bit)
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name)) && !kcast_refused_in(prog, a->name);
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name)) && !kcast_refused_in(prog, a->name) &&
+			     !task_work_refused_in(prog, a->name);
 		}
 	}
 	if (kind_bit_used(bit))

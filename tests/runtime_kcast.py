@@ -146,3 +146,55 @@ def on_ret(ret: i32) -> None:
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["on_call", "on_ret"])
+
+
+TASK_WORK = '''from pybpf import *
+PID: Final[int] = 0
+works: Array[TaskWork] = Array(2)
+by_key: Hash[u32, TaskWork] = Hash(max_entries=4)
+ran: Hash[int, int] = Hash(max_entries=8)
+calls: int = 0
+scheduled: int = 0
+busy: int = 0
+
+
+def work(key: int) -> None:              # in the task's own context
+    ran[pid() * 10 + key] += 1
+
+
+@uprobe("libc:getppid", sleepable=True)
+def on_getppid() -> None:
+    global calls, scheduled, busy
+    if pid() != PID:
+        return
+    calls += 1
+    bpf_task_work_schedule_signal(current_task(), works[0], work)
+    bpf_task_work_schedule_resume(current_task(), works[1], work)
+    try:
+        bpf_task_work_schedule_signal(current_task(), works[0], work)   # still pending
+    except OSError:
+        busy += 1
+    by_key[7] = TaskWork()
+    bpf_task_work_schedule_resume(current_task(), by_key[7], work)
+    scheduled += 3
+'''
+
+
+@test
+def kcast_task_work():
+    """bpf_task_work_schedule_signal / _resume(current_task(), works[k], f)
+    in a sleepable @uprobe on the test's own 3 getppid() calls: each
+    callback runs exactly once per call, in the test's own task (pid() is
+    the test's; keys 0 and 1 of an Array[TaskWork], 7 of a Hash's item made
+    by by_key[7] = TaskWork()), before getppid() returns to it; scheduling
+    a work still pending raises OSError (the kernel's -EBUSY) each time."""
+    me = os.getpid()
+    with Loader(TASK_WORK, ["-D", f"PID={me}"]) as ld:
+        getppid_n(3)
+        out, err = ld.finish()
+    ran = _items(out, "ran")
+    check(ran, {me * 10: 3, me * 10 + 1: 3, me * 10 + 7: 3})
+    for line in ("calls: 3\n", "scheduled: 9\n", "busy: 3\n"):
+        assert line in out, (line, out)
+    assert "Error" not in err, err
+    assert_nothing_left(["on_getppid"], ["works", "by_key", "ran"])

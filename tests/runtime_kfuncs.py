@@ -139,7 +139,8 @@ def _check_unkinded_rows(cov, listing, allowed):
         there = {n for n, types in allowed.items() if prog in types}
         # a work queue's callback is set only from a sleepable program (check_wq.c): none of these;
         # bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c)
-        usable_there = (there & callable_names) - {"bpf_wq_set_callback_impl"}
+        usable_there = (there & callable_names) - {"bpf_wq_set_callback_impl", "bpf_task_work_schedule_signal_impl",
+                                                   "bpf_task_work_schedule_resume_impl"}   # nor a task work (check_task_work.c)
         if not _kern_ctx_is_struct(prog.split(":")[0]):
             usable_there -= {"bpf_cast_to_kern_ctx"}
         want.append("%s: %d of %d kfuncs callable (the kernel was asked which it allows)"

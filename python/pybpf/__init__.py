@@ -39,7 +39,7 @@ __all__ = [
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
     "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start", "bpf_rdonly_cast",
-    "bpf_cast_to_kern_ctx",
+    "bpf_cast_to_kern_ctx", "TaskWork", "bpf_task_work_schedule_signal", "bpf_task_work_schedule_resume",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
@@ -1207,3 +1207,25 @@ def bpf_rdonly_cast(obj, btf_id):
 def bpf_cast_to_kern_ctx(obj):
     raise NotImplementedError("bpf_cast_to_kern_ctx(ctx()) is the probe's context as the kernel's own struct: "
                               "it exists only in the kernel (pybpf load)")
+
+
+_TASK_WORK_NOT_HERE = ("a BPF task work runs its callback in a task's own kernel context, as it returns to user "
+                       "space, which a user process has not; pybpf compiles Array[TaskWork] / Hash[K, TaskWork] and "
+                       "bpf_task_work_schedule_signal() / _resume() for the kernel only (pybpf load)")
+
+
+class TaskWork:
+    """An item of Array[TaskWork](N) or Hash[K, TaskWork]: a BPF task work, used only
+    through bpf_task_work_schedule_signal(task, w, f) and _resume. CPython has no
+    task context to run it in: NotImplementedError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+def bpf_task_work_schedule_signal(task, tw, callback):
+    raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+def bpf_task_work_schedule_resume(task, tw, callback):
+    raise NotImplementedError(_TASK_WORK_NOT_HERE)

@@ -7,9 +7,10 @@ struct (pt_regs, bpf_perf_event_data_kern)."""
 import os
 import re
 import subprocess
+import tempfile
 import time
 
-from runtime import Loader, assert_nothing_left, build_target, check, getppid_n, test
+from runtime import PYBPF, Loader, assert_nothing_left, build_target, check, getppid_n, test
 
 RDONLY = '''from pybpf import *
 PID: Final[int] = 0
@@ -198,3 +199,41 @@ def kcast_task_work():
         assert line in out, (line, out)
     assert "Error" not in err, err
     assert_nothing_left(["on_getppid"], ["works", "by_key", "ran"])
+
+
+WQ_IN_TRY = '''from pybpf import *
+wqs: Array[Wq] = Array(1)
+n: int = 0
+failed: int = 0
+
+
+def work(key: int) -> None:
+    global n
+    n += key
+
+
+@begin
+def b() -> None:
+    global failed
+    try:
+        bpf_wq_init(wqs[0], 0)
+        bpf_wq_set_callback(wqs[0], work, 0)
+        bpf_wq_init(wqs[0], 0)             # initialised already: -EBUSY
+    except OSError:
+        failed += 1
+'''
+
+
+@test
+def wq_set_callback_in_try():
+    """bpf_wq_set_callback inside a try (whose end forgets the int locals
+    the statement used): the callback's own key is not one of the probe's
+    locals (it was, and clang refused the generated C); the second init
+    raises OSError, caught once."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "wq_try.py")
+    open(path, "w").write(WQ_IN_TRY)
+    p = subprocess.run([PYBPF, "run", path], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == "", p
+    assert "failed: 1\n" in p.stdout, p.stdout
+    assert_nothing_left(["b"], ["wqs"])

@@ -56,6 +56,12 @@ def callable_kfuncs(pybpf):
         if name.startswith("bpf_wq_"):
             yield name, [], "wq", False   # a work queue's: from a @begin probe (WQ_CALLS)
             continue
+        if name.startswith("bpf_task_work_schedule_"):
+            yield name, [], "tw", False   # from a sleepable @uprobe (tw_source)
+            continue
+        if name in CAST_CALLS:
+            yield name, [], "cast", False   # its second argument is a kernel struct's name
+            continue
         sleepable = probes.startswith(SLEEPABLE)
         if not (re.match(r"@tracepoint\b", probes) or sleepable) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
@@ -111,16 +117,42 @@ def wq_source(name):
             "@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], WQ_CALLS[name])
 
 
+# The cast kfuncs (pyc/check_kcast.c), whose arguments are not values of
+# their BTF parameter types: each with a field read through its result;
+# bpf_cast_to_kern_ctx from a @uprobe probe on libc's acct() (a BPF kprobe
+# program, whose kernel context is a struct pt_regs; this kernel has no
+# kprobes), as a @tracepoint probe's is no struct
+CAST_CALLS = {"bpf_rdonly_cast": "x = bpf_rdonly_cast(current_task(), task_struct).pid",
+              "bpf_cast_to_kern_ctx": "x = bpf_cast_to_kern_ctx(ctx()).ip"}
+
+
+def uprobe_source(name):
+    return ("from pybpf import *\n\n\n@uprobe(\"libc:acct\")\ndef km_%s() -> None:\n"
+            "    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], CAST_CALLS[name])
+
+
+# The task work kfuncs, which only a sleepable program may call: from a
+# sleepable @uprobe on libc's acct(), on an Array[TaskWork]
+def tw_source(name):
+    return ("from pybpf import *\n\nworks: Array[TaskWork] = Array(1)\n\n\ndef work(key: int) -> None:\n    pass\n\n\n"
+            "@uprobe(\"libc:acct\", sleepable=True)\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+            "        %s(current_task(), works[0], work)\n") % (name[4:20], name[:-5])
+
+
 def source(name, params, how, sleepable):
     if how == "wq":
         return wq_source(name), None
-    args, blocks = arguments(params)
+    if how == "tw":
+        return tw_source(name), None
+    if name == "bpf_cast_to_kern_ctx":
+        return uprobe_source(name), None
+    args, blocks = ([], []) if how == "cast" else arguments(params)
     if args is None:
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
             "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass", "make": "c = " + call,
-            "range": "for i in range(3):\n    pass"}[how]
+            "range": "for i in range(3):\n    pass", "cast": CAST_CALLS.get(name)}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
         if not b.startswith("with "):
@@ -138,7 +170,8 @@ def source(name, params, how, sleepable):
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
     lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
-                   "(one that may sleep: from a sleepable @uprobe; a work queue's from @begin)")
+                   "(one that may sleep: from a sleepable @uprobe; a work queue's from @begin; "
+                   "bpf_cast_to_kern_ctx and task work from @uprobe)")
     n = ok = gen = 0
     for name, params, how, sleepable in callable_kfuncs(pybpf):
         src, why = source(name, params, how, sleepable)

@@ -134,7 +134,7 @@ int ty_size(Type *t)
 	case TY_TUPLE: return t->size;
 	case TY_STRUCT: return t->size;
 	case TY_STACK: return 8;
-	case TY_TIMER: return 16;   /* struct bpf_timer */
+	case TY_TIMER: return t->size;   /* struct bpf_timer, bpf_wq: 16; bpf_task_work: 8 */
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -157,7 +157,8 @@ const char *ty_ctype(Type *t)
 	case TY_TUPLE: return xasprintf("struct __pyb_tuple%d", t->cid);
 	case TY_STRUCT: return xasprintf("struct __pyb_S_%s", t->sname);
 	case TY_STACK: return "__u64";
-	case TY_TIMER: return t->sname && !strcmp(t->sname, "Wq") ? "struct __pyb_wq" : "struct __pyb_timer";
+	case TY_TIMER: return t->sname && !strcmp(t->sname, "Wq") ? "struct __pyb_wq" :
+			      t->sname && !strcmp(t->sname, "TaskWork") ? "struct __pyb_tw" : "struct __pyb_timer";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -211,6 +212,7 @@ static const char *const builtin_types[] = {
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
 	"UserRingBuf",                                                    /* check_userrb.c */
 	"Wq",   /* check_wq.c */
+	"TaskWork",   /* check_task_work.c */
 	NULL,
 };
 

@@ -676,7 +676,7 @@ static Type *check_named_call(Checker *c, Node *e, bool stmt)
 	if (!y && (!strcmp(name, "len") || !strcmp(name, "abs") || !strcmp(name, "min") || !strcmp(name, "max") ||
 		   !strcmp(name, "int") || !strcmp(name, "bool") || fixed_by_name(name)))
 		return check_pybuiltin(c, e, name);
-	if (!y && (!strcmp(name, "Timer") || !strcmp(name, "Wq")) && is_imported(c, name))
+	if (!y && (!strcmp(name, "Timer") || !strcmp(name, "Wq") || !strcmp(name, "TaskWork")) && is_imported(c, name))
 		timer_ctor_refused(e);   /* check_timer.c */
 	if (!in_list(builtin_funcs, name)) {
 		if (!strcmp(name, "str"))

@@ -260,6 +260,23 @@ bool wq_refused_in(const char *prog, const char *name);
 const char *wq_why_refused(const char *prog);
 const char *wq_api_sig(const char *name);
 const char *wq_api_reached(const char *name);
+/* ---- check_kcast.c: bpf_rdonly_cast(addr, task_struct), bpf_cast_to_kern_ctx(ctx()) */
+bool kcast_kfunc(const char *name);
+bool kcast_refused_in(const char *prog, const char *name);
+const char *kcast_api_sig(const char *name);
+Type *check_kcast_call(Checker *c, Node *e);
+bool kcast_untrusted(Node *a);
+void kcast_assigned(Sym *y, Node *value);
+void kcast_refuse_arg(Node *a, const char *what);
+/* ---- check_task_work.c: TaskWork, bpf_task_work_schedule_signal / _resume */
+extern Type ty_task_work;
+bool task_work_kfunc(const char *name);
+bool task_work_call_name(const char *name);
+bool task_work_refused_kind(const char *kind, const char *name);
+bool task_work_refused_in(const char *prog, const char *name);
+const char *task_work_api_sig(const char *name);
+const char *task_work_api_reached(const char *name);
+Type *check_task_work_call(Checker *c, Node *e);
 /* check_kfunc.c: kfunc fid is called (declared once) */
 void use_kfunc(Checker *c, const char *name, int fid);
 

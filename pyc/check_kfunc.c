@@ -315,8 +315,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 	Type *rt;
 
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
-	if (wq_kfunc(name))
-		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c */
+	if (wq_kfunc(name) || kcast_kfunc(name) || task_work_kfunc(name))
+		return NULL;   /* bpf_wq_init(wqs[k], 0) ...: check_wq.c; bpf_rdonly_cast: check_kcast.c; check_task_work.c */
 	if (!strncmp(name, "__", 2))
 		return "it is the kernel's own (a name starting with __)";
 	if (!strcmp(name, "bpf_throw"))
@@ -478,6 +478,10 @@ Type *check_kfunc_call(Checker *c, Node *e)
 
 	if (wq_kfunc(e->lhs->name) || !strcmp(e->lhs->name, "bpf_wq_set_callback"))
 		return check_wq_call(c, e);   /* check_wq.c */
+	if (kcast_kfunc(e->lhs->name))
+		return check_kcast_call(c, e);   /* check_kcast.c */
+	if (task_work_kfunc(e->lhs->name) || task_work_call_name(e->lhs->name))
+		return check_task_work_call(c, e);   /* check_task_work.c */
 	fid = kfunc_of(c, e, &kp, &n, &ret);
 	k = c->prog->btf;
 	rel = kfunc_releaser(k, fid);
@@ -648,6 +652,10 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	if (wq_kfunc(name))
 		return xstrdup(wq_api_sig(name));
+	if (kcast_kfunc(name))
+		return xstrdup(kcast_api_sig(name));
+	if (task_work_kfunc(name))
+		return xstrdup(task_work_api_sig(name));
 	str_printf(&s, "%s(", name);
 	for (int i = 0, j = 0; i < n; i++)
 		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]))
@@ -730,6 +738,8 @@ int kfuncs_api(const char *pattern)
 			printf("    probes: %s\n", kfunc_kinds(a->name));
 		if (!a->why && wq_api_reached(a->name))
 			printf("    reached: %s\n", wq_api_reached(a->name));
+		if (!a->why && task_work_api_reached(a->name))
+			printf("    reached: %s\n", task_work_api_reached(a->name));
 		if (!a->why && iter_family(a->name) && !strcmp(iter_family(a->name), "num"))
 			printf("    reached: 'for i in range(...)' runs on bpf_iter_num: it calls bpf_iter_num_new, "
 			       "_next and _destroy\n");

@@ -37,6 +37,10 @@ static int kfunc_verdict(const char *kind, const void *name)
 	/* a sleepable uprobe is a kprobe program to the map rules too */
 	if (wq_kfunc(name) && wq_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe", name))
 		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
+	if (task_work_refused_kind(kind, name))
+		return 0;   /* sleepable probes only (check_task_work.c) */
+	if (kcast_refused_in(helper_prog_type(kind), name))
+		return 0;   /* bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -145,13 +149,15 @@ static bool packet_only(const struct pyb_kfunc_progs *k)
 static void prog_type_row(Vec *v, int bit)
 {
 	const char *prog = pyb_kfunc_probed_prog_types[bit];
+	const char *base = strcmp(prog, "kprobe.s") ? prog : "kprobe";   /* a sleepable one's program type */
 	int allowed = 0, n = 0;
 	for (int i = 0; i < v->len; i++) {
 		ApiKfunc *a = VEC_AT(*v, i);
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(strcmp(prog, "kprobe.s") ? prog : "kprobe", a->name));
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(base, a->name)) && !kcast_refused_in(base, a->name) &&
+			     !task_work_refused_in(prog, a->name);
 		}
 	}
 	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */

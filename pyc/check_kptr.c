@@ -21,7 +21,7 @@ bool kptr_trusted(Node *a)
 	if (!a->type || a->type->kind != TY_KPTR || a->type->user)
 		return false;
 	if (a->kind == ND_CALL)
-		return true;
+		return !kcast_untrusted(a);   /* bpf_rdonly_cast(): PTR_UNTRUSTED (check_kcast.c) */
 	return a->kind == ND_NAME && a->sym && a->sym->kind == SYM_LOCAL && !a->sym->kptr_untrusted;
 }
 
@@ -35,6 +35,7 @@ void kptr_assigned(Sym *y, Node *value, bool first)
 	tr = kptr_trusted(value);
 	if (first) {
 		y->kptr_untrusted = !tr;
+		kcast_assigned(y, value);
 		return;
 	}
 	if (tr != y->kptr_untrusted)
@@ -43,8 +44,9 @@ void kptr_assigned(Sym *y, Node *value, bool first)
 		error_begin(node_loc(value), "'%s' holds a kernel pointer read from a field, which the verifier does not trust; "
 			    "this value is one it trusts: give it a name of its own", y->name);
 	else
-		error_begin(node_loc(value), "'%s' holds a kernel pointer the verifier trusts; this value is read from a field "
-			    "of kernel memory, which it does not trust: give it a name of its own", y->name);
+		error_begin(node_loc(value), "'%s' holds a kernel pointer the verifier trusts; this value is %s, which it "
+			    "does not trust: give it a name of its own", y->name,
+			    kcast_untrusted(value) ? "bpf_rdonly_cast()'s result" : "read from a field of kernel memory");
 	note_at(node_loc(y->decl), "'%s' first assigned here", y->name);
 	diag_exit();
 }
@@ -74,6 +76,8 @@ void check_kptr_arg_as(Checker *c, Node *a, Type *got, int want_id, const char *
 	sock_none_refused(a, got);   /* a socket helper's result: tested first */
 	if (got->kind != TY_KPTR || !kptr_is(c->prog->btf, got->btf_id, want_id, strict) || got->user)
 		error_at(node_loc(a), "%s must be %s, not %s", what, ctype, ty_name(got));
+	if (!kptr_trusted(a))
+		kcast_refuse_arg(a, what);   /* bpf_rdonly_cast()'s result (check_kcast.c) */
 	if (!kptr_trusted(a))
 		error_at(node_loc(a), "%s must be a kernel pointer the verifier trusts (current_task(), a probe's argument, "
 			 "a with block's reference), not %s%s read from a field of kernel memory, which is a plain number to it",

@@ -49,8 +49,8 @@
 
 static Type t_timer = {.kind = TY_TIMER, .size = 16, .sname = "Timer"};
 
-/* The two kernel objects that live only in a map value and call a def
- * back (a Wq is check_wq.c's): a Timer or a Wq, both TY_TIMER */
+/* The kernel objects that live only in a map value and call a def back
+ * (a Wq is check_wq.c's, a TaskWork check_task_work.c's): all TY_TIMER */
 static const AsyncObj objs[] = {
 	{"Timer", "timers", "timers", "a Timer (the kernel's struct bpf_timer)",
 	 "bpf.timer_init(), bpf.timer_set_callback(), bpf.timer_start() and bpf.timer_cancel()",
@@ -58,6 +58,9 @@ static const AsyncObj objs[] = {
 	{"Wq", "work queues", "wqs", "a Wq (the kernel's struct bpf_wq, a work queue)",
 	 "bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start()",
 	 "bpf_wq_init(), bpf_wq_set_callback() and bpf_wq_start()", "work queue", &ty_wq},
+	{"TaskWork", "task works", "works", "a TaskWork (the kernel's struct bpf_task_work)",
+	 "bpf_task_work_schedule_signal() and bpf_task_work_schedule_resume()",
+	 "bpf_task_work_schedule_signal() and bpf_task_work_schedule_resume()", "task work", &ty_task_work},
 };
 
 static const AsyncObj *hash_value_obj;   /* the last timer_value_type's, for timer_hash_key's message */
@@ -215,9 +218,10 @@ MapDecl *timer_arg(Checker *c, Node *a, const char *pyname, const AsyncObj *o)
 										 a->lhs->name) : NULL;
 	MapDecl *m;
 	if (!y || y->kind != SYM_MAP || ((MapDecl *)y->data)->type->val != o->type)
-		error_at(node_loc(a), "the first argument of %s is %s: %s[k] of a map declared "
-			 "'%s: Array[%s] = Array(N)' or '%s: Hash[K, %s] = Hash(max_entries=N)'%s", pyname,
-			 o == &objs[0] ? "a timer" : "a work queue", o->var, o->var, o->name, o->var, o->name,
+		error_at(node_loc(a), "the %s argument of %s is %s: %s[k] of a map declared "
+			 "'%s: Array[%s] = Array(N)' or '%s: Hash[K, %s] = Hash(max_entries=N)'%s",
+			 o->type == &ty_task_work ? "second" : "first", pyname,   /* after the task (check_task_work.c) */
+			 xasprintf("a %s", o->one), o->var, o->var, o->name, o->var, o->name,
 			 y && y->kind == SYM_MAP ? xasprintf(", and '%s' holds %s values", y->name,
 								ty_name(((MapDecl *)y->data)->type->val)) : "");
 	m = y->data;
@@ -284,7 +288,8 @@ void timer_callback(Checker *c, Node *e, Node *fn, const char *pyname, const cha
 	Sym *y = fn->kind == ND_NAME ? scope_find(c->scope ? c->scope : &c->module, fn->name) : NULL;
 	FuncDecl *fd;
 	if (!y || y->kind != SYM_FUNC)
-		error_at(node_loc(fn), "the second argument of %s is the function %s calls: the name of a def", pyname, who);
+		error_at(node_loc(fn), "the %s argument of %s is the function %s calls: the name of a def",
+			 !strcmp(who, "a task work") ? "third" : "second", pyname, who);
 	fd = y->data;
 	if (fd->ptypes.len != 1 || ((Type *)VEC_AT(fd->ptypes, 0))->kind != TY_INT || fd->ret->kind != TY_NONE) {
 		Str got = {0};

@@ -1399,7 +1399,7 @@ static const char *emit_callback(Emitter *e, Node *call, const char *params, cha
 	Emitter saved = *e;
 	Vec saved_stack = stack_items;
 	const char *name = xasprintf("__pyb_cb%d", e->tmp++), *value, *pro;
-	bool timer = n->op == 'J' || n->op == 'q';   /* a timer's or a work queue's: no caller to hand an exception to, and it returns 0 */
+	bool timer = n->op == 'J' || n->op == 'q' || n->op == 'W';   /* a timer's, a work queue's or a task work's: no caller to hand an exception to, and it returns 0 */
 
 	begin_function(e);
 	e->suffix = "";
@@ -1582,6 +1582,33 @@ static char *wq_call(Emitter *e, Node *n)
 	}
 	return xasprintf("({ %s __s64 __hr = (__s64)%s(%s); if (__hr < 0) %s __hr; })", lookup, kf, args,
 			 raise_code(e, n->raise));
+}
+
+/* bpf_rdonly_cast(addr, S) (check_kcast.c): S's BTF id in the running
+ * kernel is a CO-RE relocation (libbpf's bpf_core_type_id_kernel);
+ * bpf_cast_to_kern_ctx(ctx()): of the probe's context */
+static char *kcast_call(Emitter *e, Node *n)
+{
+	const char *s;
+	if (n->elts.len == 1)
+		return xasprintf("((%s)bpf_cast_to_kern_ctx(ctx))", kptr_ctype(e, n->type->btf_id));
+	s = kptr_ctype(e, (int)((Node *)VEC_AT(n->elts, 1))->cval);
+	return xasprintf("((%1$s)bpf_rdonly_cast((const void *)(%2$s), __builtin_btf_type_id(*(%1$s)0, 1)))", s,
+			 expr(e, VEC_AT(n->elts, 0)));
+}
+
+/* bpf_task_work_schedule_signal(task, works[k], f), _resume (check_task_work.c):
+ * the kfunc on the task, the map value's struct bpf_task_work and the map,
+ * OSError for a negative return */
+static char *task_work_call(Emitter *e, Node *n)
+{
+	MapDecl *m = n->sym->data;
+	const char *t = tmp(e), *v = tmp(e);
+	char *task = xasprintf("struct task_struct *%s = (struct task_struct *)(%s);", t, expr(e, VEC_AT(n->elts, 0)));
+	char *lookup = timer_lookup(e, VEC_AT(n->elts, 1), m, v);
+	const char *cb = emit_callback(e, n->third, "void *__m, const void *__k, void *__v", timer_prologue, n);
+	return xasprintf("({ %s %s __s64 __hr = (__s64)%s_impl(%s, &%s->t, &%s, (int (*)(struct bpf_map *, void *, void *))%s, "
+			 "0); if (__hr < 0) %s __hr; })", task, lookup, n->lhs->name, t, v, m->cname, cb, raise_code(e, n->raise));
 }
 
 /* len, abs, min, max, int, bool, u8(x) ... i64(x) */
@@ -1793,6 +1820,10 @@ static char *call(Emitter *e, Node *n)
 		return timer_call(e, n);
 	if (n->op == 'q')   /* bpf_wq_*(wqs[i], ...) */
 		return wq_call(e, n);
+	if (n->op == 'W')   /* bpf_task_work_schedule_*(task, works[k], f) */
+		return task_work_call(e, n);
+	if (n->op == 'C')   /* bpf_rdonly_cast(addr, S), bpf_cast_to_kern_ctx(ctx()) */
+		return kcast_call(e, n);
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
@@ -2315,7 +2346,7 @@ static void used_locals(Node *n, Vec *out, bool (*keep)(const Type *))
 		return;
 	}
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[3] = n->test, kids[4] = n->value;
-	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'A' || n->op == 'D') ? NULL : n->third;   /* a callback's own */
+	kids[2] = n->kind == ND_CALL && (n->op == 'Z' || n->op == 'Y' || n->op == 'J' || n->op == 'q' || n->op == 'W' || n->op == 'A' || n->op == 'D') ? NULL : n->third;   /* a callback's own */
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)
 		used_locals(kids[i], out, keep);
@@ -3494,6 +3525,13 @@ void emit_program(Prog *prog, Str *out)
 			/* Array[Wq]: likewise by bpf_wq (check_wq.c) */
 			str_puts(out, "struct bpf_wq {\n\t__u64 __opaque[2];\n} __attribute__((aligned(8)));\n"
 				      "struct __pyb_wq {\n\tstruct bpf_wq t;\n};\n\n");
+			break;
+		}
+	for (int i = 0; i < prog->maps.len; i++)
+		if (!strcmp(ty_ctype(((MapDecl *)VEC_AT(prog->maps, i))->type->val), "struct __pyb_tw")) {
+			/* Array[TaskWork]: likewise by bpf_task_work (check_task_work.c) */
+			str_puts(out, "struct bpf_task_work {\n\t__u64 __opaque;\n} __attribute__((aligned(8)));\n"
+				      "struct __pyb_tw {\n\tstruct bpf_task_work t;\n};\n\n");
 			break;
 		}
 	if (zero)

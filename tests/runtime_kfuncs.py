@@ -3,6 +3,7 @@ kernel's kfuncs (from its BTF) and the probe kinds the verifier lets call
 each (helpers/kfunc_progs_gen.c, from build/kfunc-probe), `pybpf api
 --coverage` counts what pybpf can call, and a kfunc the kernel refuses for a
 probe kind is refused at compile time."""
+import functools
 import os
 import re
 import subprocess
@@ -123,6 +124,17 @@ def api_coverage_counts():
 PACKET_TYPES = {"xdp", "sched_cls", "cgroup_sock_addr", "sock_ops"}
 
 
+@functools.lru_cache(maxsize=None)
+def _kern_ctx_is_struct(prog):
+    """Whether the kernel's own context of BPF programs of type prog is a
+    struct: its struct bpf_ctx_convert's BPF_PROG_TYPE_<PROG>_kern member,
+    read with bpftool (not pybpf)"""
+    out = subprocess.run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"],
+                         capture_output=True, text=True, check=True).stdout
+    conv = re.search(r"^struct bpf_ctx_convert \{\n(.*?)^\};", out, re.M | re.S).group(1)
+    return bool(re.search(r"^\tstruct \w+ BPF_PROG_TYPE_%s_kern;" % prog.upper(), conv, re.M))
+
+
 def _check_unkinded_rows(cov, listing, allowed):
     """The asked program types no probe kind has (tcp_congestion_ops
     struct_ops, the packet path's): N of M as the prober and `pybpf api` say;
@@ -134,8 +146,12 @@ def _check_unkinded_rows(cov, listing, allowed):
         label = ('@struct_ops("tcp_congestion_ops") (BPF struct_ops programs)' if prog.startswith("struct_ops:")
                  else "BPF %s programs (no probe kind yet)" % prog)
         there = {n for n, types in allowed.items() if prog in types}
-        # a work queue's callback is set only from a sleepable program (check_wq.c): none of these
-        usable_there = (there & callable_names) - {"bpf_wq_set_callback_impl"}
+        # a work queue's callback is set only from a sleepable program (check_wq.c): none of these;
+        # bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c)
+        usable_there = (there & callable_names) - {"bpf_wq_set_callback_impl", "bpf_task_work_schedule_signal_impl",
+                                                   "bpf_task_work_schedule_resume_impl"}   # nor a task work (check_task_work.c)
+        if not _kern_ctx_is_struct(prog.split(":")[0]):
+            usable_there -= {"bpf_cast_to_kern_ctx"}
         want.append("%s: %d of %d kfuncs callable (the kernel was asked which it allows)"
                     % (label, len(usable_there), len(there)))
     rows = [line for line in cov.splitlines() if line.startswith(('@struct_ops("', "BPF "))]

@@ -42,6 +42,7 @@ __all__ = [
     "bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
     "bpf_remove_dentry_xattr", "bpf_dynptr_clone", "bpf_local_irq_save",
     "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
+    "bpf_rdonly_cast", "bpf_cast_to_kern_ctx", "TaskWork", "bpf_task_work_schedule_signal", "bpf_task_work_schedule_resume",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
 ]
@@ -1261,3 +1262,35 @@ def bpf_wq_set_callback(wq, callback_fn, flags):
 
 def bpf_wq_start(wq, flags):
     raise NotImplementedError(_WQ_NOT_HERE)
+
+
+def bpf_rdonly_cast(obj, btf_id):
+    raise NotImplementedError("bpf_rdonly_cast(addr, task_struct) reads kernel memory at addr as a kernel struct: "
+                              "it runs only in the kernel (pybpf load)")
+
+
+def bpf_cast_to_kern_ctx(obj):
+    raise NotImplementedError("bpf_cast_to_kern_ctx(ctx()) is the probe's context as the kernel's own struct: "
+                              "it exists only in the kernel (pybpf load)")
+
+
+_TASK_WORK_NOT_HERE = ("a BPF task work runs its callback in a task's own kernel context, as it returns to user "
+                       "space, which a user process has not; pybpf compiles Array[TaskWork] / Hash[K, TaskWork] and "
+                       "bpf_task_work_schedule_signal() / _resume() for the kernel only (pybpf load)")
+
+
+class TaskWork:
+    """An item of Array[TaskWork](N) or Hash[K, TaskWork]: a BPF task work, used only
+    through bpf_task_work_schedule_signal(task, w, f) and _resume. CPython has no
+    task context to run it in: NotImplementedError."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+def bpf_task_work_schedule_signal(task, tw, callback):
+    raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+def bpf_task_work_schedule_resume(task, tw, callback):
+    raise NotImplementedError(_TASK_WORK_NOT_HERE)

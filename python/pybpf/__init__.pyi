@@ -150,6 +150,25 @@ def bpf_wq_init(wq: Wq, flags: int, /) -> int: ...
 def bpf_wq_set_callback(wq: Wq, callback_fn: Callable[[int], None], flags: int, /) -> int: ...
 def bpf_wq_start(wq: Wq, flags: int, /) -> int: ...
 
+class TaskWork:
+    """A BPF task work: only an Array's or a Hash's value type (works: Array[TaskWork]
+    = Array(N); a Hash's items made by works[k] = TaskWork()), passed as works[k] to
+    bpf_task_work_schedule_signal and bpf_task_work_schedule_resume (kernel only)."""
+
+def bpf_task_work_schedule_signal(task: task_struct, tw: TaskWork, callback: Callable[[int], None], /) -> int: ...
+def bpf_task_work_schedule_resume(task: task_struct, tw: TaskWork, callback: Callable[[int], None], /) -> int: ...
+
+_S = TypeVar("_S", bound=_KernelStruct)
+
+def bpf_rdonly_cast(obj: Union[int, ptr, _KernelStruct], btf_id: type[_S], /) -> _S:
+    """bpf_rdonly_cast(addr, task_struct): addr as a read-only pointer to that
+    kernel struct, which the verifier does not trust (kernel only)."""
+
+def bpf_cast_to_kern_ctx(obj: Any, /) -> Any:
+    """bpf_cast_to_kern_ctx(ctx()): the probe's context as the kernel's own
+    struct (pt_regs in @kprobe/@uprobe, bpf_perf_event_data_kern in
+    @profile/@interval; kernel only)."""
+
 CLOCK_REALTIME: Final[int]
 CLOCK_MONOTONIC: Final[int]
 CLOCK_BOOTTIME: Final[int]

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """The helper test matrix (issue 13): for every helper `pybpf api` lists as
-callable from a @tracepoint probe (and the timer helpers, which the kernel
+callable from a probe kind -- from a @tracepoint probe where it may; else
+from the first of @tp_btf, @iter, @uprobe, @profile, @begin that may (the
+kinds that load here: a helper only @fentry/@fexit/@lsm/@struct_ops may
+call is listed "not generated" with why); the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
 with an Array[Timer] and a def callback; the seq_* ones from an @iter
 probe over the tasks; the socket helpers, from a @tp_btf probe given a
@@ -237,13 +240,16 @@ def write_lines(out, lines):
 
 def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
-    lines = banner("gen_helper_matrix.py", "helper-matrix", "helper pybpf can call from a @tracepoint probe (the "
-                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe; the seq_* ones: from an @iter probe)")
+    lines = banner("gen_helper_matrix.py", "helper-matrix", "helper a pybpf probe kind may call, from a @tracepoint\n"
+                   "# probe where it may (else a @tp_btf, @iter, @uprobe, @profile or @begin one; the timer helpers:\n"
+                   "# @tp_btf; the ones that sleep: a sleepable @uprobe; the seq_* ones: @iter)")
     n = ok = gen = 0
     for name, params, ret, kind, kinds in callable_helpers(pybpf):
         n += 1
         if kind == "":
-            lines.append("%s: not generated: only %s may call it, which do not load here" % (name, ", ".join(kinds)))
+            why = ("which the matrix does not make (its program would register an ops struct)" if kinds == ["@struct_ops"]
+                   else "which do not load here")
+            lines.append("%s: not generated: only %s may call it, %s" % (name, ", ".join(kinds), why))
             continue
         r = outcome(pybpf, source(name, params, ret, kind))
         gen += 1

@@ -536,6 +536,10 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (helper_packs_values(h))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
+	if (!strcmp(h->name, "bpf_get_socket_cookie") || !strcmp(h->name, "bpf_xdp_get_buff_len"))
+		return xasprintf("outside the packet path it takes a kernel %s pointer, not the context (the verifier: "
+				 "\"R1 type=ctx expected=...\", helpers/helper_matrix.txt), which pybpf cannot pass yet",
+				 h->name[4] == 'g' ? "socket" : "struct xdp_buff");
 	if (!strncmp(h->name, "bpf_ima_", 8))
 		return "it gives the hash IMA measured, which needs an IMA policy that neither this machine nor the QEMU "
 		       "guest has, so pybpf cannot test it yet";

@@ -58,7 +58,7 @@ bool task_work_call_name(const char *name)
  * probes: line; the call checks the probe's sleepable=True). */
 bool task_work_refused_kind(const char *kind, const char *name)
 {
-	static const char *const kinds[] = {"uprobe", "uretprobe", "begin", "end", NULL};
+	static const char *const kinds[] = {"uprobe", "uretprobe", "kprobe.s", "begin", "end", NULL};
 	if (!task_work_kfunc(name))
 		return false;
 	for (int i = 0; kinds[i]; i++)

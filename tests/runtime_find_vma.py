@@ -1,6 +1,8 @@
-"""Runtime test of bpf.find_vma (issue 13): a callback whose parameters are
+"""Runtime tests of bpf.find_vma (issue 13): a callback whose parameters are
 kernel pointers, `def f(task: task_struct, vma: vm_area_struct) -> None`
-(pyc/check_callback.c). Imported from tests/runtime.py."""
+(pyc/check_callback.c); and a u64 read through a kernel pointer's pointer
+field, which the raise block once made the verifier refuse. Imported from
+tests/runtime.py."""
 import ctypes
 import mmap
 import os
@@ -60,3 +62,30 @@ def find_vma_calls_back_with_the_area():
     check(out, f"start: {area[0][0]}\nend: {area[0][1]}\ncalls: 3\nmisses: 3\n")
     assert "uncaught" not in err, err
     assert_nothing_left(["fv_probe"])
+
+
+@test
+def u64_field_through_a_pointer_field_loads():
+    """current_task().mm.start_stack (a u64 read through the pointer mm):
+    two raise sites (a fault, a u64 above 2**63-1) that clang folds into
+    arithmetic once made the verifier refuse the probe (the raise block's
+    counter offset); it loads and reads exactly /proc/self/stat's
+    startstack (field 28) on each of 3 getppid()s."""
+    src = '''from pybpf import *
+PID: Final[int] = 0
+out: Hash[int, int] = Hash(max_entries=4)
+
+
+@tracepoint("syscalls/sys_enter_getppid")
+def u64_via_ptr(args) -> None:
+    if pid() == PID:
+        out[1] = current_task().mm.start_stack
+        out[2] += 1
+'''
+    with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
+        for _ in range(3):
+            os.getppid()
+        out, err = ld.finish()
+    start_stack = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[25])
+    check(sorted(out.splitlines()), [f"out[1]: {start_stack}", "out[2]: 3"])   # printed by value
+    assert_nothing_left(["u64_via_ptr"], ["out"])

@@ -43,6 +43,32 @@ SLEEPABLE = "@uprobe(sleepable=True)"
 
 
 
+def asked_types():
+    """{kfunc: the program types the verifier let call it} from helpers/kfunc_progs_gen.c"""
+    text = open(os.path.join(ROOT, "helpers", "kfunc_progs_gen.c")).read()
+    order = re.findall(r'^\t"([\w.:]+)",$', text.split("pyb_kfunc_probed_prog_types")[1].split("};")[0], re.M)
+    return {n: {order[int(b)] for b in re.findall(r"1u << (\d+)", bits)}
+            for n, bits in re.findall(r'^\t\{ "(\w+)", ([^}]*)\},$', text, re.M)}
+
+
+PACKET = {"xdp", "sched_cls", "cgroup_sock_addr", "sock_ops"}
+
+
+def not_generated(name, asked):
+    """Why no probe of a kind that loads here can call kfunc name"""
+    types = asked_types().get(name, set())
+    if not asked.startswith("no probe kind"):
+        return "only %s may call it" % asked
+    if types == {"struct_ops:tcp_congestion_ops"}:
+        return ("only a tcp_congestion_ops struct_ops program may call it (the kernel was asked), whose program here "
+                "would register a TCP congestion control")
+    if types and types <= PACKET:
+        return "only the packet path's programs (%s) may call it, which pybpf has no probe kind for yet" % \
+            ", ".join(sorted(types))
+    return ("no program type the kernel was asked about may call it: @fentry, @fexit and @lsm may, which do not "
+            "load here (the QEMU tier runs some)")
+
+
 def callable_kfuncs(pybpf):
     """(name, params, how, sleepable) of each kfunc callable from
     @tracepoint, or (sleepable) from a sleepable @uprobe; how: "call",
@@ -63,8 +89,17 @@ def callable_kfuncs(pybpf):
             yield name, [], "cast", False   # its second argument is a kernel struct's name
             continue
         sleepable = probes.startswith(SLEEPABLE)
-        if not (re.match(r"@tracepoint\b", probes) or sleepable) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
+        if re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
+        asked = probes.split(" (", 1)[0]
+        if not (re.match(r"@tracepoint\b", probes) or sleepable):
+            if how == "releases" or (how == "region" and note.startswith("the end of")):
+                continue
+            if re.search(r"(^|, )@begin\b", asked):
+                sleepable = "begin"   # a syscall program's: from a @begin probe
+            else:
+                yield name, [], "none", not_generated(name, asked)
+                continue
         if reached and "range(" in reached:
             yield name, [], "range", False   # bpf_iter_num: range() runs on it
             continue
@@ -140,6 +175,8 @@ def tw_source(name):
 
 
 def source(name, params, how, sleepable):
+    if how == "none":
+        return None, sleepable   # the reason it is not generated
     if how == "wq":
         return wq_source(name), None
     if how == "tw":
@@ -162,7 +199,8 @@ def source(name, params, how, sleepable):
         lines += [indent + b, indent + f"    if {var} is not None:"]
         indent += "        "
     lines += [indent + ln for ln in body.split("\n")]
-    probe = ('@uprobe("libc:getppid", sleepable=True)\ndef km_%s() -> None:' if sleepable else
+    probe = ('@begin\ndef km_%s() -> None:' if sleepable == "begin" else
+             '@uprobe("libc:getppid", sleepable=True)\ndef km_%s() -> None:' if sleepable else
              '@tracepoint("syscalls/sys_enter_acct")\ndef km_%s(args) -> None:') % name[4:20]
     return ("from pybpf import *\n\n\n%s\n    if pid() == 1 and ktime_ns() == 0:\n%s\n") % (probe, "\n".join(lines)), None
 

@@ -536,6 +536,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
+	if (!strcmp(h->name, "bpf_spin_lock") || !strcmp(h->name, "bpf_spin_unlock"))
+		return NULL;   /* with bpf.spin_lock(m, k) as v: check_lock.c */
 	if (sock_helper(h->name))
 		return NULL;   /* t = bpf.skc_to_tcp_sock(sk): check_sock.c */
 	if (h->flags & PYB_HF_VARIADIC)
@@ -596,6 +598,11 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_perf_event_read_value"))
 		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
 			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
+	if (!strcmp(h->name, "bpf_spin_lock"))   /* check_lock.c */
+		return xstrdup("with bpf.spin_lock(m: Hash[K, S] or Array[S] (S a Struct with a SpinLock field), key: K) as v: S  "
+			       "raises KeyError (a Hash's missing key), IndexError (outside an Array)");
+	if (!strcmp(h->name, "bpf_spin_unlock"))
+		return xstrdup("bpf.spin_unlock(): the end of 'with bpf.spin_lock(m, k) as v:' calls it");
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");

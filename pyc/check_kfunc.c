@@ -318,6 +318,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 		return "it throws a BPF exception, which ends the program without its cleanup; pybpf raises Python exceptions";
 	if (kfunc_region_closer(name) || region_opener(name))
 		return NULL;   /* with bpf_rcu_read_lock(): check_with_region */
+	if (lock_kfunc(name))
+		return NULL;   /* with bpf_res_spin_lock(m, k) as v: check_lock.c */
 	if (ends_with(name, "_lock") || ends_with(name, "_unlock") || ends_with(name, "_disable") || ends_with(name, "_enable"))
 		return "it opens or closes a region (lock/unlock, disable/enable) that must be closed on every way out "
 		       "of the program, which pybpf cannot prove yet";
@@ -469,6 +471,8 @@ Type *check_kfunc_call(Checker *c, Node *e)
 		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
 			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
 			 family, family);
+	if (lock_kfunc(e->lhs->name))
+		lock_call_refused(e->lhs, e->lhs->name);   /* check_lock.c */
 	if (kfunc_region_closer(e->lhs->name))
 		error_at(node_loc(e->lhs), "%s() opens a region that must be closed on every way out: write 'with %s():', "
 			 "and the end of the block calls %s", e->lhs->name, e->lhs->name, kfunc_region_closer(e->lhs->name));

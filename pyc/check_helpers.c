@@ -255,6 +255,11 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
 			    "bpf.%s() cannot be called from a @%s probe: the kernel refuses a map holding a Timer in BPF %s "
 			    "programs (\"tracing progs cannot use bpf_timer yet\"); timers may be used from %s", helper + 4, kind, prog,
 			    allowed_kinds(h));
+	else if (!strcmp(helper, "bpf_spin_lock"))   /* a with block's lock, or a store into its map (check_lock.c) */
+		error_begin(at->loc.file ? at->loc : at->tok->loc,
+			    "a map whose values hold a SpinLock or a ResSpinLock cannot be used from a @%s probe: the kernel "
+			    "refuses such a map in BPF %s programs (\"tracing progs cannot use bpf_spin_lock yet\"); it may be "
+			    "used from %s", kind, prog, allowed_kinds(h));
 	else
 		error_begin(at->loc.file ? at->loc : at->tok->loc,
 		    "bpf.%s() cannot be called from a @%s probe: the kernel does not allow %s in BPF %s programs; "

@@ -221,8 +221,8 @@ bool check_lock_store(Checker *c, Node *s)
 	return true;
 }
 
-/* bpf.spin_lock(...) or bpf_res_spin_lock(...) at a with statement: 1 the
- * first, 2 the second, 0 neither */
+/* bpf.spin_lock(...), bpf_res_spin_lock(...) or bpf_res_spin_lock_irqsave(...)
+ * at a with statement: 1, 2, 3 (0: none of them) */
 int lock_with_call(Checker *c, Node *call)
 {
 	Node *f = call->lhs;
@@ -231,7 +231,9 @@ int lock_with_call(Checker *c, Node *call)
 	if (f->kind == ND_ATTR && f->lhs->kind == ND_NAME && !strcmp(f->lhs->name, "bpf") && !scope_find(c->scope, "bpf") &&
 	    !strcmp(f->name, "spin_lock"))
 		return 1;
-	return f->kind == ND_NAME && !strcmp(f->name, "bpf_res_spin_lock") && !scope_find(c->scope, f->name) ? 2 : 0;
+	if (f->kind != ND_NAME || scope_find(c->scope, f->name))
+		return 0;
+	return !strcmp(f->name, "bpf_res_spin_lock") ? 2 : !strcmp(f->name, "bpf_res_spin_lock_irqsave") ? 3 : 0;
 }
 
 /* Why node n of a lock's body would call a helper or kfunc, or NULL */
@@ -280,8 +282,8 @@ static Node *lock_body_call(Checker *c, Node *n, const char **why)
 {
 	Node *kids[7], *r;
 	Vec *lists[9];
-	if (!n)
-		return NULL;
+	if (!n || n->kind == ND_RAISE)
+		return NULL;   /* raise E("literal"): it jumps to the finally, which unlocks */
 	if ((*why = lock_body_why(c, n)))
 		return n;
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[2] = n->third, kids[3] = n->test, kids[4] = n->value;
@@ -319,18 +321,20 @@ static void lock_body_checked(Checker *c, Node *s, const char *pyname)
 /* with bpf.spin_lock(m, k) as v: / with bpf_res_spin_lock(m, k) as v: */
 void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form)
 {
-	const char *pyname = form == 1 ? "bpf.spin_lock()" : "bpf_res_spin_lock()";
+	static const char *const pynames[] = {NULL, "bpf.spin_lock()", "bpf_res_spin_lock()", "bpf_res_spin_lock_irqsave()"};
+	static const char *const kfuncs[][2] = {{NULL, NULL}, {NULL, NULL}, {"bpf_res_spin_lock", "bpf_res_spin_unlock"},
+						{"bpf_res_spin_lock_irqsave", "bpf_res_spin_unlock_irqrestore"}};
+	const char *pyname = pynames[form];
 	Type *want = form == 1 ? &t_spin : &t_res, *t;
 	Node *mn, *sub;
 	Sym *y;
 	MapDecl *m;
-	if (form == 2 && !is_imported(c, "bpf_res_spin_lock"))
+	if (form >= 2 && !is_imported(c, call->lhs->name))
 		unknown_name(c, call->lhs);
 	if (form == 1 && !is_imported(c, "bpf"))
 		unknown_name(c, call->lhs->lhs);
 	if (call->elts.len != 2 || call->vals.len)
-		error_at(node_loc(call), "%s takes a map and a key: with %s(m, k) as v:", pyname,
-			 form == 1 ? "bpf.spin_lock" : "bpf_res_spin_lock");
+		error_at(node_loc(call), "%s takes a map and a key: with %.*s(m, k) as v:", pyname, (int)strlen(pyname) - 2, pyname);
 	mn = VEC_AT(call->elts, 0);
 	y = mn->kind == ND_NAME ? scope_find(c->scope, mn->name) : NULL;
 	if (!y || y->kind != SYM_MAP || !is_lock_map(y->data) ||
@@ -354,12 +358,12 @@ void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form)
 		use_lock_helper(c, call, "spin_unlock");
 	} else {
 		KBtf *k = need_btf(c, call->lhs);
-		int lid = kbtf_find(k, "bpf_res_spin_lock", BTF_KIND_FUNC), uid = kbtf_find(k, "bpf_res_spin_unlock", BTF_KIND_FUNC);
+		int lid = kbtf_find(k, kfuncs[form][0], BTF_KIND_FUNC), uid = kbtf_find(k, kfuncs[form][1], BTF_KIND_FUNC);
 		if (lid <= 0 || uid <= 0)
-			error_at(node_loc(call->lhs), "this kernel has no bpf_res_spin_lock kfunc (Linux 6.15 added it)");
-		kfunc_prog_use(c, call->lhs, "bpf_res_spin_lock");
-		use_kfunc(c, "bpf_res_spin_lock", lid);
-		use_kfunc(c, "bpf_res_spin_unlock", uid);
+			error_at(node_loc(call->lhs), "this kernel has no %s kfunc (Linux 6.15 added it)", kfuncs[form][0]);
+		kfunc_prog_use(c, call->lhs, kfuncs[form][0]);
+		use_kfunc(c, kfuncs[form][0], lid);
+		use_kfunc(c, kfuncs[form][1], uid);
 		call->raise = new_raise(c, call, "OSError");   /* -EDEADLK, -ETIMEDOUT: not locked */
 	}
 	t = xcalloc(1, sizeof(*t));
@@ -369,7 +373,7 @@ void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form)
 	y = check_with_block(c, s, tg, t, '%', form, NULL);
 	lock_depth--;
 	y->ref = 2;   /* unlocked: using it after the block is an error */
-	y->data = "bpf.spin_lock";
+	y->data = form == 3 ? "bpf_res_spin_lock_irqsave" : "bpf.spin_lock";   /* the first: emit.c's local_decl adds its flags */
 	lock_body_checked(c, s, pyname);   /* with the body's types known */
 }
 
@@ -388,9 +392,10 @@ bool lock_kfunc(const char *name)
 _Noreturn void lock_call_refused(Node *e, const char *name)
 {
 	bool res = !strncmp(name, "bpf_res_", 8), irq = strstr(name, "irq") != NULL;
+	const char *with = !res ? "bpf.spin_lock" : irq ? "bpf_res_spin_lock_irqsave" : "bpf_res_spin_lock";
 	error_at(node_loc(e), "%s%s() %s: write 'with %s(m, k) as v:' (m a Hash or an Array whose values are a Struct with "
 		 "a %s field), whose end unlocks on every way out%s", res ? "" : "bpf.", res ? name : name + 4,
 		 strstr(name, "unlock") ? "is called by the end of the with block that locked" : "takes a lock the verifier "
-		 "wants released on every path", res ? "bpf_res_spin_lock" : "bpf.spin_lock", res ? "ResSpinLock" : "SpinLock",
-		 irq ? "; the _irqsave form is not needed there: a pybpf probe does not run with interrupts to disable" : "");
+		 "wants released on every path", with, res ? "ResSpinLock" : "SpinLock",
+		 irq ? " (and restores the interrupts it saved)" : "");
 }

@@ -93,7 +93,9 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_PTR:
 		return xasprintf("const void *%s = 0", local_name(e, y));
 	case TY_STRUCT:
-		if (y->type->inplace)   /* a record reserved in its ring buffer */
+		if (y->type->inplace && y->ref == 2 && !strcmp(y->data, "bpf_res_spin_lock_irqsave"))   /* check_lock.c */
+			return xasprintf("%s *%s = 0; unsigned long %s__irq = 0", ty_ctype(y->type), local_name(e, y), local_name(e, y));
+		if (y->type->inplace)   /* a record reserved in its ring buffer, a locked map value */
 			return xasprintf("%s *%s = 0", ty_ctype(y->type), local_name(e, y));
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
@@ -1575,14 +1577,18 @@ static void lock_begin(Emitter *e, Node *call, Sym *y)
 	line(e, "{ %s %s = %s; }", timer_lookup(e, call->third, m, v), x, v);
 	if (call->cval == 1)
 		line(e, "__pyb_h_spin_lock(&%s->%s);", x, f);
-	else
+	else if (call->cval == 2)
 		line(e, "if (bpf_res_spin_lock(&%s->%s)) %s", x, f, raise_code(e, call->raise));
+	else   /* _irqsave: the interrupt flags in a stack slot of its own (local_decl) */
+		line(e, "if (bpf_res_spin_lock_irqsave(&%s->%s, &%s__irq)) %s", x, f, x, raise_code(e, call->raise));
 }
 
 /* The end of a lock's with block, in its try's finally: unlock */
 static char *lock_end(Emitter *e, Node *n)
 {
 	const char *x = local_name(e, n->sym);
+	if (n->cval == 3)
+		return xasprintf("(bpf_res_spin_unlock_irqrestore(&%s->%s, &%s__irq), 0)", x, lock_field(n->sym->type), x);
 	return xasprintf("(%s(&%s->%s), 0)", n->cval == 1 ? "__pyb_h_spin_unlock" : "bpf_res_spin_unlock", x,
 			 lock_field(n->sym->type));
 }

@@ -623,6 +623,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	kbtf_func_args(k, name, &kp, &n, &ret, NULL);
 	if (wq_kfunc(name))
 		return xstrdup(wq_api_sig(name));
+	if (lock_kfunc(name))
+		return xstrdup(lock_api_sig(name));   /* check_lock.c */
 	str_printf(&s, "%s(", name);
 	for (int i = 0; i < n; i++)
 		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name,

@@ -36,6 +36,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 	int bit = kind_bit(kind);
 	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
 		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
+	if (lock_kfunc(name) && async_refused_in(helper_prog_type(kind)))
+		return 0;   /* a map holding a bpf_res_spin_lock is refused there (check_lock.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -129,7 +131,8 @@ static void prog_type_row(Vec *v, int bit)
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name));
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name)) &&
+			     !(lock_kfunc(a->name) && async_refused_in(prog));   /* check_lock.c */
 		}
 	}
 	if (kind_bit_used(bit))

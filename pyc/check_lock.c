@@ -399,3 +399,14 @@ _Noreturn void lock_call_refused(Node *e, const char *name)
 		 "wants released on every path", with, res ? "ResSpinLock" : "SpinLock",
 		 irq ? " (and restores the interrupts it saved)" : "");
 }
+
+/* `pybpf api`'s line for a spin lock kfunc */
+const char *lock_api_sig(const char *name)
+{
+	if (!strcmp(name, "bpf_res_spin_lock") || !strcmp(name, "bpf_res_spin_lock_irqsave"))
+		return xasprintf("with %s(m: Hash[K, S] or Array[S] (S a Struct with a ResSpinLock field), key: K) as v: S  "
+				 "raises OSError (EDEADLK, ETIMEDOUT: not locked), KeyError (a Hash's missing key), IndexError "
+				 "(outside an Array)", name);
+	return xasprintf("%s(): the end of 'with %s(m, k) as v:' calls it", name,
+			 strstr(name, "irq") ? "bpf_res_spin_lock_irqsave" : "bpf_res_spin_lock");
+}

@@ -132,6 +132,7 @@ static const char *const only_in[][2] = {
  * on 6.18): bpftool's probe says yes to the helper, but its timer can only
  * be in such a map (check_timer.c). */
 bool async_refused_in(const char *prog);   /* check_timer.c */
+const char *lock_helper_api(const char *name, const char **note);   /* check_lock.c */
 
 static bool timer_refused(const struct pyb_helper *h, const char *prog)
 {
@@ -603,11 +604,8 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_perf_event_read_value"))
 		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
 			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
-	if (!strcmp(h->name, "bpf_spin_lock"))   /* check_lock.c */
-		return xstrdup("with bpf.spin_lock(m: Hash[K, S] or Array[S] (S a Struct with a SpinLock field), key: K) as v: S  "
-			       "raises KeyError (a Hash's missing key), IndexError (outside an Array)");
-	if (!strcmp(h->name, "bpf_spin_unlock"))
-		return xstrdup("bpf.spin_unlock(): the end of 'with bpf.spin_lock(m, k) as v:' calls it");
+	if (lock_helper_api(h->name, &note))   /* check_lock.c */
+		return xstrdup(lock_helper_api(h->name, &note));
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -910,6 +908,8 @@ int helpers_api(const char *pattern)
 			printf("    reached: %s\n", note);
 			break;
 		}
+		if (!why && lock_helper_api(h->name, &note))   /* check_lock.c */
+			printf("    %s\n", note);
 		if (!why && map_caller(h))   /* reached through a map's operators */
 			printf("    reached: it is called by %s\n", map_caller(h));
 	}

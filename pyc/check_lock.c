@@ -400,13 +400,31 @@ _Noreturn void lock_call_refused(Node *e, const char *name)
 		 irq ? " (and restores the interrupts it saved)" : "");
 }
 
-/* `pybpf api`'s line for a spin lock kfunc */
+/* `pybpf api`'s lines for a spin lock kfunc: its signature and the region note */
 const char *lock_api_sig(const char *name)
 {
-	if (!strcmp(name, "bpf_res_spin_lock") || !strcmp(name, "bpf_res_spin_lock_irqsave"))
-		return xasprintf("with %s(m: Hash[K, S] or Array[S] (S a Struct with a ResSpinLock field), key: K) as v: S  "
-				 "raises OSError (EDEADLK, ETIMEDOUT: not locked), KeyError (a Hash's missing key), IndexError "
-				 "(outside an Array)", name);
-	return xasprintf("%s(): the end of 'with %s(m, k) as v:' calls it", name,
-			 strstr(name, "irq") ? "bpf_res_spin_lock_irqsave" : "bpf_res_spin_lock");
+	bool irq = strstr(name, "irq") != NULL;
+	const char *with = irq ? "bpf_res_spin_lock_irqsave" : "bpf_res_spin_lock";
+	if (!strstr(name, "unlock"))
+		return xasprintf("%s(m: Hash[K, S] | Array[S] (S a Struct with a ResSpinLock field), key: K) -> S  raises OSError "
+				 "(EDEADLK, ETIMEDOUT: not locked), KeyError, IndexError\n    region: call it as 'with %s(m, k) "
+				 "as v:' (v is the item m[k] itself, looked up once%s); the block's end unlocks on every way out; no "
+				 "helper, kfunc or map inside", name, with, irq ? ", interrupts saved and disabled" : "");
+	return xasprintf("%s(lock: ResSpinLock) -> None\n    region: the end of 'with %s(m, k) as v:' calls it", name, with);
+}
+
+/* `pybpf api`'s signature of helper bpf.spin_lock / bpf.spin_unlock, and its note (NULL: not one of them) */
+const char *lock_helper_api(const char *name, const char **note)
+{
+	if (!strcmp(name, "bpf_spin_lock")) {
+		*note = "locks: call it as 'with bpf.spin_lock(m, k) as v:' (v is the item m[k] itself, looked up once); the "
+			"block's end unlocks on every way out; no helper, kfunc or map inside";
+		return "bpf.spin_lock(m: Hash[K, S] | Array[S] (S a Struct with a SpinLock field), key: K) -> S  raises KeyError, "
+		       "IndexError";
+	}
+	if (!strcmp(name, "bpf_spin_unlock")) {
+		*note = "reached: the end of 'with bpf.spin_lock(m, k) as v:' calls it";
+		return "bpf.spin_unlock(lock: SpinLock) -> None";
+	}
+	return NULL;
 }

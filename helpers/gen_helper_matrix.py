@@ -2,7 +2,8 @@
 """The helper test matrix (issue 13): for every helper `pybpf api` lists as
 callable from a @tracepoint probe (and the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
-with an Array[Timer] and a def callback; the seq_* ones from an @iter
+with an Array[Timer] and a def callback; bpf.spin_lock, refused there too,
+as a with block in such a probe; the seq_* ones from an @iter
 probe over the tasks; the socket helpers, from a @tp_btf probe given a
 socket or a file), a small generated probe that calls it with
 well-typed arguments is compiled and loaded by `pybpf load` on this kernel,
@@ -27,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def callable_helpers(pybpf):
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout.splitlines()
     for i, ln in enumerate(out[:-1]):
-        timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
+        timer = ln.startswith(("bpf.timer_", "bpf.spin_lock(")) and "@tp_btf" in out[i + 1]
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
         timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
@@ -77,7 +78,17 @@ def sock_probe(name):
     return '@tp_btf("inet_sock_set_state")', "sk, oldstate, newstate", "sk"
 
 
+# bpf.spin_lock (pyc/check_lock.c), which no tracepoint program may use (the
+# kernel refuses a map whose values hold a bpf_spin_lock there): a with
+# block in a @tp_btf probe, on an item the probe stores first; its end
+# calls bpf.spin_unlock
+LOCKED = ("class Lk(Struct):\n    lock: SpinLock\n    n: u64\n\n\nlk: Hash[int, Lk] = Hash(max_entries=4)\n\n\n",
+          ["lk[1] = Lk(n=0)", "with bpf.spin_lock(lk, 1) as a:", "    a.n += 1"])
+
+
 def source(name, params, ret):
+    if name == "spin_lock":
+        return template(name, "\n            ".join(LOCKED[1]), '@tp_btf("sys_enter")', "regs, nr", LOCKED[0])
     if name in RESERVED:
         return template(name, "\n            ".join(RESERVED[name]))
     if name in ("snprintf", "seq_printf"):   # bpf.snprintf(out, "fmt", values...), seq_printf(ctx(), ...)
@@ -209,7 +220,7 @@ def write_lines(out, lines):
 def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
     lines = banner("gen_helper_matrix.py", "helper-matrix", "helper pybpf can call from a @tracepoint probe (the "
-                   "timer helpers: from a @tp_btf\n# probe; the ones that sleep: from a sleepable @uprobe; the seq_* ones: from an @iter probe)")
+                   "timer helpers and spin_lock: from a\n# @tp_btf probe; the ones that sleep: from a sleepable @uprobe; the seq_* ones: from an @iter probe)")
     n = ok = 0
     for name, params, ret in callable_helpers(pybpf):
         r = outcome(pybpf, source(name, params, ret))

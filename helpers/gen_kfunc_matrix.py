@@ -9,7 +9,9 @@ a with block's reference for a cgroup (bpf_cgroup_from_id) or a
 bpf_cpumask (bpf_cpumask_create); an acquiring kfunc is called as a with
 block, an iterator as a for loop, bpf_iter_num (which range() runs on)
 as `for i in range(3):`; the work queue kfuncs, which no @tracepoint probe
-may call, from a @begin probe on an Array[Wq]. A kfunc whose arguments a generated
+may call, from a @begin probe on an Array[Wq]; bpf_res_spin_lock and its
+_irqsave, which no @tracepoint probe may use either, as with blocks from a
+@begin probe on an Array of a Struct with a ResSpinLock field. A kfunc whose arguments a generated
 probe cannot make is listed as "not generated" with the reason. The
 outcomes go into helpers/kfunc_matrix.txt (generated, do not edit: `make
 kfunc-matrix`); tests/runtime_kfuncs.py's kfunc_matrix_up_to_date
@@ -47,6 +49,9 @@ def callable_kfuncs(pybpf):
         name, params, ret, how, note, probes, reached = m.groups()
         if name.startswith("bpf_wq_"):
             yield name, [], "wq"   # a work queue's: from a @begin probe (WQ_CALLS)
+            continue
+        if name.startswith("bpf_res_spin_lock"):
+            yield name, [], "lock"   # a resilient spin lock's with block: from a @begin probe (lock_source)
             continue
         if not re.match(r"@tracepoint\b", probes) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
@@ -99,9 +104,22 @@ def wq_source(name):
             "@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n        %s\n") % (name[4:20], WQ_CALLS[name])
 
 
+# The resilient spin locks (bpf_res_spin_lock, _irqsave), which no
+# @tracepoint probe may use (the kernel refuses a map whose values hold one
+# there): each as a with block from a @begin probe, on an Array of a Struct
+# with a ResSpinLock field; its end calls the unlock
+def lock_source(name):
+    return ("from pybpf import *\n\n\nclass Lk(Struct):\n    lock: ResSpinLock\n    n: u64\n\n\n"
+            "lk: Array[Lk] = Array(1)\n\n\n@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+            "        try:\n            with %s(lk, 0) as a:\n                a.n += 1\n"
+            "        except OSError:\n            pass\n") % (name[4:20], name)
+
+
 def source(name, params, how):
     if how == "wq":
         return wq_source(name), None
+    if how == "lock":
+        return lock_source(name), None
     args, blocks = arguments(params)
     if args is None:
         return None, blocks
@@ -124,7 +142,7 @@ def source(name, params, how):
 
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
-    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe (a work queue's from @begin)")
+    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe (a work queue's and a resilient spin lock's\n# from @begin)")
     n = ok = gen = 0
     for name, params, how in callable_kfuncs(pybpf):
         src, why = source(name, params, how)

@@ -5,10 +5,11 @@ bpf.spin_lock(m, k) as v:` and `with bpf_res_spin_lock(m, k) as v:`
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import threading
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, test
 
 # increments under the lock, from the test's own getppid() calls (syscall 110)
 COUNTER = '''from pybpf import *
@@ -291,3 +292,99 @@ def spin_lock_map_has_btf():
         assert "'bpf_spin_lock'" in b.stdout and "'__pyb_S_Acct'" in b.stdout, b.stdout[:2000]
         out, err = ld.finish()
     assert_nothing_left(["enter", "start"], ["acct"])
+
+
+SHIM = '''import errno, threading
+from pybpf import *
+
+class Acct(Struct):
+    n: u64
+    lock: SpinLock
+    name: str[8]
+    seen: bool
+
+class R(Struct):
+    lock: ResSpinLock
+    n: u64
+
+acct: Hash[int, Acct] = Hash(max_entries=4)
+acct[1] = Acct(n=0, name="abc", seen=False)
+arr = Array[Acct](3)
+res = Array[R](1)
+
+def work():
+    for _ in range(20000):
+        with bpf.spin_lock(acct, 1) as a:
+            a.n += 1
+        with bpf_res_spin_lock(res, 0) as r:
+            r.n += 1
+
+ts = [threading.Thread(target=work) for _ in range(2)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(acct[1], arr[2], res[0])
+try:
+    with bpf.spin_lock(acct, 99) as b:
+        pass
+except KeyError:
+    print("KeyError", 99 in acct)
+try:
+    with bpf.spin_lock(arr, 3) as b:
+        pass
+except IndexError:
+    print("IndexError")
+with bpf.spin_lock(arr, -1) as e:
+    e.n = 5
+try:
+    with bpf_res_spin_lock(res, 0) as r:
+        with bpf_res_spin_lock(res, 0) as r2:
+            pass
+except OSError as x:
+    print("OSError", x.errno == errno.EDEADLK)
+with bpf_res_spin_lock_irqsave(res, 0) as r:
+    r.n += 1
+print(arr[2], res[0])
+try:
+    with bpf.spin_lock(Array(2), 0) as z:
+        pass
+except TypeError as x:
+    print("TypeError", "Array[S](N)" in str(x))
+'''
+
+
+@test
+def spin_lock_in_cpython_shim():
+    """The CPython shim (python/pybpf) runs the same code: a SpinLock field
+    is a threading.Lock, bpf.spin_lock(m, k) holds it for the block, so two
+    threads' 20000 increments each add up to exactly 40000; the lock is not
+    part of the value (repr, and no parameter of Acct(...)); a missing key
+    raises KeyError without inserting it, an index outside the Array
+    IndexError, arr[-1] is the last item; Array[S](N) holds N zeroed
+    items; bpf_res_spin_lock on a ResSpinLock this thread holds raises
+    OSError(EDEADLK); an Array made as Array(N) (zeros) is a TypeError
+    naming Array[S](N)."""
+    p = subprocess.run([sys.executable, "-c", SHIM], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    assert p.returncode == 0, p.stderr
+    check(p.stdout, "Acct(n=40000, name='abc', seen=False) Acct(n=0, name='', seen=False) R(n=40000)\n"
+                    "KeyError False\nIndexError\nOSError True\nAcct(n=5, name='', seen=False) R(n=40001)\n"
+                    "TypeError True\n")
+
+
+@test
+def spin_lock_probes_typecheck():
+    """`mypy --strict` (with pybpf's stub and plugin) accepts the @begin
+    programs above (SpinLock, ResSpinLock, _irqsave): a lock field is no
+    parameter of its Struct's constructor, and the with statements give
+    the item's type."""
+    with tempfile.TemporaryDirectory() as d:
+        files = []
+        for i, src in enumerate([LOCKED_BEGIN % (("SpinLock",) + ("bpf.spin_lock",) * 6),
+                                 LOCKED_BEGIN % (("ResSpinLock",) + ("bpf_res_spin_lock",) * 6),
+                                 LOCKED_BEGIN % (("ResSpinLock",) + ("bpf_res_spin_lock_irqsave",) * 6)]):
+            files.append(os.path.join(d, f"lock{i}.py"))
+            with open(files[-1], "w") as f:
+                f.write(src)
+        p = subprocess.run(["mypy", "--strict", "--config-file", os.path.join(ROOT, "mypy.ini"), "--cache-dir",
+                            os.devnull] + files, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "MYPYPATH": os.path.join(ROOT, "python")})
+        assert p.returncode == 0, p.stdout + p.stderr

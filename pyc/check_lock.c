@@ -261,8 +261,13 @@ static const char *lock_body_why(Checker *c, Node *n)
 			return NULL;   /* a Struct's constructor */
 		return c->prog->btf && kbtf_find(c->prog->btf, n->lhs->name, BTF_KIND_FUNC) > 0 ?
 			xasprintf("%s() is a kfunc call", n->lhs->name) : xasprintf("%s() calls a helper", n->lhs->name);
-	case ND_NAME:
+	case ND_NAME:   /* not v of v.f: lock_body_call stops there */
 		y = scope_find(c->scope, n->name);
+		if (y && y->kind == SYM_LOCAL && y->type->kind == TY_STRUCT && y->type->inplace && struct_lock_field(y->type) >= 0)
+			error_at(node_loc(n), "'%s' is the locked item itself: copying it whole would read its %s, which the "
+				 "verifier forbids (no load or store of a lock); use its fields (%s.%s)", n->name,
+				 ty_name(VEC_AT(y->type->elems, struct_lock_field(y->type))), n->name,
+				 (char *)VEC_AT(y->type->fnames, struct_lock_field(y->type) == 0 && y->type->elems.len > 1));
 		return y && y->kind == SYM_MAP ? xasprintf("'%s' is a map: its operations are helper calls", n->name) : NULL;
 	case ND_WITH:
 		return "a with statement takes another lock or a kernel reference (the verifier allows one lock at a time, "
@@ -286,6 +291,8 @@ static Node *lock_body_call(Checker *c, Node *n, const char **why)
 		return NULL;   /* raise E("literal"): it jumps to the finally, which unlocks */
 	if ((*why = lock_body_why(c, n)))
 		return n;
+	if (n->kind == ND_ATTR && n->lhs->kind == ND_NAME)
+		return NULL;   /* v.f: a field, read or stored through the value's pointer */
 	kids[0] = n->lhs, kids[1] = n->rhs, kids[2] = n->third, kids[3] = n->test, kids[4] = n->value;
 	kids[5] = n->target, kids[6] = n->iter;
 	for (int i = 0; i < 7; i++)

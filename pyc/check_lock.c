@@ -336,8 +336,6 @@ void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form)
 	Node *mn, *sub;
 	Sym *y;
 	MapDecl *m;
-	if (form >= 2 && !is_imported(c, call->lhs->name))
-		unknown_name(c, call->lhs);
 	if (form == 1 && !is_imported(c, "bpf"))
 		unknown_name(c, call->lhs->lhs);
 	if (call->elts.len != 2 || call->vals.len)

@@ -1538,7 +1538,7 @@ static void check_ref_use(Checker *c, Node *e, Sym *y)
 			  xasprintf("%s() may find nothing", (const char *)y->data);
 	if (y->ref == 2)
 		error_at(node_loc(e), "'%s' was %s at the end of its with block; use it inside the block", e->name,
-			 rb ? "submitted (or discarded)" : "released");
+			 rb ? "submitted (or discarded)" : strstr(y->data, "spin_lock") ? "unlocked" : "released");
 	for (int i = 0; i < c->narrowed.len; i++)
 		if (VEC_AT(c->narrowed, i) == y)
 			return;

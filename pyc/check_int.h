@@ -249,6 +249,7 @@ void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form);
 bool lock_kfunc(const char *name);
 _Noreturn void lock_call_refused(Node *e, const char *name);
 const char *lock_api_sig(const char *name);
+void lock_key_only(bool on);
 const char *lock_helper_api(const char *name, const char **note);
 /* ---- check_wq.c: Wq, bpf_wq_init / bpf_wq_set_callback / bpf_wq_start -- */
 extern Type ty_wq;

@@ -123,7 +123,14 @@ static bool is_lock_map(MapDecl *m)
 	return struct_lock_field(m->type->val) >= 0;
 }
 
-/* m[k] of a map whose values hold a lock, but in the with statement or a store */
+/* `k in m`, `del m[k]` of a Hash (check_key_only): a key, no value read */
+void lock_key_only(bool on)
+{
+	lock_key = on;
+}
+
+/* m[k] of a map whose values hold a lock, but in the with statement, a
+ * store, `k in m` and `del m[k]` (a Hash's) */
 void lock_map_refused(Node *sub, MapDecl *m)
 {
 	if (!is_lock_map(m) || lock_key)
@@ -132,7 +139,8 @@ void lock_map_refused(Node *sub, MapDecl *m)
 		 m->name, m->type->val->sname, ty_name(VEC_AT(m->type->val->elems, struct_lock_field(m->type->val))),
 		 ((Type *)VEC_AT(m->type->val->elems, struct_lock_field(m->type->val)))->sname[0] == 'S' ? "bpf.spin_lock"
 		 : "bpf_res_spin_lock", m->name,
-		 m->type->map_kind == MAP_HASH ? xasprintf(" and made with %s[k] = %s(...)", m->name, m->type->val->sname) : "");
+		 m->type->map_kind == MAP_HASH ? xasprintf(" (made with %s[k] = %s(...), tested with 'k in %s', freed with "
+							   "del %s[k])", m->name, m->type->val->sname, m->name, m->name) : "");
 }
 
 /* S(...) of a Struct holding a lock, but as the value of a lock map's store */

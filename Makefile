@@ -171,6 +171,12 @@ helper-progs:
 # (helpers/kfunc_progs_gen.[ch], committed): build/kfunc-probe loads a call
 # of every kfunc in every program type. Regenerate after a kernel upgrade;
 # needs root.
+# docs/language.md's `pybpf api --coverage` block (every exclusion with its
+# reason): helpers/gen_coverage_doc.py; tests/unit/coverage_doc_stale.py checks it.
+.PHONY: coverage-doc
+coverage-doc: pybpf
+	python3 helpers/gen_coverage_doc.py
+
 .PHONY: kfunc-progs
 kfunc-progs: $(OUT)/kfunc-probe
 	python3 helpers/gen_kfunc_progs.py

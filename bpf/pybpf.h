@@ -44,6 +44,7 @@ typedef unsigned long long __u64;
 #define __PYB_MAP_TASK_STORAGE 29
 #define __PYB_MAP_CGRP_STORAGE 32
 #define __PYB_MAP_SK_STORAGE 24
+#define __PYB_MAP_INODE_STORAGE 28
 #define __PYB_ANY 0
 #define __PYB_NOEXIST 1
 #define __PYB_EEXIST 17
@@ -60,6 +61,8 @@ static void *(*bpf_cgrp_storage_get)(void *map, void *cgroup, void *value, __u64
 static long (*bpf_cgrp_storage_delete)(void *map, void *cgroup) = (void *)211;
 static void *(*bpf_sk_storage_get)(void *map, void *sk, void *value, __u64 flags) = (void *)107;
 static long (*bpf_sk_storage_delete)(void *map, void *sk) = (void *)108;
+static void *(*bpf_inode_storage_get)(void *map, void *inode, void *value, __u64 flags) = (void *)145;
+static long (*bpf_inode_storage_delete)(void *map, void *inode) = (void *)146;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;

@@ -31,6 +31,7 @@ def callable_helpers(pybpf):
         timer = ln.startswith(("bpf.timer_", "bpf.spin_lock(")) and "@tp_btf" in out[i + 1]
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
         timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
+        timer |= ln.startswith("bpf.d_path(")                          # a path in an @iter("task_file") probe
         by_block = i + 2 < len(out) and out[i + 2].startswith("    reached:")   # not called by name
         sock = ln.startswith(SOCK_HELPERS) and "@tp_btf" in out[i + 1]   # a socket helper: tracing programs
         if ln.startswith("bpf.") and ("@tracepoint" in out[i + 1] or timer or sock) and "not callable" not in out[i + 1] \
@@ -97,6 +98,8 @@ def source(name, params, ret):
         args = ["0", "cb"]
     elif name == "for_each_map_elem":   # bpf.for_each_map_elem(map, function)
         args = ["m", "cb2"]
+    elif name == "d_path":               # bpf.d_path(file.f_path, buf): an @iter("task_file") probe's file
+        args = ["file.f_path", "buf"]
     elif name == "find_vma":             # bpf.find_vma(task, addr, function)
         args = ["current_task()", "0", "cb4"]
     elif name == "map_lookup_percpu_elem":   # on a per-CPU hash, for a CPU
@@ -123,6 +126,8 @@ def source(name, params, ret):
         probe, params = '@tp_btf("sys_enter")', "regs, nr"
     elif name.startswith("seq_"):        # an @iter probe's output: one over the tasks
         probe, params = '@iter("task")', "task: task_struct"
+    elif name == "d_path":               # the path of each open file
+        probe, params = '@iter("task_file")', "task: task_struct, fd: u32, file: file"
     elif sock_helper(name):
         probe, params, arg = sock_probe(name)
     elif name == "tail_call":

@@ -3,7 +3,10 @@
 callable from a @tracepoint probe, a small generated probe calls it with
 well-typed arguments and `pybpf load` compiles, loads (the verifier checks
 the call) and attaches it to sys_enter_acct, behind a test that is never
-true (pid() == 1 and ktime_ns() == 0), so it never runs. Kernel-pointer
+true (pid() == 1 and ktime_ns() == 0), so it never runs. A kfunc that may
+sleep (KF_SLEEPABLE: callable from a sleepable @uprobe but not from a
+@tracepoint) is called the same way in @uprobe("libc:getppid",
+sleepable=True). A memory argument (X with its X__sz) is a str[16] local. Kernel-pointer
 arguments come from what the verifier trusts: current_task() for a task,
 a with block's reference for a cgroup (bpf_cgroup_from_id) or a
 bpf_cpumask (bpf_cpumask_create); an acquiring kfunc is called as a with
@@ -36,27 +39,33 @@ PROVIDERS = {
     "bpf_cpumask": ("with bpf_cpumask_create() as bm:", "bm"),
     "cpumask": ("with bpf_cpumask_create() as bm:", "bm"),   # a bpf_cpumask is a cpumask (its first member)
     "bpf_dynptr": ('d = bpf.dynptr_from_mem(b"abcdefgh", 0)', "d"),   # a statement, not a with block
+    "str | bytes (local; its size passed by pybpf)": ('mem: str[16] = ""', "mem"),   # X, X__sz: a local
 }
+SLEEPABLE = "@uprobe(sleepable=True)"
+
 
 
 def callable_kfuncs(pybpf):
-    """(name, params, how) of each kfunc callable from @tracepoint; how:
-    "call", "stmt" (it returns None), "with" (it acquires), "for" (an
-    iterator's _new) or "range" (bpf_iter_num_new, reached through range())"""
+    """(name, params, how, sleepable) of each kfunc callable from
+    @tracepoint, or (sleepable) from a sleepable @uprobe; how: "call",
+    "stmt" (it returns None), "with" (it acquires), "for" (an iterator's
+    _new), "make" (it makes a Dynptr: c = bpf_dynptr_clone(d)), "range"
+    (bpf_iter_num_new, reached through range()) or "wq" (a work queue's)"""
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout
-    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases): (.*)\n)?    probes: (.*)\n"
+    for m in re.finditer(r"^(?!bpf\.)(\w+)\((.*)\) -> (.*)\n(?:    (acquires|iterator|region|releases|makes): (.*)\n)?    probes: (.*)\n"
                          r"(    reached: .*\n)?", out, re.M):
         name, params, ret, how, note, probes, reached = m.groups()
         if name.startswith("bpf_wq_"):
-            yield name, [], "wq"   # a work queue's: from a @begin probe (WQ_CALLS)
+            yield name, [], "wq", False   # a work queue's: from a @begin probe (WQ_CALLS)
             continue
         if name.startswith("bpf_res_spin_lock"):
-            yield name, [], "lock"   # a resilient spin lock's with block: from a @begin probe (lock_source)
+            yield name, [], "lock", False   # a resilient spin lock's with block: from a @begin probe (lock_source)
             continue
-        if not re.match(r"@tracepoint\b", probes) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
+        sleepable = probes.startswith(SLEEPABLE)
+        if not (re.match(r"@tracepoint\b", probes) or sleepable) or re.match(r"bpf_iter_\w+_(next|destroy)$", name):
             continue   # an iterator's _next and _destroy: its for loop calls them
         if reached and "range(" in reached:
-            yield name, [], "range"   # bpf_iter_num: range() runs on it
+            yield name, [], "range", False   # bpf_iter_num: range() runs on it
             continue
         if how == "releases" or (how == "region" and note.startswith("the end of")):
             continue   # a release or a region's closer: its with block calls it
@@ -67,7 +76,8 @@ def callable_kfuncs(pybpf):
         plist = [tuple(p.split(": ", 1)) for p in params.split(", ")] if params else []
         if how == "for":
             plist = plist[1:]   # the iterator struct is pybpf's
-        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt", "region": "region"}.get(how, "call")
+        yield name, plist, {"acquires": "with", "for": "for", "stmt": "stmt", "region": "region",
+                             "makes": "make"}.get(how, "call"), sleepable
 
 
 def arguments(params):
@@ -78,6 +88,8 @@ def arguments(params):
             args.append("0")
         elif t == "const char *":
             args.append('"ab"')
+        elif t == "str (a literal)":   # __str: a constant string
+            args.append('"user.pybpf"')
         elif t == "const void *":   # an address read fault-safely
             args.append("0")
         elif name.endswith("__nullable"):
@@ -115,7 +127,7 @@ def lock_source(name):
             "        except OSError:\n            pass\n") % (name[4:20], name)
 
 
-def source(name, params, how):
+def source(name, params, how, sleepable):
     if how == "wq":
         return wq_source(name), None
     if how == "lock":
@@ -125,7 +137,7 @@ def source(name, params, how):
         return None, blocks
     call = "%s(%s)" % (name, ", ".join(args))
     body = {"call": "x = " + call, "stmt": call, "with": f"with {call} as r:\n    pass",
-            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass",
+            "for": f"for it in {call}:\n    pass", "region": f"with {call}:\n    pass", "make": "c = " + call,
             "range": "for i in range(3):\n    pass"}[how]
     lines, indent = [], "        "
     for b in blocks:   # each with block's value must be tested before use
@@ -136,16 +148,18 @@ def source(name, params, how):
         lines += [indent + b, indent + f"    if {var} is not None:"]
         indent += "        "
     lines += [indent + ln for ln in body.split("\n")]
-    return ("from pybpf import *\n\n\n@tracepoint(\"syscalls/sys_enter_acct\")\n"
-            "def km_%s(args) -> None:\n    if pid() == 1 and ktime_ns() == 0:\n%s\n") % (name[4:20], "\n".join(lines)), None
+    probe = ('@uprobe("libc:getppid", sleepable=True)\ndef km_%s() -> None:' if sleepable else
+             '@tracepoint("syscalls/sys_enter_acct")\ndef km_%s(args) -> None:') % name[4:20]
+    return ("from pybpf import *\n\n\n%s\n    if pid() == 1 and ktime_ns() == 0:\n%s\n") % (probe, "\n".join(lines)), None
 
 
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
-    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe (a work queue's and a resilient spin lock's\n# from @begin)")
+    lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
+                   "(one that may sleep: from a sleepable @uprobe; a work queue's and a resilient\n# spin lock's from @begin)")
     n = ok = gen = 0
-    for name, params, how in callable_kfuncs(pybpf):
-        src, why = source(name, params, how)
+    for name, params, how, sleepable in callable_kfuncs(pybpf):
+        src, why = source(name, params, how, sleepable)
         n += 1
         if src is None:
             lines.append("%s: not generated: %s" % (name, why))

@@ -75,6 +75,9 @@ static struct target kfunc_targets[] = {
 	{"sched_cls", BPF_PROG_TYPE_SCHED_CLS},
 	{"cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT},
 	{"sock_ops", BPF_PROG_TYPE_SOCK_OPS},
+	/* a sleepable kprobe program, as @uprobe(..., sleepable=True) loads:
+	 * the KF_SLEEPABLE kfuncs (bpf_copy_from_user_str) it may call */
+	{"kprobe.s", BPF_PROG_TYPE_KPROBE, 0, NULL, 0, BPF_F_SLEEPABLE},
 };
 
 /* @struct_ops of any other ops struct: some kfunc filters (sched_ext's,

@@ -72,6 +72,7 @@ const char *const map_kind_names[MAP__COUNT] = {
 	/* ORDER MapKind */
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf",
 	"TaskStorage", "CgrpStorage", "ProgArray", "PerfBuf", "PerfCounters", "SkStorage", "UserRingBuf",
+	"InodeStorage",
 };
 
 /* ORDER AggKind */
@@ -208,7 +209,7 @@ const char *const builtin_funcs[] = {
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
 	"Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "tuple", "ptr",
-	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "Struct", "KStack", "UStack", "TracepointArgs",
+	"LPMTrie", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "RingBuf", "TaskStorage", "CgrpStorage", "SkStorage", "InodeStorage", "Struct", "KStack", "UStack", "TracepointArgs",
 	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "int", "bool", "str",
 	"Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",   /* check_timer.c */
 	"PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU",                   /* check_perf.c */
@@ -2102,6 +2103,15 @@ static Sym *new_local(Checker *c, Node *target, Type *t)
 	return y;
 }
 
+/* A local the program cannot name (with bpf_local_irq_save()'s flags:
+ * check_kfunc_mem.c), assigned from the start */
+Sym *declare_hidden_local(Checker *c, Node *name, Type *t)
+{
+	Sym *y = new_local(c, name, t);
+	c->assigned[y->index] = 1;
+	return y;
+}
+
 /* A key (or an element of a tuple key) of map m, of type `to`: stored like
  * a value, with the reason that matters for a key when bytes do not fit
  * (as a bytes[N] variable, a bytes[N] key refuses another length: in Python
@@ -3726,7 +3736,7 @@ static void helper_kfuncs(FuncDecl *fd, Probe *p, Node *via)
 	for (int i = 0; i < fd->kfuncs.len; i++) {
 		KfuncUse *u = VEC_AT(fd->kfuncs, i);
 		if (u->vmlinux)
-			kfunc_prog_allowed(p->kind, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
+			kfunc_prog_allowed(p, u->kfunc, u->at, via);   /* check_kfunc_progs.c */
 		else if (!strncmp(u->kfunc, "bpf_", 4) && !sleepable_helper(p, u->kfunc, u->at, via))
 			helper_allowed(p->kind, u->kfunc, u->at, via);   /* bpf.NAME() (check_helpers.c) */
 		else

@@ -339,7 +339,11 @@ static Type *check_map_lookup(Checker *c, Node *e, bool stmt)
 
 static void hk_kptr_arg(void *c, Node *a, Type *got, const char *ctype, const char *what)
 {
-	check_kptr_arg(c, a, got, helper_kptr_type(c, a, ctype)->btf_id, what, ctype);
+	int id = helper_kptr_type(c, a, ctype)->btf_id;
+	if (got->kind == TY_KVAL)   /* d_path(f.f_path, buf): its address (check_kfunc_mem.c) */
+		check_kfunc_embedded_arg(c, a, got, id, what, ctype);
+	else
+		check_kptr_arg(c, a, got, id, what, ctype);
 }
 
 static Type *hk_kptr_type(void *c, Node *at, const char *ctype)

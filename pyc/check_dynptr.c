@@ -181,6 +181,9 @@ void dynptr_mark_assign(Node *s)
 	if (f && f->kind == ND_ATTR && f->lhs->kind == ND_NAME && !strcmp(f->lhs->name, "bpf") &&
 	    !strcmp(f->name, "dynptr_from_mem") && s->targets.len == 1)
 		v->op = 'd';
+	/* c = bpf_dynptr_clone(d): a kfunc that makes a Dynptr (check_kfunc_mem.c) */
+	if (f && f->kind == ND_NAME && !strncmp(f->name, "bpf_dynptr_", 11) && s->targets.len == 1)
+		v->op = 'd';
 }
 
 /* A Dynptr argument: a Dynptr local's name (also a kfunc's: check_kfunc.c) */

@@ -139,31 +139,42 @@ static bool timer_refused(const struct pyb_helper *h, const char *prog)
 	return !strncmp(h->name, "bpf_timer_", 10) && async_refused_in(prog);
 }
 
-/* @fentry and @fexit, which this machine does not load: what the kernel
- * allows @tp_btf (the same tracing_prog_func_proto), and the helpers it
- * gives only a program with a trampoline -- get_func_arg, get_func_arg_cnt,
- * get_func_ip, d_path (on the functions its list allows) and, after the
- * function returned, get_func_ret. -1: not such a column (or @tp_btf was
- * not asked). */
+/* @fentry, @fexit and @lsm, which this machine does not load: what the
+ * kernel allows @tp_btf (the same tracing_prog_func_proto serves them),
+ * and the helpers it gives only a program with a trampoline --
+ * get_func_arg, get_func_arg_cnt, get_func_ip, d_path (on the functions
+ * its list allows) and, after the function returned, get_func_ret (@fexit)
+ * -- and an LSM program's own (bpf_lsm_func_proto: inode storage,
+ * bprm_opts_set, the IMA hashes) with those that sleep, which a sleepable
+ * @lsm may call (the kernel's tracing helpers: as a kprobe program was
+ * asked). -1: not such a column (or @tp_btf was not asked). */
 static int trampoline_helper(const struct pyb_helper *h, const char *column)
 {
 	static const char *const both[] = {"bpf_get_func_arg", "bpf_get_func_arg_cnt", "bpf_get_func_ip", "bpf_d_path", NULL};
-	int tp_btf = probed_index("tp_btf");
-	if ((strcmp(column, "fentry") && strcmp(column, "fexit")) || tp_btf < 0)
+	static const char *const lsm[] = {"bpf_inode_storage_get", "bpf_inode_storage_delete", "bpf_bprm_opts_set",
+					  "bpf_ima_inode_hash", "bpf_ima_file_hash", NULL};
+	int tp_btf = probed_index("tp_btf"), kprobe = probed_index("kprobe");
+	bool is_lsm = !strcmp(column, "lsm");
+	if ((strcmp(column, "fentry") && strcmp(column, "fexit") && !is_lsm) || tp_btf < 0)
 		return -1;
 	if ((pyb_helper_prog_mask(h->name) >> tp_btf) & 1)
 		return 1;
 	for (int i = 0; both[i]; i++)
 		if (!strcmp(both[i], h->name))
 			return 1;
+	for (int i = 0; is_lsm && lsm[i]; i++)
+		if (!strcmp(lsm[i], h->name))
+			return 1;
+	if (is_lsm && helper_sleeps(h) && kprobe >= 0)
+		return (pyb_helper_prog_mask(h->name) >> kprobe) & 1;
 	return !strcmp(column, "fexit") && !strcmp(h->name, "bpf_get_func_ret");
 }
 
 /* Whether column's answer is the kernel's (asked, or derived from an asked one) */
 static bool column_asked(const char *column)
 {
-	return probed_index(column) >= 0 || ((!strcmp(column, "fentry") || !strcmp(column, "fexit")) &&
-					      probed_index("tp_btf") >= 0);
+	return probed_index(column) >= 0 || ((!strcmp(column, "fentry") || !strcmp(column, "fexit") ||
+					       !strcmp(column, "lsm")) && probed_index("tp_btf") >= 0);
 }
 
 /* Whether the probe kinds of column (kind_column) may call h: 1 yes, 0 no. */
@@ -289,7 +300,7 @@ bool helper_size_param(const struct pyb_helper *h, int i)
 	if (!bytes_like(h->args[i - 1].c) && h->args[i - 1].cls != PYB_HC_PTR_MEM)
 		return false;
 	n = h->args[i].name;
-	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n");
+	return strstr(n, "size") || strstr(n, "_sz") || strstr(n, "len") || !strcmp(n, "n") || !strcmp(n, "sz");
 }
 
 /* The last parameter, "res" or "value", an integer pointer: strtol's res,
@@ -349,7 +360,7 @@ bool helper_may_overflow(const struct pyb_helper *h)
  * others need what pybpf cannot hold yet (an iterator's seq_file, a file's
  * struct path, an LSM hook's linux_binprm) or are reached otherwise. */
 static const char *const kptr_helpers[] = {"bpf_get_task_stack", "bpf_task_pt_regs", "bpf_get_current_task_btf",
-					   "bpf_copy_from_user_task", NULL};
+					   "bpf_copy_from_user_task", "bpf_d_path", "bpf_bprm_opts_set", NULL};
 
 static bool kptr_helper(const struct pyb_helper *h)
 {
@@ -483,7 +494,7 @@ static bool map_kind_ok(const struct pyb_helper *h, MapKind k, const char **want
 		return k == MAP_QUEUE || k == MAP_STACK;
 	}
 	*want = k == MAP_PROG_ARRAY ? "a map other than a ProgArray (only bpf.tail_call() takes one)"
-		: "a map of another kind (a TaskStorage, CgrpStorage or SkStorage is reached through m[t], del m[t] and 't in m')";
+		: "a map of another kind (a TaskStorage, CgrpStorage, SkStorage or InodeStorage is reached through m[t], del m[t] and 't in m')";
 	if (k == MAP_PERF_BUF || k == MAP_PERF_COUNTERS)
 		*want = "a map other than a PerfBuf or PerfCounters (only the bpf.perf_event_* helpers take one)";
 	if (k == MAP_USER_RINGBUF)
@@ -504,6 +515,9 @@ static const char *const map_callers[][2] = {
 	{"bpf_sk_storage_get", "an SkStorage's m[sk], m.get(sk, d) and 'sk in m' (flags 0), m[sk] = v and m[sk] += n "
 			       "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
 	{"bpf_sk_storage_delete", "an SkStorage's del m[sk]"},
+	{"bpf_inode_storage_get", "an InodeStorage's m[i], m.get(i, d) and 'i in m' (flags 0), m[i] = v and m[i] += n "
+				  "(BPF_LOCAL_STORAGE_GET_F_CREATE)"},
+	{"bpf_inode_storage_delete", "an InodeStorage's del m[i]"},
 };
 
 /* What calls h when it is reached through a map's operators, or NULL */
@@ -528,6 +542,9 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (helper_packs_values(h))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
+	if (!strncmp(h->name, "bpf_ima_", 8))
+		return "it gives the hash IMA measured, which needs an IMA policy that neither this machine nor the QEMU "
+		       "guest has, so pybpf cannot test it yet";
 	if (!strcmp(h->name, "bpf_seq_printf_btf"))
 		return "its 'ptr' is a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet";
 	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))
@@ -922,7 +939,7 @@ int helpers_api(const char *pattern)
  * sleepable (the sleepable ones have their own line, sleepable_coverage) */
 static const char *sleeping_refused(const struct pyb_helper *h, const char *prog)
 {
-	if (!helper_sleeps(h) || !strcmp(prog, "syscall"))
+	if (!helper_sleeps(h) || !strcmp(prog, "syscall") || !strcmp(prog, "lsm"))   /* @lsm(sleepable=True) may */
 		return NULL;
 	return xasprintf("it may sleep: only a sleepable probe may call it (%s)", sleepable_probes_line());
 }
@@ -953,7 +970,7 @@ static void sleepable_coverage(void)
 			callable++;
 	}
 	printf("%s (sleepable kprobe programs): %d of %d helpers callable (the kernel was asked which it allows)\n%s",
-	       sleepable_probes_line(), callable, allowed, excluded.len ? excluded.buf : "");
+	       sleepable_uprobes_line(), callable, allowed, excluded.len ? excluded.buf : "");
 }
 
 /* pybpf api --coverage: for each program type (the probe kinds that are
@@ -981,7 +998,8 @@ int helpers_coverage(void)
 		kinds_of(&kinds, cols[c]);
 		printf("%s (BPF %s programs): %d of %d helpers callable (%s)\n%s", kinds.buf, prog, callable, allowed,
 		       probed_index(cols[c]) >= 0 ? "the kernel was asked which it allows"
-		       : column_asked(cols[c])	    ? "not loadable here: @tp_btf's answer and the trampoline's helpers"
+		       : column_asked(cols[c])	    ? xasprintf("not loadable here: @tp_btf's answer and the trampoline's "
+							"helpers%s", strcmp(cols[c], "lsm") ? "" : ", an LSM program's own")
 						    : "not probed: the helpers' docs say which it allows",
 		       excluded.len ? excluded.buf : "");
 	}

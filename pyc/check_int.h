@@ -104,6 +104,25 @@ void check_with_region(Checker *c, Node *s, Node *call);
 Sym *check_with_block(Checker *c, Node *s, Node *tg, Type *t, int op, int64_t cval, const char *acquirer);
 /* for's loop variable (of type t), body and else block (check.c) */
 Sym *check_loop_body(Checker *c, Node *s, Type *t);
+/* check_kfunc_mem.c: a kfunc's memory parameters (X, X__sz: a str[N] or
+ * bytes[N] local, its size passed by pybpf) and the kfuncs whose negative
+ * return is an errno */
+bool kfunc_mem_param(KBtf *k, const KParam *kp, int n, int i);
+int kfunc_py_arity(KBtf *k, const KParam *kp, int n);
+bool kfunc_uninit_dynptr_param(KBtf *k, const KParam *kp, int n, int i);
+void kfunc_region_flags(Checker *c, Node *s, Node *call, Node *close);
+/* a local the program cannot name, assigned (check.c) */
+Sym *declare_hidden_local(Checker *c, Node *name, Type *t);
+bool kfunc_makes_dynptr(KBtf *k, const KParam *kp, int n);
+Type *kfunc_dynptr_made(Checker *c, Node *e, bool assigned);
+const char *kfunc_ctx_param_why(KBtf *k, const KParam *p);
+void check_kfunc_embedded_arg(Checker *c, Node *a, Type *got, int want_id, const char *what, const char *ctype);
+const char *kfunc_sizes_note(KBtf *k, const KParam *kp, int n);
+void check_kfunc_mem_arg(Checker *c, Node *a, Type *got, KBtf *k, const KParam *p, const char *f);
+bool kfunc_returns_errno(const char *name);
+bool kfunc_const_str_param(KBtf *k, const KParam *p);
+void check_kfunc_const_str_arg(Checker *c, Node *a, const KParam *p, const char *f);
+const char *kfunc_mem_py_type(void);
 /* check_kfunc.c: NAME(...) of a kernel kfunc, typed from BTF */
 Type *check_kfunc_call(Checker *c, Node *e);
 /* with KFUNC(...) as tg: a kernel reference, released at the block's end */
@@ -142,7 +161,7 @@ typedef struct ApiKfunc {
 /* check_kfunc_progs.c: which probe kinds may call a kfunc of the running
  * kernel, from helpers/kfunc_progs_gen.c (the verifier's answers) */
 char *kfunc_kinds(const char *name);   /* "@tracepoint, ... (@fentry, ...: not probed, ...)" */
-void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via);
+void kfunc_prog_allowed(const Probe *p, const char *name, Node *at, Node *via);
 void kfunc_prog_use(Checker *c, Node *at, const char *name);
 void kfuncs_prog_coverage(Vec *v);     /* v: ApiKfunc* */
 /* print(a.sin_addr): an embedded in_addr / in6_addr as its bytes[N] value */

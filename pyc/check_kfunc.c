@@ -151,16 +151,20 @@ int kfunc_str_result(const char *name, bool *enoent_is_minus_one)
 	for (int i = 0; others[i]; i++)
 		if (!strcmp(name, others[i]))
 			return 0;
-	return 1;   /* not a string kfunc */
+	return kfunc_returns_errno(name) ? 0 : 1;   /* check_kfunc_mem.c */   /* not a string kfunc */
 }
 
-/* Why parameter p of a kfunc cannot be passed, or NULL. */
-static const char *param_why_not(KBtf *k, const KParam *p)
+/* Why parameter i of a kfunc's kp[0..n) cannot be passed, or NULL. */
+static const char *param_why_not(KBtf *k, const KParam *kp, int n, int i)
 {
+	const KParam *p = &kp[i];
 	const char *why = NULL, *s = struct_name(k, p->type);
 	Type *t = kernel_value_type(k, p->type, &why);
-	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p))
-		return NULL;
+	if ((why = kfunc_ctx_param_why(k, p)))
+		return why;   /* check_kfunc_mem.c */
+	if (str_param(k, p) || dynptr_param(k, p) || addr_param(k, p) || kfunc_mem_param(k, kp, n, i) ||
+	    kfunc_size_param(k, kp, n, i) || kfunc_const_str_param(k, p) || kfunc_uninit_dynptr_param(k, kp, n, i))
+		return NULL;   /* memory and its size: check_kfunc_mem.c */
 	for (int i = 0; special_suffixes[i]; i++)
 		if (ends_with(p->name, special_suffixes[i]))
 			return xasprintf("its parameter '%s' (%s) is annotated %s for the verifier, which pybpf cannot pass yet",
@@ -242,7 +246,7 @@ static const char *iter_why_not(KBtf *k, const char *x)
 		return "it is not a whole open-coded iterator (bpf_iter_X_new, _next and _destroy)";
 	kbtf_func_args(k, fname(k, ids[0]), &kp, &n, &ret, NULL);
 	for (int i = 1; i < n; i++) {
-		const char *w = !strcmp(x, "bits") && words_param(k, &kp[i]) ? NULL : param_why_not(k, &kp[i]);
+		const char *w = !strcmp(x, "bits") && words_param(k, &kp[i]) ? NULL : param_why_not(k, kp, n, i);
 		if (w)
 			return w;
 	}
@@ -258,6 +262,7 @@ static const char *iter_why_not(KBtf *k, const char *x)
 static const char *const regions[][2] = {
 	{"bpf_rcu_read_lock", "bpf_rcu_read_unlock"},
 	{"bpf_preempt_disable", "bpf_preempt_enable"},
+	{"bpf_local_irq_save", "bpf_local_irq_restore"},   /* the flags: a hidden local (check_kfunc_mem.c) */
 };
 
 const char *kfunc_region_closer(const char *name)
@@ -333,7 +338,7 @@ const char *kfunc_why_not(KBtf *k, int fid)
 			: xasprintf("it releases a reference to struct %s (KF_RELEASE), and no kfunc pybpf can call "
 				    "acquires one", s);
 	for (int i = 0; i < n; i++) {
-		const char *w = param_why_not(k, &kp[i]);
+		const char *w = param_why_not(k, kp, n, i);
 		if (w)
 			return w;
 	}
@@ -365,7 +370,7 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 {
 	Node *f = e->lhs;
 	KBtf *k = need_btf(c, f);
-	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC);
+	int fid = kbtf_find(k, f->name, BTF_KIND_FUNC), want;
 	const char *not;
 
 	if (fid <= 0)
@@ -375,9 +380,10 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 	kbtf_func_args(k, f->name, kp, n, ret, NULL);
 	if (e->vals.len)
 		error_at(node_loc(VEC_AT(e->vals, 0)), "kfuncs take positional arguments only");
-	if (e->elts.len != *n)
-		error_at(node_loc(e), "%s() takes %d argument%s (%s) but %d %s given", f->name, *n, *n == 1 ? "" : "s",
-			 kbtf_type_name(k, fid), e->elts.len, e->elts.len == 1 ? "was" : "were");
+	want = kfunc_py_arity(k, *kp, *n);   /* pybpf passes the sizes of memory */
+	if (e->elts.len != want)
+		error_at(node_loc(e), "%s() takes %d argument%s (%s%s) but %d %s given", f->name, want, want == 1 ? "" : "s",
+			 kbtf_type_name(k, fid), kfunc_sizes_note(k, *kp, *n), e->elts.len, e->elts.len == 1 ? "was" : "were");
 	if ((not = kfunc_why_not(k, fid)))
 		error_at(node_loc(f), "pybpf cannot call the kfunc %s yet: %s", f->name, not);
 	kfunc_prog_use(c, f, f->name);
@@ -388,9 +394,12 @@ static int kfunc_of(Checker *c, Node *e, KParam **kp, int *n, int *ret)
 static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bool strict)
 {
 	const char *why = NULL, *f = e->lhs->name;
-	for (int i = 0; i < n; i++) {
-		Node *a = VEC_AT(e->elts, i);
+	for (int i = 0, j = 0; i < n; i++) {
+		Node *a;
 		Type *want, *got;
+		if (kfunc_size_param(k, kp, n, i) || kfunc_uninit_dynptr_param(k, kp, n, i) || kfunc_irq_flag_param(&kp[i]))
+			continue;   /* the size of the memory before it, the Dynptr made: pybpf passes them */
+		a = VEC_AT(e->elts, j++);
 		if (a->kind == ND_NONE && ends_with(kp[i].name, "__nullable")) {
 			a->type = ty_none;   /* NULL */
 			continue;
@@ -404,7 +413,15 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 			kemit_use_whole(c->prog->kemit, kbtf_skip(k, pi.target));
 			continue;
 		}
+		if (kfunc_const_str_param(k, &kp[i])) {
+			check_kfunc_const_str_arg(c, a, &kp[i], f);
+			continue;
+		}
 		got = check_expr(c, a);
+		if (kfunc_mem_param(k, kp, n, i)) {
+			check_kfunc_mem_arg(c, a, got, k, &kp[i], f);
+			continue;
+		}
 		if (addr_param(k, &kp[i])) {
 			if (got->kind != TY_PTR && got->kind != TY_KPTR && got->kind != TY_INT && got->kind != TY_FIXED)
 				error_at(node_loc(a), "argument '%s' of %s must be an address (a pointer such as args.filename, "
@@ -419,7 +436,10 @@ static void check_kfunc_args(Checker *c, Node *e, KBtf *k, KParam *kp, int n, bo
 		want = kernel_value_type(k, kp[i].type, &why);
 		if (want->kind == TY_KPTR)
 			sock_result_to_kfunc(a, xasprintf("argument '%s' of %s", kp[i].name, f));   /* check_sock.c */
-		if (want->kind == TY_KPTR)
+		if (want->kind == TY_KPTR && got->kind == TY_KVAL)   /* f.f_path: its address (check_kfunc_mem.c) */
+			check_kfunc_embedded_arg(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
+						 kbtf_type_name(k, kp[i].type));
+		else if (want->kind == TY_KPTR)
 			check_kptr_arg_as(c, a, got, want->btf_id, xasprintf("argument '%s' of %s", kp[i].name, f),
 					  kbtf_type_name(k, kp[i].type), strict);
 		else
@@ -491,7 +511,14 @@ Type *check_kfunc_call(Checker *c, Node *e)
 	{
 		bool enoent;
 		if (kfunc_str_result(e->lhs->name, &enoent) <= 0)
-			e->raise = new_raise(c, e, "OSError");   /* a string kfunc's errno */
+			e->raise = new_raise(c, e, "OSError");   /* a string kfunc's errno, and kfunc_returns_errno's */
+	}
+	if (kfunc_makes_dynptr(k, kp, n)) {   /* c = bpf_dynptr_clone(d) (check_kfunc_mem.c) */
+		Type *t = kfunc_dynptr_made(c, e, e->op == 'd');
+		kemit_use_whole(c->prog->kemit, kbtf_skip(k, pointee(k, kp[n - 1].type)));
+		e->op = 'k';
+		e->cval = fid;
+		return t;
 	}
 	e->op = 'k';
 	e->cval = fid;
@@ -541,6 +568,8 @@ void check_with_region(Checker *c, Node *s, Node *call)
 	call->cval = fid;
 	call->type = ty_none;
 	check_with_block(c, s, NULL, ty_none, 'O', cid, NULL);
+	if (n && kfunc_irq_flag_param(&kp[n - 1]))   /* with bpf_local_irq_save(): its flags */
+		kfunc_region_flags(c, s, call, ((Node *)VEC_AT(s->third->finalbody, 0))->value);
 }
 
 /* for t in bpf_iter_task(None, 0): body -- a kernel iterator (issue 13):
@@ -626,9 +655,12 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	if (lock_kfunc(name))
 		return xstrdup(lock_api_sig(name));   /* check_lock.c */
 	str_printf(&s, "%s(", name);
-	for (int i = 0; i < n; i++)
-		str_printf(&s, "%s%s: %s", i ? ", " : "", kp[i].name,
-			   family && !strcmp(family, "bits") && words_param(k, &kp[i]) ? "int | bytes[8*K]" : py_type(k, kp[i].type));
+	for (int i = 0, j = 0; i < n; i++)
+		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]))
+			str_printf(&s, "%s%s: %s", j++ ? ", " : "", kp[i].name,
+				   family && !strcmp(family, "bits") && words_param(k, &kp[i]) ? "int | bytes[8*K]" :
+				   kfunc_mem_param(k, kp, n, i) ? kfunc_mem_py_type() :
+				   kfunc_const_str_param(k, &kp[i]) ? "str (a literal)" : py_type(k, kp[i].type));
 	if (!a->why && family && strcmp(family, "num") && ends_with(name, "_new")) {
 		str_printf(&s, ") -> %s\n    iterator: loop over it as 'for x in bpf_iter_%s(", py_type(k, ret), family);
 		for (int i = 1; i < n; i++)
@@ -644,8 +676,10 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 	} else if (rel) {
 		str_printf(&s, ") -> Optional[%s]\n    acquires: call it as 'with %s(...) as x:', whose end releases x "
 			   "with %s", py_type(k, ret), name, rel);
+	} else if (!a->why && kfunc_makes_dynptr(k, kp, n)) {
+		str_printf(&s, ") -> Dynptr  raises OSError\n    makes: assign it to a new name, 'c = %s(...)'", name);
 	} else {
-		str_printf(&s, ") -> %s", py_type(k, ret));
+		str_printf(&s, ") -> %s%s", py_type(k, ret), kfunc_returns_errno(name) ? "  raises OSError" : "");
 	}
 	return s.buf;
 }

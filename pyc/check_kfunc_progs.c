@@ -34,30 +34,52 @@ static int kfunc_verdict(const char *kind, const void *name)
 {
 	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
 	int bit = kind_bit(kind);
-	if (wq_kfunc(name) && wq_refused_in(helper_prog_type(kind), name))
+	/* a sleepable uprobe is a kprobe program to the map rules too */
+	if (wq_kfunc(name) && wq_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe", name))
 		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
-	if (lock_kfunc(name) && async_refused_in(helper_prog_type(kind)))
+	if (lock_kfunc(name) && async_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe"))
 		return 0;   /* a map holding a bpf_res_spin_lock is refused there (check_lock.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
 }
 
+/* The kind whose program type answers for probe p: a sleepable @uprobe is
+ * a sleepable kprobe program, asked as "kprobe.s" (kfunc_probe.c) */
+static const char *probe_kind(const Probe *p)
+{
+	bool up = !strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe");
+	return up && p->sleepable && kind_bit("kprobe.s") >= 0 ? "kprobe.s" : p->kind;
+}
+
+/* Whether only a sleepable probe (and maybe @begin/@end) may call kfunc name:
+ * a KF_SLEEPABLE kfunc */
+static bool only_sleepable(const char *name)
+{
+	return kind_bit("kprobe.s") >= 0 && kfunc_verdict("kprobe.s", name) == 1 && !kfunc_verdict("kprobe", name);
+}
+
 char *kfunc_kinds(const char *name)
 {
+	if (only_sleepable(name))
+		return xasprintf("%s, %s", sleepable_uprobes_line(), kinds_line(kfunc_verdict, name));
 	return kinds_line(kfunc_verdict, name);
 }
 
-/* Error unless a @kind probe may call kfunc `name` (at: the call's function
+/* Error unless probe p may call kfunc `name` (at: the call's function
  * name; via: the probe's call that reaches it through helpers, or NULL). */
-void kfunc_prog_allowed(const char *kind, const char *name, Node *at, Node *via)
+void kfunc_prog_allowed(const Probe *p, const char *name, Node *at, Node *via)
 {
-	if (kfunc_verdict(kind, name))
+	const char *kind = p->kind;
+	if (kfunc_verdict(probe_kind(p), name))
 		return;
 	if (wq_kfunc(name))
 		error_begin(node_loc(at), "%s() cannot be called from a @%s probe: %s; it may be called from %s",
 			    strcmp(name, "bpf_wq_set_callback_impl") ? name : "bpf_wq_set_callback", kind,
 			    wq_why_refused(helper_prog_type(kind)), kfunc_kinds(name));
+	else if (only_sleepable(name) && (!strcmp(kind, "uprobe") || !strcmp(kind, "uretprobe")))
+		error_begin(node_loc(at), "kfunc %s may sleep (KF_SLEEPABLE), so only a sleepable probe may call it, and "
+			    "this @%s probe is not; make it @%s(\"%s\", sleepable=True)", name, kind, kind, p->target);
 	else
 		error_begin(node_loc(at), "kfunc %s cannot be called from a @%s probe: the kernel does not allow it in BPF %s "
 		    "programs; it may be called from %s", name, kind, helper_prog_type(kind), kfunc_kinds(name));
@@ -72,7 +94,7 @@ void kfunc_prog_use(Checker *c, Node *at, const char *name)
 {
 	KfuncUse *u;
 	if (c->probe) {
-		kfunc_prog_allowed(c->probe->kind, name, at, NULL);
+		kfunc_prog_allowed(c->probe, name, at, NULL);
 		return;
 	}
 	if (!c->func)
@@ -131,11 +153,13 @@ static void prog_type_row(Vec *v, int bit)
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(prog, a->name)) &&
-			     !(lock_kfunc(a->name) && async_refused_in(prog));   /* check_lock.c */
+			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(strcmp(prog, "kprobe.s") ? prog : "kprobe", a->name)) &&
+			     !(lock_kfunc(a->name) && async_refused_in(strcmp(prog, "kprobe.s") ? prog : "kprobe"));   /* check_lock.c */
 		}
 	}
-	if (kind_bit_used(bit))
+	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */
+		printf("%s (sleepable BPF kprobe programs)", sleepable_uprobes_line());
+	else if (kind_bit_used(bit))
 		printf("%s (BPF %s programs)", kinds_line(has_bit, &bit), prog);
 	else if (!strncmp(prog, "struct_ops:", 11))
 		printf("@struct_ops(\"%s\") (BPF struct_ops programs)", prog + 11);

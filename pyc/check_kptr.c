@@ -100,17 +100,41 @@ Type *helper_kptr_type(Checker *c, Node *at, const char *ctype)
 
 /* ---- task and cgroup local storage: TaskStorage[V], CgrpStorage[V] ---------------------------------- */
 
-/* The struct a TaskStorage / CgrpStorage / SkStorage is keyed by: an
- * SkStorage by any socket, a struct that starts with a sock_common (the
- * verifier's ARG_PTR_TO_BTF_ID_SOCK_COMMON for bpf_sk_storage_get) */
+/* The local storage kinds: the struct each is keyed by (an SkStorage by
+ * any socket, a struct that starts with a sock_common: the verifier's
+ * ARG_PTR_TO_BTF_ID_SOCK_COMMON for bpf_sk_storage_get), what owns an item,
+ * and the kernel helpers' infix (bpf_task_storage_get) */
+static const struct {
+	MapKind kind;
+	const char *key, *owner, *infix;
+} storages[] = {
+	{MAP_TASK_STORAGE, "task_struct", "task", "task"},
+	{MAP_CGRP_STORAGE, "cgroup", "cgroup", "cgrp"},
+	{MAP_SK_STORAGE, "sock_common", "socket", "sk"},
+	{MAP_INODE_STORAGE, "inode", "inode", "inode"},
+};
+
+static int storage_index(MapKind k)
+{
+	for (size_t i = 0; i < sizeof(storages) / sizeof(storages[0]); i++)
+		if (storages[i].kind == k)
+			return (int)i;
+	ICE("map kind %d is no local storage", k);
+}
+
 static const char *storage_struct(MapKind k)
 {
-	return k == MAP_TASK_STORAGE ? "task_struct" : k == MAP_SK_STORAGE ? "sock_common" : "cgroup";
+	return storages[storage_index(k)].key;
 }
 
 const char *storage_owner(MapKind k)
 {
-	return k == MAP_TASK_STORAGE ? "task" : k == MAP_SK_STORAGE ? "socket" : "cgroup";
+	return storages[storage_index(k)].owner;
+}
+
+const char *storage_infix(MapKind k)
+{
+	return storages[storage_index(k)].infix;
 }
 
 /* counts: TaskStorage[u64] = TaskStorage() -- BPF_MAP_TYPE_TASK_STORAGE
@@ -142,8 +166,7 @@ void declare_storage_map(Checker *c, Node *s, Type *t, MapDecl *m)
 /* The kernel helper that an item access of m calls ("bpf_task_storage_get") */
 static const char *storage_helper(MapDecl *m)
 {
-	return xasprintf("bpf_%s_storage_get", m->type->map_kind == MAP_TASK_STORAGE ? "task" :
-			 m->type->map_kind == MAP_SK_STORAGE ? "sk" : "cgrp");
+	return xasprintf("bpf_%s_storage_get", storage_infix(m->type->map_kind));
 }
 
 /* m[t], m.get(t, d), m[t] = v, m[t] += n, del m[t], t in m: t is a task
@@ -159,7 +182,8 @@ void check_storage_key(Checker *c, Node *sub, MapDecl *m)
 	if (k->kind == ND_TUPLE)
 		error_at(node_loc(k), "the key of '%s' is one %s, not a tuple", m->name, sk ? "socket" : ctype);
 	got = check_expr(c, k);
-	check_kptr_arg_as(c, k, got, m->type->key->btf_id, xasprintf("the key of '%s' (a %s)", m->name,
+	check_kptr_arg_as(c, k, got, m->type->key->btf_id, xasprintf("the key of '%s' (%s %s)", m->name,
+			  strchr("AEIOU", map_kind_names[m->type->map_kind][0]) ? "an" : "a",
 			  map_kind_names[m->type->map_kind]), ctype, !sk);
 	if (c->probe) {
 		helper_allowed(c->probe->kind, storage_helper(m), sub, NULL);

@@ -1,7 +1,9 @@
 /*
  * Sleepable probes: @uprobe("libc:getppid", sleepable=True) and
  * @uretprobe(..., sleepable=True) compile to libbpf's SEC("uprobe.s/...")
- * and SEC("uretprobe.s/..."): the kernel runs them where they may sleep,
+ * and SEC("uretprobe.s/..."), @lsm("file_open", sleepable=True) to
+ * SEC("lsm.s/file_open") (the kernel allows its sleepable hooks only, at
+ * load): the kernel runs them where they may sleep,
  * so they may call the helpers that fault user pages in
  * (bpf.copy_from_user), which bpf.probe_read_user cannot.
  *
@@ -19,7 +21,7 @@
 
 #include "../helpers/helpers_gen.h"
 
-static const char *const sleepable_kinds[] = {"uprobe", "uretprobe", NULL};
+static const char *const sleepable_kinds[] = {"uprobe", "uretprobe", "lsm", NULL};
 
 /* Why a probe of this kind cannot be sleepable */
 static const char *why_not_sleepable(const char *kind)
@@ -29,7 +31,7 @@ static const char *why_not_sleepable(const char *kind)
 		       "is not sleepable yet";
 	if (!strcmp(kind, "begin") || !strcmp(kind, "end"))
 		return "it already runs as a sleepable (BPF syscall) program";
-	if (!strcmp(kind, "fentry") || !strcmp(kind, "fexit") || !strcmp(kind, "lsm") || !strcmp(kind, "iter"))
+	if (!strcmp(kind, "fentry") || !strcmp(kind, "fexit") || !strcmp(kind, "iter"))
 		return "pybpf does not make them sleepable yet";
 	return "the kernel runs them where sleeping is not allowed (only fentry/fexit, lsm, iter, uprobe and "
 	       "struct_ops programs can be sleepable)";
@@ -54,7 +56,7 @@ void take_sleepable(Checker *c, Probe *p, Node *d)
 				ok |= !strcmp(sleepable_kinds[k], p->kind);
 			if (!ok)
 				error_at(node_loc(kw), "a @%s probe cannot be sleepable: %s; sleepable probes are "
-					 "@uprobe(..., sleepable=True) and @uretprobe(..., sleepable=True)", p->kind,
+					 "@uprobe(..., sleepable=True), @uretprobe(..., sleepable=True) and @lsm(..., sleepable=True)", p->kind,
 					 why_not_sleepable(p->kind));
 		}
 		for (int j = i + 1; j < d->vals.len; j++)
@@ -76,6 +78,12 @@ void sleepable_sec(Probe *p)
 /* The probe kinds that may call a helper that may sleep, for messages and `pybpf api` */
 const char *sleepable_probes_line(void)
 {
+	return "@uprobe(sleepable=True), @uretprobe(sleepable=True), @lsm(sleepable=True)";
+}
+
+/* The sleepable probes that are BPF kprobe programs (asked as kprobe.s) */
+const char *sleepable_uprobes_line(void)
+{
 	return "@uprobe(sleepable=True), @uretprobe(sleepable=True)";
 }
 
@@ -92,7 +100,7 @@ bool sleepable_helper(Probe *p, const char *helper, Node *at, Node *via)
 		return true;
 	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end"))
 		return false;
-	if (!strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe"))
+	if (!strcmp(p->kind, "uprobe") || !strcmp(p->kind, "uretprobe") || !strcmp(p->kind, "lsm"))
 		error_begin(at->loc.file ? at->loc : at->tok->loc,
 			    "bpf.%s() may sleep (it faults user pages in), so only a sleepable probe may call it, and this "
 			    "@%s probe is not; make it @%s(\"%s\", sleepable=True)", helper + 4, p->kind, p->kind, p->target);

@@ -699,8 +699,7 @@ static char *bytes_key(Emitter *e, Node *k, int n, const char **kptr)
  * bpf_map_lookup_elem, which the verifier refuses for these maps. */
 static const char *storage_fn(MapDecl *m)
 {
-	MapKind k = m->type->map_kind;
-	return k == MAP_TASK_STORAGE ? "bpf_task_storage" : k == MAP_SK_STORAGE ? "bpf_sk_storage" : "bpf_cgrp_storage";
+	return xasprintf("bpf_%s_storage", storage_infix(m->type->map_kind));
 }
 
 /* A pointer to m's item of key kp, or NULL when there is none */
@@ -1786,6 +1785,10 @@ static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf
 			argv[k] = int_for_store(e, a, ty_fixed(h->args[i].size, h->args[i].is_signed));
 		else if (h->args[i].cls == PYB_HC_PTR_MAP)
 			argv[k] = xasprintf("&%s", ((MapDecl *)a->sym->data)->cname);
+		else if (h->args[i].cls == PYB_HC_PTR_KERNEL && a->type->kind == TY_KVAL) {
+			const char *base, *path = field_lvalue(e, a, &base);   /* d_path(f.f_path, buf): its address */
+			argv[k] = xasprintf("&%s->%s", base, path);
+		}
 		else
 			argv[k] = expr(e, a);
 		k++;
@@ -1871,6 +1874,8 @@ static char *call(Emitter *e, Node *n)
 	if (n->op == 'O') {   /* the end of a region's with block: bpf_rcu_read_unlock() */
 		KInfo cl;
 		kbtf_info(e->prog->btf, (int)n->cval, &cl);
+		if (n->sym)   /* bpf_local_irq_restore(&flags) */
+			return xasprintf("(%s((void *)&%s), 0)", cl.name, local_name(e, n->sym));
 		return xasprintf("(%s(), 0)", cl.name);
 	}
 	if (n->op == 'U')   /* bpf.tail_call(ctx(), handlers, i): returns only without a program there */
@@ -1890,9 +1895,15 @@ static char *call(Emitter *e, Node *n)
 		/* a kernel pointer stays one (its C type); an int widens to __s64 */
 		str_printf(&s, "%s%s(", !ret ? "(" : n->type->kind == TY_KPTR ?
 			   xasprintf("((%s *)", kemit_c_type(e->prog->kemit, n->type->btf_id)) : "((__s64)", n->lhs->name);
-		for (int i = 0; i < np; i++)
+		for (int i = 0, j = 0; i < np; i++) {
+			Node *a = kfunc_size_param(e->prog->btf, kp, np, i) ? NULL : VEC_AT(n->elts, j++);
+			/* X__sz: the capacity of the str[N] / bytes[N] passed as X (check_kfunc_mem.c) */
+			const char *base, *path = a && a->type->kind == TY_KVAL ? field_lvalue(e, a, &base) : NULL;
 			str_printf(&s, "%s(%s)(%s)", i ? ", " : "", kemit_c_type(e->prog->kemit, kp[i].type),
-				   expr(e, VEC_AT(n->elts, i)));
+				   path ? xasprintf("&%s->%s", base, path) :   /* f.f_path: its address */
+				   kfunc_irq_flag_param(&kp[i]) ? xasprintf("&%s", local_name(e, a->sym)) :   /* its flags */
+				   a ? expr(e, a) : xasprintf("%d", ty_size(((Node *)VEC_AT(n->elts, j - 1))->type)));
+		}
 		str_puts(&s, "))");
 		return n->raise ? kfunc_str_call(e, n, s.buf) : s.buf;
 	}
@@ -3605,6 +3616,7 @@ void emit_program(Prog *prog, Str *out)
 			"__PYB_MAP_HASH", "__PYB_MAP_LRU_HASH", "__PYB_MAP_PERCPU_HASH", "__PYB_MAP_LRU_PERCPU_HASH", "__PYB_MAP_LPM_TRIE",
 			"__PYB_MAP_ARRAY", "__PYB_MAP_PERCPU_ARRAY", "__PYB_MAP_QUEUE", "__PYB_MAP_STACK", NULL, "__PYB_MAP_BLOOM",
 			"__PYB_MAP_RINGBUF", "__PYB_MAP_TASK_STORAGE", "__PYB_MAP_CGRP_STORAGE", NULL, NULL, NULL, "__PYB_MAP_SK_STORAGE",
+			NULL, "__PYB_MAP_INODE_STORAGE",
 		};
 		const char *kind = kinds[m->type->map_kind];
 		if (m->type->map_kind == MAP_PROG_ARRAY) {

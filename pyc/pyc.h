@@ -318,11 +318,15 @@ typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP
 	       MAP_QUEUE, MAP_STACK, MAP_SORTEDLIST, MAP_BLOOM, MAP_RINGBUF, MAP_TASK_STORAGE, MAP_CGRP_STORAGE,
 	       MAP_PROG_ARRAY, MAP_PERF_BUF, MAP_PERF_COUNTERS,   /* these two: BPF_MAP_TYPE_PERF_EVENT_ARRAY (check_perf.c) */
 	       MAP_SK_STORAGE, MAP_USER_RINGBUF,   /* the last: records from user space (check_userrb.c) */
+	       MAP_INODE_STORAGE,
 	       MAP__COUNT } MapKind;
 /* TaskStorage[V], CgrpStorage[V], SkStorage[V]: local storage keyed by a trusted task / cgroup / socket pointer (check_kptr.c) */
-#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE)
+#define MAP_IS_STORAGE(k) ((k) == MAP_TASK_STORAGE || (k) == MAP_CGRP_STORAGE || (k) == MAP_SK_STORAGE || \
+			   (k) == MAP_INODE_STORAGE)
 /* "task", "cgroup", "socket": what a storage map's items hang off (check_kptr.c) */
 const char *storage_owner(MapKind k);
+/* the kernel helpers' infix of a local storage kind: "task" (bpf_task_storage_get) */
+const char *storage_infix(MapKind k);
 
 typedef struct Type {
 	TypeKind kind;
@@ -415,8 +419,10 @@ char *kinds_line(int (*verdict)(const char *kind, const void *arg), const void *
 /* Error unless a @kind probe may call helper (at: the call; via: the probe's call
  * that reaches it through def helpers, or NULL). */
 void helper_allowed(const char *kind, const char *helper, Node *at, Node *via);
-/* "@uprobe(sleepable=True), @uretprobe(sleepable=True)" (check_sleepable.c) */
+/* "@uprobe(sleepable=True), @uretprobe(sleepable=True), @lsm(sleepable=True)"
+ * (check_sleepable.c); the uprobes alone: the sleepable kprobe programs */
 const char *sleepable_probes_line(void);
+const char *sleepable_uprobes_line(void);
 struct pyb_helper;
 bool helper_sleeps(const struct pyb_helper *h);   /* check_helpers.c */
 /* Whether C parameter i of h is the size of the memory argument before it:
@@ -441,10 +447,18 @@ bool helper_may_overflow(const struct pyb_helper *h);
  * argv: the C value of each Python argument; os_raise / ovf_raise: the
  * statements that raise OSError / OverflowError there (NULL: none). */
 char *emit_helper_call(Node *n, char **argv, const char *os_raise, const char *ovf_raise);
-/* check_kfunc.c: for a string kfunc (bpf_strlen, ...), the least value
- * that is a result, not an errno (1: not a string kfunc); *enoent_is_minus_one:
+/* check_kfunc.c: for a string kfunc (bpf_strlen, ...) or one of
+ * check_kfunc_mem.c's errno table (bpf_copy_from_user_str, ...), the least
+ * value that is a result, not an errno (1: neither); *enoent_is_minus_one:
  * -ENOENT means "not found", given as -1 */
 int kfunc_str_result(const char *name, bool *enoent_is_minus_one);
+/* check_kfunc_mem.c: whether parameter i of kp[0..n) is the X__sz of the
+ * memory parameter X before it, which pybpf passes (not an argument) */
+struct KBtf;
+struct KParam;
+bool kfunc_size_param(struct KBtf *k, const struct KParam *kp, int n, int i);
+/* check_kfunc_mem.c: bpf_local_irq_save's flags__irq_flag (a hidden local's address) */
+bool kfunc_irq_flag_param(const struct KParam *p);
 /* v, n = bpf.strtol(buf, 0): the statement that sets the C lvalues val
  * (the value the helper wrote) and cnt (its return) */
 char *emit_helper_pair(Node *n, char **argv, const char *os_raise, const char *ovf_raise, const char *val,

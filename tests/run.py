@@ -110,6 +110,7 @@ UNIT = [
     ("unit/helpers-stale", [sys.executable, "tests/unit/helpers_stale.py"]),
     ("unit/helper-progs-stale", [sys.executable, "tests/unit/helper_progs_stale.py"]),
     ("unit/kfunc-progs-stale", [sys.executable, "tests/unit/kfunc_progs_stale.py"]),
+    ("unit/coverage-doc-stale", [sys.executable, "tests/unit/coverage_doc_stale.py"]),
     ("unit/syscall-names-stale", [sys.executable, "tests/unit/syscall_names_stale.py"]),
     ("unit/typing", [sys.executable, "tests/unit/typing_check.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),

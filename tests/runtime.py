@@ -1786,4 +1786,5 @@ import runtime_perfbuf  # noqa: E402,F401  (BPF_MAP_TYPE_PERF_EVENT_ARRAY: PerfB
 import runtime_sock_helpers  # noqa: E402,F401  (issue 13: socket helpers, bpf.skc_to_tcp_sock())
 import runtime_userrb  # noqa: E402,F401  (issue 13: UserRingBuf, bpf.user_ringbuf_drain)
 import runtime_kfunc_iter_wq  # noqa: E402,F401  (issue 13: bpf_iter_bits, bpf_iter_num through range(), bpf_wq)
+import runtime_kfunc_mem  # noqa: E402,F401  (issue 13: kfunc memory arguments, X and X__sz)
 import runtime_locks  # noqa: E402,F401  (BPF spin locks: SpinLock / ResSpinLock fields, with bpf.spin_lock(m, k) as v:)

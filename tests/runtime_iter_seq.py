@@ -55,3 +55,38 @@ def iter_seq_output_per_thread():
     check(p.stdout, want + b"leader %d\nlines: %d\n" % (os.getpid(), len(tids)))
     assert p.stderr == b"", p.stderr
     assert_nothing_left(["t_iter_seq"], ["lines"])
+
+
+DPATH = '''from pybpf import *
+PID: Final[int] = 0
+FD: Final[int] = 0
+
+
+@iter("task_file")
+def t_iter_dpath(task: task_struct, fd: u32, file: file) -> None:
+    if task.pid == PID and fd == FD:
+        buf: str[128] = ""
+        n = bpf.d_path(file.f_path, buf)
+        print(f"{n} {buf}")
+'''
+
+
+@test
+def iter_d_path_of_own_file():
+    """bpf.d_path(file.f_path, buf) in @iter("task_file"): the path of the
+    file the test holds open at fd FD, exactly, and the kernel's length
+    with the NUL (the path struct is passed by its address in the file)."""
+    d = tempfile.mkdtemp(prefix="pybpf-test-")
+    path = os.path.join(d, "dpath.py")
+    open(path, "w").write(DPATH)
+    held = os.path.join(d, "held-open.txt")
+    fd = os.open(held, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        p = subprocess.run([PYBPF, "run", path, "-D", f"PID={os.getpid()}", "-D", f"FD={fd}"], capture_output=True,
+                           text=True, timeout=60)
+    finally:
+        os.close(fd)
+    assert p.returncode == 0, p
+    real = os.path.realpath(held)
+    check(p.stdout, f"{len(real) + 1} {real}\n")
+    assert_nothing_left(["t_iter_dpath"])

@@ -94,8 +94,9 @@ def api_coverage_counts():
     # per asked program type: M = the kfuncs the prober finds allowed there,
     # N = those `pybpf api` lists as callable with that kind among the asked ones
     allowed = _prober()
-    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases): .*\n)?    probes: ([^(\n]*)",
-                              listing, re.M)
+    # a sleepable uprobe's kinds are spelled @uprobe(sleepable=True): as @uprobe.s here
+    kfunc_probes = re.findall(r"^(?!bpf\.)\w+\(.*\n(?:    (?:acquires|iterator|region|releases|makes): .*\n)?    probes: ([^(\n]*)",
+                              re.sub(r"(@\w+)\(sleepable=True\)", r"\1.s", listing), re.M)
     blocks = re.findall(r"^(@[^\n(]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
     check([b[1] for b in blocks], ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing"])
@@ -104,6 +105,14 @@ def api_coverage_counts():
         check((prog, int(n), int(m)),
               (prog, sum(1 for p in kfunc_probes if re.search(re.escape(kind) + r"\b", p)),
                sum(1 for types in allowed.values() if prog in types)))
+    # the sleepable uprobes (sleepable kprobe programs, asked as kprobe.s): N counts the
+    # kfuncs `pybpf api` lists for @uprobe, plain (the prober finds each kprobe kfunc
+    # allowed in kprobe.s too) or sleepable
+    check(re.findall(r"^@uprobe\(sleepable=True\), @uretprobe\(sleepable=True\) \(sleepable BPF kprobe programs\): "
+                     r"(\d+) of (\d+) kfuncs callable", cov, re.M),
+          [(str(sum(1 for p in kfunc_probes if re.search(r"@uprobe\b", p))),
+            str(sum(1 for types in allowed.values() if "kprobe.s" in types)))])
+    assert all("kprobe.s" in types for types in allowed.values() if "kprobe" in types)
     check(re.findall(r"^(@.*) \(not probed\): (\d+) of (\d+) kfuncs callable \(the verifier decides at load "
                      r"which it allows\)$", cov, re.M),
           [("@fentry, @fexit, @iter, @lsm, @struct_ops", kf.group(1), kf.group(2))])

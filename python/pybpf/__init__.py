@@ -32,13 +32,16 @@ __all__ = [
     "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "str", "bytes",
     "pid", "tid", "comm", "ktime_ns", "wallclock_ns", "cpu", "uid", "gid", "tracepoint",
     "MapFullError", "FaultError", "Struct", "RingBuf", "Array", "PerCPUArray", "Queue", "Stack", "SortedList", "BloomFilter", "LPMTrie",
-    "TaskStorage", "CgrpStorage", "SkStorage",
+    "TaskStorage", "CgrpStorage", "SkStorage", "InodeStorage",
     "Count", "Sum", "Min", "Max", "Avg", "Stats", "Hist", "LHist", "ptr", "current_task", "ctx", "ksym", "user_str", "kernel_str",
     "user_bytes", "kernel_bytes", "user_read", "wallclock_ns", "ntohs", "ntohl", "htons", "htonl",
     "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe", "fentry", "fexit", "lsm",
     "profile", "interval", "begin", "end", "iter", "TracepointArgs", "bpf",
     "bpf_strlen", "bpf_strnlen", "bpf_strchr", "bpf_strnchr", "bpf_strchrnul", "bpf_strrchr", "bpf_strstr",
     "bpf_strnstr", "bpf_strcmp", "bpf_strcasecmp", "bpf_strspn", "bpf_strcspn", "bpf_iter_bits",
+    "bpf_copy_from_user_str", "bpf_copy_from_user_task_str", "bpf_cpumask_populate", "bpf_path_d_path",
+    "bpf_cgroup_read_xattr", "bpf_get_file_xattr", "bpf_get_dentry_xattr", "bpf_set_dentry_xattr",
+    "bpf_remove_dentry_xattr", "bpf_dynptr_clone", "bpf_local_irq_save",
     "Wq", "bpf_wq_init", "bpf_wq_set_callback", "bpf_wq_start",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
@@ -569,6 +572,13 @@ class SkStorage(TaskStorage):
     pointer (a @tp_btf probe's struct sock *); kernel only."""
 
     keyed_by = "socket"
+
+
+class InodeStorage(TaskStorage):
+    """InodeStorage[V](): one item per inode, keyed by the kernel's inode
+    pointer (an @lsm hook's struct inode *); kernel only."""
+
+    keyed_by = "inode"
 
 
 class _Agg:
@@ -1233,6 +1243,61 @@ def bpf_strcspn(s, reject):
         n += 1
     return n
 
+
+def _read_own_str(addr, size):
+    """Up to size - 1 bytes of the NUL-ended string at addr in this
+    process's memory, read through /proc/self/mem (an unmapped page is
+    OSError EFAULT, as the kernel's copy gives, not a crash)"""
+    out = b""
+    try:
+        with open("/proc/self/mem", "rb", buffering=0) as m:
+            while len(out) < size - 1:
+                chunk = os.pread(m.fileno(), min(size - 1 - len(out), 4096 - (addr + len(out)) % 4096), addr + len(out))
+                if not chunk:
+                    break
+                out += chunk
+                if b"\0" in chunk:
+                    break
+    except (OSError, OverflowError, ValueError):
+        raise OSError(errno.EFAULT, "bpf_copy_from_user_str: the address cannot be read") from None
+    return out.split(b"\0")[0][:size - 1]
+
+
+def bpf_copy_from_user_str(dst, unsafe_ptr__ign, flags):
+    """The string at an address of this process into dst (a bytearray: bytes
+    and str are immutable here), NUL-ended and truncated to len(dst) - 1
+    bytes; flags 1 (BPF_F_PAD_ZEROS) zeroes the rest. Gives the bytes
+    copied with the NUL, as the kernel's kfunc."""
+    if not isinstance(dst, bytearray):
+        raise NotImplementedError("bpf_copy_from_user_str() writes into dst: in CPython pass a bytearray "
+                                  "(bytes and str are immutable)")
+    if flags & ~1:
+        raise OSError(errno.EINVAL, "bpf_copy_from_user_str: flags other than BPF_F_PAD_ZEROS (1)")
+    got = _read_own_str(unsafe_ptr__ign, len(dst))
+    if flags & 1:
+        dst[:] = got + bytes(len(dst) - len(got))
+    else:
+        dst[:len(got) + 1] = got + b"\0"
+    return len(got) + 1
+
+
+def _kernel_kfunc(name, what):
+    def f(*args):
+        raise NotImplementedError(f"{name}() {what}: it runs only in the kernel (pybpf load)")
+    f.__name__ = name
+    return f
+
+
+bpf_copy_from_user_task_str = _kernel_kfunc("bpf_copy_from_user_task_str", "reads another task's memory")
+bpf_cpumask_populate = _kernel_kfunc("bpf_cpumask_populate", "fills a kernel cpumask")
+bpf_path_d_path = _kernel_kfunc("bpf_path_d_path", "names a kernel struct path")
+bpf_cgroup_read_xattr = _kernel_kfunc("bpf_cgroup_read_xattr", "reads a kernel cgroup's xattr into a kernel dynptr")
+bpf_get_file_xattr = _kernel_kfunc("bpf_get_file_xattr", "reads a kernel struct file's xattr")
+bpf_get_dentry_xattr = _kernel_kfunc("bpf_get_dentry_xattr", "reads a kernel dentry's xattr")
+bpf_set_dentry_xattr = _kernel_kfunc("bpf_set_dentry_xattr", "sets a kernel dentry's xattr")
+bpf_remove_dentry_xattr = _kernel_kfunc("bpf_remove_dentry_xattr", "removes a kernel dentry's xattr")
+bpf_dynptr_clone = _kernel_kfunc("bpf_dynptr_clone", "makes a second view of a kernel dynptr's memory")
+bpf_local_irq_save = _kernel_kfunc("bpf_local_irq_save", "disables this CPU's interrupts (with bpf_local_irq_save():)")
 
 def ksym(name):
     raise NotImplementedError("ksym() names a kernel variable: it exists only in the kernel")

@@ -210,6 +210,10 @@ def build_progs():
                      (os.path.join(HERE, "pyprobes", "core_pid.py"), "core_pid.bpf.o"),
                      (os.path.join(HERE, "pyprobes", "exe_file.py"), "exe_file.bpf.o"),
                      (os.path.join(HERE, "pyprobes", "percpu.py"), "percpu.bpf.o"),
+                     (os.path.join(HERE, "pyprobes", "d_path.py"), "d_path.bpf.o"),
+                     (os.path.join(HERE, "pyprobes", "file_xattr.py"), "file_xattr.bpf.o"),
+                     (os.path.join(HERE, "pyprobes", "inode_storage.py"), "inode_storage.bpf.o"),
+                     (os.path.join(HERE, "pyprobes", "bprm_opts.py"), "bprm_opts.bpf.o"),
                      (os.path.join(ROOT, "examples", "hello_kernel.py"), "hello_kernel.bpf.o")):
         o = os.path.join(OUT, "initramfs", "t", name)
         if newer(o, py, pybpf):

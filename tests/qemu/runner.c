@@ -1,6 +1,6 @@
 /* runner.c — the QEMU guest's test program (tests/qemu/README.md).
  *
- *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file}.bpf.o and test
+ *   runner DIR     load DIR/{kfuncs,neg,probes,hello,core_pid,exe_file,percpu,d_path,file_xattr,inode_storage,bprm_opts}.bpf.o and test
  *
  * Linked statically with libbpf: the guest has only busybox. Prints one line
  * per test, `PASS name` or `FAIL name: why`, then `runner: N passed, M failed`.
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -719,6 +720,186 @@ static void test_py_percpu(void)
 	bpf_object__close(obj);
 }
 
+/* pyprobes/d_path.py: bpf_path_d_path(f.f_path, buf) and the helper
+ * bpf.d_path in lsm/file_open; N opens of /etc/hostname by the runner,
+ * each its 13 bytes and the NUL */
+static void test_py_d_path(void)
+{
+	struct bpf_object *obj = open_obj("d_path.bpf.o", NULL);
+	struct bpf_link *link, *hlink;
+	unsigned int pid = getpid();
+	const int N = 3;
+	int i, fd;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/d_path_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/d_path_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_d_path"));
+	hlink = link ? bpf_program__attach(bpf_object__find_program_by_name(obj, "on_d_path_helper")) : NULL;
+	if (!link || !hlink) {
+		result("py/d_path_attach", false, "%s", log_tail());
+		bpf_link__destroy(link);
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		fd = open("/etc/hostname", O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	bpf_link__destroy(link);
+	bpf_link__destroy(hlink);
+	result("py/d_path_helper_hits", map_u64(obj, "hhits", pid) == (unsigned long long)N, "hhits[%u] = %llu, want %d",
+	       pid, map_u64(obj, "hhits", pid), N);
+	result("py/d_path_helper_len", map_u64(obj, "hlens", pid) == 14ULL, "hlens[%u] = %llu, want 14", pid,
+	       map_u64(obj, "hlens", pid));
+	result("py/d_path_hits", map_u64(obj, "hits", pid) == (unsigned long long)N, "hits[%u] = %llu, want %d", pid,
+	       map_u64(obj, "hits", pid), N);
+	result("py/d_path_len", map_u64(obj, "lens", pid) == 14ULL, "lens[%u] = %llu, want 14 (\"/etc/hostname\" "
+	       "and its NUL)", pid, map_u64(obj, "lens", pid));
+	bpf_object__close(obj);
+}
+
+/* n files created in the new directory dir (0 when all were) */
+static int create_files(const char *dir, int n)
+{
+	char path[64];
+	int fails = mkdir(dir, 0700) < 0;
+	for (int i = 0; i < n; i++) {
+		int fd;
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0600);
+		fails += fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return fails;
+}
+
+/* pyprobes/inode_storage.py: an InodeStorage counting the files created in
+ * each directory; 6 in one (its item deleted at 5, so the 6th starts at 1)
+ * and then 2 in another */
+static void test_py_inode_storage(void)
+{
+	struct bpf_object *obj = open_obj("inode_storage.bpf.o", NULL);
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	int fails;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/inode_storage_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/inode_storage_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_inode_create"));
+	if (!link) {
+		result("py/inode_storage_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	fails = create_files("/tmp/istor_a", 6);
+	result("py/inode_storage_after_delete", map_u64(obj, "last", pid) == 1ULL && map_u64(obj, "dropped", pid) == 1ULL,
+	       "last[%u] = %llu, dropped = %llu, want 1 and 1", pid, map_u64(obj, "last", pid), map_u64(obj, "dropped", pid));
+	fails += create_files("/tmp/istor_b", 2);
+	bpf_link__destroy(link);
+	result("py/inode_storage_other_dir", !fails && map_u64(obj, "last", pid) == 2ULL,
+	       "last[%u] = %llu, want 2 (%d creates failed)", pid, map_u64(obj, "last", pid), fails);
+	bpf_object__close(obj);
+}
+
+/* pyprobes/bprm_opts.py: bpf.bprm_opts_set in lsm/bprm_creds_for_exec; N
+ * children of the runner exec busybox true: N sets of 0, N EINVALs */
+static void test_py_bprm_opts(void)
+{
+	struct bpf_object *obj = open_obj("bprm_opts.bpf.o", NULL);
+	struct bpf_link *link;
+	const int N = 3;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/bprm_opts_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/bprm_opts_load", true, "");
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_bprm"));
+	if (!link) {
+		result("py/bprm_opts_attach", false, "%s", log_tail());
+		bpf_object__close(obj);
+		return;
+	}
+	for (int i = 0; i < N; i++) {
+		pid_t c = fork();
+		if (c == 0) {
+			execl("/bin/busybox", "true", (char *)NULL);
+			_exit(127);
+		}
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+	bpf_link__destroy(link);
+	result("py/bprm_opts_set", map_u64(obj, "counts", 0) == (unsigned long long)N &&
+	       map_u64(obj, "counts", 1) == (unsigned long long)N, "counts = %llu, %llu, want %d, %d",
+	       map_u64(obj, "counts", 0), map_u64(obj, "counts", 1), N, N);
+	bpf_object__close(obj);
+}
+
+/* pyprobes/file_xattr.py: bpf_get_file_xattr(f, "user.pybpf", d) in
+ * lsm.s/file_open; N opens of a file the runner gives user.pybpf =
+ * "xattr-value", and one of /etc/hostname, which has none */
+static void test_py_file_xattr(void)
+{
+	struct bpf_object *obj = open_obj("file_xattr.bpf.o", NULL);
+	static const char path[] = "/pybpf-xattr-file", value[] = "xattr-value";
+	struct bpf_link *link;
+	unsigned int pid = getpid();
+	const int N = 2;
+	int i, fd;
+
+	log_reset();
+	if (!obj || bpf_object__load(obj)) {
+		result("py/file_xattr_load", false, "%s", log_tail());
+		return;
+	}
+	result("py/file_xattr_load", true, "");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || fsetxattr(fd, "user.pybpf", value, strlen(value), 0)) {
+		result("py/file_xattr_setxattr", false, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		bpf_object__close(obj);
+		return;
+	}
+	close(fd);
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_xattr_open"));
+	if (!link) {
+		result("py/file_xattr_attach", false, "%s", log_tail());
+		unlink(path);
+		bpf_object__close(obj);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	fd = open("/etc/hostname", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	unlink(path);
+	result("py/file_xattr_hits", map_u64(obj, "hits", pid) == (unsigned long long)N, "hits[%u] = %llu, want %d", pid,
+	       map_u64(obj, "hits", pid), N);
+	result("py/file_xattr_len", map_u64(obj, "lens", pid) == 11ULL, "lens[%u] = %llu, want 11 (\"xattr-value\")",
+	       pid, map_u64(obj, "lens", pid));
+	result("py/file_xattr_enodata", map_u64(obj, "misses", pid) == 1ULL, "misses[%u] = %llu, want 1 (/etc/hostname)",
+	       pid, map_u64(obj, "misses", pid));
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -743,6 +924,10 @@ int main(int argc, char **argv)
 	test_py_kernel();
 	test_py_exe_file();
 	test_py_percpu();
+	test_py_d_path();
+	test_py_file_xattr();
+	test_py_inode_storage();
+	test_py_bprm_opts();
 
 	printf("runner: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

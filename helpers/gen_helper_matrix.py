@@ -5,7 +5,8 @@ from the first of @tp_btf, @iter, @uprobe, @profile, @begin that may (the
 kinds that load here: a helper only @fentry/@fexit/@lsm/@struct_ops may
 call is listed "not generated" with why); the timer helpers, which the kernel
 refuses in tracepoint programs: those from a @tp_btf probe on sys_enter,
-with an Array[Timer] and a def callback; the seq_* ones from an @iter
+with an Array[Timer] and a def callback; bpf.spin_lock, refused there too,
+as a with block in such a probe; the seq_* ones from an @iter
 probe over the tasks; the socket helpers, from a @tp_btf probe given a
 socket or a file), a small generated probe that calls it with
 well-typed arguments is compiled and loaded by `pybpf load` on this kernel,
@@ -49,7 +50,7 @@ def callable_helpers(pybpf):
     out = subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout.splitlines()
     for i, ln in enumerate(out[:-1]):
         kinds = probe_kinds(out[i + 1]) if out[i + 1].startswith("    probes: ") else []
-        timer = ln.startswith("bpf.timer_") and "@tp_btf" in out[i + 1]
+        timer = ln.startswith(("bpf.timer_", "bpf.spin_lock(")) and "@tp_btf" in out[i + 1]
         timer |= "probes: @uprobe(sleepable=True)" in out[i + 1]   # a helper that sleeps
         timer |= out[i + 1].startswith("    probes: @iter")          # an @iter probe's output
         timer |= ln.startswith("bpf.d_path(")                          # a path in an @iter("task_file") probe
@@ -103,7 +104,17 @@ def sock_probe(name):
     return '@tp_btf("inet_sock_set_state")', "sk, oldstate, newstate", "sk"
 
 
+# bpf.spin_lock (pyc/check_lock.c), which no tracepoint program may use (the
+# kernel refuses a map whose values hold a bpf_spin_lock there): a with
+# block in a @tp_btf probe, on an item the probe stores first; its end
+# calls bpf.spin_unlock
+LOCKED = ("class Lk(Struct):\n    lock: SpinLock\n    n: u64\n\n\nlk: Hash[int, Lk] = Hash(max_entries=4)\n\n\n",
+          ["lk[1] = Lk(n=0)", "with bpf.spin_lock(lk, 1) as a:", "    a.n += 1"])
+
+
 def source(name, params, ret, kind=None):
+    if name == "spin_lock":
+        return template(name, "\n            ".join(LOCKED[1]), '@tp_btf("sys_enter")', "regs, nr", LOCKED[0])
     if name in RESERVED:
         return template(name, "\n            ".join(RESERVED[name]))
     if name in ("snprintf", "seq_printf"):   # bpf.snprintf(out, "fmt", values...), seq_printf(ctx(), ...)
@@ -242,7 +253,7 @@ def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
     lines = banner("gen_helper_matrix.py", "helper-matrix", "helper a pybpf probe kind may call, from a @tracepoint\n"
                    "# probe where it may (else a @tp_btf, @iter, @uprobe, @profile or @begin one; the timer helpers:\n"
-                   "# @tp_btf; the ones that sleep: a sleepable @uprobe; the seq_* ones: @iter)")
+                   "# @tp_btf, and spin_lock; the ones that sleep: a sleepable @uprobe; the seq_* ones: @iter)")
     n = ok = gen = 0
     for name, params, ret, kind, kinds in callable_helpers(pybpf):
         n += 1

@@ -12,7 +12,9 @@ a with block's reference for a cgroup (bpf_cgroup_from_id) or a
 bpf_cpumask (bpf_cpumask_create); an acquiring kfunc is called as a with
 block, an iterator as a for loop, bpf_iter_num (which range() runs on)
 as `for i in range(3):`; the work queue kfuncs, which no @tracepoint probe
-may call, from a @begin probe on an Array[Wq]. A kfunc whose arguments a generated
+may call, from a @begin probe on an Array[Wq]; bpf_res_spin_lock and its
+_irqsave, which no @tracepoint probe may use either, as with blocks from a
+@begin probe on an Array of a Struct with a ResSpinLock field. A kfunc whose arguments a generated
 probe cannot make is listed as "not generated" with the reason. The
 outcomes go into helpers/kfunc_matrix.txt (generated, do not edit: `make
 kfunc-matrix`); tests/runtime_kfuncs.py's kfunc_matrix_up_to_date
@@ -81,6 +83,9 @@ def callable_kfuncs(pybpf):
         name, params, ret, how, note, probes, reached = m.groups()
         if name.startswith("bpf_wq_"):
             yield name, [], "wq", False   # a work queue's: from a @begin probe (WQ_CALLS)
+            continue
+        if name.startswith("bpf_res_spin_lock"):
+            yield name, [], "lock", False   # a resilient spin lock's with block: from a @begin probe (lock_source)
             continue
         if name.startswith("bpf_task_work_schedule_"):
             yield name, [], "tw", False   # from a sleepable @uprobe (tw_source)
@@ -172,6 +177,15 @@ def tw_source(name):
     return ("from pybpf import *\n\nworks: Array[TaskWork] = Array(1)\n\n\ndef work(key: int) -> None:\n    pass\n\n\n"
             "@uprobe(\"libc:acct\", sleepable=True)\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
             "        %s(current_task(), works[0], work)\n") % (name[4:20], name[:-5])
+# The resilient spin locks (bpf_res_spin_lock, _irqsave), which no
+# @tracepoint probe may use (the kernel refuses a map whose values hold one
+# there): each as a with block from a @begin probe, on an Array of a Struct
+# with a ResSpinLock field; its end calls the unlock
+def lock_source(name):
+    return ("from pybpf import *\n\n\nclass Lk(Struct):\n    lock: ResSpinLock\n    n: u64\n\n\n"
+            "lk: Array[Lk] = Array(1)\n\n\n@begin\ndef km_%s() -> None:\n    if pid() == 1 and ktime_ns() == 0:\n"
+            "        try:\n            with %s(lk, 0) as a:\n                a.n += 1\n"
+            "        except OSError:\n            pass\n") % (name[4:20], name)
 
 
 def source(name, params, how, sleepable):
@@ -179,6 +193,8 @@ def source(name, params, how, sleepable):
         return None, sleepable   # the reason it is not generated
     if how == "wq":
         return wq_source(name), None
+    if how == "lock":
+        return lock_source(name), None
     if how == "tw":
         return tw_source(name), None
     if name == "bpf_cast_to_kern_ctx":
@@ -208,8 +224,8 @@ def source(name, params, how, sleepable):
 def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
     lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
-                   "(one that may sleep: from a sleepable @uprobe; a work queue's from @begin; "
-                   "bpf_cast_to_kern_ctx and task work from @uprobe)")
+                   "(one that may sleep: from a sleepable @uprobe; a work queue's and a resilient\n# spin lock's "
+                   "from @begin; bpf_cast_to_kern_ctx and task work from @uprobe)")
     n = ok = gen = 0
     for name, params, how, sleepable in callable_kfuncs(pybpf):
         src, why = source(name, params, how, sleepable)

@@ -397,6 +397,23 @@ static void text_value(Str *o, Type *t, const unsigned char *p)
 		text_elems(o, t, p);
 		str_puts(o, ")");
 		return;
+	case TY_STRUCT:   /* a map's Struct value, as a dataclass's repr; a lock is not shown */
+		str_printf(o, "%s(", t->sname);
+		for (int i = 0, n = 0; i < t->elems.len; i++) {
+			Type *ft = VEC_AT(t->elems, i);
+			if (ft->kind == TY_LOCK)
+				continue;
+			str_printf(o, "%s%s=", n++ ? ", " : "", (char *)VEC_AT(t->fnames, i));
+			if (ft->kind == TY_STR) {
+				str_puts(o, "'");
+				text_value(o, ft, p + t->offsets[i]);
+				str_puts(o, "'");
+			} else {
+				text_value(o, ft, p + t->offsets[i]);
+			}
+		}
+		str_puts(o, ")");
+		return;
 	case TY_AGG:
 		text_agg_inline(o, t, p);
 		return;
@@ -559,6 +576,18 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 		}
 		str_puts(o, "]");
 		return;
+	case TY_STRUCT:   /* {"field": value, ...}; a lock is not shown */
+		str_puts(o, "{");
+		for (int i = 0, n = 0; i < t->elems.len; i++) {
+			if (((Type *)VEC_AT(t->elems, i))->kind == TY_LOCK)
+				continue;
+			str_puts(o, n++ ? ", " : "");
+			json_cstr(o, VEC_AT(t->fnames, i));
+			str_puts(o, ": ");
+			json_value(o, VEC_AT(t->elems, i), p + t->offsets[i]);
+		}
+		str_puts(o, "}");
+		return;
 	case TY_AGG:
 		if (t->agg == AGG_COUNT || t->agg == AGG_SUM) {
 			str_printf(o, "%" PRId64, rd64(p, 0));
@@ -601,6 +630,9 @@ static int cmp_typed(Type *t, const unsigned char *a, const unsigned char *b)
 		int c = memcmp(a, b, t->size);
 		return c < 0 ? -1 : c > 0;
 	}
+	case TY_LOCK:
+		return 0;   /* a Struct's lock: not part of its value */
+	case TY_STRUCT:
 	case TY_TUPLE:
 		for (int i = 0; i < t->elems.len; i++) {
 			int c = cmp_typed(VEC_AT(t->elems, i), a + t->offsets[i], b + t->offsets[i]);

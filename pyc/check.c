@@ -115,6 +115,8 @@ const char *ty_name(Type *t)
 		return "Dynptr";
 	case TY_TIMER:
 		return t->sname ? t->sname : "Timer";   /* or a Wq (check_wq.c) */
+	case TY_LOCK:
+		return t->sname;   /* SpinLock, ResSpinLock (check_lock.c) */
 	case TY_AGG:
 		if (t->agg == AGG_LHIST)
 			return xasprintf("LHist[%lld, %lld, %lld]", (long long)t->lo, (long long)t->hi, (long long)t->step);
@@ -135,6 +137,7 @@ int ty_size(Type *t)
 	case TY_STRUCT: return t->size;
 	case TY_STACK: return 8;
 	case TY_TIMER: return t->size;   /* struct bpf_timer, bpf_wq: 16; bpf_task_work: 8 */
+	case TY_LOCK: return 4;     /* struct bpf_spin_lock, struct bpf_res_spin_lock */
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return 8;
@@ -159,6 +162,7 @@ const char *ty_ctype(Type *t)
 	case TY_STACK: return "__u64";
 	case TY_TIMER: return t->sname && !strcmp(t->sname, "Wq") ? "struct __pyb_wq" :
 			      t->sname && !strcmp(t->sname, "TaskWork") ? "struct __pyb_tw" : "struct __pyb_timer";
+	case TY_LOCK: return !strcmp(t->sname, "SpinLock") ? "struct bpf_spin_lock" : "struct bpf_res_spin_lock";
 	case TY_AGG:
 		switch (t->agg) {
 		case AGG_COUNT: case AGG_SUM: return "__s64";
@@ -213,6 +217,7 @@ static const char *const builtin_types[] = {
 	"UserRingBuf",                                                    /* check_userrb.c */
 	"Wq",   /* check_wq.c */
 	"TaskWork",   /* check_task_work.c */
+	"SpinLock", "ResSpinLock",   /* check_lock.c */
 	NULL,
 };
 
@@ -635,6 +640,7 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 	Type *t;
 	if (n->kind == ND_NAME) {
 		timer_misplaced(c, n);   /* check_timer.c */
+		lock_misplaced(c, n);    /* check_lock.c */
 		if ((t = fixed_by_name(n->name)) || !strcmp(n->name, "int") || !strcmp(n->name, "bool")) {
 			if (!t)
 				t = !strcmp(n->name, "int") ? ty_int : ty_bool;
@@ -839,11 +845,13 @@ static void declare_single_map(Checker *c, Node *s, MapKind kind, Type *t, MapDe
 	t->key = ty_fixed(4, false);
 	t->val = timer_value_type(c, s->annotation->rhs, kind);   /* Array[Timer] (check_timer.c) */
 	if (!t->val)
+		t->val = lock_value_type(c, s->annotation->rhs, kind);   /* Array[S], S holding a SpinLock (check_lock.c) */
+	if (!t->val)
 		t->val = resolve_key_or_value(c, s->annotation->rhs, false);
 	if (kind == MAP_RINGBUF && t->val->kind != TY_STRUCT)
 		error_at(node_loc(s->annotation->rhs), "a RingBuf carries records of a Struct class (class E(Struct): ...), not %s",
 			 ty_name(t->val));
-	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED && t->val->kind != TY_TIMER)
+	if (kind != MAP_RINGBUF && t->val->kind != TY_FIXED && t->val->kind != TY_TIMER && struct_lock_field(t->val) < 0)
 		error_at(node_loc(s->annotation->rhs), "%s values must be integer types (u8..u64, i8..i64, int), not %s",
 			 map_kind_names[kind], ty_name(t->val));
 	m->type = t;
@@ -909,7 +917,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	t->val = timer_value_type(c, VEC_AT(args->elts, 1), kind);   /* Hash[K, Timer] (check_timer.c) */
 	if (t->val)
 		timer_hash_key(VEC_AT(args->elts, 0), t->key);
-	else
+	else if (!(t->val = lock_value_type(c, VEC_AT(args->elts, 1), kind)))   /* Hash[K, S], S holding a SpinLock */
 		t->val = resolve_key_or_value(c, VEC_AT(args->elts, 1), true);
 	if (t->key->kind == TY_BOOL || t->key->kind == TY_NONE)
 		error_at(node_loc(VEC_AT(args->elts, 0)), "a map key must be an integer type, str[N], bytes[N] or a tuple of them, "
@@ -922,7 +930,7 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 					 ty_name(VEC_AT(t->val->elems, i)));
 		if (kind == MAP_LPM || kind == MAP_PERCPU_HASH || kind == MAP_LRU_PERCPU_HASH)
 			error_at(node_loc(VEC_AT(args->elts, 1)), "tuple values are supported in Hash and LRUHash maps");
-	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG && t->val->kind != TY_TIMER)
+	} else if (t->val->kind != TY_FIXED && t->val->kind != TY_AGG && t->val->kind != TY_TIMER && struct_lock_field(t->val) < 0)
 		error_at(node_loc(VEC_AT(args->elts, 1)), "a %s value must be an integer type (u8..u64, i8..i64, int), a tuple "
 			 "of them, or an aggregation (Count, Sum, Min, Max, Avg, Stats, Hist, LHist[lo, hi, step]), not %s",
 			 map_kind_names[kind], ty_name(t->val));
@@ -1431,6 +1439,7 @@ static Type *check_struct_field(Checker *c, Node *e, Type *st)
 	for (int i = 0; i < st->fnames.len; i++)
 		if (!strcmp(VEC_AT(st->fnames, i), e->name)) {
 			Type *ft = VEC_AT(st->elems, i);
+			lock_field_named(e, st, i);   /* check_lock.c */
 			e->cval = i;
 			if (ft->kind == TY_FIXED && ft->size == 8 && !ft->is_signed)
 				e->raise = new_raise(c, e, "OverflowError");
@@ -1532,7 +1541,7 @@ static void check_ref_use(Checker *c, Node *e, Sym *y)
 			  xasprintf("%s() may find nothing", (const char *)y->data);
 	if (y->ref == 2)
 		error_at(node_loc(e), "'%s' was %s at the end of its with block; use it inside the block", e->name,
-			 rb ? "submitted (or discarded)" : "released");
+			 rb ? "submitted (or discarded)" : strstr(y->data, "spin_lock") ? "unlocked" : "released");
 	for (int i = 0; i < c->narrowed.len; i++)
 		if (VEC_AT(c->narrowed, i) == y)
 			return;
@@ -2134,6 +2143,7 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m)
 	if (m->unkeyed)
 		error_at(node_loc(sub), "'%s' has no key", m->name);
 	timer_map_refused(sub, m);   /* check_timer.c */
+	lock_map_refused(sub, m);    /* check_lock.c */
 	prog_array_refused(sub, m);  /* check_tailcall.c */
 	perf_map_refused(sub, m);    /* check_perf.c */
 	user_ringbuf_refused(sub, m);   /* check_userrb.c */
@@ -2701,6 +2711,10 @@ static void check_with(Checker *c, Node *s)
 		error_at(node_loc(s), "pybpf's with takes one open() or kfunc call at a time");
 	item = VEC_AT(s->items, 0);
 	call = item->value;
+	if (lock_with_call(c, call)) {   /* with bpf.spin_lock(m, k) as v: (check_lock.c) */
+		check_with_lock(c, s, call, with_target(c, item, "lock"), lock_with_call(c, call));
+		return;
+	}
 	if (call->kind == ND_CALL && call->lhs->kind == ND_NAME && with_kfunc(c, call) &&
 	    kfunc_region_closer(call->lhs->name)) {
 		if (item->target)
@@ -2795,6 +2809,8 @@ static void check_stmt(Checker *c, Node *s)
 	case ND_ASSIGN: {
 		Node *t0 = VEC_AT(s->targets, 0);
 		if (check_timer_store(c, s))   /* timers[k] = Timer() (check_timer.c) */
+			return;
+		if (check_lock_store(c, s))    /* m[k] = S(...), S holding a SpinLock (check_lock.c) */
 			return;
 		if (s->targets.len == 1 && (t0->kind == ND_TUPLE || t0->kind == ND_LIST)) {
 			/* a, b = x, y: every value first, then the names, left to right */
@@ -2916,7 +2932,23 @@ static void check_stmt(Checker *c, Node *s)
 	}
 	case ND_AUGASSIGN: {
 		Node *tg = s->target;
-		Type *vt = check_expr(c, s->value);
+		Type *vt;
+		if (tg->kind == ND_ATTR && tg->lhs->kind == ND_NAME) {
+			/* rec.x += v: rec.x = rec.x + v (rec a name, read once) */
+			Node *rd = synth_node(ND_ATTR, tg), *bin = synth_node(ND_BINOP, s);
+			rd->lhs = tg->lhs;
+			rd->name = tg->name;
+			bin->op = s->op;
+			bin->lhs = rd;
+			bin->rhs = s->value;
+			s->kind = ND_ASSIGN;
+			s->targets = (Vec){0};
+			vec_push(&s->targets, tg);
+			s->value = bin;
+			check_stmt(c, s);
+			return;
+		}
+		vt = check_expr(c, s->value);
 		if (!is_intlike(vt))
 			error_at(node_loc(s->value), "unsupported operand type for %s=: %s", tok_names[s->op], ty_name(vt));
 		if (tg->kind == ND_SUBSCRIPT) {
@@ -3803,10 +3835,13 @@ static void declare_struct(Checker *c, Node *s)
 			continue;
 		if (b->kind != ND_ANNASSIGN || b->target->kind != ND_NAME)
 			error_at(node_loc(b), "a Struct body holds annotated fields only (name: type [= constant])");
-		ft = resolve_type(c, b->annotation, true);
+		ft = lock_field_type(c, b->annotation);   /* SpinLock, ResSpinLock (check_lock.c) */
+		if (!ft)
+			ft = resolve_type(c, b->annotation, true);
+		lock_field_added(t, b, ft);
 		if (ft->kind == TY_INT)
 			ft = ty_fixed(8, true);
-		if (ft->kind != TY_FIXED && ft->kind != TY_STR && ft->kind != TY_BYTES && ft->kind != TY_BOOL)
+		if (ft->kind != TY_FIXED && ft->kind != TY_STR && ft->kind != TY_BYTES && ft->kind != TY_BOOL && ft->kind != TY_LOCK)
 			error_at(node_loc(b->annotation), "a Struct field must be an integer type, bool, str[N] or bytes[N], not %s",
 				 ty_name(ft));
 		for (int j = 0; j < t->fnames.len; j++)
@@ -3819,7 +3854,7 @@ static void declare_struct(Checker *c, Node *s)
 				error_at(node_loc(b->value), "a field's default must be a constant");
 			check_store(c, b->value, vt, ft, xasprintf("field '%s'", b->target->name));
 		}
-		a = ft->kind == TY_STR || ft->kind == TY_BYTES || ft->kind == TY_BOOL ? 1 : ft->size;
+		a = ft->kind == TY_STR || ft->kind == TY_BYTES || ft->kind == TY_BOOL ? 1 : ft->size;   /* a lock: 4 */
 		off = (off + a - 1) / a * a;
 		t->offsets = xrealloc(t->offsets, (t->elems.len + 1) * sizeof(int));
 		t->offsets[t->elems.len] = off;

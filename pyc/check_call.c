@@ -373,6 +373,8 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 		return check_tail_call(c, e);    /* check_tailcall.c */
 	if (!strncmp(e->lhs->name, "timer_", 6) && pyb_helper_find(xasprintf("bpf_%s", e->lhs->name)))
 		return check_timer_call(c, e);   /* check_timer.c */
+	if (!strcmp(e->lhs->name, "spin_lock") || !strcmp(e->lhs->name, "spin_unlock"))
+		lock_call_refused(e, xasprintf("bpf_%s", e->lhs->name));   /* check_lock.c */
 	if (sock_helper(xasprintf("bpf_%s", e->lhs->name)))
 		return check_sock_call(c, e);    /* check_sock.c */
 	t = check_helper_call(&hk, e);
@@ -471,6 +473,7 @@ static Type *check_struct_ctor(Checker *c, Node *e, Type *st)
 {
 	int nf = st->fnames.len;
 	Node **given = xcalloc(nf, sizeof(Node *));
+	lock_ctor_refused(e, st);   /* check_lock.c */
 	if (e->elts.len > nf)
 		error_at(node_loc(e), "%s() takes %d positional argument%s but %d were given", st->sname, nf, nf == 1 ? "" : "s",
 			 e->elts.len);
@@ -496,7 +499,7 @@ static Type *check_struct_ctor(Checker *c, Node *e, Type *st)
 	e->targets = (Vec){0};
 	for (int i = 0; i < nf; i++) {
 		Node *v = given[i];
-		if (!v && !VEC_AT(st->fdefaults, i))
+		if (!v && !VEC_AT(st->fdefaults, i) && !lock_field_implicit(st, i))
 			error_at(node_loc(e), "%s() missing required argument: '%s'", st->sname, (char *)VEC_AT(st->fnames, i));
 		if (v)
 			check_store(c, v, check_expr(c, v), VEC_AT(st->elems, i),

@@ -132,6 +132,7 @@ static const char *const only_in[][2] = {
  * on 6.18): bpftool's probe says yes to the helper, but its timer can only
  * be in such a map (check_timer.c). */
 bool async_refused_in(const char *prog);   /* check_timer.c */
+const char *lock_helper_api(const char *name, const char **note);   /* check_lock.c */
 
 static bool timer_refused(const struct pyb_helper *h, const char *prog)
 {
@@ -266,6 +267,11 @@ void helper_allowed(const char *kind, const char *helper, Node *at, Node *via)
 			    "bpf.%s() cannot be called from a @%s probe: the kernel refuses a map holding a Timer in BPF %s "
 			    "programs (\"tracing progs cannot use bpf_timer yet\"); timers may be used from %s", helper + 4, kind, prog,
 			    allowed_kinds(h));
+	else if (!strcmp(helper, "bpf_spin_lock"))   /* a with block's lock, or a store into its map (check_lock.c) */
+		error_begin(at->loc.file ? at->loc : at->tok->loc,
+			    "a map whose values hold a SpinLock or a ResSpinLock cannot be used from a @%s probe: the kernel "
+			    "refuses such a map in BPF %s programs (\"tracing progs cannot use bpf_spin_lock yet\"); it may be "
+			    "used from %s", kind, prog, allowed_kinds(h));
 	else
 		error_begin(at->loc.file ? at->loc : at->tok->loc,
 		    "bpf.%s() cannot be called from a @%s probe: the kernel does not allow %s in BPF %s programs; "
@@ -557,6 +563,8 @@ static const char *unsupported(const struct pyb_helper *h)
 		return NULL;   /* bpf.tail_call(ctx(), handlers, i): check_tailcall.c */
 	if (!strncmp(h->name, "bpf_timer_", 10))
 		return NULL;   /* bpf.timer_init(timers[k], flags) ...: check_timer.c */
+	if (!strcmp(h->name, "bpf_spin_lock") || !strcmp(h->name, "bpf_spin_unlock"))
+		return NULL;   /* with bpf.spin_lock(m, k) as v: check_lock.c */
 	if (sock_helper(h->name))
 		return NULL;   /* t = bpf.skc_to_tcp_sock(sk): check_sock.c */
 	if (h->flags & PYB_HF_VARIADIC)
@@ -617,6 +625,8 @@ static char *py_sig(const struct pyb_helper *h)
 	if (!strcmp(h->name, "bpf_perf_event_read_value"))
 		return xstrdup("bpf.perf_event_read_value(map: PerfCounters, flags: u64 (BPF_F_CURRENT_CPU)) -> tuple[int (u64), "
 			       "int (u64), int (u64)]  raises OSError  (counter, enabled, running = ...)");
+	if (lock_helper_api(h->name, &note))   /* check_lock.c */
+		return xstrdup(lock_helper_api(h->name, &note));
 	if (!strcmp(h->name, "bpf_timer_init"))
 		return xstrdup("bpf.timer_init(timer: Timer (timers[k] of an Array[Timer] or Hash[K, Timer]), flags: u64 "
 			       "(CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME)) -> int  raises OSError");
@@ -919,6 +929,8 @@ int helpers_api(const char *pattern)
 			printf("    reached: %s\n", note);
 			break;
 		}
+		if (!why && lock_helper_api(h->name, &note))   /* check_lock.c */
+			printf("    %s\n", note);
 		if (!why && map_caller(h))   /* reached through a map's operators */
 			printf("    reached: it is called by %s\n", map_caller(h));
 	}

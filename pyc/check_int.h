@@ -252,6 +252,24 @@ const AsyncObj *async_obj(Type *t, const char *name);
 bool async_refused_in(const char *prog);
 MapDecl *timer_arg(Checker *c, Node *a, const char *pyname, const AsyncObj *o);
 void timer_callback(Checker *c, Node *e, Node *fn, const char *pyname, const char *who, const char *from);
+/* ---- check_lock.c: SpinLock / ResSpinLock fields, with bpf.spin_lock(m, k) as v: -- */
+Type *lock_field_type(Checker *c, Node *ann);
+int struct_lock_field(Type *st);
+void lock_field_added(Type *st, Node *b, Type *ft);
+void lock_misplaced(Checker *c, Node *n);
+Type *lock_value_type(Checker *c, Node *n, MapKind kind);
+void lock_map_refused(Node *sub, MapDecl *m);
+void lock_ctor_refused(Node *e, Type *st);
+bool lock_field_implicit(Type *st, int i);
+void lock_field_named(Node *e, Type *st, int i);
+bool check_lock_store(Checker *c, Node *s);
+int lock_with_call(Checker *c, Node *call);
+void check_with_lock(Checker *c, Node *s, Node *call, Node *tg, int form);
+bool lock_kfunc(const char *name);
+_Noreturn void lock_call_refused(Node *e, const char *name);
+const char *lock_api_sig(const char *name);
+void lock_key_only(bool on);
+const char *lock_helper_api(const char *name, const char **note);
 /* ---- check_wq.c: Wq, bpf_wq_init / bpf_wq_set_callback / bpf_wq_start -- */
 extern Type ty_wq;
 Type *check_wq_call(Checker *c, Node *e);

@@ -323,6 +323,8 @@ const char *kfunc_why_not(KBtf *k, int fid)
 		return "it throws a BPF exception, which ends the program without its cleanup; pybpf raises Python exceptions";
 	if (kfunc_region_closer(name) || region_opener(name))
 		return NULL;   /* with bpf_rcu_read_lock(): check_with_region */
+	if (lock_kfunc(name))
+		return NULL;   /* with bpf_res_spin_lock(m, k) as v: check_lock.c */
 	if (ends_with(name, "_lock") || ends_with(name, "_unlock") || ends_with(name, "_disable") || ends_with(name, "_enable"))
 		return "it opens or closes a region (lock/unlock, disable/enable) that must be closed on every way out "
 		       "of the program, which pybpf cannot prove yet";
@@ -493,6 +495,8 @@ Type *check_kfunc_call(Checker *c, Node *e)
 		error_at(node_loc(e->lhs), "%s() is part of the kernel iterator bpf_iter_%s: loop over it with "
 			 "'for x in bpf_iter_%s(...):', which calls its _new, _next and _destroy", e->lhs->name,
 			 family, family);
+	if (lock_kfunc(e->lhs->name))
+		lock_call_refused(e->lhs, e->lhs->name);   /* check_lock.c */
 	if (kfunc_region_closer(e->lhs->name))
 		error_at(node_loc(e->lhs), "%s() opens a region that must be closed on every way out: write 'with %s():', "
 			 "and the end of the block calls %s", e->lhs->name, e->lhs->name, kfunc_region_closer(e->lhs->name));
@@ -656,6 +660,8 @@ static char *kfunc_sig(KBtf *k, const ApiKfunc *a)
 		return xstrdup(kcast_api_sig(name));
 	if (task_work_kfunc(name))
 		return xstrdup(task_work_api_sig(name));
+	if (lock_kfunc(name))
+		return xstrdup(lock_api_sig(name));   /* check_lock.c */
 	str_printf(&s, "%s(", name);
 	for (int i = 0, j = 0; i < n; i++)
 		if (!kfunc_size_param(k, kp, n, i) && !kfunc_uninit_dynptr_param(k, kp, n, i) && !kfunc_irq_flag_param(&kp[i]))

@@ -41,6 +41,8 @@ static int kfunc_verdict(const char *kind, const void *name)
 		return 0;   /* sleepable probes only (check_task_work.c) */
 	if (kcast_refused_in(helper_prog_type(kind), name))
 		return 0;   /* bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c) */
+	if (lock_kfunc(name) && async_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe"))
+		return 0;   /* a map holding a bpf_res_spin_lock is refused there (check_lock.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -157,7 +159,7 @@ static void prog_type_row(Vec *v, int bit)
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
 			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(base, a->name)) && !kcast_refused_in(base, a->name) &&
-			     !task_work_refused_in(prog, a->name);
+			     !task_work_refused_in(prog, a->name) && !(lock_kfunc(a->name) && async_refused_in(base));
 		}
 	}
 	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */

@@ -153,7 +153,9 @@ void check_key_only(Checker *c, Node *sub, MapDecl *m)
 	if (m->type->map_kind != MAP_HASH)
 		return check_map_key(c, sub, m);
 	key_only = true;
+	lock_key_only(true);   /* a Hash of locked values too (check_lock.c) */
 	check_map_key(c, sub, m);
+	lock_key_only(false);
 	key_only = false;
 }
 

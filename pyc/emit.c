@@ -93,7 +93,9 @@ static char *local_decl(Emitter *e, Sym *y)
 	case TY_PTR:
 		return xasprintf("const void *%s = 0", local_name(e, y));
 	case TY_STRUCT:
-		if (y->type->inplace)   /* a record reserved in its ring buffer */
+		if (y->type->inplace && y->ref == 2 && !strcmp(y->data, "bpf_res_spin_lock_irqsave"))   /* check_lock.c */
+			return xasprintf("%s *%s = 0; unsigned long %s__irq = 0", ty_ctype(y->type), local_name(e, y), local_name(e, y));
+		if (y->type->inplace)   /* a record reserved in its ring buffer, a locked map value */
 			return xasprintf("%s *%s = 0", ty_ctype(y->type), local_name(e, y));
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
 		return xasprintf("%s %s = {}", ty_ctype(y->type), local_name(e, y));
@@ -832,7 +834,8 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 	int fsize = 0;
 	/* every field is written below: only padding needs the memset */
 	for (int i = 0; i < st->elems.len; i++)
-		fsize += ((Type *)VEC_AT(st->elems, i))->kind == TY_BOOL ? 1 : ty_size(VEC_AT(st->elems, i));
+		fsize += ((Type *)VEC_AT(st->elems, i))->kind == TY_BOOL ? 1 :
+			 ((Type *)VEC_AT(st->elems, i))->kind == TY_LOCK ? 0 : ty_size(VEC_AT(st->elems, i));   /* a lock: zeroed */
 	if (fsize != st->size)
 		str_printf(fill, "__builtin_memset(%s, 0, sizeof(%s)); ", addr, ty_ctype(st));
 	/* arguments in the order they were written, then defaults */
@@ -842,6 +845,8 @@ static void struct_ctor(Emitter *e, Node *call, const char *dst, const char *add
 		const char *t = tmp(e);
 		if (!v)
 			v = VEC_AT(st->fdefaults, i);
+		if (ft->kind == TY_LOCK)
+			continue;   /* a SpinLock starts unlocked: zero (check_lock.c) */
 		if (ft->kind == TY_STR && ft->size == 16 && is_comm_call(v)) {
 			/* comm() cannot raise and reads nothing the other arguments
 			 * change: it is read straight into the field, in place */
@@ -1536,6 +1541,77 @@ static char *timer_store(Emitter *e, Node *s)
 			 raise_code(e, tg->raise));
 }
 
+/* m[k] = S(...) of a Hash whose values hold a lock (check_lock.c): the
+ * value made on the stack, its lock zero, then inserted (the kernel does
+ * not copy a lock into an item); MapFullError when full */
+static char *lock_store(Emitter *e, Node *s)
+{
+	Node *tg = VEC_AT(s->targets, 0);
+	MapDecl *m = map_of(tg->lhs);
+	const char *kp, *z = tmp(e);
+	Str eval = {0}, fill = {0};
+	char *setup;
+	struct_ctor(e, s->value, xasprintf("%s.", z), xasprintf("&%s", z), &eval, &fill);
+	setup = key_setup(e, m, tg->rhs, &kp);
+	return xasprintf("{ %s %s = {}; %s%s%s if (bpf_map_update_elem(&%s, %s, &%s, 0)) %s }", ty_ctype(m->type->val), z,
+			 eval.buf ? eval.buf : "", fill.buf ? fill.buf : "", setup, m->cname, kp, z, raise_code(e, tg->raise));
+}
+
+/* The C name of the lock field of the Struct a lock's with block holds */
+static const char *lock_field(Type *st)
+{
+	for (int i = 0; i < st->elems.len; i++)
+		if (((Type *)VEC_AT(st->elems, i))->kind == TY_LOCK)
+			return xasprintf("f_%s", (char *)VEC_AT(st->fnames, i));
+	ICE("%s holds no lock", st->sname);
+}
+
+/* with bpf.spin_lock(m, k) as v: (call->cval 1) / with bpf_res_spin_lock(m, k)
+ * as v: (2): look the item up (KeyError, IndexError), then lock it; a
+ * failed bpf_res_spin_lock raises OSError, with nothing locked */
+static void lock_begin(Emitter *e, Node *call, Sym *y)
+{
+	MapDecl *m = call->sym->data;
+	const char *x = local_name(e, y), *v = tmp(e), *f = lock_field(m->type->val);
+	line(e, "{ %s %s = %s; }", timer_lookup(e, call->third, m, v), x, v);
+	if (call->cval == 1)
+		line(e, "__pyb_h_spin_lock(&%s->%s);", x, f);
+	else if (call->cval == 2)
+		line(e, "if (bpf_res_spin_lock(&%s->%s)) %s", x, f, raise_code(e, call->raise));
+	else   /* _irqsave: the interrupt flags in a stack slot of its own (local_decl) */
+		line(e, "if (bpf_res_spin_lock_irqsave(&%s->%s, &%s__irq)) %s", x, f, x, raise_code(e, call->raise));
+}
+
+/* The end of a lock's with block, in its try's finally: unlock */
+static char *lock_end(Emitter *e, Node *n)
+{
+	const char *x = local_name(e, n->sym);
+	if (n->cval == 3)
+		return xasprintf("(bpf_res_spin_unlock_irqrestore(&%s->%s, &%s__irq), 0)", x, lock_field(n->sym->type), x);
+	return xasprintf("(%s(&%s->%s), 0)", n->cval == 1 ? "__pyb_h_spin_unlock" : "bpf_res_spin_unlock", x,
+			 lock_field(n->sym->type));
+}
+
+/* struct bpf_spin_lock / bpf_res_spin_lock, which the kernel finds in a map
+ * value by their BTF names, for the Structs whose fields they are (a
+ * SortedList's runtime declares bpf_spin_lock already) */
+static void emit_lock_types(Str *out, Prog *prog)
+{
+	bool spin = false, res = false;
+	for (int i = 0; i < prog->structs.len; i++) {
+		Type *st = VEC_AT(prog->structs, i);
+		for (int j = 0; j < st->elems.len; j++) {
+			Type *ft = VEC_AT(st->elems, j);
+			spin |= ft->kind == TY_LOCK && !strcmp(ft->sname, "SpinLock");
+			res |= ft->kind == TY_LOCK && strcmp(ft->sname, "SpinLock");
+		}
+	}
+	if (spin)
+		str_puts(out, "#ifndef __PYB_RBTREE\nstruct bpf_spin_lock { __u32 val; };\n#endif\n\n");
+	if (res)
+		str_puts(out, "struct bpf_res_spin_lock { __u32 val; };\n\n");
+}
+
 /* bpf.timer_*(timers[i], ...) (check_timer.c): the address of the map
  * value's struct bpf_timer (IndexError outside the Array), the helper's
  * call, OSError for a negative return */
@@ -1808,6 +1884,8 @@ static char *call(Emitter *e, Node *n)
 			return xasprintf("((%s)%s)", kptr_ctype(e, n->type->btf_id), emit_helper_call(n, argv, os, ovf));
 		return emit_helper_call(n, argv, os, ovf);
 	}
+	if (n->op == '%')     /* the end of a lock's with block (check_lock.c) */
+		return lock_end(e, n);
 	if (n->op == 'v')     /* the end of a ring buffer reservation's with block */
 		return ringbuf_end(e, n->sym);
 	if (n->op == 'd')     /* d = bpf.dynptr_from_mem(data, flags) */
@@ -2798,6 +2876,10 @@ static void stmt_code(Emitter *e, Node *s)
 							: emit_helper_pair(s->value, argv, os, ovf, names[0], names[1]));
 			return;
 		}
+		if (s->op == 'j') {   /* m[k] = S(...), S holding a lock (check_lock.c) */
+			line(e, "%s", lock_store(e, s));
+			return;
+		}
 		if (s->op == 'J') {   /* timers[k] = Timer() */
 			line(e, "%s", timer_store(e, s));
 			return;
@@ -2955,6 +3037,8 @@ static void stmt_code(Emitter *e, Node *s)
 		const char *x = y ? local_name(e, y) : NULL;
 		if (!y) {   /* a region: with bpf_rcu_read_lock(): */
 			line(e, "%s;", expr(e, call));
+		} else if (call->op == '&') {   /* a spin lock (check_lock.c) */
+			lock_begin(e, call, y);
 		} else if (call->op == 'w') {   /* a ring buffer reservation, or a lost record */
 			ringbuf_begin(e, call, y);
 		} else if (call->op == 'k') {   /* a kernel reference, or NULL */
@@ -3554,6 +3638,7 @@ void emit_program(Prog *prog, Str *out)
 			   "struct {\n\t__uint(type, __PYB_MAP_PERCPU_ARRAY);\n\t__uint(max_entries, %d);\n\t__type(key, __u32);\n"
 			   "\t__type(value, char[%d]);\n} __pyb_dynmem%d SEC(\".maps\");\n\n", i,
 			   prog->probes.len > 0 ? prog->probes.len : 1, (int)(intptr_t)VEC_AT(prog->dynmem, i), i);
+	emit_lock_types(out, prog);   /* SpinLock, ResSpinLock fields (check_lock.c) */
 	for (int i = 0; i < prog->structs.len; i++) {
 		Type *st = VEC_AT(prog->structs, i);
 		str_printf(out, "%s {\n", ty_ctype(st));

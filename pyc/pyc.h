@@ -311,6 +311,7 @@ typedef enum {
 	TY_BYTES,     /* bytes[N]: exactly N bytes (NULs included), e.g. read from memory */
 	TY_DYNPTR,    /* a struct bpf_dynptr on the BPF stack (check_dynptr.c); val: the ring buffer's record type, or NULL */
 	TY_TIMER,     /* Timer: a struct bpf_timer, only as an Array map's value (check_timer.c) */
+	TY_LOCK,      /* SpinLock / ResSpinLock (sname): a Struct field of a Hash's or an Array's value (check_lock.c) */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,

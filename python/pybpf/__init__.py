@@ -16,6 +16,7 @@ kernel computes exactly what CPython computes.
 import bisect
 import builtins
 import collections
+import contextlib
 import dataclasses
 import errno
 import os
@@ -45,6 +46,7 @@ __all__ = [
     "bpf_rdonly_cast", "bpf_cast_to_kern_ctx", "TaskWork", "bpf_task_work_schedule_signal", "bpf_task_work_schedule_resume",
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
+    "SpinLock", "ResSpinLock", "bpf_res_spin_lock", "bpf_res_spin_lock_irqsave",
 ]
 
 
@@ -208,7 +210,95 @@ class Struct:
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
+        for name, t in cls.__dict__.get("__annotations__", {}).items():
+            if t in (SpinLock, ResSpinLock):   # a lock field: its own lock, not part of the value
+                setattr(cls, name, dataclasses.field(default_factory=t, init=False, repr=False, compare=False))
         dataclasses.dataclass(cls)
+
+
+class SpinLock:
+    """A Struct field: the item's lock (in the kernel a struct bpf_spin_lock in
+    the map value), taken by 'with bpf.spin_lock(m, k) as v:'; here a
+    threading.Lock, so that threads running the probe's code lock alike."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def _take(self):
+        self._lock.acquire()
+
+    def _release(self):
+        self._lock.release()
+
+
+class ResSpinLock(SpinLock):
+    """A Struct field: a resilient spin lock (struct bpf_res_spin_lock), taken
+    by 'with bpf_res_spin_lock(m, k) as v:', which raises OSError instead of
+    hanging: EDEADLK when this thread holds it already, ETIMEDOUT when it
+    stays held by another for the kernel's timeout (0.25 s)."""
+
+    def __init__(self):
+        super().__init__()
+        self._owner = None
+
+    def _take(self):
+        if self._owner == threading.get_ident():
+            raise OSError(errno.EDEADLK, "bpf_res_spin_lock: a deadlock (this thread holds the lock)")
+        if not self._lock.acquire(timeout=0.25):
+            raise OSError(errno.ETIMEDOUT, "bpf_res_spin_lock: the lock stayed held")
+        self._owner = threading.get_ident()
+
+    def _release(self):
+        self._owner = None
+        self._lock.release()
+
+
+def _zero_struct(t):
+    """An Array's item of Struct t: its fields' defaults, else zero ('' for a str, b'' for bytes)"""
+    def zero(f):
+        ft = t.__annotations__.get(f.name)
+        return "" if isinstance(ft, type) and issubclass(ft, builtins.str) else \
+            ft(builtins.bytes(getattr(ft, "n", 0))) if isinstance(ft, type) and issubclass(ft, builtins.bytes) else \
+            False if ft is bool else 0
+    return t(**{f.name: zero(f) for f in dataclasses.fields(t)
+                if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING})
+
+
+def _lock_field(v, kind):
+    """The lock of map item v, a Struct with a field of type kind"""
+    for f in dataclasses.fields(v) if dataclasses.is_dataclass(v) else ():
+        lock = getattr(v, f.name)
+        if isinstance(lock, kind) and (kind is ResSpinLock) == isinstance(lock, ResSpinLock):
+            return lock
+    raise TypeError(f"the items of this map are {type(v).__name__}, not a Struct with a {kind.__name__} field "
+                    f"(an Array of them is made as Array[S](N) here: the annotated form, a: Array[S] = Array(N), "
+                    f"makes a list of zeros)")
+
+
+@contextlib.contextmanager
+def _locked(m, k, kind):
+    """with bpf.spin_lock(m, k) as v: m[k] looked up once (KeyError for a
+    Hash's missing key, not inserted; IndexError outside an Array), its lock
+    held for the block and released on every way out"""
+    if isinstance(m, dict) and k not in m:
+        raise KeyError(k)
+    v = m[k]
+    lock = _lock_field(v, kind)
+    lock._take()
+    try:
+        yield v
+    finally:
+        lock._release()
+
+
+def bpf_res_spin_lock(m, k):
+    """with bpf_res_spin_lock(m, k) as v: as bpf.spin_lock, on a ResSpinLock; OSError when it cannot lock"""
+    return _locked(m, k, ResSpinLock)
+
+
+def bpf_res_spin_lock_irqsave(m, k):
+    """with bpf_res_spin_lock_irqsave(m, k) as v: the same (a user process has no interrupts to disable)"""
+    return _locked(m, k, ResSpinLock)
 
 
 class RingBuf:
@@ -303,6 +393,9 @@ class Array(list):
         super().__init__([0] * n)
 
     def __class_getitem__(cls, t):
+        if isinstance(t, type) and issubclass(t, Struct) and cls is Array:   # Array[S](N): N items S()
+            return type(f"Array[{t.__name__}]", (cls,), {"__init__": lambda self, n=1: list.__init__(
+                self, [_zero_struct(t) for _ in range(n)])})
         return _TimerArray if t is Timer else cls
 
 
@@ -681,6 +774,13 @@ class _Helpers:
 
     # ring buffer reservations and dynptrs (pyc/check_dynptr.c); here the
     # ring buffer is never full, so a reservation is never None
+
+    def spin_lock(self, m, k):
+        """with bpf.spin_lock(m, k) as v: the item m[k] with its SpinLock held (pyc/check_lock.c)"""
+        return _locked(m, k, SpinLock)
+
+    def spin_unlock(self, lock):
+        raise NotImplementedError("bpf.spin_unlock() is called by the end of 'with bpf.spin_lock(m, k) as v:'")
 
     def ringbuf_reserve(self, ringbuf, flags=0):
         """with bpf.ringbuf_reserve(events) as rec: a zeroed record, output

@@ -27,13 +27,14 @@ from mypy.nodes import (AssignmentStmt, ClassDef, Decorator, Expression, FuncDef
                         MypyFile, NameExpr, OperatorAssignmentStmt, OverloadedFuncDef, Statement, TupleExpr, ListExpr)
 from mypy.plugin import AnalyzeTypeContext, ClassDefContext, Plugin
 from mypy.plugins.dataclasses import DataclassTransformer
-from mypy.types import RawExpressionType, Type
+from mypy.types import CallableType, Instance, RawExpressionType, Type, get_proper_type
 
 STR = "pybpf.str"
 BYTES = "pybpf.bytes"
 LHIST = "pybpf.LHist"
 STRUCT = "pybpf.Struct"
 KERNEL = "pybpf._kernel"
+LOCKS = ("pybpf.SpinLock", "pybpf.ResSpinLock")
 
 
 def _kernel_names() -> List[str]:
@@ -135,6 +136,28 @@ def _struct_class(ctx: ClassDefContext) -> None:
     """class E(Struct): what @dataclass does to E (mypy's own transformer)."""
     if not DataclassTransformer(ctx).transform():
         ctx.api.defer()
+        return
+    _drop_lock_params(ctx)
+
+
+def _drop_lock_params(ctx: ClassDefContext) -> None:
+    """A SpinLock / ResSpinLock field is no parameter of E(...): it starts unlocked."""
+    locks = set()
+    for st in ctx.cls.defs.body:
+        t = get_proper_type(st.type) if isinstance(st, AssignmentStmt) and st.type is not None else None
+        if isinstance(t, Instance) and t.type.fullname in LOCKS and isinstance(st.lvalues[0], NameExpr):
+            locks.add(st.lvalues[0].name)
+    init = ctx.cls.info.names.get("__init__")
+    if not locks or init is None or not isinstance(init.node, FuncDef) or not isinstance(init.node.type, CallableType):
+        return
+    f = init.node.type
+    keep = [i for i, n in enumerate(f.arg_names) if n not in locks]
+    node = init.node
+    node.arguments = [a for a in node.arguments if a.variable.name not in locks]
+    node.arg_names = [n for n in node.arg_names if n not in locks]
+    node.arg_kinds = [a.kind for a in node.arguments]
+    init.node.type = f.copy_modified(arg_types=[f.arg_types[i] for i in keep], arg_kinds=[f.arg_kinds[i] for i in keep],
+                                     arg_names=[f.arg_names[i] for i in keep])
 
 
 class PybpfPlugin(Plugin):

@@ -1,0 +1,15 @@
+from pybpf import *
+
+class Acct(Struct):
+    lock: SpinLock
+    n: u64
+
+acct: Hash[int, Acct] = Hash(max_entries=16)
+
+def bump(x: int) -> int:
+    return x + 1
+
+@tp_btf("sys_enter")
+def enter(regs, nr) -> None:
+    with bpf.spin_lock(acct, 1) as a:
+        a.n = bump(a.n)

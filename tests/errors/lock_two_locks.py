@@ -1,0 +1,11 @@
+from pybpf import *
+
+class Acct(Struct):
+    lock: SpinLock
+    n: u64
+
+acct: Hash[int, Acct] = Hash(max_entries=16)
+
+class Two(Struct):
+    a: SpinLock
+    b: SpinLock

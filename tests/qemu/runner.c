@@ -602,27 +602,42 @@ static void test_py_kernel(void)
 	bpf_object__close(obj);
 }
 
+/* Open and load object file, reporting NAME_load, and attach program prog
+ * (NAME_attach on failure): the object with *link set, or NULL (closed). */
+static struct bpf_object *load_attach(const char *file, const char *name, const char *prog, struct bpf_link **link)
+{
+	struct bpf_object *obj = open_obj(file, NULL);
+	char what[64];
+
+	log_reset();
+	snprintf(what, sizeof(what), "%s_load", name);
+	if (!obj || bpf_object__load(obj)) {
+		result(what, false, "%s", log_tail());
+		bpf_object__close(obj);
+		return NULL;
+	}
+	result(what, true, "");
+	*link = bpf_program__attach(bpf_object__find_program_by_name(obj, prog));
+	if (!*link) {
+		snprintf(what, sizeof(what), "%s_attach", name);
+		result(what, false, "%s", log_tail());
+		bpf_object__close(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 static void test_core_task(void)
 {
-	struct bpf_object *obj = open_obj("core_pid.bpf.o", NULL);
 	struct bpf_link *link;
+	struct bpf_object *obj;
 	unsigned int pid = getpid(), tgid = 0;
 	unsigned long long forks = 0;
 	const int F = 3;
 	int i;
 
-	log_reset();
-	if (!obj || bpf_object__load(obj)) {
-		result("core/task_load", false, "%s", log_tail());
+	if (!(obj = load_attach("core_pid.bpf.o", "core/task", "on_fork", &link)))
 		return;
-	}
-	result("core/task_load", true, "");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_fork"));
-	if (!link) {
-		result("core/task_attach", false, "%s", log_tail());
-		bpf_object__close(obj);
-		return;
-	}
 	for (i = 0; i < F; i++) {
 		pid_t c = fork();
 		if (c == 0)
@@ -644,26 +659,16 @@ static void test_core_task(void)
  * in lsm/file_open; N opens by the runner, its executable's inode */
 static void test_py_exe_file(void)
 {
-	struct bpf_object *obj = open_obj("exe_file.bpf.o", NULL);
 	struct bpf_link *link;
+	struct bpf_object *obj;
 	unsigned int pid = getpid();
 	unsigned long long ino = 0, opens = 0;
 	struct stat st = {0};
 	const int N = 4;
 	int i, fd;
 
-	log_reset();
-	if (!obj || bpf_object__load(obj)) {
-		result("py/exe_file_load", false, "%s", log_tail());
+	if (!(obj = load_attach("exe_file.bpf.o", "py/exe_file", "on_exe_open", &link)))
 		return;
-	}
-	result("py/exe_file_load", true, "");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_exe_open"));
-	if (!link) {
-		result("py/exe_file_attach", false, "%s", log_tail());
-		bpf_object__close(obj);
-		return;
-	}
 	for (i = 0; i < N; i++) {
 		fd = open("/etc/hostname", O_RDONLY);
 		if (fd >= 0)
@@ -690,24 +695,14 @@ static unsigned long long map_u64(struct bpf_object *obj, const char *map, unsig
 
 static void test_py_percpu(void)
 {
-	struct bpf_object *obj = open_obj("percpu.bpf.o", NULL);
 	struct bpf_link *link;
+	struct bpf_object *obj;
 	unsigned int pid = getpid();
 	const int N = 3;
 	int i;
 
-	log_reset();
-	if (!obj || bpf_object__load(obj)) {
-		result("py/percpu_load", false, "%s", log_tail());
+	if (!(obj = load_attach("percpu.bpf.o", "py/percpu", "on_getppid", &link)))
 		return;
-	}
-	result("py/percpu_load", true, "");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_getppid"));
-	if (!link) {
-		result("py/percpu_attach", false, "%s", log_tail());
-		bpf_object__close(obj);
-		return;
-	}
 	for (i = 0; i < N; i++)
 		syscall(SYS_getppid);
 	bpf_link__destroy(link);
@@ -784,23 +779,13 @@ static int create_files(const char *dir, int n)
  * and then 2 in another */
 static void test_py_inode_storage(void)
 {
-	struct bpf_object *obj = open_obj("inode_storage.bpf.o", NULL);
 	struct bpf_link *link;
+	struct bpf_object *obj;
 	unsigned int pid = getpid();
 	int fails;
 
-	log_reset();
-	if (!obj || bpf_object__load(obj)) {
-		result("py/inode_storage_load", false, "%s", log_tail());
+	if (!(obj = load_attach("inode_storage.bpf.o", "py/inode_storage", "on_inode_create", &link)))
 		return;
-	}
-	result("py/inode_storage_load", true, "");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_inode_create"));
-	if (!link) {
-		result("py/inode_storage_attach", false, "%s", log_tail());
-		bpf_object__close(obj);
-		return;
-	}
 	fails = create_files("/tmp/istor_a", 6);
 	result("py/inode_storage_after_delete", map_u64(obj, "last", pid) == 1ULL && map_u64(obj, "dropped", pid) == 1ULL,
 	       "last[%u] = %llu, dropped = %llu, want 1 and 1", pid, map_u64(obj, "last", pid), map_u64(obj, "dropped", pid));
@@ -815,22 +800,12 @@ static void test_py_inode_storage(void)
  * children of the runner exec busybox true: N sets of 0, N EINVALs */
 static void test_py_bprm_opts(void)
 {
-	struct bpf_object *obj = open_obj("bprm_opts.bpf.o", NULL);
 	struct bpf_link *link;
+	struct bpf_object *obj;
 	const int N = 3;
 
-	log_reset();
-	if (!obj || bpf_object__load(obj)) {
-		result("py/bprm_opts_load", false, "%s", log_tail());
+	if (!(obj = load_attach("bprm_opts.bpf.o", "py/bprm_opts", "on_bprm", &link)))
 		return;
-	}
-	result("py/bprm_opts_load", true, "");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_bprm"));
-	if (!link) {
-		result("py/bprm_opts_attach", false, "%s", log_tail());
-		bpf_object__close(obj);
-		return;
-	}
 	for (int i = 0; i < N; i++) {
 		pid_t c = fork();
 		if (c == 0) {

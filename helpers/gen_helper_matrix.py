@@ -37,6 +37,35 @@ OTHER_KINDS = [("@tp_btf", '@tp_btf("sys_enter")', "regs, nr"), ("@iter", '@iter
                ("@begin", "@begin", "")]
 
 
+# The kinds a refusal is looked for in: the first a helper's probes line
+# lacks gets its call, and the checker must refuse it at compile time
+ELSEWHERE = [("@tracepoint", '@tracepoint("syscalls/sys_enter_acct")', "args")] + OTHER_KINDS
+# ... but a helper whose argument is its probe's own (d_path's file) is
+# tried where that argument exists
+ELSEWHERE_OF = {"d_path": [("@tp_btf", '@tp_btf("ext4_sync_file_enter")', "file, datasync")]}
+
+
+def refusal(pybpf, name, src, line, prefix="hm_"):
+    """src (the probe that calls helper or kfunc name, def PREFIX + name)
+    made a probe of the first kind of ELSEWHERE its `probes:` line does not
+    name (as asked or as left to the verifier): what `pybpf check` says"""
+    for k, deco, params in ELSEWHERE_OF.get(name, ELSEWHERE):
+        if re.search(re.escape(k) + r"\b(?!\()", line):
+            continue
+        m = re.search(r"\n(@[^\n]*)\ndef (%s%s)\(([^)]*)\)" % (prefix, re.escape(name[4:20] if prefix == "km_" else name[:20])),
+                      src)
+        other = src[:m.start(1)] + deco + "\ndef " + m.group(2) + "(" + params + src[m.end(3):]
+        with tempfile.TemporaryDirectory(prefix="pybpf-matrix-") as d:
+            path = os.path.join(d, "probe.py")
+            with open(path, "w") as f:
+                f.write(other)
+            p = subprocess.run([pybpf, "check", path], capture_output=True, text=True, cwd=d)
+        if p.returncode == 1 and "a %s probe" % k in p.stderr.split("\n", 1)[0]:
+            return "refused at compile time from %s" % k
+        return "from %s: %s" % (k, p.stderr.split("\n", 1)[0].split("error: ", 1)[-1] if p.returncode else "accepted")
+    return "every kind that loads here may call it"
+
+
 def probe_kinds(line):
     """The kinds of a `probes:` line the kernel was asked about: ["@tracepoint", ...]"""
     asked = line.split("probes: ", 1)[1].split(" (", 1)[0]
@@ -63,7 +92,7 @@ def callable_helpers(pybpf):
         kind = None
         if "@tracepoint" not in kinds and not timer and not sock:
             kind = next((k for k, _, _ in OTHER_KINDS if k in kinds), "")
-        yield m.group(1), params, m.group(3), kind, kinds
+        yield m.group(1), params, m.group(3), kind, kinds, out[i + 1]
 
 
 def argument(p):
@@ -253,19 +282,21 @@ def main():
     out, pybpf = command_line(__doc__, "helper_matrix.txt")
     lines = banner("gen_helper_matrix.py", "helper-matrix", "helper a pybpf probe kind may call, from a @tracepoint\n"
                    "# probe where it may (else a @tp_btf, @iter, @uprobe, @profile or @begin one; the timer helpers:\n"
-                   "# @tp_btf, and spin_lock; the ones that sleep: a sleepable @uprobe; the seq_* ones: @iter)")
+                   "# @tp_btf, and spin_lock; the ones that sleep: a sleepable @uprobe; the seq_* ones: @iter), and\n"
+                   "# what the checker says of the call from the first kind that may not call it")
     n = ok = gen = 0
-    for name, params, ret, kind, kinds in callable_helpers(pybpf):
+    for name, params, ret, kind, kinds, line in callable_helpers(pybpf):
         n += 1
         if kind == "":
             why = ("which the matrix does not make (its program would register an ops struct)" if kinds == ["@struct_ops"]
                    else "which do not load here")
             lines.append("%s: not generated: only %s may call it, %s" % (name, ", ".join(kinds), why))
             continue
-        r = outcome(pybpf, source(name, params, ret, kind))
+        src = source(name, params, ret, kind)
+        r = outcome(pybpf, src)
         gen += 1
         ok += r == "loads"
-        lines.append("%s: %s" % (name, r))
+        lines.append("%s: %s; %s" % (name, r, refusal(pybpf, name, src, line)))
     lines.append("# %d of %d load; %d not generated" % (ok, gen, n - gen))
     write_lines(out, lines)
 

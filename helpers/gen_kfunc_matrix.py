@@ -28,7 +28,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_helper_matrix import banner, command_line, outcome, write_lines  # noqa: E402  (one way to load and write)
+from gen_helper_matrix import banner, command_line, outcome, refusal, write_lines  # noqa: E402  (one way to load and write)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -225,8 +225,11 @@ def main():
     out, pybpf = command_line(__doc__, "kfunc_matrix.txt")
     lines = banner("gen_kfunc_matrix.py", "kfunc-matrix", "kfunc pybpf can call from a @tracepoint probe "
                    "(one that may sleep: from a sleepable @uprobe; a work queue's and a resilient\n# spin lock's "
-                   "from @begin; bpf_cast_to_kern_ctx and task work from @uprobe)")
+                   "from @begin; bpf_cast_to_kern_ctx and task work from @uprobe), and what the\n# checker says of "
+                   "the call from the first kind that may not call it")
     n = ok = gen = 0
+    probes = dict(re.findall(r"^(?!bpf\.)(\w+)\(.*\n(?:    \w+: .*\n)?    probes: (.*)\n",
+                             subprocess.run([pybpf, "api"], capture_output=True, text=True, check=True).stdout, re.M))
     for name, params, how, sleepable in callable_kfuncs(pybpf):
         src, why = source(name, params, how, sleepable)
         n += 1
@@ -236,7 +239,8 @@ def main():
         gen += 1
         r = outcome(pybpf, src)
         ok += r == "loads"
-        lines.append("%s: %s" % (name, r))
+        line = probes.get(name) or probes.get(name + "_new", "")   # an iterator's: its _new's
+        lines.append("%s: %s; %s" % (name, r, refusal(pybpf, name, src, line, "km_")))
     lines.append("# %d of %d load; %d not generated" % (ok, gen, n - gen))
     write_lines(out, lines)
 

@@ -29,20 +29,27 @@ static int kind_bit(const char *kind)
 	return -1;
 }
 
+/* Whether the verifier refuses kfunc name in programs of type prog (a
+ * sleepable uprobe's: "kprobe.s", a kprobe program to these rules) for a
+ * reason the prober's bare call does not meet: the map a work queue or a
+ * resilient lock lives in, or its sleepable callback (check_wq.c,
+ * check_lock.c), a kernel context that is no struct (check_kcast.c) */
+static bool refused_by_rules(const char *prog, const char *name)
+{
+	const char *base = strcmp(prog, "kprobe.s") ? prog : "kprobe";
+	return (wq_kfunc(name) && wq_refused_in(base, name)) || kcast_refused_in(base, name) ||
+	       (lock_kfunc(name) && async_refused_in(base));
+}
+
 /* kinds_line()'s verdict for kfunc `name` (const char *) */
 static int kfunc_verdict(const char *kind, const void *name)
 {
 	const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(name);
 	int bit = kind_bit(kind);
-	/* a sleepable uprobe is a kprobe program to the map rules too */
-	if (wq_kfunc(name) && wq_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe", name))
-		return 0;   /* its map, or its sleepable callback, is refused there (check_wq.c) */
+	if (refused_by_rules(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : kind, name))
+		return 0;
 	if (task_work_refused_kind(kind, name))
 		return 0;   /* sleepable probes only (check_task_work.c) */
-	if (kcast_refused_in(helper_prog_type(kind), name))
-		return 0;   /* bpf_cast_to_kern_ctx where the kernel's context is no struct (check_kcast.c) */
-	if (lock_kfunc(name) && async_refused_in(strcmp(kind, "kprobe.s") ? helper_prog_type(kind) : "kprobe"))
-		return 0;   /* a map holding a bpf_res_spin_lock is refused there (check_lock.c) */
 	if (!k || bit < 0)
 		return 2;
 	return (k->mask >> bit) & 1;
@@ -151,15 +158,13 @@ static bool packet_only(const struct pyb_kfunc_progs *k)
 static void prog_type_row(Vec *v, int bit)
 {
 	const char *prog = pyb_kfunc_probed_prog_types[bit];
-	const char *base = strcmp(prog, "kprobe.s") ? prog : "kprobe";   /* a sleepable one's program type */
 	int allowed = 0, n = 0;
 	for (int i = 0; i < v->len; i++) {
 		ApiKfunc *a = VEC_AT(*v, i);
 		const struct pyb_kfunc_progs *k = pyb_kfunc_progs_find(a->name);
 		if (!k || (k->mask >> bit) & 1) {
 			allowed++;
-			n += !a->why && !(wq_kfunc(a->name) && wq_refused_in(base, a->name)) && !kcast_refused_in(base, a->name) &&
-			     !task_work_refused_in(prog, a->name) && !(lock_kfunc(a->name) && async_refused_in(base));
+			n += !a->why && !refused_by_rules(prog, a->name) && !task_work_refused_in(prog, a->name);
 		}
 	}
 	if (!strcmp(prog, "kprobe.s"))   /* the sleepable uprobes' (probe_kind) */

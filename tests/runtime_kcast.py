@@ -114,13 +114,15 @@ def kcast_kern_ctx_uprobe():
     """bpf_cast_to_kern_ctx(ctx()) in @uprobe / @uretprobe: the kernel's
     struct pt_regs of the probed call, on a test binary's 4 calls of
     pybpf_target(i - 2, 100): its si register is b (100) each time, and
-    the return probe's ax the return value 2 * (i - 2) + 100."""
+    the return probe's ax the return value 2 * (i - 2) + 100; and a
+    sleepable @uprobe's si too."""
     exe = build_target()
     src = f'''from pybpf import *
 si_sum: int = 0
 same: int = 0
 ax_sum: int = 0
 rets: int = 0
+sleepable_same: int = 0
 
 
 @uprobe("{exe}:pybpf_target")
@@ -139,14 +141,22 @@ def on_ret(ret: i32) -> None:
     ax_sum += r.ax
     if r.ax == ret:
         rets += 1
+
+
+@uprobe("{exe}:pybpf_target", sleepable=True)
+def on_call_s(a: i32, b: int) -> None:
+    global sleepable_same
+    if bpf_cast_to_kern_ctx(ctx()).si == b:
+        sleepable_same += 1
 '''
     with Loader(src) as ld:
         subprocess.run([exe, "4"], check=True, capture_output=True)
         out, err = ld.finish()
-    for line in ("si_sum: 400\n", "same: 4\n", f"ax_sum: {sum(2 * (i - 2) + 100 for i in range(4))}\n", "rets: 4\n"):
+    for line in ("si_sum: 400\n", "same: 4\n", f"ax_sum: {sum(2 * (i - 2) + 100 for i in range(4))}\n", "rets: 4\n",
+                 "sleepable_same: 4\n"):   # a sleepable uprobe is a kprobe program too
         assert line in out, (line, out)
     assert "Error" not in err, err
-    assert_nothing_left(["on_call", "on_ret"])
+    assert_nothing_left(["on_call", "on_ret", "on_call_s"])
 
 
 TASK_WORK = '''from pybpf import *

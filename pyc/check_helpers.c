@@ -139,6 +139,13 @@ static bool timer_refused(const struct pyb_helper *h, const char *prog)
 	return !strncmp(h->name, "bpf_timer_", 10) && async_refused_in(prog);
 }
 
+/* @fentry, @fexit and @lsm: their answer is derived from @tp_btf's (trampoline_helper) */
+static bool derived_column(const char *column)
+{
+	return (!strcmp(column, "fentry") || !strcmp(column, "fexit") || !strcmp(column, "lsm")) &&
+	       probed_index("tp_btf") >= 0;
+}
+
 /* @fentry, @fexit and @lsm, which this machine does not load: what the
  * kernel allows @tp_btf (the same tracing_prog_func_proto serves them),
  * and the helpers it gives only a program with a trampoline --
@@ -155,7 +162,7 @@ static int trampoline_helper(const struct pyb_helper *h, const char *column)
 					  "bpf_ima_inode_hash", "bpf_ima_file_hash", NULL};
 	int tp_btf = probed_index("tp_btf"), kprobe = probed_index("kprobe");
 	bool is_lsm = !strcmp(column, "lsm");
-	if ((strcmp(column, "fentry") && strcmp(column, "fexit") && !is_lsm) || tp_btf < 0)
+	if (!derived_column(column))
 		return -1;
 	if ((pyb_helper_prog_mask(h->name) >> tp_btf) & 1)
 		return 1;
@@ -173,8 +180,7 @@ static int trampoline_helper(const struct pyb_helper *h, const char *column)
 /* Whether column's answer is the kernel's (asked, or derived from an asked one) */
 static bool column_asked(const char *column)
 {
-	return probed_index(column) >= 0 || ((!strcmp(column, "fentry") || !strcmp(column, "fexit") ||
-					       !strcmp(column, "lsm")) && probed_index("tp_btf") >= 0);
+	return probed_index(column) >= 0 || derived_column(column);
 }
 
 /* Whether the probe kinds of column (kind_column) may call h: 1 yes, 0 no. */
@@ -470,6 +476,15 @@ static const char *const needs[][2] = {
 	{"bpf_skb_under_cgroup", "a BPF_MAP_TYPE_CGROUP_ARRAY map, which pybpf has not"},
 	{"bpf_skc_to_mptcp_sock", "a socket of the packet path (skb->sk, a sock_ops context's sk: ARG_PTR_TO_SOCK_COMMON), "
 				  "which pybpf has not; the verifier refuses a @tp_btf probe's socket there (check_sock.c)"},
+	{"bpf_get_socket_cookie", "a kernel socket pointer outside the packet path, not the context (the verifier: "
+				  "\"R1 type=ctx expected=...\", helpers/helper_matrix.txt), which pybpf cannot pass yet"},
+	{"bpf_xdp_get_buff_len", "a kernel struct xdp_buff pointer outside the packet path, not the context (the "
+				 "verifier: \"R1 type=ctx expected=...\", helpers/helper_matrix.txt), which pybpf cannot pass yet"},
+	{"bpf_ima_inode_hash", "an IMA policy to be tested with (it gives the hash IMA measured), which neither this "
+			       "machine nor the QEMU guest has"},
+	{"bpf_ima_file_hash", "an IMA policy to be tested with (it gives the hash IMA measured), which neither this "
+			      "machine nor the QEMU guest has"},
+	{"bpf_seq_printf_btf", "a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet"},
 };
 
 /* The pybpf map kinds a helper's map parameter takes (by the verifier's
@@ -542,15 +557,6 @@ static const char *unsupported(const struct pyb_helper *h)
 			return xasprintf("it needs %s", needs[i][1]);
 	if (helper_packs_values(h))
 		return NULL;   /* bpf.snprintf(out, "fmt", a, b, ...), bpf.seq_printf(ctx(), ...): check_snprintf */
-	if (!strcmp(h->name, "bpf_get_socket_cookie") || !strcmp(h->name, "bpf_xdp_get_buff_len"))
-		return xasprintf("outside the packet path it takes a kernel %s pointer, not the context (the verifier: "
-				 "\"R1 type=ctx expected=...\", helpers/helper_matrix.txt), which pybpf cannot pass yet",
-				 h->name[4] == 'g' ? "socket" : "struct xdp_buff");
-	if (!strncmp(h->name, "bpf_ima_", 8))
-		return "it gives the hash IMA measured, which needs an IMA policy that neither this machine nor the QEMU "
-		       "guest has, so pybpf cannot test it yet";
-	if (!strcmp(h->name, "bpf_seq_printf_btf"))
-		return "its 'ptr' is a struct btf_ptr naming a BTF type id, which a pybpf program cannot name yet";
 	if (!strcmp(h->name, "bpf_map_lookup_elem") || !strcmp(h->name, "bpf_map_lookup_percpu_elem"))
 		return NULL;   /* bpf.map_lookup_elem(m, key): m.get(key), check_call.c */
 	if (!strcmp(h->name, "bpf_this_cpu_ptr") || !strcmp(h->name, "bpf_per_cpu_ptr"))

@@ -84,9 +84,10 @@ const char *ty_name(Type *t)
 	case TY_NONE: return "None";
 	case TY_BOOL: return "bool";
 	case TY_INT: return "int";
-	case TY_FIXED: return xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
+	case TY_FIXED: return t->addr ? "IPv4" : xasprintf("%c%d", t->is_signed ? 'i' : 'u', t->size * 8);
 	case TY_STR: return xasprintf("str[%d]", t->size);
-	case TY_BYTES: return xasprintf("bytes[%d]", t->size);
+	case TY_BYTES: return t->addr ? "IPv6" : xasprintf("bytes[%d]", t->size);
+	case TY_PACKET: return "Packet";
 	case TY_MAP:
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
 	case TY_CTX: return "tracepoint context";
@@ -218,6 +219,9 @@ static const char *const builtin_types[] = {
 	"Wq",   /* check_wq.c */
 	"TaskWork",   /* check_task_work.c */
 	"SpinLock", "ResSpinLock",   /* check_lock.c */
+	"IPv4", "IPv6",   /* check_packet.c */
+	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
+	"TC_ACT_UNSPEC", "TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT",
 	NULL,
 };
 
@@ -645,6 +649,11 @@ static Type *resolve_type(Checker *c, Node *n, bool storage)
 			if (!t)
 				t = !strcmp(n->name, "int") ? ty_int : ty_bool;
 			if (!is_imported(c, n->name) && strcmp(n->name, "int") && strcmp(n->name, "bool"))
+				unknown_name(c, n);
+			return t;
+		}
+		if ((t = addr_type(n->name))) {   /* IPv4, IPv6 (check_packet.c) */
+			if (!is_imported(c, n->name))
 				unknown_name(c, n);
 			return t;
 		}
@@ -1555,6 +1564,8 @@ static Type *check_name(Checker *c, Node *e)
 		y = timer_clock_const(c, e);   /* CLOCK_MONOTONIC ... (check_timer.c) */
 	if (!y)
 		y = perf_const(c, e);          /* BPF_F_CURRENT_CPU (check_perf.c) */
+	if (!y)
+		y = packet_const(c, e);        /* XDP_PASS, TC_ACT_OK, ... (check_packet.c) */
 	if (!y) {
 		if (in_list(builtin_funcs, e->name) && is_imported(c, e->name))
 			error_at(node_loc(e), "'%s' is a function: call it as %s()", e->name, e->name);

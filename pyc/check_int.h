@@ -320,6 +320,13 @@ void perf_map_refused(Node *at, MapDecl *m);
 /* BPF_F_CURRENT_CPU, or NULL */
 Sym *perf_const(Checker *c, Node *e);
 
+/* ---- check_packet.c ---------------------------------------------------- */
+
+/* IPv4, IPv6: the address types, or NULL */
+Type *addr_type(const char *name);
+/* XDP_PASS, TC_ACT_OK, ...: a verdict of a packet probe, or NULL */
+Sym *packet_const(Checker *c, Node *e);
+
 /* ---- check_method.c ----------------------------------------------------- */
 
 /* X.name(...) where X is not a module (time, platform, socket, bpf) */

@@ -312,6 +312,7 @@ typedef enum {
 	TY_DYNPTR,    /* a struct bpf_dynptr on the BPF stack (check_dynptr.c); val: the ring buffer's record type, or NULL */
 	TY_TIMER,     /* Timer: a struct bpf_timer, only as an Array map's value (check_timer.c) */
 	TY_LOCK,      /* SpinLock / ResSpinLock (sname): a Struct field of a Hash's or an Array's value (check_lock.c) */
+	TY_PACKET,    /* pkt = ctx.packet() of a packet probe (@xdp, @tc, @cgroup_skb): data .. data_end (check_packet.c) */
 } TypeKind;
 
 typedef enum { MAP_HASH, MAP_LRU_HASH, MAP_PERCPU_HASH, MAP_LRU_PERCPU_HASH, MAP_LPM, MAP_ARRAY, MAP_PERCPU_ARRAY,
@@ -334,6 +335,9 @@ typedef struct Type {
 	bool is_signed;       /* TY_FIXED */
 	bool user;            /* TY_STACK: a user-space stack; TY_PTR/TY_KPTR/TY_KVAL: user memory (check_uptr.c) */
 	bool copy;            /* TY_KVAL: a stack copy of a user struct (ts = user_read(p)) or a struct inside one */
+	bool pkt;             /* TY_KPTR, TY_KVAL: a header in the packet (pkt.header(T), check_packet.c): fields are
+	                       * read and written directly, bounds checked when the header was taken */
+	int addr;             /* TY_FIXED u32: 4, an IPv4 address in host order (IPv4); TY_BYTES 16: 6, an IPv6 address (IPv6) */
 	bool inplace;         /* TY_STRUCT: a record reserved in its ring buffer (with bpf.ringbuf_reserve(rb) as rec:), held by pointer */
 	const char *maybe_none; /* TY_KPTR: the helper ("bpf_skc_to_tcp_sock") whose result this is, None or a pointer (check_sock.c) */
 	MapKind map_kind;     /* TY_MAP */

@@ -1541,6 +1541,7 @@ static void mark_assigned(Checker *c, Sym *y)
 {
 	if (y->kind == SYM_LOCAL)
 		c->assigned[y->index] = 1;
+	packet_local_assigned(c, y);   /* check_packet.c */
 }
 
 /* A use of x, the kernel reference of a with block: after the block it is
@@ -1574,6 +1575,7 @@ static Type *check_name(Checker *c, Node *e)
 		unknown_name(c, e);
 	}
 	e->sym = y;
+	packet_local_used(c, e, y);   /* a header taken before the packet moved (check_packet.c) */
 	if (y->kind == SYM_LOCAL && !c->assigned[y->index]) {
 		error_begin(node_loc(e), "local variable '%s' may be used before it is assigned (CPython would raise UnboundLocalError)", e->name);
 		note_at(node_loc(y->decl), "'%s' is assigned here", e->name);

@@ -174,6 +174,7 @@ static const char *prog_word(Probe *p)
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
+		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -381,6 +382,7 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
 	use_helper(c, e);
+	packet_helper_called(c, e);   /* check_packet.c */
 	return t;
 }
 

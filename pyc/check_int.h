@@ -67,6 +67,8 @@ typedef struct Checker {
 	Vec funcs;            /* FuncDecl* */
 	Vec probe_calls;      /* ProbeCall*: the helper functions each probe calls */
 	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
+	int pkt_gen;          /* calls so far that may move the packet (check_packet.c) */
+	Node *pkt_moved;      /* the last of them */
 } Checker;
 
 /* ---- check.c ------------------------------------------------------------ */
@@ -334,6 +336,10 @@ Type *check_packet_method(Checker *c, Node *e, Type *t);
 Type *check_packet_len(Checker *c, Node *e, Node *a);
 Type *check_packet_slice(Checker *c, Node *e);
 void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt);
+/* a header local assigned, used; bpf.NAME() called (it may move the packet) */
+void packet_local_assigned(Checker *c, Sym *y);
+void packet_local_used(Checker *c, Node *e, Sym *y);
+void packet_helper_called(Checker *c, Node *e);
 /* ip4("10.0.0.2"): the host-order int, a constant */
 Type *check_ip4(Checker *c, Node *e);
 

@@ -283,3 +283,44 @@ Type *check_ip4(Checker *c, Node *e)
 	e->cval = ntohl(in.s_addr);
 	return ty_int;
 }
+
+/* ---- helpers that move the packet --------------------------------------- */
+
+/* The helpers after which the verifier forgets every packet pointer (the
+ * kernel's bpf_helper_changes_pkt_data): a header taken before one of them
+ * must be taken again. */
+static const char *const movers[] = {
+	"skb_store_bytes", "skb_change_head", "skb_change_tail", "skb_pull_data", "skb_change_proto", "skb_adjust_room",
+	"skb_vlan_push", "skb_vlan_pop", "l3_csum_replace", "l4_csum_replace", "xdp_adjust_head", "xdp_adjust_meta",
+	"xdp_adjust_tail", "clone_redirect", "lwt_push_encap", "lwt_seg6_store_bytes", "lwt_seg6_adjust_srh",
+	"lwt_seg6_action", "msg_pull_data", "msg_push_data", "msg_pop_data", NULL,
+};
+
+void packet_helper_called(Checker *c, Node *e)
+{
+	if (in_list(movers, e->lhs->name)) {
+		c->pkt_gen++;
+		c->pkt_moved = e;
+	}
+}
+
+static bool is_header(Sym *y)
+{
+	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+}
+
+void packet_local_assigned(Checker *c, Sym *y)
+{
+	if (is_header(y))
+		y->pkt_gen = c->pkt_gen;
+}
+
+void packet_local_used(Checker *c, Node *e, Sym *y)
+{
+	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
+		return;
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
+		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	note_at(node_loc(c->pkt_moved), "the packet may move here");
+	diag_exit();
+}

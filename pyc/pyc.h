@@ -519,6 +519,7 @@ typedef struct Sym {
 			       * SYM_REF_MAYBE_NONE: a socket helper's result (data: the
 			       * helper's name), None until tested, nothing to release */
 	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
+	int pkt_gen;          /* SYM_LOCAL, a packet header: Checker.pkt_gen when it was taken (check_packet.c) */
 } Sym;
 
 #define SYM_REF_MAYBE_NONE 3

@@ -174,7 +174,7 @@ static const char *prog_word(Probe *p)
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
-		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"},
+		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"}, {"cgroup_sock_addr", "cgroup_sock_addr"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -651,6 +651,8 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_tcp_sk(c, e);
 	if (!strcmp(name, "ip4"))
 		return check_ip4(c, e);   /* check_packet.c */
+	if (!strcmp(name, "ip6"))
+		return check_ip6(c, e);
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
 	if (!strcmp(name, "ksym"))

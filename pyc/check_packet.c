@@ -63,13 +63,32 @@ Sym *packet_const(Checker *c, Node *e)
 
 bool packet_kind(const char *kind)
 {
-	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb");
+	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr");
 }
 
 /* The kernel's context struct of a packet probe kind */
 static const char *ctx_struct(const char *kind)
 {
-	return !strcmp(kind, "xdp") ? "xdp_md" : "__sk_buff";
+	return !strcmp(kind, "xdp") ? "xdp_md" : !strcmp(kind, "cgroup_sock_addr") ? "bpf_sock_addr" : "__sk_buff";
+}
+
+/* @cgroup_sock_addr's hooks: the socket calls a program runs in */
+static const char *const sock_addr_hooks[] = {
+	"connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4", "recvmsg6", "getpeername4",
+	"getpeername6", "getsockname4", "getsockname6", NULL,
+};
+
+/* @cgroup_sock_addr("connect4"): SEC("cgroup/connect4") */
+static void sock_addr_decorator(Probe *p, Node *d)
+{
+	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
+	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes || !in_list(sock_addr_hooks, arg->tok->str))
+		error_at(node_loc(arg ? arg : d), "@cgroup_sock_addr takes the socket call it runs in: \"connect4\", "
+			 "\"connect6\", \"bind4\", \"sendmsg4\", \"recvmsg4\", \"getpeername4\", ... (the cgroup is named when "
+			 "it is loaded: pybpf load --cgroup PATH)");
+	p->target = arg->tok->str;
+	p->target_loc = node_loc(arg);
+	p->sec = xasprintf("cgroup/%s", p->target);
 }
 
 /* @xdp; @tc("ingress" | "egress"); @cgroup_skb("ingress" | "egress") */
@@ -77,6 +96,10 @@ void packet_decorator(Checker *c, Probe *p, Node *d)
 {
 	(void)c;
 	p->ret = ty_int;   /* the verdict */
+	if (!strcmp(p->kind, "cgroup_sock_addr")) {
+		sock_addr_decorator(p, d);
+		return;
+	}
 	if (!strcmp(p->kind, "xdp")) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
 			error_at(node_loc(d), "@xdp takes no arguments: the interface is named when it is loaded "
@@ -121,7 +144,9 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
 		Loc l = node_loc(VEC_AT(fn->body, fn->body.len - 1));
 		error_at(l, "'%s' can reach its end without returning a verdict (%s); end every path with a return",
 			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
-			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." : "1 to let the packet through, 0 to drop it");
+			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
+			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
+			 "1 to let the call go on, 0 to fail it with EPERM");
 	}
 }
 
@@ -129,7 +154,7 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
  * goes on as if no program were attached */
 int packet_default_verdict(const char *kind)
 {
-	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;
+	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
 }
 
 /* ---- the context and the packet ----------------------------------------- */
@@ -209,6 +234,9 @@ Type *check_packet_method(Checker *c, Node *e, Type *t)
 	Node *f = e->lhs;
 	if (!c->probe || !packet_kind(c->probe->kind))
 		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
+		error_at(node_loc(f), "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
+			 "not a packet");
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet")) {
 		if (e->elts.len || e->vals.len)
 			error_at(node_loc(e), "ctx.packet() takes no arguments");
@@ -323,4 +351,54 @@ void packet_local_used(Checker *c, Node *e, Sym *y)
 		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
 	note_at(node_loc(c->pkt_moved), "the packet may move here");
 	diag_exit();
+}
+
+/* The context fields a program may write, by the kernel's rules */
+static const char *const ctx_writable[][2] = {
+	{"cgroup_sock_addr", "user_ip4"}, {"cgroup_sock_addr", "user_port"}, {"cgroup_sock_addr", "msg_src_ip4"},
+	{"tc", "mark"}, {"tc", "priority"}, {"tc", "tc_index"}, {"tc", "tc_classid"}, {"tc", "queue_mapping"},
+	{"cgroup_skb", "mark"}, {"cgroup_skb", "priority"},
+};
+
+/* ctx.FIELD = v */
+void check_ctx_store(Checker *c, Node *tg, Node *value, Type *vt)
+{
+	const char *kind = c->probe->kind;
+	Str ok = {0};
+	packet_ctx_field(c, tg);
+	for (size_t i = 0; i < sizeof(ctx_writable) / sizeof(ctx_writable[0]); i++) {
+		if (strcmp(ctx_writable[i][0], kind))
+			continue;
+		if (!strcmp(ctx_writable[i][1], tg->name)) {
+			tg->type = ty_fixed((int)tg->cval, false);   /* what the emitter stores */
+			check_store(c, value, vt, tg->type, xasprintf("ctx.%s", tg->name));
+			return;
+		}
+		str_printf(&ok, "%s%s", ok.len ? ", " : "", ctx_writable[i][1]);
+	}
+	error_at(node_loc(tg), "a @%s program cannot change ctx.%s%s%s", kind, tg->name, ok.len ? "; it may change " : "",
+		 ok.len ? ok.buf : "");
+}
+
+/* ip6("fe80::1"): its 16 bytes, a bytes literal from here on */
+Type *check_ip6(Checker *c, Node *e)
+{
+	Node *a = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+	unsigned char b[16];
+	(void)c;
+	if (!a || a->kind != ND_STR || a->tok->is_bytes)
+		error_at(node_loc(e), "ip6() takes an IPv6 address as a string literal: ip6(\"fe80::1\")");
+	if (inet_pton(AF_INET6, a->tok->str, b) != 1)
+		error_at(node_loc(a), "'%s' is not an IPv6 address (as inet_pton reads one: \"fe80::1\", \"::ffff:10.0.0.2\")",
+			 a->tok->str);
+	Token *t = xcalloc(1, sizeof(*t));
+	*t = *e->tok;
+	t->kind = TK_STRING;
+	t->str = xcalloc(1, 17);
+	memcpy(t->str, b, 16);
+	t->slen = 16;
+	t->is_bytes = true;
+	e->kind = ND_STR;
+	e->tok = t;
+	return ty_bytes(16);
 }

@@ -2260,6 +2260,11 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		}
 		return;
 	}
+	if (tg->kind == ND_ATTR && tg->op == 'x' && tg->lhs->type->kind == TY_CTX) {   /* ctx.field = value */
+		line(e, "*(volatile __u%d *)((char *)ctx + %d) = %s;", (int)tg->cval * 8, tg->kf->bit_off / 8,
+		     int_for_store(e, value, tg->type));
+		return;
+	}
 	if (tg->kind == ND_ATTR && tg->op == 'x') {   /* h.field = value of a packet header */
 		const char *base;
 		char *path = field_lvalue(e, tg, &base);

@@ -93,7 +93,7 @@ const char *ty_name(Type *t)
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR:
-		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : "%s (pointer)",
+		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : t->pkt ? "%s (a header in the packet)" : "%s (pointer)",
 				 t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {

@@ -352,7 +352,7 @@ static Type *hk_kptr_type(void *c, Node *at, const char *ctype)
 	return helper_kptr_type(c, at, ctype);
 }
 
-static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
+Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 {
 	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported, hk_kptr_arg, hk_kptr_type};
 	Type *t;

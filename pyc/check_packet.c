@@ -228,10 +228,41 @@ static Type *check_header(Checker *c, Node *e)
 	return t;
 }
 
-/* ctx.packet(), pkt.header(T, after=h) */
-Type *check_packet_method(Checker *c, Node *e, Type *t)
+/* The context's methods that are helpers of the packet path, by kind:
+ * ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n) in an @xdp probe */
+static const char *const ctx_methods[][3] = {
+	{"xdp", "adjust_head", "xdp_adjust_head"}, {"xdp", "adjust_tail", "xdp_adjust_tail"},
+	{"xdp", "redirect", "redirect"}, {"tc", "redirect", "redirect"}, {"tc", "pull_data", "skb_pull_data"},
+	{"tc", "change_tail", "skb_change_tail"}, {"tc", "adjust_room", "skb_adjust_room"},
+};
+
+/* ctx.NAME(args): bpf.HELPER(ctx, args), or bpf.redirect(args) (it takes no context) */
+static Type *ctx_method(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
+	for (size_t i = 0; i < sizeof(ctx_methods) / sizeof(ctx_methods[0]); i++) {
+		if (strcmp(ctx_methods[i][0], c->probe->kind) || strcmp(ctx_methods[i][1], f->name))
+			continue;
+		Node *bpf = synth_node(ND_NAME, f), *call = synth_node(ND_ATTR, f);
+		bpf->name = "bpf";
+		call->lhs = bpf;
+		call->name = ctx_methods[i][2];
+		if (strcmp(f->name, "redirect")) {   /* the context first */
+			vec_push(&e->elts, NULL);
+			memmove(&e->elts.data[1], &e->elts.data[0], (e->elts.len - 1) * sizeof(void *));
+			e->elts.data[0] = f->lhs;
+		}
+		e->lhs = call;
+		return check_bpf_helper(c, e, stmt);
+	}
+	return NULL;
+}
+
+/* ctx.packet(), pkt.header(T, after=h), pkt.offset(h), ctx.adjust_head(n), ... */
+Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
+{
+	Node *f = e->lhs;
+	Type *r;
 	if (!c->probe || !packet_kind(c->probe->kind))
 		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
@@ -246,8 +277,23 @@ Type *check_packet_method(Checker *c, Node *e, Type *t)
 	}
 	if (t->kind == TY_PACKET && !strcmp(f->name, "header"))
 		return check_header(c, e);
+	if (t->kind == TY_PACKET && !strcmp(f->name, "offset")) {
+		Node *h = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+		Type *ht = h ? check_expr(c, h) : NULL;
+		if (!ht || ht->kind != TY_KPTR || !ht->pkt)
+			error_at(node_loc(e), "pkt.offset(h) takes a header of the packet: where it starts, in bytes");
+		e->op = 'x';
+		e->cval = PK_OFFSET;
+		return ty_int;
+	}
+	if (t->kind == TY_CTX && (r = ctx_method(c, e, stmt)))
+		return r;
 	error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
-		 t->kind == TY_CTX ? "; the context has packet()" : "; a Packet has header(T, after=h)");
+		 t->kind == TY_CTX ? (!strcmp(c->probe->kind, "xdp") ? "; an @xdp context has packet(), adjust_head(n), "
+				      "adjust_tail(n) and redirect(ifindex, flags)" : !strcmp(c->probe->kind, "tc") ?
+				      "; a @tc context has packet(), pull_data(n), change_tail(len, flags), adjust_room(...) "
+				      "and redirect(ifindex, flags)" : "; the context has packet()") :
+		 "; a Packet has header(T, after=h) and offset(h)");
 }
 
 /* len(pkt): data_end - data */

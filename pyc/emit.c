@@ -1851,6 +1851,8 @@ static char *packet_call(Emitter *e, Node *n)
 		return xstrdup("ctx");
 	if (n->cval == PK_LEN)
 		return packet_len(e->prog->btf, kind);
+	if (n->cval == PK_OFFSET)   /* both are packet pointers: their difference is a number */
+		return xasprintf("((__s64)((char *)(%s) - (char *)%s))", expr(e, VEC_AT(n->elts, 0)), packet_data(e->prog->btf, kind, false));
 	Node *prev = n->rhs;
 	const char *step = NULL;
 	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct iphdr"))

@@ -631,7 +631,7 @@ typedef struct GlobalDecl {
 } GlobalDecl;
 
 /* Node.cval of a packet operation (Node.op 'x', check_packet.c) */
-enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE };
+enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE, PK_OFFSET };
 
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */

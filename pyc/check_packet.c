@@ -288,7 +288,8 @@ Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
 	}
 	if (t->kind == TY_CTX && (r = ctx_method(c, e, stmt)))
 		return r;
-	error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
+	error_at(node_loc(f), "%s has no method '%s'%s", t->kind == TY_CTX ? xasprintf("the context of @%s (%s)", c->probe->kind,
+		 ctx_struct(c->probe->kind)) : ty_name(t), f->name,
 		 t->kind == TY_CTX ? (!strcmp(c->probe->kind, "xdp") ? "; an @xdp context has packet(), adjust_head(n), "
 				      "adjust_tail(n) and redirect(ifindex, flags)" : !strcmp(c->probe->kind, "tc") ?
 				      "; a @tc context has packet(), pull_data(n), change_tail(len, flags), adjust_room(...) "

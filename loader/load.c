@@ -409,39 +409,6 @@ static void dump_list(int fd, MapDecl *m)
 	free(vals);
 }
 
-/* An LPMTrie's keys ({prefix length, bytes most significant first}) are
- * shown as (prefix, length) tuples: rewrite them in place, and return a map
- * whose key is that tuple. */
-static MapDecl *lpm_as_tuples(MapDecl *m, unsigned char **keys, int n)
-{
-	MapDecl *d = xcalloc(1, sizeof(*d));
-	Type *mt = xcalloc(1, sizeof(*mt)), *tt = xcalloc(1, sizeof(*tt)), *kt = m->type->key;
-	int ks = kt->size, loff = ks < 4 ? 4 : ks;
-	*d = *m;
-	*mt = *m->type;
-	tt->kind = TY_TUPLE;
-	vec_push(&tt->elems, kt);
-	vec_push(&tt->elems, ty_fixed(4, false));
-	tt->offsets = xcalloc(2, sizeof(int));
-	tt->offsets[1] = loff;
-	tt->size = ks == 8 ? 16 : 8;
-	mt->key = tt;
-	d->type = mt;
-	for (int i = 0; i < n; i++) {
-		unsigned char *t = xcalloc(1, tt->size);
-		uint32_t plen;
-		uint64_t v = 0;
-		memcpy(&plen, keys[i], 4);
-		for (int b = 0; b < ks; b++)
-			v = v << 8 | keys[i][4 + b];
-		memcpy(t, &v, ks);   /* little-endian: the low ks bytes */
-		memcpy(t + loff, &plen, 4);
-		free(keys[i]);
-		keys[i] = t;
-	}
-	return d;
-}
-
 /* Read every entry of map m and show it (output.c). */
 static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
@@ -511,8 +478,6 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		}
 		n++;
 	}
-	if (m->type->map_kind == MAP_LPM)
-		m = lpm_as_tuples(m, keys, n);
 	if (m->unkeyed) {
 		/* an unused aggregation (all zero) shows nothing, like an empty map */
 		bool used = false;

@@ -26,7 +26,11 @@ OutFormat out_format(void);
 void out_print(const char *probe, const char *text, size_t len);
 
 /* A map at exit (or at an interval): n entries, keys[i] of ty_size(key)
- * bytes, vals[i] merged. Text: sorted by value ascending (ties by key),
+ * bytes (an LPMTrie's as the kernel keeps them: u32 prefix length, then the
+ * address most significant byte first; shown as "t[prefix, length]", or for
+ * an LPMTrie of IPv4 "t[10.0.0.0/8]"), vals[i] merged. IPv4 and IPv6 keys
+ * (Type.addr) show as addresses, "10.0.0.2", "fe80::1", in JSON as
+ * strings, also inside tuples. Text: sorted by value ascending (ties by key),
  * "name[key]: value" per entry; aggregations as bpftrace shows them
  * (hist/lhist as bucket ranges with ASCII bars, stats as
  * "count 3, average 5, total 15"...), maps separated by a blank line (the

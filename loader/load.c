@@ -17,6 +17,7 @@
 #include "wallclock.h"
 #include "perfbuf.h"
 #include "userrb.h"
+#include "net.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -321,6 +322,19 @@ static void flush_out(Run *r)
 		r->out.len = 0;
 		fflush(stdout);
 	}
+}
+
+/* pybpf test-run: a run's print() records go out before its verdict */
+typedef struct Drain {
+	struct ring_buffer *rb;
+	Run *run;
+} Drain;
+
+static void drain_prints(void *arg)
+{
+	Drain *d = arg;
+	ring_buffer__consume(d->rb);
+	flush_out(d->run);
 }
 
 /* ---- maps at exit ----------------------------------------------------------------- */
@@ -798,6 +812,8 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 	int err;
 	if (!bp)
 		ICE("program %s not in the object", p->cname);
+	if (net_probe(p))
+		return net_attach(bp, p, links);
 	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end") || !strcmp(p->kind, "struct_ops"))
 		return 0;   /* run once / attached with their struct_ops map */
 	if (!strcmp(p->kind, "profile") || !strcmp(p->kind, "interval")) {
@@ -1016,7 +1032,8 @@ int load_main(const char *path, LoadOpts *o)
 		vec_push(&run.versions, prog);
 	}
 	check_defines(prog, o);
-	for (int i = 0; o->once && i < prog->probes.len; i++) {
+	net_prepare(prog, o);   /* --iface, --cgroup, test-run */
+	for (int i = 0; o->once && !o->test_run && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
 		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter"))
 			error_at(p->def->tok->loc, "pybpf run runs a script's @begin, @iter and @end probes once; '%s' is a @%s probe, "
@@ -1118,6 +1135,9 @@ int load_main(const char *path, LoadOpts *o)
 			goto cleanup;
 		}
 	}
+
+	if (o->test_run && net_test_run(obj, prog, o, drain_prints, &(Drain){rb, &run}) < 0)
+		goto cleanup;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

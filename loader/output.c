@@ -955,6 +955,36 @@ void out_exception(const char *file, int line, const char *exc, const char *msg,
 	emit(&o);
 }
 
+void out_test_run(const char *probe, int packet, const char *verdict, int64_t retval, const char *data, int64_t ns)
+{
+	Str o = {0};
+	if (out_fmt == OUT_TEXT) {
+		str_printf(&o, "%s: packet %d: ", probe, packet);
+		if (verdict)
+			str_printf(&o, "%s (%" PRId64 ")", verdict, retval);
+		else
+			str_printf(&o, "%" PRId64, retval);
+		if (data)
+			str_printf(&o, " data %s", data);
+		if (ns >= 0)
+			str_printf(&o, " %" PRId64 " ns/run", ns);
+		str_puts(&o, "\n");
+		emit(&o);
+		return;
+	}
+	str_puts(&o, "{\"type\": \"test_run\", \"probe\": ");
+	json_cstr(&o, probe);
+	str_printf(&o, ", \"packet\": %d, \"verdict\": ", packet);
+	json_cstr(&o, verdict);
+	str_printf(&o, ", \"retval\": %" PRId64 ", \"data\": ", retval);
+	json_cstr(&o, data);
+	if (ns >= 0)
+		str_printf(&o, ", \"ns_per_run\": %" PRId64 "}\n", ns);
+	else
+		str_puts(&o, ", \"ns_per_run\": null}\n");
+	emit(&o);
+}
+
 /* ---- Struct records and lists ----------------------------------------------------------- */
 
 void out_event(MapDecl *m, const unsigned char *rec)

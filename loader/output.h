@@ -74,6 +74,16 @@ void out_lost_in(const char *map, uint64_t n);   /* a PerfBuf's lost records (lo
 void out_exception(const char *file, int line, const char *exc, const char *msg, const char *probe, uint64_t count,
 		   bool final);
 
+/* pybpf test-run: packet N through probe P (loader/net.c). verdict is the
+ * return value's name (NULL when the probe kind names no such value),
+ * data the packet after the run in hex when the program changed it (else
+ * NULL), ns the kernel's time per run with --repeat (else -1). Text
+ * "fw: packet 1: XDP_DROP (1)[ data HEX][ N ns/run]" (a nameless value
+ * alone: "fw: packet 1: 5"); JSON {"type": "test_run", "probe": P,
+ * "packet": N, "verdict": NAME or null, "retval": R, "data": HEX or null,
+ * "ns_per_run": N or null}. */
+void out_test_run(const char *probe, int packet, const char *verdict, int64_t retval, const char *data, int64_t ns);
+
 /* A Struct record from a RingBuf map: text "Event(pid=1, comm='bash')" (the
  * repr of a Python dataclass); JSON {"type": "event", "map": M, "struct": S,
  * "data": {field: value, ...}}. */

@@ -206,7 +206,9 @@ const char *const builtin_funcs[] = {
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "ctx", "ksym", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops",
+	"xdp", "tc", "cgroup_skb", "ip4",   /* check_packet.c */
+	NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
@@ -1428,14 +1430,14 @@ static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 	kemit_use_member(c->prog->kemit, base->btf_id, kf);
 	if (t->kind == TY_KPTR || t->kind == TY_KVAL)
 		kemit_use_type(c->prog->kemit, t->btf_id);
-	if (t->kind != TY_KVAL && !base->copy)   /* a field of a stack copy is there to read */
+	if (t->kind != TY_KVAL && !base->copy && !base->pkt)   /* a field of a stack copy (a checked header) is there to read */
 		e->raise = new_raise(c, e, "FaultError");
 	if (t->kind == TY_INT) {
 		KInfo in;
 		kbtf_info(k, kf->type, &in);
 		if (in.size == 8 && !in.is_signed) {
 			RaiseSite *ovf = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
-			if (base->copy)
+			if (base->copy || base->pkt)
 				e->raise = ovf;   /* a field of a copy raises nothing else */
 		}
 	}
@@ -1911,19 +1913,21 @@ Type *check_expr(Checker *c, Node *e)
 	case ND_ATTR:
 		t = check_expr(c, e->lhs);
 		if (t->kind == TY_CTX) {
-			t = check_tp_field(c, e);
+			t = c->probe && packet_kind(c->probe->kind) ? packet_ctx_field(c, e) : check_tp_field(c, e);
 			break;
 		}
 		if (t->kind == TY_PTR)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
-			bool user = t->user, copy = t->copy;
+			bool user = t->user, copy = t->copy, pkt = t->pkt;
 			sock_none_refused(e->lhs, t);   /* bpf.skc_to_tcp_sock(sk).x: test it first (check_sock.c) */
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
 			if (copy && t->kind == TY_KVAL)
 				t->copy = true;   /* ts.a.b of a copy is in the copy */
+			if (pkt && (t->kind == TY_KVAL || t->kind == TY_BYTES))
+				t->pkt = true;    /* ip6.saddr of a header is in the packet */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -1975,6 +1979,10 @@ Type *check_expr(Checker *c, Node *e)
 		t = check_expr(c, e->lhs);
 		if (t->kind == TY_STR) {
 			t = check_str_index(c, e, t);
+			break;
+		}
+		if (t->kind == TY_PACKET) {
+			t = check_packet_slice(c, e);   /* check_packet.c */
 			break;
 		}
 		if (t->kind == TY_BYTES) {
@@ -2063,8 +2071,13 @@ void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
+	if (to->kind == TY_PACKET || from->kind == TY_PACKET) {
+		if (from->kind != to->kind)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
 	if (to->kind == TY_KPTR || to->kind == TY_PTR || to->kind == TY_KVAL) {   /* TY_KVAL: a copy, check_user_copy */
-		if (from->kind != to->kind || from->btf_id != to->btf_id)
+		if (from->kind != to->kind || from->btf_id != to->btf_id || from->pkt != to->pkt)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
@@ -2375,6 +2388,11 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 	if (tg->kind == ND_ATTR) {
 		Type *st = check_expr(c, tg->lhs);
 		Type *ft;
+		if (st->kind == TY_KPTR && st->pkt) {
+			tg->type = check_kernel_field(c, tg, st);
+			check_packet_store(c, tg, value, vt);   /* check_packet.c */
+			return;
+		}
 		if (st->kind != TY_STRUCT || tg->lhs->kind != ND_NAME)
 			error_at(node_loc(tg), "only the fields of a Struct variable can be assigned in pybpf");
 		ft = check_struct_field(c, tg, st);
@@ -3166,7 +3184,7 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
@@ -3332,6 +3350,8 @@ static void check_probe(Checker *c, Node *fn)
 			p->rate *= 1000;   /* in ms */
 		p->sec = "perf_event";
 		p->target = xasprintf("every %lld ms", (long long)p->rate);
+	} else if (packet_kind(p->kind)) {
+		packet_decorator(c, p, d);   /* check_packet.c */
 	} else {
 		if (d->kind != ND_CALL || d->elts.len != 1 || (d->vals.len && !is_kind(p, "usdt")))
 			error_at(node_loc(d), "@%s takes one argument: what to attach to, as a string", p->kind);
@@ -3399,7 +3419,7 @@ static void check_probe(Checker *c, Node *fn)
 	}
 	sleepable_sec(p);
 
-	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm"))
+	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm") && !packet_kind(p->kind))
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
 
 	c->probe = p;
@@ -3414,7 +3434,9 @@ static void check_probe(Checker *c, Node *fn)
 			error_at(node_loc(pa), "a probe's parameters must be plain names");
 		if (pa->value)
 			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
-		if (is_kind(p, "tracepoint")) {
+		if (packet_kind(p->kind)) {
+			t = packet_param(c, p, pa, i);
+		} else if (is_kind(p, "tracepoint")) {
 			if (pa->annotation && (pa->annotation->kind != ND_NAME || strcmp(pa->annotation->name, "TracepointArgs")))
 				error_at(node_loc(pa->annotation), "a tracepoint's parameter is its args: annotate it TracepointArgs, or not at all");
 			if (pa->annotation && !is_imported(c, "TracepointArgs"))
@@ -3494,6 +3516,8 @@ static void check_probe(Checker *c, Node *fn)
 		c->assigned[y->index] = 1;
 	}
 	end_body(c, fn);
+	if (packet_kind(p->kind))
+		packet_returns(c, p, fn, block_returns(&fn->body));
 	c->probe = NULL;
 	vec_push(&c->prog->probes, p);
 	((Sym *)scope_find(&c->module, fn->name))->data = p;

@@ -443,6 +443,8 @@ static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 		if (ms && ms->kind == SYM_MAP)
 			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
 		t = check_expr(c, a);
+		if (t->kind == TY_PACKET)
+			return check_packet_len(c, e, a);   /* check_packet.c */
 		if (t->kind != TY_STR && t->kind != TY_BYTES)
 			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
 		return ty_int;
@@ -645,6 +647,8 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_byteswap(c, e, name);
 	if (!strcmp(name, "tcp_sk"))
 		return check_tcp_sk(c, e);
+	if (!strcmp(name, "ip4"))
+		return check_ip4(c, e);   /* check_packet.c */
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
 	if (!strcmp(name, "ksym"))

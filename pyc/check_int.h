@@ -326,6 +326,16 @@ Sym *perf_const(Checker *c, Node *e);
 Type *addr_type(const char *name);
 /* XDP_PASS, TC_ACT_OK, ...: a verdict of a packet probe, or NULL */
 Sym *packet_const(Checker *c, Node *e);
+void packet_decorator(Checker *c, Probe *p, Node *d);
+Type *packet_param(Checker *c, Probe *p, Node *pa, int i);
+void packet_returns(Checker *c, Probe *p, Node *fn, bool returns);
+Type *packet_ctx_field(Checker *c, Node *e);
+Type *check_packet_method(Checker *c, Node *e, Type *t);
+Type *check_packet_len(Checker *c, Node *e, Node *a);
+Type *check_packet_slice(Checker *c, Node *e);
+void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt);
+/* ip4("10.0.0.2"): the host-order int, a constant */
+Type *check_ip4(Checker *c, Node *e);
 
 /* ---- check_method.c ----------------------------------------------------- */
 

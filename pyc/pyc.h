@@ -628,6 +628,9 @@ typedef struct GlobalDecl {
 	Node *decl;
 } GlobalDecl;
 
+/* Node.cval of a packet operation (Node.op 'x', check_packet.c) */
+enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE };
+
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
 	const char *cname;
@@ -750,6 +753,19 @@ extern bool pyc_implied_import;
 bool is_int64_min_literal(const Node *n);
 
 /* ---- emit.c ------------------------------------------------------------ */
+
+/* emit_packet.c: the C text of the packet operations (emit.c fills in the parts) */
+struct KEmit;
+char *packet_data(struct KBtf *k, const char *kind, bool end);
+char *packet_ctx_read(int off, int size);
+char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
+		    const char *step, const char *bad, const char *shrt);
+char *packet_len(struct KBtf *k, const char *kind);
+char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);
+
+/* check_packet.c: what an @xdp/@tc/@cgroup_skb probe returns when an exception escapes it */
+int packet_default_verdict(const char *kind);
+bool packet_kind(const char *kind);
 
 /* Whether a probe kind can be swapped through a tail-call dispatcher. */
 bool probe_dispatchable(const char *kind);

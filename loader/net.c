@@ -37,6 +37,12 @@ bool net_probe(Probe *p)
 	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc") || !strcmp(p->kind, "cgroup_skb");
 }
 
+/* How the probe was written: @xdp, @tc("egress"), @cgroup_skb("ingress") */
+static const char *deco(Probe *p)
+{
+	return *p->target ? xasprintf("@%s(\"%s\")", p->kind, p->target) : xasprintf("@%s", p->kind);
+}
+
 static bool on_iface(Probe *p)
 {
 	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc");
@@ -98,11 +104,11 @@ void net_prepare(Prog *prog, LoadOpts *o)
 		if (!net_probe(p) || p->tail_only)
 			continue;
 		if (on_iface(p) && !o->iface)
-			error_at(p->def->tok->loc, "probe '%s' (@%s) needs an interface: pybpf load --iface NAME", p->name,
-				 p->kind);
+			error_at(p->def->tok->loc, "probe '%s' (%s) needs an interface: pybpf load --iface NAME", p->name,
+				 deco(p));
 		if (!on_iface(p) && !o->cgroup)
-			error_at(p->def->tok->loc, "probe '%s' (@%s) needs a cgroup: pybpf load --cgroup PATH (a cgroup v2 "
-				 "directory; %s)", p->name, p->kind, cgroup2_where());
+			error_at(p->def->tok->loc, "probe '%s' (%s) needs a cgroup: pybpf load --cgroup PATH (a cgroup v2 "
+				 "directory; %s)", p->name, deco(p), cgroup2_where());
 		need_iface |= on_iface(p);
 		need_cgroup |= !on_iface(p);
 	}
@@ -166,8 +172,7 @@ int net_attach(struct bpf_program *bp, Probe *p, Vec *links)
 	}
 	err = -errno;
 	where = on_iface(p) ? xasprintf("interface %s", iface) : xasprintf("cgroup %s", cgroup_path);
-	error_begin(p->def->tok->loc, "cannot attach probe '%s' (@%s%s%s%s) to %s: %s", p->name, p->kind,
-		    *p->target ? "(\"" : "", p->target, *p->target ? "\")" : "", where, strerror(-err));
+	error_begin(p->def->tok->loc, "cannot attach probe '%s' (%s) to %s: %s", p->name, deco(p), where, strerror(-err));
 	if ((hint = attach_hint(p, err)))
 		fprintf(stderr, "note: %s\n", hint);
 	return -1;
@@ -232,11 +237,15 @@ static int run_packet(struct bpf_object *obj, Probe *p, NetPacket *pk, int n, Lo
 		ICE("program %s not in the object", p->cname);
 	if (bpf_prog_test_run_opts(bpf_program__fd(bp), &t) < 0) {
 		int err = errno;
-		error_begin(p->def->tok->loc, "cannot run probe '%s' (@%s) on packet %d (%zu bytes): %s", p->name, p->kind, n,
+		error_begin(p->def->tok->loc, "cannot run probe '%s' (%s) on packet %d (%zu bytes): %s", p->name, deco(p), n,
 			    pk->len, strerror(err));
-		if (err == EINVAL)
-			fprintf(stderr, "note: the kernel's test runs take packets from 14 bytes (an Ethernet header) to a "
-					"little under a page (4096 bytes)\n");
+		/* measured on 6.18: an skb's test run takes a page less the skb's
+		 * head and tail room (NET_SKB_PAD 64, skb_shared_info 320), and
+		 * an IPv4 or IPv6 ethertype only with that whole header */
+		if (err == EINVAL && strcmp(p->kind, "xdp"))
+			fprintf(stderr, "note: the kernel runs @%s probes on packets of 14 (an Ethernet header) to %ld bytes; "
+					"one of ethertype 0x0800 (IPv4) must hold the whole IP header (34 bytes at least), "
+					"one of 0x86dd (IPv6) its 40 (54 bytes at least)\n", p->kind, sysconf(_SC_PAGESIZE) - 384);
 		free(out);
 		return -1;
 	}

@@ -1851,6 +1851,8 @@ static char *packet_call(Emitter *e, Node *n)
 		return xstrdup("ctx");
 	if (n->cval == PK_LEN)
 		return packet_len(e->prog->btf, kind);
+	if (n->cval == PK_OFFSET)   /* both are packet pointers: their difference is a number */
+		return xasprintf("((__s64)((char *)(%s) - (char *)%s))", expr(e, VEC_AT(n->elts, 0)), packet_data(e->prog->btf, kind, false));
 	Node *prev = n->rhs;
 	const char *step = NULL;
 	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct iphdr"))
@@ -2258,6 +2260,11 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		} else {
 			line(e, "%s = %s;", local_name(e, y), int_for_store(e, value, y->type));
 		}
+		return;
+	}
+	if (tg->kind == ND_ATTR && tg->op == 'x' && tg->lhs->type->kind == TY_CTX) {   /* ctx.field = value */
+		line(e, "*(volatile __u%d *)((char *)ctx + %d) = %s;", (int)tg->cval * 8, tg->kf->bit_off / 8,
+		     int_for_store(e, value, tg->type));
 		return;
 	}
 	if (tg->kind == ND_ATTR && tg->op == 'x') {   /* h.field = value of a packet header */

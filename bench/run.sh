@@ -27,4 +27,6 @@ echo "== 6. hot reload: pybpf reload vs unload + load"
 run bench/reload.py
 echo "== 7. long probes: the verifier's processed instructions against statements, pybpf vs bpftrace"
 run bench/longprobe.py
+echo "== 8. XDP drop: test-run ns/packet, veth packets/s, JITed size, pybpf vs hand-written C"
+run bench/xdp.py
 if [ -n "$failed" ]; then echo "== FAILED:$failed"; exit 1; fi

@@ -45,9 +45,9 @@ import time
 from common import BUILD, PYBPF, ROOT, loadavg, save, stop
 
 REPEAT = int(os.environ.get("XDP_REPEAT", "1000000"))
-ROUNDS = int(os.environ.get("XDP_ROUNDS", "31"))
-VETH_COUNT = int(os.environ.get("VETH_COUNT", "300000"))
-VETH_ROUNDS = int(os.environ.get("VETH_ROUNDS", "7"))
+ROUNDS = int(os.environ.get("XDP_ROUNDS", "61"))
+VETH_COUNT = int(os.environ.get("VETH_COUNT", "200000"))
+VETH_ROUNDS = int(os.environ.get("VETH_ROUNDS", "15"))
 VETH_SECONDS = float(os.environ.get("VETH_SECONDS", "10"))
 CPU = os.environ.get("CPU", str((os.cpu_count() or 1) - 1))
 XDP_BENCH = os.path.join(BUILD, "xdp_bench")

@@ -190,8 +190,8 @@ static int cmd_run(int argc, char **argv)
 	for (int r = 0; r < rounds; r++)
 		for (int i = 0; i < nobj; i++)
 			for (int p = 0; p < 2; p++) {
-				__u32 retval, dur;
-				double wall;
+				__u32 retval = 0, dur = 0;
+				double wall = 0;
 				int err = test_run(fds[i], frames[p], repeat, &retval, &dur, &wall);
 
 				if (err) {

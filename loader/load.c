@@ -17,6 +17,7 @@
 #include "wallclock.h"
 #include "perfbuf.h"
 #include "userrb.h"
+#include "net.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -323,6 +324,19 @@ static void flush_out(Run *r)
 	}
 }
 
+/* pybpf test-run: a run's print() records go out before its verdict */
+typedef struct Drain {
+	struct ring_buffer *rb;
+	Run *run;
+} Drain;
+
+static void drain_prints(void *arg)
+{
+	Drain *d = arg;
+	ring_buffer__consume(d->rb);
+	flush_out(d->run);
+}
+
 /* ---- maps at exit ----------------------------------------------------------------- */
 
 static int64_t read_int(const void *p, Type *t, uint64_t *u)
@@ -409,39 +423,6 @@ static void dump_list(int fd, MapDecl *m)
 	free(vals);
 }
 
-/* An LPMTrie's keys ({prefix length, bytes most significant first}) are
- * shown as (prefix, length) tuples: rewrite them in place, and return a map
- * whose key is that tuple. */
-static MapDecl *lpm_as_tuples(MapDecl *m, unsigned char **keys, int n)
-{
-	MapDecl *d = xcalloc(1, sizeof(*d));
-	Type *mt = xcalloc(1, sizeof(*mt)), *tt = xcalloc(1, sizeof(*tt)), *kt = m->type->key;
-	int ks = kt->size, loff = ks < 4 ? 4 : ks;
-	*d = *m;
-	*mt = *m->type;
-	tt->kind = TY_TUPLE;
-	vec_push(&tt->elems, kt);
-	vec_push(&tt->elems, ty_fixed(4, false));
-	tt->offsets = xcalloc(2, sizeof(int));
-	tt->offsets[1] = loff;
-	tt->size = ks == 8 ? 16 : 8;
-	mt->key = tt;
-	d->type = mt;
-	for (int i = 0; i < n; i++) {
-		unsigned char *t = xcalloc(1, tt->size);
-		uint32_t plen;
-		uint64_t v = 0;
-		memcpy(&plen, keys[i], 4);
-		for (int b = 0; b < ks; b++)
-			v = v << 8 | keys[i][4 + b];
-		memcpy(t, &v, ks);   /* little-endian: the low ks bytes */
-		memcpy(t + loff, &plen, 4);
-		free(keys[i]);
-		keys[i] = t;
-	}
-	return d;
-}
-
 /* Read every entry of map m and show it (output.c). */
 static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
@@ -511,8 +492,6 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		}
 		n++;
 	}
-	if (m->type->map_kind == MAP_LPM)
-		m = lpm_as_tuples(m, keys, n);
 	if (m->unkeyed) {
 		/* an unused aggregation (all zero) shows nothing, like an empty map */
 		bool used = false;
@@ -833,6 +812,8 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 	int err;
 	if (!bp)
 		ICE("program %s not in the object", p->cname);
+	if (net_probe(p))
+		return net_attach(bp, p, links);
 	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end") || !strcmp(p->kind, "struct_ops"))
 		return 0;   /* run once / attached with their struct_ops map */
 	if (!strcmp(p->kind, "profile") || !strcmp(p->kind, "interval")) {
@@ -916,6 +897,24 @@ static void show_verified_insns(struct bpf_object *obj)
 		fprintf(stderr, "pybpf: %s: the verifier processed %u instructions (%u in the program)\n",
 			bpf_program__name(bp), info.verified_insns, (unsigned)bpf_program__insn_cnt(bp));
 	}
+}
+
+/* The maps' first items (items={...}, pyc/check_map_items.c): the probe
+ * that stores them runs once, before anything is attached */
+static int store_items(struct bpf_object *obj, Prog *prog)
+{
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		char frame[64] = {0};   /* an XDP test run wants an Ethernet header's worth */
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame), .repeat = 1);
+		if (!is_init_probe(p))
+			continue;
+		if (bpf_prog_test_run_opts(bpf_program__fd(bpf_object__find_program_by_name(obj, p->cname)), &opts) < 0) {
+			error_begin(p->def->tok->loc, "cannot store the maps' items=: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
@@ -1051,9 +1050,10 @@ int load_main(const char *path, LoadOpts *o)
 		vec_push(&run.versions, prog);
 	}
 	check_defines(prog, o);
-	for (int i = 0; o->once && i < prog->probes.len; i++) {
+	net_prepare(prog, o);   /* --iface, --cgroup, test-run */
+	for (int i = 0; o->once && !o->test_run && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter"))
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter") && !is_init_probe(p))
 			error_at(p->def->tok->loc, "pybpf run runs a script's @begin, @iter and @end probes once; '%s' is a @%s probe, "
 				 "which needs pybpf load", p->name, p->kind);
 	}
@@ -1097,6 +1097,8 @@ int load_main(const char *path, LoadOpts *o)
 		out_set_stack_fn(stack_frames);
 	}
 
+	if (store_items(obj, prog) < 0)
+		goto cleanup;
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
 		if (attach_probe(obj, prog, p, &linkv, &who) < 0)
@@ -1153,6 +1155,9 @@ int load_main(const char *path, LoadOpts *o)
 			goto cleanup;
 		}
 	}
+
+	if (o->test_run && net_test_run(obj, prog, o, drain_prints, &(Drain){rb, &run}) < 0)
+		goto cleanup;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

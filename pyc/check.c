@@ -93,7 +93,7 @@ const char *ty_name(Type *t)
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR:
-		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : "%s (pointer)",
+		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : t->pkt ? "%s (a header in the packet)" : "%s (pointer)",
 				 t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
@@ -207,7 +207,7 @@ const char *const builtin_funcs[] = {
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops",
-	"xdp", "tc", "cgroup_skb", "ip4",   /* check_packet.c */
+	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "socket_filter", "ip4", "ip6",   /* check_packet.c */
 	NULL,
 };
 static const char *const builtin_types[] = {
@@ -302,7 +302,7 @@ Sym *scope_find(Scope *s, const char *name)
 	return NULL;
 }
 
-static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
+Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
 {
 	Sym *y = xcalloc(1, sizeof(*y));
 	y->kind = kind;
@@ -965,9 +965,14 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	for (int i = 0; i < val->vals.len; i++) {
 		Node *kw = VEC_AT(val->vals, i);
 		int64_t v;
+		if (kw->name && !strcmp(kw->name, "items")) {
+			map_items_declared(c, m, kw->lhs);   /* check_map_items.c */
+			continue;
+		}
 		if (!kw->name || strcmp(kw->name, "max_entries"))
-			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N",
-				 kw->name ? kw->name : "**", map_kind_names[kind]);
+			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N%s",
+				 kw->name ? kw->name : "**", map_kind_names[kind], kind == MAP_HASH || kind == MAP_LRU_HASH ||
+				 kind == MAP_LPM || kind == MAP_ARRAY ? " or items={key: value, ...}" : "");
 		if (!const_int(c, kw->lhs, &v))
 			error_at(node_loc(kw->lhs), "max_entries must be a constant integer");
 		if (v < 1 || v > (1 << 24))
@@ -1541,6 +1546,7 @@ static void mark_assigned(Checker *c, Sym *y)
 {
 	if (y->kind == SYM_LOCAL)
 		c->assigned[y->index] = 1;
+	packet_local_assigned(c, y);   /* check_packet.c */
 }
 
 /* A use of x, the kernel reference of a with block: after the block it is
@@ -1574,6 +1580,7 @@ static Type *check_name(Checker *c, Node *e)
 		unknown_name(c, e);
 	}
 	e->sym = y;
+	packet_local_used(c, e, y);   /* a header taken before the packet moved (check_packet.c) */
 	if (y->kind == SYM_LOCAL && !c->assigned[y->index]) {
 		error_begin(node_loc(e), "local variable '%s' may be used before it is assigned (CPython would raise UnboundLocalError)", e->name);
 		note_at(node_loc(y->decl), "'%s' is assigned here", e->name);
@@ -1926,8 +1933,13 @@ Type *check_expr(Checker *c, Node *e)
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
 			if (copy && t->kind == TY_KVAL)
 				t->copy = true;   /* ts.a.b of a copy is in the copy */
+			if (pkt && t->kind == TY_KVAL && uptr_addr_size(c->prog->btf, t)) {
+				/* ip6.saddr: an in6_addr is its bytes[16] */
+				uptr_addr_use(c->prog->btf, c->prog->kemit, t);
+				t = ty_bytes(uptr_addr_size(c->prog->btf, t));
+			}
 			if (pkt && (t->kind == TY_KVAL || t->kind == TY_BYTES))
-				t->pkt = true;    /* ip6.saddr of a header is in the packet */
+				t->pkt = true;    /* in the packet, read in place */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -2388,6 +2400,10 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 	if (tg->kind == ND_ATTR) {
 		Type *st = check_expr(c, tg->lhs);
 		Type *ft;
+		if (st->kind == TY_CTX && c->probe && packet_kind(c->probe->kind)) {
+			check_ctx_store(c, tg, value, vt);   /* check_packet.c */
+			return;
+		}
 		if (st->kind == TY_KPTR && st->pkt) {
 			tg->type = check_kernel_field(c, tg, st);
 			check_packet_store(c, tg, value, vt);   /* check_packet.c */
@@ -3184,7 +3200,8 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr",
+	"socket_filter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
@@ -3324,7 +3341,8 @@ static void check_probe(Checker *c, Node *fn)
 		error_at(node_loc(dn), "unknown decorator '%s'; pybpf's probes are @tracepoint, @tp_btf, @raw_tp, @uprobe, "
 			 "@uretprobe, @usdt, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
 	}
-	if (!is_imported(c, p->kind))
+	p->name = fn->name;
+	if (!is_imported(c, p->kind) && !is_init_probe(p))
 		unknown_name(c, dn);
 	if (is_kind(p, "struct_ops"))
 		error_at(node_loc(dn), "@struct_ops decorates a class whose methods implement the ops struct, not a function");
@@ -3519,6 +3537,7 @@ static void check_probe(Checker *c, Node *fn)
 	if (packet_kind(p->kind))
 		packet_returns(c, p, fn, block_returns(&fn->body));
 	c->probe = NULL;
+	p->tail_only = is_init_probe(p);   /* run by the loader, never attached */
 	vec_push(&c->prog->probes, p);
 	((Sym *)scope_find(&c->module, fn->name))->data = p;
 }
@@ -4037,6 +4056,9 @@ Prog *check_program(SrcFile *file, Node *module)
 		else
 			check_func_body(&c, s);
 	}
+	Node *init = map_items_probe(&c);   /* check_map_items.c */
+	if (init)
+		check_probe(&c, init);
 	for (int i = 0; i < prog->sops.len; i++)
 		check_struct_ops(&c, VEC_AT(prog->sops, i));
 	for (int i = 0; i < c.funcs.len; i++) {

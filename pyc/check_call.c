@@ -174,6 +174,8 @@ static const char *prog_word(Probe *p)
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
+		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"}, {"cgroup_sock_addr", "cgroup_sock_addr"},
+		{"socket_filter", "socket_filter"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -351,7 +353,7 @@ static Type *hk_kptr_type(void *c, Node *at, const char *ctype)
 	return helper_kptr_type(c, at, ctype);
 }
 
-static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
+Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 {
 	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported, hk_kptr_arg, hk_kptr_type};
 	Type *t;
@@ -381,6 +383,7 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
 	use_helper(c, e);
+	packet_helper_called(c, e);   /* check_packet.c */
 	return t;
 }
 
@@ -649,6 +652,8 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_tcp_sk(c, e);
 	if (!strcmp(name, "ip4"))
 		return check_ip4(c, e);   /* check_packet.c */
+	if (!strcmp(name, "ip6"))
+		return check_ip6(c, e);
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
 	if (!strcmp(name, "ksym"))

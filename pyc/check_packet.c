@@ -63,13 +63,33 @@ Sym *packet_const(Checker *c, Node *e)
 
 bool packet_kind(const char *kind)
 {
-	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb");
+	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr") ||
+	       !strcmp(kind, "socket_filter");
 }
 
 /* The kernel's context struct of a packet probe kind */
 static const char *ctx_struct(const char *kind)
 {
-	return !strcmp(kind, "xdp") ? "xdp_md" : "__sk_buff";
+	return !strcmp(kind, "xdp") ? "xdp_md" : !strcmp(kind, "cgroup_sock_addr") ? "bpf_sock_addr" : "__sk_buff";
+}
+
+/* @cgroup_sock_addr's hooks: the socket calls a program runs in */
+static const char *const sock_addr_hooks[] = {
+	"connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4", "recvmsg6", "getpeername4",
+	"getpeername6", "getsockname4", "getsockname6", NULL,
+};
+
+/* @cgroup_sock_addr("connect4"): SEC("cgroup/connect4") */
+static void sock_addr_decorator(Probe *p, Node *d)
+{
+	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
+	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes || !in_list(sock_addr_hooks, arg->tok->str))
+		error_at(node_loc(arg ? arg : d), "@cgroup_sock_addr takes the socket call it runs in: \"connect4\", "
+			 "\"connect6\", \"bind4\", \"sendmsg4\", \"recvmsg4\", \"getpeername4\", ... (the cgroup is named when "
+			 "it is loaded: pybpf load --cgroup PATH)");
+	p->target = arg->tok->str;
+	p->target_loc = node_loc(arg);
+	p->sec = xasprintf("cgroup/%s", p->target);
 }
 
 /* @xdp; @tc("ingress" | "egress"); @cgroup_skb("ingress" | "egress") */
@@ -77,11 +97,15 @@ void packet_decorator(Checker *c, Probe *p, Node *d)
 {
 	(void)c;
 	p->ret = ty_int;   /* the verdict */
-	if (!strcmp(p->kind, "xdp")) {
+	if (!strcmp(p->kind, "cgroup_sock_addr")) {
+		sock_addr_decorator(p, d);
+		return;
+	}
+	if (!strcmp(p->kind, "xdp") || !strcmp(p->kind, "socket_filter")) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
-			error_at(node_loc(d), "@xdp takes no arguments: the interface is named when it is loaded "
-				 "(pybpf load --iface NAME)");
-		p->sec = "xdp";
+			error_at(node_loc(d), "@%s takes no arguments: the interface is named when it is loaded "
+				 "(pybpf load --iface NAME)", p->kind);
+		p->sec = !strcmp(p->kind, "xdp") ? "xdp" : "socket";
 		p->target = "";
 		return;
 	}
@@ -121,7 +145,10 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
 		Loc l = node_loc(VEC_AT(fn->body, fn->body.len - 1));
 		error_at(l, "'%s' can reach its end without returning a verdict (%s); end every path with a return",
 			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
-			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." : "1 to let the packet through, 0 to drop it");
+			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
+			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
+			 !strcmp(p->kind, "socket_filter") ? "the bytes of the packet to keep: 0 drops it, ctx.len keeps all" :
+			 "1 to let the call go on, 0 to fail it with EPERM");
 	}
 }
 
@@ -129,7 +156,9 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
  * goes on as if no program were attached */
 int packet_default_verdict(const char *kind)
 {
-	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;
+	if (!strcmp(kind, "socket_filter"))
+		return -1;   /* all of it (the kernel keeps at most the packet's length) */
+	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
 }
 
 /* ---- the context and the packet ----------------------------------------- */
@@ -203,12 +232,46 @@ static Type *check_header(Checker *c, Node *e)
 	return t;
 }
 
-/* ctx.packet(), pkt.header(T, after=h) */
-Type *check_packet_method(Checker *c, Node *e, Type *t)
+/* The context's methods that are helpers of the packet path, by kind:
+ * ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n) in an @xdp probe */
+static const char *const ctx_methods[][3] = {
+	{"xdp", "adjust_head", "xdp_adjust_head"}, {"xdp", "adjust_tail", "xdp_adjust_tail"},
+	{"xdp", "redirect", "redirect"}, {"tc", "redirect", "redirect"}, {"tc", "pull_data", "skb_pull_data"},
+	{"tc", "change_tail", "skb_change_tail"}, {"tc", "adjust_room", "skb_adjust_room"},
+};
+
+/* ctx.NAME(args): bpf.HELPER(ctx, args), or bpf.redirect(args) (it takes no context) */
+static Type *ctx_method(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
+	for (size_t i = 0; i < sizeof(ctx_methods) / sizeof(ctx_methods[0]); i++) {
+		if (strcmp(ctx_methods[i][0], c->probe->kind) || strcmp(ctx_methods[i][1], f->name))
+			continue;
+		Node *bpf = synth_node(ND_NAME, f), *call = synth_node(ND_ATTR, f);
+		bpf->name = "bpf";
+		call->lhs = bpf;
+		call->name = ctx_methods[i][2];
+		if (strcmp(f->name, "redirect")) {   /* the context first */
+			vec_push(&e->elts, NULL);
+			memmove(&e->elts.data[1], &e->elts.data[0], (e->elts.len - 1) * sizeof(void *));
+			e->elts.data[0] = f->lhs;
+		}
+		e->lhs = call;
+		return check_bpf_helper(c, e, stmt);
+	}
+	return NULL;
+}
+
+/* ctx.packet(), pkt.header(T, after=h), pkt.offset(h), ctx.adjust_head(n), ... */
+Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
+{
+	Node *f = e->lhs;
+	Type *r;
 	if (!c->probe || !packet_kind(c->probe->kind))
 		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
+		error_at(node_loc(f), "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
+			 "not a packet");
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet")) {
 		if (e->elts.len || e->vals.len)
 			error_at(node_loc(e), "ctx.packet() takes no arguments");
@@ -218,8 +281,24 @@ Type *check_packet_method(Checker *c, Node *e, Type *t)
 	}
 	if (t->kind == TY_PACKET && !strcmp(f->name, "header"))
 		return check_header(c, e);
-	error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
-		 t->kind == TY_CTX ? "; the context has packet()" : "; a Packet has header(T, after=h)");
+	if (t->kind == TY_PACKET && !strcmp(f->name, "offset")) {
+		Node *h = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+		Type *ht = h ? check_expr(c, h) : NULL;
+		if (!ht || ht->kind != TY_KPTR || !ht->pkt)
+			error_at(node_loc(e), "pkt.offset(h) takes a header of the packet: where it starts, in bytes");
+		e->op = 'x';
+		e->cval = PK_OFFSET;
+		return ty_int;
+	}
+	if (t->kind == TY_CTX && (r = ctx_method(c, e, stmt)))
+		return r;
+	error_at(node_loc(f), "%s has no method '%s'%s", t->kind == TY_CTX ? xasprintf("the context of @%s (%s)", c->probe->kind,
+		 ctx_struct(c->probe->kind)) : ty_name(t), f->name,
+		 t->kind == TY_CTX ? (!strcmp(c->probe->kind, "xdp") ? "; an @xdp context has packet(), adjust_head(n), "
+				      "adjust_tail(n) and redirect(ifindex, flags)" : !strcmp(c->probe->kind, "tc") ?
+				      "; a @tc context has packet(), pull_data(n), change_tail(len, flags), adjust_room(...) "
+				      "and redirect(ifindex, flags)" : "; the context has packet()") :
+		 "; a Packet has header(T, after=h) and offset(h)");
 }
 
 /* len(pkt): data_end - data */
@@ -259,8 +338,9 @@ static int kfield_size(KBtf *k, const KField *kf)
 /* h.FIELD = v of a header: a store into the packet (@xdp, @tc) */
 void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt)
 {
-	if (!strcmp(c->probe->kind, "cgroup_skb"))
-		error_at(node_loc(tg), "a @cgroup_skb program cannot change the packet (the kernel gives it read-only access)");
+	if (!strcmp(c->probe->kind, "cgroup_skb") || !strcmp(c->probe->kind, "socket_filter"))
+		error_at(node_loc(tg), "a @%s program cannot change the packet (the kernel gives it read-only access%s)",
+			 c->probe->kind, !strcmp(c->probe->kind, "socket_filter") ? "; its headers are copies" : "");
 	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
 		error_at(node_loc(tg), "only the integer fields of a header can be assigned (not bitfields, arrays or structs)");
 	tg->raise = NULL;
@@ -282,4 +362,95 @@ Type *check_ip4(Checker *c, Node *e)
 	e->op = 'L';   /* a constant */
 	e->cval = ntohl(in.s_addr);
 	return ty_int;
+}
+
+/* ---- helpers that move the packet --------------------------------------- */
+
+/* The helpers after which the verifier forgets every packet pointer (the
+ * kernel's bpf_helper_changes_pkt_data): a header taken before one of them
+ * must be taken again. */
+static const char *const movers[] = {
+	"skb_store_bytes", "skb_change_head", "skb_change_tail", "skb_pull_data", "skb_change_proto", "skb_adjust_room",
+	"skb_vlan_push", "skb_vlan_pop", "l3_csum_replace", "l4_csum_replace", "xdp_adjust_head", "xdp_adjust_meta",
+	"xdp_adjust_tail", "clone_redirect", "lwt_push_encap", "lwt_seg6_store_bytes", "lwt_seg6_adjust_srh",
+	"lwt_seg6_action", "msg_pull_data", "msg_push_data", "msg_pop_data", NULL,
+};
+
+void packet_helper_called(Checker *c, Node *e)
+{
+	if (in_list(movers, e->lhs->name)) {
+		c->pkt_gen++;
+		c->pkt_moved = e;
+	}
+}
+
+static bool is_header(Sym *y)
+{
+	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+}
+
+void packet_local_assigned(Checker *c, Sym *y)
+{
+	if (is_header(y))
+		y->pkt_gen = c->pkt_gen;
+}
+
+void packet_local_used(Checker *c, Node *e, Sym *y)
+{
+	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
+		return;
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
+		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	note_at(node_loc(c->pkt_moved), "the packet may move here");
+	diag_exit();
+}
+
+/* The context fields a program may write, by the kernel's rules */
+static const char *const ctx_writable[][2] = {
+	{"cgroup_sock_addr", "user_ip4"}, {"cgroup_sock_addr", "user_port"}, {"cgroup_sock_addr", "msg_src_ip4"},
+	{"tc", "mark"}, {"tc", "priority"}, {"tc", "tc_index"}, {"tc", "tc_classid"}, {"tc", "queue_mapping"},
+	{"cgroup_skb", "mark"}, {"cgroup_skb", "priority"},
+};
+
+/* ctx.FIELD = v */
+void check_ctx_store(Checker *c, Node *tg, Node *value, Type *vt)
+{
+	const char *kind = c->probe->kind;
+	Str ok = {0};
+	packet_ctx_field(c, tg);
+	for (size_t i = 0; i < sizeof(ctx_writable) / sizeof(ctx_writable[0]); i++) {
+		if (strcmp(ctx_writable[i][0], kind))
+			continue;
+		if (!strcmp(ctx_writable[i][1], tg->name)) {
+			tg->type = ty_fixed((int)tg->cval, false);   /* what the emitter stores */
+			check_store(c, value, vt, tg->type, xasprintf("ctx.%s", tg->name));
+			return;
+		}
+		str_printf(&ok, "%s%s", ok.len ? ", " : "", ctx_writable[i][1]);
+	}
+	error_at(node_loc(tg), "a @%s program cannot change ctx.%s%s%s", kind, tg->name, ok.len ? "; it may change " : "",
+		 ok.len ? ok.buf : "");
+}
+
+/* ip6("fe80::1"): its 16 bytes, a bytes literal from here on */
+Type *check_ip6(Checker *c, Node *e)
+{
+	Node *a = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+	unsigned char b[16];
+	(void)c;
+	if (!a || a->kind != ND_STR || a->tok->is_bytes)
+		error_at(node_loc(e), "ip6() takes an IPv6 address as a string literal: ip6(\"fe80::1\")");
+	if (inet_pton(AF_INET6, a->tok->str, b) != 1)
+		error_at(node_loc(a), "'%s' is not an IPv6 address (as inet_pton reads one: \"fe80::1\", \"::ffff:10.0.0.2\")",
+			 a->tok->str);
+	Token *t = xcalloc(1, sizeof(*t));
+	*t = *e->tok;
+	t->kind = TK_STRING;
+	t->str = xcalloc(1, 17);
+	memcpy(t->str, b, 16);
+	t->slen = 16;
+	t->is_bytes = true;
+	e->kind = ND_STR;
+	e->tok = t;
+	return ty_bytes(16);
 }

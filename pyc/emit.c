@@ -1184,6 +1184,8 @@ static char *copy_or_addr_field(Emitter *e, Node *n)
 		return xasprintf("({ if (bpf_probe_read_%s(%s, %d, &%s->%s)) %s (const char *)%s; })", rn->type->user ? "user" : "kernel",
 				 b, n->type->size, base, path, raise_code(e, n->raise), b);
 	}
+	if (kf->bit_size && root && n->lhs->type->kind == TY_KPTR && packet_bitfield(base, kf))   /* a header's (emit_packet.c) */
+		return packet_bitfield(base, kf);
 	if (kf->bit_size)
 		return xasprintf("((__s64)%s)", kemit_bitfield_read(e->prog->kemit, base, path));
 	if (n->type->kind == TY_STR) {   /* a char array: up to its first NUL, as bpf_probe_read_user_str gives */

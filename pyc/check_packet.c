@@ -384,9 +384,10 @@ void packet_helper_called(Checker *c, Node *e)
 	}
 }
 
+/* a header, or pkt (which holds where the packet ends) */
 static bool is_header(Sym *y)
 {
-	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+	return y->kind == SYM_LOCAL && y->type && ((y->type->kind == TY_KPTR && y->type->pkt) || y->type->kind == TY_PACKET);
 }
 
 void packet_local_assigned(Checker *c, Sym *y)
@@ -399,8 +400,9 @@ void packet_local_used(Checker *c, Node *e, Sym *y)
 {
 	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
 		return;
-	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
-		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take %s again "
+		    "after the call (%s = %s)", e->name, c->pkt_moved->lhs->name, y->type->kind == TY_PACKET ? "it" : "the header",
+		    e->name, y->type->kind == TY_PACKET ? "ctx.packet()" : "pkt.header(...)");
 	note_at(node_loc(c->pkt_moved), "the packet may move here");
 	diag_exit();
 }

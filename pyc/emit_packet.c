@@ -61,9 +61,10 @@ char *packet_ctx_read(int off, int size)
 /* pkt.header(T) (prev NULL) or pkt.header(T, after=prev): h a fresh
  * name, id T's BTF id, prev_id prev's; step the bitfield that
  * counts prev's 32-bit words (ihl, doff), or NULL for its size; bad
- * raises ValueError (a word count below 5), shrt IndexError */
+ * raises ValueError (a word count below 5), shrt IndexError; end: where
+ * the packet ends (pkt's local, read when pkt was taken) */
 char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt)
+		    const char *step, const char *bad, const char *shrt, const char *end)
 {
 	Str s = {0};
 	KInfo hi, pi;
@@ -80,7 +81,7 @@ char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id,
 	else
 		str_printf(&s, "{ %s *__hp = (%s *)(%s); __u64 __n = %s; if (__n < 5) %s %s = (void *)((char *)__hp + __n * 4); } ",
 			   prev_ctype, prev_ctype, prev, word_count(ke, k, prev_id, "__hp", step), bad, h);
-	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, packet_data(k, kind, true), shrt, h);
+	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, end, shrt, h);
 	return s.buf;
 }
 

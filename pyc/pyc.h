@@ -761,7 +761,7 @@ struct KEmit;
 char *packet_data(struct KBtf *k, const char *kind, bool end);
 char *packet_ctx_read(int off, int size);
 char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt);
+		    const char *step, const char *bad, const char *shrt, const char *end);
 int socket_header_size(int n);   /* the copy's bytes: the header's n, then its offset */
 char *socket_header(struct KEmit *ke, struct KBtf *k, const char *buf, int id, const char *prev, int prev_id,
 		    const char *step, const char *bad, const char *shrt);

@@ -178,6 +178,9 @@ Type *packet_ctx_field(Checker *c, Node *e)
 		error_at(node_loc(e), "the context of @%s (%s) has no field '%s'%s%s", c->probe->kind, sn, e->name,
 			 near[0] ? "; did you mean " : "", near[0] ? xasprintf("%s?", near) : "");
 	}
+	if (!strncmp(e->name, "data", 4))   /* data, data_end, data_meta: packet pointers */
+		error_at(node_loc(e), "ctx.%s is where the packet is in the kernel's memory, not a number; read the packet "
+			 "through ctx.packet() (len(pkt), pkt.header(T))", e->name);
 	kbtf_info(k, kf->type, &in);
 	if (in.kind != KK_INT || kf->bit_size)
 		error_at(node_loc(e), "ctx.%s is %s, not an integer field; the packet is ctx.packet()", e->name,
@@ -268,7 +271,9 @@ Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
 	Node *f = e->lhs;
 	Type *r;
 	if (!c->probe || !packet_kind(c->probe->kind))
-		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+		error_at(node_loc(f), "%s has no method '%s'%s", c->probe ? xasprintf("a @%s probe's context", c->probe->kind) :
+			 ty_name(t), f->name, !strcmp(f->name, "packet") ? " (packet probes have: @xdp, @tc, @cgroup_skb, "
+			 "@socket_filter)" : "");
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
 		error_at(node_loc(f), "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
 			 "not a packet");

@@ -3475,7 +3475,7 @@ static void probe(Emitter *e, Probe *p)
 	line_directive(e, fn);
 	/* what every way out returns (a struct_ops method's value, or 0) */
 	bool is_void = p->ret && p->ret->kind == TY_NONE;
-	const char *rt = !p->ret || !p->ret_kid ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
+	const char *rt = !p->ret ? "int" : is_void ? "void" : !p->ret_kid ? "int" : kemit_c_type(e->prog->kemit, p->ret_kid);
 	e->ret_stmt = is_void ? "return;" : "return __pyb_rv;";
 	if (!is_void)   /* a packet probe's: the verdict an uncaught exception gives */
 		str_printf(&e->decls, "\t%s __pyb_rv = %d;\n", rt, packet_kind(p->kind) ? packet_default_verdict(p->kind) : 0);
@@ -3593,7 +3593,7 @@ static void probe(Emitter *e, Probe *p)
 bool probe_dispatchable(const char *kind)
 {
 	static const char *const ok[] = {"tracepoint", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-					 "profile", "interval", "xdp", "tc", "cgroup_skb", NULL};
+					 "profile", "interval", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", NULL};
 	for (int i = 0; ok[i]; i++)
 		if (!strcmp(ok[i], kind))
 			return true;

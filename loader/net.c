@@ -4,7 +4,8 @@
  *                        (the driver's mode where it has one, else generic)
  *   @tc("ingress"/...)   bpf_program__attach_tcx(prog, ifindex): a tcx link,
  *                        beside any other tc programs
- *   @cgroup_skb(...)     bpf_program__attach_cgroup(prog, fd of --cgroup)
+ *   @cgroup_skb(...),    bpf_program__attach_cgroup(prog, fd of --cgroup)
+ *   @cgroup_sock_addr(...)
  *
  * Every attachment is a BPF link, so the links Vec of load.c destroys it at
  * exit (and the kernel when the process dies), and pin.c pins it like any
@@ -34,7 +35,14 @@ static bool test_run;
 
 bool net_probe(Probe *p)
 {
-	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc") || !strcmp(p->kind, "cgroup_skb");
+	/* __pyb_init (items=) is an XDP program that load.c runs once, never attached */
+	return packet_kind(p->kind) && !p->tail_only && !is_init_probe(p);
+}
+
+/* Does BPF_PROG_TEST_RUN run it? (Not cgroup_sock_addr: ENOTSUPP, measured on 6.18.) */
+static bool runs_packets(Probe *p)
+{
+	return strcmp(p->kind, "cgroup_sock_addr") != 0;
 }
 
 /* How the probe was written: @xdp, @tc("egress"), @cgroup_skb("ingress") */
@@ -76,11 +84,15 @@ static void check_test_run(Prog *prog)
 	bool any = false;
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (net_probe(p)) {
+		if (net_probe(p) && runs_packets(p)) {
 			any = true;
 			continue;
 		}
-		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && !p->tail_only)
+		if (net_probe(p))
+			error_at(p->def->tok->loc, "pybpf test-run cannot run '%s': the kernel has no test run for %s "
+				 "programs (they see a socket call, not a packet); pybpf load --cgroup PATH attaches it",
+				 p->name, deco(p));
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && !p->tail_only && !is_init_probe(p))
 			error_at(p->def->tok->loc, "pybpf test-run runs a file's packet probes on the packets given (and its "
 				 "@begin and @end probes once); '%s' is a @%s probe, which needs pybpf load", p->name, p->kind);
 	}
@@ -101,7 +113,7 @@ void net_prepare(Prog *prog, LoadOpts *o)
 	}
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (!net_probe(p) || p->tail_only)
+		if (!net_probe(p))
 			continue;
 		if (on_iface(p) && !o->iface)
 			error_at(p->def->tok->loc, "probe '%s' (%s) needs an interface: pybpf load --iface NAME", p->name,
@@ -116,7 +128,8 @@ void net_prepare(Prog *prog, LoadOpts *o)
 		fatal("--iface %s: no probe of %s attaches to an interface (@xdp and @tc probes do)", o->iface,
 		      prog->file->name);
 	if (o->cgroup && !need_cgroup)
-		fatal("--cgroup %s: no probe of %s attaches to a cgroup (@cgroup_skb probes do)", o->cgroup, prog->file->name);
+		fatal("--cgroup %s: no probe of %s attaches to a cgroup (@cgroup_skb and @cgroup_sock_addr probes do)",
+		      o->cgroup, prog->file->name);
 	if (need_iface) {
 		iface = o->iface;
 		ifindex = (int)if_nametoindex(iface);
@@ -146,9 +159,10 @@ static const char *attach_hint(Probe *p, int err)
 		return xasprintf("the driver of %s refuses XDP programs", iface);
 	if (!strcmp(p->kind, "tc") && (err == -EINVAL || err == -EOPNOTSUPP))
 		return "tcx links need Linux 6.6 or later";
-	if (!strcmp(p->kind, "cgroup_skb") && (err == -EPERM || err == -EEXIST || err == -EBUSY))
-		return xasprintf("%s already has a cgroup_skb program attached that allows no others (attached "
-				 "without BPF_F_ALLOW_MULTI; bpftool cgroup show %s lists it)", cgroup_path, cgroup_path);
+	if (!on_iface(p) && (err == -EPERM || err == -EEXIST || err == -EBUSY))
+		return xasprintf("%s already has a %s program attached that allows no others (attached "
+				 "without BPF_F_ALLOW_MULTI; bpftool cgroup show %s lists it)", cgroup_path, p->kind,
+				 cgroup_path);
 	return NULL;
 }
 
@@ -268,7 +282,7 @@ int net_test_run(struct bpf_object *obj, Prog *prog, LoadOpts *o, void (*drain)(
 	for (int i = 0; i < o->packets.len; i++)
 		for (int j = 0; j < prog->probes.len; j++) {
 			Probe *p = VEC_AT(prog->probes, j);
-			if (!net_probe(p) || p->tail_only)
+			if (!net_probe(p))
 				continue;
 			if (run_packet(obj, p, VEC_AT(o->packets, i), i + 1, o, drain, arg) < 0)
 				return -1;

@@ -3567,7 +3567,7 @@ static void probe(Emitter *e, Probe *p)
 bool probe_dispatchable(const char *kind)
 {
 	static const char *const ok[] = {"tracepoint", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-					 "profile", "interval", "xdp", "tc", "cgroup_skb", NULL};
+					 "profile", "interval", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", NULL};
 	for (int i = 0; ok[i]; i++)
 		if (!strcmp(ok[i], kind))
 			return true;

@@ -195,8 +195,8 @@ for port in (9997, 9998):
     socks[s] = port
 got = {9997: 0, 9998: 0}
 print("ready", flush=True)
-while True:
-    r, _, _ = select.select(list(socks), [], [], 1.0)   # 1 s of quiet: all came
+while True:   # until 1 s of quiet after the first datagram (30 s for that one: the loader starts meanwhile)
+    r, _, _ = select.select(list(socks), [], [], 1.0 if any(got.values()) else 30.0)
     if not r:
         break
     for s in r:
@@ -635,3 +635,64 @@ except ConnectionRefusedError:
         subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
         os.rmdir(cg)
     assert_nothing_left(["t_cr_redirect"], ["t_cr_redirected"])
+
+
+def ip_checksum(h):
+    s = sum(struct.unpack(f"!{len(h) // 2}H", h))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def with_checksum(frame):
+    ip = bytearray(frame[14:34])
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+    return frame[:14] + bytes(ip) + frame[34:]
+
+
+HELPERS = '''from pybpf import *
+
+
+@xdp
+def t_pop_eth(ctx) -> int:
+    ctx.adjust_head(14)
+    return XDP_TX
+
+
+@xdp
+def t_trim(ctx) -> int:
+    try:
+        ctx.adjust_tail(-4)
+    except OSError:
+        return XDP_ABORTED
+    return XDP_PASS
+
+
+@tc("ingress")
+def t_ttl_csum(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    old = ip.ttl
+    off = pkt.offset(ip)
+    ip.ttl = 9
+    bpf.l3_csum_replace(ctx, off + 10, htons(old << 8), htons(9 << 8), 2)
+    return TC_ACT_OK
+'''
+
+
+@test
+def test_run_shows_what_packet_helpers_did():
+    """test-run's data: bpf_xdp_adjust_head (the Ethernet header gone, sent
+    back: XDP_TX), bpf_xdp_adjust_tail (4 bytes fewer), and a TTL written
+    with bpf_l3_csum_replace keeping the IP checksum right (as computed
+    here from the whole header)."""
+    frame = with_checksum(ipv4_packet("10.0.0.1", "10.0.0.2", 17, bytes(8)))
+    assert ip_checksum(frame[14:34]) == 0
+    rc, out, err = test_run(HELPERS, [frame])
+    want_ip = with_checksum(frame[:22] + bytes([9]) + frame[23:])
+    check(out, f"t_pop_eth: packet 1: XDP_TX (3) data {frame[14:].hex()}\n"
+               f"t_trim: packet 1: XDP_PASS (2) data {frame[:-4].hex()}\n"
+               f"t_ttl_csum: packet 1: TC_ACT_OK (0) data {want_ip.hex()}\n")
+    check((rc, err), (0, ""))
+    assert_nothing_left(["t_pop_eth", "t_trim", "t_ttl_csum"])

@@ -1171,7 +1171,7 @@ int load_main(const char *path, LoadOpts *o)
 	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	if (!o->once)
-		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
+		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks + net_sockets(), nlinks + net_sockets() == 1 ? "" : "s");
 	if (o->verbose)
 		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);
 	if (o->duration > 0)
@@ -1239,6 +1239,7 @@ int load_main(const char *path, LoadOpts *o)
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	nlinks = 0;
+	net_report();   /* and the socket filters' sockets closed */
 	if (!pin)
 		run_once(obj, prog, "end");
 	ring_buffer__consume(rb);

@@ -4,10 +4,14 @@
  *                        (the driver's mode where it has one, else generic)
  *   @tc("ingress"/...)   bpf_program__attach_tcx(prog, ifindex): a tcx link,
  *                        beside any other tc programs
- *   @cgroup_skb(...),    bpf_program__attach_cgroup(prog, fd of --cgroup)
- *   @cgroup_sock_addr(...)
+ *   @cgroup_skb(...)     bpf_program__attach_cgroup(prog, fd of --cgroup)
+ *   @cgroup_sock_addr    the same
+ *   @socket_filter       SO_ATTACH_BPF on a packet socket of pybpf's own on
+ *                        --iface (AF_PACKET, SOCK_DGRAM: from the network
+ *                        header, as a test run gives it), which a thread reads:
+ *                        at exit, how many packets the filter let through
  *
- * Every attachment is a BPF link, so the links Vec of load.c destroys it at
+ * Every attachment but a socket filter's is a BPF link, so the links Vec of load.c destroys it at
  * exit (and the kernel when the process dies), and pin.c pins it like any
  * other. pybpf test-run attaches nothing: it feeds packets to the programs
  * with BPF_PROG_TEST_RUN.
@@ -16,8 +20,13 @@
 #include "output.h"
 #include "support.h"
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <net/if.h>
@@ -53,7 +62,7 @@ static const char *deco(Probe *p)
 
 static bool on_iface(Probe *p)
 {
-	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc");
+	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc") || !strcmp(p->kind, "socket_filter");
 }
 
 /* Where cgroup2 is mounted here (for the messages), or NULL. */
@@ -97,7 +106,7 @@ static void check_test_run(Prog *prog)
 				 "@begin and @end probes once); '%s' is a @%s probe, which needs pybpf load", p->name, p->kind);
 	}
 	if (!any)
-		fatal("%s has no packet probe (@xdp, @tc, @cgroup_skb) for pybpf test-run to run; pybpf run runs @begin "
+		fatal("%s has no packet probe (@xdp, @tc, @cgroup_skb, @socket_filter) for pybpf test-run to run; pybpf run runs @begin "
 		      "and @end probes", prog->file ? prog->file->name : "the file");
 }
 
@@ -121,11 +130,14 @@ void net_prepare(Prog *prog, LoadOpts *o)
 		if (!on_iface(p) && !o->cgroup)
 			error_at(p->def->tok->loc, "probe '%s' (%s) needs a cgroup: pybpf load --cgroup PATH (a cgroup v2 "
 				 "directory; %s)", p->name, deco(p), cgroup2_where());
+		if (!strcmp(p->kind, "socket_filter") && o->pin_name)
+			error_at(p->def->tok->loc, "probe '%s' (@socket_filter) filters a socket of this pybpf process, which "
+				 "ends with it: it cannot be pinned (--pin); @xdp, @tc and @cgroup_skb can", p->name);
 		need_iface |= on_iface(p);
 		need_cgroup |= !on_iface(p);
 	}
 	if (o->iface && !need_iface)
-		fatal("--iface %s: no probe of %s attaches to an interface (@xdp and @tc probes do)", o->iface,
+		fatal("--iface %s: no probe of %s attaches to an interface (@xdp, @tc and @socket_filter probes do)", o->iface,
 		      prog->file->name);
 	if (o->cgroup && !need_cgroup)
 		fatal("--cgroup %s: no probe of %s attaches to a cgroup (@cgroup_skb and @cgroup_sock_addr probes do)",
@@ -166,6 +178,64 @@ static const char *attach_hint(Probe *p, int err)
 	return NULL;
 }
 
+/* A socket filter's socket, and what came through it */
+typedef struct FilterSock {
+	Probe *p;
+	int fd;
+	unsigned long long packets, bytes;
+} FilterSock;
+static Vec filter_socks;   /* FilterSock* */
+
+/* Read (and count) what the filter lets through, until the socket closes */
+static void *filter_reader(void *arg)
+{
+	FilterSock *fs = arg;
+	char buf[65536];
+	ssize_t n;
+	while ((n = recv(fs->fd, buf, sizeof buf, MSG_TRUNC)) >= 0) {
+		__atomic_add_fetch(&fs->packets, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&fs->bytes, (unsigned long long)n, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static int filter_attach(struct bpf_program *bp, Probe *p)
+{
+	FilterSock *fs = xcalloc(1, sizeof(*fs));
+	struct sockaddr_ll sa = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
+	int prog_fd = bpf_program__fd(bp);
+	pthread_t t;
+	fs->p = p;
+	fs->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fs->fd < 0 || bind(fs->fd, (struct sockaddr *)&sa, sizeof sa) ||
+	    setsockopt(fs->fd, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof prog_fd) ||
+	    pthread_create(&t, NULL, filter_reader, fs)) {
+		error_begin(p->def->tok->loc, "cannot attach probe '%s' (@socket_filter) to a packet socket on interface %s: %s",
+			    p->name, iface, strerror(errno));
+		if (fs->fd >= 0)
+			close(fs->fd);
+		return -1;
+	}
+	pthread_detach(t);
+	vec_push(&filter_socks, fs);
+	return 0;
+}
+
+int net_sockets(void)
+{
+	return filter_socks.len;
+}
+
+void net_report(void)
+{
+	for (int i = 0; i < filter_socks.len; i++) {
+		FilterSock *fs = VEC_AT(filter_socks, i);
+		shutdown(fs->fd, SHUT_RDWR);
+		fprintf(stderr, "pybpf: socket filter '%s' on %s let through %llu packets (%llu bytes)\n", fs->p->name, iface,
+			__atomic_load_n(&fs->packets, __ATOMIC_RELAXED), __atomic_load_n(&fs->bytes, __ATOMIC_RELAXED));
+	}
+}
+
 int net_attach(struct bpf_program *bp, Probe *p, Vec *links)
 {
 	struct bpf_link *l;
@@ -174,6 +244,8 @@ int net_attach(struct bpf_program *bp, Probe *p, Vec *links)
 
 	if (test_run)
 		return 0;   /* run on packets, never attached */
+	if (!strcmp(p->kind, "socket_filter"))
+		return filter_attach(bp, p);
 	if (!strcmp(p->kind, "xdp"))
 		l = bpf_program__attach_xdp(bp, ifindex);
 	else if (!strcmp(p->kind, "tc"))
@@ -231,6 +303,8 @@ static const char *verdict_name(Probe *p, int32_t r)
 		return r >= 0 && r <= 4 ? xdp[r] : NULL;
 	if (!strcmp(p->kind, "tc"))
 		return r == -1 ? "TC_ACT_UNSPEC" : r == 0 ? "TC_ACT_OK" : r == 2 ? "TC_ACT_SHOT" : r == 7 ? "TC_ACT_REDIRECT" : NULL;
+	if (!strcmp(p->kind, "socket_filter"))   /* the bytes it keeps */
+		return r == 0 ? "drop" : NULL;
 	return r == 1 ? "allow" : r == 0 ? "drop" : NULL;
 }
 
@@ -264,9 +338,11 @@ static int run_packet(struct bpf_object *obj, Probe *p, NetPacket *pk, int n, Lo
 		return -1;
 	}
 	r = (int32_t)t.retval;
-	/* a cgroup_skb packet is read-only, and the kernel hands it back with
-	 * its Ethernet header zeroed: only xdp and tc can change one */
-	changed = strcmp(p->kind, "cgroup_skb") && (t.data_size_out != pk->len || memcmp(out, pk->data, pk->len));
+	/* cgroup_skb and socket filter packets are read-only, and the kernel
+	 * hands them back with the Ethernet header zeroed: only xdp and tc
+	 * can change one */
+	changed = on_iface(p) && strcmp(p->kind, "socket_filter") &&
+		  (t.data_size_out != pk->len || memcmp(out, pk->data, pk->len));
 	for (__u32 i = 0; changed && i < t.data_size_out && i < cap; i++)
 		str_printf(&data, "%02x", out[i]);
 	drain(arg);   /* what it printed, before its verdict */

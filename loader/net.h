@@ -30,6 +30,12 @@ void net_prepare(Prog *prog, LoadOpts *o);
  * says why the kernel refused. */
 int net_attach(struct bpf_program *bp, Probe *p, Vec *links);
 
+/* At exit: what each socket filter let through (its socket is read by a
+ * thread of pybpf's), on stderr. */
+void net_report(void);
+/* How many socket filters are attached (they have no BPF link). */
+int net_sockets(void);
+
 /* pybpf test-run: each packet through each packet probe (BPF_PROG_TEST_RUN),
  * one line each: "fw: packet 1: XDP_DROP (1)", then " data HEX" when the
  * program changed the packet and " N ns/run" with --repeat. drain(arg)

@@ -207,7 +207,7 @@ const char *const builtin_funcs[] = {
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops",
-	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "ip4", "ip6",   /* check_packet.c */
+	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "socket_filter", "ip4", "ip6",   /* check_packet.c */
 	NULL,
 };
 static const char *const builtin_types[] = {
@@ -3200,7 +3200,8 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr",
+	"socket_filter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */

@@ -63,7 +63,8 @@ Sym *packet_const(Checker *c, Node *e)
 
 bool packet_kind(const char *kind)
 {
-	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr");
+	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr") ||
+	       !strcmp(kind, "socket_filter");
 }
 
 /* The kernel's context struct of a packet probe kind */
@@ -100,11 +101,11 @@ void packet_decorator(Checker *c, Probe *p, Node *d)
 		sock_addr_decorator(p, d);
 		return;
 	}
-	if (!strcmp(p->kind, "xdp")) {
+	if (!strcmp(p->kind, "xdp") || !strcmp(p->kind, "socket_filter")) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
-			error_at(node_loc(d), "@xdp takes no arguments: the interface is named when it is loaded "
-				 "(pybpf load --iface NAME)");
-		p->sec = "xdp";
+			error_at(node_loc(d), "@%s takes no arguments: the interface is named when it is loaded "
+				 "(pybpf load --iface NAME)", p->kind);
+		p->sec = !strcmp(p->kind, "xdp") ? "xdp" : "socket";
 		p->target = "";
 		return;
 	}
@@ -146,6 +147,7 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
 			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
 			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
 			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
+			 !strcmp(p->kind, "socket_filter") ? "the bytes of the packet to keep: 0 drops it, ctx.len keeps all" :
 			 "1 to let the call go on, 0 to fail it with EPERM");
 	}
 }
@@ -154,6 +156,8 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
  * goes on as if no program were attached */
 int packet_default_verdict(const char *kind)
 {
+	if (!strcmp(kind, "socket_filter"))
+		return -1;   /* all of it (the kernel keeps at most the packet's length) */
 	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
 }
 
@@ -334,8 +338,9 @@ static int kfield_size(KBtf *k, const KField *kf)
 /* h.FIELD = v of a header: a store into the packet (@xdp, @tc) */
 void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt)
 {
-	if (!strcmp(c->probe->kind, "cgroup_skb"))
-		error_at(node_loc(tg), "a @cgroup_skb program cannot change the packet (the kernel gives it read-only access)");
+	if (!strcmp(c->probe->kind, "cgroup_skb") || !strcmp(c->probe->kind, "socket_filter"))
+		error_at(node_loc(tg), "a @%s program cannot change the packet (the kernel gives it read-only access%s)",
+			 c->probe->kind, !strcmp(c->probe->kind, "socket_filter") ? "; its headers are copies" : "");
 	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
 		error_at(node_loc(tg), "only the integer fields of a header can be assigned (not bitfields, arrays or structs)");
 	tg->raise = NULL;
@@ -379,9 +384,10 @@ void packet_helper_called(Checker *c, Node *e)
 	}
 }
 
+/* a header, or pkt (which holds where the packet ends) */
 static bool is_header(Sym *y)
 {
-	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+	return y->kind == SYM_LOCAL && y->type && ((y->type->kind == TY_KPTR && y->type->pkt) || y->type->kind == TY_PACKET);
 }
 
 void packet_local_assigned(Checker *c, Sym *y)
@@ -394,8 +400,9 @@ void packet_local_used(Checker *c, Node *e, Sym *y)
 {
 	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
 		return;
-	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
-		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take %s again "
+		    "after the call (%s = %s)", e->name, c->pkt_moved->lhs->name, y->type->kind == TY_PACKET ? "it" : "the header",
+		    e->name, y->type->kind == TY_PACKET ? "ctx.packet()" : "pkt.header(...)");
 	note_at(node_loc(c->pkt_moved), "the packet may move here");
 	diag_exit();
 }

@@ -14,7 +14,8 @@ typedef struct NetPacket {
 	size_t len;
 } NetPacket;
 
-/* Is p an @xdp, @tc or @cgroup_skb probe? */
+/* Is p an @xdp, @tc, @cgroup_skb or @cgroup_sock_addr probe that is attached
+ * (not pybpf's own __pyb_init, the items= of maps, nor a ProgArray handler)? */
 bool net_probe(Probe *p);
 
 /* Before anything is loaded: the packet probes of prog against --iface,

@@ -422,11 +422,12 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		Probe *p = VEC_AT(prog->probes, i);
 		struct bpf_program *body;
 		int jmp, key = 0, fd;
-		if (!strcmp(p->kind, "struct_ops") || !strcmp(p->kind, "begin") || !strcmp(p->kind, "end"))
-			continue;
+		if (!strcmp(p->kind, "struct_ops") || !strcmp(p->kind, "begin") || !strcmp(p->kind, "end") || is_init_probe(p))
+			continue;   /* not attached (__pyb_init: the items= of a load; a reload keeps the maps) */
 		if (!probe_dispatchable(p->kind)) {
 			fprintf(stderr, "pybpf: error: @%s probes cannot be swapped in place (only tracepoint, raw_tp, uprobe, "
-					"kprobe, profile, interval, xdp, tc and cgroup_skb probes can); '%s' was not changed\n", p->kind, p->name);
+					"kprobe, profile, interval, xdp, tc, cgroup_skb and cgroup_sock_addr probes can); '%s' was not "
+					"changed\n", p->kind, p->name);
 			goto out;
 		}
 		jmp = bpf_obj_get(pin_path(name, xasprintf("jmp_%s", p->cname)));

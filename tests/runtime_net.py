@@ -195,8 +195,8 @@ for port in (9997, 9998):
     socks[s] = port
 got = {9997: 0, 9998: 0}
 print("ready", flush=True)
-while True:
-    r, _, _ = select.select(list(socks), [], [], 1.0)   # 1 s of quiet: all came
+while True:   # until 1 s of quiet after the first datagram (30 s for that one: the loader starts meanwhile)
+    r, _, _ = select.select(list(socks), [], [], 1.0 if any(got.values()) else 30.0)
     if not r:
         break
     for s in r:
@@ -564,3 +564,135 @@ def xdp_pinned_reloaded_and_unloaded():
         subprocess.run([PYBPF, "unload", name], capture_output=True)
         shutil.rmtree(d)
     assert_nothing_left(["xdp_icmp", "xdp_icmp__impl"], ["pin_drops", "pin_passed", "__pyb_jmp_xdp_i"])
+
+
+# ---- the examples (examples/net) -------------------------------------------------------------
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "net")
+
+
+@test
+def example_xdp_firewall_items_in_test_run():
+    """examples/net/xdp_firewall.py under test-run: the LPMTrie's items=
+    are there before the first packet; each source falls in the longest
+    blocked prefix or passes; the trie's keys show as prefixes."""
+    pkts = [ipv4_packet(src, "10.9.9.9", 17, bytes(8))
+            for src in ("10.1.2.3", "192.168.7.44", "172.16.9.9", "172.16.9.8", "10.200.0.1")]
+    rc, out, err = test_run(open(os.path.join(EXAMPLES, "xdp_firewall.py")).read(), pkts)
+    check(out, "firewall: packet 1: XDP_DROP (1)\n"
+               "firewall: packet 2: XDP_DROP (1)\n"
+               "firewall: packet 3: XDP_DROP (1)\n"
+               "firewall: packet 4: XDP_PASS (2)\n"
+               "firewall: packet 5: XDP_DROP (1)\n"
+               "blocked[10.0.0.0/8]: 8\n"
+               "blocked[192.168.7.0/24]: 24\n"
+               "blocked[172.16.9.9/32]: 32\n"
+               "\n"
+               "drops[172.16.9.9, 32]: 1\n"
+               "drops[192.168.7.0, 24]: 1\n"
+               "drops[10.0.0.0, 8]: 2\n")
+    check((rc, err), (0, ""))
+
+
+@test
+def example_connect_redirect_on_a_cgroup():
+    """examples/net/connect_redirect.py (@cgroup_sock_addr("connect4")) on
+    a cgroup the test creates: the child's connect() to 127.0.0.1:8080
+    reaches the listener on 8081 (in a namespace of the test's own, so the
+    machine's loopback is not used), one to 8082 is not redirected. (Its
+    names are given a prefix, so that the kernel-wide check for leftovers
+    cannot see another run's.)"""
+    cg = os.path.join(cgroup2_root(), f"pybpf-net-cr-{PID}")
+    ns = f"pybpf-cr-{PID}"
+    os.mkdir(cg)
+    try:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "link", "set", "lo", "up", ns=ns)
+        src = open(os.path.join(EXAMPLES, "connect_redirect.py")).read()
+        src = src.replace("def redirect(", "def t_cr_redirect(").replace("redirected", "t_cr_redirected")
+        with Loader(src, ["--cgroup", cg]) as ld:
+            child = subprocess.run(["ip", "netns", "exec", ns, "python3", "-c", '''
+import socket
+lst = socket.socket()
+lst.bind(("127.0.0.1", 8081))
+lst.listen()
+c = socket.create_connection(("127.0.0.1", 8080))
+a, peer = lst.accept()
+print("connected to", c.getpeername())
+try:
+    socket.create_connection(("127.0.0.1", 8082))
+except ConnectionRefusedError:
+    print("8082 refused")
+'''], preexec_fn=lambda: open(os.path.join(cg, "cgroup.procs"), "w").write("0"), capture_output=True,
+                text=True, timeout=60)
+            out, err = ld.finish()
+        check((child.stdout, child.stderr), ("connected to ('127.0.0.1', 8081)\n8082 refused\n", ""), "the child")
+        check(out, "t_cr_redirected[8080]: 1\n")
+        assert ld.rc == 0, err
+        check(subprocess.run(["bpftool", "-j", "cgroup", "show", cg], capture_output=True, text=True).stdout.strip(),
+              "", "the cgroup after the loader ended (bpftool shows nothing)")
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
+        os.rmdir(cg)
+    assert_nothing_left(["t_cr_redirect"], ["t_cr_redirected"])
+
+
+def ip_checksum(h):
+    s = sum(struct.unpack(f"!{len(h) // 2}H", h))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def with_checksum(frame):
+    ip = bytearray(frame[14:34])
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+    return frame[:14] + bytes(ip) + frame[34:]
+
+
+HELPERS = '''from pybpf import *
+
+
+@xdp
+def t_pop_eth(ctx) -> int:
+    ctx.adjust_head(14)
+    return XDP_TX
+
+
+@xdp
+def t_trim(ctx) -> int:
+    try:
+        ctx.adjust_tail(-4)
+    except OSError:
+        return XDP_ABORTED
+    return XDP_PASS
+
+
+@tc("ingress")
+def t_ttl_csum(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    old = ip.ttl
+    off = pkt.offset(ip)
+    ip.ttl = 9
+    bpf.l3_csum_replace(ctx, off + 10, htons(old << 8), htons(9 << 8), 2)
+    return TC_ACT_OK
+'''
+
+
+@test
+def test_run_shows_what_packet_helpers_did():
+    """test-run's data: bpf_xdp_adjust_head (the Ethernet header gone, sent
+    back: XDP_TX), bpf_xdp_adjust_tail (4 bytes fewer), and a TTL written
+    with bpf_l3_csum_replace keeping the IP checksum right (as computed
+    here from the whole header)."""
+    frame = with_checksum(ipv4_packet("10.0.0.1", "10.0.0.2", 17, bytes(8)))
+    assert ip_checksum(frame[14:34]) == 0
+    rc, out, err = test_run(HELPERS, [frame])
+    want_ip = with_checksum(frame[:22] + bytes([9]) + frame[23:])
+    check(out, f"t_pop_eth: packet 1: XDP_TX (3) data {frame[14:].hex()}\n"
+               f"t_trim: packet 1: XDP_PASS (2) data {frame[:-4].hex()}\n"
+               f"t_ttl_csum: packet 1: TC_ACT_OK (0) data {want_ip.hex()}\n")
+    check((rc, err), (0, ""))
+    assert_nothing_left(["t_pop_eth", "t_trim", "t_ttl_csum"])

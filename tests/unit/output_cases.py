@@ -1069,6 +1069,25 @@ def test_reports():
         check(o == w, f"reports: JSON {w['type']}", f"got  {o}\nwant {w}")
 
 
+def test_test_runs():
+    """pybpf test-run's lines (loader/net.c): named and nameless verdicts,
+    changed packets, times per run"""
+    script = ["testrun fw 1 XDP_DROP 1 - -1", "testrun ttl 2 TC_ACT_UNSPEC -1 0a0b -1",
+              "testrun cg 3 allow 1 - 57", "testrun fw 4 - 9 - -1", "testrun ttl 12 TC_ACT_OK 0 ff 0"]
+    rc, out, err = run_harness(["mode text"] + script)
+    check((rc, out.decode(), err), (0, "fw: packet 1: XDP_DROP (1)\nttl: packet 2: TC_ACT_UNSPEC (-1) data 0a0b\n"
+                                       "cg: packet 3: allow (1) 57 ns/run\nfw: packet 4: 9\n"
+                                       "ttl: packet 12: TC_ACT_OK (0) data ff 0 ns/run\n", b""), "test-run: text")
+    rc, out, err = run_harness(["mode json"] + script)
+    objs = json_lines("test-run", out)
+    keys = ["type", "probe", "packet", "verdict", "retval", "data", "ns_per_run"]
+    want = [["test_run", "fw", 1, "XDP_DROP", 1, None, None], ["test_run", "ttl", 2, "TC_ACT_UNSPEC", -1, "0a0b", None],
+            ["test_run", "cg", 3, "allow", 1, None, 57], ["test_run", "fw", 4, None, 9, None, None],
+            ["test_run", "ttl", 12, "TC_ACT_OK", 0, "ff", 0]]
+    check((rc, err, objs), (0, b"", [dict(zip(keys, w)) for w in want]), "test-run: JSON")
+    check(all(list(o) == keys for o in objs), "test-run: JSON keys in order", objs)
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"output: {BIN} is missing (make {os.path.relpath(BIN, ROOT)})")
@@ -1077,6 +1096,7 @@ def main():
     test_buckets()
     test_prints()
     test_reports()
+    test_test_runs()
     for s in skipped:
         print(f"skipped: {s}")
     print(f"output: {passed} passed, {failed} failed")

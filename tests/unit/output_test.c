@@ -17,6 +17,7 @@
  *   lost N                    out_lost()
  *   exc FILE LINE EXC MSG|x:HEX|- PROBE COUNT 0|1   out_exception()
  *   flush                     out_flush()
+ *   testrun PROBE N NAME|- RETVAL HEX|- NS   out_test_run() (NS -1: no --repeat)
  *
  * Types: u8 u16 u32 u64 i8 i16 i32 i64 int bool strN (T;T;...) Count Sum
  * Min Max Avg Stats Hist LHist:lo:hi:step, IPv4 (a u32 in host order: a
@@ -411,6 +412,9 @@ int main(void)
 			}
 			out_exception(tok[1], atoi(tok[2]), tok[3], msg, tok[5],
 				      strtoull(tok[6], NULL, 10), atoi(tok[7]) != 0);
+		} else if (!strcmp(tok[0], "testrun") && nt == 7) {
+			out_test_run(tok[1], atoi(tok[2]), strcmp(tok[3], "-") ? tok[3] : NULL, strtoll(tok[4], NULL, 10),
+				     strcmp(tok[5], "-") ? tok[5] : NULL, strtoll(tok[6], NULL, 10));
 		} else if (!strcmp(tok[0], "flush")) {
 			out_flush();
 		} else {

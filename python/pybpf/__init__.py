@@ -112,13 +112,16 @@ class Hash(collections.defaultdict):
     """A BPF hash map: a defaultdict whose default is the value type's zero."""
 
     zero = 0
+    agg = None   # Hash[K, Count]: the aggregation class whose new item a missing key reads as
 
     def __init__(self, max_entries=10240):
-        super().__init__(lambda: self.zero)
+        super().__init__(self.agg if self.agg is not None else lambda: self.zero)
         self.max_entries = max_entries
 
     def __class_getitem__(cls, kv):
         v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
+        if isinstance(v, type) and issubclass(v, _Agg):   # Hash[K, Count]: d[k].add() on a new Count
+            return type(cls.__name__, (cls,), {"agg": v})
         if getattr(v, "__origin__", None) is tuple:   # Hash[K, tuple[A, B]]: items default to (0, 0)
             return type(cls.__name__, (cls,), {"zero": tuple(0 for _ in v.__args__)})
         if v is Timer and cls is Hash:
@@ -159,6 +162,8 @@ class LPMTrie(dict):
 
     def _key(self, k):
         addr, length = k if isinstance(k, tuple) else (k, self.bits)
+        if isinstance(addr, (builtins.bytes, bytearray)) and len(addr) * 8 == self.bits:
+            addr = int.from_bytes(addr, "big")   # an IPv6 (bytes[16]): its prefix from the first octet
         if not 0 <= length <= self.bits:
             raise ValueError(f"prefix length {length} is not 0..{self.bits}")
         if not 0 <= addr < 1 << self.bits:
@@ -1394,3 +1399,12 @@ def bpf_task_work_schedule_signal(task, tw, callback):
 
 def bpf_task_work_schedule_resume(task, tw, callback):
     raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+# ---- packet probes (docs/packets.md): pybpf.net ---------------------------------
+
+from . import net  # noqa: E402  (net reads _Int and bytes, defined above)
+from .net import *  # noqa: E402,F401,F403
+from .net import run_packet, run_context, packet_context, uncaught_report  # noqa: E402,F401
+
+__all__ += net.__all__

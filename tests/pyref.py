@@ -16,6 +16,7 @@ compare what the kernel printed with what this computes.
 """
 import ast
 import collections
+from builtins import bytes as builtins_bytes
 import io
 import os
 import sys
@@ -283,7 +284,24 @@ class Probe:
             self.uncaught[(fr.lineno, exc_name, name)] += 1
 
     def probes(self):
-        return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")]
+        """The probes a getppid() call can fire: every one but the packet probes (call_packet runs those)."""
+        return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")
+                and v.__pybpf_attach__[0] not in pybpf.net.PACKET_KINDS]
+
+    def packet_probes(self):
+        return [k for k, v in self.ns.items() if callable(v) and getattr(v, "__pybpf_attach__", ("",))[0]
+                in pybpf.net.PACKET_KINDS]
+
+    def call_packet(self, name, data, **ctx_fields):
+        """Runs packet probe `name` on the packet data, as BPF_PROG_TEST_RUN does:
+        (verdict, the packet's bytes after it); an uncaught exception is counted
+        as call() counts it, and the verdict is the one as if no program ran."""
+        fn = self.ns[name]
+
+        def counted(exc):
+            _, line, exc_name, _ = pybpf.net.exception_key(exc, fn)
+            self.uncaught[(line, exc_name, name)] += 1
+        return pybpf.net.run_context(fn, pybpf.net.packet_context(fn, data, **ctx_fields), counted)
 
     def maps_text(self):
         """The loader's exit output: maps sorted by value, then globals."""
@@ -292,7 +310,7 @@ class Probe:
             if isinstance(v, _TypedHash):
                 if v:
                     items = sorted(v.items(), key=lambda kv: (kv[1], kv[0]))
-                    blocks.append("".join(f"{name}[{_key(k)}]: {val}\n" for k, val in items))
+                    blocks.append("".join(f"{name}[{_key(k, v.key_t)}]: {val}\n" for k, val in items))
             elif isinstance(v, pybpf.Array):
                 items = sorted(((i, x) for i, x in enumerate(v) if x), key=lambda kv: (kv[1], kv[0]))
                 if items:
@@ -328,9 +346,12 @@ def _show(x):
     return str(x)
 
 
-def _key(k):
+def _key(k, t=None):
     """a key as the loader shows it: a tuple's elements without parentheses
-    (str raw, bytes as repr, like print)"""
+    (str raw, bytes as repr, like print); an IPv4 / IPv6 key as its address"""
+    if t is pybpf.IPv4 or t is pybpf.IPv6:
+        import ipaddress
+        return str(ipaddress.ip_address(int(k) if t is pybpf.IPv4 else builtins_bytes(k)))
     return ", ".join(_show(x) for x in k) if isinstance(k, tuple) else _show(k)
 
 

@@ -292,7 +292,7 @@ class Probe:
         return [k for k, v in self.ns.items() if callable(v) and getattr(v, "__pybpf_attach__", ("",))[0]
                 in pybpf.net.PACKET_KINDS]
 
-    def call_packet(self, name, data, **ctx_fields):
+    def call_packet(self, name, data, /, **ctx_fields):
         """Runs packet probe `name` on the packet data, as BPF_PROG_TEST_RUN does:
         (verdict, the packet's bytes after it); an uncaught exception is counted
         as call() counts it, and the verdict is the one as if no program ran."""
@@ -315,11 +315,16 @@ class Probe:
                 items = sorted(((i, x) for i, x in enumerate(v) if x), key=lambda kv: (kv[1], kv[0]))
                 if items:
                     blocks.append("".join(f"{name}[{i}]: {x}\n" for i, x in items))
+            elif isinstance(v, pybpf.LPMTrie):
+                if v:
+                    items = sorted(dict.items(v), key=lambda kv: (kv[1], kv[0]))
+                    blocks.append("".join(f"{name}[{_prefix(k, v.key_t)}]: {val}\n" for k, val in items))
             elif isinstance(v, pybpf.Queue):
                 if v:
                     blocks.append(f"{name}: [{', '.join(str(x) for x in v)}]\n")
         for name, t in self.module_types().items():
-            if name in self.ns and not isinstance(self.ns[name], (_TypedHash, pybpf.Array, pybpf.Queue, pybpf.RingBuf)):
+            if name in self.ns and not isinstance(self.ns[name], (_TypedHash, pybpf.Array, pybpf.Queue, pybpf.RingBuf,
+                                                                  pybpf.LPMTrie)):
                 scalars.append(f"{name}: {_show(self.ns[name])}\n")
         text = "\n".join(blocks)
         if scalars:
@@ -333,7 +338,7 @@ class Probe:
             if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
                 ann = ast.unparse(st.annotation)
                 if not ann.startswith(("Final", "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray",
-                                       "Queue", "Stack", "RingBuf")):
+                                       "Queue", "Stack", "RingBuf", "LPMTrie")):
                     out[st.target.id] = ann
         return out
 
@@ -353,6 +358,16 @@ def _key(k, t=None):
         import ipaddress
         return str(ipaddress.ip_address(int(k) if t is pybpf.IPv4 else builtins_bytes(k)))
     return ", ".join(_show(x) for x in k) if isinstance(k, tuple) else _show(k)
+
+
+def _prefix(k, t):
+    """an LPMTrie's key (prefix, length): 10.0.0.0/8 for an IPv4 / IPv6 key
+    type (docs/packets.md), else the pair as a tuple key"""
+    addr, length = k
+    if t is pybpf.IPv4 or t is pybpf.IPv6:
+        import ipaddress
+        return f"{ipaddress.ip_address(addr) if t is pybpf.IPv4 else ipaddress.IPv6Address(addr)}/{length}"
+    return _key(k)
 
 
 def _checked_int(t):

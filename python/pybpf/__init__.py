@@ -131,7 +131,28 @@ class Hash(collections.defaultdict):
     def __missing__(self, key):
         if len(self) >= self.max_entries:
             raise MapFullError(f"map is full ({self.max_entries} entries)")
+        if not getattr(self, "_typed", False):
+            self._typed = True
+            self._annotated_value()
         return super().__missing__(key)
+
+    def _annotated_value(self):
+        """`d: Hash[K, Count] = Hash()`: Hash() cannot see the annotation, so the
+        first missing key looks it up (the module's __annotations__ of the global
+        bound to this map), for the value type's zero: a Count, a tuple of zeros."""
+        f = sys._getframe(2)
+        while f:
+            for name, v in f.f_globals.items():
+                if v is self:
+                    t = f.f_globals.get("__annotations__", {}).get(name)   # Hash[K, V] is a class here
+                    if not (isinstance(t, type) and issubclass(t, Hash)):
+                        return
+                    if getattr(t, "agg", None) is not None:
+                        self.default_factory = t.agg
+                    elif getattr(t, "zero", 0) != self.zero:
+                        self.zero = t.zero
+                    return
+            f = f.f_back
 
 
 class LRUHash(Hash):
@@ -152,13 +173,14 @@ class LPMTrie(dict):
     find the longest stored prefix that matches (KeyError when none does)."""
 
     bits = 32
+    key_t = None
 
     def __init__(self, max_entries=10240):
         super().__init__()
         self.max_entries = max_entries
 
     def __class_getitem__(cls, kv):
-        return type(cls.__name__, (cls,), {"bits": kv[0].bits})
+        return type(cls.__name__, (cls,), {"bits": kv[0].bits, "key_t": kv[0]})
 
     def _key(self, k):
         addr, length = k if isinstance(k, tuple) else (k, self.bits)

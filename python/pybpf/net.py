@@ -422,7 +422,7 @@ _SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "cb", "queue_mapping", "
 _ETH_P = {4: 0x0008, 6: 0xdd86}
 
 
-def packet_context(probe, data, **fields):
+def packet_context(probe, data, /, **fields):
     """The context run_packet passes probe for the packet data. The fields not
     given have test values: xdp_md: data 0, data_end len(data), ingress_ifindex 1,
     the rest 0; __sk_buff: len and wire_len len(data), data 0, data_end len(data),
@@ -508,7 +508,7 @@ def run_context(probe, ctx, on_exception=None):
     return v, builtins.bytes(ctx.packet()._buf)
 
 
-def run_packet(probe, data, **ctx_fields):
+def run_packet(probe, data, /, **ctx_fields):
     """Runs a packet probe on the packet data: (verdict, packet bytes after it).
     ctx_fields set the context's fields (packet_context gives the others)."""
     return run_context(probe, packet_context(probe, data, **ctx_fields))

@@ -14,10 +14,10 @@ are declared in _kernel.pyi (any other field reads as Any: pybpf checks it
 against the kernel's BTF).
 """
 import builtins
-from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Literal, Optional, Tuple, TypeVar, Union, overload
 
 # kernel structs (not exported here: see _kernel.pyi)
-from pybpf._kernel import _KernelStruct, cgroup, sock, task_struct, tcp_sock
+from pybpf._kernel import _KernelStruct, _PacketHeader, cgroup, sock, task_struct, tcp_sock
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -395,6 +395,51 @@ def begin() -> Callable[[_F], _F]: ...
 def end(fn: _F, /) -> _F: ...
 @overload
 def end() -> Callable[[_F], _F]: ...
+# ---- packet probes (docs/packets.md) -------------------------------------------
+# The contexts (xdp_md, __sk_buff) and headers (ethhdr, iphdr, ...) are kernel
+# structs: _kernel.pyi declares them.
+
+_P = TypeVar("_P", bound=Callable[..., int])        # a packet probe returns its verdict
+_H = TypeVar("_H", bound=_PacketHeader)
+
+def xdp(fn: _P, /) -> _P:
+    """@xdp: the probe's context is an xdp_md (the plugin gives an unannotated ctx that type)."""
+def tc(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
+    """@tc("ingress") / @tc("egress"): the probe's context is a __sk_buff."""
+def cgroup_skb(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
+    """@cgroup_skb("ingress") / @cgroup_skb("egress"): the context is a __sk_buff; the packet is read-only."""
+
+XDP_ABORTED: Final[int]
+XDP_DROP: Final[int]
+XDP_PASS: Final[int]
+XDP_TX: Final[int]
+XDP_REDIRECT: Final[int]
+TC_ACT_UNSPEC: Final[int]
+TC_ACT_OK: Final[int]
+TC_ACT_SHOT: Final[int]
+TC_ACT_REDIRECT: Final[int]
+
+# a u32 holding a host-order IPv4 address, and bytes[16] of an IPv6 one (map key types)
+IPv4 = int
+IPv6 = builtins.bytes
+
+def ip4(text: builtins.str, /) -> int:
+    """ip4("10.0.0.2"): the address as a host-order int (0x0a000002)."""
+def ip6(text: builtins.str, /) -> builtins.bytes:
+    """ip6("fe80::1"): the address's 16 bytes."""
+
+class Packet:
+    """ctx.packet(): the bytes the program reaches directly."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, k: slice, /) -> builtins.bytes:
+        """pkt[a:b] with constant 0 <= a < b: bytes[b - a] (IndexError when the packet is shorter than b)"""
+    def header(self, t: type[_H], /, *, after: Optional[_PacketHeader] = None) -> _H:
+        """The kernel's struct t at the packet's start, or after header `after` (IndexError when the
+        packet ends before it does; ValueError after an iphdr whose ihl is below 5)."""
+
+def run_packet(probe: Callable[[Any], int], data: builtins.bytes, /, **ctx_fields: Any) -> tuple[int, builtins.bytes]:
+    """CPython only: runs a packet probe on the packet data: (verdict, the packet's bytes after it)."""
+
 def struct_ops(ops_type: builtins.str, /, *, name: builtins.str = ...) -> Callable[[_C], _C]:
     """@struct_ops("tcp_congestion_ops", name="mycc") on a class whose
     methods implement the kernel's ops struct."""

@@ -11,7 +11,7 @@ the module binds itself. There is no such module at run time.
 import builtins
 from typing import Any
 
-from pybpf import ptr
+from pybpf import Packet, ptr
 
 # ---- kernel types -----------------------------------------------------------
 # Pointers to kernel structs, read with CO-RE. The fields pybpf users read
@@ -215,6 +215,233 @@ class linux_binprm(_KernelStruct):
     filename: ptr
     interp: ptr
     file: file
+
+
+# ---- packet probes (docs/packets.md) ------------------------------------------
+# The contexts of @xdp / @tc / @cgroup_skb and the headers pkt.header(T) takes,
+# with the kernel's fields: multi-byte fields are the packet's bytes read as a
+# little-endian int (ntohs(eth.h_proto)), bitfields int, byte arrays and
+# in6_addr bytes. No other field exists (a typo is an error).
+
+class xdp_md:
+    """The context of an @xdp probe (its fields are read-only)."""
+    @property
+    def data(self) -> int: ...
+    @property
+    def data_end(self) -> int: ...
+    @property
+    def data_meta(self) -> int: ...
+    @property
+    def ingress_ifindex(self) -> int: ...
+    @property
+    def rx_queue_index(self) -> int: ...
+    @property
+    def egress_ifindex(self) -> int: ...
+    def packet(self) -> Packet: ...
+
+class __sk_buff:
+    """The context of a @tc or @cgroup_skb probe; mark, priority and cb are
+    writable (tc also tc_index, queue_mapping, tc_classid, tstamp)."""
+    mark: int
+    priority: int
+    cb: list[int]
+    tc_index: int
+    queue_mapping: int
+    tc_classid: int
+    tstamp: int
+    @property
+    def len(self) -> int: ...
+    @property
+    def pkt_type(self) -> int: ...
+    @property
+    def protocol(self) -> int: ...
+    @property
+    def vlan_present(self) -> int: ...
+    @property
+    def vlan_tci(self) -> int: ...
+    @property
+    def vlan_proto(self) -> int: ...
+    @property
+    def ingress_ifindex(self) -> int: ...
+    @property
+    def ifindex(self) -> int: ...
+    @property
+    def hash(self) -> int: ...
+    @property
+    def data(self) -> int: ...
+    @property
+    def data_end(self) -> int: ...
+    @property
+    def napi_id(self) -> int: ...
+    @property
+    def family(self) -> int: ...
+    @property
+    def remote_ip4(self) -> int: ...
+    @property
+    def local_ip4(self) -> int: ...
+    @property
+    def remote_ip6(self) -> list[int]: ...
+    @property
+    def local_ip6(self) -> list[int]: ...
+    @property
+    def remote_port(self) -> int: ...
+    @property
+    def local_port(self) -> int: ...
+    @property
+    def data_meta(self) -> int: ...
+    @property
+    def wire_len(self) -> int: ...
+    @property
+    def gso_segs(self) -> int: ...
+    @property
+    def gso_size(self) -> int: ...
+    @property
+    def tstamp_type(self) -> int: ...
+    @property
+    def hwtstamp(self) -> int: ...
+    def packet(self) -> Packet: ...
+
+class _PacketHeader:
+    """A struct in the packet, from pkt.header(T) / pkt.header(T, after=h)."""
+
+class _Ints:
+    """An array of ints in a header (icmp6hdr.icmp6_dataun.un_data16)."""
+    def __getitem__(self, i: int, /) -> int: ...
+    def __setitem__(self, i: int, v: int, /) -> None: ...
+    def __len__(self) -> int: ...
+
+class ethhdr(_PacketHeader):
+    h_dest: builtins.bytes
+    h_source: builtins.bytes
+    h_proto: int
+
+class vlan_hdr(_PacketHeader):
+    h_vlan_TCI: int
+    h_vlan_encapsulated_proto: int
+
+class _iphdr_addrs:
+    saddr: int
+    daddr: int
+
+class iphdr(_PacketHeader):
+    ihl: int
+    version: int
+    tos: int
+    tot_len: int
+    id: int
+    frag_off: int
+    ttl: int
+    protocol: int
+    check: int
+    saddr: int
+    daddr: int
+    @property
+    def addrs(self) -> _iphdr_addrs: ...
+
+class _ipv6hdr_addrs:
+    saddr: builtins.bytes
+    daddr: builtins.bytes
+
+class ipv6hdr(_PacketHeader):
+    priority: int
+    version: int
+    flow_lbl: builtins.bytes
+    payload_len: int
+    nexthdr: int
+    hop_limit: int
+    saddr: builtins.bytes
+    daddr: builtins.bytes
+    @property
+    def addrs(self) -> _ipv6hdr_addrs: ...
+
+class tcphdr(_PacketHeader):
+    source: int
+    dest: int
+    seq: int
+    ack_seq: int
+    ae: int
+    res1: int
+    doff: int
+    fin: int
+    syn: int
+    rst: int
+    psh: int
+    ack: int
+    urg: int
+    ece: int
+    cwr: int
+    window: int
+    check: int
+    urg_ptr: int
+
+class udphdr(_PacketHeader):
+    source: int
+    dest: int
+    len: int
+    check: int
+
+class _icmphdr_echo:
+    id: int
+    sequence: int
+
+class _icmphdr_frag:
+    mtu: int
+    def __getattr__(self, name: builtins.str) -> int: ...   # __unused
+
+class _icmphdr_un:
+    gateway: int
+    reserved: builtins.bytes
+    @property
+    def echo(self) -> _icmphdr_echo: ...
+    @property
+    def frag(self) -> _icmphdr_frag: ...
+
+class icmphdr(_PacketHeader):
+    type: int
+    code: int
+    checksum: int
+    @property
+    def un(self) -> _icmphdr_un: ...
+
+class icmpv6_echo:
+    identifier: int
+    sequence: int
+
+class icmpv6_nd_advt:
+    reserved: int
+    override: int
+    solicited: int
+    router: int
+    reserved2: int
+
+class icmpv6_nd_ra:
+    hop_limit: int
+    reserved: int
+    router_pref: int
+    home_agent: int
+    other: int
+    managed: int
+    rt_lifetime: int
+
+class _icmp6_dataun:
+    un_data8: builtins.bytes
+    @property
+    def un_data32(self) -> _Ints: ...
+    @property
+    def un_data16(self) -> _Ints: ...
+    @property
+    def u_echo(self) -> icmpv6_echo: ...
+    @property
+    def u_nd_advt(self) -> icmpv6_nd_advt: ...
+    @property
+    def u_nd_ra(self) -> icmpv6_nd_ra: ...
+
+class icmp6hdr(_PacketHeader):
+    icmp6_type: int
+    icmp6_code: int
+    icmp6_cksum: int
+    @property
+    def icmp6_dataun(self) -> _icmp6_dataun: ...
 
 # ---- kfuncs (kernel functions BPF programs may call) ------------------------
 

@@ -335,7 +335,7 @@ class Packet:
             raise IndexError(f"pkt[{a}:{b}] reads past the packet's {len(self._buf)} bytes")
         return _Bytes(self._buf[a:b])
 
-    def header(self, t, after=None):
+    def header(self, t, *, after=None):
         """The kernel's struct t at the start of the packet, or right after header `after`:
         after an iphdr at ihl * 4 bytes (ValueError when ihl < 5), after a tcphdr at
         doff * 4, after any other header at its size. IndexError when the packet ends

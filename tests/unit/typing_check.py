@@ -68,6 +68,22 @@ NEGATIVE = {
     "kfunc_args": ('@struct_ops("tcp_congestion_ops", name="x")\nclass X:\n'
                    '    def ssthresh(self, sk: sock) -> u32:\n        return tcp_reno_ssthresh(tcp_sk(sk))\n',
                    [r":6: error: Argument 1 to \"tcp_reno_ssthresh\" has incompatible type \"tcp_sock\"; expected \"sock\""]),
+    # packet probes (docs/packets.md): the context's type comes from the decorator
+    "packet_fields": ('@xdp\ndef a(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+                      '    ip = pkt.header(iphdr, after=eth)\n    x: str[4] = ip.saddr\n    ctx.ingress_ifindex = 3\n'
+                      '    print(eth.h_prot)\n    pkt.header(int)\n    return ip.protocol\n',
+                      [r":8: error: Incompatible types in assignment \(expression has type \"int\", variable has type \"str\"\)",
+                       r":9: error: Property \"ingress_ifindex\" defined in \"xdp_md\" is read-only",
+                       r":10: error: \"ethhdr\" has no attribute \"h_prot\"; maybe \"h_proto\"\?",
+                       r":11: error: Value of type variable \"_H\" of \"header\" of \"Packet\" cannot be \"int\""]),
+    "packet_probe_kinds": ('@tc("sideways")\ndef b(ctx) -> int:\n    return TC_ACT_OK\n\n'
+                           '@xdp\ndef n(ctx) -> None:\n    pass\n\n'
+                           '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ctx.packet().header(udphdr, after=ctx)\n'
+                           '    return ctx.packet().header(udphdr).dest\n',
+                           [r":3: error: Argument 1 to \"tc\" has incompatible type \"Literal\['sideways'\]\"",
+                            r":7: error: Value of type variable \"_P\" of \"xdp\" cannot be \"Callable\[\[xdp_md\], None\]\"",
+                            r":13: error: Argument \"after\" to \"header\" of \"Packet\" has incompatible type \"__sk_buff\"; "
+                            r"expected \"Optional\[_PacketHeader\]\""]),
 }
 
 POSITIVE = {
@@ -85,6 +101,27 @@ POSITIVE = {
         '@interval(seconds=1)\ndef tick() -> None:\n    show(w)\n    w.clear()\n    lat.clear()\n\n'
         '@uprobe("libc:malloc")\ndef m(size: u64, p: ptr) -> None:\n    try:\n        print(user_str(p, 16))\n'
         '    except (FaultError, MapFullError):\n        pass\n'),
+    # docs/packets.md's example, and every header, context and address of the packet path
+    "packet_probes": (
+        'drops: Hash[IPv4, Count] = Hash(max_entries=1024)\nnets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=16)\n'
+        'peers: Hash[IPv6, u64] = Hash()\n\n'
+        '@xdp\ndef firewall(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+        '    if ntohs(eth.h_proto) != 0x0800:\n        return XDP_PASS\n    ip = pkt.header(iphdr, after=eth)\n'
+        '    if ntohl(ip.saddr) == ip4("10.0.0.2") or ntohl(ip.saddr) in nets:\n'
+        '        drops[ntohl(ip.saddr)].add()\n        return XDP_DROP\n'
+        '    if ip.protocol == 6:\n        tcp = pkt.header(tcphdr, after=ip)\n        tcp.syn = 0\n'
+        '        return XDP_TX if tcp.doff > 5 and tcp.ae == 0 else XDP_ABORTED\n'
+        '    icmp = pkt.header(icmphdr, after=ip)\n    ip.addrs.daddr = ip.saddr\n'
+        '    return XDP_REDIRECT if ntohs(icmp.un.echo.id) == ctx.ingress_ifindex else XDP_PASS\n\n'
+        '@tc("ingress")\ndef t(ctx) -> int:\n    pkt = ctx.packet()\n'
+        '    v = pkt.header(vlan_hdr, after=pkt.header(ethhdr))\n    h = pkt.header(ipv6hdr, after=v)\n'
+        '    peers[h.saddr] += 1\n    if h.saddr == ip6("fe80::1") and len(pkt) > 60 and pkt[0:6] == h.daddr[:6]:\n'
+        '        ctx.mark = ctx.len\n        return TC_ACT_SHOT\n    u = pkt.header(udphdr, after=h)\n'
+        '    u.dest = htons(53)\n    i6 = pkt.header(icmp6hdr, after=h)\n'
+        '    return TC_ACT_REDIRECT if i6.icmp6_dataun.u_echo.identifier == i6.icmp6_dataun.un_data16[0] else TC_ACT_OK\n\n'
+        '@tc("egress")\ndef t2(skb: __sk_buff) -> int:\n    return TC_ACT_UNSPEC if skb.protocol == 8 else TC_ACT_OK\n\n'
+        '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ip = ctx.packet().header(iphdr)\n'
+        '    return ip.version == 4 and ctx.protocol == 8\n'),
 }
 
 

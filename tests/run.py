@@ -115,6 +115,7 @@ UNIT = [
     ("unit/syscall-names-stale", [sys.executable, "tests/unit/syscall_names_stale.py"]),
     ("unit/typing", [sys.executable, "tests/unit/typing_check.py"]),
     ("unit/shim_packet", [sys.executable, "tests/unit/shim_packet.py"]),
+    ("unit/packets_wire", [sys.executable, "tests/unit/packets_wire.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),
 ]
 

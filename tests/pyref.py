@@ -93,7 +93,9 @@ class _TypedHash(collections.defaultdict):
         self.max_entries = max_entries
 
     def _zero(self):
-        """the zero value of the value type: 0, or a tuple of zeros"""
+        """the zero value of the value type: 0, a tuple of zeros, a new aggregation"""
+        if isinstance(self.val_t, type) and issubclass(self.val_t, pybpf._Agg):
+            return _AggValue(self.val_t.__name__)
         if getattr(self.val_t, "__origin__", None) is tuple:
             return tuple(0 for _ in self.val_t.__args__)
         return 0
@@ -125,6 +127,51 @@ class _TypedHash(collections.defaultdict):
 
     def __contains__(self, k):
         return self._storable(k) and super().__contains__(k)
+
+
+class _AggValue:
+    """A map's aggregation item (Count, Sum, Min, Max, Avg, Stats): add() as
+    in the kernel, shown and sorted as the loader shows and sorts it
+    (loader/output.c: the average truncates toward zero, as C's /)."""
+
+    def __init__(self, kind):
+        self.kind, self.count, self.sum, self.min, self.max = kind, 0, 0, None, None
+
+    def add(self, x=1):
+        if self.kind == "Count":
+            x = 1
+        self.count += 1
+        self.sum = _chk(self.sum + x)
+        self.min = x if self.min is None else min(self.min, x)
+        self.max = x if self.max is None else max(self.max, x)
+
+    def _avg(self):
+        if not self.count:
+            return 0
+        q = abs(self.sum) // self.count
+        return q if self.sum >= 0 else -q
+
+    def _measure(self):
+        if self.kind in ("Count", "Sum"):
+            return self.sum
+        if self.kind in ("Min", "Max"):
+            v = self.min if self.kind == "Min" else self.max
+            return I64_MIN if v is None else v
+        return self._avg()
+
+    def __lt__(self, other):
+        return self._measure() < other._measure()
+
+    def __eq__(self, other):
+        return isinstance(other, _AggValue) and self._measure() == other._measure()
+
+    def __str__(self):
+        if self.kind in ("Min", "Max"):
+            v = self.min if self.kind == "Min" else self.max
+            return "None" if v is None else str(v)
+        if self.kind == "Stats":
+            return f"count {self.count}, average {self._avg()}, total {self.sum}"
+        return str(self._measure())
 
 
 def _hash_class(kv):

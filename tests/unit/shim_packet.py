@@ -697,6 +697,8 @@ PYREF_PROBE = '''from pybpf import *
 
 seen: Hash[IPv4, u64] = Hash(max_entries=64)
 nets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8)
+drops: Hash[IPv4, Count] = Hash()
+sizes: Hash[u32, Stats] = Hash()
 
 
 @xdp
@@ -704,8 +706,10 @@ def fw(ctx) -> int:
     pkt = ctx.packet()
     ip = pkt.header(iphdr, after=pkt.header(ethhdr))
     seen[ntohl(ip.saddr)] += ip.ihl * 4
+    sizes[ip.protocol].add(-len(pkt))
     if ip.ttl < 2:
         raise ValueError("ttl")
+    drops[ntohl(ip.saddr)].add()
     return XDP_DROP
 
 
@@ -733,9 +737,13 @@ def test_pyref():
         low[22] = 1
         got.append(p.call_packet("fw", bytes(low))[0])
         check("pyref verdicts", got, [XDP_DROP, XDP_DROP, XDP_PASS, XDP_PASS])
-        check("pyref output", p.out.getvalue() + p.maps_text(), "begin\nseen[10.0.0.9]: 20\nseen[10.0.0.1]: 48\n\nnets[10.0.0.0/8]: 5\n")
-        check("pyref report", p.report(), f"{path}:10: IndexError in fw: 1 time\n"
-                                          f"{path}:13: ValueError: ttl in fw: 1 time\n")
+        check("pyref output", p.out.getvalue() + p.maps_text(), "begin\nseen[10.0.0.9]: 20\nseen[10.0.0.1]: 48\n\n"
+                                                      "nets[10.0.0.0/8]: 5\n\n"
+                                                      "drops[10.0.0.1]: 1\ndrops[10.0.0.9]: 1\n\n"
+                                                      # -(47 + 54 + 47) / 3 truncated toward zero, as C's /
+                                                      "sizes[17]: count 3, average -49, total -148\n")
+        check("pyref report", p.report(), f"{path}:12: IndexError in fw: 1 time\n"
+                                          f"{path}:16: ValueError: ttl in fw: 1 time\n")
         raises("pyref store checks IPv4 keys", lambda: p.ns["seen"].__setitem__(2**32, 1), OverflowError)
     finally:
         os.unlink(path)

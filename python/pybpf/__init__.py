@@ -12,6 +12,9 @@ kernel computes exactly what CPython computes.
   str[N] is str.
 - pid(), tid(), comm(), ktime_ns(), wallclock_ns(), cpu(), uid(), gid() answer for this process.
 - @tracepoint("cat/name") returns the function unchanged.
+- Packet probes (@xdp, @tc, @cgroup_skb; pybpf.net, docs/packets.md): a
+  probe runs on a packet with run_packet(probe, data, **ctx_fields), which
+  gives (verdict, the packet's bytes afterwards), as BPF_PROG_TEST_RUN does.
 """
 import bisect
 import builtins

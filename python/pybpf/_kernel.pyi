@@ -240,15 +240,15 @@ class xdp_md:
     def packet(self) -> Packet: ...
 
 class __sk_buff:
-    """The context of a @tc or @cgroup_skb probe; mark, priority and cb are
-    writable (tc also tc_index, queue_mapping, tc_classid, tstamp)."""
+    """The context of a @tc or @cgroup_skb probe; mark and priority are
+    writable (tc's also tc_index, tc_classid and queue_mapping)."""
     mark: int
     priority: int
-    cb: list[int]
     tc_index: int
     queue_mapping: int
     tc_classid: int
-    tstamp: int
+    @property
+    def tstamp(self) -> int: ...
     @property
     def len(self) -> int: ...
     @property
@@ -279,10 +279,6 @@ class __sk_buff:
     def remote_ip4(self) -> int: ...
     @property
     def local_ip4(self) -> int: ...
-    @property
-    def remote_ip6(self) -> list[int]: ...
-    @property
-    def local_ip6(self) -> list[int]: ...
     @property
     def remote_port(self) -> int: ...
     @property

@@ -325,20 +325,21 @@ class Packet:
         return len(self._buf)
 
     def __getitem__(self, k):
-        """pkt[a:b] with 0 <= a < b: bytes[b - a] (IndexError when the packet is shorter than b)"""
+        """pkt[a:b] with 0 <= a < b, at most 256 bytes apart (pybpf's rule: a, b are constants
+        there): bytes[b - a] (IndexError when the packet is shorter than b)"""
         if not isinstance(k, slice) or k.step is not None:
             raise TypeError("a packet is read by pkt[a:b] (or through its headers), not pkt[i]")
         a, b = k.start if k.start is not None else 0, k.stop
-        if not isinstance(a, int) or not isinstance(b, int) or not 0 <= a < b:
-            raise ValueError(f"pkt[a:b] needs 0 <= a < b, not [{k.start}:{k.stop}]")
+        if not isinstance(a, int) or not isinstance(b, int) or not 0 <= a < b or b - a > 256:
+            raise ValueError(f"pkt[a:b] takes 0 <= a < b, at most 256 bytes apart, not [{k.start}:{k.stop}]")
         if b > len(self._buf):
             raise IndexError(f"pkt[{a}:{b}] reads past the packet's {len(self._buf)} bytes")
         return _Bytes(self._buf[a:b])
 
     def header(self, t, *, after=None):
         """The kernel's struct t at the start of the packet, or right after header `after`:
-        after an iphdr at ihl * 4 bytes (ValueError when ihl < 5), after a tcphdr at
-        doff * 4, after any other header at its size. IndexError when the packet ends
+        after an iphdr at ihl * 4 bytes, after a tcphdr at doff * 4 (ValueError when
+        ihl / doff is below 5), after any other header at its size. IndexError when the packet ends
         before the header does."""
         if not (isinstance(t, type) and issubclass(t, _Header) and t._top):
             raise TypeError(f"pkt.header() takes a header struct (ethhdr, iphdr, ...), not {t!r}")
@@ -355,12 +356,15 @@ class Packet:
 
 
 def _length(h):
-    """The bytes header h takes in the packet: an iphdr's ihl * 4, a tcphdr's doff * 4, else its size."""
+    """The bytes header h takes in the packet: an iphdr's ihl * 4, a tcphdr's doff * 4 (ValueError
+    below 5, as pybpf raises), else its size."""
     if isinstance(h, iphdr):
         if h.ihl < 5:
             raise ValueError(f"the iphdr's ihl is {h.ihl}, below 5 (20 bytes)")
         return h.ihl * 4
     if isinstance(h, tcphdr):
+        if h.doff < 5:
+            raise ValueError(f"the tcphdr's doff is {h.doff}, below 5 (20 bytes)")
         return h.doff * 4
     return type(h)._size
 
@@ -385,14 +389,9 @@ class _Context:
 
     def __setattr__(self, name, v):
         if name not in self._WRITABLE:
-            raise AttributeError(f"a {self._kind} probe cannot write {type(self).__name__}.{name}")
-        if name == "cb":
-            if len(v) != 5:
-                raise ValueError("cb is 5 u32s")
-            v = [_fits(x, 32, "cb[i]") for x in v]
-        else:
-            v = _fits(v, 64 if name == "tstamp" else 32, name)
-        object.__setattr__(self, name, v)
+            may = f"; it may change {', '.join(self._WRITABLE)}" if self._WRITABLE else ""
+            raise AttributeError(f"a @{self._kind} program cannot change ctx.{name}{may}")
+        object.__setattr__(self, name, _fits(v, 32, f"ctx.{name}"))
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._FIELDS)})"
@@ -414,9 +413,9 @@ class __sk_buff(_Context):   # noqa: N801  (the kernel's name)
 
 sk_buff_ctx = __sk_buff
 
-# what a program of each kind may write in its context (the verifier's rules)
-_SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "cb", "queue_mapping", "tc_classid", "tstamp"),
-                 "cgroup_skb": ("mark", "priority", "cb")}
+# what a program of each kind may write in its context (pyc/check_packet.c's ctx_writable)
+_SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "tc_classid", "queue_mapping"),
+                 "cgroup_skb": ("mark", "priority")}
 
 # __sk_buff's protocol: skb->protocol, the __be16 ethertype read on x86
 _ETH_P = {4: 0x0008, 6: 0xdd86}

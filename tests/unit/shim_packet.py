@@ -7,7 +7,7 @@
   packets     the frames of tests/packets.py: lengths and checksums
   fields      exact field values of each crafted frame, read by probes
   offsets     pkt.header(T, after=h) (ihl * 4, doff * 4, sizeof), IndexError
-              when a frame ends inside a header, ValueError for ihl < 5
+              when a frame ends inside a header, ValueError for ihl / doff < 5
   writes      assignments write the packet's bytes; cgroup_skb is read-only
   verdicts    an uncaught exception gives XDP_PASS / TC_ACT_UNSPEC / 1 and
               is counted; contexts' fields; LPMTrie[IPv4, V] matching
@@ -420,6 +420,13 @@ def test_offsets():
         pkt = net.Packet(t)
         tcp = pkt.header(tcphdr, after=pkt.header(iphdr, after=pkt.header(ethhdr)))
         check(f"offsets doff {doff}", pkt.header(udphdr, after=tcp)._off, 34 + doff * 4)
+    for doff in (0, 4):
+        t = bytearray(P.tcp4(b"x" * 40))
+        t[46] = doff << 4
+        pkt = net.Packet(t)
+        tcp = pkt.header(tcphdr, after=pkt.header(iphdr, after=pkt.header(ethhdr)))
+        raises(f"offsets doff {doff} ValueError", lambda: pkt.header(udphdr, after=tcp), ValueError,
+               f"the tcphdr's doff is {doff}, below 5 (20 bytes)")
     # pkt[a:b]
     pkt = net.Packet(bytearray(P.udp4()))
     check("slice pkt[0:6]", pkt[0:6], b"\x02\0\0\0\0\x02")
@@ -427,8 +434,14 @@ def test_offsets():
     check("slice pkt[46:47] (the last byte)", pkt[46:47], b"o")
     raises("slice pkt[40:48] past the end", lambda: pkt[40:48], IndexError,
            "pkt[40:48] reads past the packet's 47 bytes")
-    raises("slice pkt[3:3]", lambda: pkt[3:3], ValueError, "pkt[a:b] needs 0 <= a < b, not [3:3]")
-    raises("slice pkt[-2:4]", lambda: pkt[-2:4], ValueError, "pkt[a:b] needs 0 <= a < b, not [-2:4]")
+    raises("slice pkt[3:3]", lambda: pkt[3:3], ValueError,
+           "pkt[a:b] takes 0 <= a < b, at most 256 bytes apart, not [3:3]")
+    raises("slice pkt[-2:4]", lambda: pkt[-2:4], ValueError,
+           "pkt[a:b] takes 0 <= a < b, at most 256 bytes apart, not [-2:4]")
+    raises("slice pkt[0:257]", lambda: pkt[0:257], ValueError,
+           "pkt[a:b] takes 0 <= a < b, at most 256 bytes apart, not [0:257]")
+    long = net.Packet(bytearray(300))
+    check("slice pkt[44:300] (256 bytes)", len(long[44:300]), 256)
     raises("slice pkt[0]", lambda: pkt[0], TypeError, "a packet is read by pkt[a:b] (or through its headers), not pkt[i]")
     raises("header of a non-header", lambda: pkt.header(int), TypeError,
            "pkt.header() takes a header struct (ethhdr, iphdr, ...), not <class 'int'>")
@@ -468,7 +481,9 @@ def retag(ctx) -> int:
     tcp.dest = htons(8080)
     ctx.mark = 0xbeef
     ctx.priority = 3
-    ctx.cb = [1, 2, 3, 4, 5]
+    ctx.tc_index = 5
+    ctx.tc_classid = 0x10002
+    ctx.queue_mapping = 1
     return TC_ACT_OK
 
 
@@ -508,7 +523,8 @@ def test_writes():
     want[46] = 0x51
     want[47] = 0x91   # CWR ACK FIN
     check("writes retag", (v, out.hex()), (TC_ACT_OK, bytes(want).hex()))
-    check("writes retag context", (ctx.mark, ctx.priority, ctx.cb), (0xbeef, 3, [1, 2, 3, 4, 5]))
+    check("writes retag context", (ctx.mark, ctx.priority, ctx.tc_index, ctx.tc_classid, ctx.queue_mapping),
+          (0xbeef, 3, 5, 0x10002, 1))
 
     f = P.udp4()[14:]
     net.uncaught.clear()
@@ -655,12 +671,15 @@ def test_verdicts():
            "egress_ifindex)")
     ctx = pybpf.packet_context(ctx_fields, f)
     raises("context xdp_md read-only", lambda: setattr(ctx, "ingress_ifindex", 2), AttributeError,
-           "a xdp probe cannot write xdp_md.ingress_ifindex")
+           "a @xdp program cannot change ctx.ingress_ifindex")
     ctx = pybpf.packet_context(skb_fields, f)
     raises("context __sk_buff len read-only", lambda: setattr(ctx, "len", 2), AttributeError,
-           "a tc probe cannot write __sk_buff.len")
+           "a @tc program cannot change ctx.len; it may change mark, priority, tc_index, tc_classid, queue_mapping")
+    cctx = pybpf.packet_context(cg_fields, f[14:])
+    raises("context cgroup_skb tc_index read-only", lambda: setattr(cctx, "tc_index", 2), AttributeError,
+           "a @cgroup_skb program cannot change ctx.tc_index; it may change mark, priority")
     raises("context mark overflow", lambda: setattr(ctx, "mark", 2**32), OverflowError,
-           "4294967296 does not fit in mark (32 bits)")
+           "4294967296 does not fit in ctx.mark (32 bits)")
     check("context packet is the same", ctx.packet() is ctx.packet(), True)
 
     raises("verdict None", lambda: pybpf.run_packet(returns_none, f), TypeError,

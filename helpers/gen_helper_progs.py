@@ -31,7 +31,8 @@ OUT = os.path.join(HERE, "helper_progs_gen.c")
 ROOT = os.path.dirname(HERE)
 
 # The program types pybpf's probe kinds become (pyc/check_helpers.c maps kinds to these).
-PROG_TYPES = ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops"]
+PROG_TYPES = ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops",
+              "xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr"]
 # ... and the tracing programs build/kfunc-probe --helpers asks about, by
 # attach type (it also asks struct_ops, as a tcp_congestion_ops)
 TRACING_ATTACH = ["tp_btf", "iter"]

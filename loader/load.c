@@ -918,6 +918,24 @@ static void show_verified_insns(struct bpf_object *obj)
 	}
 }
 
+/* The maps' first items (items={...}, pyc/check_map_items.c): the probe
+ * that stores them runs once, before anything is attached */
+static int store_items(struct bpf_object *obj, Prog *prog)
+{
+	for (int i = 0; i < prog->probes.len; i++) {
+		Probe *p = VEC_AT(prog->probes, i);
+		char frame[64] = {0};   /* an XDP test run wants an Ethernet header's worth */
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame), .repeat = 1);
+		if (!is_init_probe(p))
+			continue;
+		if (bpf_prog_test_run_opts(bpf_program__fd(bpf_object__find_program_by_name(obj, p->cname)), &opts) < 0) {
+			error_begin(p->def->tok->loc, "cannot store the maps' items=: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int run_once(struct bpf_object *obj, Prog *prog, const char *kind)
 {
 	for (int i = 0; i < prog->probes.len; i++) {
@@ -1053,7 +1071,7 @@ int load_main(const char *path, LoadOpts *o)
 	check_defines(prog, o);
 	for (int i = 0; o->once && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
-		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter"))
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter") && !is_init_probe(p))
 			error_at(p->def->tok->loc, "pybpf run runs a script's @begin, @iter and @end probes once; '%s' is a @%s probe, "
 				 "which needs pybpf load", p->name, p->kind);
 	}
@@ -1097,6 +1115,8 @@ int load_main(const char *path, LoadOpts *o)
 		out_set_stack_fn(stack_frames);
 	}
 
+	if (store_items(obj, prog) < 0)
+		goto cleanup;
 	for (int i = 0; i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
 		if (attach_probe(obj, prog, p, &linkv, &who) < 0)

@@ -206,7 +206,9 @@ const char *const builtin_funcs[] = {
 	"current_task", "user_read", "ntohs", "ntohl", "htons", "htonl", "user_str", "kernel_str", "user_bytes", "kernel_bytes", "kstack", "ustack", "ctx", "ksym", "show", "struct_ops", "tcp_sk",
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops",
+	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "ip4", "ip6",   /* check_packet.c */
+	NULL,
 };
 static const char *const builtin_types[] = {
 	"Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Final",
@@ -300,7 +302,7 @@ Sym *scope_find(Scope *s, const char *name)
 	return NULL;
 }
 
-static Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
+Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl)
 {
 	Sym *y = xcalloc(1, sizeof(*y));
 	y->kind = kind;
@@ -963,9 +965,14 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 	for (int i = 0; i < val->vals.len; i++) {
 		Node *kw = VEC_AT(val->vals, i);
 		int64_t v;
+		if (kw->name && !strcmp(kw->name, "items")) {
+			map_items_declared(c, m, kw->lhs);   /* check_map_items.c */
+			continue;
+		}
 		if (!kw->name || strcmp(kw->name, "max_entries"))
-			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N",
-				 kw->name ? kw->name : "**", map_kind_names[kind]);
+			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N%s",
+				 kw->name ? kw->name : "**", map_kind_names[kind], kind == MAP_HASH || kind == MAP_LRU_HASH ||
+				 kind == MAP_LPM || kind == MAP_ARRAY ? " or items={key: value, ...}" : "");
 		if (!const_int(c, kw->lhs, &v))
 			error_at(node_loc(kw->lhs), "max_entries must be a constant integer");
 		if (v < 1 || v > (1 << 24))
@@ -1428,14 +1435,14 @@ static Type *check_kernel_field(Checker *c, Node *e, Type *base)
 	kemit_use_member(c->prog->kemit, base->btf_id, kf);
 	if (t->kind == TY_KPTR || t->kind == TY_KVAL)
 		kemit_use_type(c->prog->kemit, t->btf_id);
-	if (t->kind != TY_KVAL && !base->copy)   /* a field of a stack copy is there to read */
+	if (t->kind != TY_KVAL && !base->copy && !base->pkt)   /* a field of a stack copy (a checked header) is there to read */
 		e->raise = new_raise(c, e, "FaultError");
 	if (t->kind == TY_INT) {
 		KInfo in;
 		kbtf_info(k, kf->type, &in);
 		if (in.size == 8 && !in.is_signed) {
 			RaiseSite *ovf = new_raise(c, e, "OverflowError");   /* a u64 above 2**63-1 is not an int here */
-			if (base->copy)
+			if (base->copy || base->pkt)
 				e->raise = ovf;   /* a field of a copy raises nothing else */
 		}
 	}
@@ -1539,6 +1546,7 @@ static void mark_assigned(Checker *c, Sym *y)
 {
 	if (y->kind == SYM_LOCAL)
 		c->assigned[y->index] = 1;
+	packet_local_assigned(c, y);   /* check_packet.c */
 }
 
 /* A use of x, the kernel reference of a with block: after the block it is
@@ -1572,6 +1580,7 @@ static Type *check_name(Checker *c, Node *e)
 		unknown_name(c, e);
 	}
 	e->sym = y;
+	packet_local_used(c, e, y);   /* a header taken before the packet moved (check_packet.c) */
 	if (y->kind == SYM_LOCAL && !c->assigned[y->index]) {
 		error_begin(node_loc(e), "local variable '%s' may be used before it is assigned (CPython would raise UnboundLocalError)", e->name);
 		note_at(node_loc(y->decl), "'%s' is assigned here", e->name);
@@ -1911,19 +1920,26 @@ Type *check_expr(Checker *c, Node *e)
 	case ND_ATTR:
 		t = check_expr(c, e->lhs);
 		if (t->kind == TY_CTX) {
-			t = check_tp_field(c, e);
+			t = c->probe && packet_kind(c->probe->kind) ? packet_ctx_field(c, e) : check_tp_field(c, e);
 			break;
 		}
 		if (t->kind == TY_PTR)
 			t = check_user_ptr(c, e, t);
 		if (t->kind == TY_KPTR || t->kind == TY_KVAL) {
-			bool user = t->user, copy = t->copy;
+			bool user = t->user, copy = t->copy, pkt = t->pkt;
 			sock_none_refused(e->lhs, t);   /* bpf.skc_to_tcp_sock(sk).x: test it first (check_sock.c) */
 			t = check_kernel_field(c, e, t);
 			if (user && (t->kind == TY_KPTR || t->kind == TY_KVAL))
 				t->user = true;   /* a.b.c of a user struct stays in user memory */
 			if (copy && t->kind == TY_KVAL)
 				t->copy = true;   /* ts.a.b of a copy is in the copy */
+			if (pkt && t->kind == TY_KVAL && uptr_addr_size(c->prog->btf, t)) {
+				/* ip6.saddr: an in6_addr is its bytes[16] */
+				uptr_addr_use(c->prog->btf, c->prog->kemit, t);
+				t = ty_bytes(uptr_addr_size(c->prog->btf, t));
+			}
+			if (pkt && (t->kind == TY_KVAL || t->kind == TY_BYTES))
+				t->pkt = true;    /* in the packet, read in place */
 			break;
 		}
 		if (t->kind == TY_STRUCT) {
@@ -1975,6 +1991,10 @@ Type *check_expr(Checker *c, Node *e)
 		t = check_expr(c, e->lhs);
 		if (t->kind == TY_STR) {
 			t = check_str_index(c, e, t);
+			break;
+		}
+		if (t->kind == TY_PACKET) {
+			t = check_packet_slice(c, e);   /* check_packet.c */
 			break;
 		}
 		if (t->kind == TY_BYTES) {
@@ -2063,8 +2083,13 @@ void check_store(Checker *c, Node *value, Type *from, Type *to, const char *what
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
+	if (to->kind == TY_PACKET || from->kind == TY_PACKET) {
+		if (from->kind != to->kind)
+			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
+		return;
+	}
 	if (to->kind == TY_KPTR || to->kind == TY_PTR || to->kind == TY_KVAL) {   /* TY_KVAL: a copy, check_user_copy */
-		if (from->kind != to->kind || from->btf_id != to->btf_id)
+		if (from->kind != to->kind || from->btf_id != to->btf_id || from->pkt != to->pkt)
 			error_at(node_loc(value), "cannot assign %s to %s (%s)", ty_name(from), what, ty_name(to));
 		return;
 	}
@@ -2375,6 +2400,15 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 	if (tg->kind == ND_ATTR) {
 		Type *st = check_expr(c, tg->lhs);
 		Type *ft;
+		if (st->kind == TY_CTX && c->probe && packet_kind(c->probe->kind)) {
+			check_ctx_store(c, tg, value, vt);   /* check_packet.c */
+			return;
+		}
+		if (st->kind == TY_KPTR && st->pkt) {
+			tg->type = check_kernel_field(c, tg, st);
+			check_packet_store(c, tg, value, vt);   /* check_packet.c */
+			return;
+		}
 		if (st->kind != TY_STRUCT || tg->lhs->kind != ND_NAME)
 			error_at(node_loc(tg), "only the fields of a Struct variable can be assigned in pybpf");
 		ft = check_struct_field(c, tg, st);
@@ -3166,7 +3200,7 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */
@@ -3306,7 +3340,8 @@ static void check_probe(Checker *c, Node *fn)
 		error_at(node_loc(dn), "unknown decorator '%s'; pybpf's probes are @tracepoint, @tp_btf, @raw_tp, @uprobe, "
 			 "@uretprobe, @usdt, @kprobe, @kretprobe, @fentry, @fexit, @lsm, @profile, @interval, @begin and @end", dn->name);
 	}
-	if (!is_imported(c, p->kind))
+	p->name = fn->name;
+	if (!is_imported(c, p->kind) && !is_init_probe(p))
 		unknown_name(c, dn);
 	if (is_kind(p, "struct_ops"))
 		error_at(node_loc(dn), "@struct_ops decorates a class whose methods implement the ops struct, not a function");
@@ -3332,6 +3367,8 @@ static void check_probe(Checker *c, Node *fn)
 			p->rate *= 1000;   /* in ms */
 		p->sec = "perf_event";
 		p->target = xasprintf("every %lld ms", (long long)p->rate);
+	} else if (packet_kind(p->kind)) {
+		packet_decorator(c, p, d);   /* check_packet.c */
 	} else {
 		if (d->kind != ND_CALL || d->elts.len != 1 || (d->vals.len && !is_kind(p, "usdt")))
 			error_at(node_loc(d), "@%s takes one argument: what to attach to, as a string", p->kind);
@@ -3399,7 +3436,7 @@ static void check_probe(Checker *c, Node *fn)
 	}
 	sleepable_sec(p);
 
-	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm"))
+	if (fn->returns && fn->returns->kind != ND_NONE && !is_kind(p, "lsm") && !packet_kind(p->kind))
 		error_at(node_loc(fn->returns), "a probe returns None; annotate it '-> None' or leave the annotation out");
 
 	c->probe = p;
@@ -3414,7 +3451,9 @@ static void check_probe(Checker *c, Node *fn)
 			error_at(node_loc(pa), "a probe's parameters must be plain names");
 		if (pa->value)
 			error_at(node_loc(pa->value), "a probe's parameter cannot have a default value");
-		if (is_kind(p, "tracepoint")) {
+		if (packet_kind(p->kind)) {
+			t = packet_param(c, p, pa, i);
+		} else if (is_kind(p, "tracepoint")) {
 			if (pa->annotation && (pa->annotation->kind != ND_NAME || strcmp(pa->annotation->name, "TracepointArgs")))
 				error_at(node_loc(pa->annotation), "a tracepoint's parameter is its args: annotate it TracepointArgs, or not at all");
 			if (pa->annotation && !is_imported(c, "TracepointArgs"))
@@ -3494,7 +3533,10 @@ static void check_probe(Checker *c, Node *fn)
 		c->assigned[y->index] = 1;
 	}
 	end_body(c, fn);
+	if (packet_kind(p->kind))
+		packet_returns(c, p, fn, block_returns(&fn->body));
 	c->probe = NULL;
+	p->tail_only = is_init_probe(p);   /* run by the loader, never attached */
 	vec_push(&c->prog->probes, p);
 	((Sym *)scope_find(&c->module, fn->name))->data = p;
 }
@@ -4013,6 +4055,9 @@ Prog *check_program(SrcFile *file, Node *module)
 		else
 			check_func_body(&c, s);
 	}
+	Node *init = map_items_probe(&c);   /* check_map_items.c */
+	if (init)
+		check_probe(&c, init);
 	for (int i = 0; i < prog->sops.len; i++)
 		check_struct_ops(&c, VEC_AT(prog->sops, i));
 	for (int i = 0; i < c.funcs.len; i++) {

@@ -174,6 +174,7 @@ static const char *prog_word(Probe *p)
 		{"lsm", "tracing"}, {"profile", "tracing"}, {"interval", "tracing"}, {"raw_tp", "raw_tracepoint"},
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
+		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"}, {"cgroup_sock_addr", "cgroup_sock_addr"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -381,6 +382,7 @@ static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 	if (!strcmp(e->lhs->name, "get_stackid"))
 		c->prog->uses_stacks = true;   /* its map is kstack()'s */
 	use_helper(c, e);
+	packet_helper_called(c, e);   /* check_packet.c */
 	return t;
 }
 
@@ -443,6 +445,8 @@ static Type *check_pybuiltin(Checker *c, Node *e, const char *name)
 		if (ms && ms->kind == SYM_MAP)
 			error_at(node_loc(a), "len() of a map is not available in BPF (counting would walk the whole map)");
 		t = check_expr(c, a);
+		if (t->kind == TY_PACKET)
+			return check_packet_len(c, e, a);   /* check_packet.c */
 		if (t->kind != TY_STR && t->kind != TY_BYTES)
 			error_at(node_loc(a), "object of type %s has no len()", ty_name(t));
 		return ty_int;
@@ -645,6 +649,10 @@ static Type *check_builtin_call(Checker *c, Node *e, const char *name, bool stmt
 		return check_byteswap(c, e, name);
 	if (!strcmp(name, "tcp_sk"))
 		return check_tcp_sk(c, e);
+	if (!strcmp(name, "ip4"))
+		return check_ip4(c, e);   /* check_packet.c */
+	if (!strcmp(name, "ip6"))
+		return check_ip6(c, e);
 	if (!strcmp(name, "show"))
 		return check_show(c, e, stmt);
 	if (!strcmp(name, "ksym"))

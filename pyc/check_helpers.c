@@ -48,6 +48,8 @@ static const char *const kind_prog[][2] = {
 	{"profile", "perf_event"}, {"interval", "perf_event"}, {"begin", "syscall"}, {"end", "syscall"},
 	{"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"}, {"iter", "tracing"},
 	{"lsm", "lsm"}, {"struct_ops", "struct_ops"},
+	{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"},   /* check_packet.c */
+	{"cgroup_sock_addr", "cgroup_sock_addr"},
 };
 
 const char *helper_prog_type(const char *kind)

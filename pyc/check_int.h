@@ -67,6 +67,8 @@ typedef struct Checker {
 	Vec funcs;            /* FuncDecl* */
 	Vec probe_calls;      /* ProbeCall*: the helper functions each probe calls */
 	Vec iterating;        /* MapDecl*: maps the enclosing loops iterate over */
+	int pkt_gen;          /* calls so far that may move the packet (check_packet.c) */
+	Node *pkt_moved;      /* the last of them */
 } Checker;
 
 /* ---- check.c ------------------------------------------------------------ */
@@ -97,6 +99,7 @@ Type *kernel_value_type(KBtf *k, int id, const char **why);
 Type *check_user_read(Checker *c, Node *e);
 /* A node the checker adds, placed where `at` is (check.c) */
 Node *synth_node(NodeKind kind, Node *at);
+Sym *scope_add(Scope *s, SymKind kind, const char *name, Node *decl);
 /* with ... as tg: body, releasing through op/cval (check.c) */
 /* check_kfunc.c: with bpf_rcu_read_lock(): ... (the closing kfunc of a region opener, or NULL) */
 const char *kfunc_region_closer(const char *name);
@@ -326,6 +329,30 @@ Sym *perf_const(Checker *c, Node *e);
 Type *addr_type(const char *name);
 /* XDP_PASS, TC_ACT_OK, ...: a verdict of a packet probe, or NULL */
 Sym *packet_const(Checker *c, Node *e);
+void packet_decorator(Checker *c, Probe *p, Node *d);
+Type *packet_param(Checker *c, Probe *p, Node *pa, int i);
+void packet_returns(Checker *c, Probe *p, Node *fn, bool returns);
+Type *packet_ctx_field(Checker *c, Node *e);
+Type *check_packet_method(Checker *c, Node *e, Type *t);
+Type *check_packet_len(Checker *c, Node *e, Node *a);
+Type *check_packet_slice(Checker *c, Node *e);
+void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt);
+void check_ctx_store(Checker *c, Node *tg, Node *value, Type *vt);
+/* a header local assigned, used; bpf.NAME() called (it may move the packet) */
+void packet_local_assigned(Checker *c, Sym *y);
+void packet_local_used(Checker *c, Node *e, Sym *y);
+void packet_helper_called(Checker *c, Node *e);
+/* ip4("10.0.0.2"): the host-order int, a constant */
+Type *check_ip4(Checker *c, Node *e);
+/* ip6("fe80::1"): bytes[16], a constant */
+Type *check_ip6(Checker *c, Node *e);
+
+/* ---- check_map_items.c ------------------------------------------------- */
+
+/* items={k: v} of a map's constructor */
+void map_items_declared(Checker *c, MapDecl *m, Node *items);
+/* the probe that stores the items (NULL: no map has items) */
+Node *map_items_probe(Checker *c);
 
 /* ---- check_method.c ----------------------------------------------------- */
 

@@ -16,10 +16,12 @@
  */
 #include "check_int.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 static Type t_ipv4 = {.kind = TY_FIXED, .size = 4, .addr = 4};
 static Type t_ipv6 = {.kind = TY_BYTES, .size = 16, .addr = 6};
+static Type t_packet = {.kind = TY_PACKET};
 
 Type *addr_type(const char *name)
 {
@@ -55,4 +57,348 @@ Sym *packet_const(Checker *c, Node *e)
 		return y;
 	}
 	return NULL;
+}
+
+/* ---- probes ---------------------------------------------------------- */
+
+bool packet_kind(const char *kind)
+{
+	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr");
+}
+
+/* The kernel's context struct of a packet probe kind */
+static const char *ctx_struct(const char *kind)
+{
+	return !strcmp(kind, "xdp") ? "xdp_md" : !strcmp(kind, "cgroup_sock_addr") ? "bpf_sock_addr" : "__sk_buff";
+}
+
+/* @cgroup_sock_addr's hooks: the socket calls a program runs in */
+static const char *const sock_addr_hooks[] = {
+	"connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4", "recvmsg6", "getpeername4",
+	"getpeername6", "getsockname4", "getsockname6", NULL,
+};
+
+/* @cgroup_sock_addr("connect4"): SEC("cgroup/connect4") */
+static void sock_addr_decorator(Probe *p, Node *d)
+{
+	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
+	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes || !in_list(sock_addr_hooks, arg->tok->str))
+		error_at(node_loc(arg ? arg : d), "@cgroup_sock_addr takes the socket call it runs in: \"connect4\", "
+			 "\"connect6\", \"bind4\", \"sendmsg4\", \"recvmsg4\", \"getpeername4\", ... (the cgroup is named when "
+			 "it is loaded: pybpf load --cgroup PATH)");
+	p->target = arg->tok->str;
+	p->target_loc = node_loc(arg);
+	p->sec = xasprintf("cgroup/%s", p->target);
+}
+
+/* @xdp; @tc("ingress" | "egress"); @cgroup_skb("ingress" | "egress") */
+void packet_decorator(Checker *c, Probe *p, Node *d)
+{
+	(void)c;
+	p->ret = ty_int;   /* the verdict */
+	if (!strcmp(p->kind, "cgroup_sock_addr")) {
+		sock_addr_decorator(p, d);
+		return;
+	}
+	if (!strcmp(p->kind, "xdp")) {
+		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
+			error_at(node_loc(d), "@xdp takes no arguments: the interface is named when it is loaded "
+				 "(pybpf load --iface NAME)");
+		p->sec = "xdp";
+		p->target = "";
+		return;
+	}
+	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
+	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes ||
+	    (strcmp(arg->tok->str, "ingress") && strcmp(arg->tok->str, "egress")))
+		error_at(node_loc(arg ? arg : d), "@%s takes the direction: @%s(\"ingress\") or @%s(\"egress\")%s", p->kind,
+			 p->kind, p->kind, !strcmp(p->kind, "tc") ? " (the interface is named when it is loaded: pybpf load "
+			 "--iface NAME)" : " (the cgroup is named when it is loaded: pybpf load --cgroup PATH)");
+	p->target = arg->tok->str;
+	p->target_loc = node_loc(arg);
+	p->sec = xasprintf("%s/%s", !strcmp(p->kind, "tc") ? "tcx" : "cgroup_skb", p->target);
+}
+
+/* A packet probe's one parameter: its context (ctx.packet(), ctx.len) */
+Type *packet_param(Checker *c, Probe *p, Node *pa, int i)
+{
+	const char *want = ctx_struct(p->kind);
+	(void)c;
+	if (i > 0)
+		error_at(node_loc(pa), "a packet probe takes one parameter: its context (%s), as in 'def %s(ctx) -> int:'", want,
+			 p->name);
+	if (pa->annotation && (pa->annotation->kind != ND_NAME || strcmp(pa->annotation->name, want)))
+		error_at(node_loc(pa->annotation), "the context of @%s is the kernel's %s: annotate it '%s', or not at all", p->kind,
+			 want, want);
+	pa->op = 0;   /* PS_ARGS: the context itself */
+	return ty_ctx;
+}
+
+/* -> int, or nothing; and every path returns a verdict */
+void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
+{
+	(void)c;
+	if (fn->returns && (fn->returns->kind != ND_NAME || strcmp(fn->returns->name, "int")))
+		error_at(node_loc(fn->returns), "@%s returns its verdict: annotate it '-> int'", p->kind);
+	if (!returns) {
+		Loc l = node_loc(VEC_AT(fn->body, fn->body.len - 1));
+		error_at(l, "'%s' can reach its end without returning a verdict (%s); end every path with a return",
+			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
+			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
+			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
+			 "1 to let the call go on, 0 to fail it with EPERM");
+	}
+}
+
+/* What a packet probe returns when an exception escapes it: the packet
+ * goes on as if no program were attached */
+int packet_default_verdict(const char *kind)
+{
+	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
+}
+
+/* ---- the context and the packet ----------------------------------------- */
+
+/* ctx.FIELD: an integer field of the context, read directly */
+Type *packet_ctx_field(Checker *c, Node *e)
+{
+	KBtf *k = need_btf(c, e);
+	const char *sn = ctx_struct(c->probe->kind);
+	int id = kbtf_find_struct(k, sn);
+	KField *kf = xcalloc(1, sizeof(*kf));
+	KInfo in;
+	if (id < 0)
+		error_at(node_loc(e), "the kernel's BTF has no struct %s", sn);
+	if (kbtf_member(k, id, e->name, kf) < 0) {
+		const char *near = kbtf_nearest_members(k, id, e->name, 3);
+		error_at(node_loc(e), "the context of @%s (%s) has no field '%s'%s%s", c->probe->kind, sn, e->name,
+			 near[0] ? "; did you mean " : "", near[0] ? xasprintf("%s?", near) : "");
+	}
+	kbtf_info(k, kf->type, &in);
+	if (in.kind != KK_INT || kf->bit_size)
+		error_at(node_loc(e), "ctx.%s is %s, not an integer field; the packet is ctx.packet()", e->name,
+			 kbtf_type_name(k, kf->type));
+	e->kf = kf;
+	e->op = 'x';
+	e->cval = in.size;
+	return ty_int;
+}
+
+static Type *header_type(Checker *c, Node *an)
+{
+	int id = an->kind == ND_NAME ? kbtf_find_struct(need_btf(c, an), an->name) : -1;
+	if (id < 0)
+		error_at(node_loc(an), "pkt.header() takes a kernel struct: ethhdr, vlan_hdr, iphdr, ipv6hdr, tcphdr, udphdr, "
+			 "icmphdr, ...");
+	kemit_use_type(c->prog->kemit, id);
+	Type *t = ty_kernel(TY_KPTR, id);
+	t->pkt = true;
+	return t;
+}
+
+static Type *check_header(Checker *c, Node *e)
+{
+	Node *after = NULL;
+	if (e->elts.len != 1)
+		error_at(node_loc(e), "write pkt.header(T) or pkt.header(T, after=h)");
+	for (int i = 0; i < e->vals.len; i++) {
+		Node *kw = VEC_AT(e->vals, i);
+		if (!kw->name || strcmp(kw->name, "after"))
+			error_at(node_loc(kw), "pkt.header() takes after=h (the header this one follows), nothing else");
+		after = kw->lhs;
+	}
+	Type *t = header_type(c, VEC_AT(e->elts, 0));
+	e->rhs = after;
+	e->raise = new_raise(c, e, "IndexError");   /* the packet ends before the header does */
+	if (after) {
+		Type *at = check_expr(c, after);
+		if (at->kind != TY_KPTR || !at->pkt)
+			error_at(node_loc(after), "after= takes a header of the packet (h = pkt.header(T)), not %s", ty_name(at));
+		const char *an = kbtf_type_name(c->prog->btf, at->btf_id);
+		if (!strcmp(an, "struct iphdr") || !strcmp(an, "struct tcphdr")) {
+			KField *kf = xcalloc(1, sizeof(*kf));
+			if (kbtf_member(c->prog->btf, at->btf_id, an[7] == 'i' ? "ihl" : "doff", kf) < 0)
+				ICE("%s has no word count", an);
+			kemit_use_member(c->prog->kemit, at->btf_id, kf);   /* the emitter reads it */
+			new_raise(c, e, "ValueError");   /* ihl (doff) below 5 */
+		}
+	}
+	e->op = 'x';
+	e->cval = PK_HEADER;
+	return t;
+}
+
+/* ctx.packet(), pkt.header(T, after=h) */
+Type *check_packet_method(Checker *c, Node *e, Type *t)
+{
+	Node *f = e->lhs;
+	if (!c->probe || !packet_kind(c->probe->kind))
+		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
+		error_at(node_loc(f), "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
+			 "not a packet");
+	if (t->kind == TY_CTX && !strcmp(f->name, "packet")) {
+		if (e->elts.len || e->vals.len)
+			error_at(node_loc(e), "ctx.packet() takes no arguments");
+		e->op = 'x';
+		e->cval = PK_PACKET;
+		return &t_packet;
+	}
+	if (t->kind == TY_PACKET && !strcmp(f->name, "header"))
+		return check_header(c, e);
+	error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
+		 t->kind == TY_CTX ? "; the context has packet()" : "; a Packet has header(T, after=h)");
+}
+
+/* len(pkt): data_end - data */
+Type *check_packet_len(Checker *c, Node *e, Node *a)
+{
+	(void)c;
+	(void)a;
+	e->op = 'x';
+	e->cval = PK_LEN;
+	return ty_int;
+}
+
+/* pkt[a:b], constant 0 <= a < b: a bytes[b - a] copy (IndexError when short) */
+Type *check_packet_slice(Checker *c, Node *e)
+{
+	Node *sl = e->rhs;
+	int64_t a = 0, b;
+	if (sl->kind != ND_SLICE || sl->third || !sl->rhs)
+		error_at(node_loc(e->rhs), "a packet is read in slices with constant bounds: pkt[a:b]; pkt.header(T) reads a header");
+	if ((sl->lhs && !const_int(c, sl->lhs, &a)) || !const_int(c, sl->rhs, &b) || a < 0 || b <= a || b - a > 256 ||
+	    b > 0xffff)
+		error_at(node_loc(sl), "pkt[a:b] takes constants 0 <= a < b, at most 256 bytes apart");
+	e->raise = new_raise(c, e, "IndexError");
+	e->op = 'x';
+	e->cval = PK_SLICE;
+	sl->cval = a;
+	return ty_bytes((int)(b - a));
+}
+
+static int kfield_size(KBtf *k, const KField *kf)
+{
+	KInfo in;
+	kbtf_info(k, kf->type, &in);
+	return in.size;
+}
+
+/* h.FIELD = v of a header: a store into the packet (@xdp, @tc) */
+void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt)
+{
+	if (!strcmp(c->probe->kind, "cgroup_skb"))
+		error_at(node_loc(tg), "a @cgroup_skb program cannot change the packet (the kernel gives it read-only access)");
+	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
+		error_at(node_loc(tg), "only the integer fields of a header can be assigned (not bitfields, arrays or structs)");
+	tg->raise = NULL;
+	tg->op = 'x';
+	tg->type = ty_fixed(kfield_size(c->prog->btf, tg->kf), false);   /* what the emitter stores */
+	check_store(c, value, vt, tg->type, xasprintf("field '%s' of %s", tg->name, kbtf_type_name(c->prog->btf, tg->kstruct)));
+}
+
+/* ip4("10.0.0.2"): 0x0a000002, as int(ipaddress.IPv4Address("10.0.0.2")) */
+Type *check_ip4(Checker *c, Node *e)
+{
+	Node *a = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+	struct in_addr in;
+	(void)c;
+	if (!a || a->kind != ND_STR || a->tok->is_bytes)
+		error_at(node_loc(e), "ip4() takes an IPv4 address as a string literal: ip4(\"10.0.0.2\")");
+	if (inet_pton(AF_INET, a->tok->str, &in) != 1)
+		error_at(node_loc(a), "'%s' is not an IPv4 address (four decimal numbers 0..255: \"10.0.0.2\")", a->tok->str);
+	e->op = 'L';   /* a constant */
+	e->cval = ntohl(in.s_addr);
+	return ty_int;
+}
+
+/* ---- helpers that move the packet --------------------------------------- */
+
+/* The helpers after which the verifier forgets every packet pointer (the
+ * kernel's bpf_helper_changes_pkt_data): a header taken before one of them
+ * must be taken again. */
+static const char *const movers[] = {
+	"skb_store_bytes", "skb_change_head", "skb_change_tail", "skb_pull_data", "skb_change_proto", "skb_adjust_room",
+	"skb_vlan_push", "skb_vlan_pop", "l3_csum_replace", "l4_csum_replace", "xdp_adjust_head", "xdp_adjust_meta",
+	"xdp_adjust_tail", "clone_redirect", "lwt_push_encap", "lwt_seg6_store_bytes", "lwt_seg6_adjust_srh",
+	"lwt_seg6_action", "msg_pull_data", "msg_push_data", "msg_pop_data", NULL,
+};
+
+void packet_helper_called(Checker *c, Node *e)
+{
+	if (in_list(movers, e->lhs->name)) {
+		c->pkt_gen++;
+		c->pkt_moved = e;
+	}
+}
+
+static bool is_header(Sym *y)
+{
+	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+}
+
+void packet_local_assigned(Checker *c, Sym *y)
+{
+	if (is_header(y))
+		y->pkt_gen = c->pkt_gen;
+}
+
+void packet_local_used(Checker *c, Node *e, Sym *y)
+{
+	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
+		return;
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
+		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	note_at(node_loc(c->pkt_moved), "the packet may move here");
+	diag_exit();
+}
+
+/* The context fields a program may write, by the kernel's rules */
+static const char *const ctx_writable[][2] = {
+	{"cgroup_sock_addr", "user_ip4"}, {"cgroup_sock_addr", "user_port"}, {"cgroup_sock_addr", "msg_src_ip4"},
+	{"tc", "mark"}, {"tc", "priority"}, {"tc", "tc_index"}, {"tc", "tc_classid"}, {"tc", "queue_mapping"},
+	{"cgroup_skb", "mark"}, {"cgroup_skb", "priority"},
+};
+
+/* ctx.FIELD = v */
+void check_ctx_store(Checker *c, Node *tg, Node *value, Type *vt)
+{
+	const char *kind = c->probe->kind;
+	Str ok = {0};
+	packet_ctx_field(c, tg);
+	for (size_t i = 0; i < sizeof(ctx_writable) / sizeof(ctx_writable[0]); i++) {
+		if (strcmp(ctx_writable[i][0], kind))
+			continue;
+		if (!strcmp(ctx_writable[i][1], tg->name)) {
+			tg->type = ty_fixed((int)tg->cval, false);   /* what the emitter stores */
+			check_store(c, value, vt, tg->type, xasprintf("ctx.%s", tg->name));
+			return;
+		}
+		str_printf(&ok, "%s%s", ok.len ? ", " : "", ctx_writable[i][1]);
+	}
+	error_at(node_loc(tg), "a @%s program cannot change ctx.%s%s%s", kind, tg->name, ok.len ? "; it may change " : "",
+		 ok.len ? ok.buf : "");
+}
+
+/* ip6("fe80::1"): its 16 bytes, a bytes literal from here on */
+Type *check_ip6(Checker *c, Node *e)
+{
+	Node *a = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+	unsigned char b[16];
+	(void)c;
+	if (!a || a->kind != ND_STR || a->tok->is_bytes)
+		error_at(node_loc(e), "ip6() takes an IPv6 address as a string literal: ip6(\"fe80::1\")");
+	if (inet_pton(AF_INET6, a->tok->str, b) != 1)
+		error_at(node_loc(a), "'%s' is not an IPv6 address (as inet_pton reads one: \"fe80::1\", \"::ffff:10.0.0.2\")",
+			 a->tok->str);
+	Token *t = xcalloc(1, sizeof(*t));
+	*t = *e->tok;
+	t->kind = TK_STRING;
+	t->str = xcalloc(1, 17);
+	memcpy(t->str, b, 16);
+	t->slen = 16;
+	t->is_bytes = true;
+	e->kind = ND_STR;
+	e->tok = t;
+	return ty_bytes(16);
 }

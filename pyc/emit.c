@@ -83,6 +83,7 @@ static char *local_decl(Emitter *e, Sym *y)
 {
 	switch (y->type->kind) {
 	case TY_CTX:
+	case TY_PACKET:
 		return xasprintf("(void)ctx");
 	case TY_STR:
 	case TY_BYTES:
@@ -1140,6 +1141,16 @@ static Node *copy_root(Node *n)
 	return NULL;
 }
 
+/* Whether field n is read in place: in a copy, or in a header of the
+ * packet (bounds checked when it was taken, check_packet.c) */
+static bool direct_field(Node *n)
+{
+	Node *l = n->lhs;
+	while (l->type->kind == TY_KVAL && !(l->type->copy && l->kind == ND_NAME))
+		l = l->lhs;
+	return copy_root(n) || (l->type->kind == TY_KPTR && l->type->pkt);
+}
+
 /* The C lvalue of field n (a.b.c) of a kernel struct: through the root
  * pointer, or in a copy; *kbase the root pointer as a C expression. */
 static char *field_lvalue(Emitter *e, Node *n, const char **kbase)
@@ -1162,7 +1173,7 @@ static char *copy_or_addr_field(Emitter *e, Node *n)
 	KField *kf = n->kf;
 	const char *base, *b;
 	char *path = field_lvalue(e, n, &base);
-	Node *root = copy_root(n);
+	bool root = direct_field(n);
 	if (n->type->kind == TY_BYTES) {
 		Node *rn = n->lhs;
 		if (root)
@@ -1196,7 +1207,7 @@ static char *copy_or_addr_field(Emitter *e, Node *n)
  * relocated address (FaultError when the read fails). */
 static char *kernel_field(Emitter *e, Node *n)
 {
-	if (n->type->kind == TY_BYTES || copy_root(n))
+	if (n->type->kind == TY_BYTES || direct_field(n))
 		return copy_or_addr_field(e, n);
 	KField *kf = n->kf;
 	char *root;
@@ -1827,6 +1838,29 @@ static char **helper_argv(Emitter *e, Node *n, const char **os, const char **ovf
 	return argv;
 }
 
+static const char *probe_kind(Emitter *e)
+{
+	return ((Probe *)VEC_AT(e->prog->probes, e->probe_index))->kind;
+}
+
+/* ctx.packet(), pkt.header(T, after=h), len(pkt) (emit_packet.c) */
+static char *packet_call(Emitter *e, Node *n)
+{
+	const char *kind = probe_kind(e);
+	if (n->cval == PK_PACKET)
+		return xstrdup("ctx");
+	if (n->cval == PK_LEN)
+		return packet_len(e->prog->btf, kind);
+	Node *prev = n->rhs;
+	const char *step = NULL;
+	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct iphdr"))
+		step = "ihl";
+	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct tcphdr"))
+		step = "doff";
+	return packet_header(e->prog->kemit, kind, e->prog->btf, tmp(e), n->type->btf_id, prev ? expr(e, prev) : NULL,
+			     prev ? prev->type->btf_id : 0, step, step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
+}
+
 static char *call(Emitter *e, Node *n)
 {
 	const char *f;
@@ -1843,6 +1877,8 @@ static char *call(Emitter *e, Node *n)
 	}
 	if (n->op == 'g')
 		return map_get(e, n);
+	if (n->op == 'x')
+		return packet_call(e, n);
 	if (n->op == 'G')
 		return percpu_ptr(e, n);
 	if (n->op == 'a')
@@ -2102,6 +2138,9 @@ static char *expr(Emitter *e, Node *n)
 		}
 		if (n->lhs->type && n->lhs->type->kind == TY_STR)
 			return str_index(e, n);
+		if (n->op == 'x')   /* pkt[a:b] */
+			return packet_slice(e->prog->btf, probe_kind(e), buffer(e, n->type->size), (int)n->rhs->cval,
+					    n->type->size, raise_code(e, n->raise));
 		if (n->op == 'y') {   /* b[i]: an int 0..255 */
 			const char *b = tmp(e), *i = tmp(e);
 			int len = n->lhs->type->size;
@@ -2111,6 +2150,8 @@ static char *expr(Emitter *e, Node *n)
 		}
 		return map_read(e, n);
 	case ND_ATTR:
+		if (n->lhs->type->kind == TY_CTX && n->op == 'x')   /* a packet probe's context (check_packet.c) */
+			return packet_ctx_read(n->kf->bit_off / 8, (int)n->cval);
 		if (n->lhs->type->kind == TY_CTX)
 			return tp_field(e, n);
 		if (n->lhs->type->kind == TY_STRUCT) {
@@ -2189,6 +2230,8 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, y), expr(e, value), y->type->size);
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
+		} else if (y->type->kind == TY_PACKET) {   /* the context's data .. data_end: nothing to keep */
+			line(e, "(void)%s;", expr(e, value));
 		} else if (y->type->kind == TY_DYNPTR) {   /* bpf.dynptr_from_mem() initializes it */
 			line(e, "%s;", expr(e, value));
 		} else if (y->type->kind == TY_KVAL) {
@@ -2215,6 +2258,17 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 		} else {
 			line(e, "%s = %s;", local_name(e, y), int_for_store(e, value, y->type));
 		}
+		return;
+	}
+	if (tg->kind == ND_ATTR && tg->op == 'x' && tg->lhs->type->kind == TY_CTX) {   /* ctx.field = value */
+		line(e, "*(volatile __u%d *)((char *)ctx + %d) = %s;", (int)tg->cval * 8, tg->kf->bit_off / 8,
+		     int_for_store(e, value, tg->type));
+		return;
+	}
+	if (tg->kind == ND_ATTR && tg->op == 'x') {   /* h.field = value of a packet header */
+		const char *base;
+		char *path = field_lvalue(e, tg, &base);
+		line(e, "%s->%s = %s;", base, path, int_for_store(e, value, tg->type));
 		return;
 	}
 	if (tg->kind == ND_ATTR) {
@@ -3207,6 +3261,7 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 	const char *n = local_name(e, y);
 	switch (y->type->kind) {
 	case TY_CTX:
+	case TY_PACKET:
 		return 0;
 	case TY_FILE:   /* an acquired reference: stays in one function */
 	case TY_DYNPTR:   /* a dynptr: its stack slots, in one function */
@@ -3392,10 +3447,10 @@ static void probe(Emitter *e, Probe *p)
 	line_directive(e, fn);
 	/* what every way out returns (a struct_ops method's value, or 0) */
 	bool is_void = p->ret && p->ret->kind == TY_NONE;
-	const char *rt = !p->ret ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
+	const char *rt = !p->ret || !p->ret_kid ? "int" : is_void ? "void" : kemit_c_type(e->prog->kemit, p->ret_kid);
 	e->ret_stmt = is_void ? "return;" : "return __pyb_rv;";
-	if (!is_void)
-		str_printf(&e->decls, "\t%s __pyb_rv = 0;\n", rt);
+	if (!is_void)   /* a packet probe's: the verdict an uncaught exception gives */
+		str_printf(&e->decls, "\t%s __pyb_rv = %d;\n", rt, packet_kind(p->kind) ? packet_default_verdict(p->kind) : 0);
 	for (int i = 0; i < locals->len; i++) {
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));

@@ -519,6 +519,7 @@ typedef struct Sym {
 			       * SYM_REF_MAYBE_NONE: a socket helper's result (data: the
 			       * helper's name), None until tested, nothing to release */
 	bool kptr_untrusted;  /* SYM_LOCAL of TY_KPTR: holds a field read, which the verifier does not trust (check_kptr.c) */
+	int pkt_gen;          /* SYM_LOCAL, a packet header: Checker.pkt_gen when it was taken (check_packet.c) */
 } Sym;
 
 #define SYM_REF_MAYBE_NONE 3
@@ -551,6 +552,7 @@ typedef struct MapDecl {
 	bool unkeyed;         /* `lat: Hist = Hist()`: one value (a per-CPU array of 1), key u32 0 */
 	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
 	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
+	Node *items;          /* items={k: v, ...}: its first contents (check_map_items.c) */
 } MapDecl;
 
 /* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
@@ -627,6 +629,9 @@ typedef struct GlobalDecl {
 	int64_t init;
 	Node *decl;
 } GlobalDecl;
+
+/* Node.cval of a packet operation (Node.op 'x', check_packet.c) */
+enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE };
 
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
@@ -750,6 +755,23 @@ extern bool pyc_implied_import;
 bool is_int64_min_literal(const Node *n);
 
 /* ---- emit.c ------------------------------------------------------------ */
+
+/* emit_packet.c: the C text of the packet operations (emit.c fills in the parts) */
+struct KEmit;
+char *packet_data(struct KBtf *k, const char *kind, bool end);
+char *packet_ctx_read(int off, int size);
+char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
+		    const char *step, const char *bad, const char *shrt);
+char *packet_len(struct KBtf *k, const char *kind);
+char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);
+
+/* check_map_items.c: the probe that stores the maps' first items: run once
+ * by the loader before anything is attached, never attached itself */
+bool is_init_probe(const Probe *p);
+
+/* check_packet.c: what an @xdp/@tc/@cgroup_skb probe returns when an exception escapes it */
+int packet_default_verdict(const char *kind);
+bool packet_kind(const char *kind);
 
 /* Whether a probe kind can be swapped through a tail-call dispatcher. */
 bool probe_dispatchable(const char *kind);

@@ -1,0 +1,71 @@
+/* emit_packet.c — the C of the packet path (pyc/check_packet.c checked
+ * it): the context's data and data_end, the bounds check of each header
+ * where it is taken, len(pkt), pkt[a:b] and a context field.
+ *
+ * The context fields are read through volatile u32 pointers: the
+ * verifier allows only a 4-byte load of each, which clang could
+ * otherwise merge (data and data_end are neighbours in xdp_md). */
+#include "pyc.h"
+#include "btf.h"
+
+#include <string.h>
+
+static int ctx_offset(KBtf *k, const char *kind, const char *field)
+{
+	KField kf;
+	int id = kbtf_find_struct(k, !strcmp(kind, "xdp") ? "xdp_md" : "__sk_buff");
+	if (id < 0 || kbtf_member(k, id, field, &kf) < 0)
+		ICE("no %s in the context of %s", field, kind);
+	return kf.bit_off / 8;
+}
+
+/* ((void *)(long)ctx->data) and ->data_end, as packet pointers */
+char *packet_data(KBtf *k, const char *kind, bool end)
+{
+	return xasprintf("((void *)(long)*(volatile __u32 *)((char *)ctx + %d))", ctx_offset(k, kind, end ? "data_end" : "data"));
+}
+
+/* ctx.FIELD (size bytes at byte offset off) */
+char *packet_ctx_read(int off, int size)
+{
+	return xasprintf("((__s64)*(volatile __u%d *)((char *)ctx + %d))", size * 8, off);
+}
+
+/* pkt.header(T) (prev NULL) or pkt.header(T, after=prev): h a fresh
+ * name, id T's BTF id, prev_id prev's; step the bitfield that
+ * counts prev's 32-bit words (ihl, doff), or NULL for its size; bad
+ * raises ValueError (a word count below 5), shrt IndexError */
+char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id, const char *prev, int prev_id,
+		    const char *step, const char *bad, const char *shrt)
+{
+	Str s = {0};
+	KInfo hi, pi;
+	const char *ctype = kemit_c_type(ke, id), *prev_ctype = prev ? kemit_c_type(ke, prev_id) : NULL;
+	/* sizes from BTF: the C declares only the members used */
+	kbtf_info(k, id, &hi);
+	if (prev)
+		kbtf_info(k, prev_id, &pi);
+	str_printf(&s, "({ %s *%s; ", ctype, h);
+	if (!prev)
+		str_printf(&s, "%s = %s; ", h, packet_data(k, kind, false));
+	else if (!step)
+		str_printf(&s, "%s = (void *)((char *)(%s) + %d); ", h, prev, pi.size);
+	else
+		str_printf(&s, "{ %s *__hp = (%s *)(%s); __u64 __n = %s; if (__n < 5) %s %s = (void *)((char *)__hp + __n * 4); } ",
+			   prev_ctype, prev_ctype, prev, kemit_bitfield_read(ke, "__hp", step), bad, h);
+	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, packet_data(k, kind, true), shrt, h);
+	return s.buf;
+}
+
+/* len(pkt) */
+char *packet_len(KBtf *k, const char *kind)
+{
+	return xasprintf("((__s64)(%s - %s))", packet_data(k, kind, true), packet_data(k, kind, false));
+}
+
+/* pkt[a:b] into buf (b - a bytes) */
+char *packet_slice(KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt)
+{
+	return xasprintf("({ char *__s = (char *)%s + %d; if ((void *)(__s + %d) > %s) %s __builtin_memcpy(%s, __s, %d); "
+			 "(const char *)%s; })", packet_data(k, kind, false), a, n, packet_data(k, kind, true), shrt, buf, n, buf);
+}

@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+@tc("input")
+def count(ctx) -> int:
+    return TC_ACT_OK

@@ -88,9 +88,10 @@ class _TypedHash(collections.defaultdict):
     key_t = val_t = None
     max_entries = 10240
 
-    def __init__(self, max_entries=10240):
+    def __init__(self, max_entries=10240, items=None):
         super().__init__(self._zero)
         self.max_entries = max_entries
+        pybpf._fill(self, items)   # through __setitem__: the key and value types checked
 
     def _zero(self):
         """the zero value of the value type: 0, a tuple of zeros, a new aggregation"""
@@ -331,9 +332,10 @@ class Probe:
             self.uncaught[(fr.lineno, exc_name, name)] += 1
 
     def probes(self):
-        """The probes a getppid() call can fire: every one but the packet probes (call_packet runs those)."""
+        """The probes a getppid() call can fire: every one but the network's (call_packet and
+        call_sock_addr run those)."""
         return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")
-                and v.__pybpf_attach__[0] not in pybpf.net.PACKET_KINDS]
+                and v.__pybpf_attach__[0] not in pybpf.net.NET_KINDS]
 
     def packet_probes(self):
         return [k for k, v in self.ns.items() if callable(v) and getattr(v, "__pybpf_attach__", ("",))[0]
@@ -349,6 +351,17 @@ class Probe:
             _, line, exc_name, _ = pybpf.net.exception_key(exc, fn)
             self.uncaught[(line, exc_name, name)] += 1
         return pybpf.net.run_context(fn, pybpf.net.packet_context(fn, data, **ctx_fields), counted)
+
+    def call_sock_addr(self, name, **ctx_fields):
+        """Runs @cgroup_sock_addr probe `name` as in its socket call: (verdict, the context
+        after it); an uncaught exception is counted, and the verdict is 1 (allowed)."""
+        fn = self.ns[name]
+        ctx = pybpf.net.sock_addr_context(fn, **ctx_fields)
+
+        def counted(exc):
+            _, line, exc_name, _ = pybpf.net.exception_key(exc, fn)
+            self.uncaught[(line, exc_name, name)] += 1
+        return pybpf.net._call(fn, ctx, counted), ctx
 
     def maps_text(self):
         """The loader's exit output: maps sorted by value, then globals."""

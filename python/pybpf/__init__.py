@@ -117,9 +117,10 @@ class Hash(collections.defaultdict):
     zero = 0
     agg = None   # Hash[K, Count]: the aggregation class whose new item a missing key reads as
 
-    def __init__(self, max_entries=10240):
+    def __init__(self, max_entries=10240, items=None):
         super().__init__(self.agg if self.agg is not None else lambda: self.zero)
         self.max_entries = max_entries
+        _fill(self, items)
 
     def __class_getitem__(cls, kv):
         v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
@@ -158,6 +159,13 @@ class Hash(collections.defaultdict):
             f = f.f_back
 
 
+def _fill(m, items):
+    """items={k: v, ...} of a map's constructor: its first items, stored as m[k] = v
+    (in the kernel by a probe of pybpf's own, run before anything attaches)"""
+    for k, v in (items or {}).items():
+        m[k] = v
+
+
 class LRUHash(Hash):
     pass
 
@@ -178,9 +186,10 @@ class LPMTrie(dict):
     bits = 32
     key_t = None
 
-    def __init__(self, max_entries=10240):
+    def __init__(self, max_entries=10240, items=None):
         super().__init__()
         self.max_entries = max_entries
+        _fill(self, items)
 
     def __class_getitem__(cls, kv):
         return type(cls.__name__, (cls,), {"bits": kv[0].bits, "key_t": kv[0]})
@@ -419,8 +428,9 @@ BPF_F_CURRENT_CPU: Final = 0xFFFFFFFF
 class Array(list):
     """Array[V](N): a list of N zeros (IndexError out of range); Array[Timer](N): N timers."""
 
-    def __init__(self, n=1):
+    def __init__(self, n=1, items=None):
         super().__init__([0] * n)
+        _fill(self, items)
 
     def __class_getitem__(cls, t):
         if isinstance(t, type) and issubclass(t, Struct) and cls is Array:   # Array[S](N): N items S()
@@ -1430,6 +1440,6 @@ def bpf_task_work_schedule_resume(task, tw, callback):
 
 from . import net  # noqa: E402  (net reads _Int and bytes, defined above)
 from .net import *  # noqa: E402,F401,F403
-from .net import run_packet, run_context, packet_context, uncaught_report  # noqa: E402,F401
+from .net import run_packet, run_context, packet_context, run_sock_addr, sock_addr_context, uncaught_report  # noqa: E402,F401
 
 __all__ += net.__all__

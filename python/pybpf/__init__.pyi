@@ -14,7 +14,7 @@ are declared in _kernel.pyi (any other field reads as Any: pybpf checks it
 against the kernel's BTF).
 """
 import builtins
-from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Literal, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Literal, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 # kernel structs (not exported here: see _kernel.pyi)
 from pybpf._kernel import _KernelStruct, _PacketHeader, cgroup, sock, task_struct, tcp_sock
@@ -76,7 +76,7 @@ class _Map:
 class Hash(_Map, Generic[_K, _V]):
     """Hash[K, V]: a collections.defaultdict(V); V is an integer type or an
     aggregation. Created with keyword arguments only."""
-    def __init__(self, *, max_entries: int = 10240) -> None: ...
+    def __init__(self, *, max_entries: int = 10240, items: Mapping[_K, _V] = ...) -> None: ...
     def __getitem__(self, key: _K) -> _V: ...
     def __setitem__(self, key: _K, value: _V) -> None: ...
     def __delitem__(self, key: _K) -> None: ...
@@ -95,7 +95,7 @@ class LRUPerCPUHash(Hash[_K, _V]): ...
 
 class LPMTrie(_Map, Generic[_K, _V]):
     """LPMTrie[K, V]: longest-prefix match; keys t[addr] or t[prefix, length]."""
-    def __init__(self, *, max_entries: int = 10240) -> None: ...
+    def __init__(self, *, max_entries: int = 10240, items: Mapping[Tuple[_K, int], _V] = ...) -> None: ...
     def __getitem__(self, key: Union[_K, Tuple[_K, int]]) -> _V: ...
     def __setitem__(self, key: Union[_K, Tuple[_K, int]], value: _V) -> None: ...
     def __delitem__(self, key: Union[_K, Tuple[_K, int]]) -> None: ...
@@ -106,8 +106,8 @@ class LPMTrie(_Map, Generic[_K, _V]):
     def get(self, key: Union[_K, Tuple[_K, int]], default: _V) -> _V: ...
 
 class Array(_Map, Generic[_V]):
-    """Array[V](N): a list of N zeros (IndexError out of range)."""
-    def __init__(self, max_entries: int) -> None: ...
+    """Array[V](N): a list of N zeros (IndexError out of range); items={i: v} its first values."""
+    def __init__(self, max_entries: int, *, items: Mapping[int, _V] = ...) -> None: ...
     def __getitem__(self, index: int) -> _V: ...
     def __setitem__(self, index: int, value: _V) -> None: ...
 
@@ -408,6 +408,10 @@ def tc(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
     """@tc("ingress") / @tc("egress"): the probe's context is a __sk_buff."""
 def cgroup_skb(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
     """@cgroup_skb("ingress") / @cgroup_skb("egress"): the context is a __sk_buff; the packet is read-only."""
+def cgroup_sock_addr(hook: Literal["connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4",
+                                   "recvmsg6", "getpeername4", "getpeername6", "getsockname4", "getsockname6"],
+                     /) -> Callable[[_P], _P]:
+    """@cgroup_sock_addr("connect4"): the context is a bpf_sock_addr (user_ip4, user_port writable); 1 lets the call on."""
 
 XDP_ABORTED: Final[int]
 XDP_DROP: Final[int]
@@ -439,6 +443,8 @@ class Packet:
 
 def run_packet(probe: Callable[[Any], int], data: builtins.bytes, /, **ctx_fields: Any) -> tuple[int, builtins.bytes]:
     """CPython only: runs a packet probe on the packet data: (verdict, the packet's bytes after it)."""
+def run_sock_addr(probe: Callable[[Any], int], /, **ctx_fields: Any) -> tuple[int, Any]:
+    """CPython only: runs a @cgroup_sock_addr probe: (verdict, its context after it)."""
 
 def struct_ops(ops_type: builtins.str, /, *, name: builtins.str = ...) -> Callable[[_C], _C]:
     """@struct_ops("tcp_congestion_ops", name="mycc") on a class whose

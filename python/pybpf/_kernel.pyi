@@ -297,6 +297,21 @@ class __sk_buff:
     def hwtstamp(self) -> int: ...
     def packet(self) -> Packet: ...
 
+class bpf_sock_addr:
+    """The context of a @cgroup_sock_addr probe: the socket call's address
+    (user_ip4 __be32, user_port __be16 in a u32: ntohl(ctx.user_ip4))."""
+    user_ip4: int
+    user_port: int
+    msg_src_ip4: int
+    @property
+    def user_family(self) -> int: ...
+    @property
+    def family(self) -> int: ...
+    @property
+    def type(self) -> int: ...
+    @property
+    def protocol(self) -> int: ...
+
 class _PacketHeader:
     """A struct in the packet, from pkt.header(T) / pkt.header(T, after=h)."""
 

@@ -35,6 +35,7 @@ TC_ACT_REDIRECT = 7
 
 # the verdict when the probe raises: the packet goes on as if no program were attached
 _NO_PROGRAM = {"xdp": XDP_PASS, "tc": TC_ACT_UNSPEC, "cgroup_skb": 1}
+_NO_PROGRAM_ALL = dict(_NO_PROGRAM, cgroup_sock_addr=1)
 
 
 # ---- addresses -----------------------------------------------------------------
@@ -86,6 +87,24 @@ def _directed(kind):
 tc = _directed("tc")
 cgroup_skb = _directed("cgroup_skb")
 PACKET_KINDS = tuple(_NO_PROGRAM)
+NET_KINDS = PACKET_KINDS + ("cgroup_sock_addr",)   # the kinds a network event runs, not a getppid() call
+
+# @cgroup_sock_addr's hooks: the socket calls a program runs in (pyc/check_packet.c)
+SOCK_ADDR_HOOKS = ("connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4", "recvmsg6",
+                   "getpeername4", "getpeername6", "getsockname4", "getsockname6")
+
+
+def cgroup_sock_addr(hook):
+    """@cgroup_sock_addr("connect4"): a probe run in a socket call (context bpf_sock_addr);
+    it returns 1 to let the call go on, 0 to refuse it (EPERM)."""
+    if hook not in SOCK_ADDR_HOOKS:
+        raise ValueError(f"@cgroup_sock_addr takes the socket call it runs in: {', '.join(SOCK_ADDR_HOOKS)}; "
+                         f"not {hook!r}")
+
+    def wrap(fn):
+        fn.__pybpf_attach__ = ("cgroup_sock_addr", hook, {})
+        return fn
+    return wrap
 
 
 # ---- header layouts ----------------------------------------------------------------
@@ -413,6 +432,41 @@ class __sk_buff(_Context):   # noqa: N801  (the kernel's name)
 
 sk_buff_ctx = __sk_buff
 
+
+class bpf_sock_addr(_Context):
+    """The context of a @cgroup_sock_addr probe: the socket call's address (user_ip4 a
+    __be32 and user_port a __be16, read as little-endian ints: ntohl(ctx.user_ip4))."""
+    _FIELDS = ("user_family", "user_ip4", "user_ip6", "user_port", "family", "type", "protocol", "msg_src_ip4",
+               "msg_src_ip6")
+    _WRITABLE = ("user_ip4", "user_port", "msg_src_ip4")
+
+    def packet(self):
+        raise TypeError("a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
+                        "not a packet")
+
+
+def sock_addr_context(probe, /, **fields):
+    """The context run_sock_addr passes probe. The fields not given: user_family and family
+    the hook's (AF_INET for ...4, AF_INET6 for ...6), type and protocol a TCP socket's
+    (SOCK_STREAM, 6) for connect, bind, getpeername and getsockname, a UDP one's
+    (SOCK_DGRAM, 17) for sendmsg and recvmsg, the rest 0 (user_ip6, msg_src_ip6: 4 zeros)."""
+    kind, hook = _kind(probe)
+    if kind != "cgroup_sock_addr":
+        raise TypeError(f"{probe.__name__!r} is not a @cgroup_sock_addr probe")
+    udp = hook.startswith(("sendmsg", "recvmsg"))
+    fam = 10 if hook.endswith("6") else 2
+    base = dict.fromkeys(bpf_sock_addr._FIELDS, 0)
+    base.update(user_family=fam, family=fam, type=2 if udp else 1, protocol=17 if udp else 6, user_ip6=[0] * 4,
+                msg_src_ip6=[0] * 4)
+    base.update(fields)
+    return bpf_sock_addr(b"", kind, False, base)
+
+
+def run_sock_addr(probe, /, **ctx_fields):
+    """Runs a @cgroup_sock_addr probe: (verdict, its context afterwards: ctx.user_ip4, ...)."""
+    ctx = sock_addr_context(probe, **ctx_fields)
+    return _call(probe, ctx, None), ctx
+
 # what a program of each kind may write in its context (pyc/check_packet.c's ctx_writable)
 _SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "tc_classid", "queue_mapping"),
                  "cgroup_skb": ("mark", "priority")}
@@ -429,6 +483,8 @@ def packet_context(probe, data, /, **fields):
     packet starts at the IP header: from its version), ifindex 1, ingress_ifindex
     1 on ingress (0 on egress), gso_segs 1, cb five zeros, the rest 0."""
     kind, direction = _kind(probe)
+    if kind not in _NO_PROGRAM:
+        raise TypeError(f"{probe.__name__!r} runs in a socket call, not on a packet: run_sock_addr(probe, ...)")
     n = len(data)
     if kind == "xdp":
         base = dict.fromkeys(xdp_md._FIELDS, 0)
@@ -455,7 +511,7 @@ def packet_context(probe, data, /, **fields):
 
 def _kind(probe):
     attach = getattr(probe, "__pybpf_attach__", None)
-    if attach is None or attach[0] not in _NO_PROGRAM:
+    if attach is None or attach[0] not in _NO_PROGRAM_ALL:
         raise TypeError(f"{getattr(probe, '__name__', probe)!r} is not a packet probe (@xdp, @tc, @cgroup_skb)")
     return attach[0], attach[1]
 
@@ -490,6 +546,12 @@ def run_context(probe, ctx, on_exception=None):
     """Calls probe(ctx): (verdict, the packet's bytes afterwards). An uncaught
     exception is counted (on_exception(exc), else in uncaught) and the verdict is
     the one as if no program were attached: XDP_PASS, TC_ACT_UNSPEC, 1."""
+    if _kind(probe)[0] not in _NO_PROGRAM:
+        raise TypeError(f"{probe.__name__!r} runs in a socket call, not on a packet: run_sock_addr(probe, ...)")
+    return _call(probe, ctx, on_exception), builtins.bytes(ctx.packet()._buf)
+
+
+def _call(probe, ctx, on_exception):
     kind, _ = _kind(probe)
     try:
         v = probe(ctx)
@@ -498,13 +560,12 @@ def run_context(probe, ctx, on_exception=None):
             on_exception(exc)
         else:
             uncaught[exception_key(exc, probe)] += 1
-        v = _NO_PROGRAM[kind]
-    else:
-        if isinstance(v, bool):
-            v = int(v)
-        if not isinstance(v, int):
-            raise TypeError(f"the packet probe {probe.__name__} returned {v!r}, not an int verdict")
-    return v, builtins.bytes(ctx.packet()._buf)
+        return _NO_PROGRAM_ALL[kind]
+    if isinstance(v, bool):
+        v = int(v)
+    if not isinstance(v, int):
+        raise TypeError(f"the packet probe {probe.__name__} returned {v!r}, not an int verdict")
+    return v
 
 
 def run_packet(probe, data, /, **ctx_fields):
@@ -516,7 +577,7 @@ def run_packet(probe, data, /, **ctx_fields):
 __all__ = [
     "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
     "TC_ACT_UNSPEC", "TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT",
-    "IPv4", "IPv6", "ip4", "ip6", "xdp", "tc", "cgroup_skb",
+    "IPv4", "IPv6", "ip4", "ip6", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "bpf_sock_addr",
     "ethhdr", "vlan_hdr", "iphdr", "ipv6hdr", "tcphdr", "udphdr", "icmphdr", "icmp6hdr",
     "xdp_md", "__sk_buff",
 ]

@@ -11,7 +11,8 @@
   writes      assignments write the packet's bytes; cgroup_skb is read-only
   verdicts    an uncaught exception gives XDP_PASS / TC_ACT_UNSPEC / 1 and
               is counted; contexts' fields; LPMTrie[IPv4, V] matching
-  pyref       tests/pyref.py runs packet probes (call_packet)
+  sock_addr   @cgroup_sock_addr probes (run_sock_addr); maps' items=
+  pyref       tests/pyref.py runs packet probes (call_packet, call_sock_addr)
 
 Prints "shim_packet: N passed, M failed"; exits 1 on failure.
 """
@@ -126,7 +127,7 @@ def test_layouts():
         seen = set()
         check_layout(types, tid, cls, 0, cls.__name__, seen)
         check(f"layout {cls.__name__} has no other fields", sorted(set(cls._fields) - seen), [])
-    for ctx in (net.xdp_md, net.__sk_buff):
+    for ctx in (net.xdp_md, net.__sk_buff, net.bpf_sock_addr):
         kind, name, attrs, members = types[by_name[ctx.__name__]]
         scalar = [m for m, a in members if m != "(anon)"]
         check(f"context {ctx.__name__} fields", list(ctx._FIELDS), scalar)
@@ -710,12 +711,67 @@ def test_verdicts():
     raises("ip6 malformed", lambda: ip6("fe80:::1"), ValueError)
 
 
+# ---- @cgroup_sock_addr, items= ------------------------------------------------------------
+
+@cgroup_sock_addr("connect4")
+def redirect(ctx) -> int:
+    if ntohl(ctx.user_ip4) == ip4("10.0.0.99"):
+        return 0
+    if ntohs(ctx.user_port) == 80:
+        ctx.user_ip4 = htonl(ip4("127.0.0.1"))
+        ctx.user_port = htons(8080)
+    SEEN.update({f: getattr(ctx, f) for f in net.bpf_sock_addr._FIELDS})
+    return 1
+
+
+@cgroup_sock_addr("sendmsg6")
+def sends(ctx) -> int:
+    SEEN.update(family=ctx.family, type=ctx.type, protocol=ctx.protocol)
+    ctx.packet()
+    return 0
+
+
+def test_sock_addr():
+    SEEN.clear()
+    v, ctx = pybpf.run_sock_addr(redirect, user_ip4=htonl(ip4("10.0.0.1")), user_port=htons(80))
+    check("sock_addr rewritten", (v, ctx.user_ip4, ctx.user_port, SEEN["user_ip4"]),
+          (1, htonl(ip4("127.0.0.1")), htons(8080), htonl(ip4("127.0.0.1"))))
+    check("sock_addr defaults", {k: SEEN[k] for k in ("user_family", "family", "type", "protocol", "user_ip6")},
+          dict(user_family=2, family=2, type=1, protocol=6, user_ip6=[0] * 4))
+    v, ctx = pybpf.run_sock_addr(redirect, user_ip4=htonl(ip4("10.0.0.99")), user_port=htons(80))
+    check("sock_addr refused", (v, ctx.user_ip4), (0, htonl(ip4("10.0.0.99"))))
+    net.uncaught.clear()
+    SEEN.clear()
+    v, ctx = pybpf.run_sock_addr(sends)
+    check("sock_addr exception: allowed", (v, dict(SEEN)), (1, dict(family=10, type=2, protocol=17)))
+    check("sock_addr exception counted", [(k[1], k[2], n) for k, n in net.uncaught.items()],
+          [(probe_line(sends, "ctx.packet()"), "TypeError", 1)])
+    raises("sock_addr no packet", lambda: ctx.packet(), TypeError,
+           "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), not a packet")
+    raises("sock_addr family read-only", lambda: setattr(ctx, "family", 2), AttributeError,
+           "a @cgroup_sock_addr program cannot change ctx.family; it may change user_ip4, user_port, msg_src_ip4")
+    raises("sock_addr hook", lambda: cgroup_sock_addr("connect5"), ValueError,
+           "@cgroup_sock_addr takes the socket call it runs in: connect4, connect6, bind4, bind6, sendmsg4, "
+           "sendmsg6, recvmsg4, recvmsg6, getpeername4, getpeername6, getsockname4, getsockname6; not 'connect5'")
+    raises("sock_addr run_packet", lambda: pybpf.run_packet(redirect, b""), TypeError,
+           "'redirect' runs in a socket call, not on a packet: run_sock_addr(probe, ...)")
+    raises("sock_addr of a packet probe", lambda: pybpf.run_sock_addr(firewall), TypeError,
+           "'firewall' is not a @cgroup_sock_addr probe")
+    check("sock_addr decorator", sends.__pybpf_attach__, ("cgroup_sock_addr", "sendmsg6", {}))
+
+    t = LPMTrie[IPv4, u32](max_entries=4, items={(ip4("10.1.0.0"), 16): 1, (ip4("10.0.0.0"), 8): 2})
+    check("items= LPMTrie", (t[ip4("10.1.2.3")], t[ip4("10.9.9.9")], len(t)), (1, 2, 2))
+    check("items= Hash", dict(Hash(max_entries=4, items={1: 10, 2: 20})), {1: 10, 2: 20})
+    check("items= Array", list(Array(4, items={0: 7, 3: 9})), [7, 0, 0, 9])
+    raises("items= Array out of range", lambda: Array(2, items={2: 1}), IndexError)
+
+
 # ---- tests/pyref.py ----------------------------------------------------------------------
 
 PYREF_PROBE = '''from pybpf import *
 
 seen: Hash[IPv4, u64] = Hash(max_entries=64)
-nets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8)
+nets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8, items={(ip4("10.0.0.0"), 8): 5})
 drops: Hash[IPv4, Count] = Hash()
 sizes: Hash[u32, Stats] = Hash()
 
@@ -735,6 +791,11 @@ def fw(ctx) -> int:
 @begin
 def start() -> None:
     print("begin")
+
+
+@cgroup_sock_addr("bind4")
+def binds(ctx) -> int:
+    return ctx.user_port != htons(22)
 '''
 
 
@@ -749,7 +810,9 @@ def test_pyref():
         check("pyref probes", (p.probes(), p.packet_probes()), (["start"], ["fw"]))
         for name in p.probes():
             p.call(name)
-        p.ns["nets"][ip4("10.0.0.0"), 8] = 5
+        check("pyref sock_addr", (p.call_sock_addr("binds", user_port=htons(22))[0],
+                                  p.call_sock_addr("binds", user_port=htons(23))[0]), (0, 1))
+        raises("pyref items= checks the types", lambda: p.ns["seen"].__class__(items={-1: 1}), OverflowError)
         got = [p.call_packet("fw", P.udp4(src="10.0.0.9"))[0], p.call_packet("fw", P.ipv4_options(), )[0],
                p.call_packet("fw", P.udp4()[:20])[0]]
         low = bytearray(P.udp4())
@@ -770,7 +833,8 @@ def test_pyref():
 
 
 def main():
-    for t in (test_layouts, test_frames, test_fields, test_offsets, test_writes, test_verdicts, test_pyref):
+    for t in (test_layouts, test_frames, test_fields, test_offsets, test_writes, test_verdicts, test_sock_addr,
+              test_pyref):
         try:
             t()
         except Exception:

@@ -79,8 +79,12 @@ NEGATIVE = {
     "packet_probe_kinds": ('@tc("sideways")\ndef b(ctx) -> int:\n    return TC_ACT_OK\n\n'
                            '@xdp\ndef n(ctx) -> None:\n    pass\n\n'
                            '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ctx.packet().header(udphdr, after=ctx)\n'
-                           '    return ctx.packet().header(udphdr).dest\n',
+                           '    return ctx.packet().header(udphdr).dest\n\n'
+                           '@cgroup_sock_addr("bind4")\ndef d(ctx) -> int:\n    ctx.family = 2\n    ctx.packet()\n'
+                           '    return 1\n',
                            [r":3: error: Argument 1 to \"tc\" has incompatible type \"Literal\['sideways'\]\"",
+                            r":18: error: Property \"family\" defined in \"bpf_sock_addr\" is read-only",
+                            r":19: error: \"bpf_sock_addr\" has no attribute \"packet\"",
                             r":7: error: Value of type variable \"_P\" of \"xdp\" cannot be \"Callable\[\[xdp_md\], None\]\"",
                             r":13: error: Argument \"after\" to \"header\" of \"Packet\" has incompatible type \"__sk_buff\"; "
                             r"expected \"Optional\[_PacketHeader\]\""]),
@@ -121,7 +125,11 @@ POSITIVE = {
         '    return TC_ACT_REDIRECT if i6.icmp6_dataun.u_echo.identifier == i6.icmp6_dataun.un_data16[0] else TC_ACT_OK\n\n'
         '@tc("egress")\ndef t2(skb: __sk_buff) -> int:\n    return TC_ACT_UNSPEC if skb.protocol == 8 else TC_ACT_OK\n\n'
         '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ip = ctx.packet().header(iphdr)\n'
-        '    return ip.version == 4 and ctx.protocol == 8\n'),
+        '    return ip.version == 4 and ctx.protocol == 8\n\n'
+        'routes: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8, items={(ip4("10.1.0.0"), 16): 1})\n'
+        'ports: Hash[u32, u32] = Hash(items={80: 8080})\nslots: Array[u64] = Array(4, items={0: 1})\n\n'
+        '@cgroup_sock_addr("connect4")\ndef conn(ctx) -> int:\n    if ntohl(ctx.user_ip4) in routes:\n'
+        '        ctx.user_port = htons(ports[ntohs(ctx.user_port)])\n    return ctx.family == 2\n'),
 }
 
 

@@ -222,14 +222,14 @@ def helper_api_listing():
     import subprocess
     from runtime import PYBPF
     kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, @interval, @begin, @end, "
-             "@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops, @xdp, @tc, @cgroup_skb")
+             "@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr")
     kfuncs_note = "(the kernel was asked which probe kinds may call each)"
     p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
     check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
                     f"bpf.send_signal_thread(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"
                     "2 helpers, 2 callable from pybpf\n"
                     "bpf_send_signal_task(task: task_struct, sig: int (i32), type: int (u32), value: int (u64)) -> int (i32)\n"
-                    "    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb (@fentry, @fexit, @iter, @lsm, "
+                    "    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr (@fentry, @fexit, @iter, @lsm, "
                     "@struct_ops: not probed, the verifier decides at load)\n"
                     f"1 kfunc in the running kernel's BTF, 1 callable from pybpf {kfuncs_note}\n")
     p = subprocess.run([PYBPF, "api", "get_current_comm"], capture_output=True, text=True)

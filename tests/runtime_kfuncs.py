@@ -46,7 +46,7 @@ def kfunc_api_listing():
     listed = re.findall(r"^(\w+)\(", out, re.M)
     check(listed, [n for n in names if "bpf_task_" in n])
     for line in ("bpf_task_under_cgroup(task: task_struct, ancestor: cgroup) -> int (i64)\n"
-                 f"    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb {KINDS_NOT_PROBED}\n"
+                 f"    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr {KINDS_NOT_PROBED}\n"
                  "bpf_task_work",
                  "bpf_task_from_pid(pid: int (i32)) -> Optional[task_struct]\n"
                  "    acquires: call it as 'with bpf_task_from_pid(...) as x:', whose end releases x with "
@@ -61,7 +61,7 @@ def kfunc_api_listing():
                         "(the kernel was asked which probe kinds may call each)\n"), out
     check(_api("send_signal").splitlines()[-3:],
           ["bpf_send_signal_task(task: task_struct, sig: int (i32), type: int (u32), value: int (u64)) -> int (i32)",
-           f"    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb {KINDS_NOT_PROBED}",
+           f"    probes: @tracepoint, @profile, @interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr {KINDS_NOT_PROBED}",
            "1 kfunc in the running kernel's BTF, 1 callable from pybpf (the kernel was asked which "
            "probe kinds may call each)"])
     assert_nothing_left([])
@@ -79,7 +79,7 @@ def api_coverage_counts():
                         cov, re.M)
     check([b[1] for b in blocks], ["tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing",
                                    "tracing", "tracing", "tracing", "lsm", "struct_ops", "xdp", "sched_cls",
-                                   "cgroup_skb"])
+                                   "cgroup_skb", "cgroup_sock_addr"])
     check([b[0] for b in blocks if b[1] == "tracing"], ["@tp_btf", "@fentry", "@fexit", "@iter"])
     helper_probes = re.findall(r"^bpf\.\w+\(.*\n    probes: (.*)\n", listing, re.M)
     for kinds, prog, n, m, excluded in blocks:
@@ -103,7 +103,7 @@ def api_coverage_counts():
     blocks = re.findall(r"^(@[^\n(]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
     check([b[1] for b in blocks], ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing",
-                                   "xdp", "sched_cls", "cgroup_skb"])
+                                   "xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr"])
     for kinds, prog, n, m in blocks:
         kind = kinds.split(",")[0]
         check((prog, int(n), int(m)),
@@ -140,12 +140,12 @@ def _kern_ctx_is_struct(prog):
 
 def _check_unkinded_rows(cov, listing, allowed):
     """The asked program types no probe kind has (tcp_congestion_ops
-    struct_ops, cgroup_sock_addr and sock_ops): N of M as the prober and `pybpf api` say;
+    struct_ops and sock_ops): N of M as the prober and `pybpf api` say;
     then the target row: every kfunc but those only packet-path programs may
     call, N of them callable."""
     callable_names = set(re.findall(r"^(?!bpf\.)(\w+)\(.*\n(?!    not callable)", listing, re.M))
     want = []
-    for prog in ["struct_ops:tcp_congestion_ops", "cgroup_sock_addr", "sock_ops"]:
+    for prog in ["struct_ops:tcp_congestion_ops", "sock_ops"]:
         label = ('@struct_ops("tcp_congestion_ops") (BPF struct_ops programs)' if prog.startswith("struct_ops:")
                  else "BPF %s programs (no probe kind yet)" % prog)
         there = {n for n, types in allowed.items() if prog in types}

@@ -417,6 +417,8 @@ def _key(k, t=None):
     if t is pybpf.IPv4 or t is pybpf.IPv6:
         import ipaddress
         return str(ipaddress.ip_address(int(k) if t is pybpf.IPv4 else builtins_bytes(k)))
+    if isinstance(k, tuple) and getattr(t, "__origin__", None) is tuple and len(t.__args__) == len(k):
+        return ", ".join(_key(x, xt) for x, xt in zip(k, t.__args__))
     return ", ".join(_show(x) for x in k) if isinstance(k, tuple) else _show(k)
 
 

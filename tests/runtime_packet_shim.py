@@ -156,15 +156,23 @@ def _kernel_run(pin, name, data, d):
         return retval, f.read()
 
 
-def _map(pinmaps, name):
+def _map_raw(pinmaps, name):
     p = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", os.path.join(pinmaps, name)],
                        capture_output=True, text=True, check=True)
-    out = {}
-    for e in json.loads(p.stdout):
-        k = bytes(int(x, 16) for x in e["key"])
-        v = bytes(int(x, 16) for x in e["value"])
-        out[int.from_bytes(k, "little")] = int.from_bytes(v, "little")
-    return out
+    return [(bytes(int(x, 16) for x in e["key"]), bytes(int(x, 16) for x in e["value"])) for e in json.loads(p.stdout)]
+
+
+def _map(pinmaps, name):
+    return {int.from_bytes(k, "little"): int.from_bytes(v, "little") for k, v in _map_raw(pinmaps, name)}
+
+
+def _uncaught(pinmaps):
+    """The uncaught exceptions the programs counted, per raise site (sorted counts):
+    __pyb_counters in .bss.pyb, whose item j (from 1) counts its site's in steps of
+    8 * j (pyc's emitter; which site is which line the loader knows)"""
+    (_, v), = _map_raw(pinmaps, "_bss_pyb")
+    counters = [int.from_bytes(v[i:i + 8], "little") for i in range(0, len(v), 8)]
+    return sorted(c // (8 * j) for j, c in enumerate(counters) if j and c)
 
 
 @test
@@ -226,6 +234,10 @@ def packet_probes_kernel_vs_shim():
         # the uncaught exceptions CPython saw: one per cut frame and probe that reads past it, the bad ihl / doff
         lines = ref.report()
         assert "IndexError in parse" in lines and "ValueError in parse" in lines, lines
+        # the same uncaught exceptions in the kernel: as many at each raise site (each line and
+        # exception of these probes has one site) as CPython counts at its line
+        assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), lines)
+        assert sum(ref.uncaught.values()) == 18, lines
     finally:
         shutil.rmtree(pin, ignore_errors=True)
         shutil.rmtree(pinmaps, ignore_errors=True)

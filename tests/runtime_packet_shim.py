@@ -242,3 +242,68 @@ def packet_probes_kernel_vs_shim():
         shutil.rmtree(pin, ignore_errors=True)
         shutil.rmtree(pinmaps, ignore_errors=True)
         shutil.rmtree(d, ignore_errors=True)
+
+
+def _formatted(pinmaps, name):
+    """A map's items by bpftool's BTF view: a struct key as the tuple of its fields, a
+    per-CPU value (an aggregation's) summed over the CPUs"""
+    p = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", os.path.join(pinmaps, name)],
+                       capture_output=True, text=True, check=True)
+    out = {}
+    for e in json.loads(p.stdout):
+        f = e["formatted"]
+        k = tuple(f["key"].values()) if isinstance(f["key"], dict) else f["key"]
+        out[k] = sum(x["value"] for x in f["values"]) if "values" in f else f["value"]
+    return out
+
+
+def _shim_items(m):
+    """A pyref map's items as numbers (an aggregation's as the loader shows it)"""
+    return {tuple(int(x) for x in k) if isinstance(k, tuple) else int(k): int(str(v)) for k, v in m.items()}
+
+
+@test
+def packet_examples_kernel_vs_shim():
+    """examples/net/xdp_firewall.py and tc_port_counter.py on crafted frames: the
+    kernel's verdicts, packet bytes and maps (BPF_PROG_TEST_RUN) are the shim's."""
+    import packets as P
+    import pyref
+    cases = {
+        "xdp_firewall": ("firewall", ["drops"], [
+            P.udp4(src="10.1.2.3"), P.udp4(src="10.200.0.1"), P.tcp4(src="192.168.7.77"), P.udp4(src="192.168.8.1"),
+            P.icmp4_echo(src="172.16.9.9"), P.icmp4_echo(src="172.16.9.8"), P.udp6(), P.vlan(P.udp4()),
+            P.TRUNCATIONS["ip"][0], P.ipv4_options()]),
+        "tc_port_counter": ("count", ["sent_bytes", "sent_packets"], [
+            P.udp4(), P.udp4(b"x" * 100, dport=53), P.tcp4(dport=443), P.tcp4(b"abc", dport=443), P.icmp4_echo(),
+            P.udp6(), P.ipv4_options(dport=6000), P.TRUNCATIONS["udp"][0], P.TRUNCATIONS["tcp"][0]]),
+    }
+    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
+    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
+    pinmaps = pin + "-maps"
+    try:
+        for example, (probe, maps, frames_) in cases.items():
+            src = os.path.join(ROOT, "examples", "net", example + ".py")
+            obj = os.path.join(d, example + ".o")
+            subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
+            os.mkdir(pinmaps)
+            p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True,
+                               text=True)
+            assert p.returncode == 0, p.stdout + p.stderr
+            if os.path.exists(os.path.join(pin, "py___pyb_init")):
+                _kernel_run(pin, "py___pyb_init", bytes(64), d)
+            ref = pyref.Probe(src)
+            for i, frame in enumerate(frames_):
+                got = _kernel_run(pin, probe, frame, d)
+                want = ref.call_packet(probe, frame)
+                assert got == want, f"{example} frame {i}: kernel {got}, CPython {want}"
+            for m in maps:
+                k, c = _formatted(pinmaps, m), _shim_items(ref.ns[m])
+                assert k == c, f"{example} {m}: kernel {k}, CPython {c}"
+                assert k, f"{example} {m} is empty"
+            assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), ref.report())
+            shutil.rmtree(pin)
+            shutil.rmtree(pinmaps)
+    finally:
+        shutil.rmtree(pin, ignore_errors=True)
+        shutil.rmtree(pinmaps, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)

@@ -313,7 +313,10 @@ class bpf_sock_addr:
     def protocol(self) -> int: ...
 
 class _PacketHeader:
-    """A struct in the packet, from pkt.header(T) / pkt.header(T, after=h)."""
+    """A struct in the packet, from pkt.header(T) / pkt.header(T, after=h).
+    pybpf writes a header's own integer fields (ip.ttl = 63); its bitfields,
+    byte arrays and nested structs' fields are read-only here, as pybpf
+    refuses to assign them (the CPython shim would write them)."""
 
 class _Ints:
     """An array of ints in a header (icmp6hdr.icmp6_dataun.un_data16)."""
@@ -322,8 +325,10 @@ class _Ints:
     def __len__(self) -> int: ...
 
 class ethhdr(_PacketHeader):
-    h_dest: builtins.bytes
-    h_source: builtins.bytes
+    @property
+    def h_dest(self) -> builtins.bytes: ...
+    @property
+    def h_source(self) -> builtins.bytes: ...
     h_proto: int
 
 class vlan_hdr(_PacketHeader):
@@ -331,12 +336,16 @@ class vlan_hdr(_PacketHeader):
     h_vlan_encapsulated_proto: int
 
 class _iphdr_addrs:
-    saddr: int
-    daddr: int
+    @property
+    def saddr(self) -> int: ...
+    @property
+    def daddr(self) -> int: ...
 
 class iphdr(_PacketHeader):
-    ihl: int
-    version: int
+    @property
+    def ihl(self) -> int: ...
+    @property
+    def version(self) -> int: ...
     tos: int
     tot_len: int
     id: int
@@ -350,18 +359,25 @@ class iphdr(_PacketHeader):
     def addrs(self) -> _iphdr_addrs: ...
 
 class _ipv6hdr_addrs:
-    saddr: builtins.bytes
-    daddr: builtins.bytes
+    @property
+    def saddr(self) -> builtins.bytes: ...
+    @property
+    def daddr(self) -> builtins.bytes: ...
 
 class ipv6hdr(_PacketHeader):
-    priority: int
-    version: int
-    flow_lbl: builtins.bytes
+    @property
+    def priority(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def flow_lbl(self) -> builtins.bytes: ...
     payload_len: int
     nexthdr: int
     hop_limit: int
-    saddr: builtins.bytes
-    daddr: builtins.bytes
+    @property
+    def saddr(self) -> builtins.bytes: ...
+    @property
+    def daddr(self) -> builtins.bytes: ...
     @property
     def addrs(self) -> _ipv6hdr_addrs: ...
 
@@ -370,17 +386,28 @@ class tcphdr(_PacketHeader):
     dest: int
     seq: int
     ack_seq: int
-    ae: int
-    res1: int
-    doff: int
-    fin: int
-    syn: int
-    rst: int
-    psh: int
-    ack: int
-    urg: int
-    ece: int
-    cwr: int
+    @property
+    def ae(self) -> int: ...
+    @property
+    def res1(self) -> int: ...
+    @property
+    def doff(self) -> int: ...
+    @property
+    def fin(self) -> int: ...
+    @property
+    def syn(self) -> int: ...
+    @property
+    def rst(self) -> int: ...
+    @property
+    def psh(self) -> int: ...
+    @property
+    def ack(self) -> int: ...
+    @property
+    def urg(self) -> int: ...
+    @property
+    def ece(self) -> int: ...
+    @property
+    def cwr(self) -> int: ...
     window: int
     check: int
     urg_ptr: int
@@ -392,16 +419,21 @@ class udphdr(_PacketHeader):
     check: int
 
 class _icmphdr_echo:
-    id: int
-    sequence: int
+    @property
+    def id(self) -> int: ...
+    @property
+    def sequence(self) -> int: ...
 
 class _icmphdr_frag:
-    mtu: int
+    @property
+    def mtu(self) -> int: ...
     def __getattr__(self, name: builtins.str) -> int: ...   # __unused
 
 class _icmphdr_un:
-    gateway: int
-    reserved: builtins.bytes
+    @property
+    def gateway(self) -> int: ...
+    @property
+    def reserved(self) -> builtins.bytes: ...
     @property
     def echo(self) -> _icmphdr_echo: ...
     @property
@@ -415,27 +447,42 @@ class icmphdr(_PacketHeader):
     def un(self) -> _icmphdr_un: ...
 
 class icmpv6_echo:
-    identifier: int
-    sequence: int
+    @property
+    def identifier(self) -> int: ...
+    @property
+    def sequence(self) -> int: ...
 
 class icmpv6_nd_advt:
-    reserved: int
-    override: int
-    solicited: int
-    router: int
-    reserved2: int
+    @property
+    def reserved(self) -> int: ...
+    @property
+    def override(self) -> int: ...
+    @property
+    def solicited(self) -> int: ...
+    @property
+    def router(self) -> int: ...
+    @property
+    def reserved2(self) -> int: ...
 
 class icmpv6_nd_ra:
-    hop_limit: int
-    reserved: int
-    router_pref: int
-    home_agent: int
-    other: int
-    managed: int
-    rt_lifetime: int
+    @property
+    def hop_limit(self) -> int: ...
+    @property
+    def reserved(self) -> int: ...
+    @property
+    def router_pref(self) -> int: ...
+    @property
+    def home_agent(self) -> int: ...
+    @property
+    def other(self) -> int: ...
+    @property
+    def managed(self) -> int: ...
+    @property
+    def rt_lifetime(self) -> int: ...
 
 class _icmp6_dataun:
-    un_data8: builtins.bytes
+    @property
+    def un_data8(self) -> builtins.bytes: ...
     @property
     def un_data32(self) -> _Ints: ...
     @property

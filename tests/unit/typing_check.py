@@ -76,6 +76,15 @@ NEGATIVE = {
                        r":9: error: Property \"ingress_ifindex\" defined in \"xdp_md\" is read-only",
                        r":10: error: \"ethhdr\" has no attribute \"h_prot\"; maybe \"h_proto\"\?",
                        r":11: error: Value of type variable \"_H\" of \"header\" of \"Packet\" cannot be \"int\""]),
+    # pybpf assigns a header's own integer fields only
+    "packet_readonly_fields": ('@tc("egress")\ndef w(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+                               '    ip = pkt.header(iphdr, after=eth)\n    tcp = pkt.header(tcphdr, after=ip)\n'
+                               '    tcp.syn = 0\n    eth.h_dest = eth.h_source\n    ip.addrs.daddr = 1\n    ip.ihl = 5\n'
+                               '    ip.ttl = 1\n    return TC_ACT_OK\n',
+                               [r":9: error: Property \"syn\" defined in \"tcphdr\" is read-only",
+                                r":10: error: Property \"h_dest\" defined in \"ethhdr\" is read-only",
+                                r":11: error: Property \"daddr\" defined in \"_iphdr_addrs\" is read-only",
+                                r":12: error: Property \"ihl\" defined in \"iphdr\" is read-only"]),
     "packet_probe_kinds": ('@tc("sideways")\ndef b(ctx) -> int:\n    return TC_ACT_OK\n\n'
                            '@xdp\ndef n(ctx) -> None:\n    pass\n\n'
                            '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ctx.packet().header(udphdr, after=ctx)\n'
@@ -113,9 +122,9 @@ POSITIVE = {
         '    if ntohs(eth.h_proto) != 0x0800:\n        return XDP_PASS\n    ip = pkt.header(iphdr, after=eth)\n'
         '    if ntohl(ip.saddr) == ip4("10.0.0.2") or ntohl(ip.saddr) in nets:\n'
         '        drops[ntohl(ip.saddr)].add()\n        return XDP_DROP\n'
-        '    if ip.protocol == 6:\n        tcp = pkt.header(tcphdr, after=ip)\n        tcp.syn = 0\n'
+        '    if ip.protocol == 6:\n        tcp = pkt.header(tcphdr, after=ip)\n        tcp.window = htons(512)\n'
         '        return XDP_TX if tcp.doff > 5 and tcp.ae == 0 else XDP_ABORTED\n'
-        '    icmp = pkt.header(icmphdr, after=ip)\n    ip.addrs.daddr = ip.saddr\n'
+        '    icmp = pkt.header(icmphdr, after=ip)\n    ip.daddr = ip.addrs.saddr\n'
         '    return XDP_REDIRECT if ntohs(icmp.un.echo.id) == ctx.ingress_ifindex else XDP_PASS\n\n'
         '@tc("ingress")\ndef t(ctx) -> int:\n    pkt = ctx.packet()\n'
         '    v = pkt.header(vlan_hdr, after=pkt.header(ethhdr))\n    h = pkt.header(ipv6hdr, after=v)\n'

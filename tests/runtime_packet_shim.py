@@ -27,6 +27,8 @@ import tempfile
 from runtime import PYBPF, ROOT, test
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from pybpf import net  # noqa: E402
 
 PROBES = '''from pybpf import *
 
@@ -168,11 +170,13 @@ def _map(pinmaps, name):
 
 def _uncaught(pinmaps):
     """The uncaught exceptions the programs counted, per raise site (sorted counts):
-    __pyb_counters in .bss.pyb, whose item j (from 1) counts its site's in steps of
-    8 * j (pyc's emitter; which site is which line the loader knows)"""
+    __pyb_counters in .bss.pyb, whose item j (from 1: 0 counts lost records) counts
+    its site's in steps of 8 * (j + 1) (pyc's emitter; the loader knows which site is
+    which line)"""
     (_, v), = _map_raw(pinmaps, "_bss_pyb")
     counters = [int.from_bytes(v[i:i + 8], "little") for i in range(0, len(v), 8)]
-    return sorted(c // (8 * j) for j, c in enumerate(counters) if j and c)
+    assert all(c % (8 * (j + 1)) == 0 for j, c in enumerate(counters)), counters
+    return sorted(c // (8 * (j + 1)) for j, c in enumerate(counters) if j and c)
 
 
 @test
@@ -210,7 +214,7 @@ def packet_probes_kernel_vs_shim():
                 if probe == "guard":
                     # skb->protocol: the test run's eth_type_trans takes the frame's ethertype (0x8100
                     # for the VLAN frame), which CPython, given the packet from the IP header on, is told
-                    cv, cout = ref.call_packet(probe, frame[14:], protocol=int.from_bytes(frame[12:14], "little"))
+                    cv, cout = ref.call_packet(probe, frame[14:], protocol=net.eth_protocol(frame))
                     kout = kout[14:]
                 else:
                     cv, cout = ref.call_packet(probe, frame)
@@ -303,6 +307,77 @@ def packet_examples_kernel_vs_shim():
             assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), ref.report())
             shutil.rmtree(pin)
             shutil.rmtree(pinmaps)
+    finally:
+        shutil.rmtree(pin, ignore_errors=True)
+        shutil.rmtree(pinmaps, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _mutants(n, seed=1):
+    """n frames made from the crafted ones: up to 4 random bytes from the ethertype on
+    (the version / ihl byte and a TCP doff byte more often), one in 20 an IPv4 TTL of 0,
+    cut at a random length"""
+    import random
+    rng = random.Random(seed)
+    bases = [f for f in frames().values() if len(f) >= 14]
+    out = []
+    for _ in range(n):
+        f = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(0, 4)):
+            at = rng.choice([12, 13, 14, 14, 18, 20, 22, 23, 46, 46, rng.randrange(12, min(len(f), 80))])
+            if at < len(f):
+                f[at] = rng.randrange(256)
+        if rng.random() < 0.05 and len(f) > 22:
+            f[22] = 0   # an IPv4 TTL of 0: ip.ttl - 1 does not fit the u8
+        out.append(bytes(f[:rng.randint(14, len(f))]))
+    return out
+
+
+@test
+def packet_probes_kernel_vs_shim_mutants():
+    """600 mutated and cut frames through the same probes: the kernel and the shim agree
+    on each verdict and packet, the map and the uncaught exceptions (bad ihl / doff,
+    short headers, a TTL of 0 that ttl - 1 cannot store)."""
+    import pyref
+    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
+    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
+    pinmaps = pin + "-maps"
+    try:
+        src = os.path.join(d, "probes.py")
+        with open(src, "w") as f:
+            f.write(PROBES)
+        obj = os.path.join(d, "probes.o")
+        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
+        os.mkdir(pinmaps)
+        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        _kernel_run(pin, "py___pyb_init", bytes(64), d)
+        ref = pyref.Probe(src)
+        mismatches, ran, refused = [], 0, 0
+        for i, frame in enumerate(_mutants(600)):
+            for probe in ("parse", "shape", "guard"):
+                got = _kernel_run(pin, probe, frame, d)
+                if got is None:
+                    assert probe != "parse", f"XDP's test run refused frame {i}: {frame.hex()}"
+                    refused += 1
+                    continue
+                kv, kout = got
+                if probe == "guard":
+                    cv, cout = ref.call_packet(probe, frame[14:], protocol=net.eth_protocol(frame))
+                    kout = kout[14:]
+                else:
+                    cv, cout = ref.call_packet(probe, frame)
+                ran += 1
+                if (kv, kout) != (cv, cout):
+                    mismatches.append(f"{probe} on {frame.hex()}: kernel {kv} {kout.hex()}, CPython {cv} {cout.hex()}")
+        assert not mismatches, f"{len(mismatches)} of {ran}:\n" + "\n".join(mismatches[:10])
+        assert ran > 1300, (ran, refused)
+        kmap = _map(pinmaps, "obs")
+        cmap = {int(k): int(v) for k, v in ref.ns["obs"].items()}
+        assert kmap == cmap, {k: (kmap.get(k), cmap.get(k)) for k in set(kmap) | set(cmap) if kmap.get(k) != cmap.get(k)}
+        assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), ref.report())
+        kinds = {exc for (_, exc, _) in ref.uncaught}
+        assert kinds == {"IndexError", "ValueError", "OverflowError"}, ref.report()
     finally:
         shutil.rmtree(pin, ignore_errors=True)
         shutil.rmtree(pinmaps, ignore_errors=True)

@@ -475,11 +475,22 @@ _SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "tc_classid", "queue_map
 _ETH_P = {4: 0x0008, 6: 0xdd86}
 
 
+def eth_protocol(frame):
+    """skb->protocol as the kernel's eth_type_trans() sets it from an ethernet frame, read
+    as __sk_buff.protocol is on x86: the ethertype when it is one (0x0600 and above),
+    else ETH_P_802_3 for a raw 802.3 frame (its payload starts 0xFFFF), ETH_P_802_2 for
+    the rest."""
+    proto = int.from_bytes(frame[12:14], "big")
+    if proto < 0x600:
+        proto = 0x0001 if frame[14:16] == b"\xff\xff" else 0x0004
+    return int.from_bytes(proto.to_bytes(2, "big"), "little")
+
+
 def packet_context(probe, data, /, **fields):
     """The context run_packet passes probe for the packet data. The fields not
     given have test values: xdp_md: data 0, data_end len(data), ingress_ifindex 1,
     the rest 0; __sk_buff: len and wire_len len(data), data 0, data_end len(data),
-    protocol the packet's (tc: the ethernet header's h_proto; cgroup_skb, whose
+    protocol the packet's (tc: eth_protocol(data), the ethertype; cgroup_skb, whose
     packet starts at the IP header: from its version), ifindex 1, ingress_ifindex
     1 on ingress (0 on egress), gso_segs 1, cb five zeros, the rest 0."""
     kind, direction = _kind(probe)
@@ -495,7 +506,7 @@ def packet_context(probe, data, /, **fields):
         return xdp_md(data, kind, True, base)
     base = dict.fromkeys(__sk_buff._FIELDS, 0)
     if kind == "tc":
-        proto = int.from_bytes(data[12:14], "little") if n >= 14 else 0
+        proto = eth_protocol(data) if n >= 14 else 0
     else:
         proto = _ETH_P.get(data[0] >> 4, 0) if n else 0
     base.update(len=n, wire_len=n, data_end=n, protocol=proto, ifindex=1,

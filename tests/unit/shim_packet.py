@@ -667,6 +667,12 @@ def test_verdicts():
     check("__sk_buff cgroup_skb IPv4", (v, seen), (1, dict(protocol=0x0008, len=33, ingress_ifindex=0)))
     (v, _), seen = run(cg_fields, P.udp6()[14:])
     check("__sk_buff cgroup_skb IPv6", seen["protocol"], 0xdd86)
+    check("eth_protocol", [net.eth_protocol(f) for f in (P.udp4(), P.udp6(), P.vlan(P.udp4()),
+                                                         P.eth(b"\xff\xff" + bytes(40), 0x05dc),
+                                                         P.eth(b"\xaa\xaa" + bytes(40), 0x0040))],
+          [0x0008, 0xdd86, 0x0081, 0x0100, 0x0400])
+    (v, _), seen = run(skb_fields, P.eth(bytes(46), 0x0200))
+    check("__sk_buff tc protocol of an 802.2 frame", seen["protocol"], 0x0400)
     raises("context unknown field", lambda: pybpf.run_packet(ctx_fields, f, mark=1), TypeError,
            "xdp_md has no field 'mark' (it has data, data_end, data_meta, ingress_ifindex, rx_queue_index, "
            "egress_ifindex)")

@@ -40,6 +40,7 @@ nets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8, items={(ip4("10.0.0.0"), 8): 8
 def parse(ctx) -> int:
     pkt = ctx.packet()
     obs[0] += len(pkt)
+    obs[8] += ctx.ingress_ifindex + ctx.rx_queue_index * 10
     eth = pkt.header(ethhdr)
     proto = ntohs(eth.h_proto)
     obs[1] += proto
@@ -98,6 +99,9 @@ def shape(ctx) -> int:
     obs[100] += ctx.len
     obs[101] += ctx.protocol
     obs[102] += ctx.mark + ctx.priority
+    obs[104] += (ctx.pkt_type + ctx.queue_mapping * 10 + ctx.vlan_present * 100 + ctx.vlan_tci + ctx.vlan_proto
+                 + ctx.ingress_ifindex * 1000 + ctx.ifindex * 10000 + ctx.tc_index + ctx.hash + ctx.tc_classid
+                 + ctx.napi_id + ctx.wire_len + ctx.gso_segs + ctx.gso_size)
     eth = pkt.header(ethhdr)
     if ntohs(eth.h_proto) != 0x0800:
         return TC_ACT_UNSPEC
@@ -116,6 +120,8 @@ def guard(ctx) -> int:
     pkt = ctx.packet()
     obs[200] += len(pkt)
     obs[201] += ctx.len + ctx.protocol
+    obs[204] += (ctx.pkt_type + ctx.ifindex * 10 + ctx.ingress_ifindex * 100 + ctx.gso_segs + ctx.family * 1000
+                 + ctx.mark + ctx.priority)
     ip = pkt.header(iphdr)
     if ip.version != 4:
         return 1
@@ -233,8 +239,8 @@ def packet_probes_kernel_vs_shim():
         assert not diff, f"obs differs (kernel, CPython): {diff}"
         # every slot some frame reaches (23, the bytes after a TCP header, none: their payloads are 4 bytes,
         # an IndexError on both sides)
-        assert sorted(kmap) == [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 20, 21, 22, 30, 31, 40, 41,
-                                100, 101, 102, 103, 200, 201, 202, 203], sorted(kmap)
+        assert sorted(kmap) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 20, 21, 22, 30, 31, 40, 41,
+                                100, 101, 102, 103, 104, 200, 201, 202, 203, 204], sorted(kmap)
         # the uncaught exceptions CPython saw: one per cut frame and probe that reads past it, the bad ihl / doff
         lines = ref.report()
         assert "IndexError in parse" in lines and "ValueError in parse" in lines, lines

@@ -488,11 +488,16 @@ def eth_protocol(frame):
 
 def packet_context(probe, data, /, **fields):
     """The context run_packet passes probe for the packet data. The fields not
-    given have test values: xdp_md: data 0, data_end len(data), ingress_ifindex 1,
-    the rest 0; __sk_buff: len and wire_len len(data), data 0, data_end len(data),
-    protocol the packet's (tc: eth_protocol(data), the ethertype; cgroup_skb, whose
-    packet starts at the IP header: from its version), ifindex 1, ingress_ifindex
-    1 on ingress (0 on egress), gso_segs 1, cb five zeros, the rest 0."""
+    given are those the kernel's BPF_PROG_TEST_RUN gives the same frame (checked by
+    tests/runtime_packet_shim.py), so that a probe computes the same here and there:
+    xdp_md: data 0, data_end len(data), ingress_ifindex 1 (the loopback device),
+    the rest 0. __sk_buff: len len(data), data 0, data_end len(data), ifindex 1,
+    protocol skb->protocol (tc: eth_protocol(data), from the ethertype; cgroup_skb,
+    whose packet starts at the IP header: from the IP version), pkt_type
+    eth_type_trans's against the loopback device (tc: PACKET_HOST 0 for the zero
+    MAC, PACKET_MULTICAST 2 for a multicast one, else PACKET_OTHERHOST 3; cgroup_skb,
+    which has no ethernet header here: 3), family (cgroup_skb) AF_INET 2 / AF_INET6
+    10 by protocol, the rest 0 (cb, remote_ip6, local_ip6: zeros)."""
     kind, direction = _kind(probe)
     if kind not in _NO_PROGRAM:
         raise TypeError(f"{probe.__name__!r} runs in a socket call, not on a packet: run_sock_addr(probe, ...)")
@@ -507,12 +512,16 @@ def packet_context(probe, data, /, **fields):
     base = dict.fromkeys(__sk_buff._FIELDS, 0)
     if kind == "tc":
         proto = eth_protocol(data) if n >= 14 else 0
+        dst = data[:6]
+        pkt_type = 0 if dst == b"\0" * 6 else 2 if dst and dst[0] & 1 else 3
     else:
         proto = _ETH_P.get(data[0] >> 4, 0) if n else 0
-    base.update(len=n, wire_len=n, data_end=n, protocol=proto, ifindex=1,
-                ingress_ifindex=1 if direction == "ingress" else 0, gso_segs=1, cb=[0] * 5,
+        pkt_type = 3
+    base.update(len=n, data_end=n, protocol=proto, pkt_type=pkt_type, ifindex=1, cb=[0] * 5,
                 remote_ip6=[0] * 4, local_ip6=[0] * 4)
     base.update(fields)
+    if kind == "cgroup_skb" and "family" not in fields:
+        base["family"] = {0x0008: 2, 0xdd86: 10}.get(base["protocol"], 0)
     if "data_end" not in fields:
         base["data_end"] = base["data"] + n
     ctx = __sk_buff(data, kind, kind == "tc", base)

@@ -620,7 +620,8 @@ def skb_fields(ctx) -> int:
 
 @cgroup_skb("egress")
 def cg_fields(ctx) -> int:
-    SEEN.update(protocol=ctx.protocol, len=ctx.len, ingress_ifindex=ctx.ingress_ifindex)
+    SEEN.update(protocol=ctx.protocol, len=ctx.len, ingress_ifindex=ctx.ingress_ifindex, family=ctx.family,
+                pkt_type=ctx.pkt_type)
     return True
 
 
@@ -658,15 +659,22 @@ def test_verdicts():
           (7, 3, 100, 147))
     run(skb_fields, f)
     want = dict.fromkeys(net.__sk_buff._FIELDS, 0)
-    want.update(len=47, wire_len=47, data_end=47, protocol=0x0008, ifindex=1, gso_segs=1, cb=[0] * 5,
+    want.update(len=47, data_end=47, protocol=0x0008, pkt_type=3, ifindex=1, cb=[0] * 5,
                 remote_ip6=[0] * 4, local_ip6=[0] * 4)
     check("__sk_buff tc egress defaults", dict(SEEN), want)
+    for dst, pkt_type in (("00:00:00:00:00:00", 0), ("ff:ff:ff:ff:ff:ff", 2), ("01:00:5e:00:00:01", 2),
+                          ("02:00:00:00:00:09", 3)):
+        run(skb_fields, P.eth(P.ipv4(bytes(8), 17), dst=dst))
+        check(f"__sk_buff tc pkt_type to {dst}", SEEN["pkt_type"], pkt_type)
     run(skb_fields, P.udp6(), mark=5, ifindex=9)
     check("__sk_buff set", (SEEN["protocol"], SEEN["mark"], SEEN["ifindex"], SEEN["len"]), (0xdd86, 5, 9, 68))
     (v, _), seen = run(cg_fields, f[14:])
-    check("__sk_buff cgroup_skb IPv4", (v, seen), (1, dict(protocol=0x0008, len=33, ingress_ifindex=0)))
+    check("__sk_buff cgroup_skb IPv4", (v, seen), (1, dict(protocol=0x0008, len=33, ingress_ifindex=0, family=2,
+                                                           pkt_type=3)))
     (v, _), seen = run(cg_fields, P.udp6()[14:])
-    check("__sk_buff cgroup_skb IPv6", seen["protocol"], 0xdd86)
+    check("__sk_buff cgroup_skb IPv6", (seen["protocol"], seen["family"]), (0xdd86, 10))
+    (v, _), seen = run(cg_fields, P.udp6()[14:], protocol=0x0081)
+    check("__sk_buff cgroup_skb family by protocol", (seen["protocol"], seen["family"]), (0x0081, 0))
     check("eth_protocol", [net.eth_protocol(f) for f in (P.udp4(), P.udp6(), P.vlan(P.udp4()),
                                                          P.eth(b"\xff\xff" + bytes(40), 0x05dc),
                                                          P.eth(b"\xaa\xaa" + bytes(40), 0x0040))],

@@ -38,7 +38,7 @@ OTHER_KINDS = [("@tp_btf", '@tp_btf("sys_enter")', "regs, nr"), ("@iter", '@iter
 
 
 # The packet path's kinds: they load here, but the matrix makes no packet programs
-PACKET_KINDS = {"@xdp", "@tc", "@cgroup_skb", "@cgroup_sock_addr"}
+PACKET_KINDS = {"@xdp", "@tc", "@cgroup_skb", "@socket_filter", "@cgroup_sock_addr"}
 
 
 # The kinds a refusal is looked for in: the first a helper's probes line

@@ -32,7 +32,7 @@ ROOT = os.path.dirname(HERE)
 
 # The program types pybpf's probe kinds become (pyc/check_helpers.c maps kinds to these).
 PROG_TYPES = ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing", "lsm", "struct_ops",
-              "xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr"]
+              "xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr", "socket_filter"]
 # ... and the tracing programs build/kfunc-probe --helpers asks about, by
 # attach type (it also asks struct_ops, as a tcp_congestion_ops)
 TRACING_ATTACH = ["tp_btf", "iter"]

@@ -53,8 +53,8 @@ def asked_types():
             for n, bits in re.findall(r'^\t\{ "(\w+)", ([^}]*)\},$', text, re.M)}
 
 
-PACKET = {"xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr", "sock_ops"}
-PACKET_KINDS = {"@xdp", "@tc", "@cgroup_skb", "@cgroup_sock_addr"}
+PACKET = {"xdp", "sched_cls", "cgroup_skb", "socket_filter", "cgroup_sock_addr", "sock_ops"}
+PACKET_KINDS = {"@xdp", "@tc", "@cgroup_skb", "@socket_filter", "@cgroup_sock_addr"}
 
 
 def not_generated(name, asked):

@@ -2,7 +2,7 @@
 #ifndef PYB_HELPER_PROGS_GEN_H
 #define PYB_HELPER_PROGS_GEN_H
 
-#define PYB_NPROBED 12
+#define PYB_NPROBED 13
 
 struct pyb_helper_progs {
 	const char *name;   /* "bpf_get_prandom_u32" */

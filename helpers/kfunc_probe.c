@@ -69,12 +69,13 @@ static struct target kfunc_targets[] = {
 	 * other ops structs (sched_ext's, bpf_qdisc's) filter their kfuncs by
 	 * struct and member, so this answers for tcp_congestion_ops only */
 	{"struct_ops:tcp_congestion_ops", BPF_PROG_TYPE_STRUCT_OPS, 0, "tcp_congestion_ops", BTF_KIND_STRUCT, 0, "ssthresh"},
-	/* the packet path (@xdp, @tc, @cgroup_skb; the other two have no probe
-	 * kind yet): also tells the kfuncs only it may call from those of
+	/* the packet path (@xdp, @tc, @cgroup_skb, @socket_filter,
+	 * @cgroup_sock_addr; sock_ops has no probe kind yet): also tells the kfuncs only it may call from those of
 	 * tracing, syscall and struct_ops */
 	{"xdp", BPF_PROG_TYPE_XDP},
 	{"sched_cls", BPF_PROG_TYPE_SCHED_CLS},
 	{"cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS},
+	{"socket_filter", BPF_PROG_TYPE_SOCKET_FILTER},
 	{"cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT},
 	{"sock_ops", BPF_PROG_TYPE_SOCK_OPS},
 	/* a sleepable kprobe program, as @uprobe(..., sleepable=True) loads:

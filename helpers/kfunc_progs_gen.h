@@ -2,7 +2,7 @@
 #ifndef PYB_KFUNC_PROGS_GEN_H
 #define PYB_KFUNC_PROGS_GEN_H
 
-#define PYB_KFUNC_NPROBED 13
+#define PYB_KFUNC_NPROBED 14
 
 struct pyb_kfunc_progs {
 	const char *name;   /* "bpf_task_under_cgroup" */

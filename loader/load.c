@@ -17,6 +17,7 @@
 #include "wallclock.h"
 #include "perfbuf.h"
 #include "userrb.h"
+#include "net.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -323,6 +324,19 @@ static void flush_out(Run *r)
 	}
 }
 
+/* pybpf test-run: a run's print() records go out before its verdict */
+typedef struct Drain {
+	struct ring_buffer *rb;
+	Run *run;
+} Drain;
+
+static void drain_prints(void *arg)
+{
+	Drain *d = arg;
+	ring_buffer__consume(d->rb);
+	flush_out(d->run);
+}
+
 /* ---- maps at exit ----------------------------------------------------------------- */
 
 static int64_t read_int(const void *p, Type *t, uint64_t *u)
@@ -409,39 +423,6 @@ static void dump_list(int fd, MapDecl *m)
 	free(vals);
 }
 
-/* An LPMTrie's keys ({prefix length, bytes most significant first}) are
- * shown as (prefix, length) tuples: rewrite them in place, and return a map
- * whose key is that tuple. */
-static MapDecl *lpm_as_tuples(MapDecl *m, unsigned char **keys, int n)
-{
-	MapDecl *d = xcalloc(1, sizeof(*d));
-	Type *mt = xcalloc(1, sizeof(*mt)), *tt = xcalloc(1, sizeof(*tt)), *kt = m->type->key;
-	int ks = kt->size, loff = ks < 4 ? 4 : ks;
-	*d = *m;
-	*mt = *m->type;
-	tt->kind = TY_TUPLE;
-	vec_push(&tt->elems, kt);
-	vec_push(&tt->elems, ty_fixed(4, false));
-	tt->offsets = xcalloc(2, sizeof(int));
-	tt->offsets[1] = loff;
-	tt->size = ks == 8 ? 16 : 8;
-	mt->key = tt;
-	d->type = mt;
-	for (int i = 0; i < n; i++) {
-		unsigned char *t = xcalloc(1, tt->size);
-		uint32_t plen;
-		uint64_t v = 0;
-		memcpy(&plen, keys[i], 4);
-		for (int b = 0; b < ks; b++)
-			v = v << 8 | keys[i][4 + b];
-		memcpy(t, &v, ks);   /* little-endian: the low ks bytes */
-		memcpy(t + loff, &plen, 4);
-		free(keys[i]);
-		keys[i] = t;
-	}
-	return d;
-}
-
 /* Read every entry of map m and show it (output.c). */
 static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
@@ -511,8 +492,6 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 		}
 		n++;
 	}
-	if (m->type->map_kind == MAP_LPM)
-		m = lpm_as_tuples(m, keys, n);
 	if (m->unkeyed) {
 		/* an unused aggregation (all zero) shows nothing, like an empty map */
 		bool used = false;
@@ -833,6 +812,8 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links)
 	int err;
 	if (!bp)
 		ICE("program %s not in the object", p->cname);
+	if (net_probe(p))
+		return net_attach(bp, p, links);
 	if (!strcmp(p->kind, "begin") || !strcmp(p->kind, "end") || !strcmp(p->kind, "struct_ops"))
 		return 0;   /* run once / attached with their struct_ops map */
 	if (!strcmp(p->kind, "profile") || !strcmp(p->kind, "interval")) {
@@ -1069,7 +1050,8 @@ int load_main(const char *path, LoadOpts *o)
 		vec_push(&run.versions, prog);
 	}
 	check_defines(prog, o);
-	for (int i = 0; o->once && i < prog->probes.len; i++) {
+	net_prepare(prog, o);   /* --iface, --cgroup, test-run */
+	for (int i = 0; o->once && !o->test_run && i < prog->probes.len; i++) {
 		Probe *p = VEC_AT(prog->probes, i);
 		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && strcmp(p->kind, "iter") && !is_init_probe(p))
 			error_at(p->def->tok->loc, "pybpf run runs a script's @begin, @iter and @end probes once; '%s' is a @%s probe, "
@@ -1174,13 +1156,16 @@ int load_main(const char *path, LoadOpts *o)
 		}
 	}
 
+	if (o->test_run && net_test_run(obj, prog, o, drain_prints, &(Drain){rb, &run}) < 0)
+		goto cleanup;
+
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	if (!o->once)
-		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks, nlinks == 1 ? "" : "s");
+		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks + net_sockets(), nlinks + net_sockets() == 1 ? "" : "s");
 	if (o->verbose)
 		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);
 	if (o->duration > 0)
@@ -1248,6 +1233,7 @@ int load_main(const char *path, LoadOpts *o)
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	nlinks = 0;
+	net_report();   /* and the socket filters' sockets closed */
 	if (!pin)
 		run_once(obj, prog, "end");
 	ring_buffer__consume(rb);

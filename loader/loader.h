@@ -27,6 +27,12 @@ typedef struct LoadOpts {
 	bool watch;           /* --watch: reload when the file changes */
 	bool reset_maps;      /* reload: maps whose layout changed start empty */
 	const char *src_path; /* the file loaded (pinned instances remember it) */
+	/* packet probes (loader/net.c) */
+	const char *iface;    /* --iface NAME: where @xdp and @tc probes attach */
+	const char *cgroup;   /* --cgroup PATH: where @cgroup_skb probes attach */
+	bool test_run;        /* pybpf test-run (with once): packet probes run on packets, nothing attached */
+	Vec packets;          /* NetPacket*: test-run's --packet HEX, in order */
+	int repeat;           /* test-run's --repeat N: N runs a packet, timed (0: one, untimed) */
 } LoadOpts;
 
 /* pybpf -e PROGRAM: the probe file's text, compiled under the name

@@ -5,6 +5,7 @@
 #include "probes.h"
 #include "support.h"
 #include "pin.h"
+#include "net.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ static const char usage[] =
 	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
 	"      --pin NAME    keep it loaded after this process ends, under /sys/fs/bpf/pybpf/NAME\n"
 	"      --watch       reload it whenever FILE.py changes\n"
+	"      --iface NAME  the network interface @xdp and @tc probes attach to\n"
+	"      --cgroup PATH the cgroup (v2) directory @cgroup_skb probes attach to\n"
 	"  reload NAME FILE.py [--reset-maps]\n"
 	"                    swap a pinned instance's programs for FILE.py's; maps keep their contents\n"
 	"  ls                list pinned instances\n"
@@ -37,6 +40,12 @@ static const char usage[] =
 	"                    or the BPF object (OUT ending in .o)\n"
 	"  run FILE.py       a one-shot kernel program: run its @begin and @end probes\n"
 	"                    (BPF syscall programs) once, show its maps, exit\n"
+	"  test-run FILE.py --packet HEX [--packet HEX ...] [--repeat N]\n"
+	"                    run the packet probes (@xdp, @tc, @cgroup_skb) on each packet (an Ethernet\n"
+	"                    frame in hex; @cgroup_skb sees it from the IP header) without attaching them,\n"
+	"                    one line per run: its verdict, the packet when changed, with --repeat N the\n"
+	"                    kernel's ns per run over N runs; @begin and @end once; maps at exit as load\n"
+	"                    (-D, --format, --btf, -v, --no-cache as load)\n"
 	"  check FILE.py [-D NAME=VALUE ...]\n"
 	"                    parse and type-check only (no kernel, no clang)\n"
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
@@ -112,13 +121,36 @@ static int cmd_compile(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_load(int argc, char **argv, bool once)
+/* pybpf load, run (once) and test-run (once, on packets: loader/net.c) */
+static int cmd_load(int argc, char **argv, const char *cmd)
 {
-	LoadOpts o = {.once = once};
+	bool tr = !strcmp(cmd, "test-run");
+	LoadOpts o = {.once = strcmp(cmd, "load") != 0, .test_run = tr};
 	const char *in = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--duration") || !strncmp(a, "--duration=", 11)) {
+		if (!strcmp(cmd, "load") && (!strcmp(a, "--iface") || !strcmp(a, "--cgroup"))) {
+			if (++i == argc)
+				bad_usage(a[2] == 'i' ? "%s needs an interface name" : "%s needs a cgroup directory", a);
+			*(a[2] == 'i' ? &o.iface : &o.cgroup) = argv[i];
+		} else if (tr && !strcmp(a, "--packet")) {
+			const char *why = NULL;
+			NetPacket *pk;
+			if (++i == argc)
+				bad_usage("%s needs a packet in hex", a);
+			if (!(pk = net_parse_packet(argv[i], &why)))
+				bad_usage(xasprintf("--packet %%s: %s", why), argv[i]);
+			vec_push(&o.packets, pk);
+		} else if (tr && !strcmp(a, "--repeat")) {
+			char *end;
+			long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+			if (++i == argc || *end || end == argv[i] || n < 1 || n > 100000000)
+				bad_usage("--repeat %s: expected a number of runs, 1 to 100000000", i < argc ? argv[i] : "");
+			o.repeat = (int)n;
+		} else if (tr && (!strcmp(a, "--duration") || !strncmp(a, "--duration=", 11) || !strcmp(a, "--pin") ||
+				  !strcmp(a, "--watch"))) {
+			bad_usage("%s: pybpf test-run attaches nothing and ends when the packets have run", a);
+		} else if (!strcmp(a, "--duration") || !strncmp(a, "--duration=", 11)) {
 			const char *v = a[10] == '=' ? a + 11 : (++i < argc ? argv[i] : NULL);
 			char *end;
 			if (!v)
@@ -160,7 +192,7 @@ static int cmd_load(int argc, char **argv, bool once)
 		} else if (!strcmp(a, "-e")) {
 			in = take_inline(in, ++i < argc ? argv[i] : NULL);
 		} else if (a[0] == '-' && a[1]) {
-			bad_usage("unknown option '%s' for load", a);
+			bad_usage(xasprintf("unknown option '%%s' for %s", cmd), a);
 		} else if (!in) {
 			in = a;
 		} else {
@@ -169,7 +201,9 @@ static int cmd_load(int argc, char **argv, bool once)
 		}
 	}
 	if (!in)
-		bad_usage("%s", "load needs a FILE.py (or -e 'PROGRAM')");
+		bad_usage("%s needs a FILE.py (or -e 'PROGRAM')", cmd);
+	if (tr && !o.packets.len)
+		bad_usage("%s", "test-run needs packets to run: --packet HEX (an Ethernet frame), once or more");
 	if (inline_program && (o.pin_name || o.watch))
 		bad_usage("%s: a program given with -e has no file to keep or watch; write it to a FILE.py",
 			  o.pin_name ? "--pin" : "--watch");
@@ -185,11 +219,11 @@ int main(int argc, char **argv)
 		return cmd ? 0 : 2;
 	}
 	if (!strcmp(cmd, "load"))
-		return cmd_load(argc - 2, argv + 2, false);
+		return cmd_load(argc - 2, argv + 2, "load");
 	if (!strcmp(cmd, "-e"))   /* pybpf -e 'PROGRAM': a one-liner, as bpftrace -e */
-		return cmd_load(argc - 1, argv + 1, false);
-	if (!strcmp(cmd, "run"))
-		return cmd_load(argc - 2, argv + 2, true);
+		return cmd_load(argc - 1, argv + 1, "load");
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "test-run"))
+		return cmd_load(argc - 2, argv + 2, cmd);
 	if (!strcmp(cmd, "reload")) {
 		LoadOpts o = {0};
 		const char *name = NULL, *file = NULL;

@@ -30,6 +30,7 @@
 #include "output.h"
 #include "support.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -120,6 +121,58 @@ static uint64_t rdu64(const unsigned char *p, int i)
 static size_t str_len(const unsigned char *p, Type *t)
 {
 	return strnlen((const char *)p, t->size);
+}
+
+/* An IPv4 (a u32 in host order) or IPv6 (16 bytes as on the wire) value:
+ * the text of inet_ntop(3), as Python's ipaddress module writes it. */
+static bool is_addr(Type *t)
+{
+	return (t->kind == TY_FIXED && t->size == 4 && t->addr == 4) || (t->kind == TY_BYTES && t->size == 16 && t->addr == 6);
+}
+
+static void addr_text(Str *o, Type *t, const unsigned char *p)
+{
+	char b[INET6_ADDRSTRLEN];
+	uint32_t a;
+	if (t->kind == TY_FIXED) {
+		memcpy(&a, p, 4);
+		a = htonl(a);
+		p = (const unsigned char *)&a;
+	}
+	str_puts(o, inet_ntop(t->kind == TY_FIXED ? AF_INET : AF_INET6, p, b, sizeof b) ? b : "?");
+}
+
+/* An LPMTrie's key as the kernel keeps it, {u32 prefix length; the
+ * address, most significant byte first}, is shown as (address, length):
+ * lpm_tuple() gives that tuple's type and lpm_rewrite() a key in it. */
+static Type *lpm_tuple(Type *kt)
+{
+	static Type u32 = {.kind = TY_FIXED, .size = 4};
+	Type *t = xcalloc(1, sizeof(*t));
+	int ks = kt->size, loff = ks < 4 ? 4 : (ks + 3) / 4 * 4;
+	t->kind = TY_TUPLE;
+	vec_push(&t->elems, kt);
+	vec_push(&t->elems, &u32);
+	t->offsets = xcalloc(2, sizeof(int));
+	t->offsets[1] = loff;
+	t->size = ks == 8 ? 16 : loff + 4;
+	return t;
+}
+
+static unsigned char *lpm_rewrite(Type *kt, Type *tt, const unsigned char *raw)
+{
+	unsigned char *t = xcalloc(1, tt->size);
+	int ks = kt->size;
+	if (kt->kind == TY_BYTES) {   /* bytes stay in their order */
+		memcpy(t, raw + 4, ks);
+	} else {
+		uint64_t v = 0;
+		for (int b = 0; b < ks; b++)
+			v = v << 8 | raw[4 + b];
+		memcpy(t, &v, ks);   /* little-endian: the low ks bytes */
+	}
+	memcpy(t + tt->offsets[1], raw, 4);
+	return t;
 }
 
 /* ---- aggregations ---------------------------------------------------------- */
@@ -389,8 +442,11 @@ static void text_value(Str *o, Type *t, const unsigned char *p)
 	case TY_STR:
 		str_add(o, (const char *)p, str_len(p, t));
 		return;
-	case TY_BYTES:   /* repr(), as print() shows bytes */
-		fmt_repr_bytes(o, p, t->size);
+	case TY_BYTES:   /* repr(), as print() shows bytes; an IPv6 address as text */
+		if (is_addr(t))
+			addr_text(o, t, p);
+		else
+			fmt_repr_bytes(o, p, t->size);
 		return;
 	case TY_TUPLE:
 		str_puts(o, "(");
@@ -419,7 +475,9 @@ static void text_value(Str *o, Type *t, const unsigned char *p)
 		return;
 	default: {
 		uint64_t u = read_uint(p, t);
-		if (int_signed(t))
+		if (is_addr(t))
+			addr_text(o, t, p);
+		else if (int_signed(t))
 			str_printf(o, "%" PRId64, (int64_t)u);
 		else
 			str_printf(o, "%" PRIu64, u);
@@ -561,7 +619,14 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 	case TY_STR:
 		json_str(o, (const char *)p, str_len(p, t));
 		return;
-	case TY_BYTES:   /* exact: the N bytes as numbers, list(b) in Python */
+	case TY_BYTES:   /* exact: the N bytes as numbers, list(b) in Python; an IPv6 address as text */
+		if (is_addr(t)) {
+			Str a = {0};
+			addr_text(&a, t, p);
+			json_str(o, a.buf, a.len);
+			free(a.buf);
+			return;
+		}
 		str_puts(o, "[");
 		for (int i = 0; i < t->size; i++)
 			str_printf(o, "%s%u", i ? ", " : "", p[i]);
@@ -607,7 +672,12 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 		return;
 	default: {
 		uint64_t u = read_uint(p, t);
-		if (int_signed(t))
+		if (is_addr(t)) {
+			Str a = {0};
+			addr_text(&a, t, p);
+			json_str(o, a.buf, a.len);
+			free(a.buf);
+		} else if (int_signed(t))
 			str_printf(o, "%" PRId64, (int64_t)u);
 		else
 			str_printf(o, "%" PRIu64, u);
@@ -699,13 +769,39 @@ static void text_sep(int block)
 	last_block = block;
 }
 
+/* An LPMTrie of addresses: its (address, length) key as "10.0.0.0/8". */
+static void lpm_addr_text(Str *o, Type *tt, const unsigned char *p)
+{
+	uint32_t len;
+	memcpy(&len, p + tt->offsets[1], 4);
+	addr_text(o, VEC_AT(tt->elems, 0), p);
+	str_printf(o, "/%u", len);
+}
+
+static void free_keys(unsigned char **keys, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
 void out_map(MapDecl *m, unsigned char **keys, unsigned char **vals, int n)
 {
 	Type *kt = m->type->key, *vt = m->type->val;
 	int *order = xcalloc(n > 0 ? n : 1, sizeof(int));
-	SortCtx ctx = {kt, vt, keys, vals};
+	bool lpm = m->type->map_kind == MAP_LPM, lpm_addr = lpm && is_addr(kt);
+	unsigned char **raw = keys;
+	SortCtx ctx;
 	Str o = {0};
 
+	if (lpm) {   /* keys as (address, length) tuples, sorted as those */
+		Type *tt = lpm_tuple(kt);
+		keys = xcalloc(n > 0 ? n : 1, sizeof(*keys));
+		for (int i = 0; i < n; i++)
+			keys[i] = lpm_rewrite(kt, tt, raw[i]);
+		kt = tt;
+	}
+	ctx = (SortCtx){kt, vt, keys, vals};
 	for (int i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, n, sizeof(int), cmp_entries, &ctx);
@@ -716,27 +812,34 @@ void out_map(MapDecl *m, unsigned char **keys, unsigned char **vals, int n)
 		for (int j = 0; j < n; j++) {
 			int i = order[j];
 			str_puts(&o, j ? ", {\"key\": " : "{\"key\": ");
-			json_value(&o, kt, keys[i]);
+			if (lpm_addr) {
+				Str a = {0};
+				lpm_addr_text(&a, kt, keys[i]);
+				json_str(&o, a.buf, a.len);
+				free(a.buf);
+			} else {
+				json_value(&o, kt, keys[i]);
+			}
 			str_puts(&o, ", \"value\": ");
 			json_value(&o, vt, vals[i]);
 			str_puts(&o, "}");
 		}
 		str_puts(&o, "]}\n");
 		emit(&o);
-		free(order);
-		return;
+		goto out;
 	}
-	if (!n) {
-		free(order);
-		return;
-	}
+	if (!n)
+		goto out;
 	text_sep(BLK_MAP);
 	for (int j = 0; j < n; j++) {
 		int i = order[j];
 		if (is_histo(vt) && j)
 			str_puts(&o, "\n");
 		str_printf(&o, "%s[", m->name);
-		text_key(&o, kt, keys[i]);
+		if (lpm_addr)
+			lpm_addr_text(&o, kt, keys[i]);
+		else
+			text_key(&o, kt, keys[i]);
 		if (is_histo(vt)) {
 			str_puts(&o, "]:\n");
 			text_histo(&o, vt, vals[i]);
@@ -747,6 +850,9 @@ void out_map(MapDecl *m, unsigned char **keys, unsigned char **vals, int n)
 		}
 	}
 	emit(&o);
+out:
+	if (lpm)
+		free_keys(keys, n);
 	free(order);
 }
 
@@ -846,6 +952,36 @@ void out_exception(const char *file, int line, const char *exc, const char *msg,
 	str_puts(&o, ", \"probe\": ");
 	json_cstr(&o, probe);
 	str_printf(&o, ", \"count\": %" PRIu64 ", \"final\": %s}\n", count, final ? "true" : "false");
+	emit(&o);
+}
+
+void out_test_run(const char *probe, int packet, const char *verdict, int64_t retval, const char *data, int64_t ns)
+{
+	Str o = {0};
+	if (out_fmt == OUT_TEXT) {
+		str_printf(&o, "%s: packet %d: ", probe, packet);
+		if (verdict)
+			str_printf(&o, "%s (%" PRId64 ")", verdict, retval);
+		else
+			str_printf(&o, "%" PRId64, retval);
+		if (data)
+			str_printf(&o, " data %s", data);
+		if (ns >= 0)
+			str_printf(&o, " %" PRId64 " ns/run", ns);
+		str_puts(&o, "\n");
+		emit(&o);
+		return;
+	}
+	str_puts(&o, "{\"type\": \"test_run\", \"probe\": ");
+	json_cstr(&o, probe);
+	str_printf(&o, ", \"packet\": %d, \"verdict\": ", packet);
+	json_cstr(&o, verdict);
+	str_printf(&o, ", \"retval\": %" PRId64 ", \"data\": ", retval);
+	json_cstr(&o, data);
+	if (ns >= 0)
+		str_printf(&o, ", \"ns_per_run\": %" PRId64 "}\n", ns);
+	else
+		str_puts(&o, ", \"ns_per_run\": null}\n");
 	emit(&o);
 }
 

@@ -26,7 +26,11 @@ OutFormat out_format(void);
 void out_print(const char *probe, const char *text, size_t len);
 
 /* A map at exit (or at an interval): n entries, keys[i] of ty_size(key)
- * bytes, vals[i] merged. Text: sorted by value ascending (ties by key),
+ * bytes (an LPMTrie's as the kernel keeps them: u32 prefix length, then the
+ * address most significant byte first; shown as "t[prefix, length]", or for
+ * an LPMTrie of IPv4 "t[10.0.0.0/8]"), vals[i] merged. IPv4 and IPv6 keys
+ * (Type.addr) show as addresses, "10.0.0.2", "fe80::1", in JSON as
+ * strings, also inside tuples. Text: sorted by value ascending (ties by key),
  * "name[key]: value" per entry; aggregations as bpftrace shows them
  * (hist/lhist as bucket ranges with ASCII bars, stats as
  * "count 3, average 5, total 15"...), maps separated by a blank line (the
@@ -69,6 +73,16 @@ void out_lost_in(const char *map, uint64_t n);   /* a PerfBuf's lost records (lo
  * "message": null or M, "probe": P, "count": N, "final": bool}. */
 void out_exception(const char *file, int line, const char *exc, const char *msg, const char *probe, uint64_t count,
 		   bool final);
+
+/* pybpf test-run: packet N through probe P (loader/net.c). verdict is the
+ * return value's name (NULL when the probe kind names no such value),
+ * data the packet after the run in hex when the program changed it (else
+ * NULL), ns the kernel's time per run with --repeat (else -1). Text
+ * "fw: packet 1: XDP_DROP (1)[ data HEX][ N ns/run]" (a nameless value
+ * alone: "fw: packet 1: 5"); JSON {"type": "test_run", "probe": P,
+ * "packet": N, "verdict": NAME or null, "retval": R, "data": HEX or null,
+ * "ns_per_run": N or null}. */
+void out_test_run(const char *probe, int packet, const char *verdict, int64_t retval, const char *data, int64_t ns);
 
 /* A Struct record from a RingBuf map: text "Event(pid=1, comm='bash')" (the
  * repr of a Python dataclass); JSON {"type": "event", "map": M, "struct": S,

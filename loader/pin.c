@@ -426,7 +426,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 			continue;
 		if (!probe_dispatchable(p->kind)) {
 			fprintf(stderr, "pybpf: error: @%s probes cannot be swapped in place (only tracepoint, raw_tp, uprobe, "
-					"kprobe, profile and interval probes can); '%s' was not changed\n", p->kind, p->name);
+					"kprobe, profile, interval, xdp, tc and cgroup_skb probes can); '%s' was not changed\n", p->kind, p->name);
 			goto out;
 		}
 		jmp = bpf_obj_get(pin_path(name, xasprintf("jmp_%s", p->cname)));

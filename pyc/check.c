@@ -93,7 +93,7 @@ const char *ty_name(Type *t)
 	case TY_CTX: return "tracepoint context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR:
-		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : "%s (pointer)",
+		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : t->pkt ? "%s (a header in the packet)" : "%s (pointer)",
 				 t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?");
 	case TY_KVAL: return xasprintf("%s (%s)", t->btf_id ? kbtf_type_name(ty_btf, t->btf_id) : "?", t->copy ? "a copy" : "embedded");
 	case TY_TUPLE: {
@@ -207,7 +207,7 @@ const char *const builtin_funcs[] = {
 	"printk", "open", "time", "platform", "socket", "bpf",
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
 	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "struct_ops",
-	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "ip4", "ip6",   /* check_packet.c */
+	"xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "socket_filter", "ip4", "ip6",   /* check_packet.c */
 	NULL,
 };
 static const char *const builtin_types[] = {
@@ -3200,7 +3200,8 @@ static bool valid_tp_part(const char *s, int n)
 /* The attach kinds: ORDER matters only for messages. */
 const char *const probe_kinds[] = {
 	"tracepoint", "tp_btf", "raw_tp", "uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", NULL,
+	"fentry", "fexit", "lsm", "profile", "interval", "begin", "end", "iter", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr",
+	"socket_filter", NULL,
 };
 
 /* Where a probe parameter's value comes from (stored in the param node's op) */

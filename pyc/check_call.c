@@ -175,6 +175,7 @@ static const char *prog_word(Probe *p)
 		{"uprobe", "kprobe"}, {"uretprobe", "kprobe"}, {"usdt", "kprobe"}, {"kprobe", "kprobe"}, {"kretprobe", "kprobe"},
 		{"begin", "syscall"}, {"end", "syscall"}, {"iter", "tracing"}, {"struct_ops", "struct_ops"},
 		{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"}, {"cgroup_sock_addr", "cgroup_sock_addr"},
+		{"socket_filter", "socket_filter"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], p->kind))
@@ -352,7 +353,7 @@ static Type *hk_kptr_type(void *c, Node *at, const char *ctype)
 	return helper_kptr_type(c, at, ctype);
 }
 
-static Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
+Type *check_bpf_helper(Checker *c, Node *e, bool stmt)
 {
 	HelperHooks hk = {c, hk_expr, hk_store, hk_raise, hk_lookup, hk_imported, hk_kptr_arg, hk_kptr_type};
 	Type *t;

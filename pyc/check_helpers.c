@@ -49,7 +49,7 @@ static const char *const kind_prog[][2] = {
 	{"tp_btf", "tracing"}, {"fentry", "tracing"}, {"fexit", "tracing"}, {"iter", "tracing"},
 	{"lsm", "lsm"}, {"struct_ops", "struct_ops"},
 	{"xdp", "xdp"}, {"tc", "sched_cls"}, {"cgroup_skb", "cgroup_skb"},   /* check_packet.c */
-	{"cgroup_sock_addr", "cgroup_sock_addr"},
+	{"cgroup_sock_addr", "cgroup_sock_addr"}, {"socket_filter", "socket_filter"},
 };
 
 const char *helper_prog_type(const char *kind)

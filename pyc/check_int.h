@@ -180,6 +180,8 @@ void check_map_key(Checker *c, Node *sub, MapDecl *m);
 
 /* Any call e; stmt: e is an expression statement (its value unused). */
 Type *check_call(Checker *c, Node *e, bool stmt);
+/* bpf.NAME(...) (check_call.c) */
+Type *check_bpf_helper(Checker *c, Node *e, bool stmt);
 /* Error unless probe p may call the companion module's kfunc (via: the
  * probe's call that reaches `at` through helpers, or NULL). */
 void kfunc_allowed(Probe *p, Node *at, const char *kfunc, const char *pyname, Node *via);
@@ -333,7 +335,7 @@ void packet_decorator(Checker *c, Probe *p, Node *d);
 Type *packet_param(Checker *c, Probe *p, Node *pa, int i);
 void packet_returns(Checker *c, Probe *p, Node *fn, bool returns);
 Type *packet_ctx_field(Checker *c, Node *e);
-Type *check_packet_method(Checker *c, Node *e, Type *t);
+Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt);
 Type *check_packet_len(Checker *c, Node *e, Node *a);
 Type *check_packet_slice(Checker *c, Node *e);
 void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt);

@@ -130,10 +130,10 @@ static bool kind_bit_used(int bit)
 	return strcmp(kinds_line(has_bit, &bit), NO_KIND_ASKED) != 0;
 }
 
-/* The packet path's program types (@xdp, @tc, @cgroup_skb; the last two no
- * probe kind yet): their kfuncs are told from those of tracing, syscall
- * and struct_ops. */
-static const char *const packet_types[] = {"xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr", "sock_ops"};
+/* The packet path's program types (@xdp, @tc, @cgroup_skb, @socket_filter,
+ * @cgroup_sock_addr; sock_ops no probe kind yet): their kfuncs are told
+ * from those of tracing, syscall and struct_ops. */
+static const char *const packet_types[] = {"xdp", "sched_cls", "cgroup_skb", "socket_filter", "cgroup_sock_addr", "sock_ops"};
 
 static bool is_packet_type(const char *prog)
 {

@@ -293,6 +293,6 @@ Type *check_method_call(Checker *c, Node *e, bool stmt)
 	if (t->kind == TY_STR)
 		return check_str_method(c, e, t);
 	if (t->kind == TY_CTX || t->kind == TY_PACKET)
-		return check_packet_method(c, e, t);   /* check_packet.c */
+		return check_packet_method(c, e, t, stmt);   /* check_packet.c */
 	error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
 }

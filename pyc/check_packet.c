@@ -63,7 +63,8 @@ Sym *packet_const(Checker *c, Node *e)
 
 bool packet_kind(const char *kind)
 {
-	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr");
+	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr") ||
+	       !strcmp(kind, "socket_filter");
 }
 
 /* The kernel's context struct of a packet probe kind */
@@ -100,11 +101,11 @@ void packet_decorator(Checker *c, Probe *p, Node *d)
 		sock_addr_decorator(p, d);
 		return;
 	}
-	if (!strcmp(p->kind, "xdp")) {
+	if (!strcmp(p->kind, "xdp") || !strcmp(p->kind, "socket_filter")) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
-			error_at(node_loc(d), "@xdp takes no arguments: the interface is named when it is loaded "
-				 "(pybpf load --iface NAME)");
-		p->sec = "xdp";
+			error_at(node_loc(d), "@%s takes no arguments: the interface is named when it is loaded "
+				 "(pybpf load --iface NAME)", p->kind);
+		p->sec = !strcmp(p->kind, "xdp") ? "xdp" : "socket";
 		p->target = "";
 		return;
 	}
@@ -146,6 +147,7 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
 			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
 			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
 			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
+			 !strcmp(p->kind, "socket_filter") ? "the bytes of the packet to keep: 0 drops it, ctx.len keeps all" :
 			 "1 to let the call go on, 0 to fail it with EPERM");
 	}
 }
@@ -154,6 +156,8 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
  * goes on as if no program were attached */
 int packet_default_verdict(const char *kind)
 {
+	if (!strcmp(kind, "socket_filter"))
+		return -1;   /* all of it (the kernel keeps at most the packet's length) */
 	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
 }
 
@@ -228,10 +232,41 @@ static Type *check_header(Checker *c, Node *e)
 	return t;
 }
 
-/* ctx.packet(), pkt.header(T, after=h) */
-Type *check_packet_method(Checker *c, Node *e, Type *t)
+/* The context's methods that are helpers of the packet path, by kind:
+ * ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n) in an @xdp probe */
+static const char *const ctx_methods[][3] = {
+	{"xdp", "adjust_head", "xdp_adjust_head"}, {"xdp", "adjust_tail", "xdp_adjust_tail"},
+	{"xdp", "redirect", "redirect"}, {"tc", "redirect", "redirect"}, {"tc", "pull_data", "skb_pull_data"},
+	{"tc", "change_tail", "skb_change_tail"}, {"tc", "adjust_room", "skb_adjust_room"},
+};
+
+/* ctx.NAME(args): bpf.HELPER(ctx, args), or bpf.redirect(args) (it takes no context) */
+static Type *ctx_method(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
+	for (size_t i = 0; i < sizeof(ctx_methods) / sizeof(ctx_methods[0]); i++) {
+		if (strcmp(ctx_methods[i][0], c->probe->kind) || strcmp(ctx_methods[i][1], f->name))
+			continue;
+		Node *bpf = synth_node(ND_NAME, f), *call = synth_node(ND_ATTR, f);
+		bpf->name = "bpf";
+		call->lhs = bpf;
+		call->name = ctx_methods[i][2];
+		if (strcmp(f->name, "redirect")) {   /* the context first */
+			vec_push(&e->elts, NULL);
+			memmove(&e->elts.data[1], &e->elts.data[0], (e->elts.len - 1) * sizeof(void *));
+			e->elts.data[0] = f->lhs;
+		}
+		e->lhs = call;
+		return check_bpf_helper(c, e, stmt);
+	}
+	return NULL;
+}
+
+/* ctx.packet(), pkt.header(T, after=h), pkt.offset(h), ctx.adjust_head(n), ... */
+Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
+{
+	Node *f = e->lhs;
+	Type *r;
 	if (!c->probe || !packet_kind(c->probe->kind))
 		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
@@ -246,8 +281,24 @@ Type *check_packet_method(Checker *c, Node *e, Type *t)
 	}
 	if (t->kind == TY_PACKET && !strcmp(f->name, "header"))
 		return check_header(c, e);
-	error_at(node_loc(f), "%s has no method '%s'%s", ty_name(t), f->name,
-		 t->kind == TY_CTX ? "; the context has packet()" : "; a Packet has header(T, after=h)");
+	if (t->kind == TY_PACKET && !strcmp(f->name, "offset")) {
+		Node *h = e->elts.len == 1 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+		Type *ht = h ? check_expr(c, h) : NULL;
+		if (!ht || ht->kind != TY_KPTR || !ht->pkt)
+			error_at(node_loc(e), "pkt.offset(h) takes a header of the packet: where it starts, in bytes");
+		e->op = 'x';
+		e->cval = PK_OFFSET;
+		return ty_int;
+	}
+	if (t->kind == TY_CTX && (r = ctx_method(c, e, stmt)))
+		return r;
+	error_at(node_loc(f), "%s has no method '%s'%s", t->kind == TY_CTX ? xasprintf("the context of @%s (%s)", c->probe->kind,
+		 ctx_struct(c->probe->kind)) : ty_name(t), f->name,
+		 t->kind == TY_CTX ? (!strcmp(c->probe->kind, "xdp") ? "; an @xdp context has packet(), adjust_head(n), "
+				      "adjust_tail(n) and redirect(ifindex, flags)" : !strcmp(c->probe->kind, "tc") ?
+				      "; a @tc context has packet(), pull_data(n), change_tail(len, flags), adjust_room(...) "
+				      "and redirect(ifindex, flags)" : "; the context has packet()") :
+		 "; a Packet has header(T, after=h) and offset(h)");
 }
 
 /* len(pkt): data_end - data */
@@ -287,8 +338,9 @@ static int kfield_size(KBtf *k, const KField *kf)
 /* h.FIELD = v of a header: a store into the packet (@xdp, @tc) */
 void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt)
 {
-	if (!strcmp(c->probe->kind, "cgroup_skb"))
-		error_at(node_loc(tg), "a @cgroup_skb program cannot change the packet (the kernel gives it read-only access)");
+	if (!strcmp(c->probe->kind, "cgroup_skb") || !strcmp(c->probe->kind, "socket_filter"))
+		error_at(node_loc(tg), "a @%s program cannot change the packet (the kernel gives it read-only access%s)",
+			 c->probe->kind, !strcmp(c->probe->kind, "socket_filter") ? "; its headers are copies" : "");
 	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
 		error_at(node_loc(tg), "only the integer fields of a header can be assigned (not bitfields, arrays or structs)");
 	tg->raise = NULL;

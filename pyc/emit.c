@@ -1851,12 +1851,31 @@ static char *packet_call(Emitter *e, Node *n)
 		return xstrdup("ctx");
 	if (n->cval == PK_LEN)
 		return packet_len(e->prog->btf, kind);
+	if (n->cval == PK_OFFSET && !strcmp(kind, "socket_filter")) {   /* kept after the copy */
+		Node *h = VEC_AT(n->elts, 0);
+		KInfo in;
+		kbtf_info(e->prog->btf, h->type->btf_id, &in);
+		return xasprintf("((__s64)*(__u32 *)((char *)(%s) + %d))", expr(e, h), socket_header_size(in.size) - 4);
+	}
+	if (n->cval == PK_OFFSET)   /* both are packet pointers: their difference is a number */
+		return xasprintf("((__s64)((char *)(%s) - (char *)%s))", expr(e, VEC_AT(n->elts, 0)), packet_data(e->prog->btf, kind, false));
 	Node *prev = n->rhs;
 	const char *step = NULL;
 	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct iphdr"))
 		step = "ihl";
 	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct tcphdr"))
 		step = "doff";
+	if (!strcmp(kind, "socket_filter")) {
+		/* the copy lives as long as the probe: a header is used after its statement */
+		KInfo in;
+		const char *b = xasprintf("__hb%d", e->tmp++);
+		kbtf_info(e->prog->btf, n->type->btf_id, &in);
+		str_printf(&e->decls, "\t__u64 %s[%d] = {};\n", b, (socket_header_size(in.size) + 7) / 8);
+		stack_note("a packet header's copy", (socket_header_size(in.size) + 7) / 8 * 8, e->pyline);
+		return socket_header(e->prog->kemit, e->prog->btf, xasprintf("(char *)%s", b), n->type->btf_id,
+				     prev ? expr(e, prev) : NULL, prev ? prev->type->btf_id : 0, step,
+				     step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
+	}
 	return packet_header(e->prog->kemit, kind, e->prog->btf, tmp(e), n->type->btf_id, prev ? expr(e, prev) : NULL,
 			     prev ? prev->type->btf_id : 0, step, step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
 }
@@ -3565,7 +3584,7 @@ static void probe(Emitter *e, Probe *p)
 bool probe_dispatchable(const char *kind)
 {
 	static const char *const ok[] = {"tracepoint", "raw_tp", "uprobe", "uretprobe", "kprobe", "kretprobe",
-					 "profile", "interval", NULL};
+					 "profile", "interval", "xdp", "tc", "cgroup_skb", NULL};
 	for (int i = 0; ok[i]; i++)
 		if (!strcmp(ok[i], kind))
 			return true;

@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+/* bpf_skb_load_bytes (BPF_FUNC_skb_load_bytes, 26), as bpf_helper_defs.h declares it */
+#define SKB_LOAD_BYTES "((long (*)(const void *, __u32, void *, __u32))26)"
+
 static int ctx_offset(KBtf *k, const char *kind, const char *field)
 {
 	KField kf;
@@ -57,15 +60,52 @@ char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id,
 	return s.buf;
 }
 
+/* A socket filter's header copy of n bytes keeps its offset at this (aligned) byte */
+#define SLOT(n) (((n) + 3) & ~3)
+
+int socket_header_size(int n)
+{
+	return SLOT(n) + 4;
+}
+
+/* A socket filter's pkt.header(T, after=prev) (it may not read the packet
+ * in place): a copy of T's bytes in buf, read with bpf_skb_load_bytes;
+ * buf also keeps, after the copy, where the header starts, which a later
+ * header after it and pkt.offset(h) read. */
+char *socket_header(KEmit *ke, KBtf *k, const char *buf, int id, const char *prev, int prev_id, const char *step,
+		    const char *bad, const char *shrt)
+{
+	Str s = {0};
+	KInfo hi, pi;
+	kbtf_info(k, id, &hi);
+	str_printf(&s, "({ __u32 __o = 0; ");
+	if (prev) {
+		kbtf_info(k, prev_id, &pi);
+		const char *pct = kemit_c_type(ke, prev_id);
+		str_printf(&s, "{ %s *__hp = (%s *)(%s); __o = *(__u32 *)((char *)__hp + %d); ", pct, pct, prev, SLOT(pi.size));
+		if (step)
+			str_printf(&s, "__u64 __n = %s; if (__n < 5) %s __o += __n * 4; } ", kemit_bitfield_read(ke, "__hp", step), bad);
+		else
+			str_printf(&s, "__o += %d; } ", pi.size);
+	}
+	str_printf(&s, "if (" SKB_LOAD_BYTES "(ctx, __o, %s, %d)) %s *(__u32 *)(%s + %d) = __o; (%s *)%s; })", buf, hi.size, shrt, buf,
+		   SLOT(hi.size), kemit_c_type(ke, id), buf);
+	return s.buf;
+}
+
 /* len(pkt) */
 char *packet_len(KBtf *k, const char *kind)
 {
+	if (!strcmp(kind, "socket_filter"))   /* the skb's length: the filter reads past its linear part too */
+		return xasprintf("((__s64)*(volatile __u32 *)((char *)ctx + %d))", ctx_offset(k, kind, "len"));
 	return xasprintf("((__s64)(%s - %s))", packet_data(k, kind, true), packet_data(k, kind, false));
 }
 
 /* pkt[a:b] into buf (b - a bytes) */
 char *packet_slice(KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt)
 {
+	if (!strcmp(kind, "socket_filter"))
+		return xasprintf("({ if (" SKB_LOAD_BYTES "(ctx, %d, %s, %d)) %s (const char *)%s; })", a, buf, n, shrt, buf);
 	return xasprintf("({ char *__s = (char *)%s + %d; if ((void *)(__s + %d) > %s) %s __builtin_memcpy(%s, __s, %d); "
 			 "(const char *)%s; })", packet_data(k, kind, false), a, n, packet_data(k, kind, true), shrt, buf, n, buf);
 }

@@ -631,7 +631,7 @@ typedef struct GlobalDecl {
 } GlobalDecl;
 
 /* Node.cval of a packet operation (Node.op 'x', check_packet.c) */
-enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE };
+enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE, PK_OFFSET };
 
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
@@ -761,6 +761,9 @@ struct KEmit;
 char *packet_data(struct KBtf *k, const char *kind, bool end);
 char *packet_ctx_read(int off, int size);
 char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
+		    const char *step, const char *bad, const char *shrt);
+int socket_header_size(int n);   /* the copy's bytes: the header's n, then its offset */
+char *socket_header(struct KEmit *ke, struct KBtf *k, const char *buf, int id, const char *prev, int prev_id,
 		    const char *step, const char *bad, const char *shrt);
 char *packet_len(struct KBtf *k, const char *kind);
 char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);

@@ -1789,4 +1789,5 @@ import runtime_kfunc_iter_wq  # noqa: E402,F401  (issue 13: bpf_iter_bits, bpf_i
 import runtime_kfunc_mem  # noqa: E402,F401  (issue 13: kfunc memory arguments, X and X__sz)
 import runtime_kcast  # noqa: E402,F401  (issue 13: bpf_rdonly_cast, bpf_cast_to_kern_ctx)
 import runtime_locks  # noqa: E402,F401  (BPF spin locks: SpinLock / ResSpinLock fields, with bpf.spin_lock(m, k) as v:)
+import runtime_net  # noqa: E402,F401  (packet probes: @xdp, @tc, @cgroup_skb on veths in test namespaces; test-run)
 import runtime_packet_shim  # noqa: E402,F401  (packet probes: the kernel's BPF_PROG_TEST_RUN against the CPython shim)

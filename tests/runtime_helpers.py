@@ -222,7 +222,7 @@ def helper_api_listing():
     import subprocess
     from runtime import PYBPF
     kinds = ("@tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, @interval, @begin, @end, "
-             "@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr")
+             "@tp_btf, @fentry, @fexit, @iter, @lsm, @struct_ops, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr, @socket_filter")
     kfuncs_note = "(the kernel was asked which probe kinds may call each)"
     p = subprocess.run([PYBPF, "api", "send_signal"], capture_output=True, text=True)
     check(p.stdout, f"bpf.send_signal(sig: u32) -> int  raises OSError\n    probes: {kinds}\n"

@@ -202,7 +202,7 @@ def kfunc_iter_wq_api():
     out = _api("bpf_iter_num_new")
     assert out.endswith("bpf_iter_num_new(it: bpf_iter_num, start: int (i32), end: int (i32)) -> int (i32)\n"
                         "    probes: @tracepoint, @kprobe, @kretprobe, @uprobe, @uretprobe, @usdt, @raw_tp, @profile, "
-                        "@interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr (@fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the "
+                        "@interval, @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr, @socket_filter (@fentry, @fexit, @iter, @lsm, @struct_ops: not probed, the "
                         "verifier decides at load)\n"
                         "    reached: 'for i in range(...)' runs on bpf_iter_num: it calls bpf_iter_num_new, _next and "
                         "_destroy\n"
@@ -213,7 +213,7 @@ def kfunc_iter_wq_api():
             "    iterator: loop over it as 'for x in bpf_iter_bits(words, nr_words):'\n") in out, out
     out = _api("bpf_wq_")
     for line in ("bpf_wq_init(wq: Wq (wqs[k] of an Array[Wq] or Hash[K, Wq]), flags: int (u32)) -> int  raises OSError\n"
-                 "    probes: @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr (",
+                 "    probes: @begin, @end, @tp_btf, @xdp, @tc, @cgroup_skb, @cgroup_sock_addr, @socket_filter (",
                  "bpf_wq_set_callback_impl(wq: Wq (wqs[k]), callback_fn: def (key: int) -> None, flags: int (u32)) -> int"
                  "  raises OSError\n    probes: @begin, @end\n"
                  "    reached: bpf_wq_set_callback(wqs[k], f, flags) calls it, as libbpf's macro does (the verifier "

@@ -79,7 +79,7 @@ def api_coverage_counts():
                         cov, re.M)
     check([b[1] for b in blocks], ["tracepoint", "kprobe", "raw_tracepoint", "perf_event", "syscall", "tracing",
                                    "tracing", "tracing", "tracing", "lsm", "struct_ops", "xdp", "sched_cls",
-                                   "cgroup_skb", "cgroup_sock_addr"])
+                                   "cgroup_skb", "cgroup_sock_addr", "socket_filter"])
     check([b[0] for b in blocks if b[1] == "tracing"], ["@tp_btf", "@fentry", "@fexit", "@iter"])
     helper_probes = re.findall(r"^bpf\.\w+\(.*\n    probes: (.*)\n", listing, re.M)
     for kinds, prog, n, m, excluded in blocks:
@@ -103,7 +103,7 @@ def api_coverage_counts():
     blocks = re.findall(r"^(@[^\n(]*?) \(BPF (\w+) programs\): (\d+) of (\d+) kfuncs callable "
                         r"\(the kernel was asked which it allows\)\n", cov, re.M)
     check([b[1] for b in blocks], ["kprobe", "tracepoint", "raw_tracepoint", "perf_event", "syscall", "tracing",
-                                   "xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr"])
+                                   "xdp", "sched_cls", "cgroup_skb", "socket_filter", "cgroup_sock_addr"])
     for kinds, prog, n, m in blocks:
         kind = kinds.split(",")[0]
         check((prog, int(n), int(m)),
@@ -124,7 +124,7 @@ def api_coverage_counts():
     assert_nothing_left([])
 
 
-PACKET_TYPES = {"xdp", "sched_cls", "cgroup_skb", "cgroup_sock_addr", "sock_ops"}
+PACKET_TYPES = {"xdp", "sched_cls", "cgroup_skb", "socket_filter", "cgroup_sock_addr", "sock_ops"}
 
 
 @functools.lru_cache(maxsize=None)

@@ -455,8 +455,8 @@ def t_timer_pin(regs, nr) -> None:
             # every probe kind that may use a timer is one reload cannot swap (tp_btf, begin, ...)
             p = subprocess.run([PYBPF, "reload", name, ld.path], capture_output=True, text=True, timeout=60)
             check((p.returncode, p.stderr), (1, "pybpf: error: @tp_btf probes cannot be swapped in place (only "
-                                                "tracepoint, raw_tp, uprobe, kprobe, profile and interval probes can); "
-                                                "'t_timer_pin' was not changed\n"))
+                                                "tracepoint, raw_tp, uprobe, kprobe, profile, interval, xdp, tc "
+                                                "and cgroup_skb probes can); 't_timer_pin' was not changed\n"))
     finally:
         p = subprocess.run([PYBPF, "unload", name], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr

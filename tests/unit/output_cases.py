@@ -29,6 +29,7 @@ below.
 """
 import json
 import os
+import socket
 import random
 import shutil
 import subprocess
@@ -79,6 +80,8 @@ def parse_type(s):
         w = s[i:j]
         if w == "bool":
             return ("bool",), j
+        if w in ("IPv4", "IPv6"):
+            return (w,), j
         if w == "int":
             return ("int", 8, True), j
         if w[0] in "ui" and w[1:].isdigit():
@@ -124,6 +127,8 @@ def tok(t, v):
         return ",".join(tok(e, x) for e, x in zip(t[1], v))
     if t[0] == "bool":
         return "True" if v else "False"
+    if t[0] == "IPv6":
+        return "x:" + v.hex()
     if t[0] == "str":
         b = v.encode() if isinstance(v, str) else v
         return "x:" + b.hex()
@@ -161,6 +166,8 @@ def expect_value(t, v):
         return [expect_value(e, x) for e, x in zip(t[1], v)]
     if k == "bool":
         return bool(v)
+    if k in ("IPv4", "IPv6"):
+        return addr_text(t, v)
     if k == "str":
         b = v.encode() if isinstance(v, str) else v
         b = b[:t[1]].split(b"\0")[0]
@@ -186,9 +193,18 @@ def expect_value(t, v):
                         for i in range(nz[0], nz[-1] + 1)]}
 
 
+def addr_text(t, v):
+    """IPv4 (an int, host order) and IPv6 (16 bytes) keys as inet_ntop(3) writes them"""
+    if t[0] == "IPv4":
+        return socket.inet_ntop(socket.AF_INET, v.to_bytes(4, "big"))
+    return socket.inet_ntop(socket.AF_INET6, v)
+
+
 def sort_measure(t, v):
     """What the entries of a map sort by (then by key)."""
     k = t[0]
+    if k in ("IPv4", "IPv6"):
+        return v
     if k == "tuple":
         return tuple(sort_measure(e, x) for e, x in zip(t[1], v))
     if k == "str":
@@ -224,6 +240,26 @@ class Map:
         ents = sorted(self.entries, key=lambda e: (sort_measure(vt, e[1]), sort_measure(kt, e[0])))
         return {"type": "map", "name": self.name,
                 "entries": [{"key": expect_value(kt, k), "value": expect_value(vt, v)} for k, v in ents]}
+
+
+class Lpm(Map):
+    """An LPMTrie: keys (prefix, length), handed over as the kernel keeps them;
+    an LPMTrie of addresses shows "10.0.0.0/8" (JSON: that string)."""
+
+    def script(self):
+        kt, vt = parse_type(self.ktype), parse_type(self.vtype)
+        lines = [f"lpm {self.name} {self.ktype} {self.vtype}"]
+        lines += [f"e {tok(kt, p)}/{n} {tok(vt, v)}" for (p, n), v in self.entries]
+        return lines + ["end"]
+
+    def expect_json(self):
+        kt, vt = parse_type(self.ktype), parse_type(self.vtype)
+        ents = sorted(self.entries, key=lambda e: (sort_measure(vt, e[1]), sort_measure(kt, e[0][0]), e[0][1]))
+
+        def key(p, n):
+            return f"{addr_text(kt, p)}/{n}" if kt[0] in ("IPv4", "IPv6") else [expect_value(kt, p), n]
+        return {"type": "map", "name": self.name,
+                "entries": [{"key": key(*k), "value": expect_value(vt, v)} for k, v in ents]}
 
 
 class Agg:
@@ -381,6 +417,26 @@ SCENARIOS["misc"] = (False, [
     Flush(),
     Global("w", "i16", -300),
     Map("after", "u16", "i32", [(7, -1)]),
+])
+
+# Addresses (docs/packets.md): IPv4 keys are host-order u32s, IPv6 keys 16
+# bytes, both shown as inet_ntop(3) text (RFC 5952: the longest run of zero
+# groups compressed, lowercase hex, an IPv4-mapped address ending dotted),
+# sorted by value then by address (numeric order); also in tuples and as
+# values; LPMTrie keys as prefix/length, other LPMTrie keys as before.
+FE80_1 = bytes.fromhex("fe800000000000000000000000000001")
+SCENARIOS["addresses"] = (False, [
+    Map("drops", "IPv4", "Count", [(0x0A000002, [1] * 3), (0x0A000001, [1] * 3), (0xC0A80101, [1]), (0, [1] * 9),
+                                   (0xFFFFFFFF, [1] * 2)]),
+    Map("six", "IPv6", "u64", [(FE80_1, 2), (bytes(16), 1), (bytes.fromhex("20010db8000000000001000000000001"), 3),
+                               (bytes.fromhex("00000000000000000000ffff0a000001"), 4)]),
+    Map("flows", "(IPv4;u16;IPv6)", "u64", [((0x0A000001, 53, FE80_1), 7), ((0x7F000001, 80, bytes(16)), 7)]),
+    Map("peer", "u32", "IPv4", [(1, 0x0A000001), (2, 0x01020304)]),
+    Lpm("nets", "IPv4", "u32", [((0x0A000000, 8), 1), ((0xC0A80000, 16), 1), ((0x0A010000, 16), 2),
+                                ((0, 0), 3), ((0x0A010203, 32), 4)]),
+    Lpm("routes", "u32", "i64", [((0x0A000000, 8), 1), ((0x0A010000, 16), 2)]),
+    Lpm("small", "u16", "u8", [((0xC000, 2), 5)]),
+    Global("gw", "IPv4", 0x0A0000FE),
 ])
 
 SCENARIOS["hist_high"] = (False, [
@@ -667,6 +723,39 @@ ln:
 [0, 1K)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
 [1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
 [2K, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+"""
+
+# checked by hand: Python's socket.inet_ntop gives the same text for each address
+GOLDEN["addresses"] = """\
+drops[192.168.1.1]: 1
+drops[255.255.255.255]: 2
+drops[10.0.0.1]: 3
+drops[10.0.0.2]: 3
+drops[0.0.0.0]: 9
+
+six[::]: 1
+six[fe80::1]: 2
+six[2001:db8::1:0:0:1]: 3
+six[::ffff:10.0.0.1]: 4
+
+flows[10.0.0.1, 53, fe80::1]: 7
+flows[127.0.0.1, 80, ::]: 7
+
+peer[2]: 1.2.3.4
+peer[1]: 10.0.0.1
+
+nets[10.0.0.0/8]: 1
+nets[192.168.0.0/16]: 1
+nets[10.1.0.0/16]: 2
+nets[0.0.0.0/0]: 3
+nets[10.1.2.3/32]: 4
+
+routes[167772160, 8]: 1
+routes[167837696, 16]: 2
+
+small[49152, 2]: 5
+
+gw: 10.0.0.254
 """
 
 

@@ -8,6 +8,9 @@
  *   e KEY VAL                 KEY/VAL: a value (tuples: elements joined by ',');
  *                             for an aggregation VAL lists observations
  *   end                       out_map() with the entries so far
+ *   lpm NAME KTYPE VTYPE      start an LPMTrie: its entries' keys are
+ *                             PREFIX/LENGTH, handed over as the kernel keeps
+ *                             them (u32 length, prefix most significant byte first)
  *   agg NAME TYPE OBS         out_agg()
  *   global NAME TYPE VAL      out_global()
  *   print PROBE|- HEX|-       out_print() (the text in hex)
@@ -16,7 +19,8 @@
  *   flush                     out_flush()
  *
  * Types: u8 u16 u32 u64 i8 i16 i32 i64 int bool strN (T;T;...) Count Sum
- * Min Max Avg Stats Hist LHist:lo:hi:step.
+ * Min Max Avg Stats Hist LHist:lo:hi:step, IPv4 (a u32 in host order: a
+ * decimal value) and IPv6 (16 bytes: x:hexbytes).
  * Values: decimal integers (a 'u' suffix reads up to 2**64-1), True/False,
  * s:text or x:hexbytes for strings (padded with NULs to the capacity, cut
  * at the capacity). Observations: comma-separated integers, N*V for V
@@ -112,6 +116,15 @@ static Type *parse_type(const char **pp)
 	p += n;
 	if (!strcmp(w, "bool"))
 		t = mk(TY_BOOL);
+	else if (!strcmp(w, "IPv4")) {
+		t = mk(TY_FIXED);
+		t->size = 4;
+		t->addr = 4;
+	} else if (!strcmp(w, "IPv6")) {
+		t = mk(TY_BYTES);
+		t->size = 16;
+		t->addr = 6;
+	}
 	else if (!strcmp(w, "int"))
 		t = mk(TY_INT);
 	else if ((w[0] == 'u' || w[0] == 'i') && atoi(w + 1) > 0) {
@@ -192,6 +205,10 @@ static void put_scalar(Type *t, unsigned char *p, const char *tok)
 		if (strcmp(tok, "True") && strcmp(tok, "False"))
 			die("bad bool", tok);
 		p[0] = !strcmp(tok, "True");
+		return;
+	case TY_BYTES:
+		if (strncmp(tok, "x:", 2) || unhex(tok + 2, p, t->size) != (size_t)t->size)
+			die("bad bytes", tok);
 		return;
 	case TY_STR:
 		memset(p, 0, t->size);
@@ -316,6 +333,23 @@ static unsigned char *value_of(Type *t, const char *tok)
 	return p;
 }
 
+/* An LPMTrie's key PREFIX/LENGTH as the kernel keeps it. */
+static unsigned char *lpm_key_of(Type *kt, const char *tok)
+{
+	const char *slash = strrchr(tok, '/');
+	unsigned char *p = xcalloc(1, 4 + tsize(kt)), *v;
+	uint32_t len;
+	if (!slash)
+		die("an LPM key is PREFIX/LENGTH", tok);
+	len = (uint32_t)atoi(slash + 1);
+	memcpy(p, &len, 4);
+	v = value_of(kt, xstrndup(tok, slash - tok));
+	for (int i = 0; i < tsize(kt); i++)   /* most significant byte first */
+		p[4 + i] = kt->kind == TY_BYTES ? v[i] : v[tsize(kt) - 1 - i];
+	free(v);
+	return p;
+}
+
 #define MAXTOK 16
 
 int main(void)
@@ -336,18 +370,19 @@ int main(void)
 			continue;
 		if (!strcmp(tok[0], "mode") && nt == 2) {
 			out_init(stdout, !strcmp(tok[1], "json") ? OUT_JSON : OUT_TEXT);
-		} else if (!strcmp(tok[0], "map") && nt == 4) {
+		} else if ((!strcmp(tok[0], "map") || !strcmp(tok[0], "lpm")) && nt == 4) {
 			m = xcalloc(1, sizeof(*m));
 			m->name = xstrdup(tok[1]);
 			m->cname = m->name;
 			m->type = mk(TY_MAP);
+			m->type->map_kind = !strcmp(tok[0], "lpm") ? MAP_LPM : MAP_HASH;
 			m->type->key = type_of(tok[2]);
 			m->type->val = type_of(tok[3]);
 			n = 0;
 		} else if (!strcmp(tok[0], "e") && nt == 3 && m) {
 			keys = xrealloc(keys, (n + 1) * sizeof(*keys));
 			vals = xrealloc(vals, (n + 1) * sizeof(*vals));
-			keys[n] = value_of(m->type->key, tok[1]);
+			keys[n] = m->type->map_kind == MAP_LPM ? lpm_key_of(m->type->key, tok[1]) : value_of(m->type->key, tok[1]);
 			vals[n] = value_of(m->type->val, tok[2]);
 			n++;
 		} else if (!strcmp(tok[0], "end") && m) {

@@ -388,3 +388,148 @@ def packet_probes_kernel_vs_shim_mutants():
         shutil.rmtree(pin, ignore_errors=True)
         shutil.rmtree(pinmaps, ignore_errors=True)
         shutil.rmtree(d, ignore_errors=True)
+
+
+HELPER_PROBES = """from pybpf import *
+
+obs: Hash[u32, u64] = Hash(max_entries=64)
+
+
+@xdp
+def grow(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    udp = pkt.header(udphdr, after=ip)
+    hd = ntohs(udp.source) - 5000
+    td = ntohs(udp.dest) - 5000
+    flags = ip.tos
+    try:
+        ctx.adjust_head(hd)
+    except OSError:
+        obs[1] += 1
+    try:
+        ctx.adjust_tail(td)
+    except OSError:
+        obs[2] += 1
+    obs[3] += len(ctx.packet())
+    return ctx.redirect(5, flags)
+
+
+@tc("ingress")
+def csum(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    udp = pkt.header(udphdr, after=ip)
+    ipoff = pkt.offset(ip)
+    uoff = pkt.offset(udp)
+    old_id = ip.id
+    new_id = udp.dest
+    old_src = ip.saddr
+    new_src = (old_src * 7 + udp.source) & 0xFFFFFFFF
+    ip.id = new_id
+    ip.saddr = new_src
+    bpf.l3_csum_replace(ctx, ipoff + 10, old_id, new_id, 2)
+    bpf.l3_csum_replace(ctx, ipoff + 10, old_src, new_src, 4)
+    bpf.l4_csum_replace(ctx, uoff + 6, old_src, new_src, 0x10 | 0x20 | 4)
+    return TC_ACT_OK
+
+
+@tc("egress")
+def resize(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    udp = pkt.header(udphdr, after=ip)
+    n = ntohs(udp.source) - 5000 + len(pkt) + (ip.ttl - 64) * 1000
+    pull = ntohs(udp.dest) - 5000 + len(pkt)
+    flags = ip.tos
+    try:
+        ctx.pull_data(pull)
+    except OSError:
+        obs[10] += 1
+    try:
+        ctx.change_tail(n, 0)
+    except OSError:
+        obs[11] += 1
+    obs[12] += ctx.len
+    return ctx.redirect(3, flags)
+"""
+
+
+def _helper_frames():
+    """UDP frames whose ports carry the helpers' arguments (5000 + delta) and whose tos the
+    redirect flags: adjust_head / adjust_tail at and past the test run's frame limits,
+    pull_data / change_tail past the packet and the device, checksums of many addresses"""
+    import packets as P
+    import random
+    rng = random.Random(7)
+    out = []
+    for hd, td in ((0, 0), (-216, 0), (-217, 0), (33, 0), (34, 0), (-10, 10), (20, -20), (0, -33), (0, -34),
+                   (0, 3473), (0, 3474), (-216, 3689), (-216, 3690), (33, -19), (-100, -10)):
+        out.append(("xdp", hd, td, P.udp4(b"x" * 5, sport=5000 + hd, dport=5000 + td)))
+    for tos in (0, 1, 2):
+        f = bytearray(P.udp4(b"x" * 5, sport=5000, dport=5000))
+        f[15] = tos
+        out.append(("xdp", 0, 0, bytes(f)))
+    for n, pull in ((0, 0), (10, 0), (-10, 0), (-33, 0), (-34, 0), (0, 1), (0, -47), (0, 100), (16017, 0),
+                    (16018, 0), (2000, 3)):
+        k, r = divmod(n, 1000) if n > 1000 else (0, n)
+        for tos in (0, 1, 2):
+            f = bytearray(P.udp4(b"x" * 5, sport=5000 + r, dport=5000 + pull))
+            f[15] = tos
+            f[22] = 64 + k   # the TTL: 1000s more
+            out.append(("resize", n, pull, bytes(f)))
+    for _ in range(40):
+        src = ".".join(str(rng.randrange(256)) for _ in range(4))
+        out.append(("csum", 0, 0, P.udp4(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 20))), src=src,
+                                         sport=rng.randrange(65536), dport=rng.randrange(65536))))
+    zero = bytearray(P.udp4(b"zz", sport=1, dport=2))
+    zero[40:42] = b"\0\0"   # no UDP checksum: BPF_F_MARK_MANGLED_0 leaves it 0
+    out.append(("csum", 0, 0, bytes(zero)))
+    return out
+
+
+@test
+def packet_helpers_kernel_vs_shim():
+    """The packet path's helpers as the shim models them (ctx.adjust_head/adjust_tail/redirect,
+    ctx.pull_data/change_tail, bpf.l3_csum_replace/l4_csum_replace, pkt.offset): on frames
+    at and past each limit the kernel's test run gives the same verdicts, bytes, errno
+    counts, and the checksums it computes are the shim's (and right)."""
+    import packets as P
+    import pyref
+    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
+    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
+    pinmaps = pin + "-maps"
+    try:
+        src = os.path.join(d, "helpers.py")
+        with open(src, "w") as f:
+            f.write(HELPER_PROBES)
+        obj = os.path.join(d, "helpers.o")
+        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
+        os.mkdir(pinmaps)
+        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        ref = pyref.Probe(src)
+        bad = []
+        for probe, a, b, frame in _helper_frames():
+            probe = "grow" if probe == "xdp" else probe
+            got = _kernel_run(pin, probe, frame, d)
+            want = ref.call_packet(probe, frame)
+            if got != want:
+                bad.append(f"{probe}({a}, {b}) on {frame.hex()}:\n  kernel  {got[0]} {got[1].hex()}\n"
+                           f"  CPython {want[0]} {want[1].hex()}")
+            if probe == "csum":
+                out = got[1]
+                assert P.checksum(out[14:34]) == 0, out.hex()
+                if out[40:42] != b"\0\0":
+                    pseudo = out[26:34] + b"\0\x11" + out[38:40]
+                    assert P.checksum(pseudo + out[34:]) == 0, out.hex()
+        assert not bad, f"{len(bad)} differ:\n" + "\n".join(bad[:8])
+        kmap = _map(pinmaps, "obs")
+        cmap = {int(k): int(v) for k, v in ref.ns["obs"].items()}
+        assert kmap == cmap, (kmap, cmap)
+        assert sorted(kmap) == [1, 2, 3, 10, 11, 12], kmap
+        assert _uncaught(pinmaps) == sorted(ref.uncaught.values()) == [], ref.report()
+    finally:
+        shutil.rmtree(pin, ignore_errors=True)
+        shutil.rmtree(pinmaps, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)

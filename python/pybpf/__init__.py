@@ -968,6 +968,31 @@ class _Helpers:
     def skc_to_tcp_request_sock(self, sk):
         self._sock_helper("skc_to_tcp_request_sock", "the tcp_request_sock")
 
+    # the packet path's (pybpf.net): ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n)
+    def xdp_adjust_head(self, ctx, delta):
+        return net.xdp_adjust_head(ctx, delta)
+
+    def xdp_adjust_tail(self, ctx, delta):
+        return net.xdp_adjust_tail(ctx, delta)
+
+    def redirect(self, ifindex, flags):
+        return net.redirect(ifindex, flags)
+
+    def skb_pull_data(self, ctx, length):
+        return net.skb_pull_data(ctx, length)
+
+    def skb_change_tail(self, ctx, new_len, flags):
+        return net.skb_change_tail(ctx, new_len, flags)
+
+    def skb_adjust_room(self, ctx, len_diff, mode, flags):
+        return net.skb_adjust_room(ctx, len_diff, mode, flags)
+
+    def l3_csum_replace(self, ctx, offset, from_, to, flags):
+        return net.l3_csum_replace(ctx, offset, from_, to, flags)
+
+    def l4_csum_replace(self, ctx, offset, from_, to, flags):
+        return net.l4_csum_replace(ctx, offset, from_, to, flags)
+
     def sock_from_file(self, file):
         raise NotImplementedError("bpf.sock_from_file() gives the struct socket of a kernel struct file pointer, or "
                                   "None: it runs only in the kernel (pybpf load, a @tp_btf probe)")

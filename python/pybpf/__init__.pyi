@@ -17,7 +17,7 @@ import builtins
 from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Literal, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 # kernel structs (not exported here: see _kernel.pyi)
-from pybpf._kernel import _KernelStruct, _PacketHeader, cgroup, sock, task_struct, tcp_sock
+from pybpf._kernel import _KernelStruct, _PacketHeader, __sk_buff, cgroup, sock, task_struct, tcp_sock, xdp_md
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -408,6 +408,9 @@ def tc(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
     """@tc("ingress") / @tc("egress"): the probe's context is a __sk_buff."""
 def cgroup_skb(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
     """@cgroup_skb("ingress") / @cgroup_skb("egress"): the context is a __sk_buff; the packet is read-only."""
+def socket_filter(fn: _P, /) -> _P:
+    """@socket_filter: the context is a __sk_buff; the packet starts at the network header, its headers are
+    read-only copies; the verdict is the bytes to keep (0 drops the packet)."""
 def cgroup_sock_addr(hook: Literal["connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4",
                                    "recvmsg6", "getpeername4", "getpeername6", "getsockname4", "getsockname6"],
                      /) -> Callable[[_P], _P]:
@@ -439,7 +442,9 @@ class Packet:
         """pkt[a:b] with constant 0 <= a < b: bytes[b - a] (IndexError when the packet is shorter than b)"""
     def header(self, t: type[_H], /, *, after: Optional[_PacketHeader] = None) -> _H:
         """The kernel's struct t at the packet's start, or after header `after` (IndexError when the
-        packet ends before it does; ValueError after an iphdr whose ihl is below 5)."""
+        packet ends before it does; ValueError after an iphdr / tcphdr whose ihl / doff is below 5)."""
+    def offset(self, h: _PacketHeader, /) -> int:
+        """Where header h starts, in bytes from the packet's start."""
 
 def run_packet(probe: Callable[[Any], int], data: builtins.bytes, /, **ctx_fields: Any) -> tuple[int, builtins.bytes]:
     """CPython only: runs a packet probe on the packet data: (verdict, the packet's bytes after it)."""
@@ -505,6 +510,15 @@ class _Helpers:
     def skc_to_tcp_timewait_sock(self, sk: _KernelStruct, /) -> _KernelStruct | None: ...
     def skc_to_tcp_request_sock(self, sk: _KernelStruct, /) -> _KernelStruct | None: ...
     def sock_from_file(self, file: _KernelStruct, /) -> _KernelStruct | None: ...
+    # the packet path's (docs/packets.md); each raises OSError for an errno
+    def xdp_adjust_head(self, ctx: xdp_md, delta: int, /) -> int: ...
+    def xdp_adjust_tail(self, ctx: xdp_md, delta: int, /) -> int: ...
+    def redirect(self, ifindex: int, flags: int, /) -> int: ...
+    def skb_pull_data(self, ctx: __sk_buff, length: int, /) -> int: ...
+    def skb_change_tail(self, ctx: __sk_buff, new_len: int, flags: int, /) -> int: ...
+    def skb_adjust_room(self, ctx: __sk_buff, len_diff: int, mode: int, flags: int, /) -> int: ...
+    def l3_csum_replace(self, ctx: __sk_buff, offset: int, from_: int, to: int, flags: int, /) -> int: ...
+    def l4_csum_replace(self, ctx: __sk_buff, offset: int, from_: int, to: int, flags: int, /) -> int: ...
     def __getattr__(self, name: builtins.str) -> Callable[..., int]: ...
 
 bpf: _Helpers

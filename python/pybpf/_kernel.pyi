@@ -238,6 +238,12 @@ class xdp_md:
     @property
     def egress_ifindex(self) -> int: ...
     def packet(self) -> Packet: ...
+    def adjust_head(self, delta: int, /) -> int:
+        """bpf_xdp_adjust_head: the packet starts delta bytes later (OSError EINVAL past its frame)"""
+    def adjust_tail(self, delta: int, /) -> int:
+        """bpf_xdp_adjust_tail: the packet ends delta bytes later"""
+    def redirect(self, ifindex: int, flags: int, /) -> int:
+        """bpf_redirect: the verdict XDP_REDIRECT (XDP_ABORTED for flags)"""
 
 class __sk_buff:
     """The context of a @tc or @cgroup_skb probe; mark and priority are
@@ -296,6 +302,12 @@ class __sk_buff:
     @property
     def hwtstamp(self) -> int: ...
     def packet(self) -> Packet: ...
+    # @tc's (pybpf refuses them in other probes)
+    def pull_data(self, length: int, /) -> int: ...
+    def change_tail(self, new_len: int, flags: int, /) -> int: ...
+    def adjust_room(self, len_diff: int, mode: int, flags: int, /) -> int: ...
+    def redirect(self, ifindex: int, flags: int, /) -> int:
+        """bpf_redirect: the verdict TC_ACT_REDIRECT (TC_ACT_SHOT for flags but BPF_F_INGRESS)"""
 
 class bpf_sock_addr:
     """The context of a @cgroup_sock_addr probe: the socket call's address

@@ -81,7 +81,8 @@ def _imports_pybpf(s: Statement) -> bool:
     return isinstance(s, (ImportFrom, ImportAll)) and s.id == "pybpf" and not s.relative
 
 # a packet probe's context type, by its decorator (docs/packets.md)
-PACKET_CONTEXTS = {"xdp": "xdp_md", "tc": "__sk_buff", "cgroup_skb": "__sk_buff", "cgroup_sock_addr": "bpf_sock_addr"}
+PACKET_CONTEXTS = {"xdp": "xdp_md", "tc": "__sk_buff", "cgroup_skb": "__sk_buff", "socket_filter": "__sk_buff",
+                   "cgroup_sock_addr": "bpf_sock_addr"}
 
 
 def _packet_kind(d: Decorator) -> Optional[str]:

@@ -16,6 +16,7 @@ Assigning a field writes the packet's bytes in the same encoding
 """
 import builtins
 import collections
+import errno
 import ipaddress
 import traceback
 
@@ -34,7 +35,7 @@ TC_ACT_SHOT = 2
 TC_ACT_REDIRECT = 7
 
 # the verdict when the probe raises: the packet goes on as if no program were attached
-_NO_PROGRAM = {"xdp": XDP_PASS, "tc": TC_ACT_UNSPEC, "cgroup_skb": 1}
+_NO_PROGRAM = {"xdp": XDP_PASS, "tc": TC_ACT_UNSPEC, "cgroup_skb": 1, "socket_filter": -1}   # -1: keep it all
 _NO_PROGRAM_ALL = dict(_NO_PROGRAM, cgroup_sock_addr=1)
 
 
@@ -67,6 +68,13 @@ def ip6(text):
 def xdp(fn):
     """@xdp: an XDP probe (section xdp, context xdp_md)."""
     fn.__pybpf_attach__ = ("xdp", None, {})
+    return fn
+
+
+def socket_filter(fn):
+    """@socket_filter: a socket filter (section socket, context __sk_buff): its packet starts at
+    the network header, its headers are read-only copies, its verdict the bytes to keep."""
+    fn.__pybpf_attach__ = ("socket_filter", None, {})
     return fn
 
 
@@ -340,6 +348,12 @@ class Packet:
         if not self._writable:
             raise PermissionError(f"a {self._kind} probe's packet is read-only")
 
+    def offset(self, h):
+        """Where header h starts, in bytes from the packet's start."""
+        if not isinstance(h, _Header) or not type(h)._top or h._pkt is not self:
+            raise TypeError("pkt.offset(h) takes a header of the packet: where it starts, in bytes")
+        return h._off
+
     def __len__(self):
         return len(self._buf)
 
@@ -406,6 +420,15 @@ class _Context:
     def packet(self):
         return self._packet
 
+    def __getattr__(self, name):
+        """ctx.adjust_head(n), ctx.redirect(ifindex, flags), ...: the packet path's helpers"""
+        if name == "redirect" and self._kind in ("xdp", "tc"):
+            return lambda ifindex, flags: _redirect(self, ifindex, flags)
+        f = _CTX_METHODS.get(self._kind, {}).get(name)
+        if f is None:
+            raise AttributeError(f"the context of @{self._kind} ({type(self).__name__}) has no field or method {name!r}")
+        return lambda *args: f(self, *args)
+
     def __setattr__(self, name, v):
         if name not in self._WRITABLE:
             may = f"; it may change {', '.join(self._WRITABLE)}" if self._WRITABLE else ""
@@ -469,7 +492,7 @@ def run_sock_addr(probe, /, **ctx_fields):
 
 # what a program of each kind may write in its context (pyc/check_packet.c's ctx_writable)
 _SKB_WRITABLE = {"tc": ("mark", "priority", "tc_index", "tc_classid", "queue_mapping"),
-                 "cgroup_skb": ("mark", "priority")}
+                 "cgroup_skb": ("mark", "priority"), "socket_filter": ()}
 
 # __sk_buff's protocol: skb->protocol, the __be16 ethertype read on x86
 _ETH_P = {4: 0x0008, 6: 0xdd86}
@@ -508,19 +531,21 @@ def packet_context(probe, data, /, **fields):
         base.update(fields)
         if "data_end" not in fields:
             base["data_end"] = base["data"] + n
-        return xdp_md(data, kind, True, base)
+        ctx = xdp_md(data, kind, True, base)
+        object.__setattr__(ctx, "_head", 256)   # XDP_PACKET_HEADROOM: where the data starts in its frame
+        return ctx
     base = dict.fromkeys(__sk_buff._FIELDS, 0)
     if kind == "tc":
         proto = eth_protocol(data) if n >= 14 else 0
         dst = data[:6]
         pkt_type = 0 if dst == b"\0" * 6 else 2 if dst and dst[0] & 1 else 3
-    else:
+    else:   # cgroup_skb, socket_filter: from the network header on
         proto = _ETH_P.get(data[0] >> 4, 0) if n else 0
         pkt_type = 3
     base.update(len=n, data_end=n, protocol=proto, pkt_type=pkt_type, ifindex=1, cb=[0] * 5,
                 remote_ip6=[0] * 4, local_ip6=[0] * 4)
     base.update(fields)
-    if kind == "cgroup_skb" and "family" not in fields:
+    if kind != "tc" and "family" not in fields:
         base["family"] = {0x0008: 2, 0xdd86: 10}.get(base["protocol"], 0)
     if "data_end" not in fields:
         base["data_end"] = base["data"] + n
@@ -534,6 +559,174 @@ def _kind(probe):
     if attach is None or attach[0] not in _NO_PROGRAM_ALL:
         raise TypeError(f"{getattr(probe, '__name__', probe)!r} is not a packet probe (@xdp, @tc, @cgroup_skb)")
     return attach[0], attach[1]
+
+
+# ---- the packet path's helpers (ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n)) -------
+# Their limits are those of the kernel's BPF_PROG_TEST_RUN, which the runtime tests compare
+# with: an XDP frame of 4096 bytes whose data starts 256 bytes in (XDP_PACKET_HEADROOM), a
+# struct xdp_frame (40 bytes) before it and a struct skb_shared_info (320) after it; an skb
+# of at most SKB_MAX_ALLOC bytes (16064; on a device the limit is its MTU and link header).
+# Each raises OSError where the helper returns an errno.
+
+_XDP_FRAME, _XDP_FRAME_SZ, _SHINFO, _ETH_HLEN = 40, 4096, 320, 14
+_SKB_MAX_LEN = 4 * 4096 - _SHINFO   # SKB_MAX_ALLOC: the longest skb_change_tail makes in a test run (16064)
+_current = [None]   # the context of the probe running (bpf.redirect takes none)
+
+
+def _ctx_of(ctx, kinds, helper):
+    if not isinstance(ctx, _Context) or ctx._kind not in kinds:
+        raise TypeError(f"bpf.{helper}() takes the context of {' or '.join('@' + k for k in kinds)}")
+    return ctx
+
+
+def xdp_adjust_head(ctx, delta):
+    """bpf_xdp_adjust_head: the packet starts delta bytes later (earlier when negative: zeros)."""
+    ctx = _ctx_of(ctx, ("xdp",), "xdp_adjust_head")
+    buf, head = ctx._packet._buf, ctx._head
+    new = head + delta
+    if new < _XDP_FRAME or new > head + len(buf) - _ETH_HLEN:
+        raise OSError(errno.EINVAL, "bpf.xdp_adjust_head: the packet would start outside its frame")
+    if delta > 0:
+        del buf[:delta]
+    else:
+        buf[:0] = builtins.bytes(-delta)
+    object.__setattr__(ctx, "_head", new)
+    object.__setattr__(ctx, "data", ctx.data + delta)
+    return 0
+
+
+def xdp_adjust_tail(ctx, delta):
+    """bpf_xdp_adjust_tail: the packet ends delta bytes later (zeros) or earlier."""
+    ctx = _ctx_of(ctx, ("xdp",), "xdp_adjust_tail")
+    buf, head = ctx._packet._buf, ctx._head
+    end = head + len(buf) + delta
+    if end > _XDP_FRAME_SZ - _SHINFO or end < head + _ETH_HLEN:
+        raise OSError(errno.EINVAL, "bpf.xdp_adjust_tail: the packet would end outside its frame")
+    if delta > 0:
+        buf += builtins.bytes(delta)
+    else:
+        del buf[len(buf) + delta:]
+    object.__setattr__(ctx, "data_end", ctx.data_end + delta)
+    return 0
+
+
+def redirect(ifindex, flags):
+    """bpf_redirect: the probe's verdict to send the packet to ifindex (XDP_REDIRECT,
+    TC_ACT_REDIRECT), or XDP_ABORTED / TC_ACT_SHOT for flags the kernel refuses."""
+    return _redirect(_current[0], ifindex, flags)
+
+
+def _redirect(ctx, ifindex, flags):
+    if ctx is None or ctx._kind not in ("xdp", "tc"):
+        raise TypeError("bpf.redirect() is called by an @xdp or @tc probe")
+    if ctx._kind == "xdp":
+        return XDP_ABORTED if flags else XDP_REDIRECT
+    return TC_ACT_SHOT if flags & ~1 else TC_ACT_REDIRECT   # BPF_F_INGRESS
+
+
+def skb_pull_data(ctx, length):
+    """bpf_skb_pull_data: the first length bytes linear and writable (here they all are)."""
+    ctx = _ctx_of(ctx, ("tc",), "skb_pull_data")
+    if length > len(ctx._packet._buf):
+        raise OSError(errno.ENOMEM, "bpf.skb_pull_data: the packet is shorter")
+    return 0
+
+
+def skb_change_tail(ctx, new_len, flags):
+    """bpf_skb_change_tail: the packet new_len bytes long (cut, or zeros added)."""
+    ctx = _ctx_of(ctx, ("tc",), "skb_change_tail")
+    buf = ctx._packet._buf
+    if flags or new_len > _SKB_MAX_LEN or new_len < _ETH_HLEN:
+        raise OSError(errno.EINVAL, "bpf.skb_change_tail: flags, or a length outside the device's")
+    if new_len > len(buf):
+        buf += builtins.bytes(new_len - len(buf))
+    else:
+        del buf[new_len:]
+    object.__setattr__(ctx, "len", new_len)
+    object.__setattr__(ctx, "data_end", ctx.data + new_len)
+    return 0
+
+
+def skb_adjust_room(ctx, len_diff, mode, flags):
+    raise NotImplementedError("bpf.skb_adjust_room() (ctx.adjust_room) is not modelled by the CPython shim yet: "
+                              "it runs only in the kernel (pybpf load)")
+
+
+def _csum_add(a, b):
+    r = (a + b) & 0xffffffff
+    return (r + (r < b)) & 0xffffffff
+
+
+def _csum_fold(c):
+    c = (c & 0xffff) + (c >> 16)
+    c = (c & 0xffff) + (c >> 16)
+    return ~c & 0xffff
+
+
+def _csum16_add(a, b):
+    r = (a + b) & 0xffff
+    return (r + (r < b)) & 0xffff
+
+
+def _sum_at(ctx, offset, helper):
+    buf = ctx._packet._buf
+    if offset > 0xffff or offset & 1 or offset + 2 > len(buf):
+        raise OSError(errno.EFAULT, f"bpf.{helper}: the checksum's offset")
+    return int.from_bytes(buf[offset:offset + 2], "little")
+
+
+def _put_sum(ctx, offset, v):
+    ctx._packet._buf[offset:offset + 2] = v.to_bytes(2, "little")
+
+
+def l3_csum_replace(ctx, offset, from_, to, flags):
+    """bpf_l3_csum_replace: the checksum at offset updated for a field changed from from_ to
+    to (flags: its size, 2 or 4; 0: to is a csum_diff), as the kernel's csum_replace2/4."""
+    ctx = _ctx_of(ctx, ("tc",), "l3_csum_replace")
+    if flags & ~0xf:
+        raise OSError(errno.EINVAL, "bpf.l3_csum_replace: flags")
+    s = _sum_at(ctx, offset, "l3_csum_replace")
+    size = flags & 0xf
+    if size == 2:
+        s = ~_csum16_add(_csum16_add(~s & 0xffff, ~from_ & 0xffff), to & 0xffff) & 0xffff
+    elif size == 4:
+        s = _csum_fold(_csum_add(_csum_add(~s & 0xffffffff, ~from_ & 0xffffffff), to & 0xffffffff))
+    elif size == 0 and from_ == 0:
+        s = _csum_fold(_csum_add(to & 0xffffffff, ~s & 0xffffffff))
+    else:
+        raise OSError(errno.EINVAL, "bpf.l3_csum_replace: the field's size is 2 or 4")
+    _put_sum(ctx, offset, s)
+    return 0
+
+
+def l4_csum_replace(ctx, offset, from_, to, flags):
+    """bpf_l4_csum_replace: as l3_csum_replace for a TCP/UDP checksum; flags also
+    BPF_F_PSEUDO_HDR 0x10 (no effect on a packet whose checksum is not offloaded, as
+    here), BPF_F_MARK_MANGLED_0 0x20 (a 0 checksum stays 0, a result of 0 becomes
+    0xffff), BPF_F_MARK_ENFORCE 0x40, BPF_F_IPV6 0x80."""
+    ctx = _ctx_of(ctx, ("tc",), "l4_csum_replace")
+    if flags & ~(0x10 | 0x20 | 0x40 | 0x80 | 0xf):
+        raise OSError(errno.EINVAL, "bpf.l4_csum_replace: flags")
+    s = _sum_at(ctx, offset, "l4_csum_replace")
+    mmzero, mforce = flags & 0x20, flags & 0x40
+    if mmzero and not mforce and not s:
+        return 0
+    size = flags & 0xf
+    if size in (2, 4):
+        s = _csum_fold(_csum_add(_csum_add(~s & 0xffffffff, ~from_ & 0xffffffff), to & 0xffffffff))
+    elif size == 0 and from_ == 0:
+        s = _csum_fold(_csum_add(to & 0xffffffff, ~s & 0xffffffff))
+    else:
+        raise OSError(errno.EINVAL, "bpf.l4_csum_replace: the field's size is 2 or 4")
+    if mmzero and not s:
+        s = 0xffff
+    _put_sum(ctx, offset, s)
+    return 0
+
+
+# ctx.NAME(args) of each kind: the helper with the context first (redirect takes none)
+_CTX_METHODS = {"xdp": {"adjust_head": xdp_adjust_head, "adjust_tail": xdp_adjust_tail},
+                "tc": {"pull_data": skb_pull_data, "change_tail": skb_change_tail, "adjust_room": skb_adjust_room}}
 
 
 # ---- running a probe ----------------------------------------------------------------------
@@ -573,6 +766,7 @@ def run_context(probe, ctx, on_exception=None):
 
 def _call(probe, ctx, on_exception):
     kind, _ = _kind(probe)
+    _current[0] = ctx
     try:
         v = probe(ctx)
     except Exception as exc:
@@ -581,6 +775,8 @@ def _call(probe, ctx, on_exception):
         else:
             uncaught[exception_key(exc, probe)] += 1
         return _NO_PROGRAM_ALL[kind]
+    finally:
+        _current[0] = None
     if isinstance(v, bool):
         v = int(v)
     if not isinstance(v, int):
@@ -597,7 +793,7 @@ def run_packet(probe, data, /, **ctx_fields):
 __all__ = [
     "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
     "TC_ACT_UNSPEC", "TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT",
-    "IPv4", "IPv6", "ip4", "ip6", "xdp", "tc", "cgroup_skb", "cgroup_sock_addr", "bpf_sock_addr",
+    "IPv4", "IPv6", "ip4", "ip6", "xdp", "tc", "cgroup_skb", "socket_filter", "cgroup_sock_addr", "bpf_sock_addr",
     "ethhdr", "vlan_hdr", "iphdr", "ipv6hdr", "tcphdr", "udphdr", "icmphdr", "icmp6hdr",
     "xdp_md", "__sk_buff",
 ]

@@ -12,6 +12,7 @@
   verdicts    an uncaught exception gives XDP_PASS / TC_ACT_UNSPEC / 1 and
               is counted; contexts' fields; LPMTrie[IPv4, V] matching
   sock_addr   @cgroup_sock_addr probes (run_sock_addr); maps' items=
+  helpers     @socket_filter, pkt.offset, ctx.adjust_head/.., bpf.l3/l4_csum_replace
   pyref       tests/pyref.py runs packet probes (call_packet, call_sock_addr)
 
 Prints "shim_packet: N passed, M failed"; exits 1 on failure.
@@ -780,6 +781,88 @@ def test_sock_addr():
     raises("items= Array out of range", lambda: Array(2, items={2: 1}), IndexError)
 
 
+# ---- @socket_filter, pkt.offset, the packet path's helpers ---------------------------------
+
+@socket_filter
+def keep_udp(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr)
+    SEEN.update(offset=pkt.offset(pkt.header(udphdr, after=ip)), protocol=ctx.protocol, family=ctx.family)
+    return len(pkt) if ip.protocol == 17 else 0
+
+
+@xdp
+def trim(ctx) -> int:
+    ctx.adjust_head(14)
+    ctx.adjust_tail(-4)
+    SEEN.update(data=ctx.data, data_end=ctx.data_end)
+    return ctx.redirect(3, 0)
+
+
+@tc("ingress")
+def fix(ctx) -> int:
+    pkt = ctx.packet()
+    ip = pkt.header(iphdr, after=pkt.header(ethhdr))
+    off = pkt.offset(ip)
+    old = ip.ttl | ip.protocol << 8   # the 16-bit word of ttl and protocol, as read on x86
+    ip.ttl = 1
+    bpf.l3_csum_replace(ctx, off + 10, old, 1 | ip.protocol << 8, 2)
+    ctx.change_tail(len(pkt) + 3, 0)
+    return ctx.redirect(2, 1)
+
+
+def test_helpers():
+    f = P.udp4()
+    (v, out), seen = run(keep_udp, f[14:])
+    check("socket_filter keeps UDP", (v, out, seen), (33, f[14:], dict(offset=20, protocol=0x0008, family=2)))
+    check("socket_filter drops TCP", pybpf.run_packet(keep_udp, P.tcp4()[14:])[0], 0)
+    net.uncaught.clear()
+    check("socket_filter raises: all of it", pybpf.run_packet(keep_udp, f[14:30])[0], -1)
+    check("socket_filter decorator", keep_udp.__pybpf_attach__, ("socket_filter", None, {}))
+    ctx = pybpf.packet_context(keep_udp, f[14:])
+    raises("socket_filter read-only", lambda: setattr(ctx.packet().header(iphdr), "ttl", 1), PermissionError,
+           "a socket_filter probe's packet is read-only")
+    raises("socket_filter context read-only", lambda: setattr(ctx, "mark", 1), AttributeError,
+           "a @socket_filter program cannot change ctx.mark")
+    (v, out), seen = run(trim, f)
+    check("xdp adjust_head, adjust_tail, redirect", (v, out, seen), (XDP_REDIRECT, f[14:-4], dict(data=14, data_end=43)))
+    ctx = pybpf.packet_context(trim, f)
+    raises("adjust_head past the frame's headroom", lambda: ctx.adjust_head(-217), OSError,
+           "[Errno 22] bpf.xdp_adjust_head: the packet would start outside its frame")
+    check("adjust_head to the headroom's end", (ctx.adjust_head(-216), len(ctx.packet()), ctx.packet()[0:4]),
+          (0, 47 + 216, bytes(4)))
+    raises("adjust_tail leaving less than an ethernet header", lambda: ctx.adjust_tail(-(47 + 216 - 13)), OSError,
+           "[Errno 22] bpf.xdp_adjust_tail: the packet would end outside its frame")
+    check("redirect's flags", (ctx.redirect(1, 1), pybpf.packet_context(fix, f).redirect(1, 2)),
+          (XDP_ABORTED, TC_ACT_SHOT))
+    v, out = pybpf.run_packet(fix, f)
+    check("tc l3_csum_replace, change_tail", (v, len(out), fold(out[14:34]), out[22], out[-3:]),
+          (TC_ACT_REDIRECT, 50, 0xffff, 1, bytes(3)))
+    tctx = pybpf.packet_context(fix, f)
+    raises("change_tail flags", lambda: tctx.change_tail(50, 1), OSError,
+           "[Errno 22] bpf.skb_change_tail: flags, or a length outside the device's")
+    raises("change_tail past SKB_MAX_ALLOC", lambda: tctx.change_tail(16065, 0), OSError)
+    check("change_tail to SKB_MAX_ALLOC", (tctx.change_tail(16064, 0), tctx.len), (0, 16064))
+    raises("pull_data past the packet", lambda: tctx.pull_data(16065), OSError,
+           "[Errno 12] bpf.skb_pull_data: the packet is shorter")
+    raises("adjust_room", lambda: tctx.adjust_room(4, 0, 0), NotImplementedError)
+    raises("a helper of another kind", lambda: bpf.xdp_adjust_head(tctx, 1), TypeError,
+           "bpf.xdp_adjust_head() takes the context of @xdp")
+    raises("no such method", lambda: tctx.adjust_head, AttributeError,
+           "the context of @tc (__sk_buff) has no field or method 'adjust_head'")
+    raises("bpf.redirect outside a probe", lambda: bpf.redirect(1, 0), TypeError,
+           "bpf.redirect() is called by an @xdp or @tc probe")
+    pkt = net.Packet(bytearray(f))
+    raises("offset of another packet's header", lambda: pkt.offset(net.Packet(bytearray(f)).header(ethhdr)),
+           TypeError, "pkt.offset(h) takes a header of the packet: where it starts, in bytes")
+    # l4_csum_replace with BPF_F_MARK_MANGLED_0: a UDP checksum of 0 (none) stays 0
+    z = bytearray(f)
+    z[40:42] = b"\0\0"
+    zctx = pybpf.packet_context(fix, bytes(z))
+    check("l4_csum_replace mangled 0", (bpf.l4_csum_replace(zctx, 40, 1, 2, 0x20 | 4), zctx.packet()[40:42]),
+          (0, b"\0\0"))
+
+
 # ---- tests/pyref.py ----------------------------------------------------------------------
 
 PYREF_PROBE = '''from pybpf import *
@@ -848,7 +931,7 @@ def test_pyref():
 
 def main():
     for t in (test_layouts, test_frames, test_fields, test_offsets, test_writes, test_verdicts, test_sock_addr,
-              test_pyref):
+              test_helpers, test_pyref):
         try:
             t()
         except Exception:

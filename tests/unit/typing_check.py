@@ -138,7 +138,14 @@ POSITIVE = {
         'routes: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8, items={(ip4("10.1.0.0"), 16): 1})\n'
         'ports: Hash[u32, u32] = Hash(items={80: 8080})\nslots: Array[u64] = Array(4, items={0: 1})\n\n'
         '@cgroup_sock_addr("connect4")\ndef conn(ctx) -> int:\n    if ntohl(ctx.user_ip4) in routes:\n'
-        '        ctx.user_port = htons(ports[ntohs(ctx.user_port)])\n    return ctx.family == 2\n'),
+        '        ctx.user_port = htons(ports[ntohs(ctx.user_port)])\n    return ctx.family == 2\n\n'
+        '@socket_filter\ndef sf(ctx) -> int:\n    pkt = ctx.packet()\n    ip = pkt.header(iphdr)\n'
+        '    return len(pkt) if ip.protocol == 17 and pkt.offset(ip) == 0 else 0\n\n'
+        '@xdp\ndef moves(ctx) -> int:\n    ctx.adjust_head(14)\n    bpf.xdp_adjust_tail(ctx, -4)\n'
+        '    return ctx.redirect(3, 0)\n\n'
+        '@tc("egress")\ndef sums(ctx) -> int:\n    pkt = ctx.packet()\n    ip = pkt.header(iphdr, after=pkt.header(ethhdr))\n'
+        '    off = pkt.offset(ip)\n    old = ip.id\n    ip.id = 7\n    bpf.l3_csum_replace(ctx, off + 10, old, 7, 2)\n'
+        '    ctx.change_tail(100, 0)\n    ctx.pull_data(60)\n    return ctx.redirect(2, 0)\n'),
 }
 
 

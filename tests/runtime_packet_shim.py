@@ -10,9 +10,10 @@ CPython (call_packet). Both must give the same verdict and the same packet
 bytes afterwards for every (probe, frame), and the same map contents at
 the end.
 
-A cgroup_skb program's packet starts at the IP header: the kernel's test
-run strips the ethernet header (and gives it back zeroed), so CPython gets
-frame[14:] and the kernel's bytes are compared from byte 14. Frames
+A cgroup_skb program's and a socket filter's packet starts at the IP
+header: the kernel's test run strips the ethernet header (and gives it back
+zeroed), so CPython gets frame[14:] and the kernel's bytes are compared
+from byte 14. Frames
 shorter than an ethernet header are not run in the kernel (the test run
 refuses them: EINVAL), nor, for @tc and @cgroup_skb, frames cut inside
 the IP header (the skb test run pulls the whole header first: EINVAL).
@@ -129,6 +130,18 @@ def guard(ctx) -> int:
     udp = pkt.header(udphdr, after=ip)
     obs[203] += ntohs(udp.dest)
     return 0
+
+
+@socket_filter
+def sieve(ctx) -> int:
+    pkt = ctx.packet()
+    obs[300] += len(pkt) + ctx.len + ctx.protocol + ctx.pkt_type * 1000 + ctx.ifindex * 10000
+    ip = pkt.header(iphdr)
+    if ip.version != 4:
+        return len(pkt)
+    udp = pkt.header(udphdr, after=ip)
+    obs[301] += ntohs(udp.dest) + pkt.offset(udp) + ip.ttl
+    return 0 if udp.dest == htons(53) else 20
 '''
 
 
@@ -203,13 +216,13 @@ def packet_probes_kernel_vs_shim():
         p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
         progs = sorted(os.listdir(pin))
-        assert progs == ["guard", "parse", "py___pyb_init", "shape"], progs
+        assert progs == ["guard", "parse", "py___pyb_init", "shape", "sieve"], progs
         _kernel_run(pin, "py___pyb_init", bytes(64), d)   # the items=, as the loader runs them
         ref = pyref.Probe(src)
         mismatches, refused = [], []
         ran = 0
         for fname, frame in frames().items():
-            for probe in ("parse", "shape", "guard"):
+            for probe in ("parse", "shape", "guard", "sieve"):
                 if len(frame) < 14:
                     continue   # the kernel's test run needs an ethernet header
                 got = _kernel_run(pin, probe, frame, d)
@@ -217,7 +230,7 @@ def packet_probes_kernel_vs_shim():
                     refused.append((fname, probe))
                     continue
                 kv, kout = got
-                if probe == "guard":
+                if probe in ("guard", "sieve"):
                     # skb->protocol: the test run's eth_type_trans takes the frame's ethertype (0x8100
                     # for the VLAN frame), which CPython, given the packet from the IP header on, is told
                     cv, cout = ref.call_packet(probe, frame[14:], protocol=net.eth_protocol(frame))
@@ -230,9 +243,8 @@ def packet_probes_kernel_vs_shim():
                                       f"{' ' * len(probe + fname)}     CPython {cv} {cout.hex()}")
         assert not mismatches, "\n".join(mismatches)
         # an skb's test run needs the whole IP header (its pskb_may_pull): EINVAL
-        assert refused == [("cut_ip", "shape"), ("cut_ip", "guard"), ("cut_ipv6", "shape"), ("cut_ipv6", "guard")], \
-            refused
-        assert ran == 3 * 17 - 4, ran
+        assert refused == [(f, p) for f in ("cut_ip", "cut_ipv6") for p in ("shape", "guard", "sieve")], refused
+        assert ran == 4 * 17 - 6, ran
         kmap = _map(pinmaps, "obs")
         cmap = {int(k): int(v) for k, v in ref.ns["obs"].items()}
         diff = {k: (kmap.get(k), cmap.get(k)) for k in sorted(set(kmap) | set(cmap)) if kmap.get(k) != cmap.get(k)}
@@ -240,14 +252,14 @@ def packet_probes_kernel_vs_shim():
         # every slot some frame reaches (23, the bytes after a TCP header, none: their payloads are 4 bytes,
         # an IndexError on both sides)
         assert sorted(kmap) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 20, 21, 22, 30, 31, 40, 41,
-                                100, 101, 102, 103, 104, 200, 201, 202, 203, 204], sorted(kmap)
+                                100, 101, 102, 103, 104, 200, 201, 202, 203, 204, 300, 301], sorted(kmap)
         # the uncaught exceptions CPython saw: one per cut frame and probe that reads past it, the bad ihl / doff
         lines = ref.report()
         assert "IndexError in parse" in lines and "ValueError in parse" in lines, lines
         # the same uncaught exceptions in the kernel: as many at each raise site (each line and
         # exception of these probes has one site) as CPython counts at its line
         assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), lines)
-        assert sum(ref.uncaught.values()) == 18, lines
+        assert sum(ref.uncaught.values()) == 22, lines
     finally:
         shutil.rmtree(pin, ignore_errors=True)
         shutil.rmtree(pinmaps, ignore_errors=True)
@@ -361,14 +373,14 @@ def packet_probes_kernel_vs_shim_mutants():
         ref = pyref.Probe(src)
         mismatches, ran, refused = [], 0, 0
         for i, frame in enumerate(_mutants(600)):
-            for probe in ("parse", "shape", "guard"):
+            for probe in ("parse", "shape", "guard", "sieve"):
                 got = _kernel_run(pin, probe, frame, d)
                 if got is None:
                     assert probe != "parse", f"XDP's test run refused frame {i}: {frame.hex()}"
                     refused += 1
                     continue
                 kv, kout = got
-                if probe == "guard":
+                if probe in ("guard", "sieve"):
                     cv, cout = ref.call_packet(probe, frame[14:], protocol=net.eth_protocol(frame))
                     kout = kout[14:]
                 else:

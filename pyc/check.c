@@ -90,7 +90,7 @@ const char *ty_name(Type *t)
 	case TY_PACKET: return "Packet";
 	case TY_MAP:
 		return xasprintf("%s[%s, %s]", map_kind_names[t->map_kind], ty_name(t->key), ty_name(t->val));
-	case TY_CTX: return "tracepoint context";
+	case TY_CTX: return "the probe's context";
 	case TY_PTR: return "pointer";
 	case TY_KPTR:
 		return xasprintf(t->maybe_none ? "Optional[%s (pointer)]" : t->pkt ? "%s (a header in the packet)" : "%s (pointer)",
@@ -1938,6 +1938,8 @@ Type *check_expr(Checker *c, Node *e)
 				uptr_addr_use(c->prog->btf, c->prog->kemit, t);
 				t = ty_bytes(uptr_addr_size(c->prog->btf, t));
 			}
+			if (pkt && t->kind == TY_STR)   /* eth.h_dest: unsigned char[6], bytes in the packet */
+				t = ty_bytes(t->size);
 			if (pkt && (t->kind == TY_KVAL || t->kind == TY_BYTES))
 				t->pkt = true;    /* in the packet, read in place */
 			break;

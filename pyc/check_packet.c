@@ -178,6 +178,9 @@ Type *packet_ctx_field(Checker *c, Node *e)
 		error_at(node_loc(e), "the context of @%s (%s) has no field '%s'%s%s", c->probe->kind, sn, e->name,
 			 near[0] ? "; did you mean " : "", near[0] ? xasprintf("%s?", near) : "");
 	}
+	if (!strncmp(e->name, "data", 4))   /* data, data_end, data_meta: packet pointers */
+		error_at(node_loc(e), "ctx.%s is where the packet is in the kernel's memory, not a number; read the packet "
+			 "through ctx.packet() (len(pkt), pkt.header(T))", e->name);
 	kbtf_info(k, kf->type, &in);
 	if (in.kind != KK_INT || kf->bit_size)
 		error_at(node_loc(e), "ctx.%s is %s, not an integer field; the packet is ctx.packet()", e->name,
@@ -268,7 +271,9 @@ Type *check_packet_method(Checker *c, Node *e, Type *t, bool stmt)
 	Node *f = e->lhs;
 	Type *r;
 	if (!c->probe || !packet_kind(c->probe->kind))
-		error_at(node_loc(f), "%s has no method '%s'", ty_name(t), f->name);
+		error_at(node_loc(f), "%s has no method '%s'%s", c->probe ? xasprintf("a @%s probe's context", c->probe->kind) :
+			 ty_name(t), f->name, !strcmp(f->name, "packet") ? " (packet probes have: @xdp, @tc, @cgroup_skb, "
+			 "@socket_filter)" : "");
 	if (t->kind == TY_CTX && !strcmp(f->name, "packet") && !strcmp(c->probe->kind, "cgroup_sock_addr"))
 		error_at(node_loc(f), "a @cgroup_sock_addr program sees the socket call's address (ctx.user_ip4, ctx.user_port), "
 			 "not a packet");
@@ -384,9 +389,10 @@ void packet_helper_called(Checker *c, Node *e)
 	}
 }
 
+/* a header, or pkt (which holds where the packet ends) */
 static bool is_header(Sym *y)
 {
-	return y->kind == SYM_LOCAL && y->type && y->type->kind == TY_KPTR && y->type->pkt;
+	return y->kind == SYM_LOCAL && y->type && ((y->type->kind == TY_KPTR && y->type->pkt) || y->type->kind == TY_PACKET);
 }
 
 void packet_local_assigned(Checker *c, Sym *y)
@@ -399,8 +405,9 @@ void packet_local_used(Checker *c, Node *e, Sym *y)
 {
 	if (!is_header(y) || y->pkt_gen == c->pkt_gen)
 		return;
-	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take the header again "
-		    "after the call (%s = pkt.header(...))", e->name, c->pkt_moved->lhs->name, e->name);
+	error_begin(node_loc(e), "'%s' points into the packet as it was before bpf.%s() moved it; take %s again "
+		    "after the call (%s = %s)", e->name, c->pkt_moved->lhs->name, y->type->kind == TY_PACKET ? "it" : "the header",
+		    e->name, y->type->kind == TY_PACKET ? "ctx.packet()" : "pkt.header(...)");
 	note_at(node_loc(c->pkt_moved), "the packet may move here");
 	diag_exit();
 }

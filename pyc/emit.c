@@ -83,8 +83,9 @@ static char *local_decl(Emitter *e, Sym *y)
 {
 	switch (y->type->kind) {
 	case TY_CTX:
-	case TY_PACKET:
 		return xasprintf("(void)ctx");
+	case TY_PACKET:   /* pkt = ctx.packet(): where the packet ends, read once */
+		return xasprintf("void *%s = 0", local_name(e, y));
 	case TY_STR:
 	case TY_BYTES:
 		stack_note(xasprintf("'%s'", y->name), y->type->size, y->decl->tok->loc.line);
@@ -1184,6 +1185,8 @@ static char *copy_or_addr_field(Emitter *e, Node *n)
 		return xasprintf("({ if (bpf_probe_read_%s(%s, %d, &%s->%s)) %s (const char *)%s; })", rn->type->user ? "user" : "kernel",
 				 b, n->type->size, base, path, raise_code(e, n->raise), b);
 	}
+	if (kf->bit_size && root && n->lhs->type->kind == TY_KPTR && packet_bitfield(base, kf))   /* a header's (emit_packet.c) */
+		return packet_bitfield(base, kf);
 	if (kf->bit_size)
 		return xasprintf("((__s64)%s)", kemit_bitfield_read(e->prog->kemit, base, path));
 	if (n->type->kind == TY_STR) {   /* a char array: up to its first NUL, as bpf_probe_read_user_str gives */
@@ -1876,8 +1879,12 @@ static char *packet_call(Emitter *e, Node *n)
 				     prev ? expr(e, prev) : NULL, prev ? prev->type->btf_id : 0, step,
 				     step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
 	}
+	Node *pk = n->lhs->lhs;   /* pkt of pkt.header(): a local holds its end */
+	const char *end = pk->kind == ND_NAME && pk->sym && pk->sym->kind == SYM_LOCAL ? local_name(e, pk->sym)
+										      : packet_data(e->prog->btf, kind, true);
 	return packet_header(e->prog->kemit, kind, e->prog->btf, tmp(e), n->type->btf_id, prev ? expr(e, prev) : NULL,
-			     prev ? prev->type->btf_id : 0, step, step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
+			     prev ? prev->type->btf_id : 0, step, step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise),
+			     end);
 }
 
 static char *call(Emitter *e, Node *n)
@@ -2249,8 +2256,9 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 			line(e, "__builtin_memcpy(%s, %s, %d);", local_name(e, y), expr(e, value), y->type->size);
 		} else if (y->type->kind == TY_KPTR || y->type->kind == TY_PTR) {
 			line(e, "%s = %s;", local_name(e, y), expr(e, value));
-		} else if (y->type->kind == TY_PACKET) {   /* the context's data .. data_end: nothing to keep */
-			line(e, "(void)%s;", expr(e, value));
+		} else if (y->type->kind == TY_PACKET) {   /* its end, for each header's check (a socket filter's: unused) */
+			const char *kind = probe_kind(e);
+			line(e, "%s = %s;", local_name(e, y), strcmp(kind, "socket_filter") ? packet_data(e->prog->btf, kind, true) : "0");
 		} else if (y->type->kind == TY_DYNPTR) {   /* bpf.dynptr_from_mem() initializes it */
 			line(e, "%s;", expr(e, value));
 		} else if (y->type->kind == TY_KVAL) {
@@ -3280,8 +3288,9 @@ static int frame_field(Emitter *e, Sym *y, Str *fields, Str *in, Str *out)
 	const char *n = local_name(e, y);
 	switch (y->type->kind) {
 	case TY_CTX:
-	case TY_PACKET:
 		return 0;
+	case TY_PACKET:   /* a packet pointer, in one function */
+		return -1;
 	case TY_FILE:   /* an acquired reference: stays in one function */
 	case TY_DYNPTR:   /* a dynptr: its stack slots, in one function */
 		return -1;

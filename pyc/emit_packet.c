@@ -22,6 +22,30 @@ static int ctx_offset(KBtf *k, const char *kind, const char *field)
 	return kf.bit_off / 8;
 }
 
+/* A bitfield of a header, read as the byte it lies in (x86: the first
+ * field the lowest bits): a header is a wire format, which no kernel
+ * relocates, and the byte, shift and mask are what C writes by hand where
+ * the CO-RE bitfield read takes six instructions more. NULL when the
+ * field spans bytes. */
+char *packet_bitfield(const char *base, const KField *kf)
+{
+	if (kf->bit_off / 8 != (kf->bit_off + kf->bit_size - 1) / 8)
+		return NULL;
+	return xasprintf("((__s64)((*((const __u8 *)(%s) + %u) >> %u) & 0x%x))", base, kf->bit_off / 8, kf->bit_off % 8,
+			 (1u << kf->bit_size) - 1);
+}
+
+/* The word count (ihl, doff) of header prev, as the bitfield read above */
+static char *word_count(KEmit *ke, KBtf *k, int prev_id, const char *base, const char *step)
+{
+	KField kf;
+	char *r;
+	if (kbtf_member(k, prev_id, step, &kf) < 0)
+		ICE("no %s", step);
+	r = packet_bitfield(base, &kf);
+	return r ? r : (char *)kemit_bitfield_read(ke, base, step);
+}
+
 /* ((void *)(long)ctx->data) and ->data_end, as packet pointers */
 char *packet_data(KBtf *k, const char *kind, bool end)
 {
@@ -37,9 +61,10 @@ char *packet_ctx_read(int off, int size)
 /* pkt.header(T) (prev NULL) or pkt.header(T, after=prev): h a fresh
  * name, id T's BTF id, prev_id prev's; step the bitfield that
  * counts prev's 32-bit words (ihl, doff), or NULL for its size; bad
- * raises ValueError (a word count below 5), shrt IndexError */
+ * raises ValueError (a word count below 5), shrt IndexError; end: where
+ * the packet ends (pkt's local, read when pkt was taken) */
 char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt)
+		    const char *step, const char *bad, const char *shrt, const char *end)
 {
 	Str s = {0};
 	KInfo hi, pi;
@@ -55,8 +80,8 @@ char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id,
 		str_printf(&s, "%s = (void *)((char *)(%s) + %d); ", h, prev, pi.size);
 	else
 		str_printf(&s, "{ %s *__hp = (%s *)(%s); __u64 __n = %s; if (__n < 5) %s %s = (void *)((char *)__hp + __n * 4); } ",
-			   prev_ctype, prev_ctype, prev, kemit_bitfield_read(ke, "__hp", step), bad, h);
-	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, packet_data(k, kind, true), shrt, h);
+			   prev_ctype, prev_ctype, prev, word_count(ke, k, prev_id, "__hp", step), bad, h);
+	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, end, shrt, h);
 	return s.buf;
 }
 
@@ -84,7 +109,7 @@ char *socket_header(KEmit *ke, KBtf *k, const char *buf, int id, const char *pre
 		const char *pct = kemit_c_type(ke, prev_id);
 		str_printf(&s, "{ %s *__hp = (%s *)(%s); __o = *(__u32 *)((char *)__hp + %d); ", pct, pct, prev, SLOT(pi.size));
 		if (step)
-			str_printf(&s, "__u64 __n = %s; if (__n < 5) %s __o += __n * 4; } ", kemit_bitfield_read(ke, "__hp", step), bad);
+			str_printf(&s, "__u64 __n = %s; if (__n < 5) %s __o += __n * 4; } ", word_count(ke, k, prev_id, "__hp", step), bad);
 		else
 			str_printf(&s, "__o += %d; } ", pi.size);
 	}

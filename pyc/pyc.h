@@ -761,11 +761,13 @@ struct KEmit;
 char *packet_data(struct KBtf *k, const char *kind, bool end);
 char *packet_ctx_read(int off, int size);
 char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt);
+		    const char *step, const char *bad, const char *shrt, const char *end);
 int socket_header_size(int n);   /* the copy's bytes: the header's n, then its offset */
 char *socket_header(struct KEmit *ke, struct KBtf *k, const char *buf, int id, const char *prev, int prev_id,
 		    const char *step, const char *bad, const char *shrt);
 char *packet_len(struct KBtf *k, const char *kind);
+struct KField;
+char *packet_bitfield(const char *base, const struct KField *kf);
 char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);
 
 /* check_map_items.c: the probe that stores the maps' first items: run once

@@ -464,7 +464,7 @@ def t_tr_tp() -> None:
 def t_tr_b() -> None:
     pass
 ''', [ARP])
-    check((rc, err), (1, "pybpf: error: probe.py has no packet probe (@xdp, @tc, @cgroup_skb) for pybpf test-run to "
+    check((rc, err), (1, "pybpf: error: probe.py has no packet probe (@xdp, @tc, @cgroup_skb, @socket_filter) for pybpf test-run to "
                          "run; pybpf run runs @begin and @end probes\n"))
 
 
@@ -506,7 +506,7 @@ def packet_probe_errors():
     finally:
         os.rmdir(d)
     check(load_err(CGROUP_EGRESS, ["--iface", "lo", "--cgroup", cgroup2_root()]),
-          (1, "pybpf: error: --iface lo: no probe of probe.py attaches to an interface (@xdp and @tc probes do)\n"))
+          (1, "pybpf: error: --iface lo: no probe of probe.py attaches to an interface (@xdp, @tc and @socket_filter probes do)\n"))
     with Veth("err") as v:
         check(load_err(FIREWALL, ["--iface", v.va], ns=v.b),
               (1, f"pybpf: error: --iface {v.va}: no such network interface here (ip link lists this network "

@@ -286,8 +286,8 @@ def _shim_items(m):
 
 @test
 def packet_examples_kernel_vs_shim():
-    """examples/net/xdp_firewall.py and tc_port_counter.py on crafted frames: the
-    kernel's verdicts, packet bytes and maps (BPF_PROG_TEST_RUN) are the shim's."""
+    """examples/net/xdp_firewall.py, tc_port_counter.py and udp_port_filter.py on crafted
+    frames: the kernel's verdicts, packet bytes and maps (BPF_PROG_TEST_RUN) are the shim's."""
     import packets as P
     import pyref
     cases = {
@@ -298,6 +298,10 @@ def packet_examples_kernel_vs_shim():
         "tc_port_counter": ("count", ["sent_bytes", "sent_packets"], [
             P.udp4(), P.udp4(b"x" * 100, dport=53), P.tcp4(dport=443), P.tcp4(b"abc", dport=443), P.icmp4_echo(),
             P.udp6(), P.ipv4_options(dport=6000), P.TRUNCATIONS["udp"][0], P.TRUNCATIONS["tcp"][0]]),
+        # a socket filter's packet starts at the IP header (see packet_probes_kernel_vs_shim)
+        "udp_port_filter": ("only_udp_port", ["passed"], [
+            P.udp4(dport=53), P.udp4(dport=54), P.udp4(dport=53, src="10.9.9.9"), P.tcp4(dport=53), P.udp6(dport=53),
+            P.ipv4_options(dport=53), P.TRUNCATIONS["udp"][0], P.udp4(b"x" * 300, dport=53)]),
     }
     d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
     pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
@@ -314,9 +318,14 @@ def packet_examples_kernel_vs_shim():
             if os.path.exists(os.path.join(pin, "py___pyb_init")):
                 _kernel_run(pin, "py___pyb_init", bytes(64), d)
             ref = pyref.Probe(src)
+            l3 = example == "udp_port_filter"
             for i, frame in enumerate(frames_):
                 got = _kernel_run(pin, probe, frame, d)
-                want = ref.call_packet(probe, frame)
+                if l3:
+                    got = got[0], got[1][14:]
+                    want = ref.call_packet(probe, frame[14:], protocol=net.eth_protocol(frame))
+                else:
+                    want = ref.call_packet(probe, frame)
                 assert got == want, f"{example} frame {i}: kernel {got}, CPython {want}"
             for m in maps:
                 k, c = _formatted(pinmaps, m), _shim_items(ref.ns[m])

@@ -16,6 +16,7 @@ compare what the kernel printed with what this computes.
 """
 import ast
 import collections
+from builtins import bytes as builtins_bytes
 import io
 import os
 import sys
@@ -87,12 +88,15 @@ class _TypedHash(collections.defaultdict):
     key_t = val_t = None
     max_entries = 10240
 
-    def __init__(self, max_entries=10240):
+    def __init__(self, max_entries=10240, items=None):
         super().__init__(self._zero)
         self.max_entries = max_entries
+        pybpf._fill(self, items)   # through __setitem__: the key and value types checked
 
     def _zero(self):
-        """the zero value of the value type: 0, or a tuple of zeros"""
+        """the zero value of the value type: 0, a tuple of zeros, a new aggregation"""
+        if isinstance(self.val_t, type) and issubclass(self.val_t, pybpf._Agg):
+            return _AggValue(self.val_t.__name__)
         if getattr(self.val_t, "__origin__", None) is tuple:
             return tuple(0 for _ in self.val_t.__args__)
         return 0
@@ -124,6 +128,51 @@ class _TypedHash(collections.defaultdict):
 
     def __contains__(self, k):
         return self._storable(k) and super().__contains__(k)
+
+
+class _AggValue:
+    """A map's aggregation item (Count, Sum, Min, Max, Avg, Stats): add() as
+    in the kernel, shown and sorted as the loader shows and sorts it
+    (loader/output.c: the average truncates toward zero, as C's /)."""
+
+    def __init__(self, kind):
+        self.kind, self.count, self.sum, self.min, self.max = kind, 0, 0, None, None
+
+    def add(self, x=1):
+        if self.kind == "Count":
+            x = 1
+        self.count += 1
+        self.sum = _chk(self.sum + x)
+        self.min = x if self.min is None else min(self.min, x)
+        self.max = x if self.max is None else max(self.max, x)
+
+    def _avg(self):
+        if not self.count:
+            return 0
+        q = abs(self.sum) // self.count
+        return q if self.sum >= 0 else -q
+
+    def _measure(self):
+        if self.kind in ("Count", "Sum"):
+            return self.sum
+        if self.kind in ("Min", "Max"):
+            v = self.min if self.kind == "Min" else self.max
+            return I64_MIN if v is None else v
+        return self._avg()
+
+    def __lt__(self, other):
+        return self._measure() < other._measure()
+
+    def __eq__(self, other):
+        return isinstance(other, _AggValue) and self._measure() == other._measure()
+
+    def __str__(self):
+        if self.kind in ("Min", "Max"):
+            v = self.min if self.kind == "Min" else self.max
+            return "None" if v is None else str(v)
+        if self.kind == "Stats":
+            return f"count {self.count}, average {self._avg()}, total {self.sum}"
+        return str(self._measure())
 
 
 def _hash_class(kv):
@@ -283,7 +332,36 @@ class Probe:
             self.uncaught[(fr.lineno, exc_name, name)] += 1
 
     def probes(self):
-        return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")]
+        """The probes a getppid() call can fire: every one but the network's (call_packet and
+        call_sock_addr run those)."""
+        return [k for k, v in self.ns.items() if callable(v) and hasattr(v, "__pybpf_attach__")
+                and v.__pybpf_attach__[0] not in pybpf.net.NET_KINDS]
+
+    def packet_probes(self):
+        return [k for k, v in self.ns.items() if callable(v) and getattr(v, "__pybpf_attach__", ("",))[0]
+                in pybpf.net.PACKET_KINDS]
+
+    def call_packet(self, name, data, /, **ctx_fields):
+        """Runs packet probe `name` on the packet data, as BPF_PROG_TEST_RUN does:
+        (verdict, the packet's bytes after it); an uncaught exception is counted
+        as call() counts it, and the verdict is the one as if no program ran."""
+        fn = self.ns[name]
+
+        def counted(exc):
+            _, line, exc_name, _ = pybpf.net.exception_key(exc, fn)
+            self.uncaught[(line, exc_name, name)] += 1
+        return pybpf.net.run_context(fn, pybpf.net.packet_context(fn, data, **ctx_fields), counted)
+
+    def call_sock_addr(self, name, **ctx_fields):
+        """Runs @cgroup_sock_addr probe `name` as in its socket call: (verdict, the context
+        after it); an uncaught exception is counted, and the verdict is 1 (allowed)."""
+        fn = self.ns[name]
+        ctx = pybpf.net.sock_addr_context(fn, **ctx_fields)
+
+        def counted(exc):
+            _, line, exc_name, _ = pybpf.net.exception_key(exc, fn)
+            self.uncaught[(line, exc_name, name)] += 1
+        return pybpf.net._call(fn, ctx, counted), ctx
 
     def maps_text(self):
         """The loader's exit output: maps sorted by value, then globals."""
@@ -292,16 +370,21 @@ class Probe:
             if isinstance(v, _TypedHash):
                 if v:
                     items = sorted(v.items(), key=lambda kv: (kv[1], kv[0]))
-                    blocks.append("".join(f"{name}[{_key(k)}]: {val}\n" for k, val in items))
+                    blocks.append("".join(f"{name}[{_key(k, v.key_t)}]: {val}\n" for k, val in items))
             elif isinstance(v, pybpf.Array):
                 items = sorted(((i, x) for i, x in enumerate(v) if x), key=lambda kv: (kv[1], kv[0]))
                 if items:
                     blocks.append("".join(f"{name}[{i}]: {x}\n" for i, x in items))
+            elif isinstance(v, pybpf.LPMTrie):
+                if v:
+                    items = sorted(dict.items(v), key=lambda kv: (kv[1], kv[0]))
+                    blocks.append("".join(f"{name}[{_prefix(k, v.key_t)}]: {val}\n" for k, val in items))
             elif isinstance(v, pybpf.Queue):
                 if v:
                     blocks.append(f"{name}: [{', '.join(str(x) for x in v)}]\n")
         for name, t in self.module_types().items():
-            if name in self.ns and not isinstance(self.ns[name], (_TypedHash, pybpf.Array, pybpf.Queue, pybpf.RingBuf)):
+            if name in self.ns and not isinstance(self.ns[name], (_TypedHash, pybpf.Array, pybpf.Queue, pybpf.RingBuf,
+                                                                  pybpf.LPMTrie)):
                 scalars.append(f"{name}: {_show(self.ns[name])}\n")
         text = "\n".join(blocks)
         if scalars:
@@ -315,7 +398,7 @@ class Probe:
             if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
                 ann = ast.unparse(st.annotation)
                 if not ann.startswith(("Final", "Hash", "LRUHash", "PerCPUHash", "LRUPerCPUHash", "Array", "PerCPUArray",
-                                       "Queue", "Stack", "RingBuf")):
+                                       "Queue", "Stack", "RingBuf", "LPMTrie")):
                     out[st.target.id] = ann
         return out
 
@@ -328,10 +411,25 @@ def _show(x):
     return str(x)
 
 
-def _key(k):
+def _key(k, t=None):
     """a key as the loader shows it: a tuple's elements without parentheses
-    (str raw, bytes as repr, like print)"""
+    (str raw, bytes as repr, like print); an IPv4 / IPv6 key as its address"""
+    if t is pybpf.IPv4 or t is pybpf.IPv6:
+        import ipaddress
+        return str(ipaddress.ip_address(int(k) if t is pybpf.IPv4 else builtins_bytes(k)))
+    if isinstance(k, tuple) and getattr(t, "__origin__", None) is tuple and len(t.__args__) == len(k):
+        return ", ".join(_key(x, xt) for x, xt in zip(k, t.__args__))
     return ", ".join(_show(x) for x in k) if isinstance(k, tuple) else _show(k)
+
+
+def _prefix(k, t):
+    """an LPMTrie's key (prefix, length): 10.0.0.0/8 for an IPv4 / IPv6 key
+    type (docs/packets.md), else the pair as a tuple key"""
+    addr, length = k
+    if t is pybpf.IPv4 or t is pybpf.IPv6:
+        import ipaddress
+        return f"{ipaddress.ip_address(addr) if t is pybpf.IPv4 else ipaddress.IPv6Address(addr)}/{length}"
+    return _key(k)
 
 
 def _checked_int(t):

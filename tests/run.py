@@ -6,7 +6,8 @@
 Tiers:
   frontend  tokens / AST / syntax-error goldens (build/pyc-frontend)
   errors    checker error goldens: tests/errors/X.py -> X.err (pybpf check)
-  unit      Python format-spec results against CPython (build/format-test)
+  unit      Python format-spec results against CPython (build/format-test),
+            the shim's packet probes (tests/unit/shim_packet.py), ...
   runtime   real loads and attaches on this kernel (tests/runtime.py)
   tools     examples/tools/ on generated workloads, against bpftrace (tests/tools.py)
   qemu      the companion kfunc module, fentry/kprobe/lsm and CO-RE in a
@@ -113,6 +114,8 @@ UNIT = [
     ("unit/coverage-doc-stale", [sys.executable, "tests/unit/coverage_doc_stale.py"]),
     ("unit/syscall-names-stale", [sys.executable, "tests/unit/syscall_names_stale.py"]),
     ("unit/typing", [sys.executable, "tests/unit/typing_check.py"]),
+    ("unit/shim_packet", [sys.executable, "tests/unit/shim_packet.py"]),
+    ("unit/packets_wire", [sys.executable, "tests/unit/packets_wire.py"]),
     ("unit/frontend-asan", [sys.executable, "tests/fuzz/regress_check.py"]),
 ]
 

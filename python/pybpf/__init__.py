@@ -12,6 +12,9 @@ kernel computes exactly what CPython computes.
   str[N] is str.
 - pid(), tid(), comm(), ktime_ns(), wallclock_ns(), cpu(), uid(), gid() answer for this process.
 - @tracepoint("cat/name") returns the function unchanged.
+- Packet probes (@xdp, @tc, @cgroup_skb; pybpf.net, docs/packets.md): a
+  probe runs on a packet with run_packet(probe, data, **ctx_fields), which
+  gives (verdict, the packet's bytes afterwards), as BPF_PROG_TEST_RUN does.
 """
 import bisect
 import builtins
@@ -112,13 +115,17 @@ class Hash(collections.defaultdict):
     """A BPF hash map: a defaultdict whose default is the value type's zero."""
 
     zero = 0
+    agg = None   # Hash[K, Count]: the aggregation class whose new item a missing key reads as
 
-    def __init__(self, max_entries=10240):
-        super().__init__(lambda: self.zero)
+    def __init__(self, max_entries=10240, items=None):
+        super().__init__(self.agg if self.agg is not None else lambda: self.zero)
         self.max_entries = max_entries
+        _fill(self, items)
 
     def __class_getitem__(cls, kv):
         v = kv[1] if isinstance(kv, tuple) and len(kv) == 2 else None
+        if isinstance(v, type) and issubclass(v, _Agg):   # Hash[K, Count]: d[k].add() on a new Count
+            return type(cls.__name__, (cls,), {"agg": v})
         if getattr(v, "__origin__", None) is tuple:   # Hash[K, tuple[A, B]]: items default to (0, 0)
             return type(cls.__name__, (cls,), {"zero": tuple(0 for _ in v.__args__)})
         if v is Timer and cls is Hash:
@@ -128,7 +135,35 @@ class Hash(collections.defaultdict):
     def __missing__(self, key):
         if len(self) >= self.max_entries:
             raise MapFullError(f"map is full ({self.max_entries} entries)")
+        if not getattr(self, "_typed", False):
+            self._typed = True
+            self._annotated_value()
         return super().__missing__(key)
+
+    def _annotated_value(self):
+        """`d: Hash[K, Count] = Hash()`: Hash() cannot see the annotation, so the
+        first missing key looks it up (the module's __annotations__ of the global
+        bound to this map), for the value type's zero: a Count, a tuple of zeros."""
+        f = sys._getframe(2)
+        while f:
+            for name, v in f.f_globals.items():
+                if v is self:
+                    t = f.f_globals.get("__annotations__", {}).get(name)   # Hash[K, V] is a class here
+                    if not (isinstance(t, type) and issubclass(t, Hash)):
+                        return
+                    if getattr(t, "agg", None) is not None:
+                        self.default_factory = t.agg
+                    elif getattr(t, "zero", 0) != self.zero:
+                        self.zero = t.zero
+                    return
+            f = f.f_back
+
+
+def _fill(m, items):
+    """items={k: v, ...} of a map's constructor: its first items, stored as m[k] = v
+    (in the kernel by a probe of pybpf's own, run before anything attaches)"""
+    for k, v in (items or {}).items():
+        m[k] = v
 
 
 class LRUHash(Hash):
@@ -149,16 +184,20 @@ class LPMTrie(dict):
     find the longest stored prefix that matches (KeyError when none does)."""
 
     bits = 32
+    key_t = None
 
-    def __init__(self, max_entries=10240):
+    def __init__(self, max_entries=10240, items=None):
         super().__init__()
         self.max_entries = max_entries
+        _fill(self, items)
 
     def __class_getitem__(cls, kv):
-        return type(cls.__name__, (cls,), {"bits": kv[0].bits})
+        return type(cls.__name__, (cls,), {"bits": kv[0].bits, "key_t": kv[0]})
 
     def _key(self, k):
         addr, length = k if isinstance(k, tuple) else (k, self.bits)
+        if isinstance(addr, (builtins.bytes, bytearray)) and len(addr) * 8 == self.bits:
+            addr = int.from_bytes(addr, "big")   # an IPv6 (bytes[16]): its prefix from the first octet
         if not 0 <= length <= self.bits:
             raise ValueError(f"prefix length {length} is not 0..{self.bits}")
         if not 0 <= addr < 1 << self.bits:
@@ -389,8 +428,9 @@ BPF_F_CURRENT_CPU: Final = 0xFFFFFFFF
 class Array(list):
     """Array[V](N): a list of N zeros (IndexError out of range); Array[Timer](N): N timers."""
 
-    def __init__(self, n=1):
+    def __init__(self, n=1, items=None):
         super().__init__([0] * n)
+        _fill(self, items)
 
     def __class_getitem__(cls, t):
         if isinstance(t, type) and issubclass(t, Struct) and cls is Array:   # Array[S](N): N items S()
@@ -928,6 +968,31 @@ class _Helpers:
     def skc_to_tcp_request_sock(self, sk):
         self._sock_helper("skc_to_tcp_request_sock", "the tcp_request_sock")
 
+    # the packet path's (pybpf.net): ctx.adjust_head(n) is bpf.xdp_adjust_head(ctx, n)
+    def xdp_adjust_head(self, ctx, delta):
+        return net.xdp_adjust_head(ctx, delta)
+
+    def xdp_adjust_tail(self, ctx, delta):
+        return net.xdp_adjust_tail(ctx, delta)
+
+    def redirect(self, ifindex, flags):
+        return net.redirect(ifindex, flags)
+
+    def skb_pull_data(self, ctx, length):
+        return net.skb_pull_data(ctx, length)
+
+    def skb_change_tail(self, ctx, new_len, flags):
+        return net.skb_change_tail(ctx, new_len, flags)
+
+    def skb_adjust_room(self, ctx, len_diff, mode, flags):
+        return net.skb_adjust_room(ctx, len_diff, mode, flags)
+
+    def l3_csum_replace(self, ctx, offset, from_, to, flags):
+        return net.l3_csum_replace(ctx, offset, from_, to, flags)
+
+    def l4_csum_replace(self, ctx, offset, from_, to, flags):
+        return net.l4_csum_replace(ctx, offset, from_, to, flags)
+
     def sock_from_file(self, file):
         raise NotImplementedError("bpf.sock_from_file() gives the struct socket of a kernel struct file pointer, or "
                                   "None: it runs only in the kernel (pybpf load, a @tp_btf probe)")
@@ -1394,3 +1459,12 @@ def bpf_task_work_schedule_signal(task, tw, callback):
 
 def bpf_task_work_schedule_resume(task, tw, callback):
     raise NotImplementedError(_TASK_WORK_NOT_HERE)
+
+
+# ---- packet probes (docs/packets.md): pybpf.net ---------------------------------
+
+from . import net  # noqa: E402  (net reads _Int and bytes, defined above)
+from .net import *  # noqa: E402,F401,F403
+from .net import run_packet, run_context, packet_context, run_sock_addr, sock_addr_context, uncaught_report  # noqa: E402,F401
+
+__all__ += net.__all__

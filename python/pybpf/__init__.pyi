@@ -14,10 +14,10 @@ are declared in _kernel.pyi (any other field reads as Any: pybpf checks it
 against the kernel's BTF).
 """
 import builtins
-from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, ContextManager, Final as Final, Generic, Iterable, Iterator, Literal, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 # kernel structs (not exported here: see _kernel.pyi)
-from pybpf._kernel import _KernelStruct, cgroup, sock, task_struct, tcp_sock
+from pybpf._kernel import _KernelStruct, _PacketHeader, __sk_buff, cgroup, sock, task_struct, tcp_sock, xdp_md
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -76,7 +76,7 @@ class _Map:
 class Hash(_Map, Generic[_K, _V]):
     """Hash[K, V]: a collections.defaultdict(V); V is an integer type or an
     aggregation. Created with keyword arguments only."""
-    def __init__(self, *, max_entries: int = 10240) -> None: ...
+    def __init__(self, *, max_entries: int = 10240, items: Mapping[_K, _V] = ...) -> None: ...
     def __getitem__(self, key: _K) -> _V: ...
     def __setitem__(self, key: _K, value: _V) -> None: ...
     def __delitem__(self, key: _K) -> None: ...
@@ -95,7 +95,7 @@ class LRUPerCPUHash(Hash[_K, _V]): ...
 
 class LPMTrie(_Map, Generic[_K, _V]):
     """LPMTrie[K, V]: longest-prefix match; keys t[addr] or t[prefix, length]."""
-    def __init__(self, *, max_entries: int = 10240) -> None: ...
+    def __init__(self, *, max_entries: int = 10240, items: Mapping[Tuple[_K, int], _V] = ...) -> None: ...
     def __getitem__(self, key: Union[_K, Tuple[_K, int]]) -> _V: ...
     def __setitem__(self, key: Union[_K, Tuple[_K, int]], value: _V) -> None: ...
     def __delitem__(self, key: Union[_K, Tuple[_K, int]]) -> None: ...
@@ -106,8 +106,8 @@ class LPMTrie(_Map, Generic[_K, _V]):
     def get(self, key: Union[_K, Tuple[_K, int]], default: _V) -> _V: ...
 
 class Array(_Map, Generic[_V]):
-    """Array[V](N): a list of N zeros (IndexError out of range)."""
-    def __init__(self, max_entries: int) -> None: ...
+    """Array[V](N): a list of N zeros (IndexError out of range); items={i: v} its first values."""
+    def __init__(self, max_entries: int, *, items: Mapping[int, _V] = ...) -> None: ...
     def __getitem__(self, index: int) -> _V: ...
     def __setitem__(self, index: int, value: _V) -> None: ...
 
@@ -395,6 +395,62 @@ def begin() -> Callable[[_F], _F]: ...
 def end(fn: _F, /) -> _F: ...
 @overload
 def end() -> Callable[[_F], _F]: ...
+# ---- packet probes (docs/packets.md) -------------------------------------------
+# The contexts (xdp_md, __sk_buff) and headers (ethhdr, iphdr, ...) are kernel
+# structs: _kernel.pyi declares them.
+
+_P = TypeVar("_P", bound=Callable[..., int])        # a packet probe returns its verdict
+_H = TypeVar("_H", bound=_PacketHeader)
+
+def xdp(fn: _P, /) -> _P:
+    """@xdp: the probe's context is an xdp_md (the plugin gives an unannotated ctx that type)."""
+def tc(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
+    """@tc("ingress") / @tc("egress"): the probe's context is a __sk_buff."""
+def cgroup_skb(direction: Literal["ingress", "egress"], /) -> Callable[[_P], _P]:
+    """@cgroup_skb("ingress") / @cgroup_skb("egress"): the context is a __sk_buff; the packet is read-only."""
+def socket_filter(fn: _P, /) -> _P:
+    """@socket_filter: the context is a __sk_buff; the packet starts at the network header, its headers are
+    read-only copies; the verdict is the bytes to keep (0 drops the packet)."""
+def cgroup_sock_addr(hook: Literal["connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4",
+                                   "recvmsg6", "getpeername4", "getpeername6", "getsockname4", "getsockname6"],
+                     /) -> Callable[[_P], _P]:
+    """@cgroup_sock_addr("connect4"): the context is a bpf_sock_addr (user_ip4, user_port writable); 1 lets the call on."""
+
+XDP_ABORTED: Final[int]
+XDP_DROP: Final[int]
+XDP_PASS: Final[int]
+XDP_TX: Final[int]
+XDP_REDIRECT: Final[int]
+TC_ACT_UNSPEC: Final[int]
+TC_ACT_OK: Final[int]
+TC_ACT_SHOT: Final[int]
+TC_ACT_REDIRECT: Final[int]
+
+# a u32 holding a host-order IPv4 address, and bytes[16] of an IPv6 one (map key types)
+IPv4 = int
+IPv6 = builtins.bytes
+
+def ip4(text: builtins.str, /) -> int:
+    """ip4("10.0.0.2"): the address as a host-order int (0x0a000002)."""
+def ip6(text: builtins.str, /) -> builtins.bytes:
+    """ip6("fe80::1"): the address's 16 bytes."""
+
+class Packet:
+    """ctx.packet(): the bytes the program reaches directly."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, k: slice, /) -> builtins.bytes:
+        """pkt[a:b] with constant 0 <= a < b: bytes[b - a] (IndexError when the packet is shorter than b)"""
+    def header(self, t: type[_H], /, *, after: Optional[_PacketHeader] = None) -> _H:
+        """The kernel's struct t at the packet's start, or after header `after` (IndexError when the
+        packet ends before it does; ValueError after an iphdr / tcphdr whose ihl / doff is below 5)."""
+    def offset(self, h: _PacketHeader, /) -> int:
+        """Where header h starts, in bytes from the packet's start."""
+
+def run_packet(probe: Callable[[Any], int], data: builtins.bytes, /, **ctx_fields: Any) -> tuple[int, builtins.bytes]:
+    """CPython only: runs a packet probe on the packet data: (verdict, the packet's bytes after it)."""
+def run_sock_addr(probe: Callable[[Any], int], /, **ctx_fields: Any) -> tuple[int, Any]:
+    """CPython only: runs a @cgroup_sock_addr probe: (verdict, its context after it)."""
+
 def struct_ops(ops_type: builtins.str, /, *, name: builtins.str = ...) -> Callable[[_C], _C]:
     """@struct_ops("tcp_congestion_ops", name="mycc") on a class whose
     methods implement the kernel's ops struct."""
@@ -454,6 +510,15 @@ class _Helpers:
     def skc_to_tcp_timewait_sock(self, sk: _KernelStruct, /) -> _KernelStruct | None: ...
     def skc_to_tcp_request_sock(self, sk: _KernelStruct, /) -> _KernelStruct | None: ...
     def sock_from_file(self, file: _KernelStruct, /) -> _KernelStruct | None: ...
+    # the packet path's (docs/packets.md); each raises OSError for an errno
+    def xdp_adjust_head(self, ctx: xdp_md, delta: int, /) -> int: ...
+    def xdp_adjust_tail(self, ctx: xdp_md, delta: int, /) -> int: ...
+    def redirect(self, ifindex: int, flags: int, /) -> int: ...
+    def skb_pull_data(self, ctx: __sk_buff, length: int, /) -> int: ...
+    def skb_change_tail(self, ctx: __sk_buff, new_len: int, flags: int, /) -> int: ...
+    def skb_adjust_room(self, ctx: __sk_buff, len_diff: int, mode: int, flags: int, /) -> int: ...
+    def l3_csum_replace(self, ctx: __sk_buff, offset: int, from_: int, to: int, flags: int, /) -> int: ...
+    def l4_csum_replace(self, ctx: __sk_buff, offset: int, from_: int, to: int, flags: int, /) -> int: ...
     def __getattr__(self, name: builtins.str) -> Callable[..., int]: ...
 
 bpf: _Helpers

@@ -23,11 +23,12 @@ import os
 from typing import Callable, List, Optional, Set, Tuple, Type as TypingType
 
 from mypy.build import PRI_HIGH
-from mypy.nodes import (AssignmentStmt, ClassDef, Decorator, Expression, FuncDef, Import, ImportAll, ImportFrom,
-                        MypyFile, NameExpr, OperatorAssignmentStmt, OverloadedFuncDef, Statement, TupleExpr, ListExpr)
+from mypy.nodes import (AssignmentStmt, CallExpr, ClassDef, Decorator, Expression, FuncDef, Import, ImportAll,
+                        ImportFrom, MypyFile, NameExpr, OperatorAssignmentStmt, OverloadedFuncDef, Statement, TupleExpr,
+                        ListExpr)
 from mypy.plugin import AnalyzeTypeContext, ClassDefContext, Plugin
 from mypy.plugins.dataclasses import DataclassTransformer
-from mypy.types import CallableType, Instance, RawExpressionType, Type, get_proper_type
+from mypy.types import CallableType, Instance, RawExpressionType, Type, UnboundType, get_proper_type
 
 STR = "pybpf.str"
 BYTES = "pybpf.bytes"
@@ -42,7 +43,7 @@ def _kernel_names() -> List[str]:
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_kernel.pyi")) as f:
         tree = ast.parse(f.read())
     return [n.name for n in tree.body
-            if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and not n.name.startswith("_")]
+            if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and (not n.name.startswith("_") or n.name == "__sk_buff")]
 
 
 KERNEL_NAMES = _kernel_names()
@@ -78,6 +79,37 @@ def _module_names(defs: List[Statement]) -> Set[str]:
 
 def _imports_pybpf(s: Statement) -> bool:
     return isinstance(s, (ImportFrom, ImportAll)) and s.id == "pybpf" and not s.relative
+
+# a packet probe's context type, by its decorator (docs/packets.md)
+PACKET_CONTEXTS = {"xdp": "xdp_md", "tc": "__sk_buff", "cgroup_skb": "__sk_buff", "socket_filter": "__sk_buff",
+                   "cgroup_sock_addr": "bpf_sock_addr"}
+
+
+def _packet_kind(d: Decorator) -> Optional[str]:
+    for e in d.decorators:
+        callee = e.callee if isinstance(e, CallExpr) else e
+        if isinstance(callee, NameExpr) and callee.name in PACKET_CONTEXTS:
+            return callee.name
+    return None
+
+
+def _annotate_contexts(defs: List[Statement]) -> None:
+    """`@xdp def fw(ctx) -> int`: pybpf knows ctx's type from the decorator, so
+    an unannotated context is given it (xdp_md, __sk_buff) before mypy reads the
+    function, which --strict would otherwise call untyped."""
+    for s in defs:
+        kind = _packet_kind(s) if isinstance(s, Decorator) else None
+        if kind is None:
+            continue
+        f = s.func
+        if not f.arguments or f.arguments[0].type_annotation is not None or not isinstance(f.type, CallableType):
+            continue
+        t = UnboundType(PACKET_CONTEXTS[kind], line=f.line, column=f.column)
+        f.arguments[0].type_annotation = t
+        for ft in (f.type, f.unanalyzed_type):
+            if isinstance(ft, CallableType) and ft.arg_types:
+                ft.arg_types[0] = t
+
 
 def _int_args(ctx: AnalyzeTypeContext, what: str) -> Optional[List[int]]:
     """The subscript's arguments as ints, or None after reporting an error."""
@@ -169,6 +201,7 @@ class PybpfPlugin(Plugin):
         if at is None:
             return []
         imp = file.defs[at]
+        _annotate_contexts(file.defs)
         if not any(isinstance(s, ImportFrom) and s.id == KERNEL for s in file.defs):
             own = _module_names(file.defs)
             names = [n for n in KERNEL_NAMES if n not in own]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Editor support: every example is a typed Python program.
 
-(a) every probe in examples/*.py, examples/tools/*.py and tests/semantics/*.py
+(a) every probe in examples/*.py, examples/tools/*.py, examples/net/*.py and tests/semantics/*.py
     parses with CPython's ast;
 (b) `MYPYPATH=python mypy --strict` over all of them (from the repository
     root, so mypy.ini enables python/pybpf/mypy_plugin.py) reports nothing:
@@ -24,7 +24,7 @@ import tempfile
 from tally import Tally
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PATTERNS = ("examples/*.py", "examples/tools/*.py", "tests/semantics/*.py")
+PATTERNS = ("examples/*.py", "examples/tools/*.py", "examples/net/*.py", "tests/semantics/*.py")
 
 TALLY = Tally()
 report = TALLY.report
@@ -68,6 +68,35 @@ NEGATIVE = {
     "kfunc_args": ('@struct_ops("tcp_congestion_ops", name="x")\nclass X:\n'
                    '    def ssthresh(self, sk: sock) -> u32:\n        return tcp_reno_ssthresh(tcp_sk(sk))\n',
                    [r":6: error: Argument 1 to \"tcp_reno_ssthresh\" has incompatible type \"tcp_sock\"; expected \"sock\""]),
+    # packet probes (docs/packets.md): the context's type comes from the decorator
+    "packet_fields": ('@xdp\ndef a(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+                      '    ip = pkt.header(iphdr, after=eth)\n    x: str[4] = ip.saddr\n    ctx.ingress_ifindex = 3\n'
+                      '    print(eth.h_prot)\n    pkt.header(int)\n    return ip.protocol\n',
+                      [r":8: error: Incompatible types in assignment \(expression has type \"int\", variable has type \"str\"\)",
+                       r":9: error: Property \"ingress_ifindex\" defined in \"xdp_md\" is read-only",
+                       r":10: error: \"ethhdr\" has no attribute \"h_prot\"; maybe \"h_proto\"\?",
+                       r":11: error: Value of type variable \"_H\" of \"header\" of \"Packet\" cannot be \"int\""]),
+    # pybpf assigns a header's own integer fields only
+    "packet_readonly_fields": ('@tc("egress")\ndef w(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+                               '    ip = pkt.header(iphdr, after=eth)\n    tcp = pkt.header(tcphdr, after=ip)\n'
+                               '    tcp.syn = 0\n    eth.h_dest = eth.h_source\n    ip.addrs.daddr = 1\n    ip.ihl = 5\n'
+                               '    ip.ttl = 1\n    return TC_ACT_OK\n',
+                               [r":9: error: Property \"syn\" defined in \"tcphdr\" is read-only",
+                                r":10: error: Property \"h_dest\" defined in \"ethhdr\" is read-only",
+                                r":11: error: Property \"daddr\" defined in \"_iphdr_addrs\" is read-only",
+                                r":12: error: Property \"ihl\" defined in \"iphdr\" is read-only"]),
+    "packet_probe_kinds": ('@tc("sideways")\ndef b(ctx) -> int:\n    return TC_ACT_OK\n\n'
+                           '@xdp\ndef n(ctx) -> None:\n    pass\n\n'
+                           '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ctx.packet().header(udphdr, after=ctx)\n'
+                           '    return ctx.packet().header(udphdr).dest\n\n'
+                           '@cgroup_sock_addr("bind4")\ndef d(ctx) -> int:\n    ctx.family = 2\n    ctx.packet()\n'
+                           '    return 1\n',
+                           [r":3: error: Argument 1 to \"tc\" has incompatible type \"Literal\['sideways'\]\"",
+                            r":18: error: Property \"family\" defined in \"bpf_sock_addr\" is read-only",
+                            r":19: error: \"bpf_sock_addr\" has no attribute \"packet\"",
+                            r":7: error: Value of type variable \"_P\" of \"xdp\" cannot be \"Callable\[\[xdp_md\], None\]\"",
+                            r":13: error: Argument \"after\" to \"header\" of \"Packet\" has incompatible type \"__sk_buff\"; "
+                            r"expected \"Optional\[_PacketHeader\]\""]),
 }
 
 POSITIVE = {
@@ -85,6 +114,38 @@ POSITIVE = {
         '@interval(seconds=1)\ndef tick() -> None:\n    show(w)\n    w.clear()\n    lat.clear()\n\n'
         '@uprobe("libc:malloc")\ndef m(size: u64, p: ptr) -> None:\n    try:\n        print(user_str(p, 16))\n'
         '    except (FaultError, MapFullError):\n        pass\n'),
+    # docs/packets.md's example, and every header, context and address of the packet path
+    "packet_probes": (
+        'drops: Hash[IPv4, Count] = Hash(max_entries=1024)\nnets: LPMTrie[IPv4, u32] = LPMTrie(max_entries=16)\n'
+        'peers: Hash[IPv6, u64] = Hash()\n\n'
+        '@xdp\ndef firewall(ctx) -> int:\n    pkt = ctx.packet()\n    eth = pkt.header(ethhdr)\n'
+        '    if ntohs(eth.h_proto) != 0x0800:\n        return XDP_PASS\n    ip = pkt.header(iphdr, after=eth)\n'
+        '    if ntohl(ip.saddr) == ip4("10.0.0.2") or ntohl(ip.saddr) in nets:\n'
+        '        drops[ntohl(ip.saddr)].add()\n        return XDP_DROP\n'
+        '    if ip.protocol == 6:\n        tcp = pkt.header(tcphdr, after=ip)\n        tcp.window = htons(512)\n'
+        '        return XDP_TX if tcp.doff > 5 and tcp.ae == 0 else XDP_ABORTED\n'
+        '    icmp = pkt.header(icmphdr, after=ip)\n    ip.daddr = ip.addrs.saddr\n'
+        '    return XDP_REDIRECT if ntohs(icmp.un.echo.id) == ctx.ingress_ifindex else XDP_PASS\n\n'
+        '@tc("ingress")\ndef t(ctx) -> int:\n    pkt = ctx.packet()\n'
+        '    v = pkt.header(vlan_hdr, after=pkt.header(ethhdr))\n    h = pkt.header(ipv6hdr, after=v)\n'
+        '    peers[h.saddr] += 1\n    if h.saddr == ip6("fe80::1") and len(pkt) > 60 and pkt[0:6] == h.daddr[:6]:\n'
+        '        ctx.mark = ctx.len\n        return TC_ACT_SHOT\n    u = pkt.header(udphdr, after=h)\n'
+        '    u.dest = htons(53)\n    i6 = pkt.header(icmp6hdr, after=h)\n'
+        '    return TC_ACT_REDIRECT if i6.icmp6_dataun.u_echo.identifier == i6.icmp6_dataun.un_data16[0] else TC_ACT_OK\n\n'
+        '@tc("egress")\ndef t2(skb: __sk_buff) -> int:\n    return TC_ACT_UNSPEC if skb.protocol == 8 else TC_ACT_OK\n\n'
+        '@cgroup_skb("egress")\ndef c(ctx) -> int:\n    ip = ctx.packet().header(iphdr)\n'
+        '    return ip.version == 4 and ctx.protocol == 8\n\n'
+        'routes: LPMTrie[IPv4, u32] = LPMTrie(max_entries=8, items={(ip4("10.1.0.0"), 16): 1})\n'
+        'ports: Hash[u32, u32] = Hash(items={80: 8080})\nslots: Array[u64] = Array(4, items={0: 1})\n\n'
+        '@cgroup_sock_addr("connect4")\ndef conn(ctx) -> int:\n    if ntohl(ctx.user_ip4) in routes:\n'
+        '        ctx.user_port = htons(ports[ntohs(ctx.user_port)])\n    return ctx.family == 2\n\n'
+        '@socket_filter\ndef sf(ctx) -> int:\n    pkt = ctx.packet()\n    ip = pkt.header(iphdr)\n'
+        '    return len(pkt) if ip.protocol == 17 and pkt.offset(ip) == 0 else 0\n\n'
+        '@xdp\ndef moves(ctx) -> int:\n    ctx.adjust_head(14)\n    bpf.xdp_adjust_tail(ctx, -4)\n'
+        '    return ctx.redirect(3, 0)\n\n'
+        '@tc("egress")\ndef sums(ctx) -> int:\n    pkt = ctx.packet()\n    ip = pkt.header(iphdr, after=pkt.header(ethhdr))\n'
+        '    off = pkt.offset(ip)\n    old = ip.id\n    ip.id = 7\n    bpf.l3_csum_replace(ctx, off + 10, old, 7, 2)\n'
+        '    ctx.change_tail(100, 0)\n    ctx.pull_data(60)\n    return ctx.redirect(2, 0)\n'),
 }
 
 

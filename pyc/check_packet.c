@@ -163,6 +163,28 @@ int packet_default_verdict(const char *kind)
 
 /* ---- the context and the packet ----------------------------------------- */
 
+/* The context fields the verifier refuses a kind to read (the kernel's
+ * *_is_valid_access: xdp_is_valid_access, tc_cls_act_is_valid_access,
+ * cg_skb_is_valid_access, sk_filter_is_valid_access) */
+static const char *const ctx_refused[][2] = {
+	{"xdp", "egress_ifindex"},   /* a devmap program's only */
+	{"tc", "family"}, {"tc", "remote_ip4"}, {"tc", "local_ip4"}, {"tc", "remote_ip6"}, {"tc", "local_ip6"},
+	{"tc", "remote_port"}, {"tc", "local_port"},
+	{"cgroup_skb", "tc_classid"}, {"cgroup_skb", "wire_len"},
+	{"socket_filter", "tc_classid"}, {"socket_filter", "family"}, {"socket_filter", "remote_ip4"},
+	{"socket_filter", "local_ip4"}, {"socket_filter", "remote_ip6"}, {"socket_filter", "local_ip6"},
+	{"socket_filter", "remote_port"}, {"socket_filter", "local_port"}, {"socket_filter", "tstamp"},
+	{"socket_filter", "wire_len"}, {"socket_filter", "hwtstamp"},
+};
+
+static bool ctx_field_refused(const char *kind, const char *field)
+{
+	for (size_t i = 0; i < sizeof(ctx_refused) / sizeof(ctx_refused[0]); i++)
+		if (!strcmp(ctx_refused[i][0], kind) && !strcmp(ctx_refused[i][1], field))
+			return true;
+	return false;
+}
+
 /* ctx.FIELD: an integer field of the context, read directly */
 Type *packet_ctx_field(Checker *c, Node *e)
 {
@@ -182,9 +204,14 @@ Type *packet_ctx_field(Checker *c, Node *e)
 		error_at(node_loc(e), "ctx.%s is where the packet is in the kernel's memory, not a number; read the packet "
 			 "through ctx.packet() (len(pkt), pkt.header(T))", e->name);
 	kbtf_info(k, kf->type, &in);
-	if (in.kind != KK_INT || kf->bit_size)
+	if (kf->bit_size)
+		error_at(node_loc(e), "ctx.%s is a bitfield of %s, which the kernel lets no program read", e->name, sn);
+	if (in.kind != KK_INT && in.kind != KK_CHAR)   /* __u8 is an unsigned char */
 		error_at(node_loc(e), "ctx.%s is %s, not an integer field; the packet is ctx.packet()", e->name,
 			 kbtf_type_name(k, kf->type));
+	if (ctx_field_refused(c->probe->kind, e->name))
+		error_at(node_loc(e), "a @%s program may not read ctx.%s (the verifier refuses it in %s programs)",
+			 c->probe->kind, e->name, helper_prog_type(c->probe->kind));
 	e->kf = kf;
 	e->op = 'x';
 	e->cval = in.size;

@@ -3584,10 +3584,11 @@ static void probe(Emitter *e, Probe *p)
 		str_puts(e->out, e->decls.buf);
 	str_puts(e->out, e->body.buf);
 	str_puts(e->out, "}\n");
-	if (disp)
+	if (disp)   /* were its slot ever empty: a packet goes on as if no program were attached */
 		str_printf(e->out, "\n/* attached; pybpf reload swaps the program it calls */\nSEC(%s)\n%s %s(%s)\n{\n"
-				   "\tbpf_tail_call(ctx, &__pyb_jmp_%s, 0);\n\treturn 0;\n}\n",
-			   c_string(p->sec, strlen(p->sec)), rt, p->cname, slots ? "unsigned long long *ctx" : "void *ctx", p->cname);
+				   "\tbpf_tail_call(ctx, &__pyb_jmp_%s, 0);\n\treturn %d;\n}\n",
+			   c_string(p->sec, strlen(p->sec)), rt, p->cname, slots ? "unsigned long long *ctx" : "void *ctx", p->cname,
+			   packet_kind(p->kind) ? packet_default_verdict(p->kind) : 0);
 }
 
 bool probe_dispatchable(const char *kind)

@@ -270,10 +270,38 @@ static const char *const ctx_methods[][3] = {
 	{"tc", "change_tail", "skb_change_tail"}, {"tc", "adjust_room", "skb_adjust_room"},
 };
 
+/* fib = ctx.fib_lookup(ip) (flags=0): bpf_fib_lookup of an IPv4 header's
+ * addresses, from the interface the packet came in on; None when the
+ * kernel has no route to forward it by, OSError for an errno */
+static Type *check_fib_lookup(Checker *c, Node *e)
+{
+	Node *ip = e->elts.len >= 1 && e->elts.len <= 2 && !e->vals.len ? VEC_AT(e->elts, 0) : NULL;
+	Type *it = ip ? check_expr(c, ip) : NULL;
+	int id = kbtf_find_struct(need_btf(c, e), "bpf_fib_lookup");
+	if (!it || it->kind != TY_KPTR || !it->pkt || strcmp(kbtf_type_name(c->prog->btf, it->btf_id), "struct iphdr"))
+		error_at(node_loc(e), "ctx.fib_lookup(ip) takes the packet's IPv4 header (ip = pkt.header(iphdr, after=eth)), and "
+			 "flags as a second argument (BPF_FIB_LOOKUP_*, default 0)");
+	if (e->elts.len == 2)
+		need_int(c, VEC_AT(e->elts, 1), "the flags of ctx.fib_lookup()");
+	if (id < 0)
+		error_at(node_loc(e), "the kernel's BTF has no struct bpf_fib_lookup");
+	helper_allowed(c->probe->kind, "bpf_fib_lookup", e, NULL);
+	kemit_use_type(c->prog->kemit, id);
+	e->raise = new_raise(c, e, "OSError");
+	e->op = 'x';
+	e->cval = PK_FIB;
+	Type *t = ty_kernel(TY_KPTR, id);
+	t->pkt = true;   /* a copy on the stack: its fields are read in place */
+	t->maybe_none = "bpf_fib_lookup";
+	return t;
+}
+
 /* ctx.NAME(args): bpf.HELPER(ctx, args), or bpf.redirect(args) (it takes no context) */
 static Type *ctx_method(Checker *c, Node *e, bool stmt)
 {
 	Node *f = e->lhs;
+	if (!strcmp(f->name, "fib_lookup") && (!strcmp(c->probe->kind, "xdp") || !strcmp(c->probe->kind, "tc")))
+		return check_fib_lookup(c, e);
 	for (size_t i = 0; i < sizeof(ctx_methods) / sizeof(ctx_methods[0]); i++) {
 		if (strcmp(ctx_methods[i][0], c->probe->kind) || strcmp(ctx_methods[i][1], f->name))
 			continue;
@@ -373,8 +401,17 @@ void check_packet_store(Checker *c, Node *tg, Node *value, Type *vt)
 	if (!strcmp(c->probe->kind, "cgroup_skb") || !strcmp(c->probe->kind, "socket_filter"))
 		error_at(node_loc(tg), "a @%s program cannot change the packet (the kernel gives it read-only access%s)",
 			 c->probe->kind, !strcmp(c->probe->kind, "socket_filter") ? "; its headers are copies" : "");
+	if (tg->kf && tg->type->kind == TY_STR)   /* a byte array of the wire, as check.c reads one */
+		tg->type = ty_bytes(tg->type->size);
+	if (tg->kf && tg->type->kind == TY_BYTES) {   /* eth.h_dest = fib.dmac: the bytes copied in */
+		tg->raise = NULL;
+		tg->op = 'x';
+		check_store(c, value, vt, tg->type, xasprintf("field '%s' of %s", tg->name, kbtf_type_name(c->prog->btf, tg->kstruct)));
+		return;
+	}
 	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
-		error_at(node_loc(tg), "only the integer fields of a header can be assigned (not bitfields, arrays or structs)");
+		error_at(node_loc(tg), "only the integer and byte-array fields of a header can be assigned (not bitfields or "
+			 "structs)");
 	tg->raise = NULL;
 	tg->op = 'x';
 	tg->type = ty_fixed(kfield_size(c->prog->btf, tg->kf), false);   /* what the emitter stores */

@@ -67,6 +67,8 @@ const char *sock_helper_sig(const struct pyb_helper *h)
 static const char *none_reason(const char *helper)
 {
 	const struct pyb_helper *h = pyb_helper_find(helper);
+	if (!strcmp(helper, "bpf_fib_lookup"))   /* check_packet.c */
+		return "ctx.fib_lookup() gives None when the kernel has no route and neighbour to forward the packet by";
 	if (from_file(h))
 		return "bpf.sock_from_file() gives None for a file that is not a socket";
 	return xasprintf("bpf.%s() gives None when the socket is not a %s", helper + 4, ret_struct(h));
@@ -88,6 +90,7 @@ void sock_result_local(Sym *y, Type *vt)
 	if (vt->kind != TY_KPTR || !vt->maybe_none)
 		return;
 	y->type = ty_kernel(TY_KPTR, vt->btf_id);
+	y->type->pkt = vt->pkt;   /* ctx.fib_lookup()'s copy: read in place (check_packet.c) */
 	y->ref = SYM_REF_MAYBE_NONE;
 	y->data = (void *)vt->maybe_none;
 }

@@ -1854,6 +1854,15 @@ static char *packet_call(Emitter *e, Node *n)
 		return xstrdup("ctx");
 	if (n->cval == PK_LEN)
 		return packet_len(e->prog->btf, kind);
+	if (n->cval == PK_FIB) {   /* the lookup's struct lives as long as the probe: fib is used after its statement */
+		const char *b = xasprintf("__fib%d", e->tmp++);
+		KInfo in;
+		kbtf_info(e->prog->btf, n->type->btf_id, &in);
+		str_printf(&e->decls, "\t__u64 %s[%d] = {};\n", b, (in.size + 7) / 8);
+		stack_note("ctx.fib_lookup()'s result", (in.size + 7) / 8 * 8, e->pyline);
+		return packet_fib_lookup(e->prog->btf, kind, b, expr(e, VEC_AT(n->elts, 0)),
+					 n->elts.len > 1 ? expr(e, VEC_AT(n->elts, 1)) : "0", raise_code(e, n->raise));
+	}
 	if (n->cval == PK_OFFSET && !strcmp(kind, "socket_filter")) {   /* kept after the copy */
 		Node *h = VEC_AT(n->elts, 0);
 		KInfo in;
@@ -2295,7 +2304,10 @@ static void assign_to(Emitter *e, Node *tg, Node *value)
 	if (tg->kind == ND_ATTR && tg->op == 'x') {   /* h.field = value of a packet header */
 		const char *base;
 		char *path = field_lvalue(e, tg, &base);
-		line(e, "%s->%s = %s;", base, path, int_for_store(e, value, tg->type));
+		if (tg->type->kind == TY_BYTES)   /* eth.h_dest = fib.dmac */
+			line(e, "__builtin_memcpy(%s->%s, %s, %d);", base, path, expr(e, value), tg->type->size);
+		else
+			line(e, "%s->%s = %s;", base, path, int_for_store(e, value, tg->type));
 		return;
 	}
 	if (tg->kind == ND_ATTR) {

@@ -134,3 +134,36 @@ char *packet_slice(KBtf *k, const char *kind, const char *buf, int a, int n, con
 	return xasprintf("({ char *__s = (char *)%s + %d; if ((void *)(__s + %d) > %s) %s __builtin_memcpy(%s, __s, %d); "
 			 "(const char *)%s; })", packet_data(k, kind, false), a, n, packet_data(k, kind, true), shrt, buf, n, buf);
 }
+
+static int moff(KBtf *k, const char *sname, const char *field)
+{
+	KField kf;
+	int id = kbtf_find_struct(k, sname);
+	if (id < 0 || kbtf_member(k, id, field, &kf) < 0)
+		ICE("no %s in struct %s", field, sname);
+	return kf.bit_off / 8;
+}
+
+/* fib = ctx.fib_lookup(ip, flags): buf (a struct bpf_fib_lookup's bytes,
+ * alive as long as the probe) filled from IPv4 header ip and the
+ * interface the packet came in on, looked up (bpf_fib_lookup,
+ * BPF_FUNC_fib_lookup 69); NULL unless the kernel found where to forward it */
+char *packet_fib_lookup(KBtf *k, const char *kind, const char *buf, const char *ip, const char *flags, const char *os_raise)
+{
+	KInfo in;
+	const char *F = "bpf_fib_lookup";
+	kbtf_info(k, kbtf_find_struct(k, F), &in);
+	return xasprintf("({ char *__f = (char *)%s; const char *__ip = (const char *)(%s); __builtin_memset(__f, 0, %d); "
+			 "*(__u8 *)(__f + %d) = 2; *(__u8 *)(__f + %d) = *(const __u8 *)(__ip + %d); "
+			 "*(__u16 *)(__f + %d) = __builtin_bswap16(*(const __u16 *)(__ip + %d)); "
+			 "*(__u8 *)(__f + %d) = *(const __u8 *)(__ip + %d); "
+			 "*(__u32 *)(__f + %d) = *(const __u32 *)(__ip + %d); *(__u32 *)(__f + %d) = *(const __u32 *)(__ip + %d); "
+			 "*(__u32 *)(__f + %d) = *(volatile __u32 *)((char *)ctx + %d); "
+			 "long __fr = ((long (*)(void *, void *, int, __u32))69)(ctx, __f, %d, (__u32)(%s)); "
+			 "if (__fr < 0) %s (struct bpf_fib_lookup *)(__fr == 0 ? __f : 0); })",
+			 buf, ip, in.size, moff(k, F, "family"), moff(k, F, "l4_protocol"), moff(k, "iphdr", "protocol"),
+			 moff(k, F, "tot_len"), moff(k, "iphdr", "tot_len"), moff(k, F, "tos"), moff(k, "iphdr", "tos"),
+			 moff(k, F, "ipv4_src"), moff(k, "iphdr", "saddr"), moff(k, F, "ipv4_dst"), moff(k, "iphdr", "daddr"),
+			 moff(k, F, "ifindex"), ctx_offset(k, kind, !strcmp(kind, "xdp") ? "ingress_ifindex" : "ifindex"), in.size,
+			 flags, os_raise);
+}

@@ -631,7 +631,7 @@ typedef struct GlobalDecl {
 } GlobalDecl;
 
 /* Node.cval of a packet operation (Node.op 'x', check_packet.c) */
-enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE, PK_OFFSET };
+enum { PK_PACKET, PK_HEADER, PK_LEN, PK_SLICE, PK_OFFSET, PK_FIB };
 
 typedef struct Probe {
 	const char *name;     /* Python function name (= BPF program name) */
@@ -766,6 +766,8 @@ int socket_header_size(int n);   /* the copy's bytes: the header's n, then its o
 char *socket_header(struct KEmit *ke, struct KBtf *k, const char *buf, int id, const char *prev, int prev_id,
 		    const char *step, const char *bad, const char *shrt);
 char *packet_len(struct KBtf *k, const char *kind);
+char *packet_fib_lookup(struct KBtf *k, const char *kind, const char *buf, const char *ip, const char *flags,
+			const char *os_raise);
 struct KField;
 char *packet_bitfield(const char *base, const struct KField *kf);
 char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);

@@ -1130,7 +1130,13 @@ def t_flood() -> None:
             print("record", i, "of a burst that the ring buffer cannot hold")
 '''
     with Loader(src, ["-D", f"PID={os.getpid()}"]) as ld:
-        getppid_n(50)
+        # the loader stopped while the bursts come: the ring buffer fills for
+        # sure (a reader on the other CPU once kept up with them all)
+        os.kill(ld.proc.pid, signal.SIGSTOP)
+        try:
+            getppid_n(50)
+        finally:
+            os.kill(ld.proc.pid, signal.SIGCONT)
         out, err = ld.finish()
     printed = out.count("record ")
     lost = [l for l in err.splitlines() if "lost" in l]

@@ -165,3 +165,55 @@ def map_items_are_there_before_begin():
                "hosts[fe80::1]: 1\n")
     assert p.returncode == 0, err
     assert_nothing_left(["show_items", "py___pyb_init"], ["blocked", "names", "hosts"])
+
+
+@test
+def example_xdp_forward_by_the_kernels_routes():
+    """examples/net/xdp_forward.py under pybpf test-run in a namespace of
+    the test's, with a route to 10.9.0.0/24 on fx and one neighbour: a
+    packet to that neighbour is redirected to fx with the TTL one less, the
+    header checksum right and the next hop's MACs (what ctx.fib_lookup()
+    found); one to an address with no neighbour, and one whose TTL is 1,
+    go on (XDP_PASS, unchanged)."""
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import packets
+    ns = f"pybpf-fwd-{PID}"
+    sh("ip", "netns", "add", ns)
+    try:
+        for cmd in (("link", "set", "lo", "up"),
+                    ("link", "add", "fx", "address", "02:00:00:00:00:11", "type", "veth", "peer", "name", "fy"),
+                    ("addr", "add", "10.9.0.1/24", "dev", "fx"), ("link", "set", "fx", "up"), ("link", "set", "fy", "up"),
+                    ("neigh", "add", "10.9.0.2", "lladdr", "02:00:00:00:00:99", "dev", "fx")):
+            sh("ip", "-n", ns, *cmd)
+        sh("sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.lo.forwarding=1", ns=ns)
+        fx = int(sh("cat", "/sys/class/net/fx/ifindex", ns=ns).stdout)
+        to_neigh = packets.udp4(src="10.8.0.5", dst="10.9.0.2")
+        no_neigh = packets.udp4(src="10.8.0.5", dst="10.9.0.7")
+        ttl1 = bytearray(to_neigh)
+        ttl1[22] = 1
+        ttl1[24:26] = b"\0\0"
+        ttl1[24:26] = packets.checksum(bytes(ttl1[14:34])).to_bytes(2, "big")
+        want = bytearray(to_neigh)
+        want[0:12] = bytes.fromhex("020000000099" "020000000011")
+        want[22] = 63
+        want[24:26] = b"\0\0"
+        want[24:26] = packets.checksum(bytes(want[14:34])).to_bytes(2, "big")
+        with tempfile_dir() as d:
+            path = os.path.join(d, "xdp_forward.py")
+            with open(path, "w") as f:
+                f.write(example("xdp_forward.py"))
+            p = subprocess.run(["nsenter", f"--net=/run/netns/{ns}", PYBPF, "test-run", path, "--packet", to_neigh.hex(),
+                                "--packet", no_neigh.hex(), "--packet", bytes(ttl1).hex()],
+                               capture_output=True, text=True, timeout=120)
+        check(p.stdout, f"forward: packet 1: XDP_REDIRECT (4) data {want.hex()}\nforward: packet 2: XDP_PASS (2)\n"
+                        f"forward: packet 3: XDP_PASS (2)\nforwarded[{fx}]: 1\n")
+        assert p.returncode == 0, p.stderr
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
+    assert_nothing_left(["forward"], ["forwarded"])
+
+
+def tempfile_dir():
+    import tempfile
+    return tempfile.TemporaryDirectory(prefix="pybpf-test-")

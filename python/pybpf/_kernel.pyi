@@ -9,7 +9,7 @@ the names below into every module that imports from pybpf, except the names
 the module binds itself. There is no such module at run time.
 """
 import builtins
-from typing import Any
+from typing import Any, Optional
 
 from pybpf import Packet, ptr
 
@@ -239,6 +239,8 @@ class xdp_md:
         """bpf_xdp_adjust_tail: the packet ends delta bytes later"""
     def redirect(self, ifindex: int, flags: int, /) -> int:
         """bpf_redirect: the verdict XDP_REDIRECT (XDP_ABORTED for flags)"""
+    def fib_lookup(self, ip: iphdr, flags: int = 0, /) -> Optional[bpf_fib_lookup]:
+        """bpf_fib_lookup of ip's addresses: where to forward it, None when the kernel has no route"""
 
 class __sk_buff:
     """The context of a @tc or @cgroup_skb probe; mark and priority are
@@ -297,6 +299,20 @@ class __sk_buff:
     def adjust_room(self, len_diff: int, mode: int, flags: int, /) -> int: ...
     def redirect(self, ifindex: int, flags: int, /) -> int:
         """bpf_redirect: the verdict TC_ACT_REDIRECT (TC_ACT_SHOT for flags but BPF_F_INGRESS)"""
+    def fib_lookup(self, ip: iphdr, flags: int = 0, /) -> Optional[bpf_fib_lookup]:
+        """bpf_fib_lookup of ip's addresses: where to forward it, None when the kernel has no route"""
+
+class bpf_fib_lookup:
+    """ctx.fib_lookup()'s answer (read-only): the interface to send on and the
+    Ethernet addresses to write"""
+    @property
+    def ifindex(self) -> int: ...
+    @property
+    def smac(self) -> bytes: ...
+    @property
+    def dmac(self) -> bytes: ...
+    @property
+    def mtu_result(self) -> int: ...
 
 class bpf_sock_addr:
     """The context of a @cgroup_sock_addr probe: the socket call's address
@@ -326,10 +342,8 @@ class _Ints:
     def __len__(self) -> int: ...
 
 class ethhdr(_PacketHeader):
-    @property
-    def h_dest(self) -> builtins.bytes: ...
-    @property
-    def h_source(self) -> builtins.bytes: ...
+    h_dest: builtins.bytes     # 6 bytes; written whole (eth.h_dest = fib.dmac)
+    h_source: builtins.bytes
     h_proto: int
 
 class vlan_hdr(_PacketHeader):

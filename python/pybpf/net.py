@@ -652,6 +652,11 @@ def skb_adjust_room(ctx, len_diff, mode, flags):
                               "it runs only in the kernel (pybpf load)")
 
 
+def fib_lookup(ctx, ip, flags=0):
+    raise NotImplementedError("ctx.fib_lookup() (bpf_fib_lookup) asks the kernel's routing and neighbour tables, which the "
+                              "CPython shim does not have: it runs only in the kernel (pybpf load, pybpf test-run)")
+
+
 def _csum_add(a, b):
     r = (a + b) & 0xffffffff
     return (r + (r < b)) & 0xffffffff
@@ -725,8 +730,9 @@ def l4_csum_replace(ctx, offset, from_, to, flags):
 
 
 # ctx.NAME(args) of each kind: the helper with the context first (redirect takes none)
-_CTX_METHODS = {"xdp": {"adjust_head": xdp_adjust_head, "adjust_tail": xdp_adjust_tail},
-                "tc": {"pull_data": skb_pull_data, "change_tail": skb_change_tail, "adjust_room": skb_adjust_room}}
+_CTX_METHODS = {"xdp": {"adjust_head": xdp_adjust_head, "adjust_tail": xdp_adjust_tail, "fib_lookup": fib_lookup},
+                "tc": {"pull_data": skb_pull_data, "change_tail": skb_change_tail, "adjust_room": skb_adjust_room,
+                       "fib_lookup": fib_lookup}}
 
 
 # ---- running a probe ----------------------------------------------------------------------

@@ -82,7 +82,6 @@ NEGATIVE = {
                                '    tcp.syn = 0\n    eth.h_dest = eth.h_source\n    ip.addrs.daddr = 1\n    ip.ihl = 5\n'
                                '    ip.ttl = 1\n    return TC_ACT_OK\n',
                                [r":9: error: Property \"syn\" defined in \"tcphdr\" is read-only",
-                                r":10: error: Property \"h_dest\" defined in \"ethhdr\" is read-only",
                                 r":11: error: Property \"daddr\" defined in \"_iphdr_addrs\" is read-only",
                                 r":12: error: Property \"ihl\" defined in \"iphdr\" is read-only"]),
     "packet_probe_kinds": ('@tc("sideways")\ndef b(ctx) -> int:\n    return TC_ACT_OK\n\n'

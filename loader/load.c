@@ -789,7 +789,7 @@ static int attach_probe_links(struct bpf_object *obj, Probe *p, Vec *links);
 static int attach_probe(struct bpf_object *obj, Prog *prog, Probe *p, Vec *links, Vec *who)
 {
 	int n = links->len, r;
-	if (p->tail_only || is_init_probe(p))
+	if (p->tail_only)
 		return 0;   /* a ProgArray's handler: runs only when tail-called (libbpf filled the array); __pyb_init
 			     * (items=): run once by store_items */
 	if (prog->dispatch && probe_dispatchable(p->kind)) {
@@ -908,14 +908,10 @@ static int store_items(struct bpf_object *obj, Prog *prog)
 		Probe *p = VEC_AT(prog->probes, i);
 		char frame[64] = {0};   /* an XDP test run wants an Ethernet header's worth */
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame), .repeat = 1);
-		struct bpf_program *bp;
 		if (!is_init_probe(p))
 			continue;
-		/* pinned, it is a dispatcher whose slot nothing fills: run its body */
-		bp = bpf_object__find_program_by_name(obj, xasprintf("%s__impl", p->cname));
-		if (!bp)
-			bp = bpf_object__find_program_by_name(obj, p->cname);
-		if (bpf_prog_test_run_opts(bpf_program__fd(bp), &opts) < 0) {
+		/* never a dispatcher, pinned or not: it is never attached (tail_only) */
+		if (bpf_prog_test_run_opts(bpf_program__fd(bpf_object__find_program_by_name(obj, p->cname)), &opts) < 0) {
 			error_begin(p->def->tok->loc, "cannot store the maps' items=: %s", strerror(errno));
 			return -1;
 		}

@@ -44,8 +44,8 @@ static bool test_run;
 
 bool net_probe(Probe *p)
 {
-	/* __pyb_init (items=) is an XDP program that load.c runs once, never attached */
-	return packet_kind(p->kind) && !p->tail_only && !is_init_probe(p);
+	/* __pyb_init (items=) is an XDP program that load.c runs once, never attached (tail_only) */
+	return packet_kind(p->kind) && !p->tail_only;
 }
 
 /* Does BPF_PROG_TEST_RUN run it? (Not cgroup_sock_addr: ENOTSUPP, measured on 6.18.) */
@@ -62,7 +62,7 @@ static const char *deco(Probe *p)
 
 static bool on_iface(Probe *p)
 {
-	return !strcmp(p->kind, "xdp") || !strcmp(p->kind, "tc") || !strcmp(p->kind, "socket_filter");
+	return packet_on_iface(p->kind);
 }
 
 /* Where cgroup2 is mounted here (for the messages), or NULL. */
@@ -101,7 +101,7 @@ static void check_test_run(Prog *prog)
 			error_at(p->def->tok->loc, "pybpf test-run cannot run '%s': the kernel has no test run for %s "
 				 "programs (they see a socket call, not a packet); pybpf load --cgroup PATH attaches it",
 				 p->name, deco(p));
-		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && !p->tail_only && !is_init_probe(p))
+		if (strcmp(p->kind, "begin") && strcmp(p->kind, "end") && !p->tail_only)
 			error_at(p->def->tok->loc, "pybpf test-run runs a file's packet probes on the packets given (and its "
 				 "@begin and @end probes once); '%s' is a @%s probe, which needs pybpf load", p->name, p->kind);
 	}

@@ -61,63 +61,89 @@ Sym *packet_const(Checker *c, Node *e)
 
 /* ---- probes ---------------------------------------------------------- */
 
-bool packet_kind(const char *kind)
-{
-	return !strcmp(kind, "xdp") || !strcmp(kind, "tc") || !strcmp(kind, "cgroup_skb") || !strcmp(kind, "cgroup_sock_addr") ||
-	       !strcmp(kind, "socket_filter");
-}
-
-/* The kernel's context struct of a packet probe kind */
-static const char *ctx_struct(const char *kind)
-{
-	return !strcmp(kind, "xdp") ? "xdp_md" : !strcmp(kind, "cgroup_sock_addr") ? "bpf_sock_addr" : "__sk_buff";
-}
-
 /* @cgroup_sock_addr's hooks: the socket calls a program runs in */
 static const char *const sock_addr_hooks[] = {
 	"connect4", "connect6", "bind4", "bind6", "sendmsg4", "sendmsg6", "recvmsg4", "recvmsg6", "getpeername4",
 	"getpeername6", "getsockname4", "getsockname6", NULL,
 };
+static const char *const directions[] = {"ingress", "egress", NULL};
 
-/* @cgroup_sock_addr("connect4"): SEC("cgroup/connect4") */
-static void sock_addr_decorator(Probe *p, Node *d)
+/* The packet probe kinds: everything that differs between them */
+static const struct PacketKind {
+	const char *kind;
+	const char *ctx;                 /* the kernel's context struct */
+	const char *sec;                 /* the section, or its prefix: SEC("tcx/ingress") */
+	const char *const *targets;      /* what the decorator takes (NULL: nothing) */
+	bool iface;                      /* attached to --iface (else to --cgroup) */
+	int pass;                        /* the verdict of an uncaught exception: as if no program were attached */
+	const char *verdicts;            /* what it returns, for messages */
+} packet_kinds[] = {
+	{"xdp", "xdp_md", "xdp", NULL, true, 2, "XDP_PASS, XDP_DROP, ..."},
+	{"tc", "__sk_buff", "tcx", directions, true, -1, "TC_ACT_OK, TC_ACT_SHOT, ..."},
+	{"cgroup_skb", "__sk_buff", "cgroup_skb", directions, false, 1, "1 to let the packet through, 0 to drop it"},
+	{"cgroup_sock_addr", "bpf_sock_addr", "cgroup", sock_addr_hooks, false, 1, "1 to let the call go on, 0 to fail it with EPERM"},
+	/* -1: all of it (the kernel keeps at most the packet's length) */
+	{"socket_filter", "__sk_buff", "socket", NULL, true, -1, "the bytes of the packet to keep: 0 drops it, ctx.len keeps all"},
+};
+
+static const struct PacketKind *kind_of(const char *kind)
 {
-	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
-	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes || !in_list(sock_addr_hooks, arg->tok->str))
-		error_at(node_loc(arg ? arg : d), "@cgroup_sock_addr takes the socket call it runs in: \"connect4\", "
-			 "\"connect6\", \"bind4\", \"sendmsg4\", \"recvmsg4\", \"getpeername4\", ... (the cgroup is named when "
-			 "it is loaded: pybpf load --cgroup PATH)");
-	p->target = arg->tok->str;
-	p->target_loc = node_loc(arg);
-	p->sec = xasprintf("cgroup/%s", p->target);
+	for (size_t i = 0; i < sizeof(packet_kinds) / sizeof(packet_kinds[0]); i++)
+		if (!strcmp(packet_kinds[i].kind, kind))
+			return &packet_kinds[i];
+	return NULL;
 }
 
-/* @xdp; @tc("ingress" | "egress"); @cgroup_skb("ingress" | "egress") */
+bool packet_kind(const char *kind)
+{
+	return kind_of(kind) != NULL;
+}
+
+bool packet_on_iface(const char *kind)
+{
+	return kind_of(kind) && kind_of(kind)->iface;
+}
+
+/* The kernel's context struct of a packet probe kind */
+static const char *ctx_struct(const char *kind)
+{
+	return kind_of(kind)->ctx;
+}
+
+/* What a probe returns when an exception escapes it: a packet probe's
+ * packet goes on as if no program were attached; any other probe's 0 */
+int packet_default_verdict(const char *kind)
+{
+	return kind_of(kind) ? kind_of(kind)->pass : 0;
+}
+
+/* @xdp; @tc("ingress" | "egress"); @cgroup_skb(...); @cgroup_sock_addr("connect4"); @socket_filter */
 void packet_decorator(Checker *c, Probe *p, Node *d)
 {
+	const struct PacketKind *k = kind_of(p->kind);
+	const char *where = k->iface ? "the interface is named when it is loaded: pybpf load --iface NAME"
+				     : "the cgroup is named when it is loaded: pybpf load --cgroup PATH";
 	(void)c;
 	p->ret = ty_int;   /* the verdict */
-	if (!strcmp(p->kind, "cgroup_sock_addr")) {
-		sock_addr_decorator(p, d);
-		return;
-	}
-	if (!strcmp(p->kind, "xdp") || !strcmp(p->kind, "socket_filter")) {
+	if (!k->targets) {
 		if (d->kind == ND_CALL && (d->elts.len || d->vals.len))
 			error_at(node_loc(d), "@%s takes no arguments: the interface is named when it is loaded "
 				 "(pybpf load --iface NAME)", p->kind);
-		p->sec = !strcmp(p->kind, "xdp") ? "xdp" : "socket";
+		p->sec = k->sec;
 		p->target = "";
 		return;
 	}
 	Node *arg = d->kind == ND_CALL && d->elts.len == 1 && !d->vals.len ? VEC_AT(d->elts, 0) : NULL;
-	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes ||
-	    (strcmp(arg->tok->str, "ingress") && strcmp(arg->tok->str, "egress")))
-		error_at(node_loc(arg ? arg : d), "@%s takes the direction: @%s(\"ingress\") or @%s(\"egress\")%s", p->kind,
-			 p->kind, p->kind, !strcmp(p->kind, "tc") ? " (the interface is named when it is loaded: pybpf load "
-			 "--iface NAME)" : " (the cgroup is named when it is loaded: pybpf load --cgroup PATH)");
+	if (!arg || arg->kind != ND_STR || arg->tok->is_bytes || !in_list(k->targets, arg->tok->str)) {
+		if (k->targets == sock_addr_hooks)
+			error_at(node_loc(arg ? arg : d), "@cgroup_sock_addr takes the socket call it runs in: \"connect4\", "
+				 "\"connect6\", \"bind4\", \"sendmsg4\", \"recvmsg4\", \"getpeername4\", ... (%s)", where);
+		error_at(node_loc(arg ? arg : d), "@%s takes the direction: @%s(\"ingress\") or @%s(\"egress\") (%s)", p->kind,
+			 p->kind, p->kind, where);
+	}
 	p->target = arg->tok->str;
 	p->target_loc = node_loc(arg);
-	p->sec = xasprintf("%s/%s", !strcmp(p->kind, "tc") ? "tcx" : "cgroup_skb", p->target);
+	p->sec = xasprintf("%s/%s", k->sec, p->target);
 }
 
 /* A packet probe's one parameter: its context (ctx.packet(), ctx.len) */
@@ -141,24 +167,9 @@ void packet_returns(Checker *c, Probe *p, Node *fn, bool returns)
 	(void)c;
 	if (fn->returns && (fn->returns->kind != ND_NAME || strcmp(fn->returns->name, "int")))
 		error_at(node_loc(fn->returns), "@%s returns its verdict: annotate it '-> int'", p->kind);
-	if (!returns) {
-		Loc l = node_loc(VEC_AT(fn->body, fn->body.len - 1));
-		error_at(l, "'%s' can reach its end without returning a verdict (%s); end every path with a return",
-			 p->name, !strcmp(p->kind, "xdp") ? "XDP_PASS, XDP_DROP, ..." :
-			 !strcmp(p->kind, "tc") ? "TC_ACT_OK, TC_ACT_SHOT, ..." :
-			 !strcmp(p->kind, "cgroup_skb") ? "1 to let the packet through, 0 to drop it" :
-			 !strcmp(p->kind, "socket_filter") ? "the bytes of the packet to keep: 0 drops it, ctx.len keeps all" :
-			 "1 to let the call go on, 0 to fail it with EPERM");
-	}
-}
-
-/* What a packet probe returns when an exception escapes it: the packet
- * goes on as if no program were attached */
-int packet_default_verdict(const char *kind)
-{
-	if (!strcmp(kind, "socket_filter"))
-		return -1;   /* all of it (the kernel keeps at most the packet's length) */
-	return !strcmp(kind, "xdp") ? 2 : !strcmp(kind, "tc") ? -1 : 1;   /* cgroup_skb, cgroup_sock_addr: allowed */
+	if (!returns)
+		error_at(node_loc(VEC_AT(fn->body, fn->body.len - 1)), "'%s' can reach its end without returning a verdict (%s); "
+			 "end every path with a return", p->name, kind_of(p->kind)->verdicts);
 }
 
 /* ---- the context and the packet ----------------------------------------- */
@@ -253,7 +264,8 @@ static Type *check_header(Checker *c, Node *e)
 			KField *kf = xcalloc(1, sizeof(*kf));
 			if (kbtf_member(c->prog->btf, at->btf_id, an[7] == 'i' ? "ihl" : "doff", kf) < 0)
 				ICE("%s has no word count", an);
-			kemit_use_member(c->prog->kemit, at->btf_id, kf);   /* the emitter reads it */
+			kemit_use_member(c->prog->kemit, at->btf_id, kf);
+			e->kf = kf;   /* the emitter reads it: where this header starts */
 			new_raise(c, e, "ValueError");   /* ihl (doff) below 5 */
 		}
 	}

@@ -1846,6 +1846,20 @@ static const char *probe_kind(Emitter *e)
 	return ((Probe *)VEC_AT(e->prog->probes, e->probe_index))->kind;
 }
 
+/* "(char *)__pbN": a zeroed buffer of struct id's size and extra bytes,
+ * declared at the probe's top (it lives as long as the probe: what points
+ * into it is used after the statement that fills it) */
+static char *probe_buffer(Emitter *e, int id, int extra, const char *what)
+{
+	KInfo in;
+	const char *b = xasprintf("__pb%d", e->tmp++);
+	kbtf_info(e->prog->btf, id, &in);
+	int words = (in.size + extra + 7) / 8;
+	str_printf(&e->decls, "\t__u64 %s[%d] = {};\n", b, words);
+	stack_note(what, words * 8, e->pyline);
+	return xasprintf("(char *)%s", b);
+}
+
 /* ctx.packet(), pkt.header(T, after=h), len(pkt) (emit_packet.c) */
 static char *packet_call(Emitter *e, Node *n)
 {
@@ -1854,40 +1868,20 @@ static char *packet_call(Emitter *e, Node *n)
 		return xstrdup("ctx");
 	if (n->cval == PK_LEN)
 		return packet_len(e->prog->btf, kind);
-	if (n->cval == PK_FIB) {   /* the lookup's struct lives as long as the probe: fib is used after its statement */
-		const char *b = xasprintf("__fib%d", e->tmp++);
-		KInfo in;
-		kbtf_info(e->prog->btf, n->type->btf_id, &in);
-		str_printf(&e->decls, "\t__u64 %s[%d] = {};\n", b, (in.size + 7) / 8);
-		stack_note("ctx.fib_lookup()'s result", (in.size + 7) / 8 * 8, e->pyline);
-		return packet_fib_lookup(e->prog->btf, kind, b, expr(e, VEC_AT(n->elts, 0)),
-					 n->elts.len > 1 ? expr(e, VEC_AT(n->elts, 1)) : "0", raise_code(e, n->raise));
-	}
-	if (n->cval == PK_OFFSET && !strcmp(kind, "socket_filter")) {   /* kept after the copy */
+	if (n->cval == PK_FIB)   /* fib is used after its statement */
+		return packet_fib_lookup(e->prog->btf, kind, probe_buffer(e, n->type->btf_id, 0, "ctx.fib_lookup()'s result"),
+					 expr(e, VEC_AT(n->elts, 0)), n->elts.len > 1 ? expr(e, VEC_AT(n->elts, 1)) : "0",
+					 raise_code(e, n->raise));
+	if (n->cval == PK_OFFSET) {
 		Node *h = VEC_AT(n->elts, 0);
-		KInfo in;
-		kbtf_info(e->prog->btf, h->type->btf_id, &in);
-		return xasprintf("((__s64)*(__u32 *)((char *)(%s) + %d))", expr(e, h), socket_header_size(in.size) - 4);
+		return packet_offset(e->prog->btf, kind, expr(e, h), h->type->btf_id);
 	}
-	if (n->cval == PK_OFFSET)   /* both are packet pointers: their difference is a number */
-		return xasprintf("((__s64)((char *)(%s) - (char *)%s))", expr(e, VEC_AT(n->elts, 0)), packet_data(e->prog->btf, kind, false));
 	Node *prev = n->rhs;
-	const char *step = NULL;
-	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct iphdr"))
-		step = "ihl";
-	if (prev && !strcmp(kbtf_type_name(e->prog->btf, prev->type->btf_id), "struct tcphdr"))
-		step = "doff";
-	if (!strcmp(kind, "socket_filter")) {
-		/* the copy lives as long as the probe: a header is used after its statement */
-		KInfo in;
-		const char *b = xasprintf("__hb%d", e->tmp++);
-		kbtf_info(e->prog->btf, n->type->btf_id, &in);
-		str_printf(&e->decls, "\t__u64 %s[%d] = {};\n", b, (socket_header_size(in.size) + 7) / 8);
-		stack_note("a packet header's copy", (socket_header_size(in.size) + 7) / 8 * 8, e->pyline);
-		return socket_header(e->prog->kemit, e->prog->btf, xasprintf("(char *)%s", b), n->type->btf_id,
-				     prev ? expr(e, prev) : NULL, prev ? prev->type->btf_id : 0, step,
+	const KField *step = n->kf;   /* prev's word count (ihl, doff), or NULL: check_packet.c */
+	if (!strcmp(kind, "socket_filter"))   /* a copy, used after its statement */
+		return socket_header(e->prog->kemit, e->prog->btf, probe_buffer(e, n->type->btf_id, 7, "a packet header's copy"),
+				     n->type->btf_id, prev ? expr(e, prev) : NULL, prev ? prev->type->btf_id : 0, step,
 				     step ? raise_at(e, n->raise, 1) : NULL, raise_code(e, n->raise));
-	}
 	Node *pk = n->lhs->lhs;   /* pkt of pkt.header(): a local holds its end */
 	const char *end = pk->kind == ND_NAME && pk->sym && pk->sym->kind == SYM_LOCAL ? local_name(e, pk->sym)
 										      : packet_data(e->prog->btf, kind, true);
@@ -3490,7 +3484,7 @@ static void probe(Emitter *e, Probe *p)
 	const char *rt = !p->ret ? "int" : is_void ? "void" : !p->ret_kid ? "int" : kemit_c_type(e->prog->kemit, p->ret_kid);
 	e->ret_stmt = is_void ? "return;" : "return __pyb_rv;";
 	if (!is_void)   /* a packet probe's: the verdict an uncaught exception gives */
-		str_printf(&e->decls, "\t%s __pyb_rv = %d;\n", rt, packet_kind(p->kind) ? packet_default_verdict(p->kind) : 0);
+		str_printf(&e->decls, "\t%s __pyb_rv = %d;\n", rt, packet_default_verdict(p->kind));
 	for (int i = 0; i < locals->len; i++) {
 		Sym *y = VEC_AT(*locals, i);
 		str_printf(&e->decls, "\t%s;\n", local_decl(e, y));
@@ -3600,7 +3594,7 @@ static void probe(Emitter *e, Probe *p)
 		str_printf(e->out, "\n/* attached; pybpf reload swaps the program it calls */\nSEC(%s)\n%s %s(%s)\n{\n"
 				   "\tbpf_tail_call(ctx, &__pyb_jmp_%s, 0);\n\treturn %d;\n}\n",
 			   c_string(p->sec, strlen(p->sec)), rt, p->cname, slots ? "unsigned long long *ctx" : "void *ctx", p->cname,
-			   packet_kind(p->kind) ? packet_default_verdict(p->kind) : 0);
+			   packet_default_verdict(p->kind));
 }
 
 bool probe_dispatchable(const char *kind)

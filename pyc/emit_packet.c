@@ -35,15 +35,11 @@ char *packet_bitfield(const char *base, const KField *kf)
 			 (1u << kf->bit_size) - 1);
 }
 
-/* The word count (ihl, doff) of header prev, as the bitfield read above */
-static char *word_count(KEmit *ke, KBtf *k, int prev_id, const char *base, const char *step)
+/* The word count (ihl, doff) of the header at base, as the bitfield read above */
+static char *word_count(KEmit *ke, const char *base, const KField *step)
 {
-	KField kf;
-	char *r;
-	if (kbtf_member(k, prev_id, step, &kf) < 0)
-		ICE("no %s", step);
-	r = packet_bitfield(base, &kf);
-	return r ? r : (char *)kemit_bitfield_read(ke, base, step);
+	char *r = packet_bitfield(base, step);
+	return r ? r : (char *)kemit_bitfield_read(ke, base, step->name);
 }
 
 /* ((void *)(long)ctx->data) and ->data_end, as packet pointers */
@@ -64,7 +60,7 @@ char *packet_ctx_read(int off, int size)
  * raises ValueError (a word count below 5), shrt IndexError; end: where
  * the packet ends (pkt's local, read when pkt was taken) */
 char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt, const char *end)
+		    const KField *step, const char *bad, const char *shrt, const char *end)
 {
 	Str s = {0};
 	KInfo hi, pi;
@@ -80,24 +76,21 @@ char *packet_header(KEmit *ke, const char *kind, KBtf *k, const char *h, int id,
 		str_printf(&s, "%s = (void *)((char *)(%s) + %d); ", h, prev, pi.size);
 	else
 		str_printf(&s, "{ %s *__hp = (%s *)(%s); __u64 __n = %s; if (__n < 5) %s %s = (void *)((char *)__hp + __n * 4); } ",
-			   prev_ctype, prev_ctype, prev, word_count(ke, k, prev_id, "__hp", step), bad, h);
+			   prev_ctype, prev_ctype, prev, word_count(ke, "__hp", step), bad, h);
 	str_printf(&s, "if ((void *)((char *)%s + %d) > %s) %s %s; })", h, hi.size, end, shrt, h);
 	return s.buf;
 }
 
-/* A socket filter's header copy of n bytes keeps its offset at this (aligned) byte */
+/* A socket filter's header copy of n bytes keeps its offset at this
+ * (aligned) byte: its buffer has 4 bytes more than the header, and up to
+ * 3 of padding before them */
 #define SLOT(n) (((n) + 3) & ~3)
-
-int socket_header_size(int n)
-{
-	return SLOT(n) + 4;
-}
 
 /* A socket filter's pkt.header(T, after=prev) (it may not read the packet
  * in place): a copy of T's bytes in buf, read with bpf_skb_load_bytes;
  * buf also keeps, after the copy, where the header starts, which a later
  * header after it and pkt.offset(h) read. */
-char *socket_header(KEmit *ke, KBtf *k, const char *buf, int id, const char *prev, int prev_id, const char *step,
+char *socket_header(KEmit *ke, KBtf *k, const char *buf, int id, const char *prev, int prev_id, const KField *step,
 		    const char *bad, const char *shrt)
 {
 	Str s = {0};
@@ -109,13 +102,25 @@ char *socket_header(KEmit *ke, KBtf *k, const char *buf, int id, const char *pre
 		const char *pct = kemit_c_type(ke, prev_id);
 		str_printf(&s, "{ %s *__hp = (%s *)(%s); __o = *(__u32 *)((char *)__hp + %d); ", pct, pct, prev, SLOT(pi.size));
 		if (step)
-			str_printf(&s, "__u64 __n = %s; if (__n < 5) %s __o += __n * 4; } ", word_count(ke, k, prev_id, "__hp", step), bad);
+			str_printf(&s, "__u64 __n = %s; if (__n < 5) %s __o += __n * 4; } ", word_count(ke, "__hp", step), bad);
 		else
 			str_printf(&s, "__o += %d; } ", pi.size);
 	}
 	str_printf(&s, "if (" SKB_LOAD_BYTES "(ctx, __o, %s, %d)) %s *(__u32 *)(%s + %d) = __o; (%s *)%s; })", buf, hi.size, shrt, buf,
 		   SLOT(hi.size), kemit_c_type(ke, id), buf);
 	return s.buf;
+}
+
+/* pkt.offset(h): where header h (of BTF struct id) starts in the packet */
+char *packet_offset(KBtf *k, const char *kind, const char *h, int id)
+{
+	KInfo in;
+	if (!strcmp(kind, "socket_filter")) {   /* kept after the copy */
+		kbtf_info(k, id, &in);
+		return xasprintf("((__s64)*(__u32 *)((char *)(%s) + %d))", h, SLOT(in.size));
+	}
+	/* both are packet pointers: their difference is a number */
+	return xasprintf("((__s64)((char *)(%s) - (char *)%s))", h, packet_data(k, kind, false));
 }
 
 /* len(pkt) */

@@ -657,7 +657,8 @@ typedef struct Probe {
 	const char *usdt_provider;
 	const char *usdt_name;
 	int64_t pid;                /* only this process (0: every process) */
-	bool tail_only;       /* listed in a ProgArray: loaded, never attached (check_tailcall.c) */
+	bool tail_only;       /* loaded, never attached: listed in a ProgArray (check_tailcall.c), or __pyb_init,
+	                       * which the loader runs once (check_map_items.c) */
 	bool tail_calls;      /* calls bpf.tail_call(): its body is not split into subprograms */
 } Probe;
 
@@ -758,17 +759,17 @@ bool is_int64_min_literal(const Node *n);
 
 /* emit_packet.c: the C text of the packet operations (emit.c fills in the parts) */
 struct KEmit;
+struct KField;
 char *packet_data(struct KBtf *k, const char *kind, bool end);
 char *packet_ctx_read(int off, int size);
 char *packet_header(struct KEmit *ke, const char *kind, struct KBtf *k, const char *h, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt, const char *end);
-int socket_header_size(int n);   /* the copy's bytes: the header's n, then its offset */
+		    const struct KField *step, const char *bad, const char *shrt, const char *end);
 char *socket_header(struct KEmit *ke, struct KBtf *k, const char *buf, int id, const char *prev, int prev_id,
-		    const char *step, const char *bad, const char *shrt);
+		    const struct KField *step, const char *bad, const char *shrt);
 char *packet_len(struct KBtf *k, const char *kind);
 char *packet_fib_lookup(struct KBtf *k, const char *kind, const char *buf, const char *ip, const char *flags,
 			const char *os_raise);
-struct KField;
+char *packet_offset(struct KBtf *k, const char *kind, const char *h, int id);
 char *packet_bitfield(const char *base, const struct KField *kf);
 char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int n, const char *shrt);
 
@@ -776,9 +777,12 @@ char *packet_slice(struct KBtf *k, const char *kind, const char *buf, int a, int
  * by the loader before anything is attached, never attached itself */
 bool is_init_probe(const Probe *p);
 
-/* check_packet.c: what an @xdp/@tc/@cgroup_skb probe returns when an exception escapes it */
+/* check_packet.c: what a probe returns when an exception escapes it (a
+ * packet probe's verdict as if no program were attached; else 0) */
 int packet_default_verdict(const char *kind);
+/* @xdp, @tc, @cgroup_skb, @cgroup_sock_addr, @socket_filter; of them, attached to --iface (not --cgroup) */
 bool packet_kind(const char *kind);
+bool packet_on_iface(const char *kind);
 
 /* Whether a probe kind can be swapped through a tail-call dispatcher. */
 bool probe_dispatchable(const char *kind);

@@ -18,6 +18,7 @@ shorter than an ethernet header are not run in the kernel (the test run
 refuses them: EINVAL), nor, for @tc and @cgroup_skb, frames cut inside
 the IP header (the skb test run pulls the whole header first: EINVAL).
 """
+import contextlib
 import json
 import os
 import shutil
@@ -198,26 +199,44 @@ def _uncaught(pinmaps):
     return sorted(c // (8 * (j + 1)) for j, c in enumerate(counters) if j and c)
 
 
+@contextlib.contextmanager
+def _pinned(d, src):
+    """src compiled by pybpf and its programs and maps pinned by bpftool (under
+    /sys/fs/bpf/pybpf-shimpkt-PID and -maps), its __pyb_init run (the items=, as the
+    loader runs them): yields (pin, pinmaps); both removed at the end, failed or not"""
+    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
+    pinmaps = pin + "-maps"
+    obj = os.path.join(d, os.path.basename(src)[:-3] + ".o")
+    try:
+        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
+        os.mkdir(pinmaps)
+        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        if os.path.exists(os.path.join(pin, "py___pyb_init")):
+            _kernel_run(pin, "py___pyb_init", bytes(64), d)
+        yield pin, pinmaps
+    finally:
+        shutil.rmtree(pin, ignore_errors=True)
+        shutil.rmtree(pinmaps, ignore_errors=True)
+
+
+def _written(d, name, text):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 @test
 def packet_probes_kernel_vs_shim():
     """Every (probe, frame): the kernel's verdict and packet bytes (BPF_PROG_TEST_RUN)
     are the CPython shim's (pyref.call_packet), and so are the map's contents."""
     import pyref
-    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
-    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
-    pinmaps = pin + "-maps"
-    try:
+    with tempfile.TemporaryDirectory(prefix="pybpf-shimpkt-") as d, \
+            _pinned(d, _written(d, "probes.py", PROBES)) as (pin, pinmaps):
         src = os.path.join(d, "probes.py")
-        with open(src, "w") as f:
-            f.write(PROBES)
-        obj = os.path.join(d, "probes.o")
-        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
-        os.mkdir(pinmaps)
-        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
         progs = sorted(os.listdir(pin))
         assert progs == ["guard", "parse", "py___pyb_init", "shape", "sieve"], progs
-        _kernel_run(pin, "py___pyb_init", bytes(64), d)   # the items=, as the loader runs them
         ref = pyref.Probe(src)
         mismatches, refused = [], []
         ran = 0
@@ -260,10 +279,6 @@ def packet_probes_kernel_vs_shim():
         # exception of these probes has one site) as CPython counts at its line
         assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), lines)
         assert sum(ref.uncaught.values()) == 22, lines
-    finally:
-        shutil.rmtree(pin, ignore_errors=True)
-        shutil.rmtree(pinmaps, ignore_errors=True)
-        shutil.rmtree(d, ignore_errors=True)
 
 
 def _formatted(pinmaps, name):
@@ -303,20 +318,9 @@ def packet_examples_kernel_vs_shim():
             P.udp4(dport=53), P.udp4(dport=54), P.udp4(dport=53, src="10.9.9.9"), P.tcp4(dport=53), P.udp6(dport=53),
             P.ipv4_options(dport=53), P.TRUNCATIONS["udp"][0], P.udp4(b"x" * 300, dport=53)]),
     }
-    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
-    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
-    pinmaps = pin + "-maps"
-    try:
-        for example, (probe, maps, frames_) in cases.items():
-            src = os.path.join(ROOT, "examples", "net", example + ".py")
-            obj = os.path.join(d, example + ".o")
-            subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
-            os.mkdir(pinmaps)
-            p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True,
-                               text=True)
-            assert p.returncode == 0, p.stdout + p.stderr
-            if os.path.exists(os.path.join(pin, "py___pyb_init")):
-                _kernel_run(pin, "py___pyb_init", bytes(64), d)
+    for example, (probe, maps, frames_) in cases.items():
+        src = os.path.join(ROOT, "examples", "net", example + ".py")
+        with tempfile.TemporaryDirectory(prefix="pybpf-shimpkt-") as d, _pinned(d, src) as (pin, pinmaps):
             ref = pyref.Probe(src)
             l3 = example == "udp_port_filter"
             for i, frame in enumerate(frames_):
@@ -332,12 +336,6 @@ def packet_examples_kernel_vs_shim():
                 assert k == c, f"{example} {m}: kernel {k}, CPython {c}"
                 assert k, f"{example} {m} is empty"
             assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), ref.report())
-            shutil.rmtree(pin)
-            shutil.rmtree(pinmaps)
-    finally:
-        shutil.rmtree(pin, ignore_errors=True)
-        shutil.rmtree(pinmaps, ignore_errors=True)
-        shutil.rmtree(d, ignore_errors=True)
 
 
 def _mutants(n, seed=1):
@@ -366,19 +364,9 @@ def packet_probes_kernel_vs_shim_mutants():
     on each verdict and packet, the map and the uncaught exceptions (bad ihl / doff,
     short headers, a TTL of 0 that ttl - 1 cannot store)."""
     import pyref
-    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
-    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
-    pinmaps = pin + "-maps"
-    try:
+    with tempfile.TemporaryDirectory(prefix="pybpf-shimpkt-") as d, \
+            _pinned(d, _written(d, "probes.py", PROBES)) as (pin, pinmaps):
         src = os.path.join(d, "probes.py")
-        with open(src, "w") as f:
-            f.write(PROBES)
-        obj = os.path.join(d, "probes.o")
-        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
-        os.mkdir(pinmaps)
-        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
-        _kernel_run(pin, "py___pyb_init", bytes(64), d)
         ref = pyref.Probe(src)
         mismatches, ran, refused = [], 0, 0
         for i, frame in enumerate(_mutants(600)):
@@ -405,10 +393,6 @@ def packet_probes_kernel_vs_shim_mutants():
         assert _uncaught(pinmaps) == sorted(ref.uncaught.values()), (_uncaught(pinmaps), ref.report())
         kinds = {exc for (_, exc, _) in ref.uncaught}
         assert kinds == {"IndexError", "ValueError", "OverflowError"}, ref.report()
-    finally:
-        shutil.rmtree(pin, ignore_errors=True)
-        shutil.rmtree(pinmaps, ignore_errors=True)
-        shutil.rmtree(d, ignore_errors=True)
 
 
 HELPER_PROBES = """from pybpf import *
@@ -517,18 +501,9 @@ def packet_helpers_kernel_vs_shim():
     counts, and the checksums it computes are the shim's (and right)."""
     import packets as P
     import pyref
-    d = tempfile.mkdtemp(prefix="pybpf-shimpkt-")
-    pin = f"/sys/fs/bpf/pybpf-shimpkt-{os.getpid()}"
-    pinmaps = pin + "-maps"
-    try:
+    with tempfile.TemporaryDirectory(prefix="pybpf-shimpkt-") as d, \
+            _pinned(d, _written(d, "helpers.py", HELPER_PROBES)) as (pin, pinmaps):
         src = os.path.join(d, "helpers.py")
-        with open(src, "w") as f:
-            f.write(HELPER_PROBES)
-        obj = os.path.join(d, "helpers.o")
-        subprocess.run([PYBPF, "compile", src, "-o", obj], check=True, capture_output=True, text=True)
-        os.mkdir(pinmaps)
-        p = subprocess.run(["bpftool", "prog", "loadall", obj, pin, "pinmaps", pinmaps], capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
         ref = pyref.Probe(src)
         bad = []
         for probe, a, b, frame in _helper_frames():
@@ -550,7 +525,3 @@ def packet_helpers_kernel_vs_shim():
         assert kmap == cmap, (kmap, cmap)
         assert sorted(kmap) == [1, 2, 3, 10, 11, 12], kmap
         assert _uncaught(pinmaps) == sorted(ref.uncaught.values()) == [], ref.report()
-    finally:
-        shutil.rmtree(pin, ignore_errors=True)
-        shutil.rmtree(pinmaps, ignore_errors=True)
-        shutil.rmtree(d, ignore_errors=True)

@@ -26,6 +26,8 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <pthread.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -230,6 +232,10 @@ void net_report(void)
 {
 	for (int i = 0; i < filter_socks.len; i++) {
 		FilterSock *fs = VEC_AT(filter_socks, i);
+		int queued = 0;
+		/* what the filter let through but the reader has not counted yet: at most 100 ms */
+		for (int k = 0; k < 100 && !ioctl(fs->fd, SIOCINQ, &queued) && queued > 0; k++)
+			usleep(1000);
 		shutdown(fs->fd, SHUT_RDWR);
 		fprintf(stderr, "pybpf: socket filter '%s' on %s let through %llu packets (%llu bytes)\n", fs->p->name, iface,
 			__atomic_load_n(&fs->packets, __ATOMIC_RELAXED), __atomic_load_n(&fs->bytes, __ATOMIC_RELAXED));

@@ -18,6 +18,7 @@
 #include "perfbuf.h"
 #include "userrb.h"
 #include "net.h"
+#include "mapread.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -187,7 +188,6 @@ static void format_value(Str *o, PrintSeg *s, const char *rec)
 }
 
 static void dump_map(struct bpf_object *obj, MapDecl *m);
-static int read_global(struct bpf_object *obj, const char *sec, const char *var, int index, void *out, int size);
 static void clear_map(struct bpf_object *obj, MapDecl *m);
 
 static Prog *run_version_prog(Run *r, uint64_t version)
@@ -339,101 +339,16 @@ static void drain_prints(void *arg)
 
 /* ---- maps at exit ----------------------------------------------------------------- */
 
-static int64_t read_int(const void *p, Type *t, uint64_t *u)
-{
-	int64_t v = 0;
-	switch (t->size) {
-	case 1: v = t->is_signed ? (int64_t)*(int8_t *)p : (int64_t)*(uint8_t *)p; break;
-	case 2: v = t->is_signed ? (int64_t)*(int16_t *)p : (int64_t)*(uint16_t *)p; break;
-	case 4: v = t->is_signed ? (int64_t)*(int32_t *)p : (int64_t)*(uint32_t *)p; break;
-	default: memcpy(&v, p, 8); break;
-	}
-	if (u)
-		*u = (uint64_t)v;
-	return v;
-}
-
-/* Merge the per-CPU copies of a value (ncpu of them, stride bytes apart)
- * into out, by the rules in pyc.h: counts, sums and slots add; min and max
- * over the CPUs that saw a value; plain integers add. */
-static void merge_percpu(Type *vt, const unsigned char *in, int ncpu, int stride, unsigned char *out)
-{
-	int size = ty_size(vt);
-	memset(out, 0, size);
-	for (int c = 0; c < ncpu; c++) {
-		const unsigned char *v = in + (size_t)c * stride;
-		if (vt->kind == TY_AGG && vt->agg != AGG_COUNT && vt->agg != AGG_SUM && vt->agg != AGG_HIST &&
-		    vt->agg != AGG_LHIST) {
-			int64_t a[4], o[4];
-			memcpy(a, v, 32);
-			memcpy(o, out, 32);
-			if (!a[0])
-				continue;
-			if (!o[0] || a[2] < o[2])
-				o[2] = a[2];
-			if (!o[0] || a[3] > o[3])
-				o[3] = a[3];
-			o[0] += a[0];
-			o[1] += a[1];
-			memcpy(out, o, 32);
-		} else if (vt->kind == TY_AGG) {
-			for (int i = 0; i < size / 8; i++) {
-				uint64_t x, y;
-				memcpy(&x, v + i * 8, 8);
-				memcpy(&y, out + i * 8, 8);
-				y += x;
-				memcpy(out + i * 8, &y, 8);
-			}
-		} else {
-			uint64_t x, y = 0;
-			read_int(v, vt, &x);
-			memcpy(&y, out, size);
-			y = (uint64_t)read_int(&y, vt, NULL) + x;
-			memcpy(out, &y, size);
-		}
-	}
-}
-
-/* A Queue or Stack at exit: pop everything (oldest first for both). */
-static void dump_list(int fd, MapDecl *m)
-{
-	int vsz = ty_size(m->type->val), n = 0, cap = 0;
-	unsigned char **vals = NULL;
-	for (;;) {
-		unsigned char *v = xcalloc(1, vsz);
-		if (bpf_map_lookup_and_delete_elem(fd, NULL, v)) {
-			free(v);
-			break;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			vals = xrealloc(vals, cap * sizeof(*vals));
-		}
-		vals[n++] = v;
-	}
-	if (m->type->map_kind == MAP_STACK)   /* popped newest first */
-		for (int i = 0; i < n / 2; i++) {
-			unsigned char *t = vals[i];
-			vals[i] = vals[n - 1 - i];
-			vals[n - 1 - i] = t;
-		}
-	out_list(m, vals, n);
-	for (int i = 0; i < n; i++)
-		free(vals[i]);
-	free(vals);
-}
-
 /* Read every entry of map m and show it (output.c). */
 static void dump_map(struct bpf_object *obj, MapDecl *m)
 {
 	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
-	Type *vt = m->type->val;
-	int fd, ksz, vsz = ty_size(vt), ncpu = 1, stride, n = 0, cap = 0;
 	int pfd = current_pin ? pin_get(current_pin, xasprintf("map_%s", m->cname)) : -1;
-	unsigned char *key, *next, *raw, **keys = NULL, **vals = NULL;
-	void *prev = NULL;
+	int fd = pfd >= 0 ? pfd : bm ? bpf_map__fd(bm) : -1;   /* a reloaded instance's map may be newer than obj's */
+	MapKind k = m->type->map_kind;
+	MapRows rows;
 
-	if (m->type->map_kind == MAP_SORTEDLIST) {
+	if (k == MAP_SORTEDLIST) {
 		/* user space cannot walk a BPF red-black tree: show its length */
 		int64_t len = 0;
 		if (read_global(obj, xasprintf(".data.sl_%s", m->cname), xasprintf("__pyb_sl_len_%s", m->cname), 0, &len,
@@ -441,76 +356,25 @@ static void dump_map(struct bpf_object *obj, MapDecl *m)
 			out_global(xasprintf("len(%s)", m->name), ty_int, (unsigned char *)&len);
 		return;
 	}
-	if ((!bm && pfd < 0) || m->type->map_kind == MAP_RINGBUF || m->type->map_kind == MAP_BLOOM ||
-	    vt->kind == TY_TIMER || MAP_IS_STORAGE(m->type->map_kind) || m->type->map_kind >= MAP_PROG_ARRAY)
+	if (fd < 0)
+		return;
+	if (k == MAP_QUEUE || k == MAP_STACK) {
+		map_pop_all(fd, m, &rows);
+		out_list(m, rows.vals, rows.n);
+	} else if (!map_walkable(m) || map_read_rows(fd, m, &rows) < 0) {
 		return;   /* a bloom filter's bits cannot be listed, nor a task's or cgroup's storage (no keys to walk);
 			    * a timer, a program or a perf event (PerfBuf, PerfCounters) has no value to show */
-	fd = pfd >= 0 ? pfd : bpf_map__fd(bm);   /* a reloaded instance's map may be newer than obj's */
-	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
-		dump_list(fd, m);
-		return;
-	}
-	{
-		struct bpf_map_info info = {0};
-		uint32_t len = sizeof(info);
-		bpf_map_get_info_by_fd(fd, &info, &len);
-		ksz = info.key_size;
-	}
-	if (m->percpu)
-		ncpu = libbpf_num_possible_cpus();
-	stride = m->percpu ? (vsz + 7) / 8 * 8 : vsz;
-	key = xcalloc(1, ksz);
-	next = xcalloc(1, ksz);
-	raw = xcalloc(ncpu, stride);
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		memcpy(key, next, ksz);
-		prev = key;
-		if (bpf_map_lookup_elem(fd, key, raw))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			keys = xrealloc(keys, cap * sizeof(*keys));
-			vals = xrealloc(vals, cap * sizeof(*vals));
-		}
-		keys[n] = xcalloc(1, ksz);
-		memcpy(keys[n], key, ksz);
-		vals[n] = xcalloc(1, vsz);
-		if (m->percpu)
-			merge_percpu(vt, raw, ncpu, stride, vals[n]);
-		else
-			memcpy(vals[n], raw, vsz);
-		if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY) {
-			/* an array has every index: show the ones that were set */
-			bool zero = true;
-			for (int i = 0; i < vsz; i++)
-				zero &= vals[n][i] == 0;
-			if (zero) {
-				free(keys[n]);
-				free(vals[n]);
-				continue;
-			}
-		}
-		n++;
-	}
-	if (m->unkeyed) {
+	} else if (m->unkeyed) {
 		/* an unused aggregation (all zero) shows nothing, like an empty map */
 		bool used = false;
-		for (int i = 0; n && i < vsz; i++)
-			used |= vals[0][i] != 0;
+		for (int i = 0; rows.n && i < ty_size(m->type->val); i++)
+			used |= rows.vals[0][i] != 0;
 		if (used)
-			out_agg(m->name, vt, vals[0]);
+			out_agg(m->name, m->type->val, rows.vals[0]);
 	} else {
-		out_map(m, keys, vals, n);
+		out_map(m, rows.keys, rows.vals, rows.n);
 	}
-	for (int i = 0; i < n; i++) {
-		free(keys[i]);
-		free(vals[i]);
-	}
-	free(keys);
-	free(vals);
-	free(key);
-	free(next);
-	free(raw);
+	map_rows_free(&rows);
 }
 
 /* ---- stacks ------------------------------------------------------------------------ */
@@ -595,80 +459,6 @@ static void prefetch_ustacks(struct bpf_object *obj, Prog *prog)
 }
 
 /* ---- counters: lost records and uncaught exceptions ------------------------------ */
-
-/* Read `size` bytes at element `index` of global `var` in section sec
- * (".bss", ".data"), from the kernel (a lookup of the whole section, not
- * libbpf's copy). Returns 0, or -1 when there is no such variable. */
-static int read_global(struct bpf_object *obj, const char *sec, const char *var, int index, void *out, int size)
-{
-	struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *m;
-	int id = btf ? btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC) : -1;
-	size_t sl = strlen(sec);
-
-	if (id < 0)
-		return -1;
-	bpf_object__for_each_map(m, obj) {
-		const char *n = bpf_map__name(m);
-		size_t nl = strlen(n), vsize = bpf_map__value_size(m);
-		const struct btf_type *ds = btf__type_by_id(btf, id);
-		const struct btf_var_secinfo *vsi = btf_var_secinfos(ds);
-		unsigned char *data;
-		int key = 0, err;
-
-		if (nl < sl || strcmp(n + nl - sl, sec))
-			continue;
-		for (int j = 0; j < btf_vlen(ds); j++, vsi++) {
-			const struct btf_type *v = btf__type_by_id(btf, vsi->type);
-			if (strcmp(btf__name_by_offset(btf, v->name_off), var))
-				continue;
-			if (vsi->offset + (size_t)(index + 1) * size > vsize)
-				return -1;
-			data = xcalloc(1, vsize);
-			err = bpf_map_lookup_elem(bpf_map__fd(m), &key, data);
-			if (!err)
-				memcpy(out, data + vsi->offset + index * size, size);
-			free(data);
-			return err ? -1 : 0;
-		}
-	}
-	return -1;
-}
-
-/* The program's counters (.bss.pyb): [0] lost records, [1 + i] exceptions,
- * raw (counter_value gives the count). All of them, with one lookup of the whole section (*n gets their number;
- * NULL when they cannot be read). The caller frees the array. */
-static uint64_t *read_counters(int fd, int *n)
-{
-	uint64_t *all;
-	struct bpf_map_info info = {0};
-	uint32_t len = sizeof(info);
-	int key = 0;
-	*n = 0;
-	if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) || info.value_size < 8)
-		return NULL;
-	all = xcalloc(1, info.value_size);
-	if (bpf_map_lookup_elem(fd, &key, all)) {
-		free(all);
-		return NULL;
-	}
-	*n = info.value_size / 8;
-	return all;
-}
-
-static uint64_t counter_value(const uint64_t *all, int i)
-{
-	return all[i] / (uint64_t)pyb_counter_step(i);
-}
-
-static uint64_t read_counter(int fd, int index)
-{
-	int n;
-	uint64_t *all = read_counters(fd, &n);
-	uint64_t x = index < n ? counter_value(all, index) : 0;
-	free(all);
-	return x;
-}
 
 static int counters_fd(struct bpf_object *obj)
 {

@@ -3,7 +3,7 @@
 # Idempotent: does nothing when every package is already installed.
 set -e
 
-PKGS="make gcc binutils libc6-dev clang-19 llvm-19 libelf-dev zlib1g-dev pkg-config python3 python3-pycparser bpftrace mypy systemtap-sdt-dev python3-dev iproute2 iputils-ping"
+PKGS="make gcc binutils libc6-dev clang-19 llvm-19 libelf-dev zlib1g-dev pkg-config python3 python3-pycparser bpftrace mypy systemtap-sdt-dev python3-dev iproute2 iputils-ping python3-matplotlib prometheus"
 BPKGS="libbpf-dev bpftool"      # from bookworm-backports (libbpf 1.4, bpftool 7.5)
 
 if [ "$(id -u)" != 0 ]; then
@@ -34,5 +34,14 @@ EOS
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# prometheus is for the metrics tests, which start their own server on
+# 127.0.0.1: the package's service must not start (it would listen on
+# every interface), so invoke-rc.d is told no while we install
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e $policy ]; then
+	printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy && own_policy=1
+fi
 apt-get install -y -q --no-install-recommends $PKGS
+[ $own_policy = 1 ] && rm -f $policy
 apt-get install -y -q --no-install-recommends -t bookworm-backports $BPKGS

@@ -969,6 +969,8 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 			map_items_declared(c, m, kw->lhs);   /* check_map_items.c */
 			continue;
 		}
+		if (map_metric_arg(c, m, kw))   /* labels=, metric= (check_map_metric.c) */
+			continue;
 		if (!kw->name || strcmp(kw->name, "max_entries"))
 			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N%s",
 				 kw->name ? kw->name : "**", map_kind_names[kind], kind == MAP_HASH || kind == MAP_LRU_HASH ||

@@ -1,0 +1,88 @@
+/* check_map_metric.c — how a map is exported as a Prometheus metric
+ * (pybpf load --metrics, loader/metrics.c, docs/metrics.md):
+ *
+ *     calls: Hash[tuple[str[16], u32], u64] = Hash(labels=("comm", "pid"), metric="counter")
+ *
+ * labels= names the label of each part of the key: one name for a scalar
+ * key, one per element of a tuple key (a Struct key's labels are its field
+ * names). metric= says what a plain integer value (or a Count, Sum) is:
+ * "counter" (it only goes up) or "gauge". Both are checked here, at
+ * compile time, so that every exposition the server writes is valid.
+ */
+#include "check_int.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* how many labels m's key has */
+static int key_arity(MapDecl *m)
+{
+	Type *k = m->type->key;
+	return k && k->kind == TY_TUPLE ? k->elems.len : 1;
+}
+
+/* Prometheus label name syntax, [a-zA-Z_][a-zA-Z0-9_]*, and not one the server or Prometheus reserves */
+static void check_label_name(Node *at, const char *s, int len)
+{
+	bool ok = len > 0 && (isalpha((unsigned char)s[0]) || s[0] == '_');
+	for (int i = 1; ok && i < len; i++)
+		ok = isalnum((unsigned char)s[i]) || s[i] == '_';
+	if (!ok)
+		error_at(node_loc(at), "a label name is letters, digits and '_', not starting with a digit: not '%.*s'", len, s);
+	if (len >= 2 && s[0] == '_' && s[1] == '_')
+		error_at(node_loc(at), "label names starting with '__' are reserved for Prometheus' own use");
+	if ((len == 2 && !strncmp(s, "le", 2)) || (len == 8 && !strncmp(s, "quantile", 8)))
+		error_at(node_loc(at), "'%.*s' is the label Prometheus gives histogram buckets and quantiles: choose another name",
+			 len, s);
+}
+
+static void labels_declared(MapDecl *m, Node *v)
+{
+	int n = key_arity(m);
+	if (m->type->key && m->type->key->kind == TY_STRUCT)
+		error_at(node_loc(v), "a Struct key's labels are its field names (%s): labels= is for scalar and tuple keys",
+			 m->type->key->sname);
+	if (v->kind == ND_STR)
+		error_at(node_loc(v), "labels= takes a tuple of names, one per part of the key: labels=(\"%s\",)", v->tok->str);
+	if (v->kind != ND_TUPLE)
+		error_at(node_loc(v), "labels= takes a tuple of string literals, one name per part of the key");
+	if (v->elts.len != n)
+		error_at(node_loc(v), "labels= names %d label%s, but the key %s has %d part%s", v->elts.len,
+			 v->elts.len == 1 ? "" : "s", ty_name(m->type->key), n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++) {
+		Node *e = VEC_AT(v->elts, i);
+		if (e->kind != ND_STR || e->tok->is_bytes)
+			error_at(node_loc(e), "a label name is a string literal");
+		check_label_name(e, e->tok->str, e->tok->slen);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(VEC_AT(m->labels, j), e->tok->str))
+				error_at(node_loc(e), "label '%s' is named twice", e->tok->str);
+		vec_push(&m->labels, (void *)e->tok->str);
+	}
+}
+
+static void metric_declared(MapDecl *m, Node *v)
+{
+	Type *t = m->type->val;
+	if (v->kind != ND_STR || v->tok->is_bytes || (strcmp(v->tok->str, "counter") && strcmp(v->tok->str, "gauge")))
+		error_at(node_loc(v), "metric= is \"counter\" or \"gauge\"");
+	if (t->kind == TY_AGG && t->agg != AGG_COUNT && t->agg != AGG_SUM)
+		error_at(node_loc(v), "a %s is exported as a %s: metric= is for integer, Count and Sum values", agg_names[t->agg],
+			 t->agg == AGG_HIST || t->agg == AGG_LHIST ? "histogram" : "gauge");
+	if (t->kind != TY_AGG && t->kind != TY_FIXED)
+		error_at(node_loc(v), "a %s value is not exported as a metric: metric= is for integer, Count and Sum values",
+			 ty_name(t));
+	m->metric = strcmp(v->tok->str, "counter") ? MET_GAUGE : MET_COUNTER;
+}
+
+bool map_metric_arg(Checker *c, MapDecl *m, Node *kw)
+{
+	(void)c;
+	if (!kw->name || (strcmp(kw->name, "labels") && strcmp(kw->name, "metric")))
+		return false;
+	if (!strcmp(kw->name, "labels"))
+		labels_declared(m, kw->lhs);
+	else
+		metric_declared(m, kw->lhs);
+	return true;
+}

@@ -4050,6 +4050,7 @@ Prog *check_program(SrcFile *file, Node *module)
 				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
 		}
 	}
+	metric_helps(&c, module);   /* check_map_metric.c */
 	/* pass 2: function bodies */
 	for (int i = 0; i < module->body.len; i++) {
 		Node *s = VEC_AT(module->body, i);

@@ -12,6 +12,7 @@
 #include "check_int.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* how many labels m's key has */
@@ -85,4 +86,82 @@ bool map_metric_arg(Checker *c, MapDecl *m, Node *kw)
 	else
 		metric_declared(m, kw->lhs);
 	return true;
+}
+
+/* text with runs of white space made one space, trimmed */
+static char *one_line(const char *s, size_t n)
+{
+	Str o = {0};
+	for (size_t i = 0; i < n; i++) {
+		bool sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r';
+		if (sp && (!o.len || o.buf[o.len - 1] == ' '))
+			continue;
+		str_add(&o, sp ? " " : s + i, 1);
+	}
+	while (o.len && o.buf[o.len - 1] == ' ')
+		o.len--;
+	str_add(&o, "", 1);
+	return o.buf;
+}
+
+/* the `# ...` lines right above the line at p (no blank line between), joined; NULL when none */
+static const char *comment_above(const SrcFile *f, const char *p)
+{
+	const char *start = p, *top = NULL, *line;
+	while (start > f->text && start[-1] != '\n')
+		start--;
+	line = start;
+	for (;;) {
+		const char *e = start, *b;
+		if (e == f->text)
+			break;
+		b = --e;   /* e: the previous line's '\n' */
+		while (b > f->text && b[-1] != '\n')
+			b--;
+		const char *q = b;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == e || *q != '#')
+			break;
+		top = start = b;
+	}
+	if (!top)
+		return NULL;
+	Str o = {0};
+	for (const char *l = top; l < line;) {   /* every line from top is a comment */
+		const char *e = strchr(l, '\n');
+		while (*l == ' ' || *l == '\t')
+			l++;
+		str_add(&o, l + 1, e - l - 1);
+		str_add(&o, " ", 1);
+		l = e + 1;
+	}
+	char *s = one_line(o.buf ? o.buf : "", o.len);
+	free(o.buf);
+	return *s ? s : NULL;
+}
+
+static const char **help_slot(Checker *c, Node *s)
+{
+	for (int i = 0; i < c->prog->maps.len; i++)
+		if (((MapDecl *)VEC_AT(c->prog->maps, i))->decl == s)
+			return &((MapDecl *)VEC_AT(c->prog->maps, i))->help;
+	for (int i = 0; i < c->prog->globals.len; i++)
+		if (((GlobalDecl *)VEC_AT(c->prog->globals, i))->decl == s)
+			return &((GlobalDecl *)VEC_AT(c->prog->globals, i))->help;
+	return NULL;
+}
+
+void metric_helps(Checker *c, Node *module)
+{
+	for (int i = 0; i < module->body.len; i++) {
+		Node *s = VEC_AT(module->body, i), *next = i + 1 < module->body.len ? VEC_AT(module->body, i + 1) : NULL;
+		const char **help = help_slot(c, s);
+		if (!help)
+			continue;
+		if (next && next->kind == ND_EXPR_STMT && next->value->kind == ND_STR && !next->value->tok->is_bytes)
+			*help = one_line(next->value->tok->str, next->value->tok->slen);
+		else
+			*help = comment_above(c->prog->file, node_loc(s).p);
+	}
 }

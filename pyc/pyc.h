@@ -555,6 +555,7 @@ typedef struct MapDecl {
 	Node *items;          /* items={k: v, ...}: its first contents (check_map_items.c) */
 	Vec labels;           /* const char*: labels=("comm", "pid"), the metric label of each key part (check_map_metric.c) */
 	int metric;           /* metric="counter" (MET_COUNTER) or "gauge" (MET_GAUGE); 0: by the value's kind */
+	const char *help;     /* its metric's # HELP: the comment above it or the docstring after it; NULL: none */
 } MapDecl;
 enum { MET_DEFAULT, MET_COUNTER, MET_GAUGE };
 
@@ -631,6 +632,7 @@ typedef struct GlobalDecl {
 	Type *type;           /* storage type: TY_FIXED or TY_BOOL (int is i64) */
 	int64_t init;
 	Node *decl;
+	const char *help;     /* its metric's # HELP, as MapDecl's (check_map_metric.c) */
 } GlobalDecl;
 
 /* Node.cval of a packet operation (Node.op 'x', check_packet.c) */

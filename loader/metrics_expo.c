@@ -309,6 +309,27 @@ static bool stats_empty(Family *f, const unsigned char *val)
 	return count == 0;   /* no value yet: no min, max or average */
 }
 
+/* rows in the order of their keys' bytes: the same order at every scrape */
+static int key_cmp(const void *a, const void *b, void *n)
+{
+	return memcmp(*(unsigned char *const *)a, *(unsigned char *const *)b, *(int *)n);
+}
+
+static void sort_rows(MapRows *r)
+{
+	void **pairs = xcalloc(r->n ? r->n : 1, sizeof(void *) * 2);
+	for (int i = 0; i < r->n; i++) {
+		pairs[2 * i] = r->keys[i];
+		pairs[2 * i + 1] = r->vals[i];
+	}
+	qsort_r(pairs, r->n, sizeof(void *) * 2, key_cmp, &r->key_size);
+	for (int i = 0; i < r->n; i++) {
+		r->keys[i] = pairs[2 * i];
+		r->vals[i] = pairs[2 * i + 1];
+	}
+	free(pairs);
+}
+
 static void map_family(Str *o, Family *f, bool om)
 {
 	MapRows rows;
@@ -316,6 +337,7 @@ static void map_family(Str *o, Family *f, bool om)
 	family_head(o, f->name, f->kind, f->help, om);
 	if (f->fd < 0 || map_read_rows(f->fd, f->m, &rows) < 0)
 		return;
+	sort_rows(&rows);
 	for (int i = 0; i < rows.n; i++) {
 		labels.len = 0;
 		key_labels(&labels, f, rows.keys[i]);

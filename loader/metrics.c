@@ -148,7 +148,7 @@ static int read_head(Conn *c, char *buf)
 			return 0;
 		n += (int)r;
 		buf[n] = 0;
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
+		if (memmem(buf, n, "\r\n\r\n", 4) || memmem(buf, n, "\n\n", 2))   /* garbage may hold NULs */
 			return n;
 	}
 	return -1;

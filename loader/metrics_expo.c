@@ -98,7 +98,7 @@ static Family *add_family(MetricsPlan *p, MapDecl *m, int kind, int field, const
 	return f;
 }
 
-/* Min, Max, Avg: one gauge; Stats: its count, sum, min and max, four gauges */
+/* Min, Max, Avg: one gauge; Stats: its min and max (gauges), its count and sum (counters) */
 static void plan_stats(MetricsPlan *p, MapDecl *m)
 {
 	int a = m->type->val->agg;
@@ -106,10 +106,10 @@ static void plan_stats(MetricsPlan *p, MapDecl *m)
 		add_family(p, m, F_GAUGE, a == AGG_MIN ? FLD_MIN : a == AGG_MAX ? FLD_MAX : FLD_AVG, "", NULL);
 		return;
 	}
-	add_family(p, m, F_GAUGE, FLD_COUNT, "_count", "count");
-	add_family(p, m, F_GAUGE, FLD_SUM, "_sum", "sum");
-	add_family(p, m, F_GAUGE, FLD_MIN, "_min", "min");
-	add_family(p, m, F_GAUGE, FLD_MAX, "_max", "max");
+	add_family(p, m, F_COUNTER, FLD_COUNT, "_count", "number of values");
+	add_family(p, m, F_COUNTER, FLD_SUM, "_sum", "sum of the values");
+	add_family(p, m, F_GAUGE, FLD_MIN, "_min", "smallest value");
+	add_family(p, m, F_GAUGE, FLD_MAX, "_max", "largest value");
 }
 
 /* maps whose values are integers or aggregations, walked without popping; not LPM tries (docs/metrics.md) */
@@ -366,30 +366,64 @@ static void global_family(Str *o, MetricsPlan *p, Family *f, bool om)
 	str_printf(o, uns ? "%s %llu\n" : "%s %lld\n", f->name, uns ? (unsigned long long)u : (unsigned long long)x);
 }
 
-/* the uncaught exceptions, per raise site and probe, and the records lost to full ring buffers */
+/* a raise site's labels: probe, file, line, exception */
+static char *site_labels(ExcSlot *sl, MetricsPlan *p)
+{
+	RaiseSite *r = VEC_AT(p->prog->raises, sl->site);
+	Probe *pr = VEC_AT(p->prog->probes, sl->probe);
+	Str l = {0};
+	str_puts(&l, "probe=\"");
+	label_bytes(&l, (const unsigned char *)pr->name, strlen(pr->name));
+	str_puts(&l, "\",file=\"");
+	label_bytes(&l, (const unsigned char *)r->loc.file->name, strlen(r->loc.file->name));
+	str_printf(&l, "\",line=\"%d\",exception=\"%s\"", r->loc.line, r->exc);
+	str_add(&l, "", 1);
+	return l.buf;
+}
+
+typedef struct ExcRow {
+	char *labels;
+	uint64_t n;
+} ExcRow;
+
+static int exc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const ExcRow *)a)->labels, ((const ExcRow *)b)->labels);
+}
+
+/* the uncaught exceptions: one sample per (probe, file, line, exception), sorted; the
+ * slots of one line (two raises of one kind there) are added up */
+static void exception_family(Str *o, MetricsPlan *p, const uint64_t *all, int n, bool om)
+{
+	int ns = all ? p->prog->exc_slots.len : 0;
+	ExcRow *rows = xcalloc(ns ? ns : 1, sizeof(*rows));
+	family_head(o, "pybpf_exceptions", F_COUNTER, "uncaught exceptions, per raise site and probe", om);
+	for (int k = 0; k < ns; k++) {
+		rows[k].labels = site_labels(VEC_AT(p->prog->exc_slots, k), p);
+		rows[k].n = 1 + k < n ? counter_value(all, 1 + k) : 0;
+	}
+	qsort(rows, ns, sizeof(*rows), exc_cmp);
+	for (int k = 0; k < ns; k++) {
+		if (k + 1 < ns && !strcmp(rows[k].labels, rows[k + 1].labels)) {
+			rows[k + 1].n += rows[k].n;
+			continue;
+		}
+		sample_start(o, "pybpf_exceptions", "_total", rows[k].labels, "");
+		str_printf(o, "%llu\n", (unsigned long long)rows[k].n);
+	}
+	for (int k = 0; k < ns; k++)
+		free(rows[k].labels);
+	free(rows);
+}
+
+/* the exceptions and the records lost to full ring buffers */
 static void counter_families(Str *o, MetricsPlan *p, bool om)
 {
 	int n = 0;
 	uint64_t *all = read_counters(p->counters_fd, &n);
-	Str l = {0};
-	family_head(o, "pybpf_exceptions", F_COUNTER, "uncaught exceptions, per raise site and probe", om);
-	for (int k = 0; all && k < p->prog->exc_slots.len; k++) {
-		ExcSlot *sl = VEC_AT(p->prog->exc_slots, k);
-		RaiseSite *r = VEC_AT(p->prog->raises, sl->site);
-		Probe *pr = VEC_AT(p->prog->probes, sl->probe);
-		l.len = 0;
-		str_puts(&l, "probe=\"");
-		label_bytes(&l, (const unsigned char *)pr->name, strlen(pr->name));
-		str_puts(&l, "\",file=\"");
-		label_bytes(&l, (const unsigned char *)r->loc.file->name, strlen(r->loc.file->name));
-		str_printf(&l, "\",line=\"%d\",exception=\"%s\"", r->loc.line, r->exc);
-		str_add(&l, "", 1);
-		sample_start(o, "pybpf_exceptions", "_total", l.buf, "");
-		str_printf(o, "%llu\n", (unsigned long long)(1 + k < n ? counter_value(all, 1 + k) : 0));
-	}
+	exception_family(o, p, all, n, om);
 	family_head(o, "pybpf_lost_records", F_COUNTER, "records lost to full ring buffers", om);
 	str_printf(o, "pybpf_lost_records_total %llu\n", (unsigned long long)(all && n ? counter_value(all, 0) : 0));
-	free(l.buf);
 	free(all);
 }
 

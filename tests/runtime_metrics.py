@@ -217,21 +217,17 @@ EVERY_KIND = '''from pybpf import *
 PID: Final[int] = 0
 
 
-class Key(Struct):
-    cpu: u32
-    tag: str[8]
-
-
 plain: Hash[u32, u64] = Hash(items={1: 10, 2: 20})
 signed: Hash[i32, i64] = Hash(items={-1: -5})
-gauge: Hash[str[16], u64] = Hash(metric="gauge")
+level: Hash[str[16], u64] = Hash(metric="gauge")
 ctr: Hash[u32, u64] = Hash(metric="counter", items={0: 3})
 count: Hash[tuple[str[16], u32], Count] = Hash(labels=("comm", "pid"))
 total: Hash[u32, Sum] = Hash()
 low: Hash[u32, Min] = Hash()
 high: Hash[u32, Max] = Hash()
 mean: Hash[u32, Avg] = Hash()
-stats: Hash[Key, Stats] = Hash()
+stats: Hash[u32, Stats] = Hash()
+byk: Hash[tuple[u32, str[8]], u64] = Hash()
 hist: Hash[u32, Hist] = Hash()
 lhist: Hash[u32, LHist[0, 100, 10]] = Hash()
 addrs: Hash[IPv4, u64] = Hash(items={ip4("10.1.2.3"): 1})
@@ -248,13 +244,14 @@ def p_every(args) -> None:
     if pid() == PID:
         g += 1
         flag = True
-        gauge["a\\\\b\\"c"] = 1
+        level["a\\\\b\\"c"] = 1
         count[comm(), pid()].add()
         total[1].add(g)
         low[1].add(g)
         high[1].add(g)
         mean[1].add(g)
-        stats[Key(cpu=0, tag="x")].add(g)
+        stats[5].add(g)
+        byk[0, "x"] += 1
         hist[1].add(g)
         lhist[1].add(g * 10)
         raw[b"a\\n\\x00\\xff"] = 2
@@ -269,7 +266,7 @@ def metrics_promtool_every_kind():
     """promtool check metrics accepts (exit 0, nothing said) the text
     exposition of a probe with every value kind: integers (signed,
     unsigned, gauge, counter), Count, Sum, Min, Max, Avg, Stats, Hist,
-    LHist, an unkeyed Hist, an Array, str / tuple / Struct / IPv4 / bytes
+    LHist, an unkeyed Hist, an Array, str / tuple (named and default labels) / IPv4 / bytes
     keys with characters to escape, globals, an exception raised."""
     with MetricsLoader(EVERY_KIND, ["-D", f"PID={os.getpid()}"]) as ld:
         for _ in range(4):
@@ -280,13 +277,16 @@ def metrics_promtool_every_kind():
     r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and not r.stdout and not r.stderr, (r.returncode, r.stdout, r.stderr, text)
     want = {
-        "pybpf_gauge": {'{key="a\\\\b\\"c"}': 1},
+        "pybpf_level": {'{key="a\\\\b\\"c"}': 1},
         "pybpf_raw": {'{key="a\\n\\\\x00\\\\xff"}': 2},
         "pybpf_addrs": {'{key="10.1.2.3"}': 1},
         "pybpf_signed": {'{key="-1"}': -5},
         "pybpf_ctr_total": {'{key="0"}': 3},
-        "pybpf_stats_min": {'{cpu="0",tag="x"}': 1},
-        "pybpf_stats_max": {'{cpu="0",tag="x"}': 4},
+        "pybpf_stats_min": {'{key="5"}': 1},
+        "pybpf_stats_max": {'{key="5"}': 4},
+        "pybpf_stats_count_total": {'{key="5"}': 4},
+        "pybpf_stats_sum_total": {'{key="5"}': 10},
+        "pybpf_byk": {'{key_0="0",key_1="x"}': 4},
         "pybpf_mean": {'{key="1"}': 2.5},
         "pybpf_arr": {'{key="2"}': 7},
         "pybpf_flag": {"": 1},
@@ -297,6 +297,8 @@ def metrics_promtool_every_kind():
         assert samples(text, name) == s, (name, samples(text, name), text)
     exc = samples(text, "pybpf_exceptions_total")
     assert [v for k, v in exc.items() if 'exception="AssertionError"' in k] == [2], exc
+    series = [line.rsplit(" ", 1)[0] for line in text.splitlines() if not line.startswith("#")]
+    assert len(series) == len(set(series)), "a series twice"   # two raise slots of one line are one series
 
 
 EXACT = '''from pybpf import *
@@ -361,9 +363,9 @@ def metrics_exact_exposition():
     assert ctype == "text/plain; version=0.0.4; charset=utf-8", ctype
     assert omtype == "application/openmetrics-text; version=1.0.0; charset=utf-8", omtype
     exc = "\n".join(f'pybpf_exceptions_total{{probe="{p}",file="{ld.path}",line="{n}",exception="{e}"}} 0'
-                    for p, n, e in [("p_exact", 16, "OverflowError"), ("p_exact", 17, "MapFullError"),
-                                    ("p_exact", 17, "OverflowError"), ("p_exact", 18, "MapFullError"),
-                                    ("__pyb_init", 6, "MapFullError")])
+                    for p, n, e in [("__pyb_init", 6, "MapFullError"), ("p_exact", 16, "OverflowError"),
+                                    ("p_exact", 17, "MapFullError"), ("p_exact", 17, "OverflowError"),
+                                    ("p_exact", 18, "MapFullError")])
     norm = re.sub(r"(scrape_duration_seconds) [0-9.]+", r"\1 D", text)
     check(norm, EXACT_TEXT.replace("EXC", exc))
     om_want = (EXACT_TEXT.replace("EXC", exc)

@@ -112,11 +112,12 @@ static void plan_stats(MetricsPlan *p, MapDecl *m)
 	add_family(p, m, F_GAUGE, FLD_MAX, "_max", "largest value");
 }
 
-/* maps whose values are integers or aggregations, walked without popping; not LPM tries (docs/metrics.md) */
+/* maps whose values are integers or aggregations, walked without popping; not LPM tries, not metric="none" (docs/metrics.md) */
 static bool exported(MapDecl *m)
 {
 	Type *v = m->type->val;
-	return map_walkable(m) && m->type->map_kind != MAP_LPM && (v->kind == TY_FIXED || v->kind == TY_AGG);
+	return map_walkable(m) && m->type->map_kind != MAP_LPM && (v->kind == TY_FIXED || v->kind == TY_AGG) &&
+	       m->metric != MET_NONE;
 }
 
 static int find_counters(struct bpf_object *obj)

@@ -6,7 +6,7 @@
  * labels= names the label of each part of the key: one name for a scalar
  * key, one per element of a tuple key (a Struct key's labels are its field
  * names). metric= says what a plain integer value (or a Count, Sum) is:
- * "counter" (it only goes up) or "gauge". Both are checked here, at
+ * "counter" (it only goes up) or "gauge"; metric="none" leaves any map out. Both are checked here, at
  * compile time, so that every exposition the server writes is valid.
  */
 #include "check_int.h"
@@ -65,8 +65,12 @@ static void labels_declared(MapDecl *m, Node *v)
 static void metric_declared(MapDecl *m, Node *v)
 {
 	Type *t = m->type->val;
+	if (v->kind == ND_STR && !v->tok->is_bytes && !strcmp(v->tok->str, "none")) {
+		m->metric = MET_NONE;   /* a map of the probe's own (start times, ...): not exported */
+		return;
+	}
 	if (v->kind != ND_STR || v->tok->is_bytes || (strcmp(v->tok->str, "counter") && strcmp(v->tok->str, "gauge")))
-		error_at(node_loc(v), "metric= is \"counter\" or \"gauge\"");
+		error_at(node_loc(v), "metric= is \"counter\", \"gauge\" or \"none\" (not exported)");
 	if (t->kind == TY_AGG && t->agg != AGG_COUNT && t->agg != AGG_SUM)
 		error_at(node_loc(v), "a %s is exported as a %s: metric= is for integer, Count and Sum values", agg_names[t->agg],
 			 t->agg == AGG_HIST || t->agg == AGG_LHIST ? "histogram" : "gauge");

@@ -554,10 +554,10 @@ typedef struct MapDecl {
 	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
 	Node *items;          /* items={k: v, ...}: its first contents (check_map_items.c) */
 	Vec labels;           /* const char*: labels=("comm", "pid"), the metric label of each key part (check_map_metric.c) */
-	int metric;           /* metric="counter" (MET_COUNTER) or "gauge" (MET_GAUGE); 0: by the value's kind */
+	int metric;           /* metric="counter" (MET_COUNTER), "gauge" (MET_GAUGE), "none" (MET_NONE: not exported); 0: by the value's kind */
 	const char *help;     /* its metric's # HELP: the comment above it or the docstring after it; NULL: none */
 } MapDecl;
-enum { MET_DEFAULT, MET_COUNTER, MET_GAUGE };
+enum { MET_DEFAULT, MET_COUNTER, MET_GAUGE, MET_NONE };
 
 /* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
 typedef struct PerfEvent {

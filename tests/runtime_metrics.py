@@ -19,7 +19,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, test
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
@@ -375,6 +375,33 @@ def metrics_exact_exposition():
                .replace("# HELP pybpf_exceptions_total", "# HELP pybpf_exceptions")
                .replace("# TYPE pybpf_exceptions_total", "# TYPE pybpf_exceptions") + "# EOF\n")
     check(re.sub(r"(scrape_duration_seconds) [0-9.]+", r"\1 D", om), om_want)
+
+
+@test
+def metrics_example_syscalls():
+    """examples/metrics/syscalls.py: promtool accepts its exposition; the
+    families its docstring lists are there with their types, the test's
+    own 50 read()s of /dev/zero are in the read latency histogram's count,
+    and the metric="none" map is not exported."""
+    with open(os.path.join(ROOT, "examples", "metrics", "syscalls.py")) as f:
+        src = f.read()
+    with MetricsLoader(src) as ld:
+        before = samples(scrape(ld.port)[2], "pybpf_read_latency_count")[""]
+        fd = os.open("/dev/zero", os.O_RDONLY)
+        try:
+            for _ in range(50):
+                os.read(fd, 1)
+        finally:
+            os.close(fd)
+        text = scrape(ld.port)[2]
+        ld.finish()
+    r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and not r.stdout and not r.stderr, (r.stdout, r.stderr)
+    for t in ["pybpf_syscalls_total counter", "pybpf_read_latency histogram", "pybpf_reads_in_flight gauge"]:
+        assert f"# TYPE {t}\n" in text, t
+    assert samples(text, "pybpf_read_latency_count")[""] >= before + 50
+    assert samples(text, "pybpf_syscalls_total").get(f'{{comm="{comm()}"}}', 0) > 0
+    assert "pybpf_start" not in text
 
 
 def raw_request(port, data, read=True, timeout=10):

@@ -39,10 +39,11 @@ def fill() -> None:
 '''
 
 
-def cpu_s(pid):
+def cpu_s(pid, which=(11, 12)):
+    """user + system (or which=(12,): system) CPU seconds of pid"""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[i]) for i in which) / os.sysconf("SC_CLK_TCK")
 
 
 def map_id(pid):
@@ -99,14 +100,15 @@ def measure_pybpf(p, port):
     time.sleep(2)
     idle_rate = (cpu_s(p.pid) - c0) / (time.monotonic() - t)
     lat = []
-    c0, t0 = cpu_s(p.pid), time.monotonic()
+    c0, s0, t0 = cpu_s(p.pid), cpu_s(p.pid, (12,)), time.monotonic()
     for _ in range(SCRAPES):
         t = time.perf_counter()
         scrape(port)
         lat.append(time.perf_counter() - t)
     cpu = cpu_s(p.pid) - c0 - idle_rate * (time.monotonic() - t0)
+    sys_share = (cpu_s(p.pid, (12,)) - s0) / max(cpu, 1e-9)
     return {"median_ms": statistics.median(lat) * 1e3, "p99_ms": pct(lat, 99) * 1e3,
-            "cpu_ms_per_scrape": cpu / SCRAPES * 1e3, "bytes": len(body), "idle_cpu_per_s": idle_rate}
+            "cpu_ms_per_scrape": cpu / SCRAPES * 1e3, "system_share": sys_share, "bytes": len(body), "idle_cpu_per_s": idle_rate}
 
 
 def measure_bpftool(mid):
@@ -134,7 +136,7 @@ def main():
             stop(p)
     print(f"map of {KEYS} keys; load average {la[0]}")
     print(f"  pybpf scrape   median {mine['median_ms']:.2f} ms  p99 {mine['p99_ms']:.2f} ms  "
-          f"loader CPU {mine['cpu_ms_per_scrape']:.2f} ms/scrape  ({mine['bytes']} bytes, {SCRAPES} scrapes)")
+          f"loader CPU {mine['cpu_ms_per_scrape']:.2f} ms/scrape ({mine['system_share']:.0%} in the kernel)  ({mine['bytes']} bytes, {SCRAPES} scrapes)")
     print(f"  bpftool dump   median {tool['median_ms']:.2f} ms  p99 {tool['p99_ms']:.2f} ms  "
           f"CPU {tool['cpu_ms_per_dump']:.2f} ms/dump  ({tool['bytes']} bytes, {DUMPS} dumps)")
     print(f"  ratio pybpf/bpftool: latency {mine['median_ms'] / tool['median_ms']:.2f}, "

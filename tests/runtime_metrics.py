@@ -418,7 +418,8 @@ def raw_request(port, data, read=True, timeout=10):
 def metrics_http_errors():
     """404 for another path, 405 for another method, 400 for garbage and
     for a request line that is not HTTP/1.x, 431 for a header over 8 KiB;
-    a bad --metrics address is refused before anything is loaded."""
+    a port in use is refused after the load (exit status 1, the program
+    freed); a bad --metrics address is refused before anything is loaded."""
     with MetricsLoader(EXACT, ["-D", "PID=1"]) as ld:
         assert scrape(ld.port, path="/")[0] == 404
         assert scrape(ld.port, method="POST")[0] == 405
@@ -427,11 +428,17 @@ def metrics_http_errors():
         big = b"GET /metrics HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
         assert raw_request(ld.port, big) == "HTTP/1.1 431 Request Header Fields Too Large"
         assert scrape(ld.port, path="/metrics?x=1")[0] == 200
+        assert scrape(ld.port, method="HEAD")[0] == 200
+        r = subprocess.run([PYBPF, "load", ld.path, "-D", "PID=1", "--metrics", f"127.0.0.1:{ld.port}"],
+                           capture_output=True, text=True, timeout=60)   # the port is taken: after the load
+        assert r.returncode == 1 and r.stderr == \
+            f"pybpf: error: --metrics 127.0.0.1:{ld.port}: cannot listen there: Address already in use\n", r.stderr
         ld.finish()
     for bad, why in [("127.0.0.1", "expected HOST:PORT"), ("example.com:80", "no name lookups"),
                      ("127.0.0.1:70000", "expected HOST:PORT"), ("[::1:9435", "expected HOST:PORT")]:
         r = subprocess.run([PYBPF, "load", ld.path, "--metrics", bad], capture_output=True, text=True, timeout=30)
         assert r.returncode == 2 and f"pybpf: error: --metrics {bad}: " in r.stderr and why in r.stderr, (bad, r.stderr)
+    assert_nothing_left(["p_exact"], [])
 
 
 ROBUST = '''from pybpf import *

@@ -85,6 +85,9 @@ bool map_metric_arg(Checker *c, MapDecl *m, Node *kw)
 	(void)c;
 	if (!kw->name || (strcmp(kw->name, "labels") && strcmp(kw->name, "metric")))
 		return false;
+	if (m->type->map_kind == MAP_LPM)
+		error_at(node_loc(kw), "an LPMTrie is not exported as a metric (yet): %s= is for Hash, LRUHash, PerCPUHash and "
+			 "LRUPerCPUHash maps", kw->name);
 	if (!strcmp(kw->name, "labels"))
 		labels_declared(m, kw->lhs);
 	else

@@ -27,19 +27,19 @@ reads_in_flight: int = 0
 
 
 @tracepoint("raw_syscalls/sys_enter")
-def on_syscall(args) -> None:
+def on_syscall(args: TracepointArgs) -> None:
     syscalls[comm()].add()
 
 
 @tracepoint("syscalls/sys_enter_read")
-def on_read(args) -> None:
+def on_read(args: TracepointArgs) -> None:
     global reads_in_flight
     start[tid()] = ktime_ns()
     reads_in_flight += 1
 
 
 @tracepoint("syscalls/sys_exit_read")
-def on_read_return(args) -> None:
+def on_read_return(args: TracepointArgs) -> None:
     global reads_in_flight
     if tid() in start:
         read_latency.add(ktime_ns() - start[tid()])

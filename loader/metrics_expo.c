@@ -172,11 +172,11 @@ void metrics_plan_free(MetricsPlan *p)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* HELP text: backslash and newline escaped */
-static void help_text(Str *o, const char *s)
+/* HELP text: backslash and newline escaped; in OpenMetrics the double quote too */
+static void help_text(Str *o, const char *s, bool om)
 {
 	for (; *s; s++)
-		str_puts(o, *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : (char[2]){*s, 0});
+		str_puts(o, *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : *s == '"' && om ? "\\\"" : (char[2]){*s, 0});
 }
 
 static void family_head(Str *o, const char *name, int kind, const char *help, bool om)
@@ -184,7 +184,7 @@ static void family_head(Str *o, const char *name, int kind, const char *help, bo
 	static const char *const types[] = {"counter", "gauge", "histogram"};
 	const char *tname = kind == F_COUNTER && !om ? "_total" : "";
 	str_printf(o, "# HELP %s%s ", name, tname);
-	help_text(o, help);
+	help_text(o, help, om);
 	str_printf(o, "\n# TYPE %s%s %s\n", name, tname, types[kind]);
 }
 

@@ -217,6 +217,7 @@ EVERY_KIND = '''from pybpf import *
 PID: Final[int] = 0
 
 
+# the "plain" values, a back\\slash
 plain: Hash[u32, u64] = Hash(items={1: 10, 2: 20})
 signed: Hash[i32, i64] = Hash(items={-1: -5})
 level: Hash[str[16], u64] = Hash(metric="gauge")
@@ -299,6 +300,26 @@ def metrics_promtool_every_kind():
     assert [v for k, v in exc.items() if 'exception="AssertionError"' in k] == [2], exc
     series = [line.rsplit(" ", 1)[0] for line in text.splitlines() if not line.startswith("#")]
     assert len(series) == len(set(series)), "a series twice"   # two raise slots of one line are one series
+
+
+@test
+def metrics_prometheus_every_kind():
+    """Prometheus (which asks for OpenMetrics) scrapes the exposition of
+    every value kind without an error: the target is up, and a Stats'
+    count, an Avg and a str label with a quote and a backslash read back
+    through PromQL as exported."""
+    with MetricsLoader(EVERY_KIND, ["-D", f"PID={os.getpid()}"]) as ld, Prometheus(ld.port) as prom:
+        for _ in range(4):
+            os.getppid()
+        prom.wait_for('pybpf_stats_count_total{key="5"}', 4)
+        prom.wait_for('pybpf_mean{key="1"}', 2.5)
+        got = prom.query("pybpf_level")
+        assert [(m["key"], v) for m, v in got] == [('a\\b"c', 1)], got
+        targets = prom.api("targets")["activeTargets"]
+        assert [(t["health"], t["lastError"]) for t in targets] == [("up", "")], targets
+        meta = prom.api("metadata", metric="pybpf_plain")
+        assert meta == {"pybpf_plain": [{"type": "gauge", "help": 'the "plain" values, a back\\slash', "unit": ""}]}, meta
+        ld.finish()
 
 
 EXACT = '''from pybpf import *

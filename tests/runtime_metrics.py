@@ -587,3 +587,24 @@ def metrics_robust_never_read():
         status, text, secs = timed_scrape(ld.port)
         assert status == 200 and secs < 1.0, (status, secs)
         final_counts(ld, calls, text)
+
+
+@test
+def metrics_connection_limit():
+    """16 connections that send nothing hold every slot: a 17th request is
+    answered 503 at once; when they close, the next scrape is 200 again."""
+    with MetricsLoader(EXACT, ["-D", "PID=1"]) as ld:
+        held = [socket.create_connection(("127.0.0.1", ld.port)) for _ in range(16)]
+        try:
+            time.sleep(0.2)   # all 16 accepted
+            t = time.monotonic()
+            first = raw_request(ld.port, b"GET /metrics HTTP/1.1\r\n\r\n")
+            assert first == "HTTP/1.1 503 Service Unavailable" and time.monotonic() - t < 1.0, first
+        finally:
+            for s in held:
+                s.close()
+        deadline = time.time() + 5
+        while scrape(ld.port)[0] != 200:   # the 16 threads see EOF and end
+            assert time.time() < deadline, "no slot came free"
+            time.sleep(0.05)
+        ld.finish()

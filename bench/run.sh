@@ -31,4 +31,6 @@ echo "== 7. long probes: the verifier's processed instructions against statement
 run bench/longprobe.py
 echo "== 8. XDP drop: test-run ns/packet, veth packets/s, JITed size, pybpf vs hand-written C"
 run bench/xdp.py
+echo "== 9. metrics: scrape latency and loader CPU for a map of 10,000 keys, pybpf load --metrics vs bpftool map dump"
+run bench/metrics.py
 if [ -n "$failed" ]; then echo "== FAILED:$failed"; exit 1; fi

@@ -18,6 +18,7 @@
 #include "perfbuf.h"
 #include "userrb.h"
 #include "net.h"
+#include "metrics.h"
 #include "mapread.h"
 
 #include <bpf/bpf.h>
@@ -794,6 +795,7 @@ int load_main(const char *path, LoadOpts *o)
 	Vec linkv = {0}, who = {0};
 	struct ring_buffer *rb = NULL;
 	PerfBufs *perf = NULL;   /* PerfBuf and PerfCounters maps (perfbuf.c) */
+	MetricsServer *metrics = NULL;   /* --metrics (metrics.c) */
 	const char *pin = o->pin_name;
 	bool auto_pin = false;
 	struct stat st0;
@@ -956,6 +958,8 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGHUP, &sa, NULL);
 	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
 	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
+	if (o->metrics && !(metrics = metrics_start(o->metrics, obj, prog)))   /* loader/metrics.c */
+		goto cleanup;
 	if (!o->once)
 		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks + net_sockets(), nlinks + net_sockets() == 1 ? "" : "s");
 	if (o->verbose)
@@ -1047,6 +1051,7 @@ int load_main(const char *path, LoadOpts *o)
 	status = 0;
 
 cleanup:
+	metrics_stop(metrics);   /* before the maps go */
 	for (int i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	ring_buffer__free(rb);

@@ -33,6 +33,7 @@ typedef struct LoadOpts {
 	bool test_run;        /* pybpf test-run (with once): packet probes run on packets, nothing attached */
 	Vec packets;          /* NetPacket*: test-run's --packet HEX, in order */
 	int repeat;           /* test-run's --repeat N: N runs a packet, timed (0: one, untimed) */
+	const char *metrics;  /* --metrics HOST:PORT: serve the maps to Prometheus (loader/metrics.c) */
 } LoadOpts;
 
 /* pybpf -e PROGRAM: the probe file's text, compiled under the name

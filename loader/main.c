@@ -6,6 +6,7 @@
 #include "support.h"
 #include "pin.h"
 #include "net.h"
+#include "metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ static const char usage[] =
 	"      --watch       reload it whenever FILE.py changes\n"
 	"      --iface NAME  the network interface @xdp and @tc probes attach to\n"
 	"      --cgroup PATH the cgroup (v2) directory @cgroup_skb probes attach to\n"
+	"      --metrics HOST:PORT\n"
+	"                    serve the maps to Prometheus at http://HOST:PORT/metrics (127.0.0.1:9435,\n"
+	"                    [::1]:9435, localhost:9435; port 0: any free one, printed) (docs/metrics.md)\n"
 	"  reload NAME FILE.py [--reset-maps]\n"
 	"                    swap a pinned instance's programs for FILE.py's; maps keep their contents\n"
 	"  ls                list pinned instances\n"
@@ -75,6 +79,19 @@ static const char *take_inline(const char *in, const char *text)
 	inline_program = text;
 	pyc_implied_import = true;
 	return INLINE_NAME;
+}
+
+/* --metrics HOST:PORT (loader/metrics.c serves it) */
+static const char *metrics_option(const char *v)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	const char *why;
+	if (!v)
+		bad_usage("%s needs an address to listen on, e.g. 127.0.0.1:9435", "--metrics");
+	if (metrics_parse_addr(v, &sa, &len, &why) < 0)
+		bad_usage(xasprintf("--metrics %%s: %s", why), v);
+	return v;
 }
 
 static int cmd_compile(int argc, char **argv)
@@ -189,6 +206,8 @@ static int cmd_load(int argc, char **argv, const char *cmd)
 			o.pin_name = argv[i];
 		} else if (!strcmp(a, "--watch")) {
 			o.watch = true;
+		} else if (!strcmp(cmd, "load") && (!strcmp(a, "--metrics") || !strncmp(a, "--metrics=", 10))) {
+			o.metrics = metrics_option(a[9] == '=' ? a + 10 : (++i < argc ? argv[i] : NULL));
 		} else if (!strcmp(a, "-e")) {
 			in = take_inline(in, ++i < argc ? argv[i] : NULL);
 		} else if (a[0] == '-' && a[1]) {

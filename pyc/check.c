@@ -969,6 +969,8 @@ static void declare_map(Checker *c, Node *s, MapKind kind)
 			map_items_declared(c, m, kw->lhs);   /* check_map_items.c */
 			continue;
 		}
+		if (map_metric_arg(c, m, kw))   /* labels=, metric= (check_map_metric.c) */
+			continue;
 		if (!kw->name || strcmp(kw->name, "max_entries"))
 			error_at(node_loc(kw), "unknown argument '%s' for %s(); expected max_entries=N%s",
 				 kw->name ? kw->name : "**", map_kind_names[kind], kind == MAP_HASH || kind == MAP_LRU_HASH ||
@@ -4048,6 +4050,7 @@ Prog *check_program(SrcFile *file, Node *module)
 				 s->kind == ND_BREAK || s->kind == ND_CONTINUE ? "is" : "are");
 		}
 	}
+	metric_helps(&c, module);   /* check_map_metric.c */
 	/* pass 2: function bodies */
 	for (int i = 0; i < module->body.len; i++) {
 		Node *s = VEC_AT(module->body, i);

@@ -353,6 +353,10 @@ Type *check_ip6(Checker *c, Node *e);
 
 /* items={k: v} of a map's constructor */
 void map_items_declared(Checker *c, MapDecl *m, Node *items);
+/* check_map_metric.c: labels=(...) and metric="..." of a map's constructor; false for another argument */
+bool map_metric_arg(Checker *c, MapDecl *m, Node *kw);
+/* every map's and global's metric # HELP text, from the comment above or the docstring after its declaration */
+void metric_helps(Checker *c, Node *module);
 /* the probe that stores the items (NULL: no map has items) */
 Node *map_items_probe(Checker *c);
 

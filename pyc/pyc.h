@@ -553,7 +553,11 @@ typedef struct MapDecl {
 	Vec progs;            /* MAP_PROG_ARRAY: Probe* of each index (check_tailcall.c) */
 	const char *perf_event; /* MAP_PERF_COUNTERS: the event's name, "context-switches" (check_perf.c) */
 	Node *items;          /* items={k: v, ...}: its first contents (check_map_items.c) */
+	Vec labels;           /* const char*: labels=("comm", "pid"), the metric label of each key part (check_map_metric.c) */
+	int metric;           /* metric="counter" (MET_COUNTER), "gauge" (MET_GAUGE), "none" (MET_NONE: not exported); 0: by the value's kind */
+	const char *help;     /* its metric's # HELP: the comment above it or the docstring after it; NULL: none */
 } MapDecl;
+enum { MET_DEFAULT, MET_COUNTER, MET_GAUGE, MET_NONE };
 
 /* check_perf.c: a perf event PerfCounters("NAME") takes (perf_event_attr's type and config) */
 typedef struct PerfEvent {
@@ -628,6 +632,7 @@ typedef struct GlobalDecl {
 	Type *type;           /* storage type: TY_FIXED or TY_BOOL (int is i64) */
 	int64_t init;
 	Node *decl;
+	const char *help;     /* its metric's # HELP, as MapDecl's (check_map_metric.c) */
 } GlobalDecl;
 
 /* Node.cval of a packet operation (Node.op 'x', check_packet.c) */

@@ -1798,3 +1798,4 @@ import runtime_locks  # noqa: E402,F401  (BPF spin locks: SpinLock / ResSpinLock
 import runtime_net  # noqa: E402,F401  (packet probes: @xdp, @tc, @cgroup_skb on veths in test namespaces; test-run)
 import runtime_net_examples  # noqa: E402,F401  (examples/net on veths and a cgroup; items=)
 import runtime_packet_shim  # noqa: E402,F401  (packet probes: the kernel's BPF_PROG_TEST_RUN against the CPython shim)
+import runtime_metrics  # noqa: E402,F401  (issue 16: pybpf load --metrics, a real Prometheus, promtool, bad clients)

@@ -117,9 +117,10 @@ class Hash(collections.defaultdict):
     zero = 0
     agg = None   # Hash[K, Count]: the aggregation class whose new item a missing key reads as
 
-    def __init__(self, max_entries=10240, items=None):
+    def __init__(self, max_entries=10240, items=None, labels=None, metric=None):
         super().__init__(self.agg if self.agg is not None else lambda: self.zero)
         self.max_entries = max_entries
+        self.labels, self.metric = labels, metric   # pybpf load --metrics (docs/metrics.md)
         _fill(self, items)
 
     def __class_getitem__(cls, kv):

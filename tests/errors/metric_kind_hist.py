@@ -1,0 +1,3 @@
+from pybpf import *
+
+lat: Hash[u32, Hist] = Hash(metric="counter")

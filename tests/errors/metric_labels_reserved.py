@@ -1,0 +1,3 @@
+from pybpf import *
+
+calls: Hash[u32, u64] = Hash(labels=("__name",))

@@ -1,0 +1,3 @@
+from pybpf import *
+
+nets: LPMTrie[IPv4, u64] = LPMTrie(labels=("net",))

@@ -463,7 +463,6 @@ static void prefetch_ustacks(struct bpf_object *obj, Prog *prog)
 
 static int counters_fd(struct bpf_object *obj)
 {
-	struct bpf_map *m;
 	if (current_pin) {
 		static int fd = -1;
 		if (fd >= 0)
@@ -472,13 +471,7 @@ static int counters_fd(struct bpf_object *obj)
 		if (fd >= 0)
 			return fd;
 	}
-	bpf_object__for_each_map(m, obj) {
-		const char *n = bpf_map__name(m);
-		size_t nl = strlen(n);
-		if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb"))
-			return bpf_map__fd(m);
-	}
-	return -1;
+	return counters_map_fd(obj);
 }
 
 /* Module-level variables at exit (output.c shows them). */

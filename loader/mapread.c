@@ -245,3 +245,15 @@ uint64_t read_counter(int fd, int index)
 	return x;
 }
 
+
+int counters_map_fd(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t nl = strlen(n);
+		if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb"))
+			return bpf_map__fd(m);
+	}
+	return -1;
+}

@@ -52,5 +52,7 @@ int read_global(struct bpf_object *obj, const char *sec, const char *var, int in
 uint64_t *read_counters(int fd, int *n);
 uint64_t counter_value(const uint64_t *all, int i);
 uint64_t read_counter(int fd, int index);
+/* The fd of the counters' map (.bss.pyb) in obj, or -1. */
+int counters_map_fd(struct bpf_object *obj);
 
 #endif

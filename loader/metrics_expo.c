@@ -120,24 +120,12 @@ static bool exported(MapDecl *m)
 	       m->metric != MET_NONE;
 }
 
-static int find_counters(struct bpf_object *obj)
-{
-	struct bpf_map *m;
-	bpf_object__for_each_map(m, obj) {
-		const char *n = bpf_map__name(m);
-		size_t nl = strlen(n);
-		if (nl >= 8 && !strcmp(n + nl - 8, ".bss.pyb"))
-			return bpf_map__fd(m);
-	}
-	return -1;
-}
-
 MetricsPlan *metrics_plan(struct bpf_object *obj, Prog *prog)
 {
 	MetricsPlan *p = xcalloc(1, sizeof(*p));
 	p->obj = obj;
 	p->prog = prog;
-	p->counters_fd = find_counters(obj);
+	p->counters_fd = counters_map_fd(obj);
 	for (int i = 0; i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
 		int a = m->type->val->agg;

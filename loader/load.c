@@ -20,6 +20,7 @@
 #include "net.h"
 #include "metrics.h"
 #include "mapread.h"
+#include "session.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -100,14 +101,6 @@ static void check_tracepoint(Probe *p)
 }
 
 /* ---- print records ------------------------------------------------------------- */
-
-typedef struct Run {
-	Prog *prog;           /* the version whose records are being formatted */
-	Vec versions;         /* Prog* by version number (pinned instances), NULL where unknown */
-	struct bpf_object *obj;
-	Str out;
-	uint64_t records;
-} Run;
 
 /* {a:ip}: 4 bytes as a dotted quad, 16 as an IPv6 address, the text of
  * inet_ntop(3) (what the CPython shim's socket.inet_ntop gives: RFC 5952
@@ -201,10 +194,13 @@ static Prog *run_version_prog(Run *r, uint64_t version)
 /* print() text not written yet goes out before anything else is shown */
 static void flush_pending(Run *r)
 {
-	if (r->out.len) {
+	if (!r->out.len)
+		return;
+	if (r->sink.text)
+		r->sink.text(r->sink.ctx, r->out.buf, r->out.len);
+	else
 		fwrite(r->out.buf, 1, r->out.len, stdout);
-		r->out.len = 0;
-	}
+	r->out.len = 0;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -312,15 +308,17 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (event_run)
 		flush_pending(event_run);
-	out_event(m, data);
+	if (event_run && event_run->sink.event)
+		event_run->sink.event(event_run->sink.ctx, m, data);
+	else
+		out_event(m, data);
 	return 0;
 }
 
 static void flush_out(Run *r)
 {
 	if (r->out.len) {
-		fwrite(r->out.buf, 1, r->out.len, stdout);
-		r->out.len = 0;
+		flush_pending(r);
 		fflush(stdout);
 	}
 }
@@ -778,63 +776,44 @@ static void clear_prog_arrays(struct bpf_object *obj, Prog *prog)
 	}
 }
 
-int load_main(const char *path, LoadOpts *o)
+/* ---- a session: open, poll, finish, close ------------------------------------------ */
+
+/* Before anything is compiled: privileges, mounts, the pin's name. */
+static int open_checks(Session *s, const char *path, LoadOpts *o)
 {
-	Str c = {0};
-	Prog *prog;
-	struct bpfcc_result cc = {0};
-	struct bpf_object *obj = NULL;
-	struct bpf_link **links = NULL;
-	Vec linkv = {0}, who = {0};
-	struct ring_buffer *rb = NULL;
-	PerfBufs *perf = NULL;   /* PerfBuf and PerfCounters maps (perfbuf.c) */
-	MetricsServer *metrics = NULL;   /* --metrics (metrics.c) */
-	const char *pin = o->pin_name;
-	bool auto_pin = false;
-	struct stat st0;
-	int version = 1;
-	struct bpf_map *events;
-	uint64_t *seen = NULL, *zero = NULL, t0 = sys_now_ns(), deadline = 0, next_report = 0;
-	Run run = {0};
-
-	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
-	timestamps = o->timestamps;
-	event_run = &run;
-	int err, status = 1, nlinks = 0;
-	/* SA_RESTART: a write to stdout blocked on a full pipe goes on after
-	 * Ctrl-C; interrupted (EINTR), stdio dropped the buffer it was writing,
-	 * up to 4 KiB of records, silently. The poll loop still wakes:
-	 * epoll_wait and nanosleep are never restarted. */
-	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
-
-	if (sys_check_privileges() < 0)
-		return 1;
-	if (sys_ensure_mounts() < 0)
-		return 1;
+	if (sys_check_privileges() < 0 || sys_ensure_mounts() < 0)
+		return -1;
 	pyc_tracefs = sys_tracefs();
-	if (o->watch && !pin) {
+	if (o->watch && !s->pin) {
 		/* --watch alone: pinned under a name of its own, unloaded at exit */
-		pin = xasprintf("watch-%d", (int)getpid());
-		auto_pin = true;
+		s->pin = xasprintf("watch-%d", (int)getpid());
+		s->auto_pin = true;
 	}
-	if (pin && !pin_valid_name(pin))
-		fatal("--pin %s: an instance name is letters, digits, '_', '-' and '.'", pin);
-	if (pin && pin_exists(pin))
-		fatal("an instance named '%s' is already loaded (pybpf ls; pybpf reload %s FILE; pybpf unload %s)", pin, pin, pin);
-	stat(path, &st0);
+	if (s->pin && !pin_valid_name(s->pin))
+		fatal("--pin %s: an instance name is letters, digits, '_', '-' and '.'", s->pin);
+	if (s->pin && pin_exists(s->pin))
+		fatal("an instance named '%s' is already loaded (pybpf ls; pybpf reload %s FILE; pybpf unload %s)", s->pin,
+		      s->pin, s->pin);
+	stat(path, &s->st0);
 	o->src_path = path;
 	set_const_overrides(o);
-	prog = pin ? compile_for_pin(path, &c) : compile_to_c(path, &c);
-	run.prog = prog;
-	for (int i = 0; pin && i < prog->maps.len; i++) {
+	return 0;
+}
+
+/* Compile the file and check it against what this run allows. */
+static void open_compile(Session *s, const char *path, LoadOpts *o)
+{
+	Prog *prog = s->pin ? compile_for_pin(path, &s->c) : compile_to_c(path, &s->c);
+	s->prog = s->run.prog = prog;
+	for (int i = 0; s->pin && i < prog->maps.len; i++) {
 		MapDecl *m = VEC_AT(prog->maps, i);
 		if (m->type->map_kind == MAP_SORTEDLIST)
 			fatal("'%s' is a SortedList: its items live in the loaded program and a reload would lose them, so "
 			      "pinned (--pin, --watch) programs cannot have one yet", m->name);
 	}
-	if (pin) {
-		vec_push(&run.versions, NULL);
-		vec_push(&run.versions, prog);
+	if (s->pin) {
+		vec_push(&s->run.versions, NULL);
+		vec_push(&s->run.versions, prog);
 	}
 	check_defines(prog, o);
 	net_prepare(prog, o);   /* --iface, --cgroup, test-run */
@@ -849,119 +828,307 @@ int load_main(const char *path, LoadOpts *o)
 		    !((Probe *)VEC_AT(prog->probes, i))->wildcard)
 			check_tracepoint(VEC_AT(prog->probes, i));
 	sys_bump_memlock();
+}
 
-	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
-		return explain_clang_failure(prog, cc.diagnostics);
+/* clang, then libbpf's open and the verifier. */
+static int open_object(Session *s, LoadOpts *o)
+{
+	if (bpfcc_compile(s->c.buf, s->c.len, !o->no_cache, &s->cc) < 0) {
+		s->status = explain_clang_failure(s->prog, s->cc.diagnostics);
+		return -1;
+	}
 	if (o->verbose)
-		fprintf(stderr, "pybpf: %s %s in %.1f ms\n", cc.cache_hit ? "cached object" : "compiled", cc.obj_path,
-			(sys_now_ns() - t0) / 1e6);
-
+		fprintf(stderr, "pybpf: %s %s in %.1f ms\n", s->cc.cache_hit ? "cached object" : "compiled", s->cc.obj_path,
+			(sys_now_ns() - s->t0) / 1e6);
 	explain_capture_libbpf(o->verbose);
-	obj = bpf_object__open_file(cc.obj_path, NULL);
-	if (!obj) {
-		fprintf(stderr, "pybpf: error: cannot open %s: %s\n", cc.obj_path, strerror(errno));
-		goto cleanup;
+	s->obj = bpf_object__open_file(s->cc.obj_path, NULL);
+	if (!s->obj) {
+		fprintf(stderr, "pybpf: error: cannot open %s: %s\n", s->cc.obj_path, strerror(errno));
+		return -1;
 	}
-	apply_defines(obj, prog, o);
-	set_wallclock_offset(obj);
-	if (pin)
-		set_version(obj, 1);
-	current_pin = pin;
-	err = bpf_object__load(obj);
+	apply_defines(s->obj, s->prog, o);
+	set_wallclock_offset(s->obj);
+	if (s->pin)
+		set_version(s->obj, 1);
+	current_pin = s->pin;
+	int err = bpf_object__load(s->obj);
 	if (err) {
-		explain_failure(prog, obj, cc.obj_path, err, o->verbose);
-		goto cleanup;
+		explain_failure(s->prog, s->obj, s->cc.obj_path, err, o->verbose);
+		return -1;
 	}
-	run.obj = obj;
+	s->run.obj = s->obj;
 	if (o->verbose)
-		show_verified_insns(obj);
-	if (!(perf = perf_open(obj, prog, pin, on_event)))
-		goto cleanup;
-	if (pin && user_ringbuf_pin_refused(prog, "pinned (--pin, --watch)") < 0)
-		goto cleanup;
-	if (prog->uses_stacks) {
-		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "__pyb_stacks"));
-		out_set_stack_fn(stack_frames);
-	}
+		show_verified_insns(s->obj);
+	return 0;
+}
 
-	if (store_items(obj, prog) < 0)
-		goto cleanup;
-	for (int i = 0; i < prog->probes.len; i++) {
-		Probe *p = VEC_AT(prog->probes, i);
-		if (attach_probe(obj, prog, p, &linkv, &who) < 0)
-			goto cleanup;
-	}
-	for (int i = 0; i < prog->sops.len; i++) {
-		/* registering the ops struct makes it usable (e.g. a congestion control by name) */
-		StructOps *so = VEC_AT(prog->sops, i);
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, so->cname);
+/* registering an ops struct makes it usable (e.g. a congestion control by name) */
+static int register_struct_ops(Session *s)
+{
+	for (int i = 0; i < s->prog->sops.len; i++) {
+		StructOps *so = VEC_AT(s->prog->sops, i);
+		struct bpf_map *m = bpf_object__find_map_by_name(s->obj, so->cname);
 		struct bpf_link *l = m ? bpf_map__attach_struct_ops(m) : NULL;
 		if (!l) {
-			err = -errno;
+			int err = -errno;
 			error_begin(node_loc_of(so->decl), "cannot register %s '%s': %s", so->type, so->name, strerror(-err));
 			if (err == -EEXIST)
 				fprintf(stderr, "note: the kernel already has a %s named '%s'; choose another name=\n", so->type,
 					so->name);
-			goto cleanup;
+			return -1;
 		}
-		vec_push(&linkv, l);
-		vec_push(&who, xasprintf("sops:%s", so->cname));
+		vec_push(&s->linkv, l);
+		vec_push(&s->who, xasprintf("sops:%s", so->cname));
+		s->nlinks = s->linkv.len;
 	}
-	links = (struct bpf_link **)linkv.data;
-	nlinks = linkv.len;
-	if (pin) {
+	return 0;
+}
+
+/* Every probe attached, struct_ops registered, pinned when asked. */
+static int open_attach(Session *s, const char *path, LoadOpts *o)
+{
+	if (!(s->perf = perf_open(s->obj, s->prog, s->pin, on_event)))
+		return -1;
+	if (s->pin && user_ringbuf_pin_refused(s->prog, "pinned (--pin, --watch)") < 0)
+		return -1;
+	if (s->prog->uses_stacks) {
+		stacks_fd = bpf_map__fd(bpf_object__find_map_by_name(s->obj, "__pyb_stacks"));
+		out_set_stack_fn(stack_frames);
+	}
+	if (store_items(s->obj, s->prog) < 0)
+		return -1;
+	for (int i = 0; i < s->prog->probes.len; i++) {
+		int r = attach_probe(s->obj, s->prog, VEC_AT(s->prog->probes, i), &s->linkv, &s->who);
+		s->nlinks = s->linkv.len;
+		if (r < 0)
+			return -1;
+	}
+	if (register_struct_ops(s) < 0)
+		return -1;
+	if (s->pin) {
 		/* from here the kernel objects belong to the pins, not to this process */
-		if (pin_instance(obj, prog, &linkv, &who, pin, read_file(path, NULL), o) < 0) {
-			pin_unload(pin);
-			goto cleanup;
+		if (pin_instance(s->obj, s->prog, &s->linkv, &s->who, s->pin, read_file(path, NULL), o) < 0) {
+			pin_unload(s->pin);
+			return -1;
 		}
-		for (int i = 0; i < nlinks; i++)
-			bpf_link__disconnect(links[i]);
+		for (int i = 0; i < s->nlinks; i++)
+			bpf_link__disconnect(VEC_AT(s->linkv, i));
 	}
-	/* standard input, written to the program's UserRingBuf (userrb.c) */
-	if (user_ringbuf_feed(obj, prog) < 0)
-		goto cleanup;
-	/* @begin runs once, now that everything else is attached */
-	if (run_once(obj, prog, "begin") < 0)
-		goto cleanup;
-	/* @iter probes walk their objects once, after @begin */
-	if (run_iters(prog, &linkv, &who) < 0)
-		goto cleanup;
+	return 0;
+}
 
-	events = bpf_object__find_map_by_name(obj, "__pyb_events");
-	rb = ring_buffer__new(bpf_map__fd(events), on_record, &run, NULL);
-	if (!rb) {
+/* The ring buffers: print() records and every RingBuf map. */
+static int open_ring_buffers(Session *s)
+{
+	struct bpf_map *events = bpf_object__find_map_by_name(s->obj, "__pyb_events");
+	s->rb = ring_buffer__new(bpf_map__fd(events), on_record, &s->run, NULL);
+	if (!s->rb) {
 		fprintf(stderr, "pybpf: error: cannot set up the ring buffer: %s\n", strerror(errno));
-		goto cleanup;
+		return -1;
 	}
-	for (int i = 0; i < prog->maps.len; i++) {
-		MapDecl *m = VEC_AT(prog->maps, i);
+	for (int i = 0; i < s->prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(s->prog->maps, i);
 		if (m->type->map_kind == MAP_RINGBUF &&
-		    ring_buffer__add(rb, bpf_map__fd(bpf_object__find_map_by_name(obj, m->cname)), on_event, m) < 0) {
+		    ring_buffer__add(s->rb, bpf_map__fd(bpf_object__find_map_by_name(s->obj, m->cname)), on_event, m) < 0) {
 			fprintf(stderr, "pybpf: error: cannot read ring buffer '%s': %s\n", m->name, strerror(errno));
-			goto cleanup;
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	if (o->test_run && net_test_run(obj, prog, o, drain_prints, &(Drain){rb, &run}) < 0)
+int session_open(Session *s, const char *path, LoadOpts *o)
+{
+	Sink sink = s->run.sink;
+	bool quiet = s->quiet;
+
+	memset(s, 0, sizeof(*s));
+	s->run.sink = sink;
+	s->quiet = quiet;
+	s->o = o;
+	s->path = path;
+	s->pin = o->pin_name;
+	s->version = 1;
+	s->t0 = sys_now_ns();
+	s->status = 1;
+	timestamps = o->timestamps;
+	event_run = &s->run;
+	if (open_checks(s, path, o) < 0)
+		return -1;
+	open_compile(s, path, o);
+	if (open_object(s, o) < 0 || open_attach(s, path, o) < 0)
+		return -1;
+	/* standard input, written to the program's UserRingBuf (userrb.c) */
+	if (user_ringbuf_feed(s->obj, s->prog) < 0)
+		return -1;
+	/* @begin runs once, now that everything else is attached */
+	if (run_once(s->obj, s->prog, "begin") < 0)
+		return -1;
+	/* @iter probes walk their objects once, after @begin */
+	if (run_iters(s->prog, &s->linkv, &s->who) < 0)
+		return -1;
+	s->nlinks = s->linkv.len;
+	if (open_ring_buffers(s) < 0)
+		return -1;
+	if (o->test_run && net_test_run(s->obj, s->prog, o, drain_prints, &(Drain){s->rb, &s->run}) < 0)
+		return -1;
+	s->seen = xcalloc(s->prog->exc_slots.len + 1, sizeof(uint64_t));
+	s->zero = xcalloc(s->prog->exc_slots.len + 1, sizeof(uint64_t));
+	if (o->metrics && !(s->metrics = metrics_start(o->metrics, s->obj, s->prog)))   /* loader/metrics.c */
+		return -1;
+	s->next_report = sys_now_ns() + 1000000000ull;
+	return 0;
+}
+
+/* --watch: reload when the file changed */
+static void watch_file(Session *s)
+{
+	struct stat st;
+	ReloadResult rr = {0};
+	if (stat(s->path, &st) != 0 || (st.st_mtim.tv_sec == s->st0.st_mtim.tv_sec &&
+					st.st_mtim.tv_nsec == s->st0.st_mtim.tv_nsec && st.st_size == s->st0.st_size))
+		return;
+	s->st0 = st;
+	flush_out(&s->run);
+	if (pin_reload(s->pin, s->path, s->o, &rr) == 0)
+		fprintf(stderr, "pybpf: reloaded %s (version %d)\n", s->path, rr.version);
+}
+
+/* reloaded (by pybpf reload or --watch): its records use the new formats */
+static void follow_version(Session *s)
+{
+	int version = pin_version(s->pin);
+	if (version == s->version || version <= 0)
+		return;
+	s->version = version;
+	while (s->run.versions.len <= version)
+		vec_push(&s->run.versions, NULL);
+	if (!s->run.versions.data[version])
+		s->run.versions.data[version] = compile_file(xasprintf("/run/pybpf/%s/v%d.py", s->pin, version));
+	s->prog = s->run.versions.data[version];
+	if (!s->prog->exc_slots.len) {   /* the counters' layout is the emitter's */
+		Str c = {0};
+		emit_program(s->prog, &c);
+		free(c.buf);
+	}
+	s->seen = xcalloc(s->prog->exc_slots.len + 1, sizeof(uint64_t));
+	s->zero = xcalloc(s->prog->exc_slots.len + 1, sizeof(uint64_t));
+}
+
+int session_poll(Session *s, int timeout_ms)
+{
+	uint64_t before = s->run.records;
+	int err;
+
+	event_run = &s->run;
+	timestamps = s->o->timestamps;
+	err = perf_poll(s->perf, s->rb, timeout_ms);   /* the ring buffers and any PerfBuf */
+	flush_out(&s->run);
+	if (err > 0) {
+		/* records came: let more gather before the next poll, so a
+		 * busy probe wakes us about once a millisecond, not once per
+		 * record (the wakeups, not the formatting, were what limited
+		 * throughput; bench/throughput.py) */
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+	if (s->prog->uses_stacks)
+		prefetch_ustacks(s->obj, s->prog);
+	if (err < 0 && err != -EINTR)
+		return err;
+	if (s->pin && s->o->watch)
+		watch_file(s);
+	if (s->pin)
+		follow_version(s);
+	if (!s->quiet && sys_now_ns() >= s->next_report) {   /* rate-limited: once a second */
+		report_exceptions(s->obj, s->prog, s->seen, false);
+		s->next_report = sys_now_ns() + 1000000000ull;
+	}
+	return err > 0 ? err : (int)(s->run.records - before);
+}
+
+void session_finish(Session *s, bool dump)
+{
+	if (s->finished || !s->rb)
+		return;
+	s->finished = true;
+	event_run = &s->run;
+	/* detach first so the counts are final, run @end, then drain what is buffered
+	 * (a pinned instance goes on: its links are the pins') */
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(VEC_AT(s->linkv, i));
+	s->nlinks = 0;
+	net_report();   /* and the socket filters' sockets closed */
+	if (!s->pin)
+		run_once(s->obj, s->prog, "end");
+	ring_buffer__consume(s->rb);
+	perf_consume(s->perf);
+	flush_out(&s->run);
+	if (!dump)
+		return;
+	for (int i = 0; i < s->prog->maps.len; i++)
+		dump_map(s->obj, VEC_AT(s->prog->maps, i));
+	print_globals(s->obj, s->prog);
+	out_flush();
+	fflush(stdout);
+	report_exceptions(s->obj, s->prog, s->zero, true);
+	if (s->auto_pin)
+		pin_unload(s->pin);
+	uint64_t lost = read_counter(counters_fd(s->obj), 0);
+	if (lost)
+		out_lost(lost);
+	perf_report_lost(s->perf);
+}
+
+void session_close(Session *s)
+{
+	metrics_stop(s->metrics);   /* before the maps go */
+	s->metrics = NULL;
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(VEC_AT(s->linkv, i));
+	s->nlinks = 0;
+	ring_buffer__free(s->rb);
+	s->rb = NULL;
+	perf_free(s->perf);
+	s->perf = NULL;
+	if (!s->pin || s->auto_pin)
+		clear_prog_arrays(s->obj, s->prog);
+	bpf_object__close(s->obj);
+	s->obj = NULL;
+	if (event_run == &s->run)
+		event_run = NULL;
+	fflush(stdout);
+}
+
+/* pybpf load and pybpf run: a session until a signal, --duration, or the end of @begin */
+int load_main(const char *path, LoadOpts *o)
+{
+	Session s = {0};
+	uint64_t deadline = 0;
+	int status = 1, nprobes;
+	/* SA_RESTART: a write to stdout blocked on a full pipe goes on after
+	 * Ctrl-C; interrupted (EINTR), stdio dropped the buffer it was writing,
+	 * up to 4 KiB of records, silently. The poll loop still wakes:
+	 * epoll_wait and nanosleep are never restarted. */
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+
+	out_init(stdout, o->json ? OUT_JSON : OUT_TEXT);
+	if (session_open(&s, path, o) < 0) {
+		status = s.status;
 		goto cleanup;
-
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
-	zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
-	if (o->metrics && !(metrics = metrics_start(o->metrics, obj, prog)))   /* loader/metrics.c */
-		goto cleanup;
+	nprobes = s.nlinks + net_sockets();
 	if (!o->once)
-		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nlinks + net_sockets(), nlinks + net_sockets() == 1 ? "" : "s");
+		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nprobes, nprobes == 1 ? "" : "s");
 	if (o->verbose)
-		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - t0) / 1e6);
+		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - s.t0) / 1e6);
 	if (o->duration > 0)
 		deadline = sys_now_ns() + (uint64_t)(o->duration * 1e9);
-	next_report = sys_now_ns() + 1000000000ull;
 	while (!stop && !o->once) {
-		int timeout = 100;
+		int timeout = 100, err;
 		uint64_t now = sys_now_ns();
 		if (deadline) {
 			if (now >= deadline)
@@ -969,89 +1136,15 @@ int load_main(const char *path, LoadOpts *o)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (deadline - now) / 1000000 + 1;
 		}
-		err = perf_poll(perf, rb, timeout);   /* the ring buffers and any PerfBuf */
-		flush_out(&run);
-		if (err > 0) {
-			/* records came: let more gather before the next poll, so a
-			 * busy probe wakes us about once a millisecond, not once per
-			 * record (the wakeups, not the formatting, were what limited
-			 * throughput; bench/throughput.py) */
-			struct timespec ms = {0, 1000000};
-			nanosleep(&ms, NULL);
-		}
-		if (prog->uses_stacks)
-			prefetch_ustacks(obj, prog);
+		err = session_poll(&s, timeout);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "pybpf: error: polling the ring buffer: %s\n", strerror(-err));
 			break;
 		}
-		if (pin && o->watch) {
-			struct stat st;
-			if (stat(path, &st) == 0 && (st.st_mtim.tv_sec != st0.st_mtim.tv_sec ||
-						     st.st_mtim.tv_nsec != st0.st_mtim.tv_nsec || st.st_size != st0.st_size)) {
-				ReloadResult rr = {0};
-				st0 = st;
-				flush_out(&run);
-				if (pin_reload(pin, path, o, &rr) == 0)
-					fprintf(stderr, "pybpf: reloaded %s (version %d)\n", path, rr.version);
-			}
-		}
-		if (pin && pin_version(pin) != version && pin_version(pin) > 0) {
-			/* reloaded (by pybpf reload or --watch): its records use the new formats */
-			version = pin_version(pin);
-			while (run.versions.len <= version)
-				vec_push(&run.versions, NULL);
-			if (!run.versions.data[version])
-				run.versions.data[version] = compile_file(xasprintf("/run/pybpf/%s/v%d.py", pin, version));
-			prog = run.versions.data[version];
-			if (!prog->exc_slots.len) {   /* the counters' layout is the emitter's */
-				Str c = {0};
-				emit_program(prog, &c);
-				free(c.buf);
-			}
-			seen = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
-			zero = xcalloc(prog->exc_slots.len + 1, sizeof(uint64_t));
-		}
-		if (sys_now_ns() >= next_report) {   /* rate-limited: once a second */
-			report_exceptions(obj, prog, seen, false);
-			next_report = sys_now_ns() + 1000000000ull;
-		}
 	}
-	/* detach first so the counts are final, run @end, then drain what is buffered
-	 * (a pinned instance goes on: its links are the pins') */
-	for (int i = 0; i < nlinks; i++)
-		bpf_link__destroy(links[i]);
-	nlinks = 0;
-	net_report();   /* and the socket filters' sockets closed */
-	if (!pin)
-		run_once(obj, prog, "end");
-	ring_buffer__consume(rb);
-	perf_consume(perf);
-	flush_out(&run);
-
-	for (int i = 0; i < prog->maps.len; i++)
-		dump_map(obj, VEC_AT(prog->maps, i));
-	print_globals(obj, prog);
-	out_flush();
-	fflush(stdout);
-	report_exceptions(obj, prog, zero, true);
-	if (auto_pin)
-		pin_unload(pin);
-	uint64_t lost = read_counter(counters_fd(obj), 0);
-	if (lost)
-		out_lost(lost);
-	perf_report_lost(perf);
+	session_finish(&s, true);
 	status = 0;
-
 cleanup:
-	metrics_stop(metrics);   /* before the maps go */
-	for (int i = 0; i < nlinks; i++)
-		bpf_link__destroy(links[i]);
-	ring_buffer__free(rb);
-	perf_free(perf);
-	if (!pin || auto_pin)
-		clear_prog_arrays(obj, prog);
-	bpf_object__close(obj);
-	fflush(stdout);
+	session_close(&s);
 	return status;
 }

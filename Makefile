@@ -60,7 +60,32 @@ bench: deps
 	sh bench/run.sh
 
 clean:
-	rm -rf $(OUT) pybpf
+	rm -rf $(OUT) pybpf $(NATIVE)
+
+# ---- the Python extension pybpf._native (python/ext/native.c, docs/python-api.md):
+# the same compiler and loader objects, built position-independent, against
+# Debian's python3-dev, with the stable ABI (any CPython 3.11+ imports it), and
+# linked to libbpf.so (Debian's libbpf.a is not position-independent) ----
+PY_INCLUDE ?= $(shell /usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+PIC_OBJS   := $(patsubst %.c,$(OUT)/pic/%.o,$(filter-out loader/main.c,$(SRCS))) $(OUT)/pic/runtime_h.o
+NATIVE     := python/pybpf/_native.abi3.so
+.PHONY: native
+native: $(NATIVE)
+
+$(OUT)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (-fPIC)"
+	$(Q)$(CC) $(CFLAGS) -fPIC -Ipyc -Iloader -c -o $@ $<
+
+$(OUT)/pic/runtime_h.o: $(OUT)/runtime_h.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(NATIVE): python/ext/native.c $(PIC_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -fPIC -shared -I$(PY_INCLUDE) -Ipyc -Iloader -o $@ $^ -lbpf -lelf -lz
+
+-include $(PIC_OBJS:.o=.d)
 
 -include $(OBJS:.o=.d)
 

@@ -261,39 +261,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Empty map m (user space does it: the kernel cannot walk a hash map). */
+/* Empty map m (mapread.c). */
 static void clear_map(struct bpf_object *obj, MapDecl *m)
 {
-	struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->cname);
-	int fd = bpf_map__fd(bm), ksz = bpf_map__key_size(bm);
-	unsigned char *key = xcalloc(1, ksz + 1), *next = xcalloc(1, ksz + 1);
-	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
-		/* at most what it holds now: a probe may push while we pop */
-		unsigned char *v = xcalloc(1, bpf_map__value_size(bm));
-		for (uint32_t i = 0; i < m->max_entries && bpf_map_lookup_and_delete_elem(fd, NULL, v) == 0; i++)
-			;
-		free(v);
-	} else if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY || m->unkeyed) {
-		/* arrays keep every index: set each back to zero */
-		size_t vsz = (size_t)bpf_map__value_size(bm) * (m->percpu ? ((size_t)libbpf_num_possible_cpus()) : 1);
-		unsigned char *z = xcalloc(1, vsz + 8);
-		for (uint32_t i = 0; i < m->max_entries; i++)
-			bpf_map_update_elem(fd, &i, z, 0);
-		free(z);
-	} else {
-		/* the keys it holds now, then delete them: deleting while walking
-		 * never ends when a probe re-inserts a key on each bpf() call (a
-		 * syscall counter does) */
-		unsigned char *keys = xcalloc(m->max_entries + 1, ksz), *prev = NULL;
-		uint32_t n = 0;
-		while (n < m->max_entries && bpf_map_get_next_key(fd, prev, keys + (size_t)n * ksz) == 0)
-			prev = keys + (size_t)n++ * ksz;
-		for (uint32_t i = 0; i < n; i++)
-			bpf_map_delete_elem(fd, keys + (size_t)i * ksz);
-		free(keys);
-	}
-	free(key);
-	free(next);
+	map_clear(bpf_map__fd(bpf_object__find_map_by_name(obj, m->cname)), m);
 }
 
 /* A Struct record from one of the program's RingBuf maps. The text of

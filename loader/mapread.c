@@ -79,6 +79,46 @@ static int key_size_of(int fd)
 	return bpf_map_get_info_by_fd(fd, &info, &len) ? -errno : (int)info.key_size;
 }
 
+static int value_size_of(int fd)
+{
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+	return bpf_map_get_info_by_fd(fd, &info, &len) ? 0 : (int)info.value_size;
+}
+
+/* Empty map m (user space does it: the kernel cannot walk a hash map). */
+void map_clear(int fd, MapDecl *m)
+{
+	int ksz = key_size_of(fd);
+	if (ksz < 0)
+		return;
+	if (m->type->map_kind == MAP_QUEUE || m->type->map_kind == MAP_STACK) {
+		/* at most what it holds now: a probe may push while we pop */
+		unsigned char *v = xcalloc(1, value_size_of(fd));
+		for (uint32_t i = 0; i < m->max_entries && bpf_map_lookup_and_delete_elem(fd, NULL, v) == 0; i++)
+			;
+		free(v);
+	} else if (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY || m->unkeyed) {
+		/* arrays keep every index: set each back to zero */
+		size_t vsz = (size_t)value_size_of(fd) * (m->percpu ? ((size_t)libbpf_num_possible_cpus()) : 1);
+		unsigned char *z = xcalloc(1, vsz + 8);
+		for (uint32_t i = 0; i < m->max_entries; i++)
+			bpf_map_update_elem(fd, &i, z, 0);
+		free(z);
+	} else {
+		/* the keys it holds now, then delete them: deleting while walking
+		 * never ends when a probe re-inserts a key on each bpf() call (a
+		 * syscall counter does) */
+		unsigned char *keys = xcalloc(m->max_entries + 1, ksz), *prev = NULL;
+		uint32_t n = 0;
+		while (n < m->max_entries && bpf_map_get_next_key(fd, prev, keys + (size_t)n * ksz) == 0)
+			prev = keys + (size_t)n++ * ksz;
+		for (uint32_t i = 0; i < n; i++)
+			bpf_map_delete_elem(fd, keys + (size_t)i * ksz);
+		free(keys);
+	}
+}
+
 static void rows_push(MapRows *r, unsigned char *key, unsigned char *val)
 {
 	if (r->n == r->cap) {

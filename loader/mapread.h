@@ -34,6 +34,10 @@ bool map_walkable(MapDecl *m);
 int map_read_rows(int fd, MapDecl *m, MapRows *rows);
 void map_rows_free(MapRows *rows);
 
+/* Empty m (user space does it: the kernel cannot walk a hash map); an
+ * array's slots are set back to zero, a Queue or Stack popped. */
+void map_clear(int fd, MapDecl *m);
+
 /* One entry: val gets ty_size(m's value) bytes, merged. 0, or -ENOENT. */
 int map_lookup_merged(int fd, MapDecl *m, const void *key, unsigned char *val);
 

@@ -686,6 +686,11 @@ static void json_value(Str *o, Type *t, const unsigned char *p)
 	}
 }
 
+void out_json_value(Str *o, Type *t, const unsigned char *p)
+{
+	json_value(o, t, p);
+}
+
 /* ---- ordering --------------------------------------------------------------------- */
 
 static int cmp_typed(Type *t, const unsigned char *a, const unsigned char *b)

@@ -100,6 +100,10 @@ void out_list(MapDecl *m, unsigned char **vals, int n);
 typedef int (*out_stack_fn)(uint64_t value, bool user, const char ***frames);
 void out_set_stack_fn(out_stack_fn fn);
 
+/* A key or value as JSON (what the JSON output shows in "key"/"value"),
+ * appended to o: the Python extension decodes map entries with it. */
+void out_json_value(Str *o, Type *t, const unsigned char *p);
+
 /* Sizes: ty_size() (pyc/check.c) gives the bytes of any key or value type,
  * TY_TUPLE and TY_AGG included. */
 

@@ -48,8 +48,34 @@ static void show_line(Loc loc)
 	fputc('\n', stderr);
 }
 
+DiagLast diag_last;
+
+void diag_last_reset(void)
+{
+	free(diag_last.file);
+	free(diag_last.msg);
+	memset(&diag_last, 0, sizeof(diag_last));
+}
+
+static void note_first(Loc loc, const char *fmt, va_list ap)
+{
+	if (diag_last.set)
+		return;
+	diag_last.set = true;
+	diag_last.file = loc.file ? xstrdup(loc.file->name) : NULL;
+	diag_last.line = loc.file ? loc.line : 0;
+	diag_last.col = loc.file ? loc.col : 0;
+	if (vasprintf(&diag_last.msg, fmt, ap) < 0)
+		diag_last.msg = NULL;
+}
+
 static void vreport(Loc loc, const char *kind, const char *fmt, va_list ap)
 {
+	va_list aq;
+	va_copy(aq, ap);
+	if (!strcmp(kind, "error"))
+		note_first(loc, fmt, aq);
+	va_end(aq);
 	fflush(stdout);
 	if (loc.file)
 		fprintf(stderr, "%s:%d:%d: %s: ", loc.file->name, loc.line, loc.col, kind);
@@ -97,6 +123,9 @@ _Noreturn void fatal(const char *fmt, ...)
 	va_list ap;
 	fflush(stdout);
 	fputs("pybpf: error: ", stderr);
+	va_start(ap, fmt);
+	note_first((Loc){0}, fmt, ap);
+	va_end(ap);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -88,6 +88,20 @@ _Noreturn void ice_at(const char *cfile, int cline, const char *fmt, ...) __attr
  * harness and by `pybpf load --watch`). NULL by default. */
 extern jmp_buf *diag_jmp;
 
+/* The first error reported since diag_last_reset() (the Python extension's
+ * CompileError): where (file NULL for an error with no position, such as
+ * fatal()'s) and the message without "file:line:col: error: ". */
+typedef struct DiagLast {
+	bool set;
+	char *file, *msg;
+	int line, col;
+} DiagLast;
+extern DiagLast diag_last;
+/* Called by ice_at() just before exit(70) when set (the fuzzer aborts there;
+ * the Python extension longjmps to diag_jmp). */
+extern void (*ice_hook)(void);
+void diag_last_reset(void);
+
 /* ---- lex.c ------------------------------------------------------------ */
 
 /* ORDER TokKind: tok_names[] in lex.c follows this order. */

@@ -1469,3 +1469,18 @@ from .net import *  # noqa: E402,F401,F403
 from .net import run_packet, run_context, packet_context, run_sock_addr, sock_addr_context, uncaught_report  # noqa: E402,F401
 
 __all__ += net.__all__
+
+
+# The loader from CPython (pybpf.live, docs/python-api.md): pybpf.load(),
+# pybpf.compile(), pybpf.check() and their classes, imported on first use
+# and kept out of __all__, so `from pybpf import *` in a probe file brings
+# only the simulation's names (and never shadows the builtin compile).
+_LIVE = ("load", "compile", "check", "Program", "CompileError", "LoadError", "Histogram", "Bucket", "Stats",
+         "Print", "ExceptionCount")
+
+
+def __getattr__(name):
+    if name in _LIVE:
+        from pybpf import live
+        return getattr(live, name)
+    raise AttributeError(f"module 'pybpf' has no attribute {name!r}")

@@ -47,12 +47,12 @@ deps:
 	$(Q)sh scripts/deps.sh
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory pybpf
+	$(Q)$(MAKE) --no-print-directory pybpf native
 	sh scripts/demo.sh
 
 test: deps deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pyc-frontend $(OUT)/format-test $(OUT)/fake_btf.o $(OUT)/btf-test \
-		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static $(OUT)/kfunc-probe
+		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static $(OUT)/kfunc-probe native
 	python3 tests/run.py
 
 bench: deps

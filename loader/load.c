@@ -924,9 +924,12 @@ int session_open(Session *s, const char *path, LoadOpts *o)
 	s->status = 1;
 	timestamps = o->timestamps;
 	event_run = &s->run;
+	s->phase = "setup";
 	if (open_checks(s, path, o) < 0)
 		return -1;
+	s->phase = "compile";
 	open_compile(s, path, o);
+	s->phase = "load";
 	if (open_object(s, o) < 0 || open_attach(s, path, o) < 0)
 		return -1;
 	/* standard input, written to the program's UserRingBuf (userrb.c) */

@@ -61,6 +61,7 @@ typedef struct Session {
 	bool auto_pin;        /* --watch alone: pinned under a name of its own, unloaded at the end */
 	bool quiet;           /* no exception reports on stderr while running (the caller reads the counters) */
 	bool finished;
+	const char *phase;    /* how far session_open got: "setup", "compile" (the program's own errors), "load" */
 	int status;           /* when session_open failed: the exit status (1; 70 for a compiler bug) */
 	struct stat st0;      /* the source file when loaded (--watch) */
 	int version;

@@ -1785,6 +1785,7 @@ import runtime_ringbuf_reserve  # noqa: E402,F401  (issue 13: ring buffer reserv
 import runtime_timers  # noqa: E402,F401  (issue 13: BPF timers, Array[Timer])
 import runtime_kptr_helpers  # noqa: E402,F401  (issue 13: helpers on kernel pointers, task/cgroup storage)
 import runtime_tail_call  # noqa: E402,F401  (issue 13: tail calls, ProgArray)
+import runtime_ext  # noqa: E402,F401  (issue 16: the CPython extension, pybpf.load)
 import runtime_sleepable  # noqa: E402,F401  (issue 13: sleepable probes, copy_from_user)
 import runtime_iter_seq  # noqa: E402,F401  (issue 13: an @iter probe's output, bpf.seq_write/seq_printf)
 import runtime_find_vma  # noqa: E402,F401  (issue 13: bpf.find_vma, a callback of kernel pointers)

@@ -236,7 +236,7 @@ static PyObject *py_load(PyObject *self, PyObject *args)
 		rc = session_open(&so->s, so->a.path, &so->a.o);
 	guard_end(&g);
 	if (rc < 0) {
-		const char *phase = so->s.obj ? "load" : "compile";
+		const char *phase = so->s.phase && !strcmp(so->s.phase, "compile") ? "compile" : "load";
 		session_close(&so->s);
 		Py_DECREF(so);
 		return raise_guarded(&g, phase);

@@ -314,3 +314,69 @@ with pybpf.load("count.py", defines={"PID": os.getpid()}) as prog:
 ''', {"count.py": COUNT}, python=DEBIAN_PYTHON)
     check(out, "True False False\nTrue True\n{1: 2}\n3\n")
     assert_nothing_left(["x_count"], ["calls"])
+
+
+def start_tool(cmd, python):
+    """A tool script running under python, once it says it is tracing."""
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    p = subprocess.Popen([python, *cmd], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stderr.readline()
+    if not line.startswith("Tracing"):
+        p.kill()
+        raise AssertionError(f"no 'Tracing' line: {line!r} {p.communicate()}")
+    return p
+
+
+def workload(code):
+    """A child that runs code when a line comes on its stdin, then waits for EOF."""
+    return subprocess.Popen([sys.executable, "-c", f"import os, sys, time\nsys.stdin.readline()\n{code}\nsys.stdin.read()"],
+                            stdin=subprocess.PIPE, text=True)
+
+
+@test
+def ext_example_syscount_counts_the_workloads_calls():
+    """examples/python/syscount.py -p PID: its per-interval reports add up to
+    exactly the 50 getppid() calls the workload made."""
+    w = workload("for _ in range(50):\n    os.getppid()")
+    try:
+        tool = start_tool(["examples/python/syscount.py", "-p", str(w.pid), "-i", "0.5", "-d", "2.5"], sys.executable)
+        w.stdin.write("go\n")
+        w.stdin.flush()
+        out, err = tool.communicate(timeout=60)
+    finally:
+        w.stdin.close()
+        w.wait(timeout=10)
+    assert tool.returncode == 0, (out, err)
+    reports = out.split("[")[1:]
+    assert len(reports) == 5, out
+    got = sum(int(line.split()[1]) for line in out.splitlines() if line.startswith("getppid "))
+    assert got == 50, out
+    assert all(r.split("\n", 1)[1].startswith("SYSCALL ") for r in reports), out
+    assert_nothing_left(["syscount_enter"], ["counts"])
+
+
+@test
+def ext_example_plot_latency_writes_the_png():
+    """examples/python/plot_latency.py in Debian's python3 with matplotlib:
+    the histogram holds exactly the workload's 20 sleeps, and the PNG is
+    800x450 (figsize 8x4.5 at 100 dpi)."""
+    d = tempfile.mkdtemp(prefix="pybpf-ext-")
+    png = os.path.join(d, "lat.png")
+    w = workload("for _ in range(20):\n    time.sleep(0.002)")
+    try:
+        tool = start_tool(["examples/python/plot_latency.py", "-p", str(w.pid), "-d", "2", "-o", png], DEBIAN_PYTHON)
+        w.stdin.write("go\n")
+        w.stdin.flush()
+        out, err = tool.communicate(timeout=60)
+        assert tool.returncode == 0, (out, err)
+        lines = out.splitlines()
+        assert lines[-2:] == ["total: 20", f"wrote {png}"], out
+        assert sum(int(l.rsplit(": ", 1)[1]) for l in lines[:-2]) == 20, out
+        head = open(png, "rb").read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", head
+        assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (800, 450), head
+    finally:
+        w.stdin.close()
+        w.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+    assert_nothing_left(["sleep_enter", "sleep_exit"], ["usecs"])

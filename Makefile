@@ -83,7 +83,7 @@ $(OUT)/pic/runtime_h.o: $(OUT)/runtime_h.c
 
 $(NATIVE): python/ext/native.c $(PIC_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -fPIC -shared -I$(PY_INCLUDE) -Ipyc -Iloader -o $@ $^ -lbpf -lelf -lz
+	$(Q)$(CC) $(CFLAGS) -MF $(OUT)/pic/native.d -fPIC -shared -I$(PY_INCLUDE) -Ipyc -Iloader -o $@ $^ -lbpf -lelf -lz
 
 -include $(PIC_OBJS:.o=.d)
 

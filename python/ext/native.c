@@ -159,6 +159,12 @@ static PyObject *py_compile(PyObject *self, PyObject *args)
 
 /* ---- a loaded program ---------------------------------------------------- */
 
+static PyObject *os_error(int err)
+{
+	errno = err;
+	return PyErr_SetFromErrno(PyExc_OSError);
+}
+
 /* a record from the ring buffers, kept until poll() hands it to Python */
 typedef struct Item {
 	MapDecl *map;   /* NULL: print() text */
@@ -269,10 +275,8 @@ static PyObject *session_poll_m(PyObject *self, PyObject *args)
 	Py_BEGIN_ALLOW_THREADS
 	err = session_poll(&so->s, timeout);
 	Py_END_ALLOW_THREADS
-	if (err < 0 && err != -EINTR) {
-		errno = -err;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
+	if (err < 0 && err != -EINTR)
+		return os_error(-err);
 	PyObject *list = PyList_New(0);
 	for (int i = 0; list && i < so->items.len; i++) {
 		Item *it = VEC_AT(so->items, i);
@@ -468,10 +472,8 @@ static PyObject *session_items_m(PyObject *self, PyObject *args)
 	Str j = {0};
 	if (!PyArg_ParseTuple(args, "s", &name) || !check_open(so) || !(m = find_map(so, name, &fd)))
 		return NULL;
-	if ((err = map_read_rows(fd, m, &rows)) < 0) {
-		errno = -err;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
+	if ((err = map_read_rows(fd, m, &rows)) < 0)
+		return os_error(-err);
 	str_puts(&j, "[");
 	for (int i = 0; i < rows.n; i++) {
 		str_puts(&j, i ? ", [" : "[");
@@ -628,6 +630,16 @@ static unsigned char *encode_key(MapDecl *m, PyObject *key)
 	return k;
 }
 
+/* The open session's map `name` (its fd in *fd) and key as the kernel
+ * stores it (*k, to free); NULL with an exception set. */
+static MapDecl *map_and_key(SessionObject *so, const char *name, PyObject *key, int *fd, unsigned char **k)
+{
+	MapDecl *m;
+	if (!check_open(so) || !(m = find_map(so, name, fd)) || !(*k = encode_key(m, key)))
+		return NULL;
+	return m;
+}
+
 /* lookup(name, key) -> JSON, or None when missing */
 static PyObject *session_lookup_m(PyObject *self, PyObject *args)
 {
@@ -638,8 +650,7 @@ static PyObject *session_lookup_m(PyObject *self, PyObject *args)
 	MapDecl *m;
 	unsigned char *k, *val;
 	Str j = {0};
-	if (!PyArg_ParseTuple(args, "sO", &name, &key) || !check_open(so) || !(m = find_map(so, name, &fd)) ||
-	    !(k = encode_key(m, key)))
+	if (!PyArg_ParseTuple(args, "sO", &name, &key) || !(m = map_and_key(so, name, key, &fd, &k)))
 		return NULL;
 	val = xcalloc(1, ty_size(m->type->val) + 8);
 	if (map_lookup_merged(fd, m, k, val) < 0) {
@@ -665,8 +676,7 @@ static PyObject *session_update_m(PyObject *self, PyObject *args)
 	int fd, ncpu = libbpf_num_possible_cpus(), vsz;
 	MapDecl *m;
 	unsigned char *k, *val;
-	if (!PyArg_ParseTuple(args, "sOO", &name, &key, &value) || !check_open(so) || !(m = find_map(so, name, &fd)) ||
-	    !(k = encode_key(m, key)))
+	if (!PyArg_ParseTuple(args, "sOO", &name, &key, &value) || !(m = map_and_key(so, name, key, &fd, &k)))
 		return NULL;
 	vsz = (ty_size(m->type->val) + 7) / 8 * 8;
 	val = xcalloc(m->percpu ? ncpu : 1, vsz);
@@ -686,10 +696,8 @@ static PyObject *session_update_m(PyObject *self, PyObject *args)
 		PyErr_Format(PyExc_OverflowError, "map '%s' is full (max_entries=%u)", name, m->max_entries);
 		return NULL;
 	}
-	if (err) {
-		errno = err;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
+	if (err)
+		return os_error(err);
 	Py_RETURN_NONE;
 }
 
@@ -702,8 +710,7 @@ static PyObject *session_delete_m(PyObject *self, PyObject *args)
 	int fd, err;
 	MapDecl *m;
 	unsigned char *k;
-	if (!PyArg_ParseTuple(args, "sO", &name, &key) || !check_open(so) || !(m = find_map(so, name, &fd)) ||
-	    !(k = encode_key(m, key)))
+	if (!PyArg_ParseTuple(args, "sO", &name, &key) || !(m = map_and_key(so, name, key, &fd, &k)))
 		return NULL;
 	err = bpf_map_delete_elem(fd, k) ? errno : 0;
 	free(k);
@@ -713,10 +720,8 @@ static PyObject *session_delete_m(PyObject *self, PyObject *args)
 		PyErr_Format(PyExc_TypeError, "an Array's entries cannot be deleted, only set (array '%s')", name);
 		return NULL;
 	}
-	if (err) {
-		errno = err;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
+	if (err)
+		return os_error(err);
 	Py_RETURN_TRUE;
 }
 

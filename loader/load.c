@@ -850,7 +850,6 @@ static int register_struct_ops(Session *s)
 		}
 		vec_push(&s->linkv, l);
 		vec_push(&s->who, xasprintf("sops:%s", so->cname));
-		s->nlinks = s->linkv.len;
 	}
 	return 0;
 }
@@ -869,9 +868,7 @@ static int open_attach(Session *s, const char *path, LoadOpts *o)
 	if (store_items(s->obj, s->prog) < 0)
 		return -1;
 	for (int i = 0; i < s->prog->probes.len; i++) {
-		int r = attach_probe(s->obj, s->prog, VEC_AT(s->prog->probes, i), &s->linkv, &s->who);
-		s->nlinks = s->linkv.len;
-		if (r < 0)
+		if (attach_probe(s->obj, s->prog, VEC_AT(s->prog->probes, i), &s->linkv, &s->who) < 0)
 			return -1;
 	}
 	if (register_struct_ops(s) < 0)
@@ -882,7 +879,7 @@ static int open_attach(Session *s, const char *path, LoadOpts *o)
 			pin_unload(s->pin);
 			return -1;
 		}
-		for (int i = 0; i < s->nlinks; i++)
+		for (int i = 0; i < s->linkv.len; i++)
 			bpf_link__disconnect(VEC_AT(s->linkv, i));
 	}
 	return 0;
@@ -941,7 +938,6 @@ int session_open(Session *s, const char *path, LoadOpts *o)
 	/* @iter probes walk their objects once, after @begin */
 	if (run_iters(s->prog, &s->linkv, &s->who) < 0)
 		return -1;
-	s->nlinks = s->linkv.len;
 	if (open_ring_buffers(s) < 0)
 		return -1;
 	if (o->test_run && net_test_run(s->obj, s->prog, o, drain_prints, &(Drain){s->rb, &s->run}) < 0)
@@ -1029,9 +1025,9 @@ void session_finish(Session *s, bool dump)
 	event_run = &s->run;
 	/* detach first so the counts are final, run @end, then drain what is buffered
 	 * (a pinned instance goes on: its links are the pins') */
-	for (int i = 0; i < s->nlinks; i++)
+	for (int i = 0; i < s->linkv.len; i++)
 		bpf_link__destroy(VEC_AT(s->linkv, i));
-	s->nlinks = 0;
+	s->linkv.len = 0;
 	net_report();   /* and the socket filters' sockets closed */
 	if (!s->pin)
 		run_once(s->obj, s->prog, "end");
@@ -1058,9 +1054,9 @@ void session_close(Session *s)
 {
 	metrics_stop(s->metrics);   /* before the maps go */
 	s->metrics = NULL;
-	for (int i = 0; i < s->nlinks; i++)
+	for (int i = 0; i < s->linkv.len; i++)
 		bpf_link__destroy(VEC_AT(s->linkv, i));
-	s->nlinks = 0;
+	s->linkv.len = 0;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
 	perf_free(s->perf);
@@ -1094,7 +1090,7 @@ int load_main(const char *path, LoadOpts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	nprobes = s.nlinks + net_sockets();
+	nprobes = s.linkv.len + net_sockets();
 	if (!o->once)
 		fprintf(stderr, "Attached %d probe%s. Ctrl-C to end.\n", nprobes, nprobes == 1 ? "" : "s");
 	if (o->verbose)

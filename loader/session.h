@@ -52,8 +52,8 @@ typedef struct Session {
 	Prog *prog;
 	struct bpfcc_result cc;
 	struct bpf_object *obj;
-	Vec linkv, who;       /* struct bpf_link*, and what each is */
-	int nlinks;           /* links still this process's to destroy */
+	Vec linkv, who;       /* struct bpf_link*, and what each is; linkv the links still to destroy
+	                       * (session_finish destroys them and empties it) */
 	struct ring_buffer *rb;
 	PerfBufs *perf;       /* PerfBuf and PerfCounters maps (perfbuf.c) */
 	MetricsServer *metrics;   /* --metrics (metrics.c) */
@@ -70,8 +70,8 @@ typedef struct Session {
 } Session;
 
 /* 0, or -1 when the program did not load (why is on stderr; nothing stays
- * loaded once session_close runs). s is zeroed first; set s->run.sink and
- * s->quiet after. */
+ * loaded once session_close runs). s is zeroed first, except s->run.sink
+ * and s->quiet, which the caller sets before. */
 int session_open(Session *s, const char *path, LoadOpts *o);
 /* Wait up to timeout_ms for records and hand them to the sink. Returns
  * the number of records handled (>= 0) or -errno. */

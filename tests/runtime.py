@@ -109,6 +109,16 @@ def getppid_n(n):
         os.getppid()
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def check(got, want, what="output"):
     assert got == want, f"{what} differs:\n--- want\n{want}\n--- got\n{got}"
 

@@ -19,7 +19,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, test
+from runtime import PYBPF, ROOT, Loader, assert_nothing_left, check, free_port, test
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
@@ -60,14 +60,6 @@ def samples(text, name):
         if m and m.group(1) == name:
             out[m.group(2) or ""] = float(m.group(3))
     return out
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def comm():

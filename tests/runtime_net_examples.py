@@ -8,7 +8,7 @@ import socket
 import subprocess
 import threading
 
-from runtime import PYBPF, Loader, assert_nothing_left, check, test
+from runtime import PYBPF, Loader, assert_nothing_left, check, free_port, test
 from runtime_net import PID, Veth, cgroup2_root, sh, udp_send
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,14 +97,6 @@ def serve_once(port, reply):
     t = threading.Thread(target=run, daemon=True)
     t.start()
     return t
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @test

@@ -619,6 +619,11 @@ static int encode(PyObject *v, Type *t, unsigned char *p)
 	}
 }
 
+static bool is_array(MapDecl *m)
+{
+	return m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY;
+}
+
 /* a key buffer for m from a Python key; NULL with an exception set */
 static unsigned char *encode_key(MapDecl *m, PyObject *key)
 {
@@ -688,7 +693,7 @@ static PyObject *session_update_m(PyObject *self, PyObject *args)
 	int err = bpf_map_update_elem(fd, k, val, 0) ? errno : 0;
 	free(k);
 	free(val);
-	if (err == E2BIG && (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)) {
+	if (err == E2BIG && is_array(m)) {
 		PyErr_Format(PyExc_IndexError, "%R is not an index of array '%s' (it has %u)", key, name, m->max_entries);
 		return NULL;
 	}
@@ -716,7 +721,7 @@ static PyObject *session_delete_m(PyObject *self, PyObject *args)
 	free(k);
 	if (err == ENOENT)
 		Py_RETURN_FALSE;
-	if (err == EINVAL && (m->type->map_kind == MAP_ARRAY || m->type->map_kind == MAP_PERCPU_ARRAY)) {
+	if (err == EINVAL && is_array(m)) {
 		PyErr_Format(PyExc_TypeError, "an Array's entries cannot be deleted, only set (array '%s')", name);
 		return NULL;
 	}

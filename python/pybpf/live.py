@@ -265,6 +265,7 @@ class Program:
         self._structs = {}
         self._pending = []
         self._partial = ""
+        self._rb_schemas = {}   # RingBuf map -> its records' schema (JSON)
         try:
             self._s = n.load(*_args(path, defines, btf))
         except n.Error as e:
@@ -286,7 +287,9 @@ class Program:
                 *lines, self._partial = text.split("\n")
                 self._pending.extend(Print(line) for line in lines)
             else:
-                schema = _Schema(json.loads(_struct_schema(self, rec[1])), self._structs)
+                if rec[1] not in self._rb_schemas:
+                    self._rb_schemas[rec[1]] = self._session().ringbuf_schema(rec[1])
+                schema = _Schema(json.loads(self._rb_schemas[rec[1]]), self._structs)
                 self._pending.append(schema.convert(json.loads(rec[2])))
 
     def poll(self, timeout=0.0):
@@ -337,14 +340,6 @@ class Program:
 
     def __repr__(self):
         return f"<pybpf.Program {self.path!r}{' closed' if self._s is None else ''}>"
-
-
-def _struct_schema(prog, ringbuf):
-    """The record schema of RingBuf map `ringbuf` (cached)."""
-    cache = prog.__dict__.setdefault("_rb_schemas", {})
-    if ringbuf not in cache:
-        cache[ringbuf] = prog._session().ringbuf_schema(ringbuf)
-    return cache[ringbuf]
 
 
 def load(path, defines=None, btf=None):

@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "mapread.h"
 #include "session.h"
+#include "scx.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -801,10 +802,34 @@ static void open_compile(Session *s, const char *path, LoadOpts *o)
 	sys_bump_memlock();
 }
 
+/* --object X.o: its programs and maps are the ones this file's C makes */
+static int object_matches(Session *s)
+{
+	for (int i = 0; i < s->prog->probes.len; i++) {
+		Probe *p = VEC_AT(s->prog->probes, i);
+		if (!bpf_object__find_program_by_name(s->obj, p->cname)) {
+			fprintf(stderr, "pybpf: error: %s was not built from %s: it has no program for %s (build it with "
+				"pybpf compile %s -o %s)\n", s->o->object, s->path, p->name, s->path, s->o->object);
+			return -1;
+		}
+	}
+	for (int i = 0; i < s->prog->maps.len; i++) {
+		MapDecl *m = VEC_AT(s->prog->maps, i);
+		if (!bpf_object__find_map_by_name(s->obj, m->cname)) {
+			fprintf(stderr, "pybpf: error: %s was not built from %s: it has no map '%s' (build it with pybpf "
+				"compile %s -o %s)\n", s->o->object, s->path, m->name, s->path, s->o->object);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* clang, then libbpf's open and the verifier. */
 static int open_object(Session *s, LoadOpts *o)
 {
-	if (bpfcc_compile(s->c.buf, s->c.len, !o->no_cache, &s->cc) < 0) {
+	if (o->object)   /* --object: built by pybpf compile -o (a machine without clang) */
+		s->cc.obj_path = xstrdup(o->object);
+	else if (bpfcc_compile(s->c.buf, s->c.len, !o->no_cache, &s->cc) < 0) {
 		s->status = explain_clang_failure(s->prog, s->cc.diagnostics);
 		return -1;
 	}
@@ -817,6 +842,8 @@ static int open_object(Session *s, LoadOpts *o)
 		fprintf(stderr, "pybpf: error: cannot open %s: %s\n", s->cc.obj_path, strerror(errno));
 		return -1;
 	}
+	if (o->object && object_matches(s) < 0)
+		return -1;
 	apply_defines(s->obj, s->prog, o);
 	set_wallclock_offset(s->obj);
 	if (s->pin)
@@ -929,6 +956,7 @@ int session_open(Session *s, const char *path, LoadOpts *o)
 	s->phase = "load";
 	if (open_object(s, o) < 0 || open_attach(s, path, o) < 0)
 		return -1;
+	s->sched = sched_start(s->obj, s->prog);   /* scx.c */
 	/* standard input, written to the program's UserRingBuf (userrb.c) */
 	if (user_ringbuf_feed(s->obj, s->prog) < 0)
 		return -1;
@@ -994,6 +1022,8 @@ int session_poll(Session *s, int timeout_ms)
 	timestamps = s->o->timestamps;
 	err = perf_poll(s->perf, s->rb, timeout_ms);   /* the ring buffers and any PerfBuf */
 	flush_out(&s->run);
+	if (sched_poll(s->sched))
+		s->ended = true;
 	if (err > 0) {
 		/* records came: let more gather before the next poll, so a
 		 * busy probe wakes us about once a millisecond, not once per
@@ -1025,9 +1055,11 @@ void session_finish(Session *s, bool dump)
 	event_run = &s->run;
 	/* detach first so the counts are final, run @end, then drain what is buffered
 	 * (a pinned instance goes on: its links are the pins') */
+	sched_counts(s->sched);
 	for (int i = 0; i < s->linkv.len; i++)
 		bpf_link__destroy(VEC_AT(s->linkv, i));
 	s->linkv.len = 0;
+	sched_end(s->sched);
 	net_report();   /* and the socket filters' sockets closed */
 	if (!s->pin)
 		run_once(s->obj, s->prog, "end");
@@ -1054,6 +1086,8 @@ void session_close(Session *s)
 {
 	metrics_stop(s->metrics);   /* before the maps go */
 	s->metrics = NULL;
+	sched_free(s->sched);
+	s->sched = NULL;
 	for (int i = 0; i < s->linkv.len; i++)
 		bpf_link__destroy(VEC_AT(s->linkv, i));
 	s->linkv.len = 0;
@@ -1097,7 +1131,7 @@ int load_main(const char *path, LoadOpts *o)
 		fprintf(stderr, "pybpf: ready %.1f ms after start\n", (sys_now_ns() - s.t0) / 1e6);
 	if (o->duration > 0)
 		deadline = sys_now_ns() + (uint64_t)(o->duration * 1e9);
-	while (!stop && !o->once) {
+	while (!stop && !o->once && !s.ended) {
 		int timeout = 100, err;
 		uint64_t now = sys_now_ns();
 		if (deadline) {
@@ -1113,7 +1147,7 @@ int load_main(const char *path, LoadOpts *o)
 		}
 	}
 	session_finish(&s, true);
-	status = 0;
+	status = sched_status(s.sched);
 cleanup:
 	session_close(&s);
 	return status;

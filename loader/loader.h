@@ -34,6 +34,7 @@ typedef struct LoadOpts {
 	Vec packets;          /* NetPacket*: test-run's --packet HEX, in order */
 	int repeat;           /* test-run's --repeat N: N runs a packet, timed (0: one, untimed) */
 	const char *metrics;  /* --metrics HOST:PORT: serve the maps to Prometheus (loader/metrics.c) */
+	const char *object;   /* --object X.o: load this object (pybpf compile -o) instead of running clang */
 } LoadOpts;
 
 /* pybpf -e PROGRAM: the probe file's text, compiled under the name

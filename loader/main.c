@@ -28,6 +28,8 @@ static const char usage[] =
 	"      -v            show libbpf's messages and timings\n"
 	"      --no-cache    always run clang\n"
 	"      --btf FILE    compile against these kernel types (default: the running kernel's)\n"
+	"      --object X.o  load X.o, built by 'pybpf compile FILE.py -o X.o' against this kernel's\n"
+	"                    types, instead of running clang (a machine without clang: a QEMU guest)\n"
 	"      --pin NAME    keep it loaded after this process ends, under /sys/fs/bpf/pybpf/NAME\n"
 	"      --watch       reload it whenever FILE.py changes\n"
 	"      --iface NAME  the network interface @xdp and @tc probes attach to\n"
@@ -35,7 +37,7 @@ static const char usage[] =
 	"      --metrics HOST:PORT\n"
 	"                    serve the maps to Prometheus at http://HOST:PORT/metrics (127.0.0.1:9435,\n"
 	"                    [::1]:9435, localhost:9435; port 0: any free one, printed) (docs/metrics.md)\n"
-	"  reload NAME FILE.py [--reset-maps]\n"
+	"  reload NAME FILE.py [--reset-maps] [--object X.o]\n"
 	"                    swap a pinned instance's programs for FILE.py's; maps keep their contents\n"
 	"  ls                list pinned instances\n"
 	"  unload NAME       detach and remove a pinned instance\n"
@@ -189,6 +191,10 @@ static int cmd_load(int argc, char **argv, const char *cmd)
 			if (++i == argc)
 				bad_usage("%s needs a file", "--btf");
 			pyc_btf_path = argv[i];
+		} else if (!strcmp(a, "--object")) {
+			if (++i == argc)
+				bad_usage("%s needs a file", "--object");
+			o.object = argv[i];
 		} else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
 			const char *v = a[8] == '=' ? a + 9 : (++i < argc ? argv[i] : NULL);
 			if (!v || (strcmp(v, "json") && strcmp(v, "text")))
@@ -249,6 +255,8 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--reset-maps"))
 				o.reset_maps = true;
+			else if (!strcmp(argv[i], "--object") && i + 1 < argc)
+				o.object = argv[++i];
 			else if (!strcmp(argv[i], "-v"))
 				o.verbose = true;
 			else if (!strcmp(argv[i], "-D") && i + 1 < argc) {

@@ -322,6 +322,36 @@ static char *layout(enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t n
 	return xasprintf("%s, key %u bytes, value %u bytes, %u entries", libbpf_bpf_map_type_str(type), ks, vs, n);
 }
 
+/* sched_ext cannot swap a running scheduler (its link update is
+ * EOPNOTSUPP: registering can fail, in init or init_task), so a reload
+ * unregisters the old version, whose tasks the kernel's own scheduler
+ * takes back, and registers the new one, pinned where the old link was. */
+static int reregister_sched(const char *name, StructOps *so, struct bpf_link *old, struct bpf_map *nm)
+{
+	char *path = pin_path(name, xasprintf("sops_%s", so->cname));
+	uint64_t t0 = sys_now_ns();
+	struct bpf_link *l;
+	unlink(path);
+	bpf_link__destroy(old);   /* unregistered: the kernel waits for its exit */
+	l = bpf_map__attach_struct_ops(nm);
+	if (!l) {
+		fprintf(stderr, "pybpf: error: cannot register the new %s '%s': %s; the old version was unregistered, and "
+				"the kernel's own scheduler runs every task\n", so->type, so->name, strerror(errno));
+		return -1;
+	}
+	if (bpf_link__pin(l, path)) {
+		fprintf(stderr, "pybpf: error: cannot pin the new %s '%s': %s\n", so->type, so->name, strerror(errno));
+		bpf_link__destroy(l);
+		return -1;
+	}
+	bpf_link__disconnect(l);
+	bpf_link__destroy(l);
+	fprintf(stderr, "pybpf: sched_ext cannot swap a running scheduler, so '%s' was unregistered and the new version "
+			"registered; the kernel's own scheduler ran every task for the %.1f ms in between\n", so->name,
+		(sys_now_ns() - t0) / 1e6);
+	return 0;
+}
+
 int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *res)
 {
 	Str c = {0};
@@ -337,6 +367,7 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		fprintf(stderr, "pybpf: error: no pinned instance '%s' (pybpf ls lists them)\n", name);
 		return 1;
 	}
+	const char *object = o->object;   /* this reload's, not the load's */
 	opts_read(name, o);
 	version = pin_version(name) + 1;
 	src = read_file(path, NULL);
@@ -348,7 +379,9 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		return 1;
 	if (reload_prog_array_refused(name, prog))
 		return 1;
-	if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
+	if (object)   /* --object: built by pybpf compile -o */
+		cc.obj_path = xstrdup(object);
+	else if (bpfcc_compile(c.buf, c.len, !o->no_cache, &cc) < 0)
 		return explain_clang_failure(prog, cc.diagnostics);
 	explain_capture_libbpf(o->verbose);
 	obj = bpf_object__open_file(cc.obj_path, NULL);
@@ -449,7 +482,13 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 		StructOps *so = VEC_AT(prog->sops, i);
 		struct bpf_link *l = bpf_link__open(pin_path(name, xasprintf("sops_%s", so->cname)));
 		struct bpf_map *nm = bpf_object__find_map_by_name(obj, so->cname);
-		if (!l || !nm || bpf_link__update_map(l, nm)) {
+		int uerr = l && nm ? bpf_link__update_map(l, nm) : -1;
+		if (uerr && errno == EOPNOTSUPP && so->sched) {   /* sched_ext refuses it */
+			if (reregister_sched(name, so, l, nm) < 0)
+				goto out;
+			continue;
+		}
+		if (!l || !nm || uerr) {
 			fprintf(stderr, "pybpf: error: cannot swap %s '%s': %s\n", so->type, so->name, strerror(errno));
 			goto out;
 		}

@@ -67,6 +67,8 @@ typedef struct Session {
 	int version;
 	uint64_t *seen, *zero, t0, next_report;
 	Run run;
+	struct SchedRun *sched;   /* a sched_ext scheduler's state and exit (scx.c) */
+	bool ended;           /* it ended on its own: the kernel ended the scheduler */
 } Session;
 
 /* 0, or -1 when the program did not load (why is on stderr; nothing stays

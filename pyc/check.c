@@ -222,6 +222,7 @@ static const char *const builtin_types[] = {
 	"TaskWork",   /* check_task_work.c */
 	"SpinLock", "ResSpinLock",   /* check_lock.c */
 	"IPv4", "IPv6",   /* check_packet.c */
+	"DSQ",   /* check_sched.c */
 	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
 	"TC_ACT_UNSPEC", "TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT",
 	NULL,
@@ -718,7 +719,7 @@ static MapKind map_kind_by_name(const char *name, bool *ok)
 	return 0;
 }
 
-static void check_name_free(Checker *c, Node *n, const char *name)
+void check_name_free(Checker *c, Node *n, const char *name)
 {
 	Sym *y = scope_find(&c->module, name);
 	if (y) {
@@ -1135,6 +1136,7 @@ static void import_kernel_enums(Checker *c, Node *s)
 	for (int i = 0; i < s->names.len; i++) {
 		Node *a = VEC_AT(s->names, i);
 		ConstDecl *k;
+		KInfo ei;
 		int64_t v;
 		int eid;
 		Sym *y;
@@ -1152,8 +1154,13 @@ static void import_kernel_enums(Checker *c, Node *s)
 		k->value = v;
 		k->decl = a;
 		k->cname = xasprintf("((__s64)%s)", kemit_enum_value_expr(c->prog->kemit, eid, a->name));
+		kbtf_info(c->prog->btf, eid, &ei);
+		if (v < 0 && !ei.is_signed) {   /* SCX_DSQ_GLOBAL, 1 << 63 | 1: above an int's range, a u64 */
+			k->type = ty_fixed(8, false);
+			k->cname = xasprintf("((__u64)%s)", kemit_enum_value_expr(c->prog->kemit, eid, a->name));
+		}
 		y = scope_add(&c->module, SYM_CONST, k->name, a);
-		y->type = ty_int;
+		y->type = k->type;
 		y->data = k;
 		y->cname = k->cname;
 	}
@@ -2286,6 +2293,38 @@ static bool is_declared_global(Checker *c, const char *name)
 	return false;
 }
 
+/* n, n.a, n.a.b: a name and its fields */
+static bool attr_chain_of_name(Node *n)
+{
+	while (n->kind == ND_ATTR)
+		n = n->lhs;
+	return n->kind == ND_NAME;
+}
+
+/* p.scx.dsq_vtime = v in a struct_ops method: an integer field of a
+ * kernel struct the method was given, written in place. Which fields may
+ * be written is the kernel's to say (its struct_ops btf_struct_access:
+ * sched_ext allows a task's scx.slice and scx.dsq_vtime, TCP congestion
+ * controls some tcp_sock fields), so the verifier decides at load. */
+static void check_sops_store(Checker *c, Node *tg, Node *value, Type *vt)
+{
+	KInfo in;
+	Node *root = tg->lhs;
+	while (root->kind == ND_ATTR && root->type && root->type->kind == TY_KVAL)
+		root = root->lhs;
+	if (root->kind != ND_NAME)
+		error_at(node_loc(tg), "only a field of a struct the method was given (a parameter) can be assigned; "
+			 "a pointer read from a field is not one the kernel lets it write");
+	if (!tg->kf || tg->kf->bit_size || tg->type->kind != TY_INT)
+		error_at(node_loc(tg), "only integer fields of a kernel struct can be assigned (not bitfields, pointers or "
+			 "structs)");
+	kbtf_info(c->prog->btf, tg->kf->type, &in);
+	tg->raise = NULL;
+	tg->op = 'x';
+	tg->type = ty_fixed(in.size, in.is_signed);   /* what the emitter stores */
+	check_store(c, value, vt, tg->type, xasprintf("field '%s' of %s", tg->name, kbtf_type_name(c->prog->btf, tg->kstruct)));
+}
+
 static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Type *ann)
 {
 	if (tg->kind == ND_NAME) {
@@ -2411,6 +2450,12 @@ static void check_assign_target(Checker *c, Node *tg, Node *value, Type *vt, Typ
 		if (st->kind == TY_KPTR && st->pkt) {
 			tg->type = check_kernel_field(c, tg, st);
 			check_packet_store(c, tg, value, vt);   /* check_packet.c */
+			return;
+		}
+		if ((st->kind == TY_KPTR || (st->kind == TY_KVAL && !st->copy)) && !st->user && c->probe &&
+		    !strcmp(c->probe->kind, "struct_ops")) {
+			tg->type = check_kernel_field(c, tg, st);
+			check_sops_store(c, tg, value, vt);
 			return;
 		}
 		if (st->kind != TY_STRUCT || tg->lhs->kind != ND_NAME)
@@ -2982,8 +3027,8 @@ static void check_stmt(Checker *c, Node *s)
 	case ND_AUGASSIGN: {
 		Node *tg = s->target;
 		Type *vt;
-		if (tg->kind == ND_ATTR && tg->lhs->kind == ND_NAME) {
-			/* rec.x += v: rec.x = rec.x + v (rec a name, read once) */
+		if (tg->kind == ND_ATTR && attr_chain_of_name(tg->lhs)) {
+			/* rec.x += v: rec.x = rec.x + v (rec a name, read once; p.scx.dsq_vtime too) */
 			Node *rd = synth_node(ND_ATTR, tg), *bin = synth_node(ND_BINOP, s);
 			rd->lhs = tg->lhs;
 			rd->name = tg->name;
@@ -3560,8 +3605,9 @@ static const struct {
 static void declare_struct_ops(Checker *c, Node *cls)
 {
 	StructOps *so = xcalloc(1, sizeof(*so));
-	Node *d = VEC_AT(cls->decorators, 0), *arg;
+	Node *d = VEC_AT(cls->decorators, 0), *arg, *name_at = NULL;
 	KBtf *k;
+	KField nf;
 	if (cls->decorators.len != 1 || d->kind != ND_CALL || d->lhs->kind != ND_NAME || strcmp(d->lhs->name, "struct_ops"))
 		error_at(node_loc(cls), "a class with a decorator must be @struct_ops(\"ops_type\", name=\"...\")");
 	if (!is_imported(c, "struct_ops"))
@@ -3576,8 +3622,7 @@ static void declare_struct_ops(Checker *c, Node *cls)
 		if (!kw->name || strcmp(kw->name, "name") || kw->lhs->kind != ND_STR)
 			error_at(node_loc(kw), "@struct_ops takes name=\"...\" (the name it registers under)");
 		so->name = kw->lhs->tok->str;
-		if (strlen(so->name) == 0 || strlen(so->name) > 15)
-			error_at(node_loc(kw->lhs), "the name must be 1 to 15 characters (the kernel keeps 16 bytes with the NUL)");
+		name_at = kw->lhs;
 	}
 	if (cls->elts.len || cls->vals.len)
 		error_at(node_loc(cls), "a struct_ops class has no base classes");
@@ -3586,11 +3631,54 @@ static void declare_struct_ops(Checker *c, Node *cls)
 	if (so->type_id < 0 || kbtf_find_struct(k, xasprintf("bpf_struct_ops_%s", so->type)) < 0)
 		error_at(node_loc(arg), "'%s' is not a struct_ops type of this kernel ('pybpf probes struct_ops:*' lists them)",
 			 so->type);
+	if (kbtf_member(k, so->type_id, "name", &nf) == 0) {   /* char name[16] (TCP), [128] (sched_ext) */
+		KInfo ni;
+		kbtf_info(k, nf.type, &ni);
+		if (ni.kind == KK_ARRAY && (strlen(so->name) == 0 || strlen(so->name) >= (size_t)ni.size))
+			error_at(node_loc(name_at ? name_at : cls), "the name must be 1 to %d characters (the kernel keeps %d bytes "
+				 "with the NUL)", ni.size - 1, ni.size);
+	}
 	so->cname = global_cname(cls->name);
 	so->decl = cls;
 	check_name_free(c, cls, cls->name);
 	scope_add(&c->module, SYM_TYPE, cls->name, cls)->type = ty_none;
 	vec_push(&c->prog->sops, so);
+}
+
+/* timeout_ms = 5000 in the class: a constant for an integer member of the ops struct */
+static void sops_field(Checker *c, StructOps *so, Node *s)
+{
+	KBtf *k = c->prog->btf;
+	Node *t = s->targets.len == 1 ? VEC_AT(s->targets, 0) : NULL;
+	SopsField *f;
+	KField kf;
+	KInfo in;
+	int64_t v;
+	if (!t || t->kind != ND_NAME)
+		error_at(node_loc(s), "a struct_ops class sets one member at a time: timeout_ms = 5000");
+	if (kbtf_member(k, so->type_id, t->name, &kf) < 0) {
+		const char *near = kbtf_nearest_members(k, so->type_id, t->name, 3);
+		error_at(node_loc(t), "struct %s has no member '%s'%s%s", so->type, t->name, near[0] ? "; did you mean " : "",
+			 near[0] ? xasprintf("%s?", near) : "");
+	}
+	kbtf_info(k, kf.type, &in);
+	if ((in.kind != KK_INT && in.kind != KK_ENUM) || kf.bit_size || !strcmp(t->name, "name"))
+		error_at(node_loc(t), "member '%s' of %s is %s: a class attribute sets an integer member (name= is the "
+			 "decorator's)", t->name, so->type, kbtf_type_name(k, kf.type));
+	if (!const_int(c, s->value, &v))
+		error_at(node_loc(s->value), "'%s' must be set to a constant integer", t->name);
+	if (v < 0 || (in.size < 8 && (uint64_t)v >> (in.size * 8)))
+		error_at(node_loc(s->value), "%lld does not fit in member '%s' of %s (%s)", (long long)v, t->name, so->type,
+			 kbtf_type_name(k, kf.type));
+	for (int i = 0; i < so->fields.len; i++)
+		if (!strcmp(((SopsField *)VEC_AT(so->fields, i))->member, t->name))
+			error_at(node_loc(t), "'%s' is set twice", t->name);
+	f = xcalloc(1, sizeof(*f));
+	f->member = t->name;
+	f->value = v;
+	f->decl = s;
+	kemit_use_member(c->prog->kemit, so->type_id, &kf);
+	vec_push(&so->fields, f);
 }
 
 static void check_struct_ops(Checker *c, StructOps *so)
@@ -3607,8 +3695,13 @@ static void check_struct_ops(Checker *c, StructOps *so)
 		Scope *scope;
 		if (fn->kind == ND_PASS || is_docstring(fn))
 			continue;
+		if (fn->kind == ND_ASSIGN) {
+			sops_field(c, so, fn);
+			continue;
+		}
 		if (fn->kind != ND_FUNCDEF)
-			error_at(node_loc(fn), "a struct_ops class holds methods only");
+			error_at(node_loc(fn), "a struct_ops class holds methods, and integer members set to constants "
+				 "(timeout_ms = 5000)");
 		if (kbtf_member(k, so->type_id, fn->name, &kf) < 0) {
 			const char *near = kbtf_nearest_members(k, so->type_id, fn->name, 3);
 			error_at(node_loc(fn), "struct %s has no member '%s'%s%s", so->type, fn->name, near[0] ? "; did you mean " : "",
@@ -3701,6 +3794,8 @@ static void check_struct_ops(Checker *c, StructOps *so)
 			error_at(node_loc(cls), "%s needs the method '%s' or '%s': the kernel requires one", so->type,
 				 sops_rules[r].one_of[0], sops_rules[r].one_of[1]);
 	}
+	if (!strcmp(so->type, "sched_ext_ops"))
+		check_sched_ops(c, so);   /* check_sched.c */
 }
 
 /* Start checking a function body in scope (params are added by the caller). */
@@ -3974,6 +4069,10 @@ Prog *check_program(SrcFile *file, Node *module)
 			check_import(&c, s);
 			break;
 		case ND_ASSIGN:
+			if (is_dsq_decl(s)) {
+				declare_dsq(&c, s);   /* check_sched.c */
+				break;
+			}
 			infer_module_annotation(s);   /* n = Count(): n: Count = Count() (check_infer.c) */
 			/* fall through */
 		case ND_ANNASSIGN: {
@@ -3987,6 +4086,10 @@ Prog *check_program(SrcFile *file, Node *module)
 				if (!is_imported(&c, "Final"))
 					unknown_name(&c, ann->kind == ND_NAME ? ann : ann->lhs);
 				declare_const(&c, s);
+				break;
+			}
+			if (an && !strcmp(an, "DSQ") && is_dsq_decl(s)) {
+				declare_dsq(&c, s);   /* check_sched.c */
 				break;
 			}
 			if (an && !strcmp(an, "ProgArray")) {

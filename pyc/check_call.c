@@ -690,6 +690,8 @@ static Type *check_named_call(Checker *c, Node *e, bool stmt)
 		return check_pybuiltin(c, e, name);
 	if (!y && (!strcmp(name, "Timer") || !strcmp(name, "Wq") || !strcmp(name, "TaskWork")) && is_imported(c, name))
 		timer_ctor_refused(e);   /* check_timer.c */
+	if (!y && !strcmp(name, "DSQ") && is_imported(c, name))
+		dsq_call_refused(e);   /* check_sched.c */
 	if (!in_list(builtin_funcs, name)) {
 		if (!strcmp(name, "str"))
 			error_at(node_loc(f), "str() is not supported: strings have a fixed capacity in pybpf; use an f-string in print()");

@@ -315,6 +315,12 @@ Type *check_tail_call(Checker *c, Node *e);
 void check_prog_arrays(Checker *c);
 void register_map(Checker *c, Node *s, MapDecl *m);   /* check.c */
 const char *global_cname(const char *name);         /* check.c */
+void check_name_free(Checker *c, Node *n, const char *name);   /* check.c: not yet defined at module level */
+/* check_sched.c: sched_ext schedulers */
+bool is_dsq_decl(Node *s);
+void declare_dsq(Checker *c, Node *s);
+void check_sched_ops(Checker *c, StructOps *so);
+_Noreturn void dsq_call_refused(Node *e);
 
 /* ---- check_perf.c ------------------------------------------------------ */
 

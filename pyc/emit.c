@@ -3530,6 +3530,11 @@ static void probe(Emitter *e, Probe *p)
 			cast = "__s64";
 		line(e, "%s = (__s64)(%s)%s;", y->cname, cast, val);
 	}
+	if (!strcmp(p->kind, "struct_ops")) {   /* a scheduler's init creates its DSQs, its exit records (emit_sched.c) */
+		const char *pro = sched_method_prologue(e->prog, p);
+		if (pro)
+			str_puts(&e->body, pro);
+	}
 	size_t *cut = xcalloc(fn->body.len + 1, sizeof(size_t));
 	size_t *dcut = xcalloc(fn->body.len + 1, sizeof(size_t));
 	e->raises = false;
@@ -3905,15 +3910,22 @@ void emit_program(Prog *prog, Str *out)
 	}
 	if (kdecls.len)
 		str_printf(out, "\n/* kfuncs */\n%s", kdecls.buf);
+	emit_sched_decls(prog, out);   /* emit_sched.c */
 	str_add(out, code.buf ? code.buf : "", code.len);
 	emit_prog_arrays(prog, out, false);
 	for (int i = 0; i < prog->sops.len; i++) {
 		StructOps *so = VEC_AT(prog->sops, i);
+		emit_sched_methods(prog, so, out);
 		str_printf(out, "\n/* %s: registered as \"%s\" while attached */\nSEC(\".struct_ops.link\")\nstruct %s %s = {\n",
 			   so->type, so->name, so->type, so->cname);
 		for (int j = 0; j < so->methods.len; j++) {
 			Probe *p = VEC_AT(so->methods, j);
 			str_printf(out, "\t.%s = (void *)%s,\n", p->member, p->cname);
+		}
+		emit_sched_members(so, out);
+		for (int j = 0; j < so->fields.len; j++) {
+			SopsField *f = VEC_AT(so->fields, j);
+			str_printf(out, "\t.%s = %lldULL,\n", f->member, (long long)f->value);
 		}
 		str_printf(out, "\t.name = %s,\n};\n", c_string(so->name, strlen(so->name)));
 	}

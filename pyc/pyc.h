@@ -688,8 +688,20 @@ typedef struct StructOps {
 	const char *name;     /* the name it registers ("pyreno") */
 	const char *cname;    /* the .struct_ops.link variable (and map name) */
 	Vec methods;          /* Probe* */
+	Vec fields;           /* SopsField*: class attributes (timeout_ms = 5000) */
 	Node *decl;
+	/* sched_ext_ops (check_sched.c, emit_sched.c) */
+	bool sched;
+	bool synth_init;      /* no init method, but DSQs to create: the emitter writes one */
+	bool synth_exit;      /* no exit method: the emitter writes one that records the exit info */
 } StructOps;
+
+/* timeout_ms = 5000 in a struct_ops class: an integer member of the ops struct */
+typedef struct SopsField {
+	const char *member;
+	int64_t value;
+	Node *decl;
+} SopsField;
 
 /* A kernel function called from a probe (a kfunc): declared __ksym. */
 typedef struct KFuncUse {
@@ -720,6 +732,7 @@ typedef struct Prog {
 	bool dispatch;        /* pinned (hot-reloadable): each probe is a dispatcher that tail-calls
 	                       * its body through a one-slot program array, which reload swaps */
 	Vec globals;          /* GlobalDecl* */
+	Vec dsqs;             /* ConstDecl*: NAME = DSQ(id), created by the sched_ext scheduler's init (check_sched.c) */
 	/* the uncaught-exception counters, __pyb_exc[k], set by the emitter: a
 	 * slot for each (probe, raise site) that the probe's code can raise */
 	Vec exc_slots;        /* ExcSlot* */
@@ -751,6 +764,12 @@ typedef struct ExcSlot {
 	int probe;            /* index in Prog.probes */
 	int site;             /* RaiseSite.id */
 } ExcSlot;
+
+/* emit_sched.c: what a sched_ext scheduler gets beyond its methods */
+void emit_sched_decls(Prog *prog, Str *out);
+const char *sched_method_prologue(Prog *prog, Probe *p);
+void emit_sched_methods(Prog *prog, StructOps *so, Str *out);
+void emit_sched_members(StructOps *so, Str *out);
 
 /* Resolve names, infer and check types, collect maps/probes/print sites.
  * Errors exit through error_at. */

@@ -50,6 +50,7 @@ __all__ = [
     "Timer", "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME", "ProgArray",
     "PerfBuf", "PerfCounters", "BPF_F_CURRENT_CPU", "UserRingBuf",
     "SpinLock", "ResSpinLock", "bpf_res_spin_lock", "bpf_res_spin_lock_irqsave",
+    "DSQ",
 ]
 
 
@@ -1221,6 +1222,15 @@ def struct_ops(ops_type, name=None):
         cls.__pybpf_struct_ops__ = (ops_type, name or cls.__name__)
         return cls
     return wrap
+
+
+class DSQ(int):
+    """SHARED = DSQ(0): a sched_ext dispatch queue, created by the scheduler's
+    init in the kernel; in CPython the queue's id, as the scx kfuncs take it."""
+    def __new__(cls, dsq_id):
+        if not 0 <= dsq_id < 1 << 63:
+            raise ValueError("a DSQ's id is from 0 to 2**63 - 1")
+        return super().__new__(cls, dsq_id)
 
 
 def printk(msg, level=6):

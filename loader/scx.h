@@ -1,0 +1,29 @@
+/* scx.h — a sched_ext scheduler while it runs (issue 17): its state in
+ * /sys/kernel/sched_ext, the exit info its exit callback records
+ * (pyc/emit_sched.c), and how often the kernel called each callback. */
+#ifndef PYBPF_SCX_H
+#define PYBPF_SCX_H
+
+#include <stdbool.h>
+#include "loader.h"
+
+struct bpf_object;
+typedef struct SchedRun SchedRun;
+
+/* After the ops are registered: NULL when the program has no scheduler;
+ * prints the kernel's state of it. */
+SchedRun *sched_start(struct bpf_object *obj, Prog *prog);
+/* true once the kernel has ended the scheduler (the watchdog, an error,
+ * scx_bpf_exit, sysrq): says why, once. */
+bool sched_poll(SchedRun *r);
+/* the exit status for a run that ended so: 1 after an error, else 0 */
+int sched_status(SchedRun *r);
+/* Before the links go: the callbacks' counts. */
+void sched_counts(SchedRun *r);
+/* After they went: unregistered, and the kernel's own scheduler back. */
+void sched_end(SchedRun *r);
+void sched_free(SchedRun *r);
+/* /sys/kernel/sched_ext/state ("enabled", "disabled", ...), or "" */
+const char *sched_state(void);
+
+#endif

@@ -1,0 +1,6 @@
+from pybpf import *
+
+
+@tracepoint("syscalls/sys_enter_getpid")
+def f(args: TracepointArgs) -> None:
+    q = DSQ(1)

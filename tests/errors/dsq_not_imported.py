@@ -1,0 +1,3 @@
+from pybpf import Hash
+
+Q = DSQ(1)

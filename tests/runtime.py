@@ -1076,6 +1076,59 @@ def struct_ops_reno_in_python_carries_a_tcp_transfer():
 
 
 @test
+def struct_ops_method_writes_a_kernel_field():
+    """tp.snd_cwnd = 64 in cong_avoid: a store to a field of the tcp_sock the
+    method was given (the kernel's struct_ops access check allows it); the
+    sender's TCP_INFO shows that congestion window after a transfer."""
+    import socket
+    import struct
+    import threading
+    src = """from pybpf import *
+
+CWND: Final[int] = 64
+calls: Array[u64] = Array(1)
+
+
+@struct_ops("tcp_congestion_ops", name="pyfixcw")
+class FixedCwnd:
+    def ssthresh(self, sk: sock) -> u32:
+        return tcp_reno_ssthresh(sk)
+
+    def cong_avoid(self, sk: sock, ack: u32, acked: u32) -> None:
+        tp = tcp_sk(sk)
+        tp.snd_cwnd = CWND
+        calls[0] += 1
+
+    def undo_cwnd(self, sk: sock) -> u32:
+        return tcp_reno_undo_cwnd(sk)
+"""
+    with Loader(src, name="fixcw.py") as ld:
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def drain():
+            c, _ = srv.accept()
+            with c:
+                while c.recv(1 << 20):
+                    pass
+        th = threading.Thread(target=drain)
+        th.start()
+        cli = socket.socket()
+        cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"pyfixcw")
+        cli.connect(srv.getsockname())
+        cli.sendall(b"x" * (8 << 20))
+        info = cli.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        cli.close()
+        th.join()
+        srv.close()
+        out, err = ld.finish()
+    cwnd = struct.unpack_from("I", info, 80)[0]   # struct tcp_info's tcpi_snd_cwnd
+    assert cwnd == 64, (cwnd, out, err)
+    assert int(out.split("calls[0]: ")[1].split()[0]) > 0, out
+
+
+@test
 def struct_ops_scalable_tcp_in_python():
     """examples/pyscalable.py (Scalable TCP, ported from tcp_scalable.c: kfuncs,
     tcp_sock fields, a helper function) carries a transfer intact."""

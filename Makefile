@@ -243,6 +243,13 @@ deps-qemu:
 test-qemu: deps-qemu
 	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pybpf-static
 	python3 tests/qemu/run.py
+	python3 tests/qemu/sched.py
+
+# the sched_ext guest kernel (tests/qemu/sched.py builds it when missing;
+# cached outside the tree, ~31 min on 2 CPUs: docs/sched.md)
+.PHONY: guest-kernel
+guest-kernel: deps-qemu
+	$(Q)sh scripts/guest-kernel.sh
 
 # ---- unit test: loader/symbols.c (kstack/ustack symbolization) ----
 $(OUT)/symbols-test: tests/unit/symbols_test.c $(OUT)/loader/symbols.o $(OUT)/pyc/util.o

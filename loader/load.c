@@ -1059,7 +1059,7 @@ void session_finish(Session *s, bool dump)
 	for (int i = 0; i < s->linkv.len; i++)
 		bpf_link__destroy(VEC_AT(s->linkv, i));
 	s->linkv.len = 0;
-	sched_end(s->sched);
+	sched_end(s->sched, s->pin && !s->auto_pin ? s->pin : NULL);
 	net_report();   /* and the socket filters' sockets closed */
 	if (!s->pin)
 		run_once(s->obj, s->prog, "end");

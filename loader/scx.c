@@ -171,7 +171,7 @@ void sched_counts(SchedRun *r)
 	}
 }
 
-void sched_end(SchedRun *r)
+void sched_end(SchedRun *r, const char *pin)
 {
 	if (!r)
 		return;
@@ -181,7 +181,10 @@ void sched_end(SchedRun *r)
 			fprintf(stderr, "%s %s", i ? "," : "", (const char *)VEC_AT(r->counts, i));
 		fputc('\n', stderr);
 	}
-	if (!r->ended)
+	if (pin)
+		fprintf(stderr, "sched_ext: '%s' stays registered, pinned as '%s' (pybpf unload %s ends it); %s/state: %s\n",
+			r->so->name, pin, pin, SCX_DIR, sched_state());
+	else if (!r->ended)
 		fprintf(stderr, "sched_ext: '%s' unregistered; %s/state: %s\n", r->so->name, SCX_DIR, sched_state());
 }
 

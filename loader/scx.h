@@ -20,8 +20,9 @@ bool sched_poll(SchedRun *r);
 int sched_status(SchedRun *r);
 /* Before the links go: the callbacks' counts. */
 void sched_counts(SchedRun *r);
-/* After they went: unregistered, and the kernel's own scheduler back. */
-void sched_end(SchedRun *r);
+/* After they went: unregistered, and the kernel's own scheduler back
+ * (pin: a pinned instance's scheduler stays). */
+void sched_end(SchedRun *r, const char *pin);
 void sched_free(SchedRun *r);
 /* /sys/kernel/sched_ext/state ("enabled", "disabled", ...), or "" */
 const char *sched_state(void);

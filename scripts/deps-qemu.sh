@@ -14,7 +14,7 @@
 set -e
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PKGS="qemu-system-x86 dwarves busybox-static cpio xz-utils zstd gcc make libc6-dev libelf-dev zlib1g-dev python3"
+PKGS="qemu-system-x86 dwarves busybox-static cpio xz-utils zstd gcc make libc6-dev libelf-dev zlib1g-dev python3 bison flex bc libssl-dev"   # the last four: kbuild of the sched_ext guest kernel (scripts/guest-kernel.sh)
 BPKGS="linux-image-amd64 linux-headers-amd64"    # from bookworm-backports: 6.12
 
 installed() {

@@ -11,7 +11,9 @@ Tiers:
   runtime   real loads and attaches on this kernel (tests/runtime.py)
   tools     examples/tools/ on generated workloads, against bpftrace (tests/tools.py)
   qemu      the companion kfunc module, fentry/kprobe/lsm and CO-RE in a
-            QEMU guest running Debian's kernel (tests/qemu/run.py)
+            QEMU guest running Debian's kernel (tests/qemu/run.py); CPU
+            schedulers in Python (sched_ext) in a guest kernel built for
+            them (tests/qemu/sched.py, qemu/sched/...)
   difftest  random programs and a corpus, kernel vs CPython
             (tests/difftest/run.py; $DIFFTEST_CASES generated cases, 10,000)
 
@@ -169,10 +171,14 @@ def tier_qemu():
     if FILTER is not None and not FILTER.startswith("qemu"):
         return
     import importlib.util
-    spec = importlib.util.spec_from_file_location("qemu_tier", os.path.join(ROOT, "tests", "qemu", "run.py"))
-    qemu_run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(qemu_run)
-    qemu_run.tier(report, wanted)
+    # run.py: Debian's kernel and the module; sched.py: the sched_ext guest kernel (issue 17)
+    for f in ("run.py", "sched.py"):
+        if f == "run.py" and FILTER is not None and FILTER.startswith("qemu/sched"):
+            continue
+        spec = importlib.util.spec_from_file_location("qemu_" + f[:-3], os.path.join(ROOT, "tests", "qemu", f))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.tier(report, wanted)
 
 
 def tier_difftest():

@@ -18,9 +18,9 @@ SCX=/sys/kernel/sched_ext
 
 state() { echo "STATE $1 $(cat $SCX/state) $(cat $SCX/root/ops 2>/dev/null || echo -)"; }
 block() { echo "BEGIN $1"; cat "$2"; echo "END $1"; }
-wait_state() {   # wait_state STATE: up to 20 s
+wait_state() {   # wait_state STATE: up to 60 s
 	i=0
-	while [ "$(cat $SCX/state)" != "$1" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ "$(cat $SCX/state)" != "$1" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 echo "guest: kernel $(uname -r), $(nproc) CPUs"

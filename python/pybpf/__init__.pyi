@@ -453,6 +453,11 @@ def run_packet(probe: Callable[[Any], int], data: builtins.bytes, /, **ctx_field
 def run_sock_addr(probe: Callable[[Any], int], /, **ctx_fields: Any) -> tuple[int, Any]:
     """CPython only: runs a @cgroup_sock_addr probe: (verdict, its context after it)."""
 
+class DSQ(int):
+    """SHARED = DSQ(0): a sched_ext dispatch queue of the scheduler's own
+    (docs/sched.md); the name is its id, as the scx kfuncs take it."""
+    def __new__(cls, dsq_id: int, /) -> "DSQ": ...
+
 def struct_ops(ops_type: builtins.str, /, *, name: builtins.str = ...) -> Callable[[_C], _C]:
     """@struct_ops("tcp_congestion_ops", name="mycc") on a class whose
     methods implement the kernel's ops struct."""

@@ -58,6 +58,20 @@ class cred(_KernelStruct):
     suid: kuid_t
     fsuid: kuid_t
 
+class sched_ext_entity(_KernelStruct):
+    """task_struct.scx (sched_ext, CONFIG_SCHED_CLASS_EXT)"""
+    dsq_vtime: int
+    slice: int
+    weight: int
+    flags: int
+
+class scx_init_task_args(_KernelStruct):
+    fork: bool
+
+class scx_exit_info(_KernelStruct):
+    kind: int
+    exit_code: int
+
 class task_struct(_KernelStruct):
     pid: int
     tgid: int
@@ -77,6 +91,7 @@ class task_struct(_KernelStruct):
     nvcsw: int
     nivcsw: int
     se: sched_entity
+    scx: sched_ext_entity
     mm: mm_struct
     active_mm: mm_struct
     real_parent: task_struct
@@ -518,6 +533,19 @@ class icmp6hdr(_PacketHeader):
 
 # ---- kfuncs (kernel functions BPF programs may call) ------------------------
 
+# sched_ext (6.12's names; 6.13 renamed the first three scx_bpf_dsq_insert,
+# scx_bpf_dsq_insert_vtime, scx_bpf_dsq_move_to_local): docs/sched.md
+def scx_bpf_dispatch(p: task_struct, dsq_id: int, slice: int, enq_flags: int, /) -> None: ...
+def scx_bpf_dispatch_vtime(p: task_struct, dsq_id: int, slice: int, vtime: int, enq_flags: int, /) -> None: ...
+def scx_bpf_consume(dsq_id: int, /) -> bool: ...
+def scx_bpf_dsq_insert(p: task_struct, dsq_id: int, slice: int, enq_flags: int, /) -> None: ...
+def scx_bpf_dsq_insert_vtime(p: task_struct, dsq_id: int, slice: int, vtime: int, enq_flags: int, /) -> None: ...
+def scx_bpf_dsq_move_to_local(dsq_id: int, /) -> bool: ...
+def scx_bpf_create_dsq(dsq_id: int, node: int, /) -> int: ...
+def scx_bpf_dsq_nr_queued(dsq_id: int, /) -> int: ...
+def scx_bpf_kick_cpu(cpu: int, flags: int, /) -> None: ...
+def scx_bpf_task_cpu(p: task_struct, /) -> int: ...
+def scx_bpf_nr_cpu_ids() -> int: ...
 def tcp_reno_ssthresh(sk: sock, /) -> int: ...
 def tcp_reno_undo_cwnd(sk: sock, /) -> int: ...
 def tcp_reno_cong_avoid(sk: sock, ack: int, acked: int, /) -> None: ...

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Editor support: every example is a typed Python program.
 
-(a) every probe in examples/*.py, examples/tools/*.py, examples/net/*.py and tests/semantics/*.py
+(a) every probe in examples/*.py, examples/{tools,net,sched}/*.py and tests/semantics/*.py
     parses with CPython's ast;
 (b) `MYPYPATH=python mypy --strict` over all of them (from the repository
     root, so mypy.ini enables python/pybpf/mypy_plugin.py) reports nothing:
@@ -24,7 +24,7 @@ import tempfile
 from tally import Tally
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PATTERNS = ("examples/*.py", "examples/tools/*.py", "examples/net/*.py", "tests/semantics/*.py")
+PATTERNS = ("examples/*.py", "examples/tools/*.py", "examples/net/*.py", "examples/sched/*.py", "tests/semantics/*.py")
 
 TALLY = Tally()
 report = TALLY.report

@@ -55,8 +55,8 @@ test: deps deps-qemu
 		$(OUT)/output-test $(OUT)/fuzz/harness-asan $(OUT)/symbols-test $(OUT)/pybpf-static $(OUT)/kfunc-probe native
 	python3 tests/run.py
 
-bench: deps
-	$(Q)$(MAKE) --no-print-directory pybpf
+bench: deps deps-qemu
+	$(Q)$(MAKE) --no-print-directory pybpf $(OUT)/pybpf-static
 	sh bench/run.sh
 
 clean:

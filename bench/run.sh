@@ -33,4 +33,6 @@ echo "== 8. XDP drop: test-run ns/packet, veth packets/s, JITed size, pybpf vs h
 run bench/xdp.py
 echo "== 9. metrics: scrape latency and loader CPU for a map of 10,000 keys, pybpf load --metrics vs bpftool map dump"
 run bench/metrics.py
+echo "== 10. sched_ext in the QEMU guest: pingpong round trips/s, the kernel's scheduler vs fifo.py and vtime.py"
+run bench/sched.py
 if [ -n "$failed" ]; then echo "== FAILED:$failed"; exit 1; fi

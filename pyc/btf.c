@@ -1062,20 +1062,37 @@ int kbtf_proto_params(KBtf *k, int proto_id, KParam **args, int *n, int *ret)
 }
 
 /* Is FUNC func_id a kfunc (tagged "bpf_kfunc" in BTF, kernel 6.7+)? */
+/* A kernel built with pahole 1.26 or later tags each kfunc "bpf_kfunc"
+ * (a DECL_TAG). One built with an older pahole (Debian 12 has 1.24: the
+ * sched_ext guest kernel, docs/sched.md) tags none, and records their
+ * linkage as static; there the functions named as the kfunc families are
+ * (bpf_*, scx_bpf_*) count, and the verifier, which knows the kernel's
+ * kfunc sets, has the last word. */
+static bool untagged_kfunc(KBtf *k, int func_id)
+{
+	const struct btf_type *t = btf__type_by_id(k->btf, func_id);
+	const char *n = t && btf_is_func(t) ? tname(k, t) : "";
+	return (!strncmp(n, "bpf_", 4) || !strncmp(n, "scx_bpf_", 8));
+}
+
 bool kbtf_is_kfunc(KBtf *k, int func_id)
 {
 	static KBtf *done;
 	static char *tagged;
+	static bool any;
 	if (done != k) {
 		tagged = xcalloc(k->ntypes + 1, 1);
+		any = false;
 		for (int id = 1; id < k->ntypes; id++) {
 			const struct btf_type *t = btf__type_by_id(k->btf, id);
 			if (t && btf_is_decl_tag(t) && !strcmp(tname(k, t), "bpf_kfunc") && (int)t->type < k->ntypes)
-				tagged[t->type] = 1;
+				tagged[t->type] = any = 1;
 		}
 		done = k;
 	}
-	return func_id > 0 && func_id < k->ntypes && tagged[func_id];
+	if (func_id <= 0 || func_id >= k->ntypes)
+		return false;
+	return any ? tagged[func_id] : untagged_kfunc(k, func_id);
 }
 
 /* ---- emission ------------------------------------------------------------ */

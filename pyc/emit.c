@@ -3520,8 +3520,9 @@ static void probe(Emitter *e, Probe *p)
 			line(e, "%s = (const void *)%s;", y->cname, val);
 			continue;
 		}
-		if (p->kargs.len > i && (int)(intptr_t)VEC_AT(p->kargs, i))
-			cast = kemit_c_type(e->prog->kemit, (int)(intptr_t)VEC_AT(p->kargs, i));
+		int ki = !strcmp(p->kind, "struct_ops") ? (int)pa->cval : i;   /* a method's self has no slot */
+		if (p->kargs.len > ki && (int)(intptr_t)VEC_AT(p->kargs, ki))
+			cast = kemit_c_type(e->prog->kemit, (int)(intptr_t)VEC_AT(p->kargs, ki));
 		else if (pa->type && pa->type->kind == TY_FIXED)
 			cast = ty_ctype(pa->type);
 		else if (pa->type && pa->type->kind == TY_BOOL)

@@ -28,7 +28,8 @@ def main():
     bz, vmlinux, _ = tier.guest_kernel()
     cpio = tier.build(vmlinux)
     os.environ.setdefault("PYBPF_QEMU_TIMEOUT", "1200")
-    rc, text = tier.qrun.boot(bz, cpio, os.path.join(tier.OUT, "bench-serial.log"), append=f" PP_ROUNDS={rounds}")
+    rc, text = tier.qrun.boot(bz, cpio, os.path.join(tier.OUT, "bench-serial.log"), append=f" PP_ROUNDS={rounds}",
+                                 tcg=",thread=single")
     g = tier.Guest(text)
     b = tier.bench(g)
     if set(b) != {"default", "fifo", "vtime"}:

@@ -312,29 +312,6 @@ static uint64_t fmix64(uint64_t x)
 	return x;
 }
 
-/* mkdir -p with mode 0700 for the directories it creates. */
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	int ret = 0;
-
-	for (char *s = p + 1; ; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = 0;
-			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-				ret = -1;
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(p);
-	return ret;
-}
-
 static char *cache_root(void)
 {
 	struct stat st;

@@ -898,6 +898,7 @@ static int open_attach(Session *s, const char *path, LoadOpts *o)
 		if (attach_probe(s->obj, s->prog, VEC_AT(s->prog->probes, i), &s->linkv, &s->who) < 0)
 			return -1;
 	}
+	s->sched = sched_open(s->obj, s->prog);   /* scx.c: a sched_ext scheduler's state */
 	if (register_struct_ops(s) < 0)
 		return -1;
 	if (s->pin) {
@@ -956,7 +957,7 @@ int session_open(Session *s, const char *path, LoadOpts *o)
 	s->phase = "load";
 	if (open_object(s, o) < 0 || open_attach(s, path, o) < 0)
 		return -1;
-	s->sched = sched_start(s->obj, s->prog);   /* scx.c */
+	sched_started(s->sched);   /* scx.c */
 	/* standard input, written to the program's UserRingBuf (userrb.c) */
 	if (user_ringbuf_feed(s->obj, s->prog) < 0)
 		return -1;

@@ -27,6 +27,7 @@
 #include "prepare.h"
 #include "explain.h"
 #include "wallclock.h"
+#include "scx.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -222,7 +223,7 @@ int pin_instance(struct bpf_object *obj, Prog *prog, Vec *links, Vec *link_probe
 		if (bpf_link__pin(VEC_AT(*links, i), path))
 			return fprintf(stderr, "pybpf: error: cannot pin a link of '%s': %s\n", who, strerror(errno)), -1;
 	}
-	if ((mkdir(META_ROOT, 0700) && errno != EEXIST) || (mkdir(meta_path(name, NULL), 0700) && errno != EEXIST) ||
+	if (mkdir_p(META_ROOT) < 0 || (mkdir(meta_path(name, NULL), 0700) && errno != EEXIST) ||
 	    write_text(meta_path(name, "v1.py"), src) || write_text(meta_path(name, "opts"), opts_text(o)) ||
 	    write_text(meta_path(name, "path"), xasprintf("%s\n", o->src_path ? o->src_path : "?")) ||
 	    write_text(meta_path(name, "version"), "1\n"))
@@ -270,6 +271,35 @@ static void clear_pinned_prog_arrays(const char *name)
 		closedir(d);
 }
 
+/* The pinned struct_ops links of an instance, "sops_<class>" (NULL-ended). */
+static Vec pinned_sops(const char *name)
+{
+	DIR *d = opendir(pin_path(name, NULL));
+	struct dirent *de;
+	Vec v = {0};
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, "sops_", 5))
+			vec_push(&v, pin_path(name, de->d_name));
+	if (d)
+		closedir(d);
+	return v;
+}
+
+/* detached before the pins go, so that the ops are unregistered when
+ * unload returns (a link freed by its last reference is unregistered
+ * later, from a work item: sched_ext would still be "disabling") */
+static void detach_pinned_sops(const char *name)
+{
+	Vec v = pinned_sops(name);
+	for (int i = 0; i < v.len; i++) {
+		int fd = bpf_obj_get(VEC_AT(v, i));
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
+		}
+	}
+}
+
 int pin_unload(const char *name)
 {
 	if (!pin_valid_name(name))
@@ -279,6 +309,7 @@ int pin_unload(const char *name)
 		return 1;
 	}
 	clear_pinned_prog_arrays(name);
+	detach_pinned_sops(name);
 	if (remove_dir(pin_path(name, NULL)) || remove_dir(meta_path(name, NULL))) {
 		fprintf(stderr, "pybpf: error: cannot remove instance '%s': %s\n", name, strerror(errno));
 		return 1;
@@ -326,13 +357,16 @@ static char *layout(enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t n
  * EOPNOTSUPP: registering can fail, in init or init_task), so a reload
  * unregisters the old version, whose tasks the kernel's own scheduler
  * takes back, and registers the new one, pinned where the old link was. */
-static int reregister_sched(const char *name, StructOps *so, struct bpf_link *old, struct bpf_map *nm)
+static int reregister_sched(const char *name, StructOps *so, const char *old_path, struct bpf_link *old,
+			    struct bpf_map *nm)
 {
 	char *path = pin_path(name, xasprintf("sops_%s", so->cname));
+	char *was = xstrdup(sched_ops_name());
 	uint64_t t0 = sys_now_ns();
 	struct bpf_link *l;
-	unlink(path);
-	bpf_link__destroy(old);   /* unregistered: the kernel waits for its exit */
+	unlink(old_path);
+	bpf_link__detach(old);   /* unregistered now: the kernel waits for its exit */
+	bpf_link__destroy(old);
 	l = bpf_map__attach_struct_ops(nm);
 	if (!l) {
 		fprintf(stderr, "pybpf: error: cannot register the new %s '%s': %s; the old version was unregistered, and "
@@ -346,9 +380,9 @@ static int reregister_sched(const char *name, StructOps *so, struct bpf_link *ol
 	}
 	bpf_link__disconnect(l);
 	bpf_link__destroy(l);
-	fprintf(stderr, "pybpf: sched_ext cannot swap a running scheduler, so '%s' was unregistered and the new version "
-			"registered; the kernel's own scheduler ran every task for the %.1f ms in between\n", so->name,
-		(sys_now_ns() - t0) / 1e6);
+	fprintf(stderr, "pybpf: sched_ext cannot swap a running scheduler, so '%s' was unregistered and '%s' "
+			"registered; the kernel's own scheduler ran every task for the %.1f ms in between\n",
+		was[0] ? was : "?", so->name, (sys_now_ns() - t0) / 1e6);
 	return 0;
 }
 
@@ -480,11 +514,15 @@ int pin_reload(const char *name, const char *path, LoadOpts *o, ReloadResult *re
 	}
 	for (int i = 0; i < prog->sops.len; i++) {
 		StructOps *so = VEC_AT(prog->sops, i);
-		struct bpf_link *l = bpf_link__open(pin_path(name, xasprintf("sops_%s", so->cname)));
+		char *lp = pin_path(name, xasprintf("sops_%s", so->cname));
+		Vec old = pinned_sops(name);
+		if (so->sched && access(lp, F_OK) && old.len == 1)   /* a scheduler of another class name */
+			lp = VEC_AT(old, 0);
+		struct bpf_link *l = bpf_link__open(lp);
 		struct bpf_map *nm = bpf_object__find_map_by_name(obj, so->cname);
 		int uerr = l && nm ? bpf_link__update_map(l, nm) : -1;
 		if (uerr && errno == EOPNOTSUPP && so->sched) {   /* sched_ext refuses it */
-			if (reregister_sched(name, so, l, nm) < 0)
+			if (reregister_sched(name, so, lp, l, nm) < 0)
 				goto out;
 			continue;
 		}

@@ -61,6 +61,11 @@ const char *sched_state(void)
 	return read_sysfs(SCX_DIR "/state");
 }
 
+const char *sched_ops_name(void)
+{
+	return read_sysfs(SCX_DIR "/root/ops");
+}
+
 static StructOps *sched_ops(Prog *prog)
 {
 	for (int i = 0; i < prog->sops.len; i++)
@@ -69,12 +74,11 @@ static StructOps *sched_ops(Prog *prog)
 	return NULL;
 }
 
-SchedRun *sched_start(struct bpf_object *obj, Prog *prog)
+SchedRun *sched_open(struct bpf_object *obj, Prog *prog)
 {
 	StructOps *so = sched_ops(prog);
 	struct bpf_map *m;
 	SchedRun *r;
-	char state[64];
 	if (!so)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
@@ -82,11 +86,19 @@ SchedRun *sched_start(struct bpf_object *obj, Prog *prog)
 	r->so = so;
 	m = bpf_object__find_map_by_name(obj, "__pyb_scx_exit");
 	r->exit_fd = m ? bpf_map__fd(m) : -1;
+	/* before it is registered: enabling it calls enqueue for every runnable task at once */
 	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);   /* held while it runs; -1: no counts */
-	snprintf(state, sizeof(state), "%s", sched_state());
-	fprintf(stderr, "sched_ext: '%s' registered; %s/state: %s, root/ops: %s\n", so->name, SCX_DIR, state,
-		read_sysfs(SCX_DIR "/root/ops"));
 	return r;
+}
+
+void sched_started(SchedRun *r)
+{
+	char state[64];
+	if (!r)
+		return;
+	snprintf(state, sizeof(state), "%s", sched_state());
+	fprintf(stderr, "sched_ext: '%s' registered; %s/state: %s, root/ops: %s\n", r->so->name, SCX_DIR, state,
+		sched_ops_name());
 }
 
 /* what each kind of exit means for the Python program */

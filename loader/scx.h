@@ -10,9 +10,10 @@
 struct bpf_object;
 typedef struct SchedRun SchedRun;
 
-/* After the ops are registered: NULL when the program has no scheduler;
- * prints the kernel's state of it. */
-SchedRun *sched_start(struct bpf_object *obj, Prog *prog);
+/* Before the ops are registered: NULL when the program has no scheduler. */
+SchedRun *sched_open(struct bpf_object *obj, Prog *prog);
+/* After: prints the kernel's state of it. */
+void sched_started(SchedRun *r);
 /* true once the kernel has ended the scheduler (the watchdog, an error,
  * scx_bpf_exit, sysrq): says why, once. */
 bool sched_poll(SchedRun *r);
@@ -26,5 +27,7 @@ void sched_end(SchedRun *r, const char *pin);
 void sched_free(SchedRun *r);
 /* /sys/kernel/sched_ext/state ("enabled", "disabled", ...), or "" */
 const char *sched_state(void);
+/* /sys/kernel/sched_ext/root/ops: the registered scheduler's name, or "" */
+const char *sched_ops_name(void);
 
 #endif

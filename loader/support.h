@@ -63,6 +63,8 @@ const char *bpfcc_find_clang(const char **why);
  * CAP_BPF + CAP_PERFMON (+ CAP_SYS_ADMIN where needed). On failure prints a
  * clear message naming the missing capability and how to get it, returns -1. */
 int sys_check_privileges(void);
+/* mkdir -p with mode 0700 for the directories it creates (0, or -1 with errno) */
+int mkdir_p(const char *path);
 /* Mount bpffs on /sys/fs/bpf and tracefs on /sys/kernel/tracing when they
  * are not mounted (statfs magic check). Returns 0, or -1 with a message. */
 int sys_ensure_mounts(void);

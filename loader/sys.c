@@ -6,6 +6,7 @@
 #include "support.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,4 +148,27 @@ uint64_t sys_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* mkdir -p with mode 0700 for the directories it creates. */
+int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = 0;
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				ret = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return ret;
 }

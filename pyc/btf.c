@@ -780,6 +780,8 @@ static char *spell(Spell *sp, int id, const char *inner, bool byval)
 			if (display)
 				return with_inner(*tname(k, t) ? xasprintf("%senum %s", quals, tname(k, t))
 							       : xasprintf("%senum {...}", quals), inner, display);
+			if (*tname(k, t) && (sp->e->flags[id] & NEED_ENUM))   /* defined: CO-RE matches a field by its enum */
+				return with_inner(xasprintf("%s%s", quals, enum_cname(k, id)), inner, display);
 			return with_inner(int_cname(t->size, btf_kflag(t), ""), inner, display);
 		case BTF_KIND_INT:
 			if (display)

@@ -87,14 +87,15 @@ static Probe *sops_method(StructOps *so, const char *member)
 	return NULL;
 }
 
-/* the generated C names this member of struct T: declare it */
-static void use_member(Checker *c, int struct_id, const char *sname, const char *member)
+/* the generated C names this member of struct T: declare it (its type id) */
+static int use_member(Checker *c, int struct_id, const char *sname, const char *member)
 {
 	KField kf;
 	if (kbtf_member(c->prog->btf, struct_id, member, &kf) < 0)
 		error_at(node_loc(c->prog->module), "this kernel's struct %s has no member '%s' (a sched_ext of another "
 			 "version?)", sname, member);
 	kemit_use_member(c->prog->kemit, struct_id, &kf);
+	return kf.type;
 }
 
 static void need_kfunc(Checker *c, StructOps *so, const char *name)
@@ -130,7 +131,8 @@ void check_sched_ops(Checker *c, StructOps *so)
 	if (ei < 0)
 		error_at(node_loc(so->decl), "this kernel's BTF has no struct scx_exit_info");
 	kemit_use_type(c->prog->kemit, ei);
-	use_member(c, ei, "scx_exit_info", "kind");
+	/* enum scx_exit_kind kind: spelled as that enum, which CO-RE requires of an enum field */
+	kemit_use_type(c->prog->kemit, use_member(c, ei, "scx_exit_info", "kind"));
 	use_member(c, ei, "scx_exit_info", "exit_code");
 	use_member(c, ei, "scx_exit_info", "reason");
 	use_member(c, ei, "scx_exit_info", "msg");

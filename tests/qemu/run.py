@@ -270,14 +270,14 @@ def default_accel():
 
 
 @timed("boot")
-def boot(vmlinux, cpio, log, append=""):
+def boot(vmlinux, cpio, log, append="", tcg=""):
     accel = os.environ.get("PYBPF_QEMU_ACCEL") or default_accel()
     timeout = int(os.environ.get("PYBPF_QEMU_TIMEOUT", "120"))
     # mitigations=off: the guest is a throwaway, and TCG pays for every barrier
     cmd = ["timeout", "--kill-after=5", str(timeout), "qemu-system-x86_64",
            "-kernel", vmlinux, "-initrd", cpio,
            "-append", "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init mitigations=off" + append,
-           "-nographic", "-no-reboot", "-nic", "none", "-accel", accel,
+           "-nographic", "-no-reboot", "-nic", "none", "-accel", accel + (tcg if accel == "tcg" else ""),
            "-m", "1G", "-smp", "2"]
     if accel == "kvm":
         cmd += ["-cpu", "host"]

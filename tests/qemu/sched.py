@@ -163,23 +163,26 @@ def judge_stall(g, report):
                                 r"dispatch\(\) consumes or a direct dispatch", ended[0])
     report("sched/watchdog_report", bool(ok) and g.rcs.get("stall_load") == 1,
            f"pybpf load exit {g.rcs.get('stall_load')} (want 1); stderr: {err}")
-    report("sched/watchdog_disabled", g.states.get("stall_after") == ("disabled", "-"),
-           f"state after the watchdog: {g.states.get('stall_after')}")
-    report("sched/after_watchdog_schedules", g.rcs.get("after_stall_work") == 0,
-           f"work spin after the ejection: exit {g.rcs.get('after_stall_work')}")
+    report("sched/watchdog_disabled", bool(ended) and g.states.get("stall_after") == ("disabled", "-"),
+           f"state after the watchdog: {g.states.get('stall_after')} (ejected: {bool(ended)})")
+    report("sched/after_watchdog_schedules", bool(ended) and g.rcs.get("after_stall_work") == 0 and
+           spin_pid(g, "after_work") is not None,
+           f"work spin after the ejection: exit {g.rcs.get('after_stall_work')}, {g.block('after_work')}")
 
 
 def judge_reload(g, report):
     err = g.block("reload_err")
     swapped = [line for line in err if re.fullmatch(
-        r"pybpf: sched_ext cannot swap a running scheduler, so 'pyfifo' was unregistered and the new version "
+        r"pybpf: sched_ext cannot swap a running scheduler, so 'pyfifo' was unregistered and 'pyvtime' "
         r"registered; the kernel's own scheduler ran every task for the \d+\.\d ms in between", line)]
     report("sched/reload", g.rcs.get("reload") == 0 and bool(swapped) and g.states.get("pinned") == ("enabled", "pyfifo")
            and g.states.get("reloaded") == ("enabled", "pyvtime"),
            f"reload exit {g.rcs.get('reload')}; state before {g.states.get('pinned')}, after {g.states.get('reloaded')}; "
            f"stderr {err}")
-    report("sched/reload_no_stall", g.rcs.get("reload_work") == 0 and spin_pid(g, "reload_work") is not None,
-           f"the workload across the reload: exit {g.rcs.get('reload_work')}, output {g.block('reload_work')}")
+    report("sched/reload_no_stall", bool(swapped) and g.rcs.get("reload_work_running") == 0 and
+           g.rcs.get("reload_work") == 0 and spin_pid(g, "reload_work") is not None,
+           f"the workload across the reload: running when the reload ended: {'reload_work_running' in g.rcs}, "
+           f"exit {g.rcs.get('reload_work')}, output {g.block('reload_work')}")
     report("sched/unload", g.rcs.get("pin_load") == 0 and g.rcs.get("unload") == 0 and
            g.states.get("unloaded") == ("disabled", "-"),
            f"pinned loader exit {g.rcs.get('pin_load')}, unload exit {g.rcs.get('unload')} "
@@ -213,7 +216,10 @@ def tier(report, wanted=lambda name: True):
         rep("sched/build", False, str(e))
         return
     os.environ.setdefault("PYBPF_QEMU_TIMEOUT", os.environ.get("PYBPF_SCHED_TIMEOUT", "600"))
-    rc, text = qrun.boot(bz, cpio, os.path.join(OUT, "serial.log"), append="")
+    # one host thread for both vCPUs: with a thread each, a static key flipped while
+    # sched_ext disables (pick_task_idle's jump label) was seen to hit a stale int3
+    # under TCG and oops the guest (tests/qemu/README.md)
+    rc, text = qrun.boot(bz, cpio, os.path.join(OUT, "serial.log"), tcg=",thread=single")
     g = Guest(text)
     rep("sched/boot_state", g.states.get("boot") == ("disabled", "-"),
         f"before any scheduler: {g.states.get('boot')}")
@@ -226,7 +232,8 @@ def tier(report, wanted=lambda name: True):
         print("sched: pingpong round trips/s (4 pairs, TCG, 2 vCPUs): " +
               ", ".join(f"{k} {v:.0f}" for k, v in b.items()) +
               (f"; vtime/default {b['vtime'] / b['default']:.2f}" if b.get("default") and "vtime" in b else ""))
-    rep("sched/bench", set(b) == {"default", "fifo", "vtime"}, f"pingpong results: {b}")
+    rep("sched/bench", set(b) == {"default", "fifo", "vtime"} and all(
+        g.states.get(s, ("",))[0] == "enabled" for s in ("fifo", "vtime")), f"pingpong results: {b}")
     done = DONE in text
     rep("sched/boot", done and rc == 0, f"guest {'finished' if done else 'did not finish'} (exit {rc}); serial log "
         f"{os.path.join(OUT, 'serial.log')}:\n" + "\n".join(text.splitlines()[-40:]))

@@ -63,6 +63,7 @@ state stall_after
 block stall_err /tmp/stall.err
 /t/work spin $SPIN > /tmp/after.work
 echo "RC after_stall_work $?"
+block after_work /tmp/after.work
 kill $rt 2>/dev/null
 wait $rt
 
@@ -71,11 +72,12 @@ pybpf load fifo.py --object fifo.o --pin pysched > /tmp/pin.out 2> /tmp/pin.err 
 pid=$!
 wait_state enabled
 state pinned
-/t/work spin 4 $((${SPIN_ITERS:-20000000} * 3)) > /tmp/reload.work &
+/t/work spin 4 $((${SPIN_ITERS:-20000000} * 40)) > /tmp/reload.work &
 wpid=$!
 sleep 0.5
 pybpf reload pysched vtime.py --object vtime.o > /tmp/reload.out 2> /tmp/reload.err
 echo "RC reload $?"
+kill -0 $wpid 2>/dev/null && echo "RC reload_work_running 0"
 state reloaded
 wait $wpid
 echo "RC reload_work $?"

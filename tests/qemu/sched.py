@@ -35,8 +35,9 @@ DONE = "SCHED-TIER-DONE"
 VERBOSE = "-v" in sys.argv
 SCHEDS = {"fifo": os.path.join(ROOT, "examples", "sched", "fifo.py"),
           "vtime": os.path.join(ROOT, "examples", "sched", "vtime.py"),
-          "stall": os.path.join(HERE, "sched", "stall.py")}
-NAMES = {"fifo": "pyfifo", "vtime": "pyvtime", "stall": "pystall"}
+          "stall": os.path.join(HERE, "sched", "stall.py"),
+          "baddsq": os.path.join(HERE, "sched", "baddsq.py")}
+NAMES = {"fifo": "pyfifo", "vtime": "pyvtime", "stall": "pystall", "baddsq": "pybaddsq"}
 THREADS = 4
 
 
@@ -170,6 +171,20 @@ def judge_stall(g, report):
            f"work spin after the ejection: exit {g.rcs.get('after_stall_work')}, {g.block('after_work')}")
 
 
+def judge_error(g, report):
+    """baddsq.py dispatches to a DSQ it never made: SCX_EXIT_ERROR, the kernel's message"""
+    err = g.block("baddsq_err")
+    want = [r"sched_ext: the kernel ended 'pybaddsq': runtime error \(SCX_EXIT_ERROR, exit code 0\): the kernel "
+            r"found an error in what a callback did \(the message says which\)",
+            r"sched_ext: the kernel's message: non-existent DSQ 0x63 for .*",
+            r"sched_ext: /sys/kernel/sched_ext/state: disabled; the kernel's own scheduler runs every task again"]
+    missing = [w for w in want if not any(re.fullmatch(w, line) for line in err)]
+    report("sched/error_report", not missing and g.rcs.get("baddsq_load") == 1 and
+           g.states.get("baddsq_after") == ("disabled", "-"),
+           f"pybpf load exit {g.rcs.get('baddsq_load')} (want 1), state {g.states.get('baddsq_after')}; "
+           f"missing {missing}; stderr {err}")
+
+
 def judge_reload(g, report):
     err = g.block("reload_err")
     swapped = [line for line in err if re.fullmatch(
@@ -226,6 +241,7 @@ def tier(report, wanted=lambda name: True):
     for s in ("fifo", "vtime"):
         judge_scheduler(g, s, rep)
     judge_stall(g, rep)
+    judge_error(g, rep)
     judge_reload(g, rep)
     b = bench(g)
     if VERBOSE or b:

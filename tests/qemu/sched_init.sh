@@ -67,6 +67,12 @@ block after_work /tmp/after.work
 kill $rt 2>/dev/null
 wait $rt
 
+# a scheduler with a bug: the kernel ends it with an error
+pybpf load baddsq.py --object baddsq.o > /tmp/baddsq.out 2> /tmp/baddsq.err
+echo "RC baddsq_load $?"
+state baddsq_after
+block baddsq_err /tmp/baddsq.err
+
 # hot reload of a pinned scheduler while a workload runs under it
 pybpf load fifo.py --object fifo.o --pin pysched > /tmp/pin.out 2> /tmp/pin.err &
 pid=$!

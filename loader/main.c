@@ -57,7 +57,8 @@ static const char usage[] =
 	"  probes [PATTERN]  list attach points, e.g. 'tracepoint:sched:*', 'fentry:vfs_*',\n"
 	"                    'tp_btf:sched_*', 'lsm:file_*', 'struct_ops:*', 'uprobe:libc:malloc*',\n"
 	"                    'usdt:/usr/bin/python3.11:*'\n"
-	"  api [PATTERN]     list the BPF helpers (bpf.NAME()) and the kernel's kfuncs whose name contains PATTERN,\n"
+	"  api [PATTERN] [--btf FILE]\n"
+	"                    list the BPF helpers (bpf.NAME()) and the kernel's kfuncs whose name contains PATTERN,\n"
 	"                    with their Python signatures and the probe kinds that may call them\n"
 	"  api --coverage    per probe kind, N of M helpers callable and why not the others; then the kfuncs\n"
 	"  help              this text\n";
@@ -298,6 +299,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "compile"))
 		return cmd_compile(argc - 2, argv + 2);
 	if (!strcmp(cmd, "api")) {
+		if (argc >= 4 && !strcmp(argv[argc - 2], "--btf")) {   /* another kernel's kfuncs */
+			pyc_btf_path = argv[argc - 1];
+			argc -= 2;
+		}
 		if (argc > 3)
 			bad_usage("%s", "api takes at most one PATTERN, or --coverage");
 		if (argc == 3 && !strcmp(argv[2], "--coverage"))

@@ -330,7 +330,9 @@ def tier(report, wanted=lambda name: True):
         print(f"qemu: kernel {kver}; " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
 
 
-def main():
+def main(run=None, label="qemu"):
+    """Run a tier alone (this one, or tests/qemu/sched.py's): PASS lines with -v,
+    FAIL lines always, then `LABEL: N passed, M failed`."""
     counts = {True: 0, False: 0}
 
     def report(name, ok, detail=""):
@@ -341,8 +343,8 @@ def main():
         else:
             print(f"FAIL {name}: {detail}")
 
-    tier(report)
-    print(f"qemu: {counts[True]} passed, {counts[False]} failed")
+    (run or tier)(report)
+    print(f"{label}: {counts[True]} passed, {counts[False]} failed")
     sys.exit(1 if counts[False] else 0)
 
 

@@ -257,21 +257,5 @@ def tier(report, wanted=lambda name: True):
         print(f"sched: tier {time.monotonic() - t0:.1f} s")
 
 
-def main():
-    counts = {True: 0, False: 0}
-
-    def report(name, ok, detail=""):
-        counts[bool(ok)] += 1
-        if ok:
-            if VERBOSE:
-                print(f"PASS {name}")
-        else:
-            print(f"FAIL {name}: {detail}")
-
-    tier(report)
-    print(f"sched: {counts[True]} passed, {counts[False]} failed")
-    sys.exit(1 if counts[False] else 0)
-
-
 if __name__ == "__main__":
-    main()
+    qrun.main(tier, "sched")

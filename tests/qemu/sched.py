@@ -52,6 +52,21 @@ def guest_kernel():
     return bz, os.path.join(os.path.dirname(bz), "vmlinux"), took if took > 60 else None
 
 
+def check_errors(vmlinux, report):
+    """tests/qemu/sched/errors/X.py: pybpf check --btf VMLINUX gives exactly X.err
+    (the guest kernel's types: this machine's kernel has no sched_ext_ops)"""
+    d = os.path.join(HERE, "sched", "errors")
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".py"):
+            continue
+        rel = os.path.relpath(os.path.join(d, f), ROOT)
+        p = subprocess.run([os.path.join(ROOT, "pybpf"), "check", "--btf", vmlinux, rel], cwd=ROOT,
+                           capture_output=True, text=True)
+        want = open(os.path.join(d, f[:-3] + ".err")).read()
+        report(f"sched/errors/{f[:-3]}", p.returncode == 1 and p.stderr == want,
+               f"exit {p.returncode}; expected:\n{want}got:\n{p.stderr}")
+
+
 def build(vmlinux):
     """the objects, the workload and the initramfs; returns the cpio"""
     root = os.path.join(OUT, "initramfs")
@@ -226,6 +241,7 @@ def tier(report, wanted=lambda name: True):
             f"{bz}: its .config lacks SCHED_CLASS_EXT or DEBUG_INFO_BTF")
         if took:
             print(f"sched: built the guest kernel in {took:.0f} s")
+        check_errors(vmlinux, rep)
         cpio = build(vmlinux)
     except (BuildError, OSError) as e:
         rep("sched/build", False, str(e))

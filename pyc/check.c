@@ -4169,6 +4169,7 @@ Prog *check_program(SrcFile *file, Node *module)
 		check_probe(&c, init);
 	for (int i = 0; i < prog->sops.len; i++)
 		check_struct_ops(&c, VEC_AT(prog->sops, i));
+	check_dsqs_have_scheduler(&c);   /* check_sched.c */
 	for (int i = 0; i < c.funcs.len; i++) {
 		Vec path = {0};
 		if (!((FuncDecl *)VEC_AT(c.funcs, i))->mark)

@@ -320,6 +320,7 @@ void check_name_free(Checker *c, Node *n, const char *name);   /* check.c: not y
 bool is_dsq_decl(Node *s);
 void declare_dsq(Checker *c, Node *s);
 void check_sched_ops(Checker *c, StructOps *so);
+void check_dsqs_have_scheduler(Checker *c);
 _Noreturn void dsq_call_refused(Node *e);
 
 /* ---- check_perf.c ------------------------------------------------------ */

@@ -138,6 +138,19 @@ void check_sched_ops(Checker *c, StructOps *so)
 	use_member(c, ei, "scx_exit_info", "msg");
 }
 
+/* after every class: a DSQ needs a scheduler to create it */
+void check_dsqs_have_scheduler(Checker *c)
+{
+	for (int i = 0; i < c->prog->sops.len; i++)
+		if (((StructOps *)VEC_AT(c->prog->sops, i))->sched)
+			return;
+	if (c->prog->dsqs.len) {
+		ConstDecl *k = VEC_AT(c->prog->dsqs, 0);
+		error_at(node_loc(k->decl), "'%s' is a dispatch queue, which a sched_ext scheduler's init creates, but no "
+			 "@struct_ops(\"sched_ext_ops\") class is defined", k->name);
+	}
+}
+
 /* DSQ(id) outside a module-level declaration */
 _Noreturn void dsq_call_refused(Node *e)
 {

@@ -371,20 +371,8 @@ END { clear(@start); }
 """
 
 
-@test
-def biolatency_direct_writes():
-    """16 O_DIRECT writes of 4 KiB to a file on the root file system's block
-    device (written and fsynced before tracing; no fsync while tracing, as it
-    adds cache flush and journal requests): the histogram of pybpf's biolatency
-    (-D PID=us) counts exactly the 16 requests this process started (a
-    direct write to allocated blocks needs no metadata); biolatency.bt's
-    program on block_io_start/done (its kprobes do not exist on this
-    kernel), restricted to synchronous writes ("WS"), counts the same 16.
-    (Without that, it once counted 17 in CI: bpftrace stops last, and a
-    page-in read of this process came while only it was attached.)"""
-    dev = os.stat("/var/tmp").st_dev
-    if not os.path.exists(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}"):
-        raise Skip("/var/tmp is not on a block device")
+def biolatency_writes_run():
+    """biolatency_direct_writes's 16 writes under both tools: (pybpf's output, bpftrace's)"""
     d = tempfile.mkdtemp(prefix="pybpf-bio-", dir="/var/tmp")
     path = os.path.join(d, "data")
     try:
@@ -416,9 +404,33 @@ def biolatency_direct_writes():
     finally:
         os.unlink(path)
         os.rmdir(d)
-    assert out.startswith("Tracing block device I/O... Hit Ctrl-C to end.\nusecs:\n"), out
-    n, nb = bt_hist_total(out, "usecs"), bt_hist_total(bout, "usecs")
-    assert n == 16, f"{n} requests:\n{out}"
+    return out, bout
+
+
+@test
+def biolatency_direct_writes():
+    """16 O_DIRECT writes of 4 KiB to a file on the root file system's block
+    device (written and fsynced before tracing; no fsync while tracing, as it
+    adds cache flush and journal requests): the histogram of pybpf's biolatency
+    (-D PID=us) counts exactly the 16 requests this process started (a
+    direct write to allocated blocks needs no metadata); biolatency.bt's
+    program on block_io_start/done (its kprobes do not exist on this
+    kernel), restricted to synchronous writes ("WS"), counts the same 16.
+    (Without that, it once counted 17 in CI: bpftrace stops last, and a
+    page-in read of this process came while only it was attached.)"""
+    dev = os.stat("/var/tmp").st_dev
+    if not os.path.exists(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}"):
+        raise Skip("/var/tmp is not on a block device")
+    # once, in a CI run, bpftrace's histogram came out empty while pybpf counted
+    # the 16: the reference, not the tool under test, missed them, so a run
+    # where bpftrace saw none is repeated once (pybpf's count is checked every time)
+    for attempt in (1, 2):
+        out, bout = biolatency_writes_run()
+        assert out.startswith("Tracing block device I/O... Hit Ctrl-C to end.\nusecs:\n"), out
+        n, nb = bt_hist_total(out, "usecs"), bt_hist_total(bout, "usecs")
+        assert n == 16, f"{n} requests:\n{out}"
+        if nb or attempt == 2:
+            break
     assert nb == 16, f"bpftrace: {nb} requests:\n{bout}"
     assert_nothing_left(["biolatency_start", "biolatency_done"], ["start", "usecs"])
 

@@ -319,9 +319,25 @@ def runqlat_of_a_sleeping_thread():
     """A thread sleeps 2 ms 30 times: it is woken 30 times, so the histogram
     of pybpf's runqlat (-D TID=it) holds 30 to 40 samples (more if it was
     also switched out while runnable), and runqlat.bt, with only the
-    histogram line limited to that thread, counts exactly as many."""
+    histogram line limited to that thread, counts exactly as many. A run
+    where runqlat.bt (the reference) saw none is repeated once: CI saw its
+    histogram empty while pybpf's held 32; pybpf's is checked every run."""
     if not os.path.exists("/usr/sbin/runqlat.bt"):
         raise Skip("/usr/sbin/runqlat.bt is not installed")
+    for attempt in (1, 2):
+        out, bout = runqlat_run()
+        assert out.startswith("Tracing CPU scheduler... Hit Ctrl-C to end.\nusecs:\n"), out
+        n = bt_hist_total(out, "usecs")
+        assert 30 <= n <= 40, f"{n} run queue latencies for 30 wakeups:\n{out}"
+        nb = bt_hist_total(bout, "usecs")
+        if nb or attempt == 2:
+            break
+    assert n == nb, f"pybpf saw {n}, runqlat.bt {nb}:\n{out}\n{bout}"
+    assert_nothing_left(["runqlat_wakeup", "runqlat_switch"], ["qtime", "usecs"])
+
+
+def runqlat_run():
+    """runqlat_of_a_sleeping_thread's sleeper under both tools: (pybpf's output, bpftrace's)"""
     tids, go = [], threading.Event()
 
     def sleeper():
@@ -350,12 +366,7 @@ def runqlat_of_a_sleeping_thread():
     finally:
         go.set()
         th.join()
-    assert out.startswith("Tracing CPU scheduler... Hit Ctrl-C to end.\nusecs:\n"), out
-    n = bt_hist_total(out, "usecs")
-    assert 30 <= n <= 40, f"{n} run queue latencies for 30 wakeups:\n{out}"
-    nb = bt_hist_total(bout, "usecs")
-    assert n == nb, f"pybpf saw {n}, runqlat.bt {nb}:\n{out}\n{bout}"
-    assert_nothing_left(["runqlat_wakeup", "runqlat_switch"], ["qtime", "usecs"])
+    return out, bout
 
 
 # ---- biolatency -------------------------------------------------------------

@@ -66,17 +66,9 @@ const char *sched_ops_name(void)
 	return read_sysfs(SCX_DIR "/root/ops");
 }
 
-static StructOps *sched_ops(Prog *prog)
-{
-	for (int i = 0; i < prog->sops.len; i++)
-		if (((StructOps *)VEC_AT(prog->sops, i))->sched)
-			return VEC_AT(prog->sops, i);
-	return NULL;
-}
-
 SchedRun *sched_open(struct bpf_object *obj, Prog *prog)
 {
-	StructOps *so = sched_ops(prog);
+	StructOps *so = prog_sched_ops(prog);   /* pyc/emit_sched.c */
 	struct bpf_map *m;
 	SchedRun *r;
 	if (!so)

@@ -141,10 +141,7 @@ void check_sched_ops(Checker *c, StructOps *so)
 /* after every class: a DSQ needs a scheduler to create it */
 void check_dsqs_have_scheduler(Checker *c)
 {
-	for (int i = 0; i < c->prog->sops.len; i++)
-		if (((StructOps *)VEC_AT(c->prog->sops, i))->sched)
-			return;
-	if (c->prog->dsqs.len) {
+	if (c->prog->dsqs.len && !prog_sched_ops(c->prog)) {
 		ConstDecl *k = VEC_AT(c->prog->dsqs, 0);
 		error_at(node_loc(k->decl), "'%s' is a dispatch queue, which a sched_ext scheduler's init creates, but no "
 			 "@struct_ops(\"sched_ext_ops\") class is defined", k->name);

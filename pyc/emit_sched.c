@@ -27,17 +27,17 @@ static StructOps *sops_of(Prog *prog, Probe *p)
 	return NULL;
 }
 
-static bool any_sched(Prog *prog)
+StructOps *prog_sched_ops(Prog *prog)
 {
 	for (int i = 0; i < prog->sops.len; i++)
 		if (((StructOps *)VEC_AT(prog->sops, i))->sched)
-			return true;
-	return false;
+			return VEC_AT(prog->sops, i);
+	return NULL;
 }
 
 void emit_sched_decls(Prog *prog, Str *out)
 {
-	if (!any_sched(prog))
+	if (!prog_sched_ops(prog))
 		return;
 	str_printf(out, "\n/* the kernel's exit info, recorded by the scheduler's exit (loader/scx.c reads it) */\n"
 			"struct __pyb_scx_exit_rec {\n\t__s64 kind;\n\t__s64 exit_code;\n\tchar reason[%d];\n\tchar msg[%d];\n};\n"

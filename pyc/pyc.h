@@ -766,6 +766,8 @@ typedef struct ExcSlot {
 } ExcSlot;
 
 /* emit_sched.c: what a sched_ext scheduler gets beyond its methods */
+/* the program's sched_ext_ops class, or NULL */
+StructOps *prog_sched_ops(Prog *prog);
 void emit_sched_decls(Prog *prog, Str *out);
 const char *sched_method_prologue(Prog *prog, Probe *p);
 void emit_sched_methods(Prog *prog, StructOps *so, Str *out);
